@@ -1,0 +1,14 @@
+//! `oplaeg`: a fagligt oplæg, its prioritised recommendations and the
+//! følgegruppe's comments, kept in a git repository.
+//!
+//! The core (`model`, `store`, `ops`, `text`) never touches the terminal; the
+//! command line (`cli`) and the terminal UI call the same [`ops`].
+
+#![forbid(unsafe_code)]
+
+pub mod error;
+pub mod i18n;
+pub mod model;
+pub mod text;
+
+pub use error::{Error, Result};

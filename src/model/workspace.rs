@@ -1,0 +1,617 @@
+//! A whole workspace as loaded from one revision: config, chapters in order,
+//! recommendations in priority order, comments oldest first, and every
+//! problem met on the way. Loading never stops at a broken comment or
+//! recommendation file; only an unreadable `oplaeg.toml` is fatal.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::{Comment, Config, Problem, Recommendation, paths, parse_toml};
+use crate::error::{Error, Kind, Result};
+use crate::text::is_valid_name;
+use crate::tr;
+
+/// One file read from a revision.
+#[derive(Clone, Debug)]
+pub struct FileData {
+    /// File name inside its folder.
+    pub name: String,
+    pub bytes: Vec<u8>,
+    /// Content id (the git blob id) when the source knows it.
+    pub id: Option<String>,
+}
+
+/// Where a workspace's files come from: a commit's tree or the working tree.
+pub trait Source {
+    /// A file by path relative to the root; `Ok(None)` when it does not exist.
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>>;
+    /// Every file directly inside `dir` (not recursive); empty when absent.
+    fn files(&self, dir: &str) -> Result<Vec<FileData>>;
+}
+
+/// A chapter of the oplæg: `drafts/NN-slug.md`.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Chapter {
+    /// NN from the file name; fixes the order.
+    pub number: u32,
+    pub slug: String,
+    /// Path relative to the root.
+    pub file: String,
+    /// The first `# ` heading (the slug when there is none).
+    pub title: String,
+    /// The Markdown source.
+    #[serde(skip)]
+    pub markdown: String,
+    /// The git blob id, when loaded from a commit.
+    #[serde(skip)]
+    pub blob: Option<String>,
+}
+
+impl Chapter {
+    /// The text quotes are matched against (see [`crate::text::searchable_text`]).
+    pub fn searchable_text(&self) -> String {
+        crate::text::searchable_text(&self.markdown)
+    }
+}
+
+/// `05-rehabilitering.md` → (5, "rehabilitering").
+pub fn parse_chapter_file_name(name: &str) -> Option<(u32, String)> {
+    let stem = name.strip_suffix(".md")?;
+    let (num, slug) = stem.split_once('-')?;
+    if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) || !is_valid_name(slug) {
+        return None;
+    }
+    Some((num.parse().ok()?, slug.to_string()))
+}
+
+/// (5, "rehabilitering") → `05-rehabilitering.md`.
+pub fn chapter_file_name(number: u32, slug: &str) -> String {
+    format!("{number:02}-{slug}.md")
+}
+
+fn title_of(markdown: &str) -> Option<String> {
+    markdown.lines().find_map(|l| {
+        l.strip_prefix("# ")
+            .map(|t| t.trim().trim_end_matches('#').trim().to_string())
+    })
+}
+
+/// The priority file: one ordered list of recommendation slugs.
+#[derive(Clone, Debug, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PriorityFile {
+    #[serde(default)]
+    pub order: Vec<String>,
+}
+
+impl PriorityFile {
+    /// The file's text, one slug per line so a reorder diffs readably.
+    pub fn render(order: &[String]) -> String {
+        let mut s = String::from(
+            "# Anbefalingernes prioriterede rækkefølge: den første er den vigtigste.\norder = [\n",
+        );
+        for slug in order {
+            s.push_str(&format!("  \"{slug}\",\n"));
+        }
+        s.push_str("]\n");
+        s
+    }
+}
+
+/// Everything in one revision of a workspace.
+#[derive(Clone, Debug)]
+pub struct Workspace {
+    pub config: Config,
+    /// In chapter order.
+    pub chapters: Vec<Chapter>,
+    /// In priority order; `rank` is 1-based.
+    pub recommendations: Vec<Recommendation>,
+    /// Oldest first (ids are time-sortable).
+    pub comments: Vec<Comment>,
+    /// Everything wrong that did not stop loading.
+    pub problems: Vec<Problem>,
+    /// Chapter files that could not be read, by slug, with the reason.
+    pub broken_chapters: HashMap<String, String>,
+}
+
+fn utf8(file: &str, bytes: Vec<u8>) -> std::result::Result<String, Problem> {
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        let text = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+        Problem::at(
+            file,
+            &text,
+            valid,
+            tr!(
+                "filen er ikke gyldig UTF-8 (gem den som UTF-8)",
+                "the file is not valid UTF-8 (save it as UTF-8)"
+            ),
+        )
+    })
+}
+
+impl Workspace {
+    /// Loads every file from `source`. Fails only when `oplaeg.toml` is
+    /// missing or unreadable; everything else becomes a [`Problem`].
+    pub fn load(source: &dyn Source) -> Result<Workspace> {
+        let config_bytes = source
+            .read(paths::CONFIG)?
+            .ok_or_else(|| Error::NotAWorkspace(paths::CONFIG.into()))?;
+        let config_text = utf8(paths::CONFIG, config_bytes).map_err(Error::File)?;
+        let config: Config = parse_toml(paths::CONFIG, &config_text).map_err(Error::File)?;
+        let mut problems: Vec<Problem> = config
+            .check()
+            .into_iter()
+            .map(|m| Problem::new(paths::CONFIG, m))
+            .collect();
+
+        let (chapters, broken_chapters) = load_chapters(source, &mut problems)?;
+        let recommendations = load_recommendations(source, &chapters, &mut problems)?;
+        let comments = load_comments(source, &mut problems)?;
+
+        let mut ws = Workspace {
+            config,
+            chapters,
+            recommendations,
+            comments,
+            problems,
+            broken_chapters,
+        };
+        ws.check_references();
+        Ok(ws)
+    }
+
+    fn check_references(&mut self) {
+        let chapters: HashSet<&str> = self.chapters.iter().map(|c| c.slug.as_str()).collect();
+        let recs: HashSet<&str> = self.recommendations.iter().map(|r| r.slug.as_str()).collect();
+        let ids: HashSet<&str> = self.comments.iter().map(|c| c.id.as_str()).collect();
+        let mut found = Vec::new();
+        for c in &self.comments {
+            let file = paths::comment(&c.id);
+            if let Some(ch) = &c.target.chapter
+                && !chapters.contains(ch.as_str())
+                && !self.broken_chapters.contains_key(ch)
+            {
+                found.push(Problem::new(
+                    &file,
+                    tr!(
+                        "kommenterer kapitlet «{ch}», som ikke findes",
+                        "comments on the chapter «{ch}», which does not exist"
+                    ),
+                ));
+            }
+            if let Some(r) = &c.target.recommendation
+                && !recs.contains(r.as_str())
+            {
+                found.push(Problem::new(
+                    &file,
+                    tr!(
+                        "kommenterer anbefalingen «{r}», som ikke findes",
+                        "comments on the recommendation «{r}», which does not exist"
+                    ),
+                ));
+            }
+            if let Some(p) = &c.reply_to
+                && !ids.contains(p.as_str())
+            {
+                found.push(Problem::new(
+                    &file,
+                    tr!(
+                        "svarer på kommentaren «{p}», som ikke findes",
+                        "replies to the comment «{p}», which does not exist"
+                    ),
+                ));
+            }
+        }
+        self.problems.extend(found);
+    }
+
+    /// A chapter by slug, by number (`5`), or by file name.
+    pub fn chapter(&self, key: &str) -> Result<&Chapter> {
+        let key = key.trim();
+        if let Ok(n) = key.parse::<u32>()
+            && let Some(c) = self.chapters.iter().find(|c| c.number == n)
+        {
+            return Ok(c);
+        }
+        let slug = parse_chapter_file_name(key.rsplit('/').next().unwrap_or(key))
+            .map(|(_, s)| s)
+            .unwrap_or_else(|| key.to_string());
+        if let Some(c) = self.chapters.iter().find(|c| c.slug == slug) {
+            return Ok(c);
+        }
+        if let Some(reason) = self.broken_chapters.get(&slug) {
+            return Err(Error::Invalid(reason.clone()));
+        }
+        if !is_valid_name(&slug) {
+            return Err(Error::InvalidName {
+                what: "kapitel-slug",
+                value: key.to_string(),
+            });
+        }
+        Err(Error::unknown(
+            Kind::Chapter,
+            key,
+            self.chapters.iter().map(|c| c.slug.as_str()),
+        ))
+    }
+
+    /// A recommendation by slug, or by rank (`3`).
+    pub fn recommendation(&self, key: &str) -> Result<&Recommendation> {
+        let key = key.trim();
+        if let Ok(n) = key.parse::<usize>()
+            && let Some(r) = self.recommendations.iter().find(|r| r.rank == n)
+        {
+            return Ok(r);
+        }
+        if let Some(r) = self.recommendations.iter().find(|r| r.slug == key) {
+            return Ok(r);
+        }
+        if !is_valid_name(key) {
+            return Err(Error::InvalidName {
+                what: "anbefalings-slug",
+                value: key.to_string(),
+            });
+        }
+        Err(Error::unknown(
+            Kind::Recommendation,
+            key,
+            self.recommendations.iter().map(|r| r.slug.as_str()),
+        ))
+    }
+
+    /// A comment by id or by a unique prefix of at least 4 characters.
+    pub fn comment(&self, key: &str) -> Result<&Comment> {
+        let key = key.trim().to_lowercase();
+        if !is_valid_name(&key) {
+            return Err(Error::InvalidName {
+                what: "kommentar-id",
+                value: key,
+            });
+        }
+        if let Some(c) = self.comments.iter().find(|c| c.id == key) {
+            return Ok(c);
+        }
+        if key.len() >= 4 {
+            let matches: Vec<&Comment> = self
+                .comments
+                .iter()
+                .filter(|c| c.id.starts_with(&key))
+                .collect();
+            match matches.len() {
+                1 => return Ok(matches[0]),
+                0 => {}
+                n => {
+                    return Err(Error::Invalid(tr!(
+                        "«{key}» passer på {n} kommentarer; skriv flere tegn af id'et",
+                        "«{key}» matches {n} comments; type more of the id"
+                    )));
+                }
+            }
+        }
+        Err(Error::unknown(
+            Kind::Comment,
+            &key,
+            self.comments.iter().map(|c| c.id.as_str()),
+        ))
+    }
+
+    /// Direct replies to a comment, oldest first.
+    pub fn replies<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Comment> + 'a {
+        self.comments
+            .iter()
+            .filter(move |c| c.reply_to.as_deref() == Some(id))
+    }
+
+    /// Open top-level comments on a chapter.
+    pub fn open_comments_on_chapter(&self, slug: &str) -> usize {
+        self.comments
+            .iter()
+            .filter(|c| c.is_open() && c.reply_to.is_none())
+            .filter(|c| c.target.chapter.as_deref() == Some(slug))
+            .count()
+    }
+
+    /// Comments (not replies) on a recommendation.
+    pub fn comments_on_recommendation(&self, slug: &str) -> usize {
+        self.comments
+            .iter()
+            .filter(|c| c.reply_to.is_none())
+            .filter(|c| c.target.recommendation.as_deref() == Some(slug))
+            .count()
+    }
+}
+
+fn load_chapters(
+    source: &dyn Source,
+    problems: &mut Vec<Problem>,
+) -> Result<(Vec<Chapter>, HashMap<String, String>)> {
+    let mut chapters = Vec::new();
+    let mut broken = HashMap::new();
+    for f in source.files(paths::DRAFTS)? {
+        let file = format!("{}/{}", paths::DRAFTS, f.name);
+        if !f.name.ends_with(".md") {
+            continue;
+        }
+        let Some((number, slug)) = parse_chapter_file_name(&f.name) else {
+            problems.push(Problem::new(
+                &file,
+                tr!(
+                    "filnavnet skal være NN-slug.md (slug med a-z, 0-9 og -); filen springes over",
+                    "the file name must be NN-slug.md (slug of a-z, 0-9 and -); the file is skipped"
+                ),
+            ));
+            continue;
+        };
+        let markdown = match utf8(&file, f.bytes) {
+            Ok(t) => t,
+            Err(p) => {
+                broken.insert(slug, p.to_string());
+                problems.push(p);
+                continue;
+            }
+        };
+        let title = title_of(&markdown).unwrap_or_else(|| {
+            problems.push(Problem::new(
+                &file,
+                tr!(
+                    "kapitlet har ingen overskrift «# Titel»",
+                    "the chapter has no «# Title» heading"
+                ),
+            ));
+            slug.clone()
+        });
+        if chapters.iter().any(|c: &Chapter| c.slug == slug) {
+            problems.push(Problem::new(
+                &file,
+                tr!(
+                    "to kapitler har slug'en «{slug}»; filen springes over",
+                    "two chapters have the slug «{slug}»; the file is skipped"
+                ),
+            ));
+            continue;
+        }
+        chapters.push(Chapter {
+            number,
+            slug,
+            file,
+            title,
+            markdown,
+            blob: f.id,
+        });
+    }
+    chapters.sort_by(|a, b| (a.number, &a.slug).cmp(&(b.number, &b.slug)));
+    Ok((chapters, broken))
+}
+
+fn load_recommendations(
+    source: &dyn Source,
+    chapters: &[Chapter],
+    problems: &mut Vec<Problem>,
+) -> Result<Vec<Recommendation>> {
+    let mut by_slug: HashMap<String, Recommendation> = HashMap::new();
+    for f in source.files(paths::RECOMMENDATIONS)? {
+        let file = format!("{}/{}", paths::RECOMMENDATIONS, f.name);
+        let Some(slug) = f.name.strip_suffix(".toml") else {
+            continue;
+        };
+        if !is_valid_name(slug) {
+            problems.push(Problem::new(
+                &file,
+                tr!(
+                    "filnavnet skal være slug.toml (a-z, 0-9 og -); filen springes over",
+                    "the file name must be slug.toml (a-z, 0-9 and -); the file is skipped"
+                ),
+            ));
+            continue;
+        }
+        let parsed = utf8(&file, f.bytes).and_then(|t| parse_toml::<Recommendation>(&file, &t));
+        match parsed {
+            Ok(mut r) => {
+                r.slug = slug.to_string();
+                for ch in &r.chapters {
+                    if !chapters.iter().any(|c| &c.slug == ch) {
+                        problems.push(Problem::new(
+                            &file,
+                            tr!(
+                                "henviser til kapitlet «{ch}», som ikke findes",
+                                "refers to the chapter «{ch}», which does not exist"
+                            ),
+                        ));
+                    }
+                }
+                if r.title.trim().is_empty() {
+                    problems.push(Problem::new(&file, tr!("titlen er tom", "the title is empty")));
+                }
+                by_slug.insert(r.slug.clone(), r);
+            }
+            Err(p) => problems.push(p),
+        }
+    }
+
+    let order = match source.read(paths::PRIORITY)? {
+        None => Vec::new(),
+        Some(bytes) => match utf8(paths::PRIORITY, bytes)
+            .and_then(|t| parse_toml::<PriorityFile>(paths::PRIORITY, &t))
+        {
+            Ok(p) => p.order,
+            Err(p) => {
+                problems.push(p);
+                Vec::new()
+            }
+        },
+    };
+    let mut ranked = Vec::new();
+    for slug in &order {
+        match by_slug.remove(slug) {
+            Some(r) => ranked.push(r),
+            None if ranked.iter().any(|r: &Recommendation| &r.slug == slug) => {
+                problems.push(Problem::new(
+                    paths::PRIORITY,
+                    tr!("«{slug}» står flere gange", "«{slug}» is listed twice"),
+                ))
+            }
+            None => problems.push(Problem::new(
+                paths::PRIORITY,
+                tr!(
+                    "«{slug}» har ingen fil i recommendations/",
+                    "«{slug}» has no file in recommendations/"
+                ),
+            )),
+        }
+    }
+    let mut rest: Vec<Recommendation> = by_slug.into_values().collect();
+    rest.sort_by(|a, b| a.slug.cmp(&b.slug));
+    for r in &rest {
+        let slug = &r.slug;
+        problems.push(Problem::new(
+            paths::PRIORITY,
+            tr!(
+                "«{slug}» mangler i prioriteringen og er sat sidst",
+                "«{slug}» is missing from the priority order and was put last"
+            ),
+        ));
+    }
+    ranked.extend(rest);
+    for (i, r) in ranked.iter_mut().enumerate() {
+        r.rank = i + 1;
+    }
+    Ok(ranked)
+}
+
+fn load_comments(source: &dyn Source, problems: &mut Vec<Problem>) -> Result<Vec<Comment>> {
+    let mut comments = Vec::new();
+    for f in source.files(paths::COMMENTS)? {
+        let file = format!("{}/{}", paths::COMMENTS, f.name);
+        let Some(id) = f.name.strip_suffix(".toml") else {
+            continue;
+        };
+        if !is_valid_name(id) {
+            problems.push(Problem::new(
+                &file,
+                tr!(
+                    "filnavnet skal være et id af a-z, 0-9 og -; filen springes over",
+                    "the file name must be an id of a-z, 0-9 and -; the file is skipped"
+                ),
+            ));
+            continue;
+        }
+        match utf8(&file, f.bytes).and_then(|t| parse_toml::<Comment>(&file, &t)) {
+            Ok(mut c) => {
+                c.id = id.to_string();
+                for m in c.check() {
+                    problems.push(Problem::new(&file, m));
+                }
+                comments.push(c);
+            }
+            Err(p) => problems.push(p),
+        }
+    }
+    comments.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(comments)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    /// An in-memory source for tests.
+    #[derive(Default)]
+    pub struct MemSource(pub BTreeMap<String, Vec<u8>>);
+
+    impl MemSource {
+        pub fn with(mut self, path: &str, text: &str) -> Self {
+            self.0.insert(path.into(), text.as_bytes().to_vec());
+            self
+        }
+    }
+
+    impl Source for MemSource {
+        fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
+            Ok(self.0.get(path).cloned())
+        }
+        fn files(&self, dir: &str) -> Result<Vec<FileData>> {
+            let prefix = format!("{dir}/");
+            Ok(self
+                .0
+                .iter()
+                .filter_map(|(p, b)| {
+                    let name = p.strip_prefix(&prefix)?;
+                    (!name.contains('/')).then(|| FileData {
+                        name: name.into(),
+                        bytes: b.clone(),
+                        id: None,
+                    })
+                })
+                .collect())
+        }
+    }
+
+    fn base() -> MemSource {
+        MemSource::default()
+            .with("oplaeg.toml", "title = \"T\"\n")
+            .with("drafts/02-to.md", "# Kapitel to\n\nTekst.\n")
+            .with("drafts/01-et.md", "# Kapitel ét\n\nTekst.\n")
+            .with(
+                "recommendations/a.toml",
+                "title = \"A\"\nhorizon = \"short\"\nchapters = [\"et\"]\n",
+            )
+            .with("recommendations/b.toml", "title = \"B\"\nhorizon = \"long\"\n")
+            .with("priority.toml", "order = [\"b\", \"a\"]\n")
+    }
+
+    #[test]
+    fn loads_in_order() {
+        let ws = Workspace::load(&base()).unwrap();
+        assert_eq!(ws.chapters[0].title, "Kapitel ét");
+        assert_eq!(ws.chapters[1].slug, "to");
+        assert_eq!(ws.recommendations[0].slug, "b");
+        assert_eq!(ws.recommendations[1].rank, 2);
+        assert!(ws.problems.is_empty(), "{:?}", ws.problems);
+        assert_eq!(ws.chapter("2").unwrap().slug, "to");
+        assert_eq!(ws.chapter("drafts/01-et.md").unwrap().slug, "et");
+        assert_eq!(ws.recommendation("1").unwrap().slug, "b");
+    }
+
+    #[test]
+    fn broken_files_become_problems_and_the_rest_loads() {
+        let mut src = base()
+            .with("recommendations/c.toml", "title = \"C\"\nhorizon = \"snart\"\n")
+            .with("recommendations/Bad Name.toml", "title = \"x\"\nhorizon=\"long\"\n")
+            .with("comments/01abc.toml", "body = \n");
+        src.0.insert("drafts/03-latin.md".into(), vec![b'#', b' ', 0xe6, b'\n']);
+        let ws = Workspace::load(&src).unwrap();
+        assert_eq!(ws.recommendations.len(), 2);
+        assert_eq!(ws.chapters.len(), 2);
+        let files: Vec<&str> = ws.problems.iter().map(|p| p.file.as_str()).collect();
+        assert!(files.contains(&"recommendations/c.toml"), "{files:?}");
+        assert!(files.contains(&"recommendations/Bad Name.toml"));
+        assert!(files.contains(&"comments/01abc.toml"));
+        assert!(files.contains(&"drafts/03-latin.md"));
+        let c = ws.problems.iter().find(|p| p.file == "recommendations/c.toml").unwrap();
+        assert_eq!(c.line, Some(2));
+        let err = ws.chapter("latin").unwrap_err().to_string();
+        assert!(err.contains("UTF-8"), "{err}");
+    }
+
+    #[test]
+    fn unknown_names_suggest_the_nearest() {
+        let ws = Workspace::load(&base()).unwrap();
+        let err = ws.chapter("tu").unwrap_err();
+        assert!(matches!(err, Error::Unknown { .. }));
+        let err = ws.recommendation("../x").unwrap_err();
+        assert!(matches!(err, Error::InvalidName { .. }));
+    }
+
+    #[test]
+    fn priority_gaps_are_reported() {
+        let src = base().with("priority.toml", "order = [\"a\", \"zz\"]\n");
+        let ws = Workspace::load(&src).unwrap();
+        let order: Vec<&str> = ws.recommendations.iter().map(|r| r.slug.as_str()).collect();
+        assert_eq!(order, ["a", "b"]);
+        assert_eq!(ws.problems.len(), 2, "{:?}", ws.problems);
+    }
+}
