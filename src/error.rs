@@ -16,24 +16,53 @@ pub enum Error {
     /// `oplaeg.toml` found, but the folder is not a git repository.
     NotAGitRepository(PathBuf),
     /// A git operation failed.
-    Git { context: String, source: git2::Error },
+    Git {
+        context: String,
+        source: git2::Error,
+    },
     /// A file could not be read or written.
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// A file that cannot be read as what it should be; names line and column.
     File(crate::model::Problem),
     /// A slug or id outside `[a-z0-9-]`.
-    InvalidName { what: &'static str, value: String },
+    InvalidName {
+        what: &'static str,
+        value: String,
+    },
     /// A name that matches nothing, with the closest one as a suggestion.
-    Unknown { kind: Kind, name: String, suggestion: Option<String> },
-    QuoteNotFound { chapter: String, quote: String },
-    QuoteAmbiguous { chapter: String, quote: String, count: usize },
-    /// A required text was empty (names the field).
-    Empty(&'static str),
+    Unknown {
+        kind: Kind,
+        name: String,
+        suggestion: Option<String>,
+    },
+    QuoteNotFound {
+        chapter: String,
+        quote: String,
+    },
+    QuoteAmbiguous {
+        chapter: String,
+        quote: String,
+        count: usize,
+    },
+    /// A required text was empty (the message says which).
+    Empty(String),
     NotAMember(String),
     NoIdentity,
     /// The acting member's role does not allow the action.
-    Forbidden { name: String, role: String, action: String, allowed: String },
-    InvalidValue { field: String, value: String, expected: String },
+    Forbidden {
+        name: String,
+        role: String,
+        action: String,
+        allowed: String,
+    },
+    InvalidValue {
+        field: String,
+        value: String,
+        expected: String,
+    },
     /// A file the change would write has uncommitted edits.
     Uncommitted(String),
     /// HEAD moved while the change was being made.
@@ -62,7 +91,10 @@ impl std::fmt::Display for Error {
             }
             Error::Git { context, source } => {
                 let m = source.message();
-                tr!("git-fejl under {context}: {m}", "git error while {context}: {m}")
+                tr!(
+                    "git-fejl under {context}: {m}",
+                    "git error while {context}: {m}"
+                )
             }
             Error::Io { path, source } => format!("{}: {source}", path.display()),
             Error::File(problem) => problem.to_string(),
@@ -70,7 +102,11 @@ impl std::fmt::Display for Error {
                 "ugyldig {what} «{value}»: kun små bogstaver a-z, cifre og bindestreg er tilladt",
                 "invalid {what} «{value}»: only lower-case letters a-z, digits and hyphens are allowed"
             ),
-            Error::Unknown { kind, name, suggestion } => {
+            Error::Unknown {
+                kind,
+                name,
+                suggestion,
+            } => {
                 let noun = kind.noun();
                 match suggestion {
                     Some(s) => tr!(
@@ -84,11 +120,15 @@ impl std::fmt::Display for Error {
                 "citatet står ikke i kapitlet «{chapter}»: «{quote}» (citér ordret fra kapitlets tekst)",
                 "the quote does not occur in the chapter «{chapter}»: «{quote}» (quote the chapter's text word for word)"
             ),
-            Error::QuoteAmbiguous { chapter, quote, count } => tr!(
+            Error::QuoteAmbiguous {
+                chapter,
+                quote,
+                count,
+            } => tr!(
                 "citatet står {count} steder i kapitlet «{chapter}»: «{quote}» (brug et længere citat, så det kun står ét sted)",
                 "the quote occurs {count} times in the chapter «{chapter}»: «{quote}» (use a longer quote that occurs only once)"
             ),
-            Error::Empty(what) => tr!("{what} må ikke være tom", "{what} must not be empty"),
+            Error::Empty(message) => message.clone(),
             Error::NotAMember(email) => tr!(
                 "{email} er ikke medlem af følgegruppen i oplaeg.toml (en skribent kan tilføje dig med `oplaeg member add`)",
                 "{email} is not a member of the group in oplaeg.toml (a writer can add you with `oplaeg member add`)"
@@ -97,11 +137,20 @@ impl std::fmt::Display for Error {
                 "hvem er du? Angiv --as EMAIL, sæt OPLAEG_AUTHOR, eller sæt git config user.email",
                 "who are you? Give --as EMAIL, set OPLAEG_AUTHOR, or set git config user.email"
             ),
-            Error::Forbidden { name, role, action, allowed } => tr!(
+            Error::Forbidden {
+                name,
+                role,
+                action,
+                allowed,
+            } => tr!(
                 "{name} har rollen {role} og må ikke {action}; det må kun {allowed}",
                 "{name} has the role {role} and may not {action}; only {allowed} may"
             ),
-            Error::InvalidValue { field, value, expected } => tr!(
+            Error::InvalidValue {
+                field,
+                value,
+                expected,
+            } => tr!(
                 "ugyldig værdi for {field}: «{value}» (forventet {expected})",
                 "invalid value for {field}: «{value}» (expected {expected})"
             ),

@@ -6,9 +6,13 @@
 
 #![forbid(unsafe_code)]
 
+pub mod cli;
+pub mod demo;
 pub mod error;
 pub mod i18n;
 pub mod model;
+pub mod ops;
+pub mod store;
 pub mod text;
 
 pub use error::{Error, Result};

@@ -1,1 +1,37 @@
-fn main() {}
+//! `oplaeg`: parse the command line and hand over to the CLI or the UI.
+
+use clap::Parser;
+use oplaeg::i18n::{Lang, set_lang};
+
+/// Lets `oplaeg log | head` end quietly, as command-line tools do, instead
+/// of panicking on the closed pipe.
+#[cfg(unix)]
+fn restore_sigpipe() {
+    // SAFETY: called first thing in main, before any other thread exists;
+    // SIG_DFL is always a valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn restore_sigpipe() {}
+
+fn main() {
+    restore_sigpipe();
+    let cli = oplaeg::cli::Cli::parse();
+    let lang = match cli.lang.as_deref() {
+        Some(l) => Lang::parse(l).unwrap_or_else(|| {
+            eprintln!("oplaeg: --lang {l}: brug da eller en / use da or en");
+            std::process::exit(2)
+        }),
+        None => Lang::from_env(),
+    };
+    set_lang(lang);
+    if let Err(e) = oplaeg::cli::run(cli) {
+        let label = oplaeg::tr!("fejl", "error");
+        let text = oplaeg::text::for_terminal(&e.to_string(), false).into_owned();
+        eprintln!("oplaeg: {label}: {text}");
+        std::process::exit(1);
+    }
+}

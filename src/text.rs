@@ -170,7 +170,10 @@ mod tests {
 
     #[test]
     fn slugs_from_danish_titles() {
-        assert_eq!(slugify("Tidlig opsporing af kræft"), "tidlig-opsporing-af-kraeft");
+        assert_eq!(
+            slugify("Tidlig opsporing af kræft"),
+            "tidlig-opsporing-af-kraeft"
+        );
         assert_eq!(slugify("  Senfølger – og så?  "), "senfoelger-og-saa");
         assert!(is_valid_name(&slugify("Rehabilitering & prehabilitering")));
     }
@@ -191,7 +194,10 @@ mod tests {
     #[test]
     fn nearest_suggests_typos_only() {
         let c = ["rehabilitering", "senfoelger", "palliation"];
-        assert_eq!(nearest("rehabilitring", c).as_deref(), Some("rehabilitering"));
+        assert_eq!(
+            nearest("rehabilitring", c).as_deref(),
+            Some("rehabilitering")
+        );
         assert_eq!(nearest("senf", c).as_deref(), Some("senfoelger"));
         assert_eq!(nearest("xyz", c), None);
     }

@@ -147,7 +147,10 @@ mod tests {
         assert_eq!(Horizon::parse("Mellemlang"), Some(Horizon::Medium));
         assert_eq!(Horizon::parse("long"), Some(Horizon::Long));
         assert_eq!(Horizon::parse("uge"), None);
-        assert_eq!(Disposition::parse("partly-met"), Some(Disposition::PartlyMet));
+        assert_eq!(
+            Disposition::parse("partly-met"),
+            Some(Disposition::PartlyMet)
+        );
         assert_eq!(
             Disposition::parse("delvist imødekommet"),
             Some(Disposition::PartlyMet)

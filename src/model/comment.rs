@@ -123,12 +123,10 @@ impl Comment {
                 "status er resolved, men [resolution] mangler",
                 "status is resolved but [resolution] is missing"
             )),
-            (CommentStatus::Open | CommentStatus::Withdrawn, Some(_)) => {
-                out.push(crate::tr!(
-                    "[resolution] findes, men status er ikke resolved",
-                    "[resolution] is present but status is not resolved"
-                ))
-            }
+            (CommentStatus::Open | CommentStatus::Withdrawn, Some(_)) => out.push(crate::tr!(
+                "[resolution] findes, men status er ikke resolved",
+                "[resolution] is present but status is not resolved"
+            )),
             _ => {}
         }
         if let Some(parent) = &self.reply_to
@@ -144,7 +142,7 @@ impl Comment {
 }
 
 /// Serialises a value as readable TOML: multi-line text as `"""` blocks.
-pub(crate) fn to_toml<T: Serialize>(value: &T) -> String {
+pub fn to_toml<T: Serialize>(value: &T) -> String {
     // The pretty printer writes strings with newlines as multi-line strings,
     // which keeps the files pleasant to read and to diff in plain git.
     toml::to_string_pretty(value).unwrap_or_else(|e| {

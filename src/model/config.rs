@@ -242,7 +242,10 @@ deadline = "2024-08-21"
         assert_eq!(c.recommended_count, 10);
         assert_eq!(c.horizons.long.span(), "5+ år");
         assert_eq!(c.horizons.get(Horizon::Medium).label, "mellemlang");
-        assert_eq!(c.meetings[0].date, NaiveDate::from_ymd_opt(2024, 8, 28).unwrap());
+        assert_eq!(
+            c.meetings[0].date,
+            NaiveDate::from_ymd_opt(2024, 8, 28).unwrap()
+        );
         assert_eq!(c.meetings[0].deadline, NaiveDate::from_ymd_opt(2024, 8, 21));
         assert_eq!(c.member("A@X.example").unwrap().name, "A");
         assert!(c.check().is_empty());

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Comment, Config, Problem, Recommendation, paths, parse_toml};
+use super::{Comment, Config, Problem, Recommendation, parse_toml, paths};
 use crate::error::{Error, Kind, Result};
 use crate::text::is_valid_name;
 use crate::tr;
@@ -165,7 +165,11 @@ impl Workspace {
 
     fn check_references(&mut self) {
         let chapters: HashSet<&str> = self.chapters.iter().map(|c| c.slug.as_str()).collect();
-        let recs: HashSet<&str> = self.recommendations.iter().map(|r| r.slug.as_str()).collect();
+        let recs: HashSet<&str> = self
+            .recommendations
+            .iter()
+            .map(|r| r.slug.as_str())
+            .collect();
         let ids: HashSet<&str> = self.comments.iter().map(|c| c.id.as_str()).collect();
         let mut found = Vec::new();
         for c in &self.comments {
@@ -423,7 +427,10 @@ fn load_recommendations(
                     }
                 }
                 if r.title.trim().is_empty() {
-                    problems.push(Problem::new(&file, tr!("titlen er tom", "the title is empty")));
+                    problems.push(Problem::new(
+                        &file,
+                        tr!("titlen er tom", "the title is empty"),
+                    ));
                 }
                 by_slug.insert(r.slug.clone(), r);
             }
@@ -559,7 +566,10 @@ pub(crate) mod tests {
                 "recommendations/a.toml",
                 "title = \"A\"\nhorizon = \"short\"\nchapters = [\"et\"]\n",
             )
-            .with("recommendations/b.toml", "title = \"B\"\nhorizon = \"long\"\n")
+            .with(
+                "recommendations/b.toml",
+                "title = \"B\"\nhorizon = \"long\"\n",
+            )
             .with("priority.toml", "order = [\"b\", \"a\"]\n")
     }
 
@@ -579,10 +589,17 @@ pub(crate) mod tests {
     #[test]
     fn broken_files_become_problems_and_the_rest_loads() {
         let mut src = base()
-            .with("recommendations/c.toml", "title = \"C\"\nhorizon = \"snart\"\n")
-            .with("recommendations/Bad Name.toml", "title = \"x\"\nhorizon=\"long\"\n")
+            .with(
+                "recommendations/c.toml",
+                "title = \"C\"\nhorizon = \"snart\"\n",
+            )
+            .with(
+                "recommendations/Bad Name.toml",
+                "title = \"x\"\nhorizon=\"long\"\n",
+            )
             .with("comments/01abc.toml", "body = \n");
-        src.0.insert("drafts/03-latin.md".into(), vec![b'#', b' ', 0xe6, b'\n']);
+        src.0
+            .insert("drafts/03-latin.md".into(), vec![b'#', b' ', 0xe6, b'\n']);
         let ws = Workspace::load(&src).unwrap();
         assert_eq!(ws.recommendations.len(), 2);
         assert_eq!(ws.chapters.len(), 2);
@@ -591,7 +608,11 @@ pub(crate) mod tests {
         assert!(files.contains(&"recommendations/Bad Name.toml"));
         assert!(files.contains(&"comments/01abc.toml"));
         assert!(files.contains(&"drafts/03-latin.md"));
-        let c = ws.problems.iter().find(|p| p.file == "recommendations/c.toml").unwrap();
+        let c = ws
+            .problems
+            .iter()
+            .find(|p| p.file == "recommendations/c.toml")
+            .unwrap();
         assert_eq!(c.line, Some(2));
         let err = ws.chapter("latin").unwrap_err().to_string();
         assert!(err.contains("UTF-8"), "{err}");

@@ -1,0 +1,266 @@
+//! The command line's grammar (clap derive). Help texts are Danish: the
+//! people using this are Danish officials.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// oplaeg – følgegruppens arbejde med det faglige oplæg, i git.
+#[derive(Parser, Debug)]
+#[command(
+    name = "oplaeg",
+    version,
+    about = "Fagligt oplæg, anbefalinger og følgegruppens kommentarer – i et git-repository",
+    long_about = "Fagligt oplæg, anbefalinger og følgegruppens kommentarer – i et git-repository.\n\nUden kommando åbnes brugerfladen i terminalen. Prøv `oplaeg demo` for et eksempel.",
+    after_help = "Eksempler:\n  oplaeg demo --no-tui\n  oplaeg --repo MAPPE status\n  oplaeg comment add --chapter rehabilitering --quote \"…\" --body \"…\"\n  oplaeg rec move tidlig-opsporing --to 1"
+)]
+pub struct Cli {
+    /// Arbejdsmappen (standard: den mappe, du står i, eller en over den)
+    #[arg(long, global = true, value_name = "MAPPE")]
+    pub repo: Option<PathBuf>,
+    /// Handl som dette medlem (standard: OPLAEG_AUTHOR, ellers git config user.email)
+    #[arg(
+        long = "as",
+        global = true,
+        value_name = "EMAIL",
+        env = "OPLAEG_AUTHOR"
+    )]
+    pub as_email: Option<String>,
+    /// Sprog: da (dansk) eller en (engelsk); standard efter LANG
+    #[arg(long, global = true, value_name = "SPROG")]
+    pub lang: Option<String>,
+    /// Uddata: text eller json
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Output format of listings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Opret en ny arbejdsmappe (et git-repository) til et oplæg
+    Init(InitArgs),
+    /// Opret en demo-arbejdsmappe med Kræftplan V-eksemplet og dets historik
+    Demo(DemoArgs),
+    /// Overblik: kapitler, anbefalinger, kommentarer, møder og problemer
+    Status,
+    /// Kapitlerne i rækkefølge
+    Chapters,
+    /// Vis ét kapitels tekst
+    Chapter {
+        /// Kapitlets slug eller nummer
+        chapter: String,
+    },
+    /// Anbefalingerne: vis, tilføj, flyt, ret
+    #[command(subcommand)]
+    Rec(RecCommand),
+    /// Kommentarer: skriv, svar, vis, besvar
+    #[command(subcommand)]
+    Comment(CommentCommand),
+    /// Følgegruppens medlemmer
+    #[command(subcommand)]
+    Member(MemberCommand),
+    /// Møder: planlæg, tag udkastet, vis
+    #[command(subcommand)]
+    Meeting(MeetingCommand),
+    /// Historikken: hvem ændrede hvad, med mødetags
+    Log {
+        /// Højst så mange ændringer
+        #[arg(short = 'n', long, value_name = "ANTAL")]
+        limit: Option<usize>,
+    },
+    /// Gem dine egne ændringer i kapitler og anbefalinger som én ændring (kun skribenter)
+    Save {
+        /// Hvad du har ændret
+        #[arg(short, long, value_name = "BESKED")]
+        message: String,
+    },
+    /// Åbn brugerfladen i terminalen
+    Tui,
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// Mappen (standard: den du står i)
+    pub path: Option<PathBuf>,
+    /// Oplæggets titel
+    #[arg(long)]
+    pub title: String,
+    /// Den første skribent: "Navn <email>"
+    #[arg(long, value_name = "\"NAVN <EMAIL>\"")]
+    pub writer: String,
+    /// Skribentens organisation
+    #[arg(long, default_value = "Sundhedsstyrelsen")]
+    pub organisation: String,
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// Mappen (standard: en ny mappe i systemets midlertidige mappe)
+    pub path: Option<PathBuf>,
+    /// Åbn ikke brugerfladen bagefter
+    #[arg(long)]
+    pub no_tui: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RecCommand {
+    /// Anbefalingerne i prioriteret rækkefølge
+    List {
+        /// Kun denne tidshorisont: short|medium|long (kort|mellemlang|lang)
+        #[arg(long)]
+        horizon: Option<String>,
+    },
+    /// Alt om én anbefaling
+    Show {
+        /// Slug eller nummer i prioriteringen
+        rec: String,
+    },
+    /// Tilføj en anbefaling nederst i prioriteringen (kun skribenter)
+    Add {
+        #[arg(long)]
+        title: String,
+        /// short|medium|long (kort|mellemlang|lang)
+        #[arg(long)]
+        horizon: String,
+        /// Anbefalingens tekst (- læser fra standard input)
+        #[arg(long, default_value = "")]
+        text: String,
+        /// Eget slug (standard: dannet af titlen)
+        #[arg(long)]
+        slug: Option<String>,
+    },
+    /// Flyt en anbefaling til en ny plads i prioriteringen (kun skribenter)
+    Move {
+        rec: String,
+        /// Ny plads, 1 er den vigtigste
+        #[arg(long)]
+        to: usize,
+    },
+    /// Ret felter i en anbefaling (kun skribenter)
+    Set(RecSetArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct RecSetArgs {
+    pub rec: String,
+    #[arg(long)]
+    pub title: Option<String>,
+    /// short|medium|long (kort|mellemlang|lang)
+    #[arg(long)]
+    pub horizon: Option<String>,
+    /// draft|proposed|agreed|dropped
+    #[arg(long)]
+    pub status: Option<String>,
+    /// (- læser fra standard input)
+    #[arg(long)]
+    pub text: Option<String>,
+    /// Mål (- læser fra standard input)
+    #[arg(long)]
+    pub goal: Option<String>,
+    /// Realiserbarhed (- læser fra standard input)
+    #[arg(long)]
+    pub realizability: Option<String>,
+    /// Sammenhæng til Kræftplan IV
+    #[arg(long)]
+    pub kraeftplan_iv: Option<String>,
+    /// Relaterede kapitler, kommasepareret
+    #[arg(long, value_delimiter = ',')]
+    pub chapters: Option<Vec<String>>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CommentCommand {
+    /// Skriv en kommentar til et kapitel (evt. et citat), en anbefaling, eller svar på en kommentar
+    Add(CommentAddArgs),
+    /// Kommentarerne, ældste først
+    List {
+        /// open|resolved|withdrawn (åben|besvaret)
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        chapter: Option<String>,
+        #[arg(long)]
+        rec: Option<String>,
+        /// Kun fra denne organisation (uden forskel på store og små bogstaver)
+        #[arg(long)]
+        organisation: Option<String>,
+    },
+    /// En kommentar med hele tråden
+    Show { id: String },
+    /// Besvar en kommentar med en afgørelse og en begrundelse (kun skribenter)
+    Resolve {
+        id: String,
+        /// met|partly_met|not_met|noted (imødekommet|delvist|ikke|efterretning)
+        #[arg(long)]
+        disposition: String,
+        /// Sundhedsstyrelsens svar (- læser fra standard input)
+        #[arg(long)]
+        response: String,
+    },
+}
+
+#[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("target").required(true).args(["chapter", "rec", "reply_to"])))]
+pub struct CommentAddArgs {
+    /// Kapitlets slug eller nummer
+    #[arg(long)]
+    pub chapter: Option<String>,
+    /// Ordret citat fra kapitlet, som kommentaren handler om
+    #[arg(long, requires = "chapter")]
+    pub quote: Option<String>,
+    /// Anbefalingens slug eller nummer
+    #[arg(long)]
+    pub rec: Option<String>,
+    /// Svar på kommentaren med dette id
+    #[arg(long, value_name = "ID")]
+    pub reply_to: Option<String>,
+    /// Kommentarens tekst (- læser fra standard input)
+    #[arg(long)]
+    pub body: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MemberCommand {
+    /// Tilføj et medlem (kun skribenter)
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        organisation: String,
+        /// writer|member|reviewer (skribent|medlem|læser)
+        #[arg(long, default_value = "member")]
+        role: String,
+    },
+    /// Medlemmerne
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MeetingCommand {
+    /// Planlæg et møde (kun skribenter)
+    Add {
+        number: u32,
+        /// ÅÅÅÅ-MM-DD
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        title: String,
+        /// Frist for skriftlige kommentarer, ÅÅÅÅ-MM-DD
+        #[arg(long)]
+        deadline: Option<String>,
+    },
+    /// Markér det nuværende udkast som sendt til møde N (tag meeting/N; kun skribenter)
+    Tag { number: u32 },
+    /// Planlagte og afholdte møder
+    List,
+}

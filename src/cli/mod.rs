@@ -1,0 +1,82 @@
+//! The command line: parse, call [`crate::ops`], print text or JSON.
+
+pub mod args;
+mod output;
+mod read;
+mod write;
+
+use std::io::Read;
+
+pub use args::Cli;
+use args::{Command, CommentCommand, MeetingCommand, MemberCommand, RecCommand};
+
+use crate::error::Error;
+use crate::ops::{self, Session};
+use crate::store::Store;
+use crate::tr;
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let Some(command) = &cli.command else {
+        return write::open_ui(&cli);
+    };
+    match command {
+        Command::Init(a) => write::init(&cli, a),
+        Command::Demo(a) => write::demo(&cli, a),
+        Command::Status => read::status(&cli),
+        Command::Chapters => read::chapters(&cli),
+        Command::Chapter { chapter } => read::chapter(&cli, chapter),
+        Command::Rec(RecCommand::List { horizon }) => read::rec_list(&cli, horizon.as_deref()),
+        Command::Rec(RecCommand::Show { rec }) => read::rec_show(&cli, rec),
+        Command::Rec(c) => write::rec(&cli, c),
+        Command::Comment(CommentCommand::List {
+            status,
+            chapter,
+            rec,
+            organisation,
+        }) => read::comment_list(
+            &cli,
+            &read::CommentFilter {
+                status: status.as_deref(),
+                chapter: chapter.as_deref(),
+                rec: rec.as_deref(),
+                organisation: organisation.as_deref(),
+            },
+        ),
+        Command::Comment(CommentCommand::Show { id }) => read::comment_show(&cli, id),
+        Command::Comment(c) => write::comment(&cli, c),
+        Command::Member(MemberCommand::List) => read::member_list(&cli),
+        Command::Member(c) => write::member(&cli, c),
+        Command::Meeting(MeetingCommand::List) => read::meeting_list(&cli),
+        Command::Meeting(c) => write::meeting(&cli, c),
+        Command::Log { limit } => read::log(&cli, *limit),
+        Command::Save { message } => write::save(&cli, message),
+        Command::Tui => write::open_ui(&cli),
+    }
+}
+
+/// The workspace named by `--repo`, else the one around the current folder.
+fn store(cli: &Cli) -> Result<Store, Error> {
+    ops::open_store(cli.repo.as_deref())
+}
+
+/// A session acting as `--as` / `OPLAEG_AUTHOR` / git's user.email.
+fn session(cli: &Cli) -> Result<Session, Error> {
+    Session::new(store(cli)?, cli.as_email.as_deref())
+}
+
+/// The text itself, or standard input for `-`.
+fn text_arg(value: &str) -> anyhow::Result<String> {
+    if value == "-" {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s).map_err(|e| {
+            anyhow::anyhow!(tr!(
+                "kunne ikke læse standard input som UTF-8-tekst: {e}",
+                "could not read standard input as UTF-8 text: {e}"
+            ))
+        })?;
+        Ok(s)
+    } else {
+        Ok(value.to_string())
+    }
+}

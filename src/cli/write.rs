@@ -1,0 +1,365 @@
+//! Commands that change the workspace: each calls one operation in
+//! [`crate::ops`] and reports what it did.
+
+use chrono::NaiveDate;
+
+use super::args::{
+    CommentCommand, DemoArgs, Format, InitArgs, MeetingCommand, MemberCommand, RecCommand,
+};
+use super::output::{json, safe};
+use super::{Cli, session, text_arg};
+use crate::error::Error;
+use crate::model::{Choice, Config, Disposition, Horizon, RecStatus, Role};
+use crate::ops::{self, NewTarget, RecEdit};
+use crate::tr;
+
+fn parse_choice<T: Choice>(field: &str, value: &str) -> Result<T, Error> {
+    T::parse(value).ok_or_else(|| Error::InvalidValue {
+        field: field.into(),
+        value: value.into(),
+        expected: T::expected(),
+    })
+}
+
+fn parse_date(field: &str, value: &str) -> Result<NaiveDate, Error> {
+    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| Error::InvalidValue {
+        field: field.into(),
+        value: value.into(),
+        expected: tr!("en dato ÅÅÅÅ-MM-DD", "a date YYYY-MM-DD"),
+    })
+}
+
+/// `oplaeg init`.
+pub fn init(cli: &Cli, a: &InitArgs) -> anyhow::Result<()> {
+    let (name, email) = ops::parse_person(&a.writer).ok_or_else(|| Error::InvalidValue {
+        field: "--writer".into(),
+        value: a.writer.clone(),
+        expected: tr!("\"Navn <email>\"", "\"Name <email>\""),
+    })?;
+    let path = match &a.path {
+        Some(p) => p.clone(),
+        None => std::env::current_dir()?,
+    };
+    let config = Config::new(
+        a.title.trim(),
+        ops::writer(&name, &email, a.organisation.trim()),
+    );
+    let store = ops::init(&path, &config, &[], None)?;
+    if cli.format == Format::Json {
+        return json(&serde_json::json!({ "root": store.root(), "title": config.title }));
+    }
+    println!(
+        "{}",
+        tr!(
+            "Oprettede «{}» i {}.\nNæste skridt: skriv kapitler i drafts/, tilføj medlemmer med `oplaeg member add`, og se `oplaeg status`.",
+            "Created «{}» in {}.\nNext: write chapters in drafts/, add members with `oplaeg member add`, and see `oplaeg status`.",
+            safe(&config.title),
+            store.root().display()
+        )
+    );
+    Ok(())
+}
+
+/// `oplaeg demo`.
+pub fn demo(cli: &Cli, a: &DemoArgs) -> anyhow::Result<()> {
+    let path = match &a.path {
+        Some(p) => p.clone(),
+        None => crate::demo::default_path()?,
+    };
+    let store = crate::demo::build(&path)?;
+    let root = store.root().display().to_string();
+    if cli.format == Format::Json {
+        return json(&serde_json::json!({ "root": root }));
+    }
+    println!(
+        "{}",
+        tr!(
+            "Demo-arbejdsmappen er klar: {root}",
+            "The demo workspace is ready: {root}"
+        )
+    );
+    println!(
+        "{}",
+        tr!(
+            "Den indeholder udkastet til fagligt oplæg for Kræftplan V med historik: 3. og 4. møde (tags meeting/3 og meeting/4), kommentarer fra følgegruppen, svar og ændrede kapitler.",
+            "It holds the draft oplæg for Kræftplan V with history: the 3rd and 4th meetings (tags meeting/3 and meeting/4), the group's comments, answers and revised chapters."
+        )
+    );
+    println!("\n{}", tr!("Prøv fx:", "Try for example:"));
+    for cmd in ["status", "rec list", "comment list", "log"] {
+        println!("  oplaeg --repo {root} {cmd}");
+    }
+    println!(
+        "{}",
+        tr!(
+            "(fra kildekoden: cargo run --release -- --repo {root} status)",
+            "(from the source: cargo run --release -- --repo {root} status)"
+        )
+    );
+    if !a.no_tui {
+        let mut cli2 = super::args::Cli {
+            repo: Some(store.root().to_path_buf()),
+            as_email: cli.as_email.clone(),
+            lang: cli.lang.clone(),
+            format: cli.format,
+            command: None,
+        };
+        if cli2.as_email.is_none() {
+            cli2.as_email = Some("mette.holm@sst.example".into());
+        }
+        return open_ui(&cli2);
+    }
+    Ok(())
+}
+
+/// `oplaeg` without a command: the terminal UI.
+pub fn open_ui(cli: &Cli) -> anyhow::Result<()> {
+    let _ = cli;
+    println!(
+        "{}",
+        tr!(
+            "Brugerfladen i terminalen er ikke færdig endnu; brug kommandoerne (se `oplaeg --help`).",
+            "The terminal UI is not finished yet; use the commands (see `oplaeg --help`)."
+        )
+    );
+    Ok(())
+}
+
+/// `oplaeg rec add|move|set`.
+pub fn rec(cli: &Cli, c: &RecCommand) -> anyhow::Result<()> {
+    let s = session(cli)?;
+    let rec = match c {
+        RecCommand::Add {
+            title,
+            horizon,
+            text,
+            slug,
+        } => {
+            let h: Horizon = parse_choice("--horizon", horizon)?;
+            let r = s.rec_add(title, h, &text_arg(text)?, slug.as_deref())?;
+            if cli.format == Format::Text {
+                println!(
+                    "{}",
+                    tr!(
+                        "Anbefalingen «{}» er tilføjet som nr. {} (slug {}).",
+                        "The recommendation «{}» was added as no. {} (slug {}).",
+                        safe(&r.title),
+                        r.rank,
+                        r.slug
+                    )
+                );
+                let ws = s.store().load(&crate::store::Rev::head())?;
+                if ws.recommendations.len() > ws.config.recommended_count {
+                    println!(
+                        "{}",
+                        tr!(
+                            "⚠ Nu er der {} anbefalinger – følgegruppen bad om højst {}.",
+                            "⚠ There are now {} recommendations – the group asked for at most {}.",
+                            ws.recommendations.len(),
+                            ws.config.recommended_count
+                        )
+                    );
+                }
+            }
+            r
+        }
+        RecCommand::Move { rec, to } => {
+            let r = s.rec_move(rec, *to)?;
+            if cli.format == Format::Text {
+                println!(
+                    "{}",
+                    tr!(
+                        "«{}» er nu nr. {}.",
+                        "«{}» is now no. {}.",
+                        safe(&r.title),
+                        r.rank
+                    )
+                );
+            }
+            r
+        }
+        RecCommand::Set(a) => {
+            let text_opt = |v: &Option<String>| v.as_deref().map(text_arg).transpose();
+            let edit = RecEdit {
+                title: a.title.clone(),
+                horizon: a
+                    .horizon
+                    .as_deref()
+                    .map(|h| parse_choice("--horizon", h))
+                    .transpose()?,
+                status: a
+                    .status
+                    .as_deref()
+                    .map(|v| parse_choice::<RecStatus>("--status", v))
+                    .transpose()?,
+                text: text_opt(&a.text)?,
+                goal: text_opt(&a.goal)?,
+                realizability: text_opt(&a.realizability)?,
+                kraeftplan_iv: a.kraeftplan_iv.clone(),
+                chapters: a.chapters.clone(),
+            };
+            let r = s.rec_set(&a.rec, &edit)?;
+            if cli.format == Format::Text {
+                println!(
+                    "{}",
+                    tr!("«{}» er opdateret.", "«{}» was updated.", safe(&r.title))
+                );
+            }
+            r
+        }
+        RecCommand::List { .. } | RecCommand::Show { .. } => unreachable!("handled by read"),
+    };
+    if cli.format == Format::Json {
+        json(&rec)?;
+    }
+    Ok(())
+}
+
+/// `oplaeg comment add|resolve`.
+pub fn comment(cli: &Cli, c: &CommentCommand) -> anyhow::Result<()> {
+    let s = session(cli)?;
+    let comment = match c {
+        CommentCommand::Add(a) => {
+            let body = text_arg(&a.body)?;
+            let c = match (&a.chapter, &a.rec, &a.reply_to) {
+                (_, _, Some(parent)) => s.reply(parent, &body)?,
+                (Some(ch), _, _) => s.add_comment(
+                    NewTarget::Chapter {
+                        chapter: ch.clone(),
+                        quote: a.quote.clone(),
+                    },
+                    &body,
+                )?,
+                (None, Some(r), _) => s.add_comment(NewTarget::Recommendation(r.clone()), &body)?,
+                (None, None, None) => unreachable!("clap requires a target"),
+            };
+            if cli.format == Format::Text {
+                println!(
+                    "{}",
+                    tr!("Kommentaren er gemt: {}", "The comment was saved: {}", c.id)
+                );
+            }
+            c
+        }
+        CommentCommand::Resolve {
+            id,
+            disposition,
+            response,
+        } => {
+            let d: Disposition = parse_choice("--disposition", disposition)?;
+            let c = s.resolve(id, d, &text_arg(response)?)?;
+            if cli.format == Format::Text {
+                println!(
+                    "{}",
+                    tr!(
+                        "Kommentaren fra {} er besvaret: {}.",
+                        "The comment from {} was resolved: {}.",
+                        safe(&c.author.organisation),
+                        d.label()
+                    )
+                );
+            }
+            c
+        }
+        CommentCommand::List { .. } | CommentCommand::Show { .. } => {
+            unreachable!("handled by read")
+        }
+    };
+    if cli.format == Format::Json {
+        json(&comment)?;
+    }
+    Ok(())
+}
+
+/// `oplaeg member add`.
+pub fn member(cli: &Cli, c: &MemberCommand) -> anyhow::Result<()> {
+    let MemberCommand::Add {
+        name,
+        email,
+        organisation,
+        role,
+    } = c
+    else {
+        unreachable!("handled by read")
+    };
+    let s = session(cli)?;
+    let role: Role = parse_choice("--role", role)?;
+    let m = s.member_add(name, email, organisation, role)?;
+    if cli.format == Format::Json {
+        return json(&m);
+    }
+    println!(
+        "{}",
+        tr!(
+            "{} ({}) er tilføjet som {}.",
+            "{} ({}) was added as {}.",
+            safe(&m.name),
+            safe(&m.organisation),
+            m.role.label()
+        )
+    );
+    Ok(())
+}
+
+/// `oplaeg meeting add|tag`.
+pub fn meeting(cli: &Cli, c: &MeetingCommand) -> anyhow::Result<()> {
+    let s = session(cli)?;
+    match c {
+        MeetingCommand::Add {
+            number,
+            date,
+            title,
+            deadline,
+        } => {
+            let date = parse_date("--date", date)?;
+            let deadline = deadline
+                .as_deref()
+                .map(|d| parse_date("--deadline", d))
+                .transpose()?;
+            let m = s.meeting_add(*number, date, title, deadline)?;
+            if cli.format == Format::Json {
+                return json(&m);
+            }
+            println!(
+                "{}",
+                tr!(
+                    "Møde {} er planlagt {}.",
+                    "Meeting {} is planned for {}.",
+                    m.number,
+                    m.date
+                )
+            );
+        }
+        MeetingCommand::Tag { number } => {
+            let t = s.meeting_tag(*number)?;
+            if cli.format == Format::Json {
+                return json(&t);
+            }
+            println!(
+                "{}",
+                tr!(
+                    "Udkastet er markeret som sendt til {} ({}).",
+                    "The draft is marked as sent for {} ({}).",
+                    safe(&t.title),
+                    t.name
+                )
+            );
+        }
+        MeetingCommand::List => unreachable!("handled by read"),
+    }
+    Ok(())
+}
+
+/// `oplaeg save`.
+pub fn save(cli: &Cli, message: &str) -> anyhow::Result<()> {
+    let s = session(cli)?;
+    let files = s.save(message)?;
+    if cli.format == Format::Json {
+        return json(&files);
+    }
+    println!("{}", tr!("Gemt som én ændring:", "Saved as one change:"));
+    for f in files {
+        println!("  {}", safe(&f));
+    }
+    Ok(())
+}

@@ -1,0 +1,273 @@
+//! Writing, replying to and resolving comments.
+
+use chrono::{DateTime, FixedOffset};
+
+use super::{Action, Session, non_empty, org};
+use crate::error::{Error, Result};
+use crate::model::{
+    Anchor, Author, Choice, Comment, CommentStatus, Disposition, Resolution, Target, paths,
+};
+use crate::text::{collapse_ws, searchable_text, truncate};
+use crate::tr;
+
+/// What a new comment is about.
+#[derive(Clone, Debug)]
+pub enum NewTarget {
+    /// A chapter (slug or number), optionally quoting its text.
+    Chapter {
+        chapter: String,
+        quote: Option<String>,
+    },
+    /// A recommendation (slug or rank).
+    Recommendation(String),
+}
+
+/// How much text before and after a quote is kept to find it again.
+const CONTEXT_CHARS: usize = 60;
+
+/// The anchor for `quote` in a chapter's Markdown: the quote must occur
+/// exactly once in the chapter's text (see [`crate::text::searchable_text`]).
+pub fn anchor_in(chapter_title: &str, markdown: &str, quote: &str, commit: &str) -> Result<Anchor> {
+    let quote = collapse_ws(quote);
+    if quote.is_empty() {
+        return Err(Error::Empty(tr!("citatet er tomt", "the quote is empty")));
+    }
+    let text = searchable_text(markdown);
+    let mut hits = text.match_indices(&quote);
+    let Some((start, _)) = hits.next() else {
+        return Err(Error::QuoteNotFound {
+            chapter: chapter_title.to_string(),
+            quote: truncate(&quote, 80).into_owned(),
+        });
+    };
+    let count = 1 + hits.count();
+    if count > 1 {
+        return Err(Error::QuoteAmbiguous {
+            chapter: chapter_title.to_string(),
+            quote: truncate(&quote, 80).into_owned(),
+            count,
+        });
+    }
+    let end = start + quote.len();
+    let before: String = {
+        let b: Vec<char> = text[..start].chars().collect();
+        b[b.len().saturating_sub(CONTEXT_CHARS)..].iter().collect()
+    };
+    let after: String = text[end..].chars().take(CONTEXT_CHARS).collect();
+    Ok(Anchor {
+        quote,
+        before,
+        after,
+        commit: commit.to_string(),
+    })
+}
+
+/// A new time-sortable id: a lower-case ULID from the comment's time.
+fn new_id(when: DateTime<FixedOffset>) -> String {
+    let millis = u64::try_from(when.timestamp_millis()).unwrap_or(0);
+    ulid::Ulid::from_parts(millis, rand_bits())
+        .to_string()
+        .to_lowercase()
+}
+
+fn rand_bits() -> u128 {
+    // Randomness for the id's lower 80 bits; ULID's own generator, seeded
+    // from the OS, so two clones never pick the same id.
+    ulid::Ulid::new().random()
+}
+
+impl Session {
+    fn author(&self) -> Author {
+        Author {
+            name: self.actor.name.clone(),
+            email: self.actor.email.clone(),
+            organisation: self.actor.organisation.clone(),
+        }
+    }
+
+    /// Writes a new comment. Members and writers may comment.
+    pub fn add_comment(&self, target: NewTarget, body: &str) -> Result<Comment> {
+        self.permit(Action::Comment)?;
+        let body = non_empty(
+            body,
+            tr!(
+                "kommentaren er tom: skriv en tekst",
+                "the comment is empty: write some text"
+            ),
+        )?;
+        let ws = self.head()?;
+        let head = self
+            .store
+            .head()?
+            .map(|o| o.to_string())
+            .unwrap_or_default();
+        let (target, message) = match &target {
+            NewTarget::Chapter { chapter, quote } => {
+                let ch = ws.chapter(chapter)?;
+                let anchor = match quote {
+                    Some(q) => Some(anchor_in(&ch.title, &ch.markdown, q, &head)?),
+                    None => None,
+                };
+                let message = format!(
+                    "Kommentar til kapitel {} {} {}",
+                    ch.number,
+                    ch.title,
+                    org(&self.actor)
+                );
+                let target = Target {
+                    chapter: Some(ch.slug.clone()),
+                    recommendation: None,
+                    anchor,
+                };
+                (target, message)
+            }
+            NewTarget::Recommendation(key) => {
+                let r = ws.recommendation(key)?;
+                let message = format!(
+                    "Kommentar til anbefaling {}: {} {}",
+                    r.rank,
+                    truncate(&r.title, 60),
+                    org(&self.actor)
+                );
+                let target = Target {
+                    chapter: None,
+                    recommendation: Some(r.slug.clone()),
+                    anchor: None,
+                };
+                (target, message)
+            }
+        };
+        self.write_new(&ws, target, None, body, message)
+    }
+
+    /// Answers a comment; the reply shares its target.
+    pub fn reply(&self, parent: &str, body: &str) -> Result<Comment> {
+        self.permit(Action::Comment)?;
+        let body = non_empty(
+            body,
+            tr!(
+                "svaret er tomt: skriv en tekst",
+                "the reply is empty: write some text"
+            ),
+        )?;
+        let ws = self.head()?;
+        let parent = ws.comment(parent)?;
+        let mut target = parent.target.clone();
+        target.anchor = None;
+        let message = format!(
+            "Svar på kommentar fra {} {}",
+            parent.author.organisation,
+            org(&self.actor)
+        );
+        self.write_new(&ws, target, Some(parent.id.clone()), body, message)
+    }
+
+    fn write_new(
+        &self,
+        ws: &crate::model::Workspace,
+        target: Target,
+        reply_to: Option<String>,
+        body: String,
+        summary: String,
+    ) -> Result<Comment> {
+        let now = self.now();
+        let mut id = new_id(now);
+        while ws.comments.iter().any(|c| c.id == id)
+            || self.store.root().join(paths::comment(&id)).exists()
+        {
+            id = new_id(now);
+        }
+        let comment = Comment {
+            id: id.clone(),
+            created: now,
+            body,
+            status: CommentStatus::Open,
+            reply_to,
+            author: self.author(),
+            target,
+            resolution: None,
+        };
+        let message = format!("{summary}\n\nKommentar: {id}\n");
+        self.commit(
+            crate::store::Change::new(message).write(paths::comment(&id), comment.to_file()),
+        )?;
+        Ok(comment)
+    }
+
+    /// Answers a comment on behalf of Sundhedsstyrelsen: how it was met and
+    /// why. Only writers. Resolving again replaces the earlier answer.
+    pub fn resolve(&self, key: &str, disposition: Disposition, response: &str) -> Result<Comment> {
+        self.permit(Action::Resolve)?;
+        let response = non_empty(
+            response,
+            tr!(
+                "begrundelsen er tom: skriv Sundhedsstyrelsens svar",
+                "the response is empty: write the answer"
+            ),
+        )?;
+        let ws = self.head()?;
+        let mut comment = ws.comment(key)?.clone();
+        if comment.reply_to.is_some() {
+            return Err(Error::Invalid(tr!(
+                "det er et svar i en tråd; besvar den kommentar, tråden startede med",
+                "this is a reply in a thread; resolve the comment that started the thread"
+            )));
+        }
+        comment.status = CommentStatus::Resolved;
+        comment.resolution = Some(Resolution {
+            disposition,
+            response,
+            by: self.actor.email.clone(),
+            at: self.now(),
+        });
+        let message = format!(
+            "Kommentar fra {} besvaret: {}\n\nKommentar: {}\n",
+            comment.author.organisation,
+            disposition.label_in(crate::i18n::Lang::Da),
+            comment.id
+        );
+        self.commit(
+            crate::store::Change::new(message)
+                .write(paths::comment(&comment.id), comment.to_file()),
+        )?;
+        Ok(comment)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MD: &str = "# Titel\n\nFørste *vigtige* sætning står her.\nAnden sætning står her.\n";
+
+    #[test]
+    fn anchors_keep_context_and_reject_ambiguity() {
+        let a = anchor_in("Titel", MD, "vigtige   sætning", "c1").unwrap();
+        assert_eq!(a.quote, "vigtige sætning");
+        assert_eq!(a.before, "Titel Første ");
+        assert!(a.after.starts_with(" står her. Anden"));
+        assert!(matches!(
+            anchor_in("Titel", MD, "står her", "c1"),
+            Err(Error::QuoteAmbiguous { count: 2, .. })
+        ));
+        assert!(matches!(
+            anchor_in("Titel", MD, "findes ikke", "c1"),
+            Err(Error::QuoteNotFound { .. })
+        ));
+        assert!(matches!(
+            anchor_in("Titel", MD, "  ", "c1"),
+            Err(Error::Empty(_))
+        ));
+    }
+
+    #[test]
+    fn ids_sort_by_time_and_are_valid_names() {
+        let t1 = DateTime::parse_from_rfc3339("2024-06-12T10:00:00+02:00").unwrap();
+        let t2 = DateTime::parse_from_rfc3339("2024-06-12T10:00:01+02:00").unwrap();
+        let (a, b) = (new_id(t1), new_id(t2));
+        assert!(a < b);
+        assert!(crate::text::is_valid_name(&a));
+        assert_eq!(a.len(), 26);
+        assert_ne!(new_id(t1), new_id(t1));
+    }
+}

@@ -1,0 +1,95 @@
+//! Adding members to the group (oplaeg.toml keeps its hand-written layout).
+
+use toml_edit::{DocumentMut, Item, Table, value};
+
+use super::{Action, Session, non_empty};
+use crate::error::{Error, Result};
+use crate::model::{Choice, Member, Role, paths};
+use crate::store::Change;
+use crate::tr;
+
+impl Session {
+    /// `oplaeg.toml` as committed, for an edit that keeps its layout.
+    pub(super) fn config_document(&self) -> Result<DocumentMut> {
+        let head = self
+            .store
+            .head()?
+            .ok_or_else(|| Error::NotAWorkspace(self.store.root().into()))?;
+        let bytes = self
+            .store
+            .read_at(head, paths::CONFIG)?
+            .ok_or_else(|| Error::NotAWorkspace(self.store.root().into()))?;
+        let text = String::from_utf8_lossy(&bytes);
+        text.parse::<DocumentMut>()
+            .map_err(|e| Error::Invalid(format!("{}: {e}", paths::CONFIG)))
+    }
+
+    /// Adds a member. Only writers.
+    pub fn member_add(
+        &self,
+        name: &str,
+        email: &str,
+        organisation: &str,
+        role: Role,
+    ) -> Result<Member> {
+        self.permit(Action::ManageMembers)?;
+        let name = non_empty(name, tr!("navnet er tomt", "the name is empty"))?;
+        let organisation = non_empty(
+            organisation,
+            tr!("organisationen er tom", "the organisation is empty"),
+        )?;
+        let email = email.trim().to_string();
+        if !email.contains('@') || email.contains(char::is_whitespace) || email.len() < 3 {
+            return Err(Error::InvalidValue {
+                field: "--email".into(),
+                value: email,
+                expected: tr!("en e-mailadresse", "an e-mail address"),
+            });
+        }
+        let ws = self.head()?;
+        if let Some(m) = ws.config.member(&email) {
+            return Err(Error::Exists(tr!(
+                "{} ({}) som medlem",
+                "{} ({}) as a member",
+                m.email,
+                m.name
+            )));
+        }
+        let mut doc = self.config_document()?;
+        let mut t = Table::new();
+        t["name"] = value(name.as_str());
+        t["email"] = value(email.as_str());
+        t["organisation"] = value(organisation.as_str());
+        t["role"] = value(role.key());
+        match doc.get_mut("members") {
+            None => {
+                let mut arr = toml_edit::ArrayOfTables::new();
+                arr.push(t);
+                doc["members"] = Item::ArrayOfTables(arr);
+            }
+            Some(item) => match item.as_array_of_tables_mut() {
+                Some(arr) => arr.push(t),
+                None => {
+                    return Err(Error::Invalid(tr!(
+                        "oplaeg.toml: members skal skrives som [[members]]-tabeller",
+                        "oplaeg.toml: members must be written as [[members]] tables"
+                    )));
+                }
+            },
+        }
+        let member = Member {
+            name,
+            email,
+            organisation,
+            role,
+        };
+        let message = format!(
+            "Nyt medlem: {} ({}, {})",
+            member.name,
+            member.organisation,
+            role.label_in(crate::i18n::Lang::Da)
+        );
+        self.commit(Change::new(message).write(paths::CONFIG, doc.to_string()))?;
+        Ok(member)
+    }
+}

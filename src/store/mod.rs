@@ -1,0 +1,537 @@
+//! The git side: find and open a workspace, load it at any revision, write a
+//! change as exactly one commit, meeting tags, and the history. The only
+//! module that touches the repository.
+
+mod history;
+mod source;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset};
+use git2::{Oid, Repository, RepositoryInitOptions, Signature, Time};
+
+pub use history::{LogEntry, MeetingTag};
+pub use source::{TreeSource, WorktreeSource};
+
+use crate::error::{Error, Kind, Result};
+use crate::model::{Workspace, paths};
+use crate::text::is_valid_name;
+use crate::tr;
+
+/// A revision a person can name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Rev {
+    /// The files on disk, committed or not.
+    Worktree,
+    /// Anything git or the meeting numbers can name: `4`, `meeting/4`, a
+    /// commit id, `HEAD`, a branch.
+    Named(String),
+}
+
+impl Rev {
+    /// The current commit.
+    pub fn head() -> Rev {
+        Rev::Named("HEAD".into())
+    }
+
+    /// `worktree` (or `arbejdsmappe`) for the files on disk, anything else by name.
+    pub fn parse(s: &str) -> Rev {
+        match s.trim() {
+            "worktree" | "arbejdsmappe" | "working-tree" => Rev::Worktree,
+            other => Rev::Named(other.to_string()),
+        }
+    }
+}
+
+/// Who makes a commit.
+#[derive(Clone, Debug)]
+pub struct Identity {
+    pub name: String,
+    pub email: String,
+}
+
+/// A set of file writes and deletions that becomes one commit.
+#[derive(Clone, Debug, Default)]
+pub struct Change {
+    /// The commit message, in Danish (the repository's language).
+    pub message: String,
+    /// Path relative to the root, and the new content (`None` deletes).
+    pub writes: Vec<(String, Option<Vec<u8>>)>,
+}
+
+impl Change {
+    /// A change with a message and no writes yet.
+    pub fn new(message: impl Into<String>) -> Change {
+        Change {
+            message: message.into(),
+            writes: Vec::new(),
+        }
+    }
+
+    /// Adds a file write.
+    pub fn write(mut self, path: impl Into<String>, content: impl Into<Vec<u8>>) -> Change {
+        self.writes.push((path.into(), Some(content.into())));
+        self
+    }
+}
+
+/// An open workspace repository.
+pub struct Store {
+    repo: Repository,
+    root: PathBuf,
+}
+
+impl Store {
+    /// The workspace that contains `start`: the nearest folder at or above it
+    /// with an `oplaeg.toml`, which must be the top of a git repository.
+    pub fn discover(start: &Path) -> Result<Store> {
+        let start = std::fs::canonicalize(start).map_err(Error::io(start))?;
+        for dir in start.ancestors() {
+            if dir.join(paths::CONFIG).is_file() {
+                return Store::open(dir);
+            }
+        }
+        Err(Error::NotAWorkspace(start))
+    }
+
+    /// Opens the workspace whose root is `root`.
+    pub fn open(root: &Path) -> Result<Store> {
+        let repo = Repository::open(root).map_err(|_| Error::NotAGitRepository(root.into()))?;
+        let workdir = repo
+            .workdir()
+            .ok_or_else(|| Error::NotAGitRepository(root.into()))?
+            .to_path_buf();
+        let same = std::fs::canonicalize(&workdir).ok() == std::fs::canonicalize(root).ok();
+        if !same {
+            return Err(Error::NotAGitRepository(root.into()));
+        }
+        if !workdir.join(paths::CONFIG).is_file() {
+            return Err(Error::NotAWorkspace(workdir));
+        }
+        let root = std::fs::canonicalize(&workdir).unwrap_or(workdir);
+        Ok(Store { repo, root })
+    }
+
+    /// Creates an empty repository (branch `main`) at `root` for a new workspace.
+    pub fn init(root: &Path) -> Result<Store> {
+        if root.join(".git").exists() || root.join(paths::CONFIG).exists() {
+            return Err(Error::Exists(root.display().to_string()));
+        }
+        std::fs::create_dir_all(root).map_err(Error::io(root))?;
+        let mut opts = RepositoryInitOptions::new();
+        opts.initial_head("main");
+        let repo = Repository::init_opts(root, &opts).map_err(Error::git(tr!(
+            "oprettelse af repository",
+            "creating the repository"
+        )))?;
+        let root = repo.workdir().unwrap_or(root);
+        let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        Ok(Store { repo, root })
+    }
+
+    /// The workspace's root folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The repository, for the parts (diff, sync) that need more of git.
+    pub fn repo(&self) -> &Repository {
+        &self.repo
+    }
+
+    /// The commit HEAD points to; `None` in a repository without commits.
+    pub fn head(&self) -> Result<Option<Oid>> {
+        match self.repo.head() {
+            Ok(r) => Ok(r.target()),
+            Err(e) if e.code() == git2::ErrorCode::UnbornBranch => Ok(None),
+            Err(e) => Err(Error::git("HEAD")(e)),
+        }
+    }
+
+    /// The commit a name points to: a meeting number (`4`), `meeting/4`, a
+    /// commit id or prefix, `HEAD`, a branch or any other git revision.
+    pub fn resolve(&self, spec: &str) -> Result<Oid> {
+        let spec = spec.trim();
+        let named = if !spec.is_empty() && spec.bytes().all(|b| b.is_ascii_digit()) {
+            format!("refs/tags/meeting/{spec}")
+        } else if spec.starts_with("meeting/") || spec.starts_with("møde/") {
+            format!(
+                "refs/tags/meeting/{}",
+                spec.split_once('/').map_or("", |x| x.1)
+            )
+        } else {
+            spec.to_string()
+        };
+        let found = self
+            .repo
+            .revparse_single(&named)
+            .and_then(|o| o.peel_to_commit());
+        match found {
+            Ok(c) => Ok(c.id()),
+            Err(_) => {
+                let tags = self.meeting_tags().unwrap_or_default();
+                Err(Error::unknown(
+                    Kind::Revision,
+                    spec,
+                    tags.iter().map(|t| t.name.as_str()),
+                ))
+            }
+        }
+    }
+
+    /// Loads the workspace at a revision.
+    pub fn load(&self, rev: &Rev) -> Result<Workspace> {
+        match rev {
+            Rev::Worktree => Workspace::load(&WorktreeSource {
+                root: self.root.clone(),
+            }),
+            Rev::Named(name) => {
+                if name == "HEAD" && self.head()?.is_none() {
+                    return self.load_commit(None);
+                }
+                let oid = self.resolve(name)?;
+                self.load_commit(Some(oid))
+            }
+        }
+    }
+
+    /// Loads the workspace exactly as it is in a commit (`None`: empty).
+    pub fn load_commit(&self, commit: Option<Oid>) -> Result<Workspace> {
+        let tree = match commit {
+            Some(oid) => Some(
+                self.repo
+                    .find_commit(oid)
+                    .and_then(|c| c.tree())
+                    .map_err(Error::git(oid.to_string()))?,
+            ),
+            None => None,
+        };
+        Workspace::load(&TreeSource {
+            repo: &self.repo,
+            tree,
+        })
+    }
+
+    /// Reads one file at a commit.
+    pub fn read_at(&self, commit: Oid, path: &str) -> Result<Option<Vec<u8>>> {
+        let tree = self
+            .repo
+            .find_commit(commit)
+            .and_then(|c| c.tree())
+            .map_err(Error::git(commit.to_string()))?;
+        crate::model::Source::read(
+            &TreeSource {
+                repo: &self.repo,
+                tree: Some(tree),
+            },
+            path,
+        )
+    }
+
+    /// `user.email` from git's configuration, if set.
+    pub fn git_email(&self) -> Option<String> {
+        self.repo.config().ok()?.get_string("user.email").ok()
+    }
+
+    /// Workspace files whose content on disk differs from HEAD.
+    pub fn uncommitted(&self) -> Result<Vec<String>> {
+        let mut opts = git2::StatusOptions::new();
+        opts.include_untracked(true).recurse_untracked_dirs(true);
+        let statuses = self
+            .repo
+            .statuses(Some(&mut opts))
+            .map_err(Error::git("git status"))?;
+        Ok(statuses
+            .iter()
+            .filter(|s| !s.status().is_ignored())
+            .filter_map(|s| s.path().ok().map(str::to_string))
+            .filter(|p| is_workspace_file(p))
+            .collect())
+    }
+
+    /// Writes `change` as one commit on the current branch, authored at
+    /// `when` by `who`, and updates the files on disk to match.
+    ///
+    /// All or nothing: the commit is built from HEAD's tree in memory first;
+    /// files are then written atomically (each to a temporary file that is
+    /// renamed into place) and the branch is moved only if nobody else moved
+    /// it meanwhile. If anything fails, the files written so far are put back
+    /// and the branch is left where it was. A file with uncommitted edits is
+    /// never overwritten.
+    pub fn commit(
+        &self,
+        change: &Change,
+        who: &Identity,
+        when: DateTime<FixedOffset>,
+    ) -> Result<Oid> {
+        self.commit_inner(change, who, when, false)
+    }
+
+    /// Like [`Store::commit`], for a writer's hand edits: the files may have
+    /// uncommitted changes, because those changes are what is committed.
+    pub fn commit_edits(
+        &self,
+        change: &Change,
+        who: &Identity,
+        when: DateTime<FixedOffset>,
+    ) -> Result<Oid> {
+        self.commit_inner(change, who, when, true)
+    }
+
+    fn commit_inner(
+        &self,
+        change: &Change,
+        who: &Identity,
+        when: DateTime<FixedOffset>,
+        edits: bool,
+    ) -> Result<Oid> {
+        for (path, _) in &change.writes {
+            check_path(path)?;
+        }
+        let branch = self.branch_ref()?;
+        let head = self.head()?;
+        let parent = match head {
+            Some(oid) => Some(self.repo.find_commit(oid).map_err(Error::git("HEAD"))?),
+            None => None,
+        };
+        if !edits {
+            for (path, _) in &change.writes {
+                self.ensure_clean(path)?;
+            }
+        }
+
+        let base_tree = match &parent {
+            Some(c) => c.tree().map_err(Error::git("HEAD"))?,
+            None => {
+                let empty = self
+                    .repo
+                    .treebuilder(None)
+                    .and_then(|b| b.write())
+                    .map_err(Error::git("tomt træ"))?;
+                self.repo.find_tree(empty).map_err(Error::git("tomt træ"))?
+            }
+        };
+        let mut update = git2::build::TreeUpdateBuilder::new();
+        for (path, content) in &change.writes {
+            match content {
+                Some(bytes) => {
+                    let blob = self.repo.blob(bytes).map_err(Error::git(path.clone()))?;
+                    update.upsert(path.as_str(), blob, git2::FileMode::Blob);
+                }
+                None => {
+                    update.remove(path.as_str());
+                }
+            }
+        }
+        let tree_id = update
+            .create_updated(&self.repo, &base_tree)
+            .map_err(Error::git(tr!(
+                "opbygning af commit",
+                "building the commit"
+            )))?;
+        if parent.is_some() && tree_id == base_tree.id() {
+            return Err(Error::Invalid(tr!(
+                "ingen ændring: indholdet er allerede sådan",
+                "no change: the content is already like that"
+            )));
+        }
+        let tree = self.repo.find_tree(tree_id).map_err(Error::git("tree"))?;
+        let time = Time::new(when.timestamp(), when.offset().local_minus_utc() / 60);
+        let sig = Signature::new(&who.name, &who.email, &time)
+            .map_err(Error::git(tr!("forfatter", "author")))?;
+        let parents: Vec<&git2::Commit> = parent.iter().collect();
+        let commit = self
+            .repo
+            .commit(None, &sig, &sig, &change.message, &tree, &parents)
+            .map_err(Error::git("commit"))?;
+
+        let mut written: Vec<(PathBuf, Option<Vec<u8>>)> = Vec::new();
+        let result = self.write_files(change, &mut written).and_then(|()| {
+            let log = format!("oplaeg: {}", change.message.lines().next().unwrap_or(""));
+            let moved = match head {
+                Some(old) => self
+                    .repo
+                    .reference_matching(&branch, commit, true, old, &log),
+                None => self.repo.reference(&branch, commit, false, &log),
+            };
+            moved.map(|_| ()).map_err(|e| match e.code() {
+                git2::ErrorCode::Modified | git2::ErrorCode::Exists => Error::Concurrent,
+                _ => Error::git(tr!("flytning af grenen", "moving the branch"))(e),
+            })
+        });
+        if let Err(e) = result {
+            restore(&written);
+            return Err(e);
+        }
+        self.update_index(change)?;
+        Ok(commit)
+    }
+
+    fn branch_ref(&self) -> Result<String> {
+        let head = self
+            .repo
+            .find_reference("HEAD")
+            .map_err(Error::git("HEAD"))?;
+        match head.symbolic_target().ok().flatten() {
+            Some(t) if t.starts_with("refs/heads/") => Ok(t.to_string()),
+            _ => Err(Error::Invalid(tr!(
+                "HEAD peger ikke på en gren (detached HEAD); skift til en gren med `git switch main`",
+                "HEAD is not on a branch (detached HEAD); switch to a branch with `git switch main`"
+            ))),
+        }
+    }
+
+    fn ensure_clean(&self, path: &str) -> Result<()> {
+        match self.repo.status_file(Path::new(path)) {
+            Ok(s) if s.is_empty() || s.is_ignored() => Ok(()),
+            Ok(_) => Err(Error::Uncommitted(path.to_string())),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(()),
+            Err(e) => Err(Error::git(format!("git status {path}"))(e)),
+        }
+    }
+
+    fn write_files(
+        &self,
+        change: &Change,
+        written: &mut Vec<(PathBuf, Option<Vec<u8>>)>,
+    ) -> Result<()> {
+        for (path, content) in &change.writes {
+            let full = self.root.join(path);
+            let old = std::fs::read(&full).ok();
+            match content {
+                Some(bytes) => write_atomic(&full, bytes)?,
+                None => match std::fs::remove_file(&full) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(Error::io(&full)(e)),
+                },
+            }
+            written.push((full, old));
+        }
+        Ok(())
+    }
+
+    fn update_index(&self, change: &Change) -> Result<()> {
+        let mut index = self.repo.index().map_err(Error::git("index"))?;
+        for (path, content) in &change.writes {
+            let p = Path::new(path);
+            let r = match content {
+                Some(_) => index.add_path(p),
+                None => index.remove_path(p),
+            };
+            r.map_err(Error::git(format!("index {path}")))?;
+        }
+        index.write().map_err(Error::git("index"))
+    }
+
+    /// Marks a commit as the draft sent for meeting `number` with an
+    /// annotated tag `meeting/N`.
+    pub fn tag_meeting(
+        &self,
+        number: u32,
+        commit: Oid,
+        message: &str,
+        who: &Identity,
+        when: DateTime<FixedOffset>,
+    ) -> Result<()> {
+        let name = format!("meeting/{number}");
+        if self
+            .repo
+            .find_reference(&format!("refs/tags/{name}"))
+            .is_ok()
+        {
+            return Err(Error::Exists(tr!(
+                "mødetagget {name}",
+                "the meeting tag {name}"
+            )));
+        }
+        let object = self
+            .repo
+            .find_object(commit, None)
+            .map_err(Error::git(commit.to_string()))?;
+        let time = Time::new(when.timestamp(), when.offset().local_minus_utc() / 60);
+        let sig = Signature::new(&who.name, &who.email, &time)
+            .map_err(Error::git(tr!("forfatter", "author")))?;
+        self.repo
+            .tag(&name, &object, &sig, message, false)
+            .map_err(Error::git(name.clone()))?;
+        Ok(())
+    }
+}
+
+/// Whether a repository path belongs to the workspace's content.
+fn is_workspace_file(path: &str) -> bool {
+    path == paths::CONFIG
+        || path == paths::PRIORITY
+        || [paths::DRAFTS, paths::RECOMMENDATIONS, paths::COMMENTS]
+            .iter()
+            .any(|d| path.strip_prefix(d).is_some_and(|r| r.starts_with('/')))
+}
+
+/// Only the workspace's own files, with names that cannot leave it.
+pub fn check_path(path: &str) -> Result<()> {
+    let ok = if path == paths::CONFIG || path == paths::PRIORITY {
+        true
+    } else if let Some((dir, file)) = path.split_once('/') {
+        let stem = file
+            .strip_suffix(".md")
+            .or_else(|| file.strip_suffix(".toml"))
+            .unwrap_or("");
+        [paths::DRAFTS, paths::RECOMMENDATIONS, paths::COMMENTS].contains(&dir)
+            && is_valid_name(stem)
+    } else {
+        false
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidName {
+            what: "sti",
+            value: path.to_string(),
+        })
+    }
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
+    }
+    let mut file = atomic_write_file::AtomicWriteFile::open(path).map_err(Error::io(path))?;
+    file.write_all(bytes).map_err(Error::io(path))?;
+    file.commit().map_err(Error::io(path))
+}
+
+/// Puts files back as they were before a failed change (best effort: this
+/// runs only after another error, which is the one reported).
+fn restore(written: &[(PathBuf, Option<Vec<u8>>)]) {
+    for (path, old) in written.iter().rev() {
+        let _ = match old {
+            Some(bytes) => write_atomic(path, bytes),
+            None => std::fs::remove_file(path).map_err(Error::io(path)),
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_cannot_escape() {
+        assert!(check_path("comments/01abc.toml").is_ok());
+        assert!(check_path("drafts/05-rehabilitering.md").is_ok());
+        assert!(check_path("oplaeg.toml").is_ok());
+        assert!(check_path("comments/../x.toml").is_err());
+        assert!(check_path("../oplaeg.toml").is_err());
+        assert!(check_path("/etc/passwd").is_err());
+        assert!(check_path("src/main.rs").is_err());
+        assert!(check_path("comments/a/b.toml").is_err());
+    }
+
+    #[test]
+    fn revisions_parse() {
+        assert_eq!(Rev::parse("worktree"), Rev::Worktree);
+        assert_eq!(Rev::parse("4"), Rev::Named("4".into()));
+    }
+}

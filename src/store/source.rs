@@ -1,0 +1,115 @@
+//! The two places a workspace is read from: a commit's tree (exact, from git
+//! objects) and the working tree on disk.
+
+use std::path::PathBuf;
+
+use git2::{ObjectType, Repository, Tree};
+
+use crate::error::{Error, Result};
+use crate::model::{FileData, Source};
+
+/// Files as they are in one commit.
+pub struct TreeSource<'r> {
+    pub(crate) repo: &'r Repository,
+    pub(crate) tree: Option<Tree<'r>>,
+}
+
+impl Source for TreeSource<'_> {
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        let Some(tree) = &self.tree else {
+            return Ok(None);
+        };
+        let entry = match tree.get_path(std::path::Path::new(path)) {
+            Ok(e) => e,
+            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
+            Err(e) => return Err(Error::git(format!("læsning af {path}"))(e)),
+        };
+        if entry.kind() != Some(ObjectType::Blob) {
+            return Ok(None);
+        }
+        let blob = self
+            .repo
+            .find_blob(entry.id())
+            .map_err(Error::git(format!("læsning af {path}")))?;
+        Ok(Some(blob.content().to_vec()))
+    }
+
+    fn files(&self, dir: &str) -> Result<Vec<FileData>> {
+        let Some(tree) = &self.tree else {
+            return Ok(Vec::new());
+        };
+        let sub = match tree.get_path(std::path::Path::new(dir)) {
+            Ok(e) if e.kind() == Some(ObjectType::Tree) => self
+                .repo
+                .find_tree(e.id())
+                .map_err(Error::git(format!("læsning af {dir}")))?,
+            Ok(_) => return Ok(Vec::new()),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::git(format!("læsning af {dir}"))(e)),
+        };
+        let mut out = Vec::with_capacity(sub.len());
+        for entry in sub.iter() {
+            if entry.kind() != Some(ObjectType::Blob) {
+                continue;
+            }
+            let Ok(name) = entry.name() else { continue };
+            let blob = self
+                .repo
+                .find_blob(entry.id())
+                .map_err(Error::git(format!("læsning af {dir}/{name}")))?;
+            out.push(FileData {
+                name: name.to_string(),
+                bytes: blob.content().to_vec(),
+                id: Some(entry.id().to_string()),
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// Files as they are on disk now, committed or not.
+pub struct WorktreeSource {
+    pub(crate) root: PathBuf,
+}
+
+impl Source for WorktreeSource {
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        let full = self.root.join(path);
+        match std::fs::read(&full) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io(full)(e)),
+        }
+    }
+
+    fn files(&self, dir: &str) -> Result<Vec<FileData>> {
+        let full = self.root.join(dir);
+        let entries = match std::fs::read_dir(&full) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io(full)(e)),
+        };
+        let mut out = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(Error::io(&full))?;
+            let path = entry.path();
+            if !entry.file_type().map_err(Error::io(&path))?.is_file() {
+                continue;
+            }
+            let Some(name) = entry.file_name().to_str().map(str::to_string) else {
+                continue;
+            };
+            // Temporary files of an interrupted atomic write are not content.
+            if name.starts_with('.') {
+                continue;
+            }
+            let bytes = std::fs::read(&path).map_err(Error::io(&path))?;
+            out.push(FileData {
+                name,
+                bytes,
+                id: None,
+            });
+        }
+        Ok(out)
+    }
+}
