@@ -21,7 +21,7 @@ pub struct Config {
     #[serde(default)]
     pub horizons: Horizons,
     /// Planned meetings (held ones are tagged `meeting/N` in git).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub meetings: Vec<Meeting>,
 }
 

@@ -1,7 +1,7 @@
 //! Planning meetings and tagging the draft sent for one.
 
 use chrono::NaiveDate;
-use toml_edit::{Item, Table, value};
+use toml_edit::{Table, value};
 
 use super::{Action, Session, non_empty};
 use crate::error::{Error, Result};
@@ -47,22 +47,7 @@ impl Session {
         if let Some(d) = deadline {
             t["deadline"] = value(d.to_string());
         }
-        match doc.get_mut("meetings") {
-            None => {
-                let mut arr = toml_edit::ArrayOfTables::new();
-                arr.push(t);
-                doc["meetings"] = Item::ArrayOfTables(arr);
-            }
-            Some(item) => match item.as_array_of_tables_mut() {
-                Some(arr) => arr.push(t),
-                None => {
-                    return Err(Error::Invalid(tr!(
-                        "oplaeg.toml: meetings skal skrives som [[meetings]]-tabeller",
-                        "oplaeg.toml: meetings must be written as [[meetings]] tables"
-                    )));
-                }
-            },
-        }
+        super::members::push_table(&mut doc, "meetings", t)?;
         let message = format!("Møde {number} planlagt {date}: {title}");
         self.commit(Change::new(message).write(paths::CONFIG, doc.to_string()))?;
         Ok(Meeting {

@@ -8,6 +8,28 @@ use crate::model::{Choice, Member, Role, paths};
 use crate::store::Change;
 use crate::tr;
 
+/// Appends `table` to the `[[key]]` array of tables of `doc`, creating it
+/// (or replacing an empty inline `key = []`) when needed.
+pub(super) fn push_table(doc: &mut DocumentMut, key: &str, table: Table) -> Result<()> {
+    let empty_inline = doc
+        .get(key)
+        .and_then(Item::as_array)
+        .is_some_and(|a| a.is_empty());
+    if doc.get(key).is_none() || empty_inline {
+        doc[key] = Item::ArrayOfTables(toml_edit::ArrayOfTables::new());
+    }
+    match doc.get_mut(key).and_then(Item::as_array_of_tables_mut) {
+        Some(arr) => {
+            arr.push(table);
+            Ok(())
+        }
+        None => Err(Error::Invalid(tr!(
+            "oplaeg.toml: {key} skal skrives som [[{key}]]-tabeller",
+            "oplaeg.toml: {key} must be written as [[{key}]] tables"
+        ))),
+    }
+}
+
 impl Session {
     /// `oplaeg.toml` as committed, for an edit that keeps its layout.
     pub(super) fn config_document(&self) -> Result<DocumentMut> {
@@ -61,22 +83,7 @@ impl Session {
         t["email"] = value(email.as_str());
         t["organisation"] = value(organisation.as_str());
         t["role"] = value(role.key());
-        match doc.get_mut("members") {
-            None => {
-                let mut arr = toml_edit::ArrayOfTables::new();
-                arr.push(t);
-                doc["members"] = Item::ArrayOfTables(arr);
-            }
-            Some(item) => match item.as_array_of_tables_mut() {
-                Some(arr) => arr.push(t),
-                None => {
-                    return Err(Error::Invalid(tr!(
-                        "oplaeg.toml: members skal skrives som [[members]]-tabeller",
-                        "oplaeg.toml: members must be written as [[members]] tables"
-                    )));
-                }
-            },
-        }
+        push_table(&mut doc, "members", t)?;
         let member = Member {
             name,
             email,
