@@ -14,5 +14,6 @@ pub mod model;
 pub mod ops;
 pub mod store;
 pub mod text;
+pub mod tui;
 
 pub use error::{Error, Result};

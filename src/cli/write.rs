@@ -114,15 +114,15 @@ pub fn demo(cli: &Cli, a: &DemoArgs) -> anyhow::Result<()> {
 
 /// `oplaeg` without a command: the terminal UI.
 pub fn open_ui(cli: &Cli) -> anyhow::Result<()> {
-    let _ = cli;
-    println!(
-        "{}",
-        tr!(
-            "Brugerfladen i terminalen er ikke færdig endnu; brug kommandoerne (se `oplaeg --help`).",
-            "The terminal UI is not finished yet; use the commands (see `oplaeg --help`)."
-        )
-    );
-    Ok(())
+    use std::io::IsTerminal;
+    let store = super::store(cli)?;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        anyhow::bail!(tr!(
+            "brugerfladen kræver en terminal; brug kommandoerne (se `oplaeg --help`)",
+            "the UI needs a terminal; use the commands (see `oplaeg --help`)"
+        ));
+    }
+    crate::tui::run(store.root(), cli.as_email.clone())
 }
 
 /// `oplaeg rec add|move|set`.

@@ -18,7 +18,7 @@ impl Session {
                 "the message is empty: say what you changed"
             ),
         )?;
-        let ws = self.head()?;
+        let (ws, base) = self.head_at()?;
         let mut chapter = ws.chapter(key)?.clone();
         let title = markdown
             .lines()
@@ -34,7 +34,11 @@ impl Session {
         if !text.ends_with('\n') {
             text.push('\n');
         }
-        self.commit(Change::new(message).write(chapter.file.clone(), text.clone()))?;
+        self.commit(
+            Change::new(message)
+                .based_on(base)
+                .write(chapter.file.clone(), text.clone()),
+        )?;
         chapter.title = title;
         chapter.markdown = text;
         chapter.blob = None;

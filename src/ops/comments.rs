@@ -205,7 +205,7 @@ impl Session {
                 "the response is empty: write the answer"
             ),
         )?;
-        let ws = self.head()?;
+        let (ws, base) = self.head_at()?;
         let mut comment = ws.comment(key)?.clone();
         if comment.reply_to.is_some() {
             return Err(Error::Invalid(tr!(
@@ -228,6 +228,7 @@ impl Session {
         );
         self.commit(
             crate::store::Change::new(message)
+                .based_on(base)
                 .write(paths::comment(&comment.id), comment.to_file()),
         )?;
         Ok(comment)

@@ -35,7 +35,7 @@ impl Session {
                 "the deadline {d} is after the meeting {date}"
             )));
         }
-        let ws = self.head()?;
+        let (ws, base) = self.head_at()?;
         if ws.config.meetings.iter().any(|m| m.number == number) {
             return Err(Error::Exists(tr!("møde {number}", "meeting {number}")));
         }
@@ -49,7 +49,11 @@ impl Session {
         }
         super::members::push_table(&mut doc, "meetings", t)?;
         let message = format!("Møde {number} planlagt {date}: {title}");
-        self.commit(Change::new(message).write(paths::CONFIG, doc.to_string()))?;
+        self.commit(
+            Change::new(message)
+                .based_on(base)
+                .write(paths::CONFIG, doc.to_string()),
+        )?;
         Ok(Meeting {
             number,
             date,

@@ -68,7 +68,8 @@ impl Session {
                 expected: tr!("en e-mailadresse", "an e-mail address"),
             });
         }
-        let ws = self.head()?;
+        crate::store::check_signature(&name, &email)?;
+        let (ws, base) = self.head_at()?;
         if let Some(m) = ws.config.member(&email) {
             return Err(Error::Exists(tr!(
                 "{} ({}) som medlem",
@@ -96,7 +97,11 @@ impl Session {
             member.organisation,
             role.label_in(crate::i18n::Lang::Da)
         );
-        self.commit(Change::new(message).write(paths::CONFIG, doc.to_string()))?;
+        self.commit(
+            Change::new(message)
+                .based_on(base)
+                .write(paths::CONFIG, doc.to_string()),
+        )?;
         Ok(member)
     }
 }

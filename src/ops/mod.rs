@@ -12,7 +12,7 @@ mod workspace;
 
 use std::path::Path;
 
-use chrono::{DateTime, FixedOffset, Local};
+use chrono::{DateTime, FixedOffset, Local, Timelike};
 
 pub use comments::{NewTarget, anchor_in};
 pub use recommendations::RecEdit;
@@ -151,7 +151,11 @@ impl Session {
     }
 
     fn now(&self) -> DateTime<FixedOffset> {
-        self.clock.unwrap_or_else(|| Local::now().fixed_offset())
+        self.clock.unwrap_or_else(|| {
+            // Whole seconds: the files stay readable and git keeps no more.
+            let now = Local::now().fixed_offset();
+            now.with_nanosecond(0).unwrap_or(now)
+        })
     }
 
     fn identity(&self) -> Identity {
@@ -163,7 +167,14 @@ impl Session {
 
     /// The committed workspace that changes are made against.
     fn head(&self) -> Result<Workspace> {
-        self.store.load(&Rev::head())
+        Ok(self.head_at()?.0)
+    }
+
+    /// The committed workspace and the commit it was read from; edits pass
+    /// the commit on as their base (see [`Change::based_on`]).
+    fn head_at(&self) -> Result<(Workspace, Option<git2::Oid>)> {
+        let oid = self.store.head()?;
+        Ok((self.store.load_commit(oid)?, oid))
     }
 
     fn commit(&self, change: Change) -> Result<git2::Oid> {

@@ -50,7 +50,7 @@ impl Session {
     ) -> Result<Recommendation> {
         self.permit(Action::EditContent)?;
         let title = non_empty(title, tr!("titlen er tom", "the title is empty"))?;
-        let ws = self.head()?;
+        let (ws, head) = self.head_at()?;
         let base = match slug {
             Some(s) if !is_valid_name(s) => {
                 return Err(Error::InvalidName {
@@ -94,6 +94,7 @@ impl Session {
             .map(|r| r.slug.clone())
             .chain([slug.clone()]);
         let change = Change::new(format!("Ny anbefaling: {}", truncate(&title, 70)))
+            .based_on(head)
             .write(paths::recommendation(&slug), rec.to_file())
             .write(paths::PRIORITY, priority_file(order));
         self.commit(change)?;
@@ -103,7 +104,7 @@ impl Session {
     /// Moves a recommendation to rank `to` (1-based); the others close up.
     pub fn rec_move(&self, key: &str, to: usize) -> Result<Recommendation> {
         self.permit(Action::EditContent)?;
-        let ws = self.head()?;
+        let (ws, base) = self.head_at()?;
         let rec = ws.recommendation(key)?.clone();
         let count = ws.recommendations.len();
         if to == 0 || to > count {
@@ -132,7 +133,11 @@ impl Session {
             rec.rank,
             truncate(&rec.title, 60)
         );
-        self.commit(Change::new(message).write(paths::PRIORITY, priority_file(order)))?;
+        self.commit(
+            Change::new(message)
+                .based_on(base)
+                .write(paths::PRIORITY, priority_file(order)),
+        )?;
         let mut moved = rec;
         moved.rank = to;
         Ok(moved)
@@ -147,7 +152,7 @@ impl Session {
                 "nothing to change: give e.g. --horizon, --status, --goal or --realizability"
             )));
         }
-        let ws = self.head()?;
+        let (ws, base) = self.head_at()?;
         let old = ws.recommendation(key)?.clone();
         let mut rec = old.clone();
         let mut what = Vec::new();
@@ -211,7 +216,11 @@ impl Session {
             truncate(&rec.title, 50),
             what.join(", ")
         );
-        self.commit(Change::new(message).write(paths::recommendation(&rec.slug), rec.to_file()))?;
+        self.commit(
+            Change::new(message)
+                .based_on(base)
+                .write(paths::recommendation(&rec.slug), rec.to_file()),
+        )?;
         Ok(rec)
     }
 }

@@ -39,6 +39,7 @@ pub fn init(
             expected: tr!("\"Navn <email>\"", "\"Name <email>\""),
         });
     }
+    crate::store::check_signature(&writer.name, &writer.email)?;
     let store = Store::init(path)?;
     let mut change = Change::new(format!("Nyt fagligt oplæg: {}", config.title))
         .write(paths::CONFIG, crate::model::to_toml(config));
@@ -95,7 +96,7 @@ pub fn save(session: &Session, message: &str) -> Result<Vec<String>> {
     let ws = Workspace::load(&WorktreeSource {
         root: store.root().to_path_buf(),
     })?;
-    let head = session.head()?;
+    let (head, base) = session.head_at()?;
     let new_problems: Vec<_> = ws
         .problems
         .iter()
@@ -104,7 +105,7 @@ pub fn save(session: &Session, message: &str) -> Result<Vec<String>> {
     if let Some(p) = new_problems.first() {
         return Err(Error::File((*p).clone()));
     }
-    let mut change = Change::new(message);
+    let mut change = Change::new(message).based_on(base);
     for path in &changed {
         if path.starts_with(paths::COMMENTS) {
             continue;

@@ -141,3 +141,43 @@ impl Store {
         Ok(out)
     }
 }
+
+impl Store {
+    /// The files a commit changed against its first parent, as `A path`,
+    /// `M path`, `D path` or `R old → new`.
+    pub fn changed_files(&self, commit: &str) -> Result<Vec<String>> {
+        let oid = Oid::from_str(commit).map_err(Error::git(commit.to_string()))?;
+        let c = self
+            .repo
+            .find_commit(oid)
+            .map_err(Error::git(commit.to_string()))?;
+        let tree = c.tree().map_err(Error::git("tree"))?;
+        let parent = match c.parent(0) {
+            Ok(p) => Some(p.tree().map_err(Error::git("tree"))?),
+            Err(_) => None,
+        };
+        let mut diff = self
+            .repo
+            .diff_tree_to_tree(parent.as_ref(), Some(&tree), None)
+            .map_err(Error::git("diff"))?;
+        diff.find_similar(None).map_err(Error::git("diff"))?;
+        let mut out = Vec::new();
+        for d in diff.deltas() {
+            let path = |f: git2::DiffFile| {
+                f.path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default()
+            };
+            let line = match d.status() {
+                git2::Delta::Added => format!("A {}", path(d.new_file())),
+                git2::Delta::Deleted => format!("D {}", path(d.old_file())),
+                git2::Delta::Renamed => {
+                    format!("R {} → {}", path(d.old_file()), path(d.new_file()))
+                }
+                _ => format!("M {}", path(d.new_file())),
+            };
+            out.push(line);
+        }
+        Ok(out)
+    }
+}

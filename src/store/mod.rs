@@ -57,6 +57,11 @@ pub struct Change {
     pub message: String,
     /// Path relative to the root, and the new content (`None` deletes).
     pub writes: Vec<(String, Option<Vec<u8>>)>,
+    /// The HEAD the change was computed from. When set, the change is
+    /// refused with [`Error::Concurrent`] if HEAD has moved since, so an
+    /// edit made from an old state never overwrites a newer one. New files
+    /// with fresh names (comments) need no base.
+    pub base: Option<Option<Oid>>,
 }
 
 impl Change {
@@ -65,7 +70,14 @@ impl Change {
         Change {
             message: message.into(),
             writes: Vec::new(),
+            base: None,
         }
+    }
+
+    /// Requires HEAD to still be `base` when the change is committed.
+    pub fn based_on(mut self, base: Option<Oid>) -> Change {
+        self.base = Some(base);
+        self
     }
 
     /// Adds a file write.
@@ -152,8 +164,11 @@ impl Store {
     /// commit id or prefix, `HEAD`, a branch or any other git revision.
     pub fn resolve(&self, spec: &str) -> Result<Oid> {
         let spec = spec.trim();
-        let named = if !spec.is_empty() && spec.bytes().all(|b| b.is_ascii_digit()) {
-            format!("refs/tags/meeting/{spec}")
+        let digits = !spec.is_empty() && spec.bytes().all(|b| b.is_ascii_digit());
+        let meeting_ref = format!("refs/tags/meeting/{spec}");
+        let named = if digits && (spec.len() < 4 || self.repo.find_reference(&meeting_ref).is_ok())
+        {
+            meeting_ref
         } else if spec.starts_with("meeting/") || spec.starts_with("møde/") {
             format!(
                 "refs/tags/meeting/{}",
@@ -288,8 +303,17 @@ impl Store {
         for (path, _) in &change.writes {
             check_path(path)?;
         }
+        check_signature(&who.name, &who.email)?;
+        // One writer at a time per clone: the lock is held from reading HEAD
+        // until the branch has moved, and released by the OS if we die.
+        let _lock = self.lock()?;
         let branch = self.branch_ref()?;
         let head = self.head()?;
+        if let Some(base) = change.base
+            && base != head
+        {
+            return Err(Error::Concurrent);
+        }
         let parent = match head {
             Some(oid) => Some(self.repo.find_commit(oid).map_err(Error::git("HEAD"))?),
             None => None,
@@ -345,26 +369,51 @@ impl Store {
             .commit(None, &sig, &sig, &change.message, &tree, &parents)
             .map_err(Error::git("commit"))?;
 
+        // Files, then the index, then the branch: if any step fails, the
+        // steps before it are undone, and the branch never points at a
+        // commit the working tree and index do not show.
         let mut written: Vec<(PathBuf, Option<Vec<u8>>)> = Vec::new();
-        let result = self.write_files(change, &mut written).and_then(|()| {
-            let log = format!("oplaeg: {}", change.message.lines().next().unwrap_or(""));
-            let moved = match head {
-                Some(old) => self
-                    .repo
-                    .reference_matching(&branch, commit, true, old, &log),
-                None => self.repo.reference(&branch, commit, false, &log),
-            };
-            moved.map(|_| ()).map_err(|e| match e.code() {
-                git2::ErrorCode::Modified | git2::ErrorCode::Exists => Error::Concurrent,
-                _ => Error::git(tr!("flytning af grenen", "moving the branch"))(e),
-            })
-        });
-        if let Err(e) = result {
+        if let Err(e) = self.write_files(change, &mut written) {
             restore(&written);
             return Err(e);
         }
-        self.update_index(change)?;
+        let index_backup = match self.update_index(change) {
+            Ok(b) => b,
+            Err(e) => {
+                restore(&written);
+                return Err(e);
+            }
+        };
+        let log = format!("oplaeg: {}", change.message.lines().next().unwrap_or(""));
+        let moved = match head {
+            Some(old) => self
+                .repo
+                .reference_matching(&branch, commit, true, old, &log),
+            None => self.repo.reference(&branch, commit, false, &log),
+        };
+        if let Err(e) = moved {
+            self.restore_index(&index_backup);
+            restore(&written);
+            return Err(match e.code() {
+                git2::ErrorCode::Modified | git2::ErrorCode::Exists => Error::Concurrent,
+                _ => Error::git(tr!("flytning af grenen", "moving the branch"))(e),
+            });
+        }
         Ok(commit)
+    }
+
+    /// Takes the clone's write lock (`.git/oplaeg.lock`), waiting for
+    /// another oplaeg process or thread that holds it.
+    fn lock(&self) -> Result<std::fs::File> {
+        let path = self.repo.path().join("oplaeg.lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(Error::io(&path))?;
+        file.lock().map_err(Error::io(&path))?;
+        Ok(file)
     }
 
     fn branch_ref(&self) -> Result<String> {
@@ -411,8 +460,16 @@ impl Store {
         Ok(())
     }
 
-    fn update_index(&self, change: &Change) -> Result<()> {
+    /// Stages the change's paths; returns their previous index entries so
+    /// a failed change can put them back.
+    fn update_index(&self, change: &Change) -> Result<IndexBackup> {
         let mut index = self.repo.index().map_err(Error::git("index"))?;
+        index.read(true).map_err(Error::git("index"))?;
+        let backup: IndexBackup = change
+            .writes
+            .iter()
+            .map(|(p, _)| (p.clone(), index.get_path(Path::new(p), 0)))
+            .collect();
         for (path, content) in &change.writes {
             let p = Path::new(path);
             let r = match content {
@@ -421,7 +478,22 @@ impl Store {
             };
             r.map_err(Error::git(format!("index {path}")))?;
         }
-        index.write().map_err(Error::git("index"))
+        index.write().map_err(Error::git("index"))?;
+        Ok(backup)
+    }
+
+    /// Puts index entries back (best effort, after another error).
+    fn restore_index(&self, backup: &IndexBackup) {
+        let Ok(mut index) = self.repo.index() else {
+            return;
+        };
+        for (path, entry) in backup {
+            let _ = match entry {
+                Some(e) => index.add(e),
+                None => index.remove_path(Path::new(path)),
+            };
+        }
+        let _ = index.write();
     }
 
     /// Marks a commit as the draft sent for meeting `number` with an
@@ -457,6 +529,35 @@ impl Store {
             .map_err(Error::git(name.clone()))?;
         Ok(())
     }
+}
+
+type IndexBackup = Vec<(String, Option<git2::IndexEntry>)>;
+
+/// Refuses a name or address git cannot put in a commit (`<`, `>`, line
+/// breaks, or empty), before anything is written.
+pub fn check_signature(name: &str, email: &str) -> Result<()> {
+    let bad = |s: &str| s.trim().is_empty() || s.contains(['<', '>', '\n', '\0']);
+    if bad(name) {
+        return Err(Error::InvalidValue {
+            field: tr!("navn", "name"),
+            value: name.to_string(),
+            expected: tr!(
+                "et navn uden < > og linjeskift",
+                "a name without < > and line breaks"
+            ),
+        });
+    }
+    if bad(email) || !email.contains('@') || email.contains(char::is_whitespace) {
+        return Err(Error::InvalidValue {
+            field: tr!("e-mail", "e-mail"),
+            value: email.to_string(),
+            expected: tr!(
+                "en e-mailadresse uden < > og mellemrum",
+                "an e-mail address without < > and spaces"
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Whether a repository path belongs to the workspace's content.

@@ -1,0 +1,74 @@
+//! Everything a person can ask the UI to do. Keys and mouse become actions
+//! (see [`super::keymap`]); [`super::update::update`] carries them out.
+
+/// An action.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Help,
+    /// Close a popup, cancel a selection or a search.
+    Back,
+    NextTab,
+    PrevTab,
+    Tab(usize),
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    /// Switch focus between the list and the text or detail pane.
+    Focus,
+    /// Open what is selected (a chapter, a comment marker, a thread, a commit).
+    Open,
+    /// Start a search in the current view.
+    Search,
+    /// Start or stop extending a selection of sentences in the reader.
+    Select,
+    /// Comment on the selected sentences (or the sentence at the cursor).
+    CommentQuote,
+    /// Comment on the whole paragraph at the cursor.
+    CommentParagraph,
+    /// Comment on the selected recommendation or the chapter as a whole.
+    CommentWhole,
+    /// Jump to the next / previous comment marker in the reader.
+    NextMarker,
+    PrevMarker,
+    Reply,
+    Resolve,
+    /// Move the selected recommendation one place up / down (writers).
+    MoveUp,
+    MoveDown,
+    /// Next horizon / status for the selected recommendation (writers).
+    CycleHorizon,
+    CycleStatus,
+    /// Edit the recommendation's text, goal or realizability (writers).
+    EditText,
+    EditGoal,
+    EditRealizability,
+    /// Jump from a comment or recommendation to its chapter.
+    Jump,
+    /// Cycle the comment list's filters.
+    FilterStatus,
+    FilterOrganisation,
+    /// Read the workspace again from git.
+    Reload,
+    /// In a text popup: save / open `$EDITOR`.
+    Submit,
+    ExternalEditor,
+    /// In the resolve popup: choose a disposition (0–3).
+    Disposition(usize),
+    /// A key typed into the text editor popup.
+    Edit(ratatui_textarea::Input),
+    /// The text came back from `$EDITOR`.
+    EditorText(String),
+    /// A character typed into a search field.
+    SearchChar(char),
+    SearchBackspace,
+    /// The terminal's size changed.
+    Resize(u16, u16),
+    /// Mouse: scroll, or click at (column, row).
+    ScrollUp,
+    ScrollDown,
+    Click(u16, u16),
+}

@@ -1,0 +1,174 @@
+//! The terminal UI: state, update and views, on the same operations as the
+//! command line. Data flows one way: event → keymap → [`Action`] →
+//! [`update::update`] → [`views::render`] from `&State`.
+
+pub mod action;
+pub mod document;
+pub mod keymap;
+mod reader_update;
+pub mod state;
+mod theme;
+pub mod update;
+pub mod views;
+
+use std::io::Write;
+use std::path::Path;
+
+use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers, MouseEventKind};
+
+pub use action::Action;
+pub use state::State;
+
+use crate::store::Store;
+use state::Popup;
+
+/// Turns a terminal event into an action for the current state.
+pub fn to_action(state: &State, event: Event) -> Option<Action> {
+    match event {
+        Event::Resize(w, h) => Some(Action::Resize(w, h)),
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::ScrollUp => Some(Action::ScrollUp),
+            MouseEventKind::ScrollDown => Some(Action::ScrollDown),
+            MouseEventKind::Down(_) if state.popup.is_none() => {
+                Some(Action::Click(m.column, m.row))
+            }
+            _ => None,
+        },
+        Event::Key(key) if key.kind != KeyEventKind::Release => {
+            let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+            match &state.popup {
+                Some(Popup::Compose(_)) => {
+                    return match key.code {
+                        KeyCode::Esc => Some(Action::Back),
+                        KeyCode::Char('s') if ctrl => Some(Action::Submit),
+                        KeyCode::Char('e') if ctrl => Some(Action::ExternalEditor),
+                        _ => Some(Action::Edit(key.into())),
+                    };
+                }
+                Some(Popup::Disposition { .. }) => {
+                    if let KeyCode::Char(c @ '1'..='4') = key.code {
+                        return Some(Action::Disposition(c as usize - '1' as usize));
+                    }
+                }
+                _ => {}
+            }
+            if state.search_input.is_some() {
+                return match key.code {
+                    KeyCode::Esc => Some(Action::Back),
+                    KeyCode::Enter => Some(Action::Open),
+                    KeyCode::Backspace => Some(Action::SearchBackspace),
+                    KeyCode::Char(c) if !ctrl => Some(Action::SearchChar(c)),
+                    _ => None,
+                };
+            }
+            keymap::lookup(state.view.scope(), &key)
+        }
+        _ => None,
+    }
+}
+
+/// Applies an action and every follow-up it returns.
+pub fn dispatch(state: &mut State, action: Action) {
+    let mut next = Some(action);
+    while let Some(a) = next {
+        next = update::update(state, a);
+    }
+}
+
+/// Whether to capture the mouse: on, unless `OPLAEG_MOUSE` is `0`/`off`/`nej`
+/// (mouse capture blocks the terminal's own text selection).
+fn mouse_wanted() -> bool {
+    !matches!(
+        std::env::var("OPLAEG_MOUSE")
+            .unwrap_or_default()
+            .to_lowercase()
+            .as_str(),
+        "0" | "off" | "no" | "nej" | "false"
+    )
+}
+
+/// Runs the UI on the workspace at `root`, acting as `email`.
+pub fn run(root: &Path, email: Option<String>) -> anyhow::Result<()> {
+    let store = Store::open(root)?;
+    let (w, h) = crossterm::terminal::size().unwrap_or((80, 24));
+    let mut state = State::new(store, email, w, h)?;
+    let mut terminal = ratatui::init();
+    let mouse = mouse_wanted();
+    if mouse {
+        crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)?;
+    }
+    let result = event_loop(&mut terminal, &mut state);
+    if mouse {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableMouseCapture);
+    }
+    ratatui::restore();
+    result
+}
+
+fn event_loop(terminal: &mut ratatui::DefaultTerminal, state: &mut State) -> anyhow::Result<()> {
+    loop {
+        let size = terminal.size()?;
+        if (size.width, size.height) != (state.width, state.height) {
+            dispatch(state, Action::Resize(size.width, size.height));
+        }
+        terminal.draw(|f| views::render(f, state))?;
+        if state.quit {
+            return Ok(());
+        }
+        let ev = event::read()?;
+        if let Some(action) = to_action(state, ev) {
+            dispatch(state, action);
+        }
+        if state.wants_editor {
+            state.wants_editor = false;
+            let text = match &state.popup {
+                Some(Popup::Compose(c)) => c.text(),
+                _ => continue,
+            };
+            match external_editor(&text) {
+                Ok(new_text) => dispatch(state, Action::EditorText(new_text)),
+                Err(e) => {
+                    state.message = Some(crate::tr!(
+                        "Editoren fejlede ({e}); din tekst er uændret.",
+                        "The editor failed ({e}); your text is unchanged."
+                    ))
+                }
+            }
+            terminal.clear()?;
+        }
+    }
+}
+
+/// Opens `$VISUAL` or `$EDITOR` (without a shell) on the text; the UI is
+/// suspended meanwhile and restored after, whatever the editor does.
+fn external_editor(text: &str) -> anyhow::Result<String> {
+    let editor = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .unwrap_or_else(|_| "nano".into());
+    let mut parts = editor.split_whitespace();
+    let program = parts
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("$EDITOR er tom"))?
+        .to_string();
+    let args: Vec<String> = parts.map(str::to_string).collect();
+    let mut file = tempfile::Builder::new()
+        .prefix("oplaeg-")
+        .suffix(".md")
+        .tempfile()?;
+    file.write_all(text.as_bytes())?;
+    file.flush()?;
+    crossterm::terminal::disable_raw_mode()?;
+    crossterm::execute!(std::io::stdout(), crossterm::terminal::LeaveAlternateScreen)?;
+    let status = std::process::Command::new(&program)
+        .args(&args)
+        .arg(file.path())
+        .status();
+    crossterm::execute!(std::io::stdout(), crossterm::terminal::EnterAlternateScreen)?;
+    crossterm::terminal::enable_raw_mode()?;
+    let status = status?;
+    if !status.success() {
+        anyhow::bail!("{program}: {status}");
+    }
+    let new_text = std::fs::read_to_string(file.path())?;
+    Ok(new_text.trim_end_matches('\n').to_string())
+}

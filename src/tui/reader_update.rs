@@ -1,0 +1,231 @@
+//! The reader's part of `update`: moving through the chapter list and the
+//! text, selecting sentences, and starting comments on them.
+
+use super::action::Action;
+use super::state::{ComposeTarget, Popup, State};
+use super::update::{compose, select_chapter};
+use crate::ops::Action as Permission;
+use crate::tr;
+
+/// Handles an action in the Oplæg view.
+pub fn reader(state: &mut State, action: Action) {
+    if action == Action::Focus {
+        state.text_focus = !state.text_focus;
+        return;
+    }
+    if !state.text_focus {
+        let len = state.ws.chapters.len();
+        let next = match action {
+            Action::Up => state.chapter.saturating_sub(1),
+            Action::Down => (state.chapter + 1).min(len.saturating_sub(1)),
+            Action::Top => 0,
+            Action::Bottom => len.saturating_sub(1),
+            Action::Open => {
+                state.text_focus = true;
+                return;
+            }
+            Action::CommentWhole => return comment_chapter(state),
+            _ => return,
+        };
+        select_chapter(state, next);
+        return;
+    }
+    let sentences = state.doc.sentences.len();
+    let page = super::views::reader::text_height(state.height);
+    match action {
+        Action::Up => state.cursor = state.cursor.saturating_sub(1),
+        Action::Down => state.cursor = (state.cursor + 1).min(sentences.saturating_sub(1)),
+        Action::Top => state.cursor = 0,
+        Action::Bottom => state.cursor = sentences.saturating_sub(1),
+        Action::PageUp | Action::PageDown => {
+            let line = state.doc.line_of_sentence(state.cursor);
+            let target = if action == Action::PageUp {
+                line.saturating_sub(page)
+            } else {
+                (line + page).min(state.doc.lines.len().saturating_sub(1))
+            };
+            if let Some(w) = state
+                .doc
+                .lines
+                .get(target..)
+                .and_then(|ls| ls.iter().find_map(|l| l.words.first()))
+            {
+                state.cursor = w.sentence;
+            }
+        }
+        Action::Select => {
+            state.selection = match state.selection {
+                Some(_) => None,
+                None => Some(state.cursor),
+            };
+        }
+        Action::Back => {
+            if state.selection.is_some() {
+                state.selection = None;
+            } else {
+                state.text_focus = false;
+            }
+        }
+        Action::CommentQuote | Action::CommentParagraph => {
+            if state.may(Permission::Comment).is_err() {
+                return refuse(state);
+            }
+            let quote = if action == Action::CommentParagraph {
+                let b = state.doc.sentences.get(state.cursor).map_or(0, |s| s.0);
+                state
+                    .doc
+                    .blocks
+                    .get(b)
+                    .map(|b| b.text.clone())
+                    .unwrap_or_default()
+            } else {
+                state
+                    .doc
+                    .quote(state.selection.unwrap_or(state.cursor), state.cursor)
+            };
+            let Some(ch) = state.ws.chapters.get(state.chapter) else {
+                return;
+            };
+            let (slug, number) = (ch.slug.clone(), ch.number);
+            state.selection = None;
+            let title = tr!(
+                "Kommentar til kapitel {number}: «{}»",
+                "Comment on chapter {number}: «{}»",
+                crate::text::truncate(&quote, 50)
+            );
+            compose(
+                state,
+                ComposeTarget::Quote {
+                    chapter: slug,
+                    quote,
+                },
+                title,
+                "",
+            );
+        }
+        Action::CommentWhole => comment_chapter(state),
+        Action::NextMarker | Action::PrevMarker => {
+            let current = state.doc.sentences.get(state.cursor).map_or(0, |s| s.0);
+            let mut blocks: Vec<usize> = state.markers.keys().copied().collect();
+            blocks.sort_unstable();
+            let target = if action == Action::NextMarker {
+                blocks.into_iter().find(|&b| b > current)
+            } else {
+                blocks.into_iter().rev().find(|&b| b < current)
+            };
+            match target {
+                Some(b) => cursor_to_block(state, b),
+                None => {
+                    state.message = Some(tr!(
+                        "Ikke flere kommentarer i den retning.",
+                        "No more comments that way."
+                    ))
+                }
+            }
+        }
+        Action::Open => {
+            let b = state.doc.sentences.get(state.cursor).map_or(0, |s| s.0);
+            match state.markers.get(&b) {
+                Some(list) if list.len() == 1 => state.popup = Some(Popup::Thread(list[0])),
+                Some(list) => state.popup = Some(Popup::Markers(list.clone())),
+                None if !state.unplaced.is_empty() && b == 0 => {
+                    state.popup = Some(Popup::Markers(state.unplaced.clone()))
+                }
+                None => {
+                    state.message = Some(tr!(
+                        "Ingen kommentarer her. Markér tekst med v og kommentér med c.",
+                        "No comments here. Select text with v and comment with c."
+                    ))
+                }
+            }
+        }
+        _ => {}
+    }
+    follow_cursor(state);
+}
+
+fn refuse(state: &mut State) {
+    if let Err(why) = state.may(Permission::Comment) {
+        state.popup = Some(Popup::Error(why));
+    }
+}
+
+fn comment_chapter(state: &mut State) {
+    if state.may(Permission::Comment).is_err() {
+        return refuse(state);
+    }
+    if let Some(ch) = state.ws.chapters.get(state.chapter) {
+        let title = tr!(
+            "Kommentar til kapitel {} som helhed",
+            "Comment on chapter {} as a whole",
+            ch.number
+        );
+        let slug = ch.slug.clone();
+        compose(state, ComposeTarget::Chapter(slug), title, "");
+    }
+}
+
+/// Puts the cursor on a block's first sentence.
+pub fn cursor_to_block(state: &mut State, block: usize) {
+    if let Some(i) = state.doc.sentences.iter().position(|s| s.0 >= block) {
+        state.cursor = i;
+    }
+    follow_cursor(state);
+}
+
+/// Scrolls so the cursor's line is visible.
+pub fn follow_cursor(state: &mut State) {
+    let line = state.doc.line_of_sentence(state.cursor);
+    let height = super::views::reader::text_height(state.height).max(1);
+    if line < state.scroll {
+        state.scroll = line;
+    } else if line >= state.scroll + height {
+        state.scroll = line + 1 - height;
+    }
+}
+
+/// Finds text in the chapter (then in the following chapters).
+pub fn find(state: &mut State, text: &str) {
+    let needle = text.trim().to_lowercase();
+    if needle.is_empty() {
+        return;
+    }
+    let start = state.cursor + 1;
+    let hit = (start..state.doc.sentences.len())
+        .chain(0..start.min(state.doc.sentences.len()))
+        .find(|&i| state.doc.quote(i, i).to_lowercase().contains(&needle));
+    match hit {
+        Some(i) => {
+            state.text_focus = true;
+            state.cursor = i;
+            follow_cursor(state);
+        }
+        None => {
+            let next = (0..state.ws.chapters.len())
+                .map(|k| (state.chapter + 1 + k) % state.ws.chapters.len())
+                .find(|&k| {
+                    state.ws.chapters[k]
+                        .searchable_text()
+                        .to_lowercase()
+                        .contains(&needle)
+                });
+            match next {
+                Some(k) => {
+                    select_chapter(state, k);
+                    state.text_focus = true;
+                    // The words may span two sentences; then the chapter's start will do.
+                    state.cursor = (0..state.doc.sentences.len())
+                        .find(|&i| state.doc.quote(i, i).to_lowercase().contains(&needle))
+                        .unwrap_or(0);
+                    follow_cursor(state);
+                }
+                None => {
+                    state.message = Some(tr!(
+                        "«{text}» findes ikke i oplægget.",
+                        "«{text}» is not in the draft."
+                    ))
+                }
+            }
+        }
+    }
+}

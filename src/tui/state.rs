@@ -1,0 +1,403 @@
+//! The UI's whole state. Changed only by [`super::update::update`]; drawn by
+//! [`super::views::render`]. Derived data (the wrapped chapter, the filtered
+//! comment list) is rebuilt here when its inputs change, never per frame.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use ratatui_textarea::TextArea;
+use serde::{Deserialize, Serialize};
+
+use super::document::Document;
+use super::keymap::Scope;
+use super::theme::Theme;
+use crate::error::Result;
+use crate::model::{CommentStatus, Member, Workspace};
+use crate::ops::{Action as Permission, permit};
+use crate::store::{LogEntry, MeetingTag, Rev, Store};
+
+/// The five tabs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    Reader,
+    Recs,
+    Comments,
+    Timeline,
+    History,
+}
+
+impl View {
+    pub const ALL: [View; 5] = [
+        View::Reader,
+        View::Recs,
+        View::Comments,
+        View::Timeline,
+        View::History,
+    ];
+
+    /// The tab's title.
+    pub fn title(self) -> String {
+        match self {
+            View::Reader => crate::tr!("Oplæg", "Draft"),
+            View::Recs => crate::tr!("Anbefalinger", "Recommendations"),
+            View::Comments => crate::tr!("Kommentarer", "Comments"),
+            View::Timeline => crate::tr!("Tidslinje", "Timeline"),
+            View::History => crate::tr!("Historik", "History"),
+        }
+    }
+
+    /// Where its key bindings live.
+    pub fn scope(self) -> Scope {
+        match self {
+            View::Reader => Scope::Reader,
+            View::Recs => Scope::Recs,
+            View::Comments => Scope::Comments,
+            View::Timeline => Scope::Timeline,
+            View::History => Scope::History,
+        }
+    }
+
+    pub fn index(self) -> usize {
+        View::ALL.iter().position(|v| *v == self).unwrap_or(0)
+    }
+}
+
+/// What a text being written will become.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ComposeTarget {
+    /// A comment on a quote from a chapter.
+    Quote { chapter: String, quote: String },
+    /// A comment on a whole chapter.
+    Chapter(String),
+    /// A comment on a recommendation.
+    Rec(String),
+    /// A reply to a comment.
+    Reply(String),
+    /// The writers' response when resolving a comment with a disposition key.
+    Resolve {
+        comment: String,
+        disposition: String,
+    },
+    /// A new text for a recommendation's field (`text`, `goal`, `realizability`).
+    RecField { rec: String, field: String },
+}
+
+/// A text being written, kept on disk so it survives quitting or a crash.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    pub target: ComposeTarget,
+    pub text: String,
+}
+
+/// The multi-line editor popup.
+pub struct Compose {
+    pub target: ComposeTarget,
+    pub title: String,
+    pub editor: TextArea<'static>,
+}
+
+impl Compose {
+    /// The text typed so far.
+    pub fn text(&self) -> String {
+        self.editor.lines().join("\n")
+    }
+}
+
+/// A popup over the view.
+pub enum Popup {
+    Help,
+    Error(String),
+    Info(String),
+    /// A comment's thread (index into `ws.comments`).
+    Thread(usize),
+    /// Comments anchored in one block of the reader.
+    Markers(Vec<usize>),
+    /// Choosing a disposition before writing the response.
+    Disposition {
+        comment: String,
+        choice: usize,
+    },
+    Compose(Box<Compose>),
+    /// A draft from last time, offered back.
+    DraftOffer(Draft),
+}
+
+/// Which comments the comment list shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusFilter {
+    All,
+    Open,
+    Resolved,
+}
+
+/// The whole state.
+pub struct State {
+    pub store: Store,
+    /// The member acting, when the identity is a member.
+    pub actor: Option<Member>,
+    /// Why there is no actor (shown in the status line).
+    pub actor_problem: Option<String>,
+    pub actor_email: Option<String>,
+    pub ws: Workspace,
+    pub head: Option<String>,
+    pub tags: Vec<MeetingTag>,
+    pub log: Vec<LogEntry>,
+    pub theme: Theme,
+    pub view: View,
+    /// Terminal size.
+    pub width: u16,
+    pub height: u16,
+    pub popup: Option<Popup>,
+    /// A one-line message in the status line (after a save, say).
+    pub message: Option<String>,
+    pub quit: bool,
+    /// Set by update when `$EDITOR` should be opened on the compose text.
+    pub wants_editor: bool,
+    /// Search text being typed (the `/` prompt), when active.
+    pub search_input: Option<String>,
+
+    // Oplæg
+    pub chapter: usize,
+    /// Focus on the text (true) or the chapter list (false).
+    pub text_focus: bool,
+    pub doc: Document,
+    /// Sentence under the cursor.
+    pub cursor: usize,
+    /// Start of a selection (sentence), while selecting.
+    pub selection: Option<usize>,
+    pub scroll: usize,
+    /// Comments (indexes into `ws.comments`) anchored in each block.
+    pub markers: HashMap<usize, Vec<usize>>,
+    /// Comments on this chapter whose quote is no longer in the text.
+    pub unplaced: Vec<usize>,
+    pub reader_search: String,
+
+    // Anbefalinger
+    pub rec: usize,
+
+    // Kommentarer
+    pub comment: usize,
+    pub status_filter: StatusFilter,
+    pub org_filter: Option<String>,
+    pub comment_search: String,
+    /// Indexes into `ws.comments`, newest first, after filters and search.
+    pub comment_rows: Vec<usize>,
+
+    // Tidslinje
+    pub timeline_scroll: usize,
+
+    // Historik
+    pub commit: usize,
+    /// Files changed by the selected commit, when opened.
+    pub commit_files: Option<(String, Vec<String>)>,
+
+    /// Where drafts are kept (inside `.git`, never committed).
+    pub draft_path: PathBuf,
+    /// Today's date, for the timeline (read once, so drawing stays pure).
+    pub today: chrono::NaiveDate,
+}
+
+impl State {
+    /// Opens the UI's state on a workspace, acting as `email` if it is a member.
+    pub fn new(store: Store, email: Option<String>, width: u16, height: u16) -> Result<State> {
+        let ws = store.load(&Rev::head())?;
+        let email = email.or_else(|| store.git_email());
+        let (actor, actor_problem) = match &email {
+            Some(e) => match ws.config.member(e) {
+                Some(m) => (Some(m.clone()), None),
+                None => (
+                    None,
+                    Some(crate::error::Error::NotAMember(e.clone()).to_string()),
+                ),
+            },
+            None => (None, Some(crate::error::Error::NoIdentity.to_string())),
+        };
+        let draft_path = store.repo().path().join("oplaeg-kladde.json");
+        let mut state = State {
+            actor,
+            actor_problem,
+            actor_email: email,
+            head: None,
+            tags: Vec::new(),
+            log: Vec::new(),
+            theme: Theme::from_env(),
+            view: View::Reader,
+            width,
+            height,
+            popup: None,
+            message: None,
+            quit: false,
+            wants_editor: false,
+            search_input: None,
+            chapter: 0,
+            text_focus: false,
+            doc: Document::new("", 40),
+            cursor: 0,
+            selection: None,
+            scroll: 0,
+            markers: HashMap::new(),
+            unplaced: Vec::new(),
+            reader_search: String::new(),
+            rec: 0,
+            comment: 0,
+            status_filter: StatusFilter::All,
+            org_filter: None,
+            comment_search: String::new(),
+            comment_rows: Vec::new(),
+            timeline_scroll: 0,
+            commit: 0,
+            commit_files: None,
+            draft_path,
+            today: chrono::Local::now().date_naive(),
+            ws,
+            store,
+        };
+        state.refresh_history()?;
+        state.rebuild();
+        if let Some(draft) = state.load_draft() {
+            state.popup = Some(Popup::DraftOffer(draft));
+        }
+        Ok(state)
+    }
+
+    /// Reads the workspace again after a change and rebuilds what derives from it.
+    pub fn reload(&mut self) -> Result<()> {
+        self.ws = self.store.load(&Rev::head())?;
+        if let Some(a) = &self.actor {
+            self.actor = self.ws.config.member(&a.email).cloned();
+        }
+        self.refresh_history()?;
+        self.rebuild();
+        Ok(())
+    }
+
+    fn refresh_history(&mut self) -> Result<()> {
+        self.head = self.store.head()?.map(|h| h.to_string());
+        self.tags = self.store.meeting_tags()?;
+        self.log = self.store.log(Some(2000))?;
+        self.commit = self.commit.min(self.log.len().saturating_sub(1));
+        Ok(())
+    }
+
+    /// Rebuilds the reader's document and the comment list.
+    pub fn rebuild(&mut self) {
+        self.chapter = self.chapter.min(self.ws.chapters.len().saturating_sub(1));
+        self.rec = self
+            .rec
+            .min(self.ws.recommendations.len().saturating_sub(1));
+        self.rebuild_document();
+        self.rebuild_comment_rows();
+    }
+
+    /// The width the reader's text is wrapped to.
+    pub fn text_width(&self) -> u16 {
+        super::views::reader::text_width(self.width)
+    }
+
+    /// Re-parses the current chapter and places its comment markers.
+    pub fn rebuild_document(&mut self) {
+        let markdown = self
+            .ws
+            .chapters
+            .get(self.chapter)
+            .map_or("", |c| c.markdown.as_str());
+        self.doc = Document::new(markdown, self.text_width());
+        self.cursor = self.cursor.min(self.doc.sentences.len().saturating_sub(1));
+        self.markers.clear();
+        self.unplaced.clear();
+        let Some(ch) = self.ws.chapters.get(self.chapter) else {
+            return;
+        };
+        for (i, c) in self.ws.comments.iter().enumerate() {
+            if c.reply_to.is_some() || c.target.chapter.as_deref() != Some(ch.slug.as_str()) {
+                continue;
+            }
+            match &c.target.anchor {
+                Some(a) => match self.doc.block_of_quote(&a.quote) {
+                    Some(b) => self.markers.entry(b).or_default().push(i),
+                    None => self.unplaced.push(i),
+                },
+                None => self.markers.entry(0).or_default().push(i),
+            }
+        }
+    }
+
+    /// Re-applies the comment list's filters and search, newest first.
+    pub fn rebuild_comment_rows(&mut self) {
+        let search = self.comment_search.to_lowercase();
+        let mut rows: Vec<usize> = (0..self.ws.comments.len())
+            .filter(|&i| {
+                let c = &self.ws.comments[i];
+                if c.reply_to.is_some() {
+                    return false;
+                }
+                let status_ok = match self.status_filter {
+                    StatusFilter::All => true,
+                    StatusFilter::Open => c.status == CommentStatus::Open,
+                    StatusFilter::Resolved => c.status == CommentStatus::Resolved,
+                };
+                let org_ok = self
+                    .org_filter
+                    .as_ref()
+                    .is_none_or(|o| &c.author.organisation == o);
+                let search_ok = search.is_empty()
+                    || c.body.to_lowercase().contains(&search)
+                    || c.author.name.to_lowercase().contains(&search)
+                    || c.author.organisation.to_lowercase().contains(&search)
+                    || c.target
+                        .anchor
+                        .as_ref()
+                        .is_some_and(|a| a.quote.to_lowercase().contains(&search));
+                status_ok && org_ok && search_ok
+            })
+            .collect();
+        rows.reverse();
+        self.comment_rows = rows;
+        self.comment = self.comment.min(self.comment_rows.len().saturating_sub(1));
+    }
+
+    /// Whether the actor may do something; the error text says why not.
+    pub fn may(&self, what: Permission) -> std::result::Result<(), String> {
+        match &self.actor {
+            Some(m) => permit(m, what).map_err(|e| e.to_string()),
+            None => Err(self.actor_problem.clone().unwrap_or_default()),
+        }
+    }
+
+    /// The draft kept from last time, if any.
+    pub fn load_draft(&self) -> Option<Draft> {
+        let text = std::fs::read_to_string(&self.draft_path).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+
+    /// Keeps the text being written on disk (small; written on each change).
+    pub fn save_draft(&self, draft: &Draft) {
+        if let Ok(json) = serde_json::to_string(draft) {
+            // Best effort: losing the copy must not interrupt typing.
+            let _ = std::fs::write(&self.draft_path, json);
+        }
+    }
+
+    /// Forgets the draft after it was saved as a commit.
+    pub fn clear_draft(&self) {
+        let _ = std::fs::remove_file(&self.draft_path);
+    }
+
+    /// The comment selected in the comment list.
+    pub fn selected_comment(&self) -> Option<usize> {
+        self.comment_rows.get(self.comment).copied()
+    }
+
+    /// The organisations that have commented, sorted.
+    pub fn organisations(&self) -> Vec<String> {
+        let mut orgs: Vec<String> = self
+            .ws
+            .comments
+            .iter()
+            .map(|c| c.author.organisation.clone())
+            .collect();
+        orgs.sort();
+        orgs.dedup();
+        orgs
+    }
+}

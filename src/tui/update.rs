@@ -1,0 +1,646 @@
+//! The only place the UI's state changes: `update(state, action)`. Writes go
+//! through the same [`crate::ops`] as the command line; their errors become
+//! popups, never crashes.
+
+use ratatui_textarea::TextArea;
+
+use super::action::Action;
+use super::state::{Compose, ComposeTarget, Draft, Popup, State, StatusFilter, View};
+use crate::model::{Choice, Disposition, Horizon, RecStatus};
+use crate::ops::{Action as Permission, NewTarget, RecEdit, Session};
+use crate::store::Store;
+use crate::tr;
+
+/// Carries out one action; may return a follow-up action.
+pub fn update(state: &mut State, action: Action) -> Option<Action> {
+    if let Action::Resize(w, h) = action {
+        state.width = w;
+        state.height = h;
+        if state.doc.width != state.text_width() {
+            let keep = state.cursor;
+            state.doc.rewrap(state.text_width());
+            state.cursor = keep;
+        }
+        return None;
+    }
+    if state.popup.is_some() {
+        return popup(state, action);
+    }
+    if state.search_input.is_some() {
+        return search(state, action);
+    }
+    state.message = None;
+    match action {
+        Action::Quit => state.quit = true,
+        Action::Help => state.popup = Some(Popup::Help),
+        Action::NextTab => state.view = View::ALL[(state.view.index() + 1) % 5],
+        Action::PrevTab => state.view = View::ALL[(state.view.index() + 4) % 5],
+        Action::Tab(i) => state.view = View::ALL[i.min(4)],
+        Action::Reload => {
+            if let Err(e) = state.reload() {
+                state.popup = Some(Popup::Error(e.to_string()));
+            } else {
+                state.message = Some(tr!("Indlæst igen fra git.", "Reloaded from git."));
+            }
+        }
+        Action::Search => state.search_input = Some(String::new()),
+        Action::ScrollUp => {
+            for _ in 0..3 {
+                update(state, Action::Up);
+            }
+        }
+        Action::ScrollDown => {
+            for _ in 0..3 {
+                update(state, Action::Down);
+            }
+        }
+        Action::Click(x, y) => return click(state, x, y),
+        other => match state.view {
+            View::Reader => super::reader_update::reader(state, other),
+            View::Recs => return recs(state, other),
+            View::Comments => return comments(state, other),
+            View::Timeline => timeline(state, other),
+            View::History => history(state, other),
+        },
+    }
+    None
+}
+
+fn click(state: &mut State, x: u16, y: u16) -> Option<Action> {
+    if y == 0 {
+        let mut col = 0;
+        for (i, v) in View::ALL.iter().enumerate() {
+            let w = super::views::chrome::tab_width(*v);
+            if x >= col && x < col + w {
+                return Some(Action::Tab(i));
+            }
+            col += w;
+        }
+        return None;
+    }
+    // Lists start below the tab bar and their top border; they scroll so the
+    // selection stays visible (see views::list_offset).
+    let list_height = usize::from(state.height.saturating_sub(5));
+    let row = usize::from(y.saturating_sub(2));
+    let at = |selected: usize| row + super::views::list_offset(selected, list_height);
+    match state.view {
+        View::Reader
+            if x < super::views::reader::LIST_WIDTH
+                && at(state.chapter) < state.ws.chapters.len() =>
+        {
+            state.text_focus = false;
+            let i = at(state.chapter);
+            select_chapter(state, i);
+        }
+        View::Reader if x >= super::views::reader::LIST_WIDTH => state.text_focus = true,
+        View::Recs if at(state.rec) < state.ws.recommendations.len() => state.rec = at(state.rec),
+        View::Comments if at(state.comment) < state.comment_rows.len() => {
+            state.comment = at(state.comment)
+        }
+        View::History if at(state.commit) < state.log.len() => state.commit = at(state.commit),
+        _ => {}
+    }
+    None
+}
+
+/// Opens a chapter in the reader.
+pub fn select_chapter(state: &mut State, index: usize) {
+    if index != state.chapter || state.doc.blocks.is_empty() {
+        state.chapter = index;
+        state.cursor = 0;
+        state.scroll = 0;
+        state.selection = None;
+        state.rebuild_document();
+    }
+}
+
+fn search(state: &mut State, action: Action) -> Option<Action> {
+    let input = state.search_input.as_mut()?;
+    match action {
+        Action::SearchChar(c) => input.push(c),
+        Action::SearchBackspace => {
+            input.pop();
+        }
+        Action::Back => {
+            state.search_input = None;
+            if state.view == View::Comments {
+                state.comment_search.clear();
+                state.rebuild_comment_rows();
+            }
+            return None;
+        }
+        Action::Open => {
+            let text = state.search_input.take().unwrap_or_default();
+            match state.view {
+                View::Reader => super::reader_update::find(state, &text),
+                View::Comments => {}
+                View::Recs => {
+                    let t = text.to_lowercase();
+                    if let Some(i) = state.ws.recommendations.iter().position(|r| {
+                        r.title.to_lowercase().contains(&t) || r.text.to_lowercase().contains(&t)
+                    }) {
+                        state.rec = i;
+                    }
+                }
+                View::History => {
+                    let t = text.to_lowercase();
+                    if let Some(i) = state.log.iter().position(|e| {
+                        e.summary.to_lowercase().contains(&t)
+                            || e.author.to_lowercase().contains(&t)
+                    }) {
+                        state.commit = i;
+                    }
+                }
+                View::Timeline => {}
+            }
+            return None;
+        }
+        _ => return None,
+    }
+    if state.view == View::Comments {
+        state.comment_search = state.search_input.clone().unwrap_or_default();
+        state.rebuild_comment_rows();
+    }
+    None
+}
+
+/// Opens the editor popup for a target, offering back a kept draft for it.
+pub fn compose(state: &mut State, target: ComposeTarget, title: String, initial: &str) {
+    let text = match state.load_draft() {
+        Some(d) if d.target == target => d.text,
+        _ => initial.to_string(),
+    };
+    let mut editor = TextArea::new(text.lines().map(str::to_string).collect());
+    editor.set_placeholder_text(tr!(
+        "Skriv her. Ctrl+S gemmer, Esc lukker (teksten gemmes som kladde), Ctrl+E åbner $EDITOR.",
+        "Type here. Ctrl+S saves, Esc closes (the text is kept as a draft), Ctrl+E opens $EDITOR."
+    ));
+    state.popup = Some(Popup::Compose(Box::new(Compose {
+        target,
+        title,
+        editor,
+    })));
+}
+
+fn popup(state: &mut State, action: Action) -> Option<Action> {
+    let p = state.popup.as_mut()?;
+    match p {
+        Popup::Compose(c) => match action {
+            Action::Back => {
+                let draft = Draft {
+                    target: c.target.clone(),
+                    text: c.text(),
+                };
+                if !draft.text.trim().is_empty() {
+                    state.save_draft(&draft);
+                    state.message = Some(tr!(
+                        "Teksten er gemt som kladde og tilbydes igen næste gang.",
+                        "The text is kept as a draft and offered again next time."
+                    ));
+                }
+                state.popup = None;
+            }
+            Action::Submit => submit(state),
+            Action::ExternalEditor => state.wants_editor = true,
+            Action::Edit(input) if c.editor.input(input.clone()) => {
+                let draft = Draft {
+                    target: c.target.clone(),
+                    text: c.text(),
+                };
+                state.save_draft(&draft);
+            }
+            Action::EditorText(text) => {
+                c.editor = TextArea::new(text.lines().map(str::to_string).collect());
+                let draft = Draft {
+                    target: c.target.clone(),
+                    text,
+                };
+                state.save_draft(&draft);
+            }
+            _ => {}
+        },
+        Popup::Disposition { comment, choice } => match action {
+            Action::Up => *choice = choice.saturating_sub(1),
+            Action::Down => *choice = (*choice + 1).min(3),
+            Action::Disposition(n) => {
+                *choice = n.min(3);
+                return Some(Action::Open);
+            }
+            Action::Open => {
+                let d = Disposition::ALL[*choice];
+                let comment = comment.clone();
+                let title = tr!("Svar ({})", "Response ({})", d.label());
+                compose(
+                    state,
+                    ComposeTarget::Resolve {
+                        comment,
+                        disposition: d.key().to_string(),
+                    },
+                    title,
+                    "",
+                );
+            }
+            Action::Back => state.popup = None,
+            _ => {}
+        },
+        Popup::DraftOffer(d) => match action {
+            Action::Open => {
+                let d = d.clone();
+                let title = tr!("Kladde", "Draft");
+                state.popup = None;
+                compose(state, d.target, title, &d.text);
+            }
+            Action::Back => {
+                state.popup = None;
+                state.message = Some(tr!(
+                    "Kladden ligger der stadig; den tilbydes igen, når du skriver samme sted.",
+                    "The draft is still kept; it is offered again when you write in the same place."
+                ));
+            }
+            Action::Quit => state.quit = true,
+            _ => {}
+        },
+        Popup::Markers(list) => match action {
+            Action::Open | Action::Back | Action::Quit | Action::Help => {
+                let first = list.first().copied();
+                state.popup = match (action, first) {
+                    (Action::Open, Some(i)) => Some(Popup::Thread(i)),
+                    _ => None,
+                };
+            }
+            _ => {}
+        },
+        _ => match action {
+            Action::Quit if matches!(p, Popup::Help) => state.popup = None,
+            Action::Back | Action::Open | Action::Quit | Action::Help => state.popup = None,
+            _ => {}
+        },
+    }
+    None
+}
+
+/// A session for a write, acting as the UI's member.
+fn session(state: &State) -> crate::error::Result<Session> {
+    Session::new(
+        Store::open(state.store.root())?,
+        state.actor_email.as_deref(),
+    )
+}
+
+/// Runs a write; on success reloads and shows `done`, on failure a popup.
+fn write(
+    state: &mut State,
+    done: String,
+    f: impl FnOnce(&Session) -> crate::error::Result<()>,
+) -> bool {
+    let result = session(state).and_then(|s| f(&s));
+    match result {
+        Ok(()) => {
+            if let Err(e) = state.reload() {
+                state.popup = Some(Popup::Error(e.to_string()));
+                return false;
+            }
+            state.message = Some(done);
+            true
+        }
+        Err(e) => {
+            state.popup = Some(Popup::Error(e.to_string()));
+            false
+        }
+    }
+}
+
+fn submit(state: &mut State) {
+    let Some(Popup::Compose(c)) = state.popup.take() else {
+        return;
+    };
+    let text = c.text();
+    let target = c.target.clone();
+    state.save_draft(&Draft {
+        target: target.clone(),
+        text: text.clone(),
+    });
+    let ok = match &target {
+        ComposeTarget::Quote { chapter, quote } => write(
+            state,
+            tr!("Kommentaren er gemt.", "The comment was saved."),
+            |s| {
+                s.add_comment(
+                    NewTarget::Chapter {
+                        chapter: chapter.clone(),
+                        quote: Some(quote.clone()),
+                    },
+                    &text,
+                )
+                .map(|_| ())
+            },
+        ),
+        ComposeTarget::Chapter(ch) => write(
+            state,
+            tr!("Kommentaren er gemt.", "The comment was saved."),
+            |s| {
+                s.add_comment(
+                    NewTarget::Chapter {
+                        chapter: ch.clone(),
+                        quote: None,
+                    },
+                    &text,
+                )
+                .map(|_| ())
+            },
+        ),
+        ComposeTarget::Rec(r) => write(
+            state,
+            tr!("Kommentaren er gemt.", "The comment was saved."),
+            |s| {
+                s.add_comment(NewTarget::Recommendation(r.clone()), &text)
+                    .map(|_| ())
+            },
+        ),
+        ComposeTarget::Reply(id) => {
+            write(state, tr!("Svaret er gemt.", "The reply was saved."), |s| {
+                s.reply(id, &text).map(|_| ())
+            })
+        }
+        ComposeTarget::Resolve {
+            comment,
+            disposition,
+        } => {
+            let d = Disposition::parse(disposition).unwrap_or(Disposition::Noted);
+            write(
+                state,
+                tr!("Kommentaren er besvaret.", "The comment was resolved."),
+                |s| s.resolve(comment, d, &text).map(|_| ()),
+            )
+        }
+        ComposeTarget::RecField { rec, field } => {
+            let mut edit = RecEdit::default();
+            match field.as_str() {
+                "goal" => edit.goal = Some(text.clone()),
+                "realizability" => edit.realizability = Some(text.clone()),
+                _ => edit.text = Some(text.clone()),
+            }
+            write(
+                state,
+                tr!(
+                    "Anbefalingen er opdateret.",
+                    "The recommendation was updated."
+                ),
+                |s| s.rec_set(rec, &edit).map(|_| ()),
+            )
+        }
+    };
+    if ok {
+        state.clear_draft();
+    } else {
+        // Keep the editor open with the text so nothing is lost.
+        let err = state.popup.take();
+        state.popup = Some(Popup::Compose(c));
+        if let Some(Popup::Error(e)) = err {
+            state.message = Some(e);
+        }
+    }
+}
+
+fn move_in(index: &mut usize, len: usize, action: &Action, page: usize) {
+    let last = len.saturating_sub(1);
+    *index = match action {
+        Action::Up => index.saturating_sub(1),
+        Action::Down => (*index + 1).min(last),
+        Action::PageUp => index.saturating_sub(page),
+        Action::PageDown => (*index + page).min(last),
+        Action::Top => 0,
+        Action::Bottom => last,
+        _ => *index,
+    };
+}
+
+fn refuse(state: &mut State, what: Permission) -> bool {
+    match state.may(what) {
+        Ok(()) => false,
+        Err(why) => {
+            state.popup = Some(Popup::Error(why));
+            true
+        }
+    }
+}
+
+fn recs(state: &mut State, action: Action) -> Option<Action> {
+    let page = usize::from(state.height.saturating_sub(6)).max(1);
+    let len = state.ws.recommendations.len();
+    let rec = state.ws.recommendations.get(state.rec).cloned()?;
+    match action {
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom => move_in(&mut state.rec, len, &action, page),
+        Action::MoveUp | Action::MoveDown => {
+            if refuse(state, Permission::EditContent) {
+                return None;
+            }
+            let to = if action == Action::MoveUp {
+                rec.rank.saturating_sub(1)
+            } else {
+                rec.rank + 1
+            };
+            if to >= 1 && to <= len {
+                let done = tr!("«{}» er nu nr. {to}.", "«{}» is now no. {to}.", rec.title);
+                if write(state, done, |s| s.rec_move(&rec.slug, to).map(|_| ())) {
+                    state.rec = to - 1;
+                }
+            }
+        }
+        Action::CycleHorizon | Action::CycleStatus => {
+            if refuse(state, Permission::EditContent) {
+                return None;
+            }
+            let mut edit = RecEdit::default();
+            if action == Action::CycleHorizon {
+                let i = Horizon::ALL
+                    .iter()
+                    .position(|h| *h == rec.horizon)
+                    .unwrap_or(0);
+                edit.horizon = Some(Horizon::ALL[(i + 1) % Horizon::ALL.len()]);
+            } else {
+                let i = RecStatus::ALL
+                    .iter()
+                    .position(|h| *h == rec.status)
+                    .unwrap_or(0);
+                edit.status = Some(RecStatus::ALL[(i + 1) % RecStatus::ALL.len()]);
+            }
+            write(
+                state,
+                tr!("«{}» er opdateret.", "«{}» was updated.", rec.title),
+                |s| s.rec_set(&rec.slug, &edit).map(|_| ()),
+            );
+        }
+        Action::EditText | Action::EditGoal | Action::EditRealizability => {
+            if refuse(state, Permission::EditContent) {
+                return None;
+            }
+            let (field, label, current) = match action {
+                Action::EditGoal => ("goal", tr!("Mål", "Goal"), rec.goal.clone()),
+                Action::EditRealizability => (
+                    "realizability",
+                    tr!("Realiserbarhed", "Realizability"),
+                    rec.realizability.clone(),
+                ),
+                _ => ("text", tr!("Tekst", "Text"), rec.text.clone()),
+            };
+            compose(
+                state,
+                ComposeTarget::RecField {
+                    rec: rec.slug.clone(),
+                    field: field.into(),
+                },
+                format!("{label}: {}", rec.title),
+                &current,
+            );
+        }
+        Action::CommentWhole => {
+            if refuse(state, Permission::Comment) {
+                return None;
+            }
+            let title = tr!(
+                "Kommentar til anbefaling {}",
+                "Comment on recommendation {}",
+                rec.rank
+            );
+            compose(state, ComposeTarget::Rec(rec.slug.clone()), title, "");
+        }
+        Action::Jump => {
+            if let Some(i) = rec
+                .chapters
+                .first()
+                .and_then(|s| state.ws.chapters.iter().position(|c| &c.slug == s))
+            {
+                state.view = View::Reader;
+                select_chapter(state, i);
+            } else {
+                state.message = Some(tr!(
+                    "Anbefalingen nævner ingen kapitler.",
+                    "The recommendation names no chapters."
+                ));
+            }
+        }
+        _ => {}
+    }
+    None
+}
+
+fn comments(state: &mut State, action: Action) -> Option<Action> {
+    let page = usize::from(state.height.saturating_sub(6)).max(1);
+    let len = state.comment_rows.len();
+    match action {
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom => move_in(&mut state.comment, len, &action, page),
+        Action::FilterStatus => {
+            state.status_filter = match state.status_filter {
+                StatusFilter::All => StatusFilter::Open,
+                StatusFilter::Open => StatusFilter::Resolved,
+                StatusFilter::Resolved => StatusFilter::All,
+            };
+            state.rebuild_comment_rows();
+        }
+        Action::FilterOrganisation => {
+            let orgs = state.organisations();
+            state.org_filter = match &state.org_filter {
+                None => orgs.first().cloned(),
+                Some(cur) => orgs.iter().skip_while(|o| *o != cur).nth(1).cloned(),
+            };
+            state.rebuild_comment_rows();
+        }
+        Action::Back => {
+            state.status_filter = StatusFilter::All;
+            state.org_filter = None;
+            state.comment_search.clear();
+            state.rebuild_comment_rows();
+        }
+        Action::Open => {
+            if let Some(i) = state.selected_comment() {
+                state.popup = Some(Popup::Thread(i));
+            }
+        }
+        Action::Reply => {
+            if refuse(state, Permission::Comment) {
+                return None;
+            }
+            if let Some(i) = state.selected_comment() {
+                let c = &state.ws.comments[i];
+                let title = tr!("Svar til {}", "Reply to {}", c.author.organisation);
+                compose(state, ComposeTarget::Reply(c.id.clone()), title, "");
+            }
+        }
+        Action::Resolve => {
+            if refuse(state, Permission::Resolve) {
+                return None;
+            }
+            if let Some(i) = state.selected_comment() {
+                state.popup = Some(Popup::Disposition {
+                    comment: state.ws.comments[i].id.clone(),
+                    choice: 0,
+                });
+            }
+        }
+        Action::Jump => {
+            let i = state.selected_comment()?;
+            let c = state.ws.comments[i].clone();
+            if let Some(ch) = &c.target.chapter
+                && let Some(idx) = state.ws.chapters.iter().position(|x| &x.slug == ch)
+            {
+                state.view = View::Reader;
+                select_chapter(state, idx);
+                state.text_focus = true;
+                if let Some(a) = &c.target.anchor
+                    && let Some(b) = state.doc.block_of_quote(&a.quote)
+                {
+                    super::reader_update::cursor_to_block(state, b);
+                }
+            } else if let Some(r) = &c.target.recommendation
+                && let Some(idx) = state.ws.recommendations.iter().position(|x| &x.slug == r)
+            {
+                state.view = View::Recs;
+                state.rec = idx;
+            }
+        }
+        _ => {}
+    }
+    None
+}
+
+fn timeline(state: &mut State, action: Action) {
+    let len = state.ws.recommendations.len() + state.ws.config.meetings.len() + 12;
+    move_in(&mut state.timeline_scroll, len, &action, 10);
+}
+
+fn history(state: &mut State, action: Action) {
+    let page = usize::from(state.height.saturating_sub(6)).max(1);
+    match action {
+        Action::Open => {
+            let Some(entry) = state.log.get(state.commit) else {
+                return;
+            };
+            match state.store.changed_files(&entry.commit) {
+                Ok(files) => state.commit_files = Some((entry.commit.clone(), files)),
+                Err(e) => state.popup = Some(Popup::Error(e.to_string())),
+            }
+        }
+        Action::Back => state.commit_files = None,
+        other => {
+            move_in(&mut state.commit, state.log.len(), &other, page);
+            if state
+                .commit_files
+                .as_ref()
+                .is_some_and(|(c, _)| Some(c) != state.log.get(state.commit).map(|e| &e.commit))
+            {
+                state.commit_files = None;
+            }
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! Popups over the view: help (from the key table), errors, threads, the
+//! disposition choice and the text editor.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::comments::thread_lines;
+use super::safe;
+use crate::model::{Choice, Disposition};
+use crate::tui::keymap::help_for;
+use crate::tui::state::{Popup, State};
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let [v] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [h] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(v);
+    h
+}
+
+fn frame_block(title: String, state: &State) -> Block<'static> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(state.theme.title())
+        .title(title)
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+    let Some(popup) = &state.popup else {
+        return;
+    };
+    let wide = area.width.saturating_sub(8).min(100);
+    let tall = area.height.saturating_sub(4);
+    match popup {
+        Popup::Help => {
+            let mut lines = vec![Line::styled(
+                crate::tr!(
+                    "Taster i fanen «{}»",
+                    "Keys in the «{}» tab",
+                    state.view.title()
+                ),
+                state.theme.title(),
+            )];
+            let mut global_started = false;
+            for b in help_for(state.view.scope()) {
+                if b.scope == crate::tui::keymap::Scope::Global && !global_started {
+                    global_started = true;
+                    lines.push(Line::raw(""));
+                    lines.push(Line::styled(
+                        crate::tr!("Overalt", "Everywhere"),
+                        state.theme.title(),
+                    ));
+                }
+                let unavailable = match &b.action {
+                    crate::tui::action::Action::MoveUp
+                    | crate::tui::action::Action::MoveDown
+                    | crate::tui::action::Action::CycleHorizon
+                    | crate::tui::action::Action::CycleStatus
+                    | crate::tui::action::Action::EditText
+                    | crate::tui::action::Action::EditGoal
+                    | crate::tui::action::Action::EditRealizability => {
+                        state.may(crate::ops::Action::EditContent).err()
+                    }
+                    crate::tui::action::Action::Resolve => {
+                        state.may(crate::ops::Action::Resolve).err()
+                    }
+                    crate::tui::action::Action::CommentQuote
+                    | crate::tui::action::Action::CommentParagraph
+                    | crate::tui::action::Action::CommentWhole
+                    | crate::tui::action::Action::Reply => {
+                        state.may(crate::ops::Action::Comment).err()
+                    }
+                    _ => None,
+                };
+                let mut spans = vec![
+                    Span::styled(format!(" {:<16}", b.label), state.theme.marker()),
+                    Span::raw(b.help().to_string()),
+                ];
+                if unavailable.is_some() {
+                    spans.push(Span::styled(
+                        crate::tr!("  (ikke for din rolle)", "  (not for your role)"),
+                        state.theme.dim(),
+                    ));
+                }
+                lines.push(Line::from(spans));
+            }
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                crate::tr!(
+                    "I tekstfelter: Ctrl+S gemmer, Esc lukker (teksten gemmes som kladde), Ctrl+E åbner $EDITOR. Mus: rul og klik.",
+                    "In text fields: Ctrl+S saves, Esc closes (the text is kept as a draft), Ctrl+E opens $EDITOR. Mouse: scroll and click."
+                ),
+                state.theme.dim(),
+            ));
+            let r = centered(area, wide, tall);
+            frame.render_widget(Clear, r);
+            frame.render_widget(
+                Paragraph::new(lines)
+                    .block(frame_block(
+                        crate::tr!(" Hjælp – Esc lukker ", " Help – Esc closes "),
+                        state,
+                    ))
+                    .wrap(Wrap { trim: false }),
+                r,
+            );
+        }
+        Popup::Error(text) | Popup::Info(text) => {
+            let is_error = matches!(popup, Popup::Error(_));
+            let title = if is_error {
+                crate::tr!(" Det kunne ikke lade sig gøre ", " That could not be done ")
+            } else {
+                crate::tr!(" Besked ", " Message ")
+            };
+            let r = centered(area, wide.min(70), 9);
+            frame.render_widget(Clear, r);
+            let lines = vec![
+                Line::styled(
+                    safe(text),
+                    if is_error {
+                        state.theme.error()
+                    } else {
+                        state.theme.title()
+                    },
+                ),
+                Line::raw(""),
+                Line::styled(
+                    crate::tr!("Enter eller Esc lukker.", "Enter or Esc closes."),
+                    state.theme.dim(),
+                ),
+            ];
+            frame.render_widget(
+                Paragraph::new(lines)
+                    .block(frame_block(title, state))
+                    .wrap(Wrap { trim: true }),
+                r,
+            );
+        }
+        Popup::Thread(i) => {
+            let r = centered(area, wide, tall);
+            frame.render_widget(Clear, r);
+            frame.render_widget(
+                Paragraph::new(thread_lines(state, *i))
+                    .block(frame_block(
+                        crate::tr!(" Tråd – Esc lukker ", " Thread – Esc closes "),
+                        state,
+                    ))
+                    .wrap(Wrap { trim: false }),
+                r,
+            );
+        }
+        Popup::Markers(list) => {
+            let r = centered(area, wide, tall);
+            frame.render_widget(Clear, r);
+            let mut lines = Vec::new();
+            for (n, i) in list.iter().enumerate() {
+                if n > 0 {
+                    lines.push(Line::raw("────────"));
+                }
+                lines.extend(thread_lines(state, *i));
+            }
+            frame.render_widget(
+                Paragraph::new(lines)
+                    .block(frame_block(
+                        crate::tr!(
+                            " Kommentarer her – Esc lukker ",
+                            " Comments here – Esc closes "
+                        ),
+                        state,
+                    ))
+                    .wrap(Wrap { trim: false }),
+                r,
+            );
+        }
+        Popup::Disposition { choice, .. } => {
+            let r = centered(area, 56, 10);
+            frame.render_widget(Clear, r);
+            let mut lines = vec![Line::raw(crate::tr!(
+                "Hvordan er kommentaren imødekommet?",
+                "How was the comment met?"
+            ))];
+            for (n, d) in Disposition::ALL.iter().enumerate() {
+                let mark = if n == *choice { "▶" } else { " " };
+                let style = if n == *choice {
+                    state.theme.selected()
+                } else {
+                    ratatui::style::Style::new()
+                };
+                lines.push(Line::styled(
+                    format!("{mark} {} {}", n + 1, d.label()),
+                    style,
+                ));
+            }
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                crate::tr!(
+                    "↑/↓ eller 1–4, Enter vælger, Esc fortryder",
+                    "↑/↓ or 1–4, Enter chooses, Esc cancels"
+                ),
+                state.theme.dim(),
+            ));
+            frame.render_widget(
+                Paragraph::new(lines)
+                    .block(frame_block(crate::tr!(" Besvar ", " Resolve "), state)),
+                r,
+            );
+        }
+        Popup::Compose(c) => {
+            let r = centered(area, wide, tall.min(18));
+            frame.render_widget(Clear, r);
+            let block = frame_block(
+                format!(
+                    " {} – {} ",
+                    safe(&c.title),
+                    crate::tr!("Ctrl+S gemmer, Esc lukker", "Ctrl+S saves, Esc closes")
+                ),
+                state,
+            );
+            let inner = block.inner(r);
+            frame.render_widget(block, r);
+            frame.render_widget(&c.editor, inner);
+        }
+        Popup::DraftOffer(d) => {
+            let r = centered(area, wide.min(70), 12);
+            frame.render_widget(Clear, r);
+            let lines = vec![
+                Line::styled(
+                    crate::tr!(
+                        "Du har en kladde fra sidst:",
+                        "You have a draft from last time:"
+                    ),
+                    state.theme.title(),
+                ),
+                Line::raw(""),
+                Line::raw(crate::text::truncate(&safe(&d.text), 200).into_owned()),
+                Line::raw(""),
+                Line::styled(
+                    crate::tr!(
+                        "Enter fortsætter på den, Esc lader den ligge.",
+                        "Enter continues it, Esc leaves it for later."
+                    ),
+                    state.theme.dim(),
+                ),
+            ];
+            frame.render_widget(
+                Paragraph::new(lines)
+                    .block(frame_block(crate::tr!(" Kladde ", " Draft "), state))
+                    .wrap(Wrap { trim: true }),
+                r,
+            );
+        }
+    }
+}

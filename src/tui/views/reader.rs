@@ -1,0 +1,153 @@
+//! Tab 1, Oplæg: the chapter list beside the reader, with comment markers
+//! in the margin and the cursor and selection on sentences.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, List, ListItem, Paragraph};
+
+use super::{list_offset, safe};
+use crate::tui::document::Look;
+use crate::tui::state::State;
+
+/// Width of the chapter list.
+pub const LIST_WIDTH: u16 = 30;
+/// Width of the marker margin.
+const GUTTER: u16 = 4;
+
+/// The width the chapter text wraps to, for a terminal `width` wide.
+pub fn text_width(width: u16) -> u16 {
+    width.saturating_sub(LIST_WIDTH + 2 + GUTTER + 1).max(20)
+}
+
+/// Rows of text visible, for a terminal `height` high.
+pub fn text_height(height: u16) -> usize {
+    usize::from(height.saturating_sub(5))
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+    let [list, text] =
+        Layout::horizontal([Constraint::Length(LIST_WIDTH), Constraint::Min(20)]).areas(area);
+    chapters(frame, list, state);
+    reader(frame, text, state);
+}
+
+fn chapters(frame: &mut Frame, area: Rect, state: &State) {
+    let height = usize::from(area.height.saturating_sub(2));
+    let offset = list_offset(state.chapter, height);
+    let items: Vec<ListItem> = state
+        .ws
+        .chapters
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(i, c)| {
+            let open = state.ws.open_comments_on_chapter(&c.slug);
+            let mark = if i == state.chapter { "▶" } else { " " };
+            let count = if open > 0 {
+                format!(" ●{open}")
+            } else {
+                String::new()
+            };
+            let style = if i == state.chapter && !state.text_focus {
+                state.theme.selected()
+            } else if i == state.chapter {
+                state.theme.title()
+            } else {
+                Style::new()
+            };
+            let width = usize::from(LIST_WIDTH).saturating_sub(8 + count.chars().count());
+            let title = crate::text::truncate(&safe(&c.title), width).into_owned();
+            ListItem::new(Line::from(vec![
+                Span::styled(format!("{mark}{:>2} {title}", c.number), style),
+                Span::styled(count, state.theme.marker()),
+            ]))
+        })
+        .collect();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(crate::tr!(" Kapitler ", " Chapters "));
+    frame.render_widget(List::new(items).block(block), area);
+}
+
+fn reader(frame: &mut Frame, area: Rect, state: &State) {
+    let Some(ch) = state.ws.chapters.get(state.chapter) else {
+        let text = crate::tr!(
+            "Oplægget har ingen kapitler endnu. En skribent lægger dem i drafts/ (NN-slug.md).",
+            "The draft has no chapters yet. A writer puts them in drafts/ (NN-slug.md)."
+        );
+        frame.render_widget(
+            Paragraph::new(text).block(Block::default().borders(Borders::ALL)),
+            area,
+        );
+        return;
+    };
+    let mut title = format!(" {} {} ", ch.number, safe(&ch.title));
+    if !state.unplaced.is_empty() {
+        title.push_str(&crate::tr!(
+            "· {} kommentar(er) uden placering i denne version ",
+            "· {} comment(s) not placed in this version ",
+            state.unplaced.len()
+        ));
+    }
+    let border = if state.text_focus {
+        state.theme.title()
+    } else {
+        state.theme.dim()
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(border)
+        .title(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let (sel_from, sel_to) = match state.selection {
+        Some(s) => (s.min(state.cursor), s.max(state.cursor)),
+        None => (state.cursor, state.cursor),
+    };
+    let height = usize::from(inner.height);
+    let mut lines = Vec::with_capacity(height);
+    let mut last_block = usize::MAX;
+    for line in state.doc.lines.iter().skip(state.scroll).take(height) {
+        let first_of_block = line.block != last_block && !line.words.is_empty();
+        if !line.words.is_empty() {
+            last_block = line.block;
+        }
+        let gutter = match state.markers.get(&line.block) {
+            Some(list) if first_of_block => {
+                Span::styled(format!("●{:<2} ", list.len()), state.theme.marker())
+            }
+            _ => Span::raw("    "),
+        };
+        let mut spans = vec![gutter, Span::raw(line.prefix)];
+        for (i, w) in line.words.iter().enumerate() {
+            let mut style = match w.look {
+                Look::Plain => Style::new(),
+                Look::Emphasis => Style::new().add_modifier(ratatui::style::Modifier::ITALIC),
+                Look::Strong => state.theme.title(),
+                Look::Code => state.theme.quote(),
+            };
+            let in_sel = w.sentence >= sel_from && w.sentence <= sel_to;
+            if state.text_focus && in_sel {
+                style = if state.selection.is_some() {
+                    style.patch(state.theme.selected())
+                } else {
+                    style.patch(state.theme.cursor())
+                };
+            }
+            if i > 0 {
+                let joined = state.text_focus
+                    && in_sel
+                    && line.words[i - 1].sentence >= sel_from
+                    && line.words[i - 1].sentence <= sel_to;
+                spans.push(Span::styled(" ", if joined { style } else { Style::new() }));
+            }
+            spans.push(Span::styled(safe(&w.text), style));
+        }
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
