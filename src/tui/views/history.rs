@@ -34,10 +34,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
                 .member(&e.email)
                 .map(|m| format!(" ({})", m.organisation))
                 .unwrap_or_default();
+            // Meeting tags first: at 80 columns the message is what gets cut.
             let tags = if e.tags.is_empty() {
                 String::new()
             } else {
-                format!(" [{}]", e.tags.join(", "))
+                format!("[{}] ", e.tags.join(", "))
             };
             let head = format!("{} {}{org} ", e.time.format("%Y-%m-%d %H:%M"), e.author);
             let selected = i == state.commit;
@@ -46,13 +47,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             } else {
                 Style::new()
             };
-            let rest =
-                width.saturating_sub(unicode_width::UnicodeWidthStr::width(head.as_str()) + 2);
+            let used = unicode_width::UnicodeWidthStr::width(head.as_str())
+                + unicode_width::UnicodeWidthStr::width(tags.as_str())
+                + 2;
             ListItem::new(Line::from(vec![
                 Span::styled(if selected { "▶" } else { " " }, style),
                 Span::styled(safe(&head), style.patch(state.theme.dim())),
+                Span::styled(tags, style.patch(state.theme.marker())),
                 Span::styled(
-                    crate::text::truncate(&safe(&format!("{}{tags}", e.summary)), rest)
+                    crate::text::truncate(&safe(&e.summary), width.saturating_sub(used))
                         .into_owned(),
                     style,
                 ),

@@ -21,52 +21,62 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
 }
 
 fn render_lanes(frame: &mut Frame, area: Rect, state: &State) {
-    let block = Block::default().borders(Borders::ALL).title(crate::tr!(
-        " Anbefalinger efter tidshorisont ",
-        " Recommendations by horizon "
-    ));
-    let inner_width = usize::from(area.width.saturating_sub(2));
-    let label_w = 24;
-    let axis_w = inner_width.saturating_sub(label_w + 1).max(10);
-    let per_year = axis_w as f64 / f64::from(YEARS);
-    let mut lines = Vec::new();
-    let mut axis = " ".repeat(label_w + 1);
-    for y in 0..YEARS {
-        let cell = format!("{y}");
-        let w = ((f64::from(y + 1) * per_year) as usize)
-            .saturating_sub((f64::from(y) * per_year) as usize);
-        axis.push_str(&format!("{cell:<w$}"));
-    }
-    lines.push(Line::styled(
-        format!("{axis}{}", crate::tr!(" år", " years")),
-        state.theme.dim(),
-    ));
-    for h in Horizon::ALL {
+    let lanes = Layout::horizontal([Constraint::Ratio(1, 3); 3]).split(area);
+    for (h, lane) in Horizon::ALL.iter().zip(lanes.iter()) {
         let def = state.ws.config.horizons.get(*h);
-        let from = (f64::from(def.from_years) * per_year) as usize;
-        let to = (f64::from(def.to_years.unwrap_or(YEARS).min(YEARS)) * per_year) as usize;
+        let inner_width = usize::from(lane.width.saturating_sub(2));
+        // The span drawn on a 0–10 year axis, one cell per year.
+        let from = def.from_years.min(YEARS) as usize;
+        let to = def.to_years.unwrap_or(YEARS).min(YEARS) as usize;
         let bar = format!(
-            "{}{}{}",
-            " ".repeat(from),
+            "{}{}{}{}",
+            "·".repeat(from),
             "█".repeat(to.saturating_sub(from).max(1)),
+            "·".repeat((YEARS as usize).saturating_sub(to.max(from + 1))),
             if def.to_years.is_none() { "→" } else { "" }
         );
-        let label = format!("{} ({})", def.label, def.span());
-        lines.push(Line::from(vec![
-            Span::styled(format!("{label:<label_w$} "), state.theme.horizon(*h)),
-            Span::styled(bar, state.theme.horizon(*h)),
-        ]));
-        for r in state.ws.recommendations.iter().filter(|r| r.horizon == *h) {
-            lines.push(Line::raw(format!(
-                "   {:>2}. {}",
-                r.rank,
-                crate::text::truncate(&safe(&r.title), inner_width.saturating_sub(8))
-            )));
+        let mut lines = vec![
+            Line::styled(bar, state.theme.horizon(*h)),
+            Line::styled(
+                crate::tr!("0{}10 år", "0{}10 years", " ".repeat(7)),
+                state.theme.dim(),
+            ),
+            Line::raw(""),
+        ];
+        let recs: Vec<_> = state
+            .ws
+            .recommendations
+            .iter()
+            .filter(|r| r.horizon == *h)
+            .collect();
+        if recs.is_empty() {
+            lines.push(Line::styled(
+                crate::tr!("(ingen)", "(none)"),
+                state.theme.dim(),
+            ));
         }
+        for r in recs {
+            lines.push(Line::from(vec![
+                Span::styled(format!("{:>2}. ", r.rank), state.theme.horizon(*h)),
+                Span::raw(
+                    crate::text::truncate(&safe(&r.title), inner_width.saturating_sub(4))
+                        .into_owned(),
+                ),
+            ]));
+        }
+        let title = Span::styled(
+            format!(" {} {} ({}) ", h.badge(), def.label, def.span()),
+            state.theme.horizon(*h),
+        );
+        let scroll =
+            u16::try_from(state.timeline_scroll.min(lines.len().saturating_sub(1))).unwrap_or(0);
+        frame.render_widget(
+            Paragraph::new(lines)
+                .block(Block::default().borders(Borders::ALL).title(title))
+                .scroll((scroll, 0)),
+            *lane,
+        );
     }
-    let scroll =
-        u16::try_from(state.timeline_scroll.min(lines.len().saturating_sub(1))).unwrap_or(0);
-    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
 }
 
 fn render_calendar(frame: &mut Frame, area: Rect, state: &State) {

@@ -1,0 +1,286 @@
+//! The terminal UI without a terminal: state driven through `update` only,
+//! drawn with ratatui's TestBackend at fixed sizes, and checked as a person
+//! would read the screen — and, for writes, with plain git.
+
+use oplaeg::store::Store;
+use oplaeg::tui::state::{Popup, View};
+use oplaeg::tui::{Action, State, dispatch, views};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui_textarea::{Input, Key};
+
+const WRITER: &str = "mette.holm@sst.example";
+const MEMBER: &str = "jens.noergaard@rm.example";
+const REVIEWER: &str = "rasmus.winther@sds.example";
+
+struct Demo {
+    _tmp: tempfile::TempDir,
+    root: std::path::PathBuf,
+}
+
+fn demo() -> Demo {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("demo");
+    oplaeg::demo::build(&root).unwrap();
+    Demo { _tmp: tmp, root }
+}
+
+fn state(d: &Demo, email: &str, w: u16, h: u16) -> State {
+    State::new(Store::open(&d.root).unwrap(), Some(email.to_string()), w, h).unwrap()
+}
+
+/// The screen as text, one line per row.
+fn screen(state: &State) -> String {
+    let mut t = Terminal::new(TestBackend::new(state.width, state.height)).unwrap();
+    t.draw(|f| views::render(f, state)).unwrap();
+    let buf = t.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn typed(state: &mut State, text: &str) {
+    for c in text.chars() {
+        dispatch(
+            state,
+            Action::Edit(Input {
+                key: Key::Char(c),
+                ..Input::default()
+            }),
+        );
+    }
+}
+
+fn git(root: &std::path::Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn every_view_renders_at_both_sizes() {
+    let d = demo();
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut s = state(&d, WRITER, w, h);
+        let checks: [(usize, &[&str]); 5] = [
+            (
+                0,
+                &[
+                    "1 Oplæg",
+                    "Kapitler",
+                    "Indledning",
+                    "Mette Holm · Sundhedsstyrelsen · skribent",
+                    "afslut",
+                ],
+            ),
+            (
+                1,
+                &[
+                    "Prioriterede anbefalinger",
+                    "[M]",
+                    "Tidshorisont:",
+                    "Detaljer",
+                ],
+            ),
+            (2, &["Kommentarer (alle)", "Tråd", "Region"]),
+            (
+                3,
+                &[
+                    "K kort (0–2 år)",
+                    "M mellemlang (2–5 år)",
+                    "L lang (5+ år)",
+                    "i dag",
+                    "2024-08-28",
+                ],
+            ),
+            (
+                4,
+                &[
+                    "Historik (",
+                    "[meeting/4]",
+                    "Mette Holm (Sundhedsstyrelsen)",
+                ],
+            ),
+        ];
+        for (tab, expected) in checks {
+            dispatch(&mut s, Action::Tab(tab));
+            let text = screen(&s);
+            assert_eq!(text.lines().count(), usize::from(h));
+            for e in expected {
+                assert!(
+                    text.contains(e),
+                    "{w}×{h} tab {tab}: missing «{e}» in\n{text}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn too_small_says_so_and_resizing_back_redraws() {
+    let d = demo();
+    let mut s = state(&d, WRITER, 120, 40);
+    dispatch(&mut s, Action::Resize(60, 20));
+    assert!(screen(&s).contains("Terminalen er for lille (60×20)"));
+    dispatch(&mut s, Action::Resize(80, 24));
+    let text = screen(&s);
+    assert!(text.contains("Kapitler"), "{text}");
+    assert_eq!(s.doc.width, oplaeg::tui::views::reader::text_width(80));
+}
+
+#[test]
+fn a_member_comments_on_selected_sentences_through_the_keyboard() {
+    let d = demo();
+    let mut s = state(&d, MEMBER, 120, 40);
+    // Chapter 5, into the text, select the second and third sentences.
+    for _ in 0..4 {
+        dispatch(&mut s, Action::Down);
+    }
+    dispatch(&mut s, Action::Focus);
+    dispatch(&mut s, Action::Down);
+    dispatch(&mut s, Action::Select);
+    dispatch(&mut s, Action::Down);
+    let quote = s.doc.quote(1, 2);
+    dispatch(&mut s, Action::CommentQuote);
+    assert!(matches!(s.popup, Some(Popup::Compose(_))));
+    typed(&mut s, "Husk økonomien 🎉");
+    assert!(screen(&s).contains("Husk økonomien"));
+    dispatch(&mut s, Action::Submit);
+    assert!(s.popup.is_none(), "saved without error");
+    assert_eq!(s.message.as_deref(), Some("Kommentaren er gemt."));
+
+    assert_eq!(
+        git(&d.root, &["log", "-1", "--format=%an"]).trim(),
+        "Jens Nørgaard"
+    );
+    let file = git(&d.root, &["show", "--name-only", "--format=", "HEAD"]);
+    let toml = std::fs::read_to_string(d.root.join(file.trim())).unwrap();
+    assert!(toml.contains("Husk økonomien 🎉"), "{toml}");
+    assert!(
+        toml.contains(&format!("quote = \"{quote}\"")),
+        "{toml}\n{quote}"
+    );
+    assert!(!s.draft_path.exists(), "the draft is cleared once saved");
+}
+
+#[test]
+fn a_draft_survives_closing_and_is_offered_back() {
+    let d = demo();
+    let mut s = state(&d, MEMBER, 100, 30);
+    dispatch(&mut s, Action::Tab(1));
+    dispatch(&mut s, Action::CommentWhole);
+    typed(&mut s, "Halvfærdig tanke");
+    dispatch(&mut s, Action::Back);
+    assert!(s.popup.is_none());
+    dispatch(&mut s, Action::Quit);
+    assert!(s.quit);
+    let again = state(&d, MEMBER, 100, 30);
+    match &again.popup {
+        Some(Popup::DraftOffer(draft)) => assert_eq!(draft.text, "Halvfærdig tanke"),
+        _ => panic!("the draft is offered back"),
+    }
+    let text = screen(&again);
+    assert!(text.contains("Du har en kladde fra sidst"), "{text}");
+    let mut again = again;
+    dispatch(&mut again, Action::Open);
+    match &again.popup {
+        Some(Popup::Compose(c)) => assert_eq!(c.text(), "Halvfærdig tanke"),
+        _ => panic!("Enter reopens the draft"),
+    }
+}
+
+#[test]
+fn roles_are_shown_and_refusals_explained() {
+    let d = demo();
+    let mut s = state(&d, REVIEWER, 100, 30);
+    let head = git(&d.root, &["rev-parse", "HEAD"]);
+    dispatch(&mut s, Action::Focus);
+    dispatch(&mut s, Action::CommentQuote);
+    match &s.popup {
+        Some(Popup::Error(e)) => assert!(e.contains("læser"), "{e}"),
+        _ => panic!("a reviewer is refused with the reason"),
+    }
+    assert!(screen(&s).contains("Det kunne ikke lade sig gøre"));
+    dispatch(&mut s, Action::Back);
+    dispatch(&mut s, Action::Tab(1));
+    dispatch(&mut s, Action::Help);
+    let help = screen(&s);
+    assert!(help.contains("flyt anbefalingen op"), "{help}");
+    assert!(help.contains("(ikke for din rolle)"), "{help}");
+    assert_eq!(git(&d.root, &["rev-parse", "HEAD"]), head);
+}
+
+#[test]
+fn a_writer_reorders_and_resolves() {
+    let d = demo();
+    let mut s = state(&d, WRITER, 120, 40);
+    dispatch(&mut s, Action::Tab(1));
+    dispatch(&mut s, Action::Down);
+    let second = s.ws.recommendations[1].slug.clone();
+    dispatch(&mut s, Action::MoveUp);
+    assert_eq!(s.ws.recommendations[0].slug, second);
+    assert_eq!(s.rec, 0, "the cursor follows the moved recommendation");
+    assert!(
+        git(&d.root, &["log", "-1", "--format=%s"])
+            .starts_with("Anbefaling flyttet fra nr. 2 til nr. 1")
+    );
+
+    dispatch(&mut s, Action::Tab(2));
+    dispatch(&mut s, Action::FilterStatus);
+    let open_before = s.comment_rows.len();
+    assert!(open_before > 0);
+    let id = s.ws.comments[s.selected_comment().unwrap()].id.clone();
+    dispatch(&mut s, Action::Resolve);
+    dispatch(&mut s, Action::Disposition(1));
+    assert!(matches!(s.popup, Some(Popup::Compose(_))));
+    typed(&mut s, "Tilføjet i afsnit 3.");
+    dispatch(&mut s, Action::Submit);
+    assert!(s.popup.is_none());
+    assert_eq!(s.comment_rows.len(), open_before - 1);
+    let file = git(&d.root, &["show", &format!("HEAD:comments/{id}.toml")]);
+    assert!(file.contains("disposition = \"partly_met\""), "{file}");
+}
+
+#[test]
+fn comments_are_searchable_and_jump_to_their_place() {
+    let d = demo();
+    let mut s = state(&d, WRITER, 120, 40);
+    dispatch(&mut s, Action::Tab(2));
+    dispatch(&mut s, Action::Search);
+    for c in "kapacitet".chars() {
+        dispatch(&mut s, Action::SearchChar(c));
+    }
+    dispatch(&mut s, Action::Open);
+    assert!(!s.comment_rows.is_empty());
+    for &i in &s.comment_rows {
+        let c = &s.ws.comments[i];
+        let hay = format!("{} {:?}", c.body, c.target.anchor).to_lowercase();
+        assert!(hay.contains("kapacitet"), "{hay}");
+    }
+    let with_quote = (0..s.comment_rows.len())
+        .find(|&r| s.ws.comments[s.comment_rows[r]].target.anchor.is_some())
+        .expect("a quoted comment matches");
+    s.comment = with_quote;
+    let index = s.comment_rows[with_quote];
+    let quote = s.ws.comments[index].target.anchor.clone().unwrap().quote;
+    dispatch(&mut s, Action::Jump);
+    assert_eq!(s.view, View::Reader);
+    match s.doc.block_of_quote(&quote) {
+        // The quote is in today's text: the cursor is on its paragraph.
+        Some(b) => assert_eq!(s.doc.sentences[s.cursor].0, b),
+        // The words were revised away: the comment is listed as not placed.
+        None => assert!(s.unplaced.contains(&index)),
+    }
+}
