@@ -1,0 +1,170 @@
+//! The real binary in a real terminal: tmux runs `oplaeg` on a demo
+//! workspace; keys are sent as a person types them and the screen is read
+//! back. Afterwards plain git and `oplaeg comment list --format json` must
+//! show the comment with the right author and anchor. Needs tmux (`.ci/run`
+//! installs it when missing).
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_oplaeg");
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .expect("tmux is installed (.ci/run installs it)");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.run(&["send-keys", "-t", "e2e", k]);
+            std::thread::sleep(Duration::from_millis(60));
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "e2e"])
+    }
+
+    /// Waits until the screen shows `text` (the UI answers asynchronously).
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "never showed «{text}»:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+fn git(root: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn a_member_moves_through_every_tab_and_comments_on_a_quote() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("demo");
+    let out = Command::new(BIN)
+        .args(["demo", "--no-tui"])
+        .arg(&root)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+
+    let tmux = Tmux {
+        socket: format!("oplaeg-e2e-{}", std::process::id()),
+    };
+    let command = format!(
+        "LANG=da_DK.UTF-8 OPLAEG_MOUSE=off GIT_CONFIG_GLOBAL=/dev/null {BIN} --repo '{}' --as jens.noergaard@rm.example",
+        root.display()
+    );
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &command,
+    ]);
+    tmux.wait_for("Jens Nørgaard · Region Midtjylland · medlem");
+
+    for (key, shows) in [
+        ("2", "Prioriterede anbefalinger"),
+        ("3", "Tråd"),
+        ("4", "i dag"),
+        ("5", "[meeting/4]"),
+        ("1", "Kapitler"),
+    ] {
+        tmux.keys(&[key]);
+        tmux.wait_for(shows);
+    }
+    tmux.keys(&["?"]);
+    tmux.wait_for("Taster i fanen «Oplæg»");
+    tmux.keys(&["Escape"]);
+
+    // Chapter 5, into the text, the second sentence, comment on it.
+    tmux.keys(&["j", "j", "j", "j"]);
+    tmux.wait_for("▶ 5 Rehabilitering");
+    tmux.keys(&["l", "j", "c"]);
+    tmux.wait_for("Kommentar til kapitel 5");
+    tmux.keys(&["-l", "Husk kommunernes økonomi."]);
+    tmux.keys(&["C-s"]);
+    tmux.wait_for("Kommentaren er gemt.");
+    tmux.keys(&["q"]);
+
+    assert_eq!(
+        git(&root, &["log", "-1", "--format=%an <%ae>|%s"]).trim(),
+        "Jens Nørgaard <jens.noergaard@rm.example>|Kommentar til kapitel 5 Rehabilitering (Region Midtjylland)"
+    );
+    let list = Command::new(BIN)
+        .args(["--repo"])
+        .arg(&root)
+        .args([
+            "--format",
+            "json",
+            "comment",
+            "list",
+            "--chapter",
+            "rehabilitering",
+        ])
+        .output()
+        .unwrap();
+    let comments: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let mine = comments
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["body"] == "Husk kommunernes økonomi.")
+        .expect("the comment is listed");
+    assert_eq!(mine["author"]["email"], "jens.noergaard@rm.example");
+    assert_eq!(mine["author"]["organisation"], "Region Midtjylland");
+    let quote = mine["target"]["anchor"]["quote"].as_str().unwrap();
+    let chapter = std::fs::read_to_string(root.join("drafts/05-rehabilitering.md")).unwrap();
+    let text = oplaeg::text::searchable_text(&chapter);
+    assert_eq!(
+        text.matches(quote).count(),
+        1,
+        "the anchor quotes the chapter exactly once: {quote}"
+    );
+    assert_eq!(
+        mine["target"]["anchor"]["commit"].as_str().unwrap().len(),
+        40
+    );
+}
