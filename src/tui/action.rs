@@ -51,6 +51,8 @@ pub enum Action {
     /// Cycle the comment list's filters.
     FilterStatus,
     FilterOrganisation,
+    /// Cycle the comment list's place filter: each chapter, then each recommendation.
+    FilterPlace,
     /// Read the workspace again from git.
     Reload,
     /// In a text popup: save / open `$EDITOR`.

@@ -179,9 +179,15 @@ pub struct State {
     pub comment: usize,
     pub status_filter: StatusFilter,
     pub org_filter: Option<String>,
+    /// Only comments on this place: `chapter:slug` or `rec:slug`.
+    pub place_filter: Option<String>,
     pub comment_search: String,
     /// Indexes into `ws.comments`, newest first, after filters and search.
     pub comment_rows: Vec<usize>,
+    /// Open comments per chapter slug and comments per recommendation slug,
+    /// counted once per load instead of on every frame.
+    pub open_per_chapter: HashMap<String, usize>,
+    pub per_rec: HashMap<String, usize>,
 
     // Tidslinje
     pub timeline_scroll: usize,
@@ -242,8 +248,11 @@ impl State {
             comment: 0,
             status_filter: StatusFilter::All,
             org_filter: None,
+            place_filter: None,
             comment_search: String::new(),
             comment_rows: Vec::new(),
+            open_per_chapter: HashMap::new(),
+            per_rec: HashMap::new(),
             timeline_scroll: 0,
             commit: 0,
             commit_files: None,
@@ -287,6 +296,18 @@ impl State {
             .min(self.ws.recommendations.len().saturating_sub(1));
         self.rebuild_document();
         self.rebuild_comment_rows();
+        self.open_per_chapter.clear();
+        self.per_rec.clear();
+        for c in self.ws.comments.iter().filter(|c| c.reply_to.is_none()) {
+            if let Some(ch) = &c.target.chapter
+                && c.is_open()
+            {
+                *self.open_per_chapter.entry(ch.clone()).or_default() += 1;
+            }
+            if let Some(r) = &c.target.recommendation {
+                *self.per_rec.entry(r.clone()).or_default() += 1;
+            }
+        }
     }
 
     /// The width the reader's text is wrapped to.
@@ -336,10 +357,16 @@ impl State {
                     StatusFilter::Open => c.status == CommentStatus::Open,
                     StatusFilter::Resolved => c.status == CommentStatus::Resolved,
                 };
-                let org_ok = self
-                    .org_filter
-                    .as_ref()
-                    .is_none_or(|o| &c.author.organisation == o);
+                let place_ok = match self.place_filter.as_deref().and_then(|p| p.split_once(':')) {
+                    Some(("chapter", slug)) => c.target.chapter.as_deref() == Some(slug),
+                    Some((_, slug)) => c.target.recommendation.as_deref() == Some(slug),
+                    None => true,
+                };
+                let org_ok = place_ok
+                    && self
+                        .org_filter
+                        .as_ref()
+                        .is_none_or(|o| &c.author.organisation == o);
                 let search_ok = search.is_empty()
                     || c.body.to_lowercase().contains(&search)
                     || c.author.name.to_lowercase().contains(&search)
@@ -386,6 +413,46 @@ impl State {
     /// The comment selected in the comment list.
     pub fn selected_comment(&self) -> Option<usize> {
         self.comment_rows.get(self.comment).copied()
+    }
+
+    /// The places comments can be filtered by: chapters, then recommendations.
+    pub fn places(&self) -> Vec<String> {
+        self.ws
+            .chapters
+            .iter()
+            .map(|c| format!("chapter:{}", c.slug))
+            .chain(
+                self.ws
+                    .recommendations
+                    .iter()
+                    .map(|r| format!("rec:{}", r.slug)),
+            )
+            .collect()
+    }
+
+    /// A place filter as people read it: `kap. 5 Rehabilitering`.
+    pub fn place_label(&self, place: &str) -> String {
+        match place.split_once(':') {
+            Some(("chapter", slug)) => self
+                .ws
+                .chapters
+                .iter()
+                .find(|c| c.slug == slug)
+                .map_or_else(
+                    || slug.to_string(),
+                    |c| format!("{} {} {}", crate::tr!("kap.", "ch."), c.number, c.title),
+                ),
+            Some((_, slug)) => self
+                .ws
+                .recommendations
+                .iter()
+                .find(|r| r.slug == slug)
+                .map_or_else(
+                    || slug.to_string(),
+                    |r| format!("{} {} {}", crate::tr!("anb.", "rec."), r.rank, r.title),
+                ),
+            None => place.to_string(),
+        }
     }
 
     /// The organisations that have commented, sorted.

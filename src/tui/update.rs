@@ -556,9 +556,18 @@ fn comments(state: &mut State, action: Action) -> Option<Action> {
             };
             state.rebuild_comment_rows();
         }
+        Action::FilterPlace => {
+            let places = state.places();
+            state.place_filter = match &state.place_filter {
+                None => places.first().cloned(),
+                Some(cur) => places.iter().skip_while(|p| *p != cur).nth(1).cloned(),
+            };
+            state.rebuild_comment_rows();
+        }
         Action::Back => {
             state.status_filter = StatusFilter::All;
             state.org_filter = None;
+            state.place_filter = None;
             state.comment_search.clear();
             state.rebuild_comment_rows();
         }

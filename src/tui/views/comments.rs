@@ -23,6 +23,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     if let Some(o) = &state.org_filter {
         title.push_str(&format!(", {}", safe(o)));
     }
+    if let Some(p) = &state.place_filter {
+        title.push_str(&format!(
+            ", {}",
+            crate::text::truncate(&safe(&state.place_label(p)), 30)
+        ));
+    }
     if !state.comment_search.is_empty() {
         title.push_str(&format!(", «{}»", safe(&state.comment_search)));
     }

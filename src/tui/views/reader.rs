@@ -44,7 +44,7 @@ fn chapters(frame: &mut Frame, area: Rect, state: &State) {
         .skip(offset)
         .take(height)
         .map(|(i, c)| {
-            let open = state.ws.open_comments_on_chapter(&c.slug);
+            let open = state.open_per_chapter.get(&c.slug).copied().unwrap_or(0);
             let mark = if i == state.chapter { "▶" } else { " " };
             let count = if open > 0 {
                 format!(" ●{open}")

@@ -44,7 +44,7 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State) {
         .take(height)
         .map(|(i, r)| {
             let selected = i == state.rec;
-            let comments = ws.comments_on_recommendation(&r.slug);
+            let comments = state.per_rec.get(&r.slug).copied().unwrap_or(0);
             let tail = format!(" {} 💬{comments}", r.status.label());
             let title_w =
                 width.saturating_sub(8 + unicode_width::UnicodeWidthStr::width(tail.as_str()));
