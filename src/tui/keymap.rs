@@ -239,6 +239,15 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b!(
         Comments,
+        [(Char('p'), N)],
+        "p",
+        Action::FilterPlace,
+        "filtrér på kapitel eller anbefaling",
+        "filter by chapter or recommendation",
+        false
+    ),
+    b!(
+        Comments,
         [(Char('g'), N)],
         "g",
         Action::Jump,
@@ -494,6 +503,47 @@ mod tests {
             Some(Action::MoveUp)
         );
         assert_eq!(lookup(Scope::Timeline, &key(Char('z'), N)), None);
+        assert_eq!(
+            lookup(Scope::Comments, &key(Char('p'), N)),
+            Some(Action::FilterPlace)
+        );
+        assert_eq!(
+            lookup(Scope::Reader, &key(Char('p'), N)),
+            Some(Action::CommentParagraph)
+        );
+    }
+
+    /// Every action a view handles has a key, so the help screen lists it.
+    #[test]
+    fn every_view_action_has_a_key() {
+        let bound: Vec<&Action> = BINDINGS.iter().map(|b| &b.action).collect();
+        for a in [
+            Action::Select,
+            Action::CommentQuote,
+            Action::CommentParagraph,
+            Action::CommentWhole,
+            Action::NextMarker,
+            Action::PrevMarker,
+            Action::Reply,
+            Action::Resolve,
+            Action::MoveUp,
+            Action::MoveDown,
+            Action::CycleHorizon,
+            Action::CycleStatus,
+            Action::EditText,
+            Action::EditGoal,
+            Action::EditRealizability,
+            Action::Jump,
+            Action::FilterStatus,
+            Action::FilterOrganisation,
+            Action::FilterPlace,
+            Action::Reload,
+            Action::Search,
+            Action::Help,
+            Action::Quit,
+        ] {
+            assert!(bound.contains(&&a), "{a:?} has no key");
+        }
     }
 
     #[test]
