@@ -4,7 +4,9 @@
 //! show the comment with the right author and anchor. Needs tmux (`.ci/run`
 //! installs it when missing).
 
-use std::path::Path;
+mod common;
+use common::git;
+
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -58,19 +60,6 @@ impl Drop for Tmux {
             .args(["-L", &self.socket, "kill-server"])
             .output();
     }
-}
-
-fn git(root: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(args)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
 }
 
 #[test]

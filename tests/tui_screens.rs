@@ -2,6 +2,9 @@
 //! drawn with ratatui's TestBackend at fixed sizes, and checked as a person
 //! would read the screen — and, for writes, with plain git.
 
+mod common;
+use common::git;
+
 use oplaeg::store::Store;
 use oplaeg::tui::state::{Popup, View};
 use oplaeg::tui::{Action, State, dispatch, views};
@@ -54,19 +57,6 @@ fn typed(state: &mut State, text: &str) {
             }),
         );
     }
-}
-
-fn git(root: &std::path::Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(args)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Writing a new version of a chapter.
 
-use super::{Action, Session, non_empty};
+use super::{Action, Session};
 use crate::error::{Error, Result};
 use crate::model::Chapter;
 use crate::store::Change;
@@ -11,13 +11,7 @@ impl Session {
     /// new text must keep a `# Title` heading.
     pub fn revise_chapter(&self, key: &str, markdown: &str, message: &str) -> Result<Chapter> {
         self.permit(Action::EditContent)?;
-        let message = non_empty(
-            message,
-            tr!(
-                "beskeden er tom: skriv hvad du har ændret",
-                "the message is empty: say what you changed"
-            ),
-        )?;
+        let message = super::non_empty_message(message)?;
         let (ws, base) = self.head_at()?;
         let mut chapter = ws.chapter(key)?.clone();
         let title = markdown

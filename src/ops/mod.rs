@@ -187,6 +187,17 @@ fn org(member: &Member) -> String {
     format!("({})", member.organisation)
 }
 
+/// A commit message a writer gave: not empty.
+fn non_empty_message(message: &str) -> Result<String> {
+    non_empty(
+        message,
+        tr!(
+            "beskeden er tom: skriv hvad du har ændret",
+            "the message is empty: say what you changed"
+        ),
+    )
+}
+
 fn non_empty(text: &str, what: String) -> Result<String> {
     let t = text.trim();
     if t.is_empty() {

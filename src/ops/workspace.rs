@@ -4,7 +4,7 @@ use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, Local};
 
-use super::{Action, Session, non_empty, permit};
+use super::{Action, Session, permit};
 use crate::error::{Error, Result};
 use crate::model::{Config, Member, PriorityFile, Role, Workspace, paths};
 use crate::store::{Change, Identity, Store, WorktreeSource};
@@ -78,13 +78,7 @@ impl Session {
 /// See [`Session::save`].
 pub fn save(session: &Session, message: &str) -> Result<Vec<String>> {
     permit(session.actor(), Action::EditContent)?;
-    let message = non_empty(
-        message,
-        tr!(
-            "beskeden er tom: skriv hvad du har ændret",
-            "the message is empty: say what you changed"
-        ),
-    )?;
+    let message = super::non_empty_message(message)?;
     let store = session.store();
     let changed = store.uncommitted()?;
     if changed.is_empty() {

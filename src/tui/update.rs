@@ -549,19 +549,11 @@ fn comments(state: &mut State, action: Action) -> Option<Action> {
             state.rebuild_comment_rows();
         }
         Action::FilterOrganisation => {
-            let orgs = state.organisations();
-            state.org_filter = match &state.org_filter {
-                None => orgs.first().cloned(),
-                Some(cur) => orgs.iter().skip_while(|o| *o != cur).nth(1).cloned(),
-            };
+            state.org_filter = next_filter(&state.organisations(), state.org_filter.as_ref());
             state.rebuild_comment_rows();
         }
         Action::FilterPlace => {
-            let places = state.places();
-            state.place_filter = match &state.place_filter {
-                None => places.first().cloned(),
-                Some(cur) => places.iter().skip_while(|p| *p != cur).nth(1).cloned(),
-            };
+            state.place_filter = next_filter(&state.places(), state.place_filter.as_ref());
             state.rebuild_comment_rows();
         }
         Action::Back => {
@@ -621,6 +613,14 @@ fn comments(state: &mut State, action: Action) -> Option<Action> {
         _ => {}
     }
     None
+}
+
+/// The next value of a cycling filter: none → the first → … → the last → none.
+fn next_filter(values: &[String], current: Option<&String>) -> Option<String> {
+    match current {
+        None => values.first().cloned(),
+        Some(cur) => values.iter().skip_while(|v| *v != cur).nth(1).cloned(),
+    }
 }
 
 fn timeline(state: &mut State, action: Action) {
