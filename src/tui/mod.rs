@@ -155,7 +155,11 @@ fn external_editor(text: &str) -> anyhow::Result<String> {
         .prefix("oplaeg-")
         .suffix(".md")
         .tempfile()?;
+    // Editors expect a text file to end with a newline.
     file.write_all(text.as_bytes())?;
+    if !text.is_empty() && !text.ends_with('\n') {
+        file.write_all(b"\n")?;
+    }
     file.flush()?;
     crossterm::terminal::disable_raw_mode()?;
     crossterm::execute!(std::io::stdout(), crossterm::terminal::LeaveAlternateScreen)?;
