@@ -305,3 +305,78 @@ fn comments_are_searchable_and_jump_to_their_place() {
         None => assert!(s.unplaced.contains(&index)),
     }
 }
+
+#[test]
+fn saving_runs_off_the_ui_thread_and_keys_are_answered_meanwhile() {
+    use oplaeg::tui::{dispatch_async, job};
+    let d = demo();
+    let mut s = state(&d, WRITER, 120, 40);
+    let head = git(&d.root, &["rev-parse", "HEAD"]);
+    dispatch_async(&mut s, Action::Tab(1));
+    dispatch_async(&mut s, Action::MoveDown);
+    assert_eq!(s.jobs.len(), 1, "the move is queued, not done in update");
+    assert!(screen(&s).contains("Gemmer …"));
+    assert_eq!(
+        git(&d.root, &["rev-parse", "HEAD"]),
+        head,
+        "nothing written yet"
+    );
+    // Keys still work, and a second write waits its turn.
+    dispatch_async(&mut s, Action::Tab(2));
+    dispatch_async(&mut s, Action::Down);
+    assert_eq!(s.comment, 1);
+    dispatch_async(&mut s, Action::Tab(1));
+    dispatch_async(&mut s, Action::MoveDown);
+    assert_eq!(s.jobs.len(), 1);
+    assert!(s.message.as_deref().unwrap_or("").contains("gemmes stadig"));
+    // The worker's outcome comes back as an action.
+    let j = s.jobs.remove(0);
+    let outcome = job::run(&d.root, Some(WRITER), j);
+    dispatch_async(&mut s, Action::JobDone(outcome));
+    assert!(s.busy.is_none());
+    assert_eq!(s.rec, 1, "the cursor follows the moved recommendation");
+    assert!(
+        git(&d.root, &["log", "-1", "--format=%s"])
+            .starts_with("Anbefaling flyttet fra nr. 1 til nr. 2")
+    );
+}
+
+#[test]
+fn a_failed_save_reopens_the_editor_with_the_text() {
+    let d = demo();
+    let mut s = state(&d, MEMBER, 120, 40);
+    dispatch(&mut s, Action::Focus);
+    dispatch(&mut s, Action::Down);
+    dispatch(&mut s, Action::CommentQuote);
+    typed(&mut s, "Vigtig pointe");
+    // Someone revises the chapter meanwhile, so the quote is gone.
+    std::fs::write(
+        d.root.join("drafts/01-indledning.md"),
+        "# Indledning\n\nHelt ny tekst.\n",
+    )
+    .unwrap();
+    common::git_env(
+        &d.root,
+        &["commit", "-qam", "Ny indledning"],
+        &[
+            ("GIT_AUTHOR_NAME", "Mette Holm"),
+            ("GIT_AUTHOR_EMAIL", WRITER),
+            ("GIT_COMMITTER_NAME", "Mette Holm"),
+            ("GIT_COMMITTER_EMAIL", WRITER),
+        ],
+    );
+    dispatch(&mut s, Action::Submit);
+    match &s.popup {
+        Some(Popup::Compose(c)) => assert_eq!(c.text(), "Vigtig pointe"),
+        _ => panic!("the editor is back with the text"),
+    }
+    assert!(
+        s.message
+            .as_deref()
+            .unwrap_or("")
+            .contains("citatet står ikke"),
+        "{:?}",
+        s.message
+    );
+    assert!(s.load_draft().is_some(), "the draft is still kept");
+}

@@ -67,6 +67,8 @@ pub enum Action {
     /// A character typed into a search field.
     SearchChar(char),
     SearchBackspace,
+    /// A job finished (see [`super::job`]).
+    JobDone(super::job::Outcome),
     /// The terminal's size changed.
     Resize(u16, u16),
     /// Mouse: scroll, or click at (column, row).

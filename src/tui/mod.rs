@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod document;
+pub mod job;
 pub mod keymap;
 mod reader_update;
 pub mod state;
@@ -67,8 +68,21 @@ pub fn to_action(state: &State, event: Event) -> Option<Action> {
     }
 }
 
-/// Applies an action and every follow-up it returns.
+/// Applies an action and every follow-up it returns, and runs any queued
+/// job to its end right away. For tests and tools: the terminal's event loop
+/// uses [`dispatch_async`] and runs jobs on a worker thread instead.
 pub fn dispatch(state: &mut State, action: Action) {
+    dispatch_async(state, action);
+    while !state.jobs.is_empty() {
+        let (root, email) = job::target(state);
+        let j = state.jobs.remove(0);
+        let outcome = job::run(&root, email.as_deref(), j);
+        dispatch_async(state, Action::JobDone(outcome));
+    }
+}
+
+/// Applies an action and every follow-up it returns; queued jobs stay queued.
+pub fn dispatch_async(state: &mut State, action: Action) {
     let mut next = Some(action);
     while let Some(a) = next {
         next = update::update(state, a);
@@ -106,18 +120,46 @@ pub fn run(root: &Path, email: Option<String>) -> anyhow::Result<()> {
 }
 
 fn event_loop(terminal: &mut ratatui::DefaultTerminal, state: &mut State) -> anyhow::Result<()> {
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<job::Outcome>();
+    let mut running = 0usize;
     loop {
         let size = terminal.size()?;
         if (size.width, size.height) != (state.width, state.height) {
-            dispatch(state, Action::Resize(size.width, size.height));
+            dispatch_async(state, Action::Resize(size.width, size.height));
         }
         terminal.draw(|f| views::render(f, state))?;
+        // Jobs run on a worker thread; keys are answered meanwhile.
+        for j in state.jobs.drain(..) {
+            let (root, email) = (state.store.root().to_path_buf(), state.actor_email.clone());
+            let tx = done_tx.clone();
+            running += 1;
+            std::thread::spawn(move || {
+                let _ = tx.send(job::run(&root, email.as_deref(), j));
+            });
+        }
         if state.quit {
+            // Never quit with a change half-saved: wait for running jobs.
+            while running > 0 {
+                match done_rx.recv() {
+                    Ok(outcome) => {
+                        running -= 1;
+                        dispatch_async(state, Action::JobDone(outcome));
+                    }
+                    Err(_) => break,
+                }
+            }
             return Ok(());
+        }
+        while let Ok(outcome) = done_rx.try_recv() {
+            running -= 1;
+            dispatch_async(state, Action::JobDone(outcome));
+        }
+        if !event::poll(std::time::Duration::from_millis(50))? {
+            continue;
         }
         let ev = event::read()?;
         if let Some(action) = to_action(state, ev) {
-            dispatch(state, action);
+            dispatch_async(state, action);
         }
         if state.wants_editor {
             state.wants_editor = false;
@@ -126,7 +168,7 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, state: &mut State) -> any
                 _ => continue,
             };
             match external_editor(&text) {
-                Ok(new_text) => dispatch(state, Action::EditorText(new_text)),
+                Ok(new_text) => dispatch_async(state, Action::EditorText(new_text)),
                 Err(e) => {
                     state.message = Some(crate::tr!(
                         "Editoren fejlede ({e}); din tekst er uændret.",

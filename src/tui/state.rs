@@ -14,7 +14,7 @@ use super::theme::Theme;
 use crate::error::Result;
 use crate::model::{CommentStatus, Member, Workspace};
 use crate::ops::{Action as Permission, permit};
-use crate::store::{LogEntry, MeetingTag, Rev, Store};
+use crate::store::{LogEntry, MeetingTag, Store};
 
 /// The five tabs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -201,12 +201,19 @@ pub struct State {
     pub draft_path: PathBuf,
     /// Today's date, for the timeline (read once, so drawing stays pure).
     pub today: chrono::NaiveDate,
+    /// Writes waiting for the event loop to run them off the UI thread.
+    pub jobs: Vec<super::job::Job>,
+    /// What is being saved, while a job runs.
+    pub busy: Option<String>,
+    /// The editor whose text is being saved, reopened if saving fails.
+    pub submitting: Option<Box<Compose>>,
 }
 
 impl State {
     /// Opens the UI's state on a workspace, acting as `email` if it is a member.
     pub fn new(store: Store, email: Option<String>, width: u16, height: u16) -> Result<State> {
-        let ws = store.load(&Rev::head())?;
+        let loaded = super::job::Loaded::read(&store)?;
+        let ws = loaded.ws;
         let email = email.or_else(|| store.git_email());
         let (actor, actor_problem) = match &email {
             Some(e) => match ws.config.member(e) {
@@ -258,10 +265,15 @@ impl State {
             commit_files: None,
             draft_path,
             today: chrono::Local::now().date_naive(),
+            jobs: Vec::new(),
+            busy: None,
+            submitting: None,
             ws,
             store,
         };
-        state.refresh_history()?;
+        state.head = loaded.head;
+        state.tags = loaded.tags;
+        state.log = loaded.log;
         state.rebuild();
         if let Some(draft) = state.load_draft() {
             state.popup = Some(Popup::DraftOffer(draft));
@@ -269,23 +281,17 @@ impl State {
         Ok(state)
     }
 
-    /// Reads the workspace again after a change and rebuilds what derives from it.
-    pub fn reload(&mut self) -> Result<()> {
-        self.ws = self.store.load(&Rev::head())?;
+    /// Shows a freshly read workspace and rebuilds what derives from it.
+    pub fn apply(&mut self, loaded: super::job::Loaded) {
+        self.ws = loaded.ws;
+        self.head = loaded.head;
+        self.tags = loaded.tags;
+        self.log = loaded.log;
+        self.commit = self.commit.min(self.log.len().saturating_sub(1));
         if let Some(a) = &self.actor {
             self.actor = self.ws.config.member(&a.email).cloned();
         }
-        self.refresh_history()?;
         self.rebuild();
-        Ok(())
-    }
-
-    fn refresh_history(&mut self) -> Result<()> {
-        self.head = self.store.head()?.map(|h| h.to_string());
-        self.tags = self.store.meeting_tags()?;
-        self.log = self.store.log(Some(2000))?;
-        self.commit = self.commit.min(self.log.len().saturating_sub(1));
-        Ok(())
     }
 
     /// Rebuilds the reader's document and the comment list.

@@ -5,10 +5,10 @@
 use ratatui_textarea::TextArea;
 
 use super::action::Action;
+use super::job::{self, After};
 use super::state::{Compose, ComposeTarget, Draft, Popup, State, StatusFilter, View};
 use crate::model::{Choice, Disposition, Horizon, RecStatus};
 use crate::ops::{Action as Permission, NewTarget, RecEdit, Session};
-use crate::store::Store;
 use crate::tr;
 
 /// Carries out one action; may return a follow-up action.
@@ -21,6 +21,10 @@ pub fn update(state: &mut State, action: Action) -> Option<Action> {
             state.doc.rewrap(state.text_width());
             state.cursor = keep;
         }
+        return None;
+    }
+    if let Action::JobDone(outcome) = &action {
+        job_done(state, outcome);
         return None;
     }
     if state.popup.is_some() {
@@ -37,11 +41,13 @@ pub fn update(state: &mut State, action: Action) -> Option<Action> {
         Action::PrevTab => state.view = View::ALL[(state.view.index() + 4) % 5],
         Action::Tab(i) => state.view = View::ALL[i.min(4)],
         Action::Reload => {
-            if let Err(e) = state.reload() {
-                state.popup = Some(Popup::Error(e.to_string()));
-            } else {
-                state.message = Some(tr!("Indlæst igen fra git.", "Reloaded from git."));
-            }
+            queue(
+                state,
+                tr!("Indlæser …", "Loading …"),
+                tr!("Indlæst igen fra git.", "Reloaded from git."),
+                After::Nothing,
+                job::reread(),
+            );
         }
         Action::Search => state.search_input = Some(String::new()),
         Action::ScrollUp => {
@@ -279,33 +285,66 @@ fn popup(state: &mut State, action: Action) -> Option<Action> {
     None
 }
 
-/// A session for a write, acting as the UI's member.
-fn session(state: &State) -> crate::error::Result<Session> {
-    Session::new(
-        Store::open(state.store.root())?,
-        state.actor_email.as_deref(),
-    )
+/// Queues a write to run off the UI thread; refused while another runs,
+/// so changes land one at a time and in the order they were asked for.
+fn queue(state: &mut State, busy: String, done: String, after: After, work: job::Work) -> bool {
+    if state.busy.is_some() {
+        state.message = Some(tr!(
+            "Vent et øjeblik: den forrige ændring gemmes stadig.",
+            "One moment: the previous change is still being saved."
+        ));
+        return false;
+    }
+    state.busy = Some(busy);
+    state.jobs.push(job::Job { work, done, after });
+    true
 }
 
-/// Runs a write; on success reloads and shows `done`, on failure a popup.
+/// Queues a write through a session acting as the UI's member.
 fn write(
     state: &mut State,
     done: String,
-    f: impl FnOnce(&Session) -> crate::error::Result<()>,
+    after: After,
+    f: impl FnOnce(&Session) -> crate::error::Result<()> + Send + 'static,
 ) -> bool {
-    let result = session(state).and_then(|s| f(&s));
-    match result {
-        Ok(()) => {
-            if let Err(e) = state.reload() {
-                state.popup = Some(Popup::Error(e.to_string()));
-                return false;
-            }
-            state.message = Some(done);
-            true
-        }
+    queue(
+        state,
+        tr!("Gemmer …", "Saving …"),
+        done,
+        after,
+        job::with_session(f),
+    )
+}
+
+/// A job finished: show the new workspace, or the error (reopening the
+/// editor with its text, so nothing typed is lost).
+fn job_done(state: &mut State, outcome: &job::Outcome) {
+    state.busy = None;
+    let data = &outcome.0;
+    match &data.result {
+        Ok(_) => {}
         Err(e) => {
-            state.popup = Some(Popup::Error(e.to_string()));
-            false
+            match state.submitting.take() {
+                Some(c) => {
+                    state.popup = Some(Popup::Compose(c));
+                    state.message = Some(e.clone());
+                }
+                None => state.popup = Some(Popup::Error(e.clone())),
+            }
+            return;
+        }
+    }
+    // The workspace itself is moved out of the shared outcome once.
+    if let Some(loaded) = job::take_loaded(outcome) {
+        state.apply(loaded);
+    }
+    state.message = Some(data.done.clone());
+    match data.after {
+        After::Nothing => {}
+        After::SelectRec(i) => state.rec = i.min(state.ws.recommendations.len().saturating_sub(1)),
+        After::ClearDraft => {
+            state.submitting = None;
+            state.clear_draft();
         }
     }
 }
@@ -320,65 +359,54 @@ fn submit(state: &mut State) {
         target: target.clone(),
         text: text.clone(),
     });
-    let ok = match &target {
-        ComposeTarget::Quote { chapter, quote } => write(
-            state,
-            tr!("Kommentaren er gemt.", "The comment was saved."),
-            |s| {
-                s.add_comment(
-                    NewTarget::Chapter {
-                        chapter: chapter.clone(),
-                        quote: Some(quote.clone()),
-                    },
-                    &text,
-                )
-                .map(|_| ())
-            },
-        ),
-        ComposeTarget::Chapter(ch) => write(
-            state,
-            tr!("Kommentaren er gemt.", "The comment was saved."),
-            |s| {
-                s.add_comment(
-                    NewTarget::Chapter {
-                        chapter: ch.clone(),
-                        quote: None,
-                    },
-                    &text,
-                )
-                .map(|_| ())
-            },
-        ),
-        ComposeTarget::Rec(r) => write(
-            state,
-            tr!("Kommentaren er gemt.", "The comment was saved."),
-            |s| {
-                s.add_comment(NewTarget::Recommendation(r.clone()), &text)
-                    .map(|_| ())
-            },
-        ),
-        ComposeTarget::Reply(id) => {
-            write(state, tr!("Svaret er gemt.", "The reply was saved."), |s| {
-                s.reply(id, &text).map(|_| ())
+    let saved_comment = tr!("Kommentaren er gemt.", "The comment was saved.");
+    let queued = match target {
+        ComposeTarget::Quote { chapter, quote } => {
+            write(state, saved_comment, After::ClearDraft, move |s| {
+                let target = NewTarget::Chapter {
+                    chapter,
+                    quote: Some(quote),
+                };
+                s.add_comment(target, &text).map(|_| ())
             })
         }
+        ComposeTarget::Chapter(chapter) => {
+            write(state, saved_comment, After::ClearDraft, move |s| {
+                let target = NewTarget::Chapter {
+                    chapter,
+                    quote: None,
+                };
+                s.add_comment(target, &text).map(|_| ())
+            })
+        }
+        ComposeTarget::Rec(r) => write(state, saved_comment, After::ClearDraft, move |s| {
+            s.add_comment(NewTarget::Recommendation(r), &text)
+                .map(|_| ())
+        }),
+        ComposeTarget::Reply(id) => write(
+            state,
+            tr!("Svaret er gemt.", "The reply was saved."),
+            After::ClearDraft,
+            move |s| s.reply(&id, &text).map(|_| ()),
+        ),
         ComposeTarget::Resolve {
             comment,
             disposition,
         } => {
-            let d = Disposition::parse(disposition).unwrap_or(Disposition::Noted);
+            let d = Disposition::parse(&disposition).unwrap_or(Disposition::Noted);
             write(
                 state,
                 tr!("Kommentaren er besvaret.", "The comment was resolved."),
-                |s| s.resolve(comment, d, &text).map(|_| ()),
+                After::ClearDraft,
+                move |s| s.resolve(&comment, d, &text).map(|_| ()),
             )
         }
         ComposeTarget::RecField { rec, field } => {
             let mut edit = RecEdit::default();
             match field.as_str() {
-                "goal" => edit.goal = Some(text.clone()),
-                "realizability" => edit.realizability = Some(text.clone()),
-                _ => edit.text = Some(text.clone()),
+                "goal" => edit.goal = Some(text),
+                "realizability" => edit.realizability = Some(text),
+                _ => edit.text = Some(text),
             }
             write(
                 state,
@@ -386,19 +414,16 @@ fn submit(state: &mut State) {
                     "Anbefalingen er opdateret.",
                     "The recommendation was updated."
                 ),
-                |s| s.rec_set(rec, &edit).map(|_| ()),
+                After::ClearDraft,
+                move |s| s.rec_set(&rec, &edit).map(|_| ()),
             )
         }
     };
-    if ok {
-        state.clear_draft();
+    if queued {
+        state.submitting = Some(c);
     } else {
-        // Keep the editor open with the text so nothing is lost.
-        let err = state.popup.take();
+        // Another change is still being saved: keep the editor open.
         state.popup = Some(Popup::Compose(c));
-        if let Some(Popup::Error(e)) = err {
-            state.message = Some(e);
-        }
     }
 }
 
@@ -447,9 +472,10 @@ fn recs(state: &mut State, action: Action) -> Option<Action> {
             };
             if to >= 1 && to <= len {
                 let done = tr!("«{}» er nu nr. {to}.", "«{}» is now no. {to}.", rec.title);
-                if write(state, done, |s| s.rec_move(&rec.slug, to).map(|_| ())) {
-                    state.rec = to - 1;
-                }
+                let slug = rec.slug.clone();
+                write(state, done, After::SelectRec(to - 1), move |s| {
+                    s.rec_move(&slug, to).map(|_| ())
+                });
             }
         }
         Action::CycleHorizon | Action::CycleStatus => {
@@ -470,10 +496,12 @@ fn recs(state: &mut State, action: Action) -> Option<Action> {
                     .unwrap_or(0);
                 edit.status = Some(RecStatus::ALL[(i + 1) % RecStatus::ALL.len()]);
             }
+            let slug = rec.slug.clone();
             write(
                 state,
                 tr!("«{}» er opdateret.", "«{}» was updated.", rec.title),
-                |s| s.rec_set(&rec.slug, &edit).map(|_| ()),
+                After::Nothing,
+                move |s| s.rec_set(&slug, &edit).map(|_| ()),
             );
         }
         Action::EditText | Action::EditGoal | Action::EditRealizability => {

@@ -59,7 +59,12 @@ pub fn status(frame: &mut Frame, area: Rect, state: &State) {
         Span::styled(format!(" {who} "), state.theme.selected()),
         Span::raw(format!(" {rev} ")),
     ];
-    if let Some(m) = &state.message {
+    if let Some(b) = &state.busy {
+        spans.push(Span::styled(
+            format!(" ⏳ {}", safe(b)),
+            state.theme.marker(),
+        ));
+    } else if let Some(m) = &state.message {
         spans.push(Span::styled(format!(" {}", safe(m)), state.theme.ok()));
     } else if state.actor.is_none()
         && let Some(p) = &state.actor_problem

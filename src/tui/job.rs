@@ -1,0 +1,124 @@
+//! Work that can take long (a commit and re-reading the workspace) runs off
+//! the UI thread. `update` only queues a [`Job`]; the event loop runs it on
+//! a worker thread and hands the [`Outcome`] back as [`Action::JobDone`], so
+//! keys are answered while git works. Tests run jobs inline (see
+//! [`super::dispatch`]).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::error::Result;
+use crate::model::Workspace;
+use crate::ops::Session;
+use crate::store::{LogEntry, MeetingTag, Store};
+
+/// What a job does with the workspace before it is read again.
+pub type Work = Box<dyn FnOnce(&Path, Option<&str>) -> Result<()> + Send>;
+
+/// What the UI does once a job has succeeded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum After {
+    Nothing,
+    /// Put the cursor on this recommendation (after a move).
+    SelectRec(usize),
+    /// The text was saved: forget the draft and the editor.
+    ClearDraft,
+}
+
+/// A queued write.
+pub struct Job {
+    pub work: Work,
+    /// Shown in the status line on success.
+    pub done: String,
+    pub after: After,
+}
+
+/// Everything the UI shows that is read from git, read in one go.
+pub struct Loaded {
+    pub ws: Workspace,
+    pub head: Option<String>,
+    pub tags: Vec<MeetingTag>,
+    pub log: Vec<LogEntry>,
+}
+
+impl Loaded {
+    /// Reads the workspace at HEAD with its tags and history.
+    pub fn read(store: &Store) -> Result<Loaded> {
+        let head = store.head()?;
+        Ok(Loaded {
+            ws: store.load_commit(head)?,
+            head: head.map(|h| h.to_string()),
+            tags: store.meeting_tags()?,
+            log: store.log(Some(2000))?,
+        })
+    }
+}
+
+/// The result of a job, carried by an action (shared, so actions stay `Clone`).
+#[derive(Clone)]
+pub struct Outcome(pub Arc<OutcomeData>);
+
+/// See [`Outcome`].
+pub struct OutcomeData {
+    /// The freshly read workspace (taken out once by [`take_loaded`]), or the error.
+    pub result: std::result::Result<std::sync::Mutex<Option<Loaded>>, String>,
+    pub done: String,
+    pub after: After,
+}
+
+impl PartialEq for Outcome {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for Outcome {}
+
+impl std::fmt::Debug for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Outcome({})",
+            if self.0.result.is_ok() { "ok" } else { "error" }
+        )
+    }
+}
+
+/// Runs a job: the write, then a fresh read of the workspace.
+pub fn run(root: &Path, email: Option<&str>, job: Job) -> Outcome {
+    let result = (job.work)(root, email)
+        .and_then(|()| Loaded::read(&Store::open(root)?))
+        .map(|l| std::sync::Mutex::new(Some(l)))
+        .map_err(|e| e.to_string());
+    Outcome(Arc::new(OutcomeData {
+        result,
+        done: job.done,
+        after: job.after,
+    }))
+}
+
+/// The workspace a successful job read, moved out (only the first call gets it).
+pub fn take_loaded(outcome: &Outcome) -> Option<Loaded> {
+    match &outcome.0.result {
+        Ok(cell) => cell.lock().ok()?.take(),
+        Err(_) => None,
+    }
+}
+
+/// A write through a session acting as `email`.
+pub fn with_session(f: impl FnOnce(&Session) -> Result<()> + Send + 'static) -> Work {
+    Box::new(move |root: &Path, email: Option<&str>| {
+        let session = Session::new(Store::open(root)?, email)?;
+        f(&session)
+    })
+}
+
+/// No write: only read the workspace again (F5).
+pub fn reread() -> Work {
+    Box::new(|_: &Path, _: Option<&str>| Ok(()))
+}
+
+/// Where a job runs: the workspace root and who acts.
+pub fn target(state: &super::State) -> (PathBuf, Option<String>) {
+    (state.store.root().to_path_buf(), state.actor_email.clone())
+}
