@@ -133,14 +133,19 @@ fn utf8(file: &str, bytes: Vec<u8>) -> std::result::Result<String, Problem> {
 }
 
 impl Workspace {
-    /// Loads every file from `source`. Fails only when `oplaeg.toml` is
-    /// missing or unreadable; everything else becomes a [`Problem`].
-    pub fn load(source: &dyn Source) -> Result<Workspace> {
+    /// Reads only `oplaeg.toml` (who may act needs no chapters or comments).
+    pub fn load_config(source: &dyn Source) -> Result<Config> {
         let config_bytes = source
             .read(paths::CONFIG)?
             .ok_or_else(|| Error::NotAWorkspace(paths::CONFIG.into()))?;
         let config_text = utf8(paths::CONFIG, config_bytes).map_err(Error::File)?;
-        let config: Config = parse_toml(paths::CONFIG, &config_text).map_err(Error::File)?;
+        parse_toml(paths::CONFIG, &config_text).map_err(Error::File)
+    }
+
+    /// Loads every file from `source`. Fails only when `oplaeg.toml` is
+    /// missing or unreadable; everything else becomes a [`Problem`].
+    pub fn load(source: &dyn Source) -> Result<Workspace> {
+        let config = Workspace::load_config(source)?;
         let mut problems: Vec<Problem> = config
             .check()
             .into_iter()

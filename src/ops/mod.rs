@@ -20,7 +20,7 @@ pub use workspace::{init, parse_person, save, writer};
 
 use crate::error::{Error, Result};
 use crate::model::{Choice, Member, Role, Workspace};
-use crate::store::{Change, Identity, Rev, Store};
+use crate::store::{Change, Identity, Store};
 use crate::tr;
 
 /// Finds the workspace: `repo` if given, else the one containing the
@@ -105,12 +105,7 @@ impl Session {
             Some(e) => e.to_string(),
             None => store.git_email().ok_or(Error::NoIdentity)?,
         };
-        let ws = store.load(&Rev::head())?;
-        let actor = ws
-            .config
-            .member(&email)
-            .cloned()
-            .ok_or(Error::NotAMember(email))?;
+        let actor = member_at_head(&store, &email)?;
         Ok(Session {
             store,
             actor,
@@ -120,12 +115,7 @@ impl Session {
 
     /// Acts as another member from now on (the demo replays several people).
     pub fn set_actor(&mut self, email: &str) -> Result<()> {
-        let ws = self.store.load(&Rev::head())?;
-        self.actor = ws
-            .config
-            .member(email)
-            .cloned()
-            .ok_or_else(|| Error::NotAMember(email.to_string()))?;
+        self.actor = member_at_head(&self.store, email)?;
         Ok(())
     }
 
@@ -180,6 +170,15 @@ impl Session {
     fn commit(&self, change: Change) -> Result<git2::Oid> {
         self.store.commit(&change, &self.identity(), self.now())
     }
+}
+
+/// The member with this address in the committed `oplaeg.toml`.
+fn member_at_head(store: &Store, email: &str) -> Result<Member> {
+    store
+        .head_config()?
+        .member(email)
+        .cloned()
+        .ok_or_else(|| Error::NotAMember(email.to_string()))
 }
 
 /// The member's organisation in parentheses, for commit messages.

@@ -210,6 +210,23 @@ impl Store {
         }
     }
 
+    /// `oplaeg.toml` as committed at HEAD, without reading anything else.
+    pub fn head_config(&self) -> Result<crate::model::Config> {
+        let tree = match self.head()? {
+            Some(oid) => Some(
+                self.repo
+                    .find_commit(oid)
+                    .and_then(|c| c.tree())
+                    .map_err(Error::git(oid.to_string()))?,
+            ),
+            None => None,
+        };
+        Workspace::load_config(&TreeSource {
+            repo: &self.repo,
+            tree,
+        })
+    }
+
     /// Loads the workspace exactly as it is in a commit (`None`: empty).
     pub fn load_commit(&self, commit: Option<Oid>) -> Result<Workspace> {
         let tree = match commit {

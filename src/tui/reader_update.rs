@@ -3,7 +3,7 @@
 
 use super::action::Action;
 use super::state::{ComposeTarget, Popup, State};
-use super::update::{compose, select_chapter};
+use super::update::{compose, refuse, select_chapter};
 use crate::ops::Action as Permission;
 use crate::tr;
 
@@ -67,8 +67,8 @@ pub fn reader(state: &mut State, action: Action) {
             }
         }
         Action::CommentQuote | Action::CommentParagraph => {
-            if state.may(Permission::Comment).is_err() {
-                return refuse(state);
+            if refuse(state, Permission::Comment) {
+                return;
             }
             let quote = if action == Action::CommentParagraph {
                 let b = state.doc.sentences.get(state.cursor).map_or(0, |s| s.0);
@@ -144,15 +144,9 @@ pub fn reader(state: &mut State, action: Action) {
     follow_cursor(state);
 }
 
-fn refuse(state: &mut State) {
-    if let Err(why) = state.may(Permission::Comment) {
-        state.popup = Some(Popup::Error(why));
-    }
-}
-
 fn comment_chapter(state: &mut State) {
-    if state.may(Permission::Comment).is_err() {
-        return refuse(state);
+    if refuse(state, Permission::Comment) {
+        return;
     }
     if let Some(ch) = state.ws.chapters.get(state.chapter) {
         let title = tr!(

@@ -440,7 +440,8 @@ fn move_in(index: &mut usize, len: usize, action: &Action, page: usize) {
     };
 }
 
-fn refuse(state: &mut State, what: Permission) -> bool {
+/// True (and an explaining popup) when the actor may not do `what`.
+pub(super) fn refuse(state: &mut State, what: Permission) -> bool {
     match state.may(what) {
         Ok(()) => false,
         Err(why) => {
