@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod demo;
+pub mod diff;
 pub mod error;
 pub mod i18n;
 pub mod model;
