@@ -1300,12 +1300,13 @@ fn save_commits_a_writers_hand_edits_as_one_commit() {
     ws.write(&comment_file, &comment_edit);
 
     let s = ws.session_at(WRITER, "2024-07-02T12:00:00+02:00");
-    let mut saved = s.save("Rettelser i hånden").unwrap();
-    saved.sort();
+    let mut result = s.save("Rettelser i hånden").unwrap();
+    result.saved.sort();
     assert_eq!(
-        saved,
+        result.saved,
         ["drafts/01-indledning.md", "drafts/03-palliation.md", rec]
     );
+    assert_eq!(result.skipped, [comment_file.clone()]);
     assert_eq!(ws.commit_count(), count + 1);
     assert_eq!(
         ws.log1("%an <%ae>", "HEAD"),

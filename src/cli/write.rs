@@ -353,13 +353,25 @@ pub fn meeting(cli: &Cli, c: &MeetingCommand) -> anyhow::Result<()> {
 /// `oplaeg save`.
 pub fn save(cli: &Cli, message: &str) -> anyhow::Result<()> {
     let s = session(cli)?;
-    let files = s.save(message)?;
+    let result = s.save(message)?;
     if cli.format == Format::Json {
-        return json(&files);
+        return json(&result);
     }
     println!("{}", tr!("Gemt som én ændring:", "Saved as one change:"));
-    for f in files {
-        println!("  {}", safe(&f));
+    for f in &result.saved {
+        println!("  {}", safe(f));
+    }
+    if !result.skipped.is_empty() {
+        println!(
+            "{}",
+            tr!(
+                "Ikke gemt (kommentarer ændres med `oplaeg comment …`; filen står urørt):",
+                "Not saved (comments are changed with `oplaeg comment …`; the file is left as it is):"
+            )
+        );
+        for f in &result.skipped {
+            println!("  {}", safe(f));
+        }
     }
     Ok(())
 }

@@ -16,7 +16,7 @@ use chrono::{DateTime, FixedOffset, Local, Timelike};
 
 pub use comments::{NewTarget, anchor_in};
 pub use recommendations::RecEdit;
-pub use workspace::{init, parse_person, save, writer};
+pub use workspace::{Saved, init, parse_person, save, writer};
 
 use crate::error::{Error, Result};
 use crate::model::{Choice, Member, Role, Workspace};

@@ -70,13 +70,24 @@ impl Session {
     /// Records the hand edits in the working tree (chapters, recommendations,
     /// priority, oplaeg.toml) as one commit by the acting writer. Refuses
     /// when an edited file no longer loads, naming file, line and column.
-    pub fn save(&self, message: &str) -> Result<Vec<String>> {
+    pub fn save(&self, message: &str) -> Result<Saved> {
         save(self, message)
     }
 }
 
+/// What [`save`] recorded, and the changed files it left alone.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Saved {
+    /// Files recorded in the commit.
+    pub saved: Vec<String>,
+    /// Changed files that `save` does not record: comment files (comments are
+    /// changed with `oplaeg comment …`, so their author and history stay
+    /// true) and paths git cannot store.
+    pub skipped: Vec<String>,
+}
+
 /// See [`Session::save`].
-pub fn save(session: &Session, message: &str) -> Result<Vec<String>> {
+pub fn save(session: &Session, message: &str) -> Result<Saved> {
     permit(session.actor(), Action::EditContent)?;
     let message = super::non_empty_message(message)?;
     let store = session.store();
@@ -100,11 +111,10 @@ pub fn save(session: &Session, message: &str) -> Result<Vec<String>> {
         return Err(Error::File((*p).clone()));
     }
     let mut change = Change::new(message).based_on(base);
+    let mut skipped = Vec::new();
     for path in &changed {
-        if path.starts_with(paths::COMMENTS) {
-            continue;
-        }
-        if crate::store::check_path(path).is_err() {
+        if path.starts_with(paths::COMMENTS) || crate::store::check_path(path).is_err() {
+            skipped.push(path.clone());
             continue;
         }
         let full = store.root().join(path);
@@ -123,7 +133,7 @@ pub fn save(session: &Session, message: &str) -> Result<Vec<String>> {
     }
     let saved = change.writes.iter().map(|(p, _)| p.clone()).collect();
     store.commit_edits(&change, &session.identity(), session.now())?;
-    Ok(saved)
+    Ok(Saved { saved, skipped })
 }
 
 /// A member line as people write it: `Mette Holm <mette.holm@sst.dk>`.
