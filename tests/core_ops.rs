@@ -1306,7 +1306,7 @@ fn save_commits_a_writers_hand_edits_as_one_commit() {
         result.saved,
         ["drafts/01-indledning.md", "drafts/03-palliation.md", rec]
     );
-    assert_eq!(result.skipped, [comment_file.clone()]);
+    assert_eq!(result.skipped, std::slice::from_ref(&comment_file));
     assert_eq!(ws.commit_count(), count + 1);
     assert_eq!(
         ws.log1("%an <%ae>", "HEAD"),
