@@ -608,8 +608,17 @@ fn hand_edits_committed_with_git_load_and_broken_files_are_located() {
     );
     let text = env.ok(&["status"]);
     assert!(
-        text.contains("recommendations/skrevet-i-haanden.toml:2:1:"),
-        "{text}"
+        text.contains(
+            "recommendations/skrevet-i-haanden.toml:2:1: ukendt felt `horizn`, forventet en af"
+        ),
+        "the parser's message is in Danish: {text}"
+    );
+    let text = env.ok(&["--lang", "en", "status"]);
+    assert!(
+        text.contains(
+            "recommendations/skrevet-i-haanden.toml:2:1: unknown field `horizn`, expected one of"
+        ),
+        "and in English on request: {text}"
     );
 }
 

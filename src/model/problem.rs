@@ -62,7 +62,7 @@ impl std::fmt::Display for Problem {
 /// Parses TOML into `T`; on failure a [`Problem`] naming file, line and column.
 pub fn parse_toml<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, Problem> {
     toml::from_str(text).map_err(|e| {
-        let message = e.message().trim().to_string();
+        let message = in_user_language(e.message().trim());
         match e.span() {
             Some(span) => Problem::at(file, text, span.start, message),
             None => Problem::new(file, message),
@@ -70,9 +70,47 @@ pub fn parse_toml<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Res
     })
 }
 
+/// serde's and toml's most common messages in Danish when Danish is chosen
+/// (the names in backticks are the file's own and stay as they are); other
+/// messages are kept as the parser wrote them.
+fn in_user_language(message: &str) -> String {
+    if crate::i18n::lang() != crate::i18n::Lang::Da {
+        return message.to_string();
+    }
+    let patterns: [(&str, &str); 8] = [
+        ("unknown field ", "ukendt felt "),
+        ("unknown variant ", "ukendt værdi "),
+        ("missing field ", "feltet mangler: "),
+        ("duplicate field ", "feltet står to gange: "),
+        ("duplicate key", "nøglen står to gange"),
+        ("invalid type: ", "forkert type: "),
+        ("invalid value: ", "ugyldig værdi: "),
+        ("invalid length ", "forkert antal "),
+    ];
+    let mut out = message.to_string();
+    for (en, da) in patterns {
+        if let Some(rest) = out.strip_prefix(en) {
+            out = format!("{da}{rest}");
+            break;
+        }
+    }
+    out.replace(", expected one of ", ", forventet en af ")
+        .replace(", expected ", ", forventet ")
+        .replace(", there are no fields", ", der er ingen felter her")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_messages_are_danish() {
+        // Unit tests run in Danish, the default; the CLI tests cover --lang en.
+        let p = parse_toml::<T>("x.toml", "title = \"a\"\nhorizn = 3\n").unwrap_err();
+        assert_eq!(p.message, "ukendt felt `horizn`, forventet `title`");
+        let p = parse_toml::<T>("x.toml", "").unwrap_err();
+        assert_eq!(p.message, "feltet mangler: `title`");
+    }
 
     #[derive(serde::Deserialize, Debug)]
     #[serde(deny_unknown_fields)]
