@@ -61,7 +61,7 @@ pub enum Command {
     /// Anbefalingerne: vis, tilføj, flyt, ret
     #[command(subcommand)]
     Rec(RecCommand),
-    /// Kommentarer: skriv, svar, vis, besvar
+    /// Kommentarer: skriv, svar, ret, træk tilbage, vis, besvar
     #[command(subcommand)]
     Comment(CommentCommand),
     /// Følgegruppens medlemmer
@@ -195,6 +195,14 @@ pub enum CommentCommand {
     },
     /// En kommentar med hele tråden
     Show { id: String },
+    /// Ret teksten i din egen åbne kommentar (uden TEKST: fra standard input eller $EDITOR)
+    Edit {
+        id: String,
+        /// Den nye tekst (- læser fra standard input)
+        text: Option<String>,
+    },
+    /// Træk din egen åbne kommentar tilbage
+    Withdraw { id: String },
     /// Besvar en kommentar med en afgørelse og en begrundelse (kun skribenter)
     Resolve {
         id: String,

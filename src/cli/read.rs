@@ -514,7 +514,7 @@ pub fn comment_list(cli: &Cli, f: &CommentFilter) -> anyhow::Result<()> {
 }
 
 fn status_label(c: &Comment) -> String {
-    if c.reply_to.is_some() {
+    if c.reply_to.is_some() && c.status != CommentStatus::Withdrawn {
         tr!("svar", "reply")
     } else {
         c.status.label().to_string()

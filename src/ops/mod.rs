@@ -14,7 +14,7 @@ use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, Local, Timelike};
 
-pub use comments::{NewTarget, anchor_in};
+pub use comments::{NewTarget, anchor_in, may_change_comment};
 pub use recommendations::RecEdit;
 pub use workspace::{init, parse_person, save, writer};
 

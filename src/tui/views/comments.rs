@@ -129,9 +129,14 @@ pub fn thread_lines(state: &State, i: usize) -> Vec<Line<'static>> {
         ));
     }
     let push = |c: &crate::model::Comment, indent: &str, lines: &mut Vec<Line<'static>>| {
+        let withdrawn = if c.status == crate::model::CommentStatus::Withdrawn {
+            format!(" · {}", c.status.label())
+        } else {
+            String::new()
+        };
         lines.push(Line::styled(
             format!(
-                "{indent}{} · {} ({})",
+                "{indent}{} · {} ({}){withdrawn}",
                 c.created.format("%Y-%m-%d %H:%M"),
                 safe(&c.author.name),
                 safe(&c.author.organisation)
