@@ -84,6 +84,14 @@ pub enum Command {
     },
     /// Åbn brugerfladen i terminalen
     Tui,
+    /// Tjek at hver ændring i historikken holder rollerne (til serverens pre-receive-hook)
+    Verify {
+        /// A..B, en enkelt version (hele dens historik) eller intet (hele historikken til HEAD)
+        range: Option<String>,
+        /// Den ref, der opdateres (fra hooken), fx refs/tags/meeting/4
+        #[arg(long = "ref", value_name = "REF")]
+        refname: Option<String>,
+    },
 }
 
 #[derive(Args, Debug)]

@@ -4,14 +4,16 @@
 
 mod history;
 mod source;
+mod walk;
 
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
 use git2::{Oid, Repository, RepositoryInitOptions, Signature, Time};
 
-pub use history::{LogEntry, MeetingTag};
+pub use history::{LogEntry, MeetingTag, parse_meeting_message};
 pub use source::{TreeSource, WorktreeSource};
+pub use walk::{CommitFacts, PathChange, TagFacts, Walk};
 
 use crate::error::{Error, Kind, Result};
 use crate::model::{Workspace, paths};
@@ -87,17 +89,26 @@ impl Change {
     }
 }
 
-/// An open workspace repository.
+/// An open workspace repository: a clone with its working tree, or (for
+/// reading only, as a server's hook does) a bare repository.
 pub struct Store {
     repo: Repository,
+    /// The working tree's root; for a bare repository, the repository itself.
     root: PathBuf,
+    bare: bool,
 }
 
 impl Store {
     /// The workspace that contains `start`: the nearest folder at or above it
     /// with an `oplaeg.toml`, which must be the top of a git repository.
+    /// A bare repository (a shared server's) is opened as it is, for reading.
     pub fn discover(start: &Path) -> Result<Store> {
         let start = std::fs::canonicalize(start).map_err(Error::io(start))?;
+        if let Ok(repo) = Repository::open(&start)
+            && repo.is_bare()
+        {
+            return Store::bare(repo, &start);
+        }
         for dir in start.ancestors() {
             if dir.join(paths::CONFIG).is_file() {
                 return Store::open(dir);
@@ -106,9 +117,13 @@ impl Store {
         Err(Error::NotAWorkspace(start))
     }
 
-    /// Opens the workspace whose root is `root`.
+    /// Opens the workspace whose root is `root`, or the bare repository at
+    /// `root` (for reading only).
     pub fn open(root: &Path) -> Result<Store> {
         let repo = Repository::open(root).map_err(|_| Error::NotAGitRepository(root.into()))?;
+        if repo.is_bare() {
+            return Store::bare(repo, root);
+        }
         let workdir = repo
             .workdir()
             .ok_or_else(|| Error::NotAGitRepository(root.into()))?
@@ -121,7 +136,69 @@ impl Store {
             return Err(Error::NotAWorkspace(workdir));
         }
         let root = std::fs::canonicalize(&workdir).unwrap_or(workdir);
-        Ok(Store { repo, root })
+        let store = Store {
+            repo,
+            root,
+            bare: false,
+        };
+        store.recover_if_interrupted();
+        Ok(store)
+    }
+
+    /// A bare repository, read from git objects only. Inside a server's
+    /// `pre-receive` hook the pushed objects wait in a quarantine folder that
+    /// git names in `GIT_OBJECT_DIRECTORY` and `GIT_ALTERNATE_OBJECT_DIRECTORIES`;
+    /// those are added so the pushed commits can be read.
+    fn bare(repo: Repository, path: &Path) -> Result<Store> {
+        let same = std::fs::canonicalize(repo.path()).ok() == std::fs::canonicalize(path).ok();
+        if !same {
+            return Err(Error::NotAGitRepository(path.into()));
+        }
+        let mut extra: Vec<String> = Vec::new();
+        if let Ok(dir) = std::env::var("GIT_OBJECT_DIRECTORY") {
+            extra.push(dir);
+        }
+        if let Ok(dirs) = std::env::var("GIT_ALTERNATE_OBJECT_DIRECTORIES") {
+            extra.extend(dirs.split(':').map(str::to_string));
+        }
+        let own = std::fs::canonicalize(repo.path().join("objects")).ok();
+        let odb = repo.odb().map_err(Error::git("objects"))?;
+        for dir in extra.iter().filter(|d| !d.is_empty()) {
+            let path = Path::new(dir);
+            let path = if path.is_relative() {
+                repo.path().join(path)
+            } else {
+                path.to_path_buf()
+            };
+            let canonical = std::fs::canonicalize(&path).ok();
+            if canonical.is_some() && canonical != own {
+                odb.add_disk_alternate(&path.to_string_lossy())
+                    .map_err(Error::git(dir.clone()))?;
+            }
+        }
+        drop(odb);
+        let root = std::fs::canonicalize(repo.path()).unwrap_or_else(|_| repo.path().into());
+        Ok(Store {
+            repo,
+            root,
+            bare: true,
+        })
+    }
+
+    /// True for a bare repository (no working tree; oplaeg only reads it).
+    pub fn is_bare(&self) -> bool {
+        self.bare
+    }
+
+    fn refuse_bare(&self) -> Result<()> {
+        if self.bare {
+            return Err(Error::Invalid(tr!(
+                "{} er et bart repository (en server uden arbejdsmappe); oplaeg kan læse det, men ændringer laves i en klon",
+                "{} is a bare repository (a server without a working tree); oplaeg can read it, but changes are made in a clone",
+                self.root.display()
+            )));
+        }
+        Ok(())
     }
 
     /// Creates an empty repository (branch `main`) at `root` for a new workspace.
@@ -138,7 +215,11 @@ impl Store {
         )))?;
         let root = repo.workdir().unwrap_or(root);
         let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-        Ok(Store { repo, root })
+        Ok(Store {
+            repo,
+            root,
+            bare: false,
+        })
     }
 
     /// The workspace's root folder.
@@ -197,9 +278,12 @@ impl Store {
     /// Loads the workspace at a revision.
     pub fn load(&self, rev: &Rev) -> Result<Workspace> {
         match rev {
-            Rev::Worktree => Workspace::load(&WorktreeSource {
-                root: self.root.clone(),
-            }),
+            Rev::Worktree => {
+                self.refuse_bare()?;
+                Workspace::load(&WorktreeSource {
+                    root: self.root.clone(),
+                })
+            }
             Rev::Named(name) => {
                 if name == "HEAD" && self.head()?.is_none() {
                     return self.load_commit(None);
@@ -267,6 +351,9 @@ impl Store {
 
     /// Workspace files whose content on disk differs from HEAD.
     pub fn uncommitted(&self) -> Result<Vec<String>> {
+        if self.bare {
+            return Ok(Vec::new());
+        }
         let mut opts = git2::StatusOptions::new();
         opts.include_untracked(true).recurse_untracked_dirs(true);
         let statuses = self
@@ -317,6 +404,7 @@ impl Store {
         when: DateTime<FixedOffset>,
         edits: bool,
     ) -> Result<Oid> {
+        self.refuse_bare()?;
         for (path, _) in &change.writes {
             check_path(path)?;
         }
@@ -418,6 +506,10 @@ impl Store {
         }
         Ok(commit)
     }
+
+    /// Finishes or undoes a write that was interrupted (see the journal in
+    /// [`Store::commit`]); filled in below.
+    fn recover_if_interrupted(&self) {}
 
     /// Takes the clone's write lock (`.git/oplaeg.lock`), waiting for
     /// another oplaeg process or thread that holds it.
@@ -523,6 +615,7 @@ impl Store {
         who: &Identity,
         when: DateTime<FixedOffset>,
     ) -> Result<()> {
+        self.refuse_bare()?;
         let name = format!("meeting/{number}");
         if self
             .repo
