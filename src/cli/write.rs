@@ -54,7 +54,7 @@ pub fn init(cli: &Cli, a: &InitArgs) -> anyhow::Result<()> {
             "Oprettede «{}» i {}.\nNæste skridt: skriv kapitler i drafts/, tilføj medlemmer med `oplaeg member add`, og se `oplaeg status`.",
             "Created «{}» in {}.\nNext: write chapters in drafts/, add members with `oplaeg member add`, and see `oplaeg status`.",
             safe(&config.title),
-            store.root().display()
+            safe(&store.root().display().to_string())
         )
     );
     Ok(())
@@ -67,10 +67,10 @@ pub fn demo(cli: &Cli, a: &DemoArgs) -> anyhow::Result<()> {
         None => crate::demo::default_path()?,
     };
     let store = crate::demo::build(&path)?;
-    let root = store.root().display().to_string();
     if cli.format == Format::Json {
-        return json(&serde_json::json!({ "root": root }));
+        return json(&serde_json::json!({ "root": store.root() }));
     }
+    let root = safe(&store.root().display().to_string()).into_owned();
     println!(
         "{}",
         tr!(

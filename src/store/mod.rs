@@ -471,7 +471,14 @@ impl Store {
         let parents: Vec<&git2::Commit> = parent.iter().collect();
         let commit = self
             .repo
-            .commit(None, &sig, &sig, &change.message, &tree, &parents)
+            .commit(
+                None,
+                &sig,
+                &sig,
+                &git_message(&change.message),
+                &tree,
+                &parents,
+            )
             .map_err(Error::git("commit"))?;
 
         // Files, then the index, then the branch: if any step fails, the
@@ -489,7 +496,8 @@ impl Store {
                 return Err(e);
             }
         };
-        let log = format!("oplaeg: {}", change.message.lines().next().unwrap_or(""));
+        let message = git_message(&change.message);
+        let log = format!("oplaeg: {}", message.lines().next().unwrap_or(""));
         let moved = match head {
             Some(old) => self
                 .repo
@@ -635,13 +643,24 @@ impl Store {
         let sig = Signature::new(&who.name, &who.email, &time)
             .map_err(Error::git(tr!("forfatter", "author")))?;
         self.repo
-            .tag(&name, &object, &sig, message, false)
+            .tag(&name, &object, &sig, &git_message(message), false)
             .map_err(Error::git(name.clone()))?;
         Ok(())
     }
 }
 
 type IndexBackup = Vec<(String, Option<git2::IndexEntry>)>;
+
+/// A commit or tag message git can store: messages are built from people's
+/// text (titles, organisations), and git cannot hold a NUL in one, so a NUL
+/// is written as the visible `␀` instead of refusing the change.
+fn git_message(message: &str) -> std::borrow::Cow<'_, str> {
+    if message.contains('\0') {
+        std::borrow::Cow::Owned(message.replace('\0', "\u{2400}"))
+    } else {
+        std::borrow::Cow::Borrowed(message)
+    }
+}
 
 /// Refuses a name or address git cannot put in a commit (`<`, `>`, line
 /// breaks, or empty), before anything is written.

@@ -171,11 +171,16 @@ fn search(state: &mut State, action: Action) -> Option<Action> {
 }
 
 /// Opens the editor popup for a target, offering back a kept draft for it.
+///
+/// Anything in the text a terminal would interpret (escape sequences, bidi
+/// overrides, invisible characters) is shown escaped in the editor, so what
+/// is saved is exactly what the person saw.
 pub fn compose(state: &mut State, target: ComposeTarget, title: String, initial: &str) {
     let text = match state.load_draft() {
         Some(d) if d.target == target => d.text,
         _ => initial.to_string(),
     };
+    let text = crate::text::for_terminal(&text, true);
     let mut editor = TextArea::new(text.lines().map(str::to_string).collect());
     editor.set_placeholder_text(tr!(
         "Skriv her. Ctrl+S gemmer, Esc lukker (teksten gemmes som kladde), Ctrl+E åbner $EDITOR.",
@@ -699,9 +704,7 @@ fn change_own_comment(state: &mut State, root: usize, action: &Action) {
         state.popup = Some(Popup::ConfirmWithdraw(id));
         return;
     }
-    // Anything the terminal would interpret is shown escaped in the editor,
-    // so what is saved is exactly what the person saw.
-    let body = crate::text::for_terminal(&c.body, true).into_owned();
+    let body = c.body.clone();
     let title = tr!("Ret din kommentar", "Edit your comment");
     compose(state, ComposeTarget::EditComment(id), title, &body);
 }

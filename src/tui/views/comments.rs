@@ -45,12 +45,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         .map(|(row, &i)| {
             let c = &state.ws.comments[i];
             let place = place(state, i);
+            // Cut before escaping too: a row never needs more than its width,
+            // however long the comment.
+            let first = c.body.lines().next().unwrap_or("");
             let text = format!(
                 "{} {} · {} · {}",
                 c.created.format("%d.%m"),
-                c.author.organisation,
+                crate::text::truncate(&c.author.organisation, width),
                 place,
-                c.body.lines().next().unwrap_or("")
+                crate::text::truncate(first, width)
             );
             let selected = row == state.comment;
             let mark = match c.status {
@@ -121,7 +124,7 @@ pub fn place(state: &State, i: usize) -> String {
 pub fn thread_lines(state: &State, i: usize) -> Vec<Line<'static>> {
     let ws = &state.ws;
     let c = &ws.comments[i];
-    let mut lines = vec![Line::styled(place(state, i), state.theme.dim())];
+    let mut lines = vec![Line::styled(safe(&place(state, i)), state.theme.dim())];
     if let Some(a) = &c.target.anchor {
         lines.push(Line::styled(
             format!("«{}»", safe(&a.quote)),
