@@ -3,6 +3,7 @@
 //! module that touches the repository.
 
 mod history;
+mod journal;
 mod source;
 mod walk;
 
@@ -412,6 +413,8 @@ impl Store {
         // One writer at a time per clone: the lock is held from reading HEAD
         // until the branch has moved, and released by the OS if we die.
         let _lock = self.lock()?;
+        // A write killed half-way is finished or undone before this one.
+        self.recover()?;
         let branch = self.branch_ref()?;
         let head = self.head()?;
         if let Some(base) = change.base
@@ -483,19 +486,32 @@ impl Store {
 
         // Files, then the index, then the branch: if any step fails, the
         // steps before it are undone, and the branch never points at a
-        // commit the working tree and index do not show.
+        // commit the working tree and index do not show. If the process is
+        // killed meanwhile, the journal lets the next one finish or undo it.
+        journal::pause_point("commit-object");
+        self.begin_journal(&journal::Journal {
+            commit,
+            head,
+            branch: branch.clone(),
+            paths: change.writes.iter().map(|(p, _)| p.clone()).collect(),
+        })?;
+        journal::pause_point("journal");
         let mut written: Vec<(PathBuf, Option<Vec<u8>>)> = Vec::new();
         if let Err(e) = self.write_files(change, &mut written) {
             restore(&written);
+            self.end_journal();
             return Err(e);
         }
+        journal::pause_point("files");
         let index_backup = match self.update_index(change) {
             Ok(b) => b,
             Err(e) => {
                 restore(&written);
+                self.end_journal();
                 return Err(e);
             }
         };
+        journal::pause_point("index");
         let message = git_message(&change.message);
         let log = format!("oplaeg: {}", message.lines().next().unwrap_or(""));
         let moved = match head {
@@ -507,30 +523,35 @@ impl Store {
         if let Err(e) = moved {
             self.restore_index(&index_backup);
             restore(&written);
+            self.end_journal();
             return Err(match e.code() {
                 git2::ErrorCode::Modified | git2::ErrorCode::Exists => Error::Concurrent,
                 _ => Error::git(tr!("flytning af grenen", "moving the branch"))(e),
             });
         }
+        journal::pause_point("branch");
+        self.end_journal();
         Ok(commit)
     }
-
-    /// Finishes or undoes a write that was interrupted (see the journal in
-    /// [`Store::commit`]); filled in below.
-    fn recover_if_interrupted(&self) {}
 
     /// Takes the clone's write lock (`.git/oplaeg.lock`), waiting for
     /// another oplaeg process or thread that holds it.
     fn lock(&self) -> Result<std::fs::File> {
+        let file = self.lock_file()?;
+        file.lock()
+            .map_err(Error::io(self.repo.path().join("oplaeg.lock")))?;
+        Ok(file)
+    }
+
+    /// The lock file, opened but not locked.
+    fn lock_file(&self) -> Result<std::fs::File> {
         let path = self.repo.path().join("oplaeg.lock");
-        let file = std::fs::OpenOptions::new()
+        std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .open(&path)
-            .map_err(Error::io(&path))?;
-        file.lock().map_err(Error::io(&path))?;
-        Ok(file)
+            .map_err(Error::io(&path))
     }
 
     fn branch_ref(&self) -> Result<String> {
@@ -565,7 +586,12 @@ impl Store {
             let full = self.root.join(path);
             let old = std::fs::read(&full).ok();
             match content {
-                Some(bytes) => write_atomic(&full, bytes)?,
+                Some(bytes) => {
+                    write_atomic(&full, bytes)?;
+                    if written.is_empty() {
+                        journal::pause_point("first-file");
+                    }
+                }
                 None => match std::fs::remove_file(&full) {
                     Ok(()) => {}
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
