@@ -33,14 +33,13 @@ pub fn anchor_in(chapter_title: &str, markdown: &str, quote: &str, commit: &str)
         return Err(Error::Empty(tr!("citatet er tomt", "the quote is empty")));
     }
     let text = searchable_text(markdown);
-    let mut hits = text.match_indices(&quote);
-    let Some((start, _)) = hits.next() else {
+    let Some(start) = text.find(&quote) else {
         return Err(Error::QuoteNotFound {
             chapter: chapter_title.to_string(),
             quote: truncate(&quote, 80).into_owned(),
         });
     };
-    let count = 1 + hits.count();
+    let count = occurrences(&text, &quote);
     if count > 1 {
         return Err(Error::QuoteAmbiguous {
             chapter: chapter_title.to_string(),
@@ -60,6 +59,19 @@ pub fn anchor_in(chapter_title: &str, markdown: &str, quote: &str, commit: &str)
         after,
         commit: commit.to_string(),
     })
+}
+
+/// How often `needle` occurs in `text`, overlapping occurrences included
+/// (`ab ab` occurs twice in `ab ab ab`, so it does not name one place).
+fn occurrences(text: &str, needle: &str) -> usize {
+    let mut count = 0;
+    let mut from = 0;
+    while let Some(i) = text[from..].find(needle) {
+        count += 1;
+        let at = from + i;
+        from = at + text[at..].chars().next().map_or(1, char::len_utf8);
+    }
+    count
 }
 
 /// A new time-sortable id: a lower-case ULID from the comment's time.
@@ -344,6 +356,11 @@ mod tests {
         assert!(a.after.starts_with(" står her. Anden"));
         assert!(matches!(
             anchor_in("Titel", MD, "står her", "c1"),
+            Err(Error::QuoteAmbiguous { count: 2, .. })
+        ));
+        // Overlapping occurrences count too.
+        assert!(matches!(
+            anchor_in("T", "ab ab ab", "ab ab", "c1"),
             Err(Error::QuoteAmbiguous { count: 2, .. })
         ));
         assert!(matches!(
