@@ -102,9 +102,10 @@ pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     best.filter(|(s, _)| *s >= 0.8).map(|(_, c)| c.to_string())
 }
 
-/// At most `max` characters of `s`, with `…` when cut.
+/// At most `max` characters of `s`, with `…` when cut. Looks at no more
+/// than `max + 1` characters, however long `s` is.
 pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
-    if s.chars().count() <= max {
+    if s.char_indices().nth(max).is_none() {
         Cow::Borrowed(s)
     } else {
         let mut t: String = s.chars().take(max.saturating_sub(1)).collect();

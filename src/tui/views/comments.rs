@@ -146,8 +146,26 @@ pub fn thread_lines(state: &State, i: usize) -> Vec<Line<'static>> {
             ),
             state.theme.title(),
         ));
-        for l in c.body.lines() {
-            lines.push(Line::raw(format!("{indent}{}", safe(l))));
+        // Only what a screen can show: a thread is drawn from its top, so a
+        // very long comment costs no more per frame than a screenful.
+        let rows = usize::from(state.height);
+        let chars = rows * usize::from(state.width);
+        for l in c.body.lines().take(rows) {
+            let l = crate::text::truncate(l, chars);
+            lines.push(Line::raw(format!("{indent}{}", safe(&l))));
+        }
+        if c.body.lines().nth(rows).is_some() {
+            lines.push(Line::styled(
+                format!(
+                    "{indent}{}",
+                    crate::tr!(
+                        "… (hele teksten: oplaeg comment show {})",
+                        "… (the whole text: oplaeg comment show {})",
+                        &c.id
+                    )
+                ),
+                state.theme.dim(),
+            ));
         }
     };
     push(c, "", &mut lines);
