@@ -102,9 +102,10 @@ pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     best.filter(|(s, _)| *s >= 0.8).map(|(_, c)| c.to_string())
 }
 
-/// At most `max` characters of `s`, with `…` when cut.
+/// At most `max` characters of `s`, with `…` when cut. Looks at no more
+/// than `max + 1` characters, however long `s` is.
 pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
-    if s.chars().count() <= max {
+    if s.char_indices().nth(max).is_none() {
         Cow::Borrowed(s)
     } else {
         let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
@@ -115,17 +116,28 @@ pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
 
 /// True for characters that change how a terminal shows the text around them
 /// without being visible themselves: bidi overrides and isolates, zero-width
-/// characters, and the byte-order mark.
+/// characters, line and paragraph separators, invisible tag characters, and
+/// the byte-order mark.
 fn is_invisible_format(c: char) -> bool {
     matches!(
         c,
         '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
+            | '\u{2028}'..='\u{202E}'
             | '\u{2060}'..='\u{2069}'
             | '\u{FEFF}'
             | '\u{061C}'
             | '\u{00AD}'
+            | '\u{180E}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0000}'..='\u{E007F}'
     )
+}
+
+/// True for a character that must not reach a terminal as it is: a control
+/// character (escape sequences, NUL, DEL, C1) or an invisible formatting
+/// character (see [`for_terminal`]).
+pub fn is_unsafe_for_terminal(c: char) -> bool {
+    c.is_control() || is_invisible_format(c)
 }
 
 /// Other people's text made safe for a terminal: control characters (escape
@@ -135,7 +147,7 @@ fn is_invisible_format(c: char) -> bool {
 pub fn for_terminal(s: &str, keep_newlines: bool) -> Cow<'_, str> {
     let needs = s
         .chars()
-        .any(|c| (c.is_control() && !(keep_newlines && c == '\n')) || is_invisible_format(c));
+        .any(|c| is_unsafe_for_terminal(c) && !(keep_newlines && c == '\n'));
     if !needs {
         return Cow::Borrowed(s);
     }
@@ -214,5 +226,10 @@ mod tests {
         assert_eq!(for_terminal("æøå 🎉", false), "æøå 🎉");
         assert_eq!(for_terminal("a\nb", true), "a\nb");
         assert_eq!(for_terminal("a\nb", false), "a\\u{a}b");
+        for c in ['\u{2028}', '\u{2066}', '\u{E0041}', '\u{9b}', '\u{7f}'] {
+            let shown = for_terminal(&c.to_string(), true).into_owned();
+            assert!(!shown.chars().any(is_unsafe_for_terminal), "{shown}");
+            assert_eq!(shown, format!("\\u{{{:x}}}", c as u32));
+        }
     }
 }

@@ -61,7 +61,7 @@ pub enum Command {
     /// Anbefalingerne: vis, tilføj, flyt, ret
     #[command(subcommand)]
     Rec(RecCommand),
-    /// Kommentarer: skriv, svar, vis, besvar
+    /// Kommentarer: skriv, svar, ret, træk tilbage, vis, besvar
     #[command(subcommand)]
     Comment(CommentCommand),
     /// Følgegruppens medlemmer
@@ -84,6 +84,14 @@ pub enum Command {
     },
     /// Åbn brugerfladen i terminalen
     Tui,
+    /// Tjek at hver ændring i historikken holder rollerne (til serverens pre-receive-hook)
+    Verify {
+        /// A..B, en enkelt version (hele dens historik) eller intet (hele historikken til HEAD)
+        range: Option<String>,
+        /// Den ref, der opdateres (fra hooken), fx refs/tags/meeting/4
+        #[arg(long = "ref", value_name = "REF")]
+        refname: Option<String>,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -195,6 +203,14 @@ pub enum CommentCommand {
     },
     /// En kommentar med hele tråden
     Show { id: String },
+    /// Ret teksten i din egen åbne kommentar (uden TEKST: fra standard input eller $EDITOR)
+    Edit {
+        id: String,
+        /// Den nye tekst (- læser fra standard input)
+        text: Option<String>,
+    },
+    /// Træk din egen åbne kommentar tilbage
+    Withdraw { id: String },
     /// Besvar en kommentar med en afgørelse og en begrundelse (kun skribenter)
     Resolve {
         id: String,

@@ -3,6 +3,7 @@
 pub mod args;
 mod output;
 mod read;
+mod verify;
 mod write;
 
 use std::io::Read;
@@ -52,6 +53,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Log { limit } => read::log(&cli, *limit),
         Command::Save { message } => write::save(&cli, message),
         Command::Tui => write::open_ui(&cli),
+        Command::Verify { range, refname } => {
+            verify::verify(&cli, range.as_deref(), refname.as_deref())
+        }
     }
 }
 

@@ -8,12 +8,86 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::text::for_terminal;
 
-/// Prints a value as pretty JSON (user text kept exact; JSON escapes controls).
+/// Prints a value as pretty JSON. User text is kept exact: characters a
+/// terminal would interpret are written as `\uXXXX` escapes, which any JSON
+/// reader turns back into the same text (see [`to_json`]).
 pub fn json<T: Serialize>(value: &T) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)?;
+    out.write_all(to_json(value)?.as_bytes())?;
     writeln!(out)?;
     Ok(())
+}
+
+/// Pretty JSON in which every control character (DEL and C1 too, which
+/// plain JSON leaves raw), bidi override and invisible formatting character
+/// is escaped, so the JSON itself is safe to show in a terminal.
+pub fn to_json<T: Serialize>(value: &T) -> anyhow::Result<String> {
+    let mut bytes = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut bytes, SafeFormatter::default());
+    value.serialize(&mut ser)?;
+    Ok(String::from_utf8(bytes)?)
+}
+
+/// serde_json's pretty printer, escaping what a terminal would interpret.
+#[derive(Default)]
+struct SafeFormatter<'a>(serde_json::ser::PrettyFormatter<'a>);
+
+impl serde_json::ser::Formatter for SafeFormatter<'_> {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut rest = fragment;
+        while let Some((at, c)) = rest
+            .char_indices()
+            .find(|&(_, c)| crate::text::is_unsafe_for_terminal(c))
+        {
+            writer.write_all(&rest.as_bytes()[..at])?;
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                write!(writer, "\\u{unit:04x}")?;
+            }
+            rest = &rest[at + c.len_utf8()..];
+        }
+        writer.write_all(rest.as_bytes())
+    }
+
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
 }
 
 /// One line of someone's text, safe to print.
@@ -65,5 +139,27 @@ mod tests {
         assert_eq!(pad("abcdefgh", 5), "abcd…");
         assert_eq!(pad("日本語です", 5), "日本…");
         assert_eq!(pad("a\u{1b}b", 10), "a\\u{1b}b  ");
+    }
+
+    #[test]
+    fn json_escapes_what_a_terminal_would_interpret_and_stays_exact() {
+        let hostile =
+            "a\u{1b}]52;c;eA==\u{7}b\u{7f}\u{9b}31m\u{202e}\u{2066}\u{200b}\0\u{E0041}æ🎉\n\"";
+        let text = to_json(&serde_json::json!({ "body": hostile })).unwrap();
+        assert!(
+            !text
+                .chars()
+                .any(|c| crate::text::is_unsafe_for_terminal(c) && c != '\n'),
+            "{text:?}"
+        );
+        assert!(
+            text.contains("\\u202e") && text.contains("\\udb40\\udc41"),
+            "{text}"
+        );
+        assert!(text.contains("æ🎉"), "ordinary text stays readable: {text}");
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["body"], hostile);
+        // Pretty, as before.
+        assert!(text.starts_with("{\n  \"body\": "), "{text}");
     }
 }

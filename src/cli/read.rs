@@ -118,7 +118,7 @@ pub fn status(cli: &Cli) -> anyhow::Result<()> {
         "{:<14}{}  ({})",
         tr!("Version:", "Revision:"),
         version,
-        store.root().display()
+        safe(&store.root().display().to_string())
     );
     println!("{:<14}{}", tr!("Kapitler:", "Chapters:"), ws.chapters.len());
     let warn = if recs.total > recs.recommended {
@@ -134,11 +134,11 @@ pub fn status(cli: &Cli) -> anyhow::Result<()> {
         "{:<14}{} – {} {} · {} {} · {} {}{warn}",
         tr!("Anbefalinger:", "Recommendations:"),
         recs.total,
-        h.short.label,
+        safe(&h.short.label),
         recs.short,
-        h.medium.label,
+        safe(&h.medium.label),
         recs.medium,
-        h.long.label,
+        safe(&h.long.label),
         recs.long
     );
     println!(
@@ -157,7 +157,7 @@ pub fn status(cli: &Cli) -> anyhow::Result<()> {
             "{:<14}{} ({}, {})",
             tr!("Seneste møde:", "Last meeting:"),
             safe(&t.title),
-            t.name,
+            safe(&t.name),
             t.date.map(|d| d.to_string()).unwrap_or_default()
         ),
         None => println!(
@@ -392,7 +392,7 @@ pub fn rec_show(cli: &Cli, key: &str) -> anyhow::Result<()> {
     println!(
         "{} {} ({}) · {} {} · slug {}",
         tr!("Tidshorisont:", "Horizon:"),
-        def.label,
+        safe(&def.label),
         def.span(),
         tr!("Status:", "Status:"),
         r.status.label(),
@@ -514,7 +514,7 @@ pub fn comment_list(cli: &Cli, f: &CommentFilter) -> anyhow::Result<()> {
 }
 
 fn status_label(c: &Comment) -> String {
-    if c.reply_to.is_some() {
+    if c.reply_to.is_some() && c.status != CommentStatus::Withdrawn {
         tr!("svar", "reply")
     } else {
         c.status.label().to_string()
@@ -712,7 +712,7 @@ pub fn log(cli: &Cli, limit: Option<usize>) -> anyhow::Result<()> {
         let tags = if e.tags.is_empty() {
             String::new()
         } else {
-            format!("  [{}]", e.tags.join(", "))
+            format!("  [{}]", safe(&e.tags.join(", ")))
         };
         let who = match r.organisation {
             Some(o) => format!("{} ({})", e.author, o),

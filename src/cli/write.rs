@@ -54,7 +54,7 @@ pub fn init(cli: &Cli, a: &InitArgs) -> anyhow::Result<()> {
             "Oprettede «{}» i {}.\nNæste skridt: skriv kapitler i drafts/, tilføj medlemmer med `oplaeg member add`, og se `oplaeg status`.",
             "Created «{}» in {}.\nNext: write chapters in drafts/, add members with `oplaeg member add`, and see `oplaeg status`.",
             safe(&config.title),
-            store.root().display()
+            safe(&store.root().display().to_string())
         )
     );
     Ok(())
@@ -67,10 +67,10 @@ pub fn demo(cli: &Cli, a: &DemoArgs) -> anyhow::Result<()> {
         None => crate::demo::default_path()?,
     };
     let store = crate::demo::build(&path)?;
-    let root = store.root().display().to_string();
     if cli.format == Format::Json {
-        return json(&serde_json::json!({ "root": root }));
+        return json(&serde_json::json!({ "root": store.root() }));
     }
+    let root = safe(&store.root().display().to_string()).into_owned();
     println!(
         "{}",
         tr!(
@@ -241,6 +241,38 @@ pub fn comment(cli: &Cli, c: &CommentCommand) -> anyhow::Result<()> {
             }
             c
         }
+        CommentCommand::Edit { id, text } => {
+            let body = match text {
+                Some(t) => text_arg(t)?,
+                None => new_text_for(&s, id)?,
+            };
+            let c = s.edit_comment(id, &body)?;
+            if cli.format == Format::Text {
+                println!(
+                    "{}",
+                    tr!(
+                        "Kommentaren {} er rettet.",
+                        "The comment {} was edited.",
+                        c.id
+                    )
+                );
+            }
+            c
+        }
+        CommentCommand::Withdraw { id } => {
+            let c = s.withdraw_comment(id)?;
+            if cli.format == Format::Text {
+                println!(
+                    "{}",
+                    tr!(
+                        "Kommentaren {} er trukket tilbage.",
+                        "The comment {} was withdrawn.",
+                        c.id
+                    )
+                );
+            }
+            c
+        }
         CommentCommand::Resolve {
             id,
             disposition,
@@ -269,6 +301,47 @@ pub fn comment(cli: &Cli, c: &CommentCommand) -> anyhow::Result<()> {
         json(&comment)?;
     }
     Ok(())
+}
+
+/// The new text of a comment when `comment edit` is given none: typed in
+/// `$VISUAL`/`$EDITOR` (started without a shell, on the current text) when
+/// standard input is a terminal, else read from standard input.
+fn new_text_for(s: &ops::Session, id: &str) -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() {
+        return text_arg("-");
+    }
+    let ws = s.store().load(&crate::store::Rev::head())?;
+    let current = ws.comment(id)?;
+    ops::may_change_comment(s.actor(), current)?;
+    let editor = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .unwrap_or_else(|_| "nano".into());
+    let mut parts = editor.split_whitespace();
+    let program = parts.next().ok_or_else(|| {
+        anyhow::anyhow!(tr!(
+            "$EDITOR er tom; giv teksten på kommandolinjen",
+            "$EDITOR is empty; give the text on the command line"
+        ))
+    })?;
+    let file = tempfile::Builder::new()
+        .prefix("oplaeg-")
+        .suffix(".md")
+        .tempfile()?;
+    std::fs::write(file.path(), format!("{}\n", current.body))?;
+    let status = std::process::Command::new(program)
+        .args(parts)
+        .arg(file.path())
+        .status()?;
+    if !status.success() {
+        anyhow::bail!(tr!(
+            "{program} sluttede med {status}; intet er ændret",
+            "{program} ended with {status}; nothing was changed"
+        ));
+    }
+    Ok(std::fs::read_to_string(file.path())?
+        .trim_end_matches('\n')
+        .to_string())
 }
 
 /// `oplaeg member add`.

@@ -5,7 +5,7 @@ use chrono::{DateTime, FixedOffset};
 use super::{Action, Session, non_empty, org};
 use crate::error::{Error, Result};
 use crate::model::{
-    Anchor, Author, Choice, Comment, CommentStatus, Disposition, Resolution, Target, paths,
+    Anchor, Author, Choice, Comment, CommentStatus, Disposition, Member, Resolution, Target, paths,
 };
 use crate::text::{collapse_ws, searchable_text, truncate};
 use crate::tr;
@@ -33,14 +33,13 @@ pub fn anchor_in(chapter_title: &str, markdown: &str, quote: &str, commit: &str)
         return Err(Error::Empty(tr!("citatet er tomt", "the quote is empty")));
     }
     let text = searchable_text(markdown);
-    let mut hits = text.match_indices(&quote);
-    let Some((start, _)) = hits.next() else {
+    let Some(start) = text.find(&quote) else {
         return Err(Error::QuoteNotFound {
             chapter: chapter_title.to_string(),
             quote: truncate(&quote, 80).into_owned(),
         });
     };
-    let count = 1 + hits.count();
+    let count = occurrences(&text, &quote);
     if count > 1 {
         return Err(Error::QuoteAmbiguous {
             chapter: chapter_title.to_string(),
@@ -60,6 +59,19 @@ pub fn anchor_in(chapter_title: &str, markdown: &str, quote: &str, commit: &str)
         after,
         commit: commit.to_string(),
     })
+}
+
+/// How often `needle` occurs in `text`, overlapping occurrences included
+/// (`ab ab` occurs twice in `ab ab ab`, so it does not name one place).
+fn occurrences(text: &str, needle: &str) -> usize {
+    let mut count = 0;
+    let mut from = 0;
+    while let Some(i) = text[from..].find(needle) {
+        count += 1;
+        let at = from + i;
+        from = at + text[at..].chars().next().map_or(1, char::len_utf8);
+    }
+    count
 }
 
 /// A new time-sortable id: a lower-case ULID from the comment's time.
@@ -213,6 +225,13 @@ impl Session {
                 "this is a reply in a thread; resolve the comment that started the thread"
             )));
         }
+        if comment.status == CommentStatus::Withdrawn {
+            return Err(Error::Invalid(tr!(
+                "kommentaren er trukket tilbage af {}; der er intet at besvare",
+                "the comment was withdrawn by {}; there is nothing to resolve",
+                comment.author.name
+            )));
+        }
         comment.status = CommentStatus::Resolved;
         comment.resolution = Some(Resolution {
             disposition,
@@ -224,6 +243,94 @@ impl Session {
             "Kommentar fra {} besvaret: {}\n\nKommentar: {}\n",
             comment.author.organisation,
             disposition.label_in(crate::i18n::Lang::Da),
+            comment.id
+        );
+        self.commit(
+            crate::store::Change::new(message)
+                .based_on(base)
+                .write(paths::comment(&comment.id), comment.to_file()),
+        )?;
+        Ok(comment)
+    }
+}
+
+/// Whether `member` may edit or withdraw `comment`: only its author, only
+/// while it is open, and only in a role that may comment. The UI asks this
+/// before opening an editor; the operations ask it again before writing.
+pub fn may_change_comment(member: &Member, comment: &Comment) -> Result<()> {
+    super::permit(member, Action::Comment)?;
+    if !comment
+        .author
+        .email
+        .eq_ignore_ascii_case(member.email.trim())
+    {
+        let (name, org) = (&comment.author.name, &comment.author.organisation);
+        return Err(Error::Invalid(tr!(
+            "kommentaren er skrevet af {name} ({org}); du kan kun rette eller trække dine egne kommentarer tilbage",
+            "the comment was written by {name} ({org}); you can only edit or withdraw your own comments"
+        )));
+    }
+    match comment.status {
+        CommentStatus::Open => Ok(()),
+        CommentStatus::Resolved => Err(Error::Invalid(tr!(
+            "kommentaren er besvaret af Sundhedsstyrelsen og kan ikke længere ændres; skriv et svar i tråden i stedet",
+            "the comment has been resolved and can no longer be changed; reply in the thread instead"
+        ))),
+        CommentStatus::Withdrawn => Err(Error::Invalid(tr!(
+            "kommentaren er trukket tilbage og kan ikke længere ændres",
+            "the comment was withdrawn and can no longer be changed"
+        ))),
+    }
+}
+
+impl Session {
+    /// Replaces the text of one of the actor's own open comments (or
+    /// replies). Target, quote, time and id stay as they were; git keeps the
+    /// earlier text.
+    pub fn edit_comment(&self, key: &str, body: &str) -> Result<Comment> {
+        self.permit(Action::Comment)?;
+        let body = non_empty(
+            body,
+            tr!(
+                "kommentaren er tom: skriv en tekst (eller træk kommentaren tilbage)",
+                "the comment is empty: write some text (or withdraw the comment)"
+            ),
+        )?;
+        let (ws, base) = self.head_at()?;
+        let mut comment = ws.comment(key)?.clone();
+        may_change_comment(&self.actor, &comment)?;
+        if comment.body == body {
+            return Err(Error::Invalid(tr!(
+                "teksten er den samme som før; intet er ændret",
+                "the text is the same as before; nothing was changed"
+            )));
+        }
+        comment.body = body;
+        let message = format!(
+            "Kommentar rettet {}\n\nKommentar: {}\n",
+            org(&self.actor),
+            comment.id
+        );
+        self.commit(
+            crate::store::Change::new(message)
+                .based_on(base)
+                .write(paths::comment(&comment.id), comment.to_file()),
+        )?;
+        Ok(comment)
+    }
+
+    /// Withdraws one of the actor's own open comments (or replies): it
+    /// stays in the history and the thread, marked as withdrawn, and needs
+    /// no answer.
+    pub fn withdraw_comment(&self, key: &str) -> Result<Comment> {
+        self.permit(Action::Comment)?;
+        let (ws, base) = self.head_at()?;
+        let mut comment = ws.comment(key)?.clone();
+        may_change_comment(&self.actor, &comment)?;
+        comment.status = CommentStatus::Withdrawn;
+        let message = format!(
+            "Kommentar trukket tilbage {}\n\nKommentar: {}\n",
+            org(&self.actor),
             comment.id
         );
         self.commit(
@@ -249,6 +356,11 @@ mod tests {
         assert!(a.after.starts_with(" står her. Anden"));
         assert!(matches!(
             anchor_in("Titel", MD, "står her", "c1"),
+            Err(Error::QuoteAmbiguous { count: 2, .. })
+        ));
+        // Overlapping occurrences count too.
+        assert!(matches!(
+            anchor_in("T", "ab ab ab", "ab ab", "c1"),
             Err(Error::QuoteAmbiguous { count: 2, .. })
         ));
         assert!(matches!(

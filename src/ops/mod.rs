@@ -8,14 +8,16 @@ mod comments;
 mod meetings;
 mod members;
 mod recommendations;
+pub mod verify;
 mod workspace;
 
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, Local, Timelike};
 
-pub use comments::{NewTarget, anchor_in};
+pub use comments::{NewTarget, anchor_in, may_change_comment};
 pub use recommendations::RecEdit;
+pub use verify::verify;
 pub use workspace::{Saved, init, parse_person, save, writer};
 
 use crate::error::{Error, Result};

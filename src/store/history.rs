@@ -47,6 +47,18 @@ pub(crate) fn git_time(t: git2::Time) -> DateTime<FixedOffset> {
         .unwrap_or_else(|| offset.timestamp_opt(0, 0).single().expect("epoch is valid"))
 }
 
+/// A meeting tag's message: its first line is the meeting's title, and a
+/// line `Dato: YYYY-MM-DD` its date. Anything else is ignored; a message
+/// without them gives an empty title and no date.
+pub fn parse_meeting_message(message: &str) -> (String, Option<NaiveDate>) {
+    let title = message.lines().next().unwrap_or("").trim().to_string();
+    let date = message
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Dato:"))
+        .and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok());
+    (title, date)
+}
+
 impl Store {
     /// Every `meeting/N` tag, by number.
     pub fn meeting_tags(&self) -> Result<Vec<MeetingTag>> {
@@ -70,13 +82,10 @@ impl Store {
             };
             let (title, date) = match reference.peel_to_tag() {
                 Ok(tag) => {
-                    let message = tag.message().ok().flatten().unwrap_or("").to_string();
-                    let title = message.lines().next().unwrap_or("").trim().to_string();
-                    let date = message
-                        .lines()
-                        .find_map(|l| l.trim().strip_prefix("Dato:"))
-                        .and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
-                        .or_else(|| tag.tagger().map(|s| git_time(s.when()).date_naive()));
+                    let message = String::from_utf8_lossy(tag.message_bytes().unwrap_or(b""));
+                    let (title, date) = parse_meeting_message(&message);
+                    let date =
+                        date.or_else(|| tag.tagger().map(|s| git_time(s.when()).date_naive()));
                     (title, date)
                 }
                 Err(_) => (String::new(), Some(git_time(commit.time()).date_naive())),

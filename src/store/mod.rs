@@ -3,15 +3,18 @@
 //! module that touches the repository.
 
 mod history;
+mod journal;
 mod source;
+mod walk;
 
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
 use git2::{Oid, Repository, RepositoryInitOptions, Signature, Time};
 
-pub use history::{LogEntry, MeetingTag};
+pub use history::{LogEntry, MeetingTag, parse_meeting_message};
 pub use source::{TreeSource, WorktreeSource};
+pub use walk::{CommitFacts, PathChange, TagFacts, Walk};
 
 use crate::error::{Error, Kind, Result};
 use crate::model::{Workspace, paths};
@@ -87,17 +90,26 @@ impl Change {
     }
 }
 
-/// An open workspace repository.
+/// An open workspace repository: a clone with its working tree, or (for
+/// reading only, as a server's hook does) a bare repository.
 pub struct Store {
     repo: Repository,
+    /// The working tree's root; for a bare repository, the repository itself.
     root: PathBuf,
+    bare: bool,
 }
 
 impl Store {
     /// The workspace that contains `start`: the nearest folder at or above it
     /// with an `oplaeg.toml`, which must be the top of a git repository.
+    /// A bare repository (a shared server's) is opened as it is, for reading.
     pub fn discover(start: &Path) -> Result<Store> {
         let start = std::fs::canonicalize(start).map_err(Error::io(start))?;
+        if let Ok(repo) = Repository::open(&start)
+            && repo.is_bare()
+        {
+            return Store::bare(repo, &start);
+        }
         for dir in start.ancestors() {
             if dir.join(paths::CONFIG).is_file() {
                 return Store::open(dir);
@@ -106,9 +118,13 @@ impl Store {
         Err(Error::NotAWorkspace(start))
     }
 
-    /// Opens the workspace whose root is `root`.
+    /// Opens the workspace whose root is `root`, or the bare repository at
+    /// `root` (for reading only).
     pub fn open(root: &Path) -> Result<Store> {
         let repo = Repository::open(root).map_err(|_| Error::NotAGitRepository(root.into()))?;
+        if repo.is_bare() {
+            return Store::bare(repo, root);
+        }
         let workdir = repo
             .workdir()
             .ok_or_else(|| Error::NotAGitRepository(root.into()))?
@@ -121,7 +137,69 @@ impl Store {
             return Err(Error::NotAWorkspace(workdir));
         }
         let root = std::fs::canonicalize(&workdir).unwrap_or(workdir);
-        Ok(Store { repo, root })
+        let store = Store {
+            repo,
+            root,
+            bare: false,
+        };
+        store.recover_if_interrupted();
+        Ok(store)
+    }
+
+    /// A bare repository, read from git objects only. Inside a server's
+    /// `pre-receive` hook the pushed objects wait in a quarantine folder that
+    /// git names in `GIT_OBJECT_DIRECTORY` and `GIT_ALTERNATE_OBJECT_DIRECTORIES`;
+    /// those are added so the pushed commits can be read.
+    fn bare(repo: Repository, path: &Path) -> Result<Store> {
+        let same = std::fs::canonicalize(repo.path()).ok() == std::fs::canonicalize(path).ok();
+        if !same {
+            return Err(Error::NotAGitRepository(path.into()));
+        }
+        let mut extra: Vec<String> = Vec::new();
+        if let Ok(dir) = std::env::var("GIT_OBJECT_DIRECTORY") {
+            extra.push(dir);
+        }
+        if let Ok(dirs) = std::env::var("GIT_ALTERNATE_OBJECT_DIRECTORIES") {
+            extra.extend(dirs.split(':').map(str::to_string));
+        }
+        let own = std::fs::canonicalize(repo.path().join("objects")).ok();
+        let odb = repo.odb().map_err(Error::git("objects"))?;
+        for dir in extra.iter().filter(|d| !d.is_empty()) {
+            let path = Path::new(dir);
+            let path = if path.is_relative() {
+                repo.path().join(path)
+            } else {
+                path.to_path_buf()
+            };
+            let canonical = std::fs::canonicalize(&path).ok();
+            if canonical.is_some() && canonical != own {
+                odb.add_disk_alternate(&path.to_string_lossy())
+                    .map_err(Error::git(dir.clone()))?;
+            }
+        }
+        drop(odb);
+        let root = std::fs::canonicalize(repo.path()).unwrap_or_else(|_| repo.path().into());
+        Ok(Store {
+            repo,
+            root,
+            bare: true,
+        })
+    }
+
+    /// True for a bare repository (no working tree; oplaeg only reads it).
+    pub fn is_bare(&self) -> bool {
+        self.bare
+    }
+
+    fn refuse_bare(&self) -> Result<()> {
+        if self.bare {
+            return Err(Error::Invalid(tr!(
+                "{} er et bart repository (en server uden arbejdsmappe); oplaeg kan læse det, men ændringer laves i en klon",
+                "{} is a bare repository (a server without a working tree); oplaeg can read it, but changes are made in a clone",
+                self.root.display()
+            )));
+        }
+        Ok(())
     }
 
     /// Creates an empty repository (branch `main`) at `root` for a new workspace.
@@ -138,7 +216,11 @@ impl Store {
         )))?;
         let root = repo.workdir().unwrap_or(root);
         let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-        Ok(Store { repo, root })
+        Ok(Store {
+            repo,
+            root,
+            bare: false,
+        })
     }
 
     /// The workspace's root folder.
@@ -197,9 +279,12 @@ impl Store {
     /// Loads the workspace at a revision.
     pub fn load(&self, rev: &Rev) -> Result<Workspace> {
         match rev {
-            Rev::Worktree => Workspace::load(&WorktreeSource {
-                root: self.root.clone(),
-            }),
+            Rev::Worktree => {
+                self.refuse_bare()?;
+                Workspace::load(&WorktreeSource {
+                    root: self.root.clone(),
+                })
+            }
             Rev::Named(name) => {
                 if name == "HEAD" && self.head()?.is_none() {
                     return self.load_commit(None);
@@ -267,6 +352,9 @@ impl Store {
 
     /// Workspace files whose content on disk differs from HEAD.
     pub fn uncommitted(&self) -> Result<Vec<String>> {
+        if self.bare {
+            return Ok(Vec::new());
+        }
         let mut opts = git2::StatusOptions::new();
         opts.include_untracked(true).recurse_untracked_dirs(true);
         let statuses = self
@@ -317,6 +405,7 @@ impl Store {
         when: DateTime<FixedOffset>,
         edits: bool,
     ) -> Result<Oid> {
+        self.refuse_bare()?;
         for (path, _) in &change.writes {
             check_path(path)?;
         }
@@ -324,6 +413,8 @@ impl Store {
         // One writer at a time per clone: the lock is held from reading HEAD
         // until the branch has moved, and released by the OS if we die.
         let _lock = self.lock()?;
+        // A write killed half-way is finished or undone before this one.
+        self.recover()?;
         let branch = self.branch_ref()?;
         let head = self.head()?;
         if let Some(base) = change.base
@@ -383,25 +474,46 @@ impl Store {
         let parents: Vec<&git2::Commit> = parent.iter().collect();
         let commit = self
             .repo
-            .commit(None, &sig, &sig, &change.message, &tree, &parents)
+            .commit(
+                None,
+                &sig,
+                &sig,
+                &git_message(&change.message),
+                &tree,
+                &parents,
+            )
             .map_err(Error::git("commit"))?;
 
         // Files, then the index, then the branch: if any step fails, the
         // steps before it are undone, and the branch never points at a
-        // commit the working tree and index do not show.
+        // commit the working tree and index do not show. If the process is
+        // killed meanwhile, the journal lets the next one finish or undo it.
+        journal::pause_point("commit-object");
+        self.begin_journal(&journal::Journal {
+            commit,
+            head,
+            branch: branch.clone(),
+            paths: change.writes.iter().map(|(p, _)| p.clone()).collect(),
+        })?;
+        journal::pause_point("journal");
         let mut written: Vec<(PathBuf, Option<Vec<u8>>)> = Vec::new();
         if let Err(e) = self.write_files(change, &mut written) {
             restore(&written);
+            self.end_journal();
             return Err(e);
         }
+        journal::pause_point("files");
         let index_backup = match self.update_index(change) {
             Ok(b) => b,
             Err(e) => {
                 restore(&written);
+                self.end_journal();
                 return Err(e);
             }
         };
-        let log = format!("oplaeg: {}", change.message.lines().next().unwrap_or(""));
+        journal::pause_point("index");
+        let message = git_message(&change.message);
+        let log = format!("oplaeg: {}", message.lines().next().unwrap_or(""));
         let moved = match head {
             Some(old) => self
                 .repo
@@ -411,26 +523,35 @@ impl Store {
         if let Err(e) = moved {
             self.restore_index(&index_backup);
             restore(&written);
+            self.end_journal();
             return Err(match e.code() {
                 git2::ErrorCode::Modified | git2::ErrorCode::Exists => Error::Concurrent,
                 _ => Error::git(tr!("flytning af grenen", "moving the branch"))(e),
             });
         }
+        journal::pause_point("branch");
+        self.end_journal();
         Ok(commit)
     }
 
     /// Takes the clone's write lock (`.git/oplaeg.lock`), waiting for
     /// another oplaeg process or thread that holds it.
     fn lock(&self) -> Result<std::fs::File> {
+        let file = self.lock_file()?;
+        file.lock()
+            .map_err(Error::io(self.repo.path().join("oplaeg.lock")))?;
+        Ok(file)
+    }
+
+    /// The lock file, opened but not locked.
+    fn lock_file(&self) -> Result<std::fs::File> {
         let path = self.repo.path().join("oplaeg.lock");
-        let file = std::fs::OpenOptions::new()
+        std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .open(&path)
-            .map_err(Error::io(&path))?;
-        file.lock().map_err(Error::io(&path))?;
-        Ok(file)
+            .map_err(Error::io(&path))
     }
 
     fn branch_ref(&self) -> Result<String> {
@@ -465,7 +586,12 @@ impl Store {
             let full = self.root.join(path);
             let old = std::fs::read(&full).ok();
             match content {
-                Some(bytes) => write_atomic(&full, bytes)?,
+                Some(bytes) => {
+                    write_atomic(&full, bytes)?;
+                    if written.is_empty() {
+                        journal::pause_point("first-file");
+                    }
+                }
                 None => match std::fs::remove_file(&full) {
                     Ok(()) => {}
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -523,6 +649,7 @@ impl Store {
         who: &Identity,
         when: DateTime<FixedOffset>,
     ) -> Result<()> {
+        self.refuse_bare()?;
         let name = format!("meeting/{number}");
         if self
             .repo
@@ -542,13 +669,24 @@ impl Store {
         let sig = Signature::new(&who.name, &who.email, &time)
             .map_err(Error::git(tr!("forfatter", "author")))?;
         self.repo
-            .tag(&name, &object, &sig, message, false)
+            .tag(&name, &object, &sig, &git_message(message), false)
             .map_err(Error::git(name.clone()))?;
         Ok(())
     }
 }
 
 type IndexBackup = Vec<(String, Option<git2::IndexEntry>)>;
+
+/// A commit or tag message git can store: messages are built from people's
+/// text (titles, organisations), and git cannot hold a NUL in one, so a NUL
+/// is written as the visible `␀` instead of refusing the change.
+fn git_message(message: &str) -> std::borrow::Cow<'_, str> {
+    if message.contains('\0') {
+        std::borrow::Cow::Owned(message.replace('\0', "\u{2400}"))
+    } else {
+        std::borrow::Cow::Borrowed(message)
+    }
+}
 
 /// Refuses a name or address git cannot put in a commit (`<`, `>`, line
 /// breaks, or empty), before anything is written.

@@ -36,6 +36,9 @@ pub enum Action {
     PrevMarker,
     Reply,
     Resolve,
+    /// Edit / withdraw the actor's own open comment in the selected thread.
+    EditComment,
+    WithdrawComment,
     /// Move the selected recommendation one place up / down (writers).
     MoveUp,
     MoveDown,

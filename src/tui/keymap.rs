@@ -15,6 +15,8 @@ pub enum Scope {
     Comments,
     Timeline,
     History,
+    /// The thread popup, over any view.
+    Thread,
 }
 
 /// One key binding.
@@ -217,6 +219,42 @@ pub static BINDINGS: &[Binding] = &[
         Action::Resolve,
         "besvar med afgørelse (skribent)",
         "resolve with a disposition (writer)",
+        true
+    ),
+    b!(
+        Comments,
+        [(Char('e'), N)],
+        "e",
+        Action::EditComment,
+        "ret din egen åbne kommentar i tråden",
+        "edit your own open comment in the thread",
+        false
+    ),
+    b!(
+        Comments,
+        [(Char('w'), N)],
+        "w",
+        Action::WithdrawComment,
+        "træk din egen åbne kommentar tilbage",
+        "withdraw your own open comment",
+        false
+    ),
+    b!(
+        Thread,
+        [(Char('e'), N)],
+        "e",
+        Action::EditComment,
+        "ret din kommentar",
+        "edit your comment",
+        true
+    ),
+    b!(
+        Thread,
+        [(Char('w'), N)],
+        "w",
+        Action::WithdrawComment,
+        "træk din kommentar tilbage",
+        "withdraw your comment",
         true
     ),
     b!(
@@ -526,6 +564,8 @@ mod tests {
             Action::PrevMarker,
             Action::Reply,
             Action::Resolve,
+            Action::EditComment,
+            Action::WithdrawComment,
             Action::MoveUp,
             Action::MoveDown,
             Action::CycleHorizon,
@@ -555,6 +595,7 @@ mod tests {
             Scope::Comments,
             Scope::Timeline,
             Scope::History,
+            Scope::Thread,
         ];
         for scope in scopes {
             let mut seen = std::collections::HashSet::new();

@@ -51,6 +51,14 @@ pub fn to_action(state: &State, event: Event) -> Option<Action> {
                         return Some(Action::Disposition(c as usize - '1' as usize));
                     }
                 }
+                Some(Popup::ConfirmWithdraw(_)) => {
+                    return match key.code {
+                        KeyCode::Char('j' | 'J' | 'y' | 'Y') | KeyCode::Enter => Some(Action::Open),
+                        KeyCode::Char('n' | 'N') | KeyCode::Esc => Some(Action::Back),
+                        _ => None,
+                    };
+                }
+                Some(Popup::Thread(_)) => return keymap::lookup(keymap::Scope::Thread, &key),
                 _ => {}
             }
             if state.search_input.is_some() {

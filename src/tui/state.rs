@@ -80,6 +80,8 @@ pub enum ComposeTarget {
     },
     /// A new text for a recommendation's field (`text`, `goal`, `realizability`).
     RecField { rec: String, field: String },
+    /// A new text for one of the actor's own comments (by id).
+    EditComment(String),
 }
 
 /// A text being written, kept on disk so it survives quitting or a crash.
@@ -120,6 +122,8 @@ pub enum Popup {
     Compose(Box<Compose>),
     /// A draft from last time, offered back.
     DraftOffer(Draft),
+    /// Asking before the actor's own comment (by id) is withdrawn.
+    ConfirmWithdraw(String),
 }
 
 /// Which comments the comment list shows.

@@ -171,11 +171,16 @@ fn search(state: &mut State, action: Action) -> Option<Action> {
 }
 
 /// Opens the editor popup for a target, offering back a kept draft for it.
+///
+/// Anything in the text a terminal would interpret (escape sequences, bidi
+/// overrides, invisible characters) is shown escaped in the editor, so what
+/// is saved is exactly what the person saw.
 pub fn compose(state: &mut State, target: ComposeTarget, title: String, initial: &str) {
     let text = match state.load_draft() {
         Some(d) if d.target == target => d.text,
         _ => initial.to_string(),
     };
+    let text = crate::text::for_terminal(&text, true);
     let mut editor = TextArea::new(text.lines().map(str::to_string).collect());
     editor.set_placeholder_text(tr!(
         "Skriv her. Ctrl+S gemmer, Esc lukker (teksten gemmes som kladde), Ctrl+E åbner $EDITOR.",
@@ -264,6 +269,34 @@ fn popup(state: &mut State, action: Action) -> Option<Action> {
                 ));
             }
             Action::Quit => state.quit = true,
+            _ => {}
+        },
+        Popup::Thread(i) => {
+            let i = *i;
+            match action {
+                Action::EditComment | Action::WithdrawComment => {
+                    state.popup = None;
+                    change_own_comment(state, i, &action);
+                }
+                Action::Back | Action::Open | Action::Quit | Action::Help => state.popup = None,
+                _ => {}
+            }
+        }
+        Popup::ConfirmWithdraw(id) => match action {
+            Action::Open => {
+                let id = id.clone();
+                state.popup = None;
+                write(
+                    state,
+                    tr!(
+                        "Kommentaren er trukket tilbage.",
+                        "The comment was withdrawn."
+                    ),
+                    After::Nothing,
+                    move |s| s.withdraw_comment(&id).map(|_| ()),
+                );
+            }
+            Action::Back | Action::Quit => state.popup = None,
             _ => {}
         },
         Popup::Markers(list) => match action {
@@ -401,6 +434,12 @@ fn submit(state: &mut State) {
                 move |s| s.resolve(&comment, d, &text).map(|_| ()),
             )
         }
+        ComposeTarget::EditComment(id) => write(
+            state,
+            tr!("Kommentaren er rettet.", "The comment was edited."),
+            After::ClearDraft,
+            move |s| s.edit_comment(&id, &text).map(|_| ()),
+        ),
         ComposeTarget::RecField { rec, field } => {
             let mut edit = RecEdit::default();
             match field.as_str() {
@@ -607,6 +646,11 @@ fn comments(state: &mut State, action: Action) -> Option<Action> {
                 compose(state, ComposeTarget::Reply(c.id.clone()), title, "");
             }
         }
+        Action::EditComment | Action::WithdrawComment => {
+            if let Some(i) = state.selected_comment() {
+                change_own_comment(state, i, &action);
+            }
+        }
         Action::Resolve => {
             if refuse(state, Permission::Resolve) {
                 return None;
@@ -642,6 +686,56 @@ fn comments(state: &mut State, action: Action) -> Option<Action> {
         _ => {}
     }
     None
+}
+
+/// Edits (in the editor popup) or withdraws (after asking) the actor's own
+/// open comment in the thread that starts with comment `root`.
+fn change_own_comment(state: &mut State, root: usize, action: &Action) {
+    let i = match own_in_thread(state, root) {
+        Ok(i) => i,
+        Err(why) => {
+            state.popup = Some(Popup::Error(why));
+            return;
+        }
+    };
+    let c = &state.ws.comments[i];
+    let id = c.id.clone();
+    if *action == Action::WithdrawComment {
+        state.popup = Some(Popup::ConfirmWithdraw(id));
+        return;
+    }
+    let body = c.body.clone();
+    let title = tr!("Ret din kommentar", "Edit your comment");
+    compose(state, ComposeTarget::EditComment(id), title, &body);
+}
+
+/// The comment of a thread the actor may edit or withdraw: the thread's
+/// first comment when it is theirs, else their newest open reply in it.
+fn own_in_thread(state: &State, root: usize) -> Result<usize, String> {
+    state.may(Permission::Comment)?;
+    let Some(actor) = state.actor.as_ref() else {
+        return Err(state.actor_problem.clone().unwrap_or_default());
+    };
+    let ws = &state.ws;
+    let mine = |c: &crate::model::Comment| c.author.email.eq_ignore_ascii_case(&actor.email);
+    if !mine(&ws.comments[root]) {
+        let mut queue = vec![ws.comments[root].id.clone()];
+        let mut found = None;
+        while let Some(id) = queue.pop() {
+            for r in ws.replies(&id) {
+                if mine(r) && r.is_open() && found.is_none_or(|f: usize| ws.comments[f].id < r.id) {
+                    found = ws.comments.iter().position(|x| x.id == r.id);
+                }
+                queue.push(r.id.clone());
+            }
+        }
+        if let Some(i) = found {
+            return Ok(i);
+        }
+    }
+    crate::ops::may_change_comment(actor, &ws.comments[root])
+        .map(|()| root)
+        .map_err(|e| e.to_string())
 }
 
 /// The next value of a cycling filter: none → the first → … → the last → none.

@@ -49,7 +49,7 @@ pub fn status(frame: &mut Frame, area: Rect, state: &State) {
             let tag = state.tags.iter().rev().find(|t| &t.commit == h);
             let short = &h[..h.len().min(7)];
             match tag {
-                Some(t) => format!("{short} [{}]", t.name),
+                Some(t) => format!("{short} [{}]", safe(&t.name)),
                 None => format!("HEAD {short}"),
             }
         }

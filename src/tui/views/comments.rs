@@ -45,12 +45,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         .map(|(row, &i)| {
             let c = &state.ws.comments[i];
             let place = place(state, i);
+            // Cut before escaping too: a row never needs more than its width,
+            // however long the comment.
+            let first = c.body.lines().next().unwrap_or("");
             let text = format!(
                 "{} {} · {} · {}",
                 c.created.format("%d.%m"),
-                c.author.organisation,
+                crate::text::truncate(&c.author.organisation, width),
                 place,
-                c.body.lines().next().unwrap_or("")
+                crate::text::truncate(first, width)
             );
             let selected = row == state.comment;
             let mark = match c.status {
@@ -121,7 +124,7 @@ pub fn place(state: &State, i: usize) -> String {
 pub fn thread_lines(state: &State, i: usize) -> Vec<Line<'static>> {
     let ws = &state.ws;
     let c = &ws.comments[i];
-    let mut lines = vec![Line::styled(place(state, i), state.theme.dim())];
+    let mut lines = vec![Line::styled(safe(&place(state, i)), state.theme.dim())];
     if let Some(a) = &c.target.anchor {
         lines.push(Line::styled(
             format!("«{}»", safe(&a.quote)),
@@ -129,17 +132,40 @@ pub fn thread_lines(state: &State, i: usize) -> Vec<Line<'static>> {
         ));
     }
     let push = |c: &crate::model::Comment, indent: &str, lines: &mut Vec<Line<'static>>| {
+        let withdrawn = if c.status == crate::model::CommentStatus::Withdrawn {
+            format!(" · {}", c.status.label())
+        } else {
+            String::new()
+        };
         lines.push(Line::styled(
             format!(
-                "{indent}{} · {} ({})",
+                "{indent}{} · {} ({}){withdrawn}",
                 c.created.format("%Y-%m-%d %H:%M"),
                 safe(&c.author.name),
                 safe(&c.author.organisation)
             ),
             state.theme.title(),
         ));
-        for l in c.body.lines() {
-            lines.push(Line::raw(format!("{indent}{}", safe(l))));
+        // Only what a screen can show: a thread is drawn from its top, so a
+        // very long comment costs no more per frame than a screenful.
+        let rows = usize::from(state.height);
+        let chars = rows * usize::from(state.width);
+        for l in c.body.lines().take(rows) {
+            let l = crate::text::truncate(l, chars);
+            lines.push(Line::raw(format!("{indent}{}", safe(&l))));
+        }
+        if c.body.lines().nth(rows).is_some() {
+            lines.push(Line::styled(
+                format!(
+                    "{indent}{}",
+                    crate::tr!(
+                        "… (hele teksten: oplaeg comment show {})",
+                        "… (the whole text: oplaeg comment show {})",
+                        &c.id
+                    )
+                ),
+                state.theme.dim(),
+            ));
         }
     };
     push(c, "", &mut lines);

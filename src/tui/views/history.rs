@@ -38,7 +38,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             let tags = if e.tags.is_empty() {
                 String::new()
             } else {
-                format!("[{}] ", e.tags.join(", "))
+                format!("[{}] ", safe(&e.tags.join(", ")))
             };
             let head = format!("{} {}{org} ", e.time.format("%Y-%m-%d %H:%M"), e.author);
             let selected = i == state.commit;

@@ -29,6 +29,17 @@ fn frame_block(title: String, state: &State) -> Block<'static> {
         .title(title)
 }
 
+/// The thread popup's title, with its keys from the key table.
+fn thread_title() -> String {
+    let mut keys: Vec<String> = crate::tui::keymap::BINDINGS
+        .iter()
+        .filter(|b| b.scope == crate::tui::keymap::Scope::Thread)
+        .map(|b| format!("{} {}", b.label, b.help()))
+        .collect();
+    keys.push(crate::tr!("Esc lukker", "Esc closes"));
+    format!(" {} – {} ", crate::tr!("Tråd", "Thread"), keys.join(", "))
+}
+
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let Some(popup) = &state.popup else {
         return;
@@ -71,6 +82,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
                     crate::tui::action::Action::CommentQuote
                     | crate::tui::action::Action::CommentParagraph
                     | crate::tui::action::Action::CommentWhole
+                    | crate::tui::action::Action::EditComment
+                    | crate::tui::action::Action::WithdrawComment
                     | crate::tui::action::Action::Reply => {
                         state.may(crate::ops::Action::Comment).err()
                     }
@@ -144,10 +157,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             frame.render_widget(Clear, r);
             frame.render_widget(
                 Paragraph::new(thread_lines(state, *i))
-                    .block(frame_block(
-                        crate::tr!(" Tråd – Esc lukker ", " Thread – Esc closes "),
-                        state,
-                    ))
+                    .block(frame_block(thread_title(), state))
                     .wrap(Wrap { trim: false }),
                 r,
             );
@@ -222,6 +232,41 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             let inner = block.inner(r);
             frame.render_widget(block, r);
             frame.render_widget(&c.editor, inner);
+        }
+        Popup::ConfirmWithdraw(id) => {
+            let r = centered(area, wide.min(64), 9);
+            frame.render_widget(Clear, r);
+            let lines = vec![
+                Line::raw(crate::tr!(
+                    "Vil du trække kommentaren {} tilbage?",
+                    "Withdraw the comment {}?",
+                    &id[..id.len().min(10)]
+                )),
+                Line::styled(
+                    crate::tr!(
+                        "Den bliver stående i tråden og historikken, markeret som trukket tilbage, og skal ikke besvares.",
+                        "It stays in the thread and the history, marked as withdrawn, and needs no answer."
+                    ),
+                    state.theme.dim(),
+                ),
+                Line::raw(""),
+                Line::styled(
+                    crate::tr!(
+                        "j/Enter trækker tilbage, n/Esc fortryder",
+                        "y/Enter withdraws, n/Esc cancels"
+                    ),
+                    state.theme.title(),
+                ),
+            ];
+            frame.render_widget(
+                Paragraph::new(lines)
+                    .block(frame_block(
+                        crate::tr!(" Træk tilbage ", " Withdraw "),
+                        state,
+                    ))
+                    .wrap(Wrap { trim: true }),
+                r,
+            );
         }
         Popup::DraftOffer(d) => {
             let r = centered(area, wide.min(70), 12);

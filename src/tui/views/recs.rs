@@ -101,7 +101,7 @@ fn render_detail(frame: &mut Frame, area: Rect, state: &State) {
                 state.theme.dim(),
             ),
             Span::styled(
-                format!("{} ({})", def.label, def.span()),
+                format!("{} ({})", safe(&def.label), def.span()),
                 state.theme.horizon(r.horizon),
             ),
         ]),

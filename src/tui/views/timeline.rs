@@ -65,7 +65,7 @@ fn render_lanes(frame: &mut Frame, area: Rect, state: &State) {
             ]));
         }
         let title = Span::styled(
-            format!(" {} {} ({}) ", h.badge(), def.label, def.span()),
+            format!(" {} {} ({}) ", h.badge(), safe(&def.label), def.span()),
             state.theme.horizon(*h),
         );
         let scroll =
@@ -101,7 +101,7 @@ fn render_calendar(frame: &mut Frame, area: Rect, state: &State) {
         let (mark, state_text) = match tag {
             Some(t) => (
                 "■",
-                crate::tr!("udkast sendt ({})", "draft sent ({})", t.name),
+                crate::tr!("udkast sendt ({})", "draft sent ({})", safe(&t.name)),
             ),
             None if date < state.today => ("□", crate::tr!("ikke tagget", "not tagged")),
             None => ("□", crate::tr!("planlagt", "planned")),
