@@ -68,6 +68,9 @@ pub enum Error {
     /// HEAD moved while the change was being made.
     Concurrent,
     Exists(String),
+    /// Sync stopped before sending anything: two people changed the same
+    /// thing. Says which files and how to resolve them.
+    SyncConflict(Box<crate::store::SyncConflict>),
     /// Anything else, already phrased for the user.
     Invalid(String),
 }
@@ -163,6 +166,7 @@ impl std::fmt::Display for Error {
                 "the workspace was changed by someone else at the same time; try again (nothing was changed)"
             ),
             Error::Exists(what) => tr!("{what} findes allerede", "{what} already exists"),
+            Error::SyncConflict(c) => c.describe().trim_end().to_string(),
             Error::Invalid(text) => text.clone(),
         };
         f.write_str(&text)

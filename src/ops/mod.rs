@@ -8,14 +8,17 @@ mod comments;
 mod meetings;
 mod members;
 mod recommendations;
+mod sync;
 mod workspace;
 
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, Local, Timelike};
 
+pub use crate::store::{Progress, SyncConflict, SyncReport, Tracking};
 pub use comments::{NewTarget, anchor_in};
 pub use recommendations::RecEdit;
+pub use sync::{Cloned, DEFAULT_REMOTE, clone, clone_folder};
 pub use workspace::{init, parse_person, save, writer};
 
 use crate::error::{Error, Result};

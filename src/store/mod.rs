@@ -3,7 +3,9 @@
 //! module that touches the repository.
 
 mod history;
+mod remote;
 mod source;
+mod sync;
 
 use std::path::{Path, PathBuf};
 
@@ -11,7 +13,13 @@ use chrono::{DateTime, FixedOffset};
 use git2::{Oid, Repository, RepositoryInitOptions, Signature, Time};
 
 pub use history::{LogEntry, MeetingTag};
+pub use remote::{
+    Attempt, Credentials, MAX_CREDENTIAL_CALLS, Progress, default_keys, display_url, human_bytes,
+};
 pub use source::{TreeSource, WorktreeSource};
+pub use sync::{
+    ConflictFile, Integration, MAX_ATTEMPTS, SyncConflict, SyncReport, TagConflict, Tracking,
+};
 
 use crate::error::{Error, Kind, Result};
 use crate::model::{Workspace, paths};
