@@ -29,11 +29,24 @@ use crate::model::{Workspace, paths};
 use crate::tr;
 
 /// How often sync fetches and combines again when the server keeps moving.
-pub const MAX_ATTEMPTS: u32 = 8;
+pub const MAX_ATTEMPTS: u32 = 10;
 
 /// Where the server's meeting tags are fetched to before they are compared
 /// with the local ones (removed again right after).
 const INCOMING: &str = "refs/oplaeg/incoming";
+
+/// Where a merge commit waits while it is sent (removed again right after).
+const OUTGOING: &str = "refs/oplaeg/outgoing";
+
+/// What combining found to do (a merge is sent before it is applied).
+enum Plan {
+    NewOnServer,
+    UpToDate,
+    /// Done already: the branch moved forward to the server's.
+    FastForward,
+    /// This merge commit joins both; not applied yet.
+    Merge(Oid),
+}
 
 /// How the server's work was combined with the local work.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -209,6 +222,8 @@ impl Store {
             tag_conflicts: Vec::new(),
             attempts: 0,
         };
+        let outgoing = format!("{OUTGOING}/{}", route.remote);
+        let mut fast_forwarded = false;
         for attempt in 1..=MAX_ATTEMPTS {
             report.attempts = attempt;
             if attempt > 1 {
@@ -216,58 +231,89 @@ impl Store {
                 backoff(attempt);
             }
             link.report(&Progress::Connecting(report.url.clone()));
+            // libgit2 writes a local-path server's refs without checking
+            // that they did not move since it looked, so oplaeg clients of
+            // such a server take turns for a whole round (which also means
+            // they never need a second one). Real servers check themselves.
+            let _server_lock = match local_repository(&route.url) {
+                Some(dir) => Some(lock_file(&dir.join("oplaeg-sync.lock"))?),
+                None => None,
+            };
             let remote_tags = self.fetch(&mut remote, &route, &link)?;
             self.take_tags(&remote_tags, &mut report)?;
             let theirs = self.ref_target(&route.tracking_ref);
             let ours = self.head()?.unwrap_or(start);
-            if let Some(t) = theirs {
-                report.received += self.count_missing(ours, t)?;
-            }
             link.report(&Progress::Integrating);
-            let integration = self.integrate(&route, ours, theirs, who, when)?;
-            if let Integration::Merged = integration {
-                report.merge_commit = self.head()?.map(|h| h.to_string());
-            }
-            // The most telling outcome over all rounds.
-            if integration != Integration::UpToDate || attempt == 1 {
-                report.integration = match (&report.integration, integration) {
-                    (Integration::Merged, _) => Integration::Merged,
-                    (_, i) => i,
-                };
-            }
-            let head = self.head()?.unwrap_or(ours);
-            report.head = head.to_string();
-            let mut refspecs = Vec::new();
-            let to_send = match theirs {
-                Some(t) => self.count_missing(t, head)?,
-                None => self.count_all(head)?,
+            let plan = self.integrate(&route, ours, theirs, who, when)?;
+            // What the server should get: for a merge, the merge commit,
+            // which becomes the local branch only once the server has it
+            // (so a refused round leaves nothing behind here).
+            let (integration, send) = match plan {
+                Plan::NewOnServer => (Integration::NewOnServer, ours),
+                Plan::UpToDate => (Integration::UpToDate, ours),
+                Plan::FastForward => {
+                    fast_forwarded = true;
+                    (Integration::FastForward, self.head()?.unwrap_or(ours))
+                }
+                Plan::Merge(commit) => (Integration::Merged, commit),
             };
-            if theirs != Some(head) {
-                refspecs.push(format!("{}:{}", route.local_ref, route.remote_ref));
+            report.integration = match integration {
+                Integration::UpToDate if fast_forwarded => Integration::FastForward,
+                i => i,
+            };
+            report.received = match theirs {
+                Some(t) => self.count_missing(start, t)?,
+                None => 0,
+            };
+            let to_send = match theirs {
+                Some(t) => self.count_missing(t, send)?,
+                None => self.count_all(send)?,
+            };
+            let mut refspecs = Vec::new();
+            if theirs != Some(send) {
+                let source = if report.integration == Integration::Merged {
+                    self.repo
+                        .reference(&outgoing, send, true, "oplaeg sync: sammenfletning")
+                        .map_err(Error::git(outgoing.clone()))?;
+                    outgoing.clone()
+                } else {
+                    route.local_ref.clone()
+                };
+                refspecs.push(format!("{source}:{}", route.remote_ref));
             }
             let new_tags = self.tags_to_send(&remote_tags, &report.tag_conflicts)?;
             for t in &new_tags {
                 refspecs.push(format!("refs/tags/{t}:refs/tags/{t}"));
             }
-            if refspecs.is_empty() {
-                self.set_upstream(&route)?;
-                return Ok(report);
-            }
-            if self.push(&mut remote, &route, &refspecs, &link)? {
+            if !refspecs.is_empty() {
+                let pushed = self.push(&mut remote, &route, &refspecs, &link);
+                self.delete_refs(&outgoing)?;
+                if !pushed? {
+                    continue;
+                }
                 // The server has it: remember that, as a fetch would.
                 self.repo
-                    .reference(&route.tracking_ref, head, true, "oplaeg sync: sendt")
+                    .reference(&route.tracking_ref, send, true, "oplaeg sync: sendt")
                     .map_err(Error::git(route.tracking_ref.clone()))?;
-                self.set_upstream(&route)?;
-                report.sent += to_send;
-                report.tags_sent.extend(new_tags);
-                return Ok(report);
             }
+            if report.integration == Integration::Merged {
+                // The server has the merge; if the files here cannot follow
+                // right now, the next sync takes it as a fast-forward.
+                self.move_branch(&route, ours, send, "merge").map_err(|e| {
+                    Error::Invalid(tr!(
+                        "sammenfletningen er sendt til serveren, men filerne her kunne ikke opdateres ({e}); kør `oplaeg sync` igen",
+                        "the merge was sent to the server, but the files here could not be updated ({e}); run `oplaeg sync` again"
+                    ))
+                })?;
+                report.merge_commit = Some(send.to_string());
+            }
+            report.sent = to_send;
+            report.tags_sent = new_tags;
+            report.head = send.to_string();
+            self.set_upstream(&route)?;
+            return Ok(report);
         }
-        Err(Error::Invalid(tr!(
-            "serveren blev ved med at ændre sig undervejs ({MAX_ATTEMPTS} forsøg); intet er tabt – prøv `oplaeg sync` igen om lidt",
-            "the server kept changing meanwhile ({MAX_ATTEMPTS} attempts); nothing is lost – try `oplaeg sync` again in a moment"
-        )))
+        Err(Error::ServerBusy(MAX_ATTEMPTS))
     }
 
     /// The names of the configured servers (`origin`, …).
@@ -577,9 +623,9 @@ impl Store {
         theirs: Option<Oid>,
         who: &Identity,
         when: DateTime<FixedOffset>,
-    ) -> Result<Integration> {
+    ) -> Result<Plan> {
         let Some(theirs) = theirs else {
-            return Ok(Integration::NewOnServer);
+            return Ok(Plan::NewOnServer);
         };
         let descends = |a: Oid, b: Oid| {
             self.repo
@@ -587,7 +633,7 @@ impl Store {
                 .map_err(Error::git("merge-base"))
         };
         if theirs == ours || descends(ours, theirs)? {
-            return Ok(Integration::UpToDate);
+            return Ok(Plan::UpToDate);
         }
         let our_commit = self.repo.find_commit(ours).map_err(Error::git("HEAD"))?;
         let our_tree = our_commit.tree().map_err(Error::git("HEAD"))?;
@@ -599,8 +645,8 @@ impl Store {
             .tree()
             .map_err(Error::git(route.upstream.clone()))?;
         if descends(theirs, ours)? {
-            self.move_branch(route, ours, &our_tree, theirs, &their_tree, "fast-forward")?;
-            return Ok(Integration::FastForward);
+            self.move_branch(route, ours, theirs, "fast-forward")?;
+            return Ok(Plan::FastForward);
         }
         let base = match self.repo.merge_base(ours, theirs) {
             Ok(b) => b,
@@ -667,6 +713,9 @@ impl Store {
                 let time = Time::new(when.timestamp(), when.offset().local_minus_utc() / 60);
                 let sig = Signature::new(&who.name, &who.email, &time)
                     .map_err(Error::git(tr!("forfatter", "author")))?;
+                // Refused here, before anything is sent, if hand edits
+                // are in the way of the merged files.
+                self.check_clean_for(&our_tree, &merged)?;
                 let commit = self
                     .repo
                     .commit(
@@ -678,8 +727,7 @@ impl Store {
                         &[&our_commit, &their_commit],
                     )
                     .map_err(Error::git("commit"))?;
-                self.move_branch(route, ours, &our_tree, commit, &merged, "merge")?;
-                return Ok(Integration::Merged);
+                return Ok(Plan::Merge(commit));
             }
         }
         files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -753,19 +801,10 @@ impl Store {
         Ok(out)
     }
 
-    /// Moves the branch from `old` to `new` and the files on disk with it.
-    /// Refuses, changing nothing, when a file it would change has edits that
-    /// are not committed.
-    fn move_branch(
-        &self,
-        route: &Route,
-        old: Oid,
-        old_tree: &Tree<'_>,
-        new: Oid,
-        new_tree: &Tree<'_>,
-        what: &str,
-    ) -> Result<()> {
-        let touched = self.changed_paths(old_tree, new_tree)?;
+    /// Refuses, changing nothing, when a file that differs between `old`
+    /// and `new` has edits that are not committed.
+    fn check_clean_for(&self, old: &Tree<'_>, new: &Tree<'_>) -> Result<HashSet<String>> {
+        let touched = self.changed_paths(old, new)?;
         let dirty = self.dirty_paths()?;
         let mut blocked: Vec<&String> = touched.intersection(&dirty).collect();
         if !blocked.is_empty() {
@@ -780,6 +819,21 @@ impl Store {
                 "the server has changes to files you edited without saving: {list}. Save them first (a writer: `oplaeg save -m …`), or undo them with `git restore FILE`, then run `oplaeg sync` again. Nothing was changed or sent"
             )));
         }
+        Ok(touched)
+    }
+
+    /// Moves the branch from `old` to `new` and the files on disk with it.
+    /// Refuses, changing nothing, when a file it would change has edits that
+    /// are not committed.
+    fn move_branch(&self, route: &Route, old: Oid, new: Oid, what: &str) -> Result<()> {
+        let tree_of = |oid: Oid| {
+            self.repo
+                .find_commit(oid)
+                .and_then(|c| c.tree())
+                .map_err(Error::git(oid.to_string()))
+        };
+        let (old_tree, new_tree) = (tree_of(old)?, tree_of(new)?);
+        let touched = self.check_clean_for(&old_tree, &new_tree)?;
         let mut co = CheckoutBuilder::new();
         co.safe();
         self.repo
@@ -835,12 +889,6 @@ impl Store {
         link: &Link<'_>,
     ) -> Result<bool> {
         link.rejected.borrow_mut().clear();
-        // libgit2 writes a local-path server's refs without checking that
-        // they did not move since it looked; oplaeg clients take turns there.
-        let _server_lock = match local_repository(&route.url) {
-            Some(dir) => Some(lock_file(&dir.join("oplaeg-push.lock"))?),
-            None => None,
-        };
         let result = {
             let mut po = PushOptions::new();
             po.remote_callbacks(link.callbacks());
@@ -1023,14 +1071,15 @@ fn lock_file(path: &Path) -> Result<std::fs::File> {
     Ok(file)
 }
 
-/// A short, varying pause before another attempt, so clones that collided
-/// do not collide again in step.
+/// A growing pause with a random part before another attempt, so clones
+/// that collided do not collide again in step.
 fn backoff(attempt: u32) {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let jitter = u64::from(nanos % 50);
-    let ms = 20 * u64::from(attempt) + jitter;
+    use std::hash::{BuildHasher, Hasher};
+    let base = 50u64 << attempt.saturating_sub(2).min(5);
+    let random = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish();
+    let ms = base / 2 + random % base.max(1);
     std::thread::sleep(std::time::Duration::from_millis(ms));
 }
 
