@@ -777,7 +777,7 @@ fn many_members_sync_in_random_order(g: &Group, url: Option<&str>) {
                     for i in 0..per {
                         mine.push(comment(root, email, &format!("{email} {i}")));
                         seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
-                        if (seed >> 33) % 3 == 0 {
+                        if (seed >> 33).is_multiple_of(3) {
                             sync_patiently(root, email);
                         }
                     }
@@ -814,4 +814,94 @@ fn many_members_sync_at_random_moments_through_git_daemon() {
     let g = Group::new();
     let daemon = Daemon::start(&g.ws.tmp, &g.ws.home);
     many_members_sync_in_random_order(&g, Some(&daemon.url("server.git")));
+}
+
+// ---------------------------------------------------------------------------
+// The terminal UI
+// ---------------------------------------------------------------------------
+
+fn ui(root: &Path, email: &str) -> oplaeg::tui::State {
+    oplaeg::tui::State::new(Store::open(root).unwrap(), Some(email.to_string()), 100, 30).unwrap()
+}
+
+/// The screen as text, one line per row.
+fn screen(state: &oplaeg::tui::State) -> String {
+    use ratatui::{Terminal, backend::TestBackend};
+    let mut t = Terminal::new(TestBackend::new(state.width, state.height)).unwrap();
+    t.draw(|f| oplaeg::tui::views::render(f, state)).unwrap();
+    let buf = t.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn key_s() -> oplaeg::tui::Action {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    oplaeg::tui::keymap::lookup(
+        oplaeg::tui::keymap::Scope::Comments,
+        &KeyEvent::new(KeyCode::Char('S'), KeyModifiers::SHIFT),
+    )
+    .expect("S is bound")
+}
+
+#[test]
+fn the_ui_syncs_with_one_key_and_shows_the_result() {
+    use oplaeg::tui::state::Popup;
+    let g = Group::new();
+    let jens = g.clone("jens", MEMBER);
+    let mine = comment(&jens, MEMBER, "fra brugerfladen");
+    let theirs = comment(&g.ws.root, WRITER, "fra skribenten");
+    sync(&g.ws.root, WRITER).unwrap();
+
+    let mut state = ui(&jens, MEMBER);
+    assert!(screen(&state).contains("⇅ ↑1 ↓0"), "{}", screen(&state));
+    assert_eq!(key_s(), oplaeg::tui::Action::Sync);
+    oplaeg::tui::dispatch(&mut state, key_s());
+    let Some(Popup::Sync(p)) = &state.popup else {
+        panic!("a sync popup")
+    };
+    assert!(!p.running && !p.failed, "{p:?}");
+    let shown = screen(&state);
+    assert!(shown.contains("Synkroniseret med origin"), "{shown}");
+    assert!(shown.contains("flettet"), "{shown}");
+    assert!(shown.contains("⇅ ↑0 ↓0"), "{shown}");
+    // Reloaded: both comments are in the UI's workspace, and on the server.
+    let ids: Vec<&str> = state.ws.comments.iter().map(|c| c.id.as_str()).collect();
+    assert!(ids.contains(&mine.as_str()) && ids.contains(&theirs.as_str()));
+    assert_eq!(g.server_comments(), comment_files(&jens, "HEAD"));
+    oplaeg::tui::dispatch(&mut state, oplaeg::tui::Action::Back);
+    assert!(state.popup.is_none());
+}
+
+#[test]
+fn the_ui_shows_a_conflict_with_the_files_and_steps() {
+    use oplaeg::tui::state::Popup;
+    let g = Group::new();
+    let anders = g.clone("anders", WRITER2);
+    session(&g.ws.root, WRITER)
+        .rec_move("rehabilitering-til-alle", 1)
+        .unwrap();
+    sync(&g.ws.root, WRITER).unwrap();
+    session(&anders, WRITER2)
+        .rec_add("Ny", oplaeg::model::Horizon::Long, "Tekst.", None)
+        .unwrap();
+    let head = rev(&anders, "HEAD");
+    let mut state = ui(&anders, WRITER2);
+    oplaeg::tui::dispatch(&mut state, oplaeg::tui::Action::Sync);
+    let Some(Popup::Sync(p)) = &state.popup else {
+        panic!("a sync popup")
+    };
+    assert!(p.failed, "{p:?}");
+    let shown = screen(&state);
+    assert!(shown.contains("priority.toml"), "{shown}");
+    assert!(
+        shown.contains("git merge --no-commit origin/main"),
+        "{shown}"
+    );
+    assert_eq!(rev(&anders, "HEAD"), head);
 }

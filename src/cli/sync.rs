@@ -7,10 +7,8 @@ use std::time::{Duration, Instant};
 use super::args::Format;
 use super::output::{json, safe};
 use super::{Cli, session};
-use crate::i18n::count;
 use crate::model::Choice;
 use crate::ops::{self, Progress};
-use crate::store::{Integration, SyncReport};
 use crate::tr;
 
 /// Shows progress on stderr, in one rewritten line, when stderr is a
@@ -64,81 +62,10 @@ pub fn sync(cli: &Cli, remote: Option<&str>) -> anyhow::Result<()> {
     if cli.format == Format::Json {
         return json(&report);
     }
-    for l in report_lines(&report) {
-        println!("{l}");
+    for l in ops::report_lines(&report) {
+        println!("{}", safe(&l));
     }
     Ok(())
-}
-
-/// A sync report as lines for a person (also used by the terminal UI).
-pub fn report_lines(r: &SyncReport) -> Vec<String> {
-    let changes = |n: usize| count(n, &tr!("ændring", "change"), &tr!("ændringer", "changes"));
-    let mut out = vec![tr!(
-        "Synkroniseret med {} ({}).",
-        "Synced with {} ({}).",
-        r.remote,
-        safe(&r.url)
-    )];
-    let how = match r.integration {
-        Integration::NewOnServer => tr!(
-            "grenen {} er oprettet på serveren",
-            "the branch {} was created on the server",
-            r.branch
-        ),
-        Integration::UpToDate => tr!("intet nyt fra serveren", "nothing new from the server"),
-        Integration::FastForward => tr!(
-            "serverens ændringer er hentet",
-            "the server's changes were taken"
-        ),
-        Integration::Merged => tr!(
-            "flettet med dine ændringer i en sammenfletning ({})",
-            "merged with your changes in a merge commit ({})",
-            r.merge_commit
-                .as_deref()
-                .map_or("", |c| &c[..c.len().min(7)])
-        ),
-    };
-    out.push(format!(
-        "  {} {} · {} {} · {how}",
-        tr!("Hentet:", "Received:"),
-        changes(r.received),
-        tr!("sendt:", "sent:"),
-        changes(r.sent)
-    ));
-    if !r.tags_received.is_empty() {
-        out.push(tr!(
-            "  Mødetags hentet: {}",
-            "  Meeting tags received: {}",
-            r.tags_received.join(", ")
-        ));
-    }
-    if !r.tags_sent.is_empty() {
-        out.push(tr!(
-            "  Mødetags sendt: {}",
-            "  Meeting tags sent: {}",
-            r.tags_sent.join(", ")
-        ));
-    }
-    for c in &r.tag_conflicts {
-        let (here, there) = (
-            &c.local[..c.local.len().min(7)],
-            &c.remote[..c.remote.len().min(7)],
-        );
-        out.push(tr!(
-            "  ⚠ Mødetagget {} markerer noget andet her ({here}) end på serveren ({there}). Intet er ændret; aftal med skribenterne, hvilket udkast der blev sendt, og slet det forkerte tag med `git tag -d {}`.",
-            "  ⚠ The meeting tag {} marks something else here ({here}) than on the server ({there}). Nothing was changed; agree with the writers which draft was sent, and delete the wrong tag with `git tag -d {}`.",
-            c.name,
-            c.name
-        ));
-    }
-    if r.attempts > 1 {
-        out.push(tr!(
-            "  (serveren blev ændret undervejs; {} forsøg)",
-            "  (the server changed meanwhile; {} attempts)",
-            r.attempts
-        ));
-    }
-    out
 }
 
 /// `oplaeg clone URL [FOLDER]`.

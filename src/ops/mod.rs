@@ -18,7 +18,7 @@ use chrono::{DateTime, FixedOffset, Local, Timelike};
 pub use crate::store::{Progress, SyncConflict, SyncReport, Tracking};
 pub use comments::{NewTarget, anchor_in};
 pub use recommendations::RecEdit;
-pub use sync::{Cloned, DEFAULT_REMOTE, clone, clone_folder};
+pub use sync::{Cloned, DEFAULT_REMOTE, clone, clone_folder, report_lines};
 pub use workspace::{init, parse_person, save, writer};
 
 use crate::error::{Error, Result};

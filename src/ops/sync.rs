@@ -5,8 +5,9 @@ use std::path::Path;
 
 use super::Session;
 use crate::error::{Error, Result};
+use crate::i18n::count;
 use crate::model::Member;
-use crate::store::{Progress, Store, SyncReport};
+use crate::store::{Integration, Progress, Store, SyncReport};
 use crate::tr;
 
 /// The server sync uses when none is named.
@@ -91,6 +92,78 @@ pub fn clone_folder(url: &str) -> String {
     } else {
         name.to_string()
     }
+}
+
+/// A sync report as lines for a person (the command line and the terminal
+/// UI both show these). Not escaped for the terminal: the caller does that.
+pub fn report_lines(r: &SyncReport) -> Vec<String> {
+    let changes = |n: usize| count(n, &tr!("ændring", "change"), &tr!("ændringer", "changes"));
+    let mut out = vec![tr!(
+        "Synkroniseret med {} ({}).",
+        "Synced with {} ({}).",
+        r.remote,
+        r.url
+    )];
+    let how = match r.integration {
+        Integration::NewOnServer => tr!(
+            "grenen {} er oprettet på serveren",
+            "the branch {} was created on the server",
+            r.branch
+        ),
+        Integration::UpToDate => tr!("intet nyt fra serveren", "nothing new from the server"),
+        Integration::FastForward => tr!(
+            "serverens ændringer er hentet",
+            "the server's changes were taken"
+        ),
+        Integration::Merged => tr!(
+            "flettet med dine ændringer i en sammenfletning ({})",
+            "merged with your changes in a merge commit ({})",
+            r.merge_commit
+                .as_deref()
+                .map_or("", |c| &c[..c.len().min(7)])
+        ),
+    };
+    out.push(format!(
+        "  {} {} · {} {} · {how}",
+        tr!("Hentet:", "Received:"),
+        changes(r.received),
+        tr!("sendt:", "sent:"),
+        changes(r.sent)
+    ));
+    if !r.tags_received.is_empty() {
+        out.push(tr!(
+            "  Mødetags hentet: {}",
+            "  Meeting tags received: {}",
+            r.tags_received.join(", ")
+        ));
+    }
+    if !r.tags_sent.is_empty() {
+        out.push(tr!(
+            "  Mødetags sendt: {}",
+            "  Meeting tags sent: {}",
+            r.tags_sent.join(", ")
+        ));
+    }
+    for c in &r.tag_conflicts {
+        let (here, there) = (
+            &c.local[..c.local.len().min(7)],
+            &c.remote[..c.remote.len().min(7)],
+        );
+        out.push(tr!(
+            "  ⚠ Mødetagget {} markerer noget andet her ({here}) end på serveren ({there}). Intet er ændret; aftal med skribenterne, hvilket udkast der blev sendt, og slet det forkerte tag med `git tag -d {}`.",
+            "  ⚠ The meeting tag {} marks something else here ({here}) than on the server ({there}). Nothing was changed; agree with the writers which draft was sent, and delete the wrong tag with `git tag -d {}`.",
+            c.name,
+            c.name
+        ));
+    }
+    if r.attempts > 1 {
+        out.push(tr!(
+            "  (serveren blev ændret undervejs; {} forsøg)",
+            "  (the server changed meanwhile; {} attempts)",
+            r.attempts
+        ));
+    }
+    out
 }
 
 #[cfg(test)]

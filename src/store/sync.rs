@@ -139,8 +139,8 @@ impl SyncConflict {
         let root = self.root.display();
         let up = &self.upstream;
         s.push_str(&tr!(
-            "\nSådan løser du det (i mappen {root}):\n  1. git merge --no-commit {up}\n     (git skriver begge versioner ind i filerne mellem <<<<<<< og >>>>>>>)\n  2. Ret filerne ovenfor: behold den rigtige tekst og slet markeringslinjerne.\n     I priority.toml skal hver anbefaling stå præcis én gang i den ønskede rækkefølge.\n  3. git commit -a --no-edit\n  4. oplaeg sync\nFortryd undervejs med: git merge --abort (så er alt som før).\n",
-            "\nHow to resolve it (in the folder {root}):\n  1. git merge --no-commit {up}\n     (git writes both versions into the files between <<<<<<< and >>>>>>>)\n  2. Edit the files above: keep the right text and delete the marker lines.\n     In priority.toml each recommendation must appear exactly once, in the wanted order.\n  3. git commit -a --no-edit\n  4. oplaeg sync\nUndo on the way with: git merge --abort (everything is as before).\n"
+            "\nSådan løser du det (i mappen {root}):\n  1. git merge --no-commit {up}\n     (git skriver begge versioner ind i filerne mellem <<<<<<< og >>>>>>>)\n  2. Ret filerne ovenfor: behold den rigtige tekst og slet markeringslinjerne.\n     I priority.toml skal hver anbefaling stå præcis én gang i den ønskede rækkefølge.\n  3. git commit -a --no-edit\n  4. oplaeg sync   (eller S i brugerfladen)\nFortryd undervejs med: git merge --abort (så er alt som før).\n",
+            "\nHow to resolve it (in the folder {root}):\n  1. git merge --no-commit {up}\n     (git writes both versions into the files between <<<<<<< and >>>>>>>)\n  2. Edit the files above: keep the right text and delete the marker lines.\n     In priority.toml each recommendation must appear exactly once, in the wanted order.\n  3. git commit -a --no-edit\n  4. oplaeg sync   (or S in the UI)\nUndo on the way with: git merge --abort (everything is as before).\n"
         ));
         s
     }
