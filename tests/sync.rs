@@ -905,3 +905,220 @@ fn the_ui_shows_a_conflict_with_the_files_and_steps() {
     );
     assert_eq!(rev(&anders, "HEAD"), head);
 }
+
+// ---------------------------------------------------------------------------
+// ssh, against a real sshd on 127.0.0.1 (skipped when sshd is not installed)
+// ---------------------------------------------------------------------------
+
+const SSHD: &str = "/usr/sbin/sshd";
+
+/// An sshd on a free port of 127.0.0.1 that lets in the holder of one key,
+/// as the user running the tests. Stopped when dropped.
+struct Sshd {
+    child: Child,
+    port: u16,
+    user: String,
+    host_key: String,
+}
+
+impl Sshd {
+    fn start(dir: &Path, client_home: &Path) -> Option<Sshd> {
+        let keygen_found = Command::new("ssh-keygen").arg("-V").output().is_ok();
+        if !Path::new(SSHD).exists() || !keygen_found {
+            eprintln!(
+                "skipped: sshd or ssh-keygen is not installed (apt-get install openssh-server)"
+            );
+            return None;
+        }
+        let _ = std::fs::create_dir_all("/run/sshd");
+        let keygen = |path: &Path| {
+            let ok = Command::new("ssh-keygen")
+                .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+                .arg(path)
+                .status()
+                .expect("ssh-keygen runs")
+                .success();
+            assert!(ok, "ssh-keygen");
+        };
+        let host = dir.join("hostkey");
+        keygen(&host);
+        let ssh = client_home.join(".ssh");
+        std::fs::create_dir_all(&ssh).unwrap();
+        keygen(&ssh.join("id_ed25519"));
+        let authorized = dir.join("authorized_keys");
+        std::fs::copy(ssh.join("id_ed25519.pub"), &authorized).unwrap();
+        let user = String::from_utf8(Command::new("id").arg("-un").output().unwrap().stdout)
+            .unwrap()
+            .trim()
+            .to_string();
+        for _ in 0..5 {
+            let port = TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .expect("a free port")
+                .port();
+            let config = dir.join("sshd_config");
+            std::fs::write(
+                &config,
+                format!(
+                    "Port {port}\nListenAddress 127.0.0.1\nHostKey {}\nAuthorizedKeysFile {}\n\
+                     PasswordAuthentication no\nKbdInteractiveAuthentication no\n\
+                     PubkeyAuthentication yes\nPermitRootLogin prohibit-password\n\
+                     StrictModes no\nUsePAM no\nPidFile none\n",
+                    host.display(),
+                    authorized.display()
+                ),
+            )
+            .unwrap();
+            let mut child = Command::new(SSHD)
+                .arg("-D")
+                .arg("-e")
+                .arg("-f")
+                .arg(&config)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("sshd starts");
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline {
+                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    let host_key = std::fs::read_to_string(dir.join("hostkey.pub")).unwrap();
+                    return Some(Sshd {
+                        child,
+                        port,
+                        user,
+                        host_key,
+                    });
+                }
+                if let Ok(Some(_)) = child.try_wait() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        eprintln!("skipped: sshd did not start");
+        None
+    }
+
+    fn url(&self, path: &Path) -> String {
+        format!(
+            "ssh://{}@127.0.0.1:{}{}",
+            self.user,
+            self.port,
+            path.display()
+        )
+    }
+
+    /// Makes `home` trust this server's host key.
+    fn trust(&self, home: &Path) {
+        let ssh = home.join(".ssh");
+        std::fs::create_dir_all(&ssh).unwrap();
+        std::fs::write(
+            ssh.join("known_hosts"),
+            format!("[127.0.0.1]:{} {}", self.port, self.host_key),
+        )
+        .unwrap();
+    }
+}
+
+impl Drop for Sshd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The binary with `home` as HOME and no ssh-agent, waiting at most a
+/// minute (a credential loop would hang here instead of ending).
+fn oplaeg_ssh(home: &Path, dir: &Path, args: &[&str]) -> std::process::Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_oplaeg"));
+    isolate(&mut c, home);
+    c.current_dir(dir)
+        .env("LANG", "da_DK.UTF-8")
+        .env_remove("SSH_AUTH_SOCK")
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().expect("run oplaeg");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return child.wait_with_output().unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    panic!("oplaeg {args:?} did not finish within a minute");
+}
+
+#[test]
+fn members_sync_over_ssh_with_key_files_and_clear_refusals() {
+    let g = Group::new();
+    let home = g.ws.tmp.join("ssh-home");
+    let Some(sshd) = Sshd::start(&g.ws.tmp, &home) else {
+        return;
+    };
+    sshd.trust(&home);
+    let url = sshd.url(&g.server);
+    let dir = &g.ws.tmp;
+
+    // A member clones over ssh with the key file, comments and syncs.
+    let out = oplaeg_ssh(&home, dir, &["clone", &url, "jens", "--as", MEMBER]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let jens = dir.join("jens");
+    assert_eq!(git(&jens, &["remote", "get-url", "origin"]), url);
+    let id = comment(&jens, MEMBER, "over ssh");
+    let out = oplaeg_ssh(&home, &jens, &["sync", "--format", "json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["sent"], 1);
+    assert!(g.server_comments().contains(&format!("comments/{id}.toml")));
+
+    // An unknown host key: refused, with how to check and trust it.
+    let stranger = dir.join("stranger-home");
+    std::fs::create_dir_all(stranger.join(".ssh")).unwrap();
+    std::fs::copy(
+        home.join(".ssh/id_ed25519"),
+        stranger.join(".ssh/id_ed25519"),
+    )
+    .unwrap();
+    let out = oplaeg_ssh(&stranger, dir, &["clone", &url, "x1"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("known_hosts") && err.contains(&format!("-p {}", sshd.port)),
+        "{err}"
+    );
+    assert!(!dir.join("x1").exists());
+
+    // A key the server does not know: each key is offered once, then a
+    // clear refusal naming what was tried (no endless prompting).
+    let wrong = dir.join("wrong-home");
+    std::fs::create_dir_all(wrong.join(".ssh")).unwrap();
+    let ok = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(wrong.join(".ssh/id_ed25519"))
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    sshd.trust(&wrong);
+    let out = oplaeg_ssh(&wrong, dir, &["clone", &url, "x2"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("id_ed25519") && err.contains("ssh-add"),
+        "{err}"
+    );
+    assert!(!dir.join("x2").exists());
+    drop(sshd);
+}

@@ -178,6 +178,11 @@ impl Credentials {
         }
     }
 
+    /// The same sources, nothing tried yet.
+    pub fn fresh(&self) -> Credentials {
+        Credentials::new(self.agent, self.keys.clone())
+    }
+
     /// From the environment: an agent if `SSH_AUTH_SOCK` is set, and the
     /// usual key files in `~/.ssh` that exist.
     pub fn from_env() -> Credentials {
@@ -311,6 +316,13 @@ impl<'a> Link<'a> {
         }
     }
 
+    /// Starts a new connection's credentials: every connection (a fetch, a
+    /// push) may offer each key once again, within the same bound.
+    pub fn new_connection(&self) {
+        let creds = self.credentials.borrow().fresh();
+        *self.credentials.borrow_mut() = creds;
+    }
+
     /// Reports a step right away.
     pub fn report(&self, p: &Progress) {
         if let Ok(mut f) = self.progress.try_borrow_mut() {
@@ -401,11 +413,21 @@ impl<'a> Link<'a> {
     }
 }
 
-/// `user@host` of an `ssh://` or `user@host:path` address, for hints.
+/// How to reach the host of an `ssh://` or `user@host:path` address with
+/// the ssh command (`-p 2222 git@host` when it names a port), for hints.
 fn host_of(url: &str) -> String {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let host = rest.split(['/', ':']).next().unwrap_or(rest);
-    host.to_string()
+    match url.split_once("://") {
+        Some((_, rest)) => {
+            let authority = rest.split('/').next().unwrap_or(rest);
+            match authority.rsplit_once(':') {
+                Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => {
+                    format!("-p {port} {host}")
+                }
+                _ => authority.to_string(),
+            }
+        }
+        None => url.split(':').next().unwrap_or(url).to_string(),
+    }
 }
 
 /// An address safe to show: any password in it replaced by `***`.

@@ -496,6 +496,7 @@ impl Store {
             format!("+refs/heads/*:refs/remotes/{}/*", route.remote),
             format!("+refs/tags/meeting/*:{incoming}meeting/*"),
         ];
+        link.new_connection();
         {
             let mut fo = FetchOptions::new();
             fo.remote_callbacks(link.callbacks())
@@ -889,6 +890,7 @@ impl Store {
         link: &Link<'_>,
     ) -> Result<bool> {
         link.rejected.borrow_mut().clear();
+        link.new_connection();
         let result = {
             let mut po = PushOptions::new();
             po.remote_callbacks(link.callbacks());
