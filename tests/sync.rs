@@ -1049,6 +1049,7 @@ fn oplaeg_ssh(home: &Path, dir: &Path, args: &[&str]) -> std::process::Output {
         std::thread::sleep(Duration::from_millis(50));
     }
     let _ = child.kill();
+    let _ = child.wait();
     panic!("oplaeg {args:?} did not finish within a minute");
 }
 
