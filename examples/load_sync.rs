@@ -170,7 +170,7 @@ fn run_oplaeg(
                         let (mut syncs, mut retries) = (0, 0);
                         for n in 0..per {
                             comment(root, who, n)?;
-                            if rng.next() % BATCH as u64 == 0 {
+                            if rng.next().is_multiple_of(BATCH as u64) {
                                 retries += sync(root, who)? - 1;
                                 syncs += 1;
                             }
