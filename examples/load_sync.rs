@@ -308,13 +308,12 @@ fn main() -> Result<()> {
     let t = Instant::now();
     let server = setup(dir, members)?;
     println!(
-        "{members} members × {per} comments, {} ({}), server {}",
+        "{members} members × {per} comments, {}, one bare repository on a local path: {}",
         if threads {
             "all at once"
         } else {
             "in a random order"
         },
-        "one bare repository on a local path",
         server.display()
     );
     let o = run_oplaeg(dir, &server, members, per, threads)?;
