@@ -5,7 +5,9 @@
 //! The rules that keep everyone's work safe:
 //! - Combining happens in memory first. Only a clean result touches the
 //!   branch and the files; when two people changed the same thing, nothing
-//!   local changes and nothing is sent (see [`SyncConflict`]).
+//!   local changes and nothing is sent (see [`SyncConflict`]). A merge
+//!   commit is sent first and becomes the local branch only once the server
+//!   has taken it, so a refused round leaves nothing behind.
 //! - Only fast-forward pushes: the server's branch is never rewound, so no
 //!   commit on it is ever lost. When the server moved meanwhile, the push is
 //!   refused and sync fetches and combines again (a bounded number of times).
