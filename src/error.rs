@@ -68,6 +68,11 @@ pub enum Error {
     /// HEAD moved while the change was being made.
     Concurrent,
     Exists(String),
+    /// Sync stopped before sending anything: two people changed the same
+    /// thing. Says which files and how to resolve them.
+    SyncConflict(Box<crate::store::SyncConflict>),
+    /// Sync gave up after this many rounds because the server kept moving.
+    ServerBusy(u32),
     /// Anything else, already phrased for the user.
     Invalid(String),
 }
@@ -163,6 +168,11 @@ impl std::fmt::Display for Error {
                 "the workspace was changed by someone else at the same time; try again (nothing was changed)"
             ),
             Error::Exists(what) => tr!("{what} findes allerede", "{what} already exists"),
+            Error::SyncConflict(c) => c.describe().trim_end().to_string(),
+            Error::ServerBusy(n) => tr!(
+                "serveren blev ved med at ændre sig undervejs ({n} forsøg); intet er tabt – prøv `oplaeg sync` igen om lidt",
+                "the server kept changing meanwhile ({n} attempts); nothing is lost – try `oplaeg sync` again in a moment"
+            ),
             Error::Invalid(text) => text.clone(),
         };
         f.write_str(&text)

@@ -82,6 +82,27 @@ pub enum Command {
         #[arg(short, long, value_name = "BESKED")]
         message: String,
     },
+    /// Synkronisér med den fælles server: hent de andres arbejde, flet det med dit, og send det samlede tilbage
+    #[command(
+        after_help = "Standardserveren er origin. Stopper uden at sende noget, hvis du og en anden har ændret det samme, og fortæller hvordan det løses."
+    )]
+    Sync {
+        /// Serverens navn (standard: origin)
+        #[arg(value_name = "SERVER")]
+        remote: Option<String>,
+    },
+    /// Hent en kopi af oplægget fra den fælles server (til et nyt medlem)
+    #[command(
+        after_help = "Eksempler:\n  oplaeg clone ssh://server.example/srv/git/kraeftplan.git\n  oplaeg clone /mnt/faelles/kraeftplan.git kraeftplan --as jens@rm.example"
+    )]
+    Clone {
+        /// Serverens adresse: ssh://…, git://…, file://… eller en sti
+        #[arg(value_name = "ADRESSE")]
+        url: String,
+        /// Mappen (standard: navnet fra adressen)
+        #[arg(value_name = "MAPPE")]
+        path: Option<PathBuf>,
+    },
     /// Åbn brugerfladen i terminalen
     Tui,
     /// Tjek at hver ændring i historikken holder rollerne (til serverens pre-receive-hook)

@@ -4,6 +4,7 @@ pub mod args;
 mod output;
 mod read;
 mod verify;
+mod sync;
 mod write;
 
 use std::io::Read;
@@ -52,6 +53,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Meeting(c) => write::meeting(&cli, c),
         Command::Log { limit } => read::log(&cli, *limit),
         Command::Save { message } => write::save(&cli, message),
+        Command::Sync { remote } => sync::sync(&cli, remote.as_deref()),
+        Command::Clone { url, path } => sync::clone(&cli, url, path.as_deref()),
         Command::Tui => write::open_ui(&cli),
         Command::Verify { range, refname } => {
             verify::verify(&cli, range.as_deref(), refname.as_deref())

@@ -34,6 +34,8 @@ struct StatusJson<'a> {
     next_meeting: Option<MeetingJson>,
     problems: &'a [crate::model::Problem],
     uncommitted: Vec<String>,
+    /// Ahead/behind the shared server as of the last sync; null without one.
+    sync: Option<crate::store::Tracking>,
 }
 
 #[derive(Serialize)]
@@ -90,6 +92,7 @@ pub fn status(cli: &Cli) -> anyhow::Result<()> {
     };
     let comments = comment_counts(&ws);
     let uncommitted = store.uncommitted()?;
+    let tracking = store.tracking()?;
     if cli.format == Format::Json {
         return json(&StatusJson {
             title: &ws.config.title,
@@ -102,6 +105,7 @@ pub fn status(cli: &Cli) -> anyhow::Result<()> {
             next_meeting: next,
             problems: &ws.problems,
             uncommitted,
+            sync: tracking,
         });
     }
     let h = &ws.config.horizons;
@@ -152,6 +156,13 @@ pub fn status(cli: &Cli) -> anyhow::Result<()> {
             &tr!("svar", "replies")
         ),
     );
+    if let Some(t) = &tracking {
+        println!(
+            "{:<14}{}",
+            tr!("Server:", "Server:"),
+            tracking_text(t, store.remote_url(&t.remote).as_deref())
+        );
+    }
     match tags.last() {
         Some(t) => println!(
             "{:<14}{} ({}, {})",
@@ -219,6 +230,28 @@ pub fn status(cli: &Cli) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `origin/main (URL): 2 to send, 1 to fetch`, as of the last sync.
+fn tracking_text(t: &crate::store::Tracking, url: Option<&str>) -> String {
+    let place = match url {
+        Some(u) => format!("{} ({})", t.upstream, safe(u)),
+        None => t.upstream.clone(),
+    };
+    match (t.ahead, t.behind) {
+        (Some(0), Some(0)) => tr!(
+            "{place} – i takt ved sidste sync",
+            "{place} – in step at the last sync"
+        ),
+        (Some(a), Some(b)) => tr!(
+            "{place} – {a} ændring(er) at sende, {b} at hente ved sidste sync; kør `oplaeg sync`",
+            "{place} – {a} change(s) to send, {b} to fetch at the last sync; run `oplaeg sync`"
+        ),
+        _ => tr!(
+            "{place} – ikke synkroniseret endnu; kør `oplaeg sync`",
+            "{place} – not synced yet; run `oplaeg sync`"
+        ),
+    }
 }
 
 #[derive(Serialize)]

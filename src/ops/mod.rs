@@ -9,14 +9,17 @@ mod meetings;
 mod members;
 mod recommendations;
 pub mod verify;
+mod sync;
 mod workspace;
 
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, Local, Timelike};
 
+pub use crate::store::{Progress, SyncConflict, SyncReport, Tracking};
 pub use comments::{NewTarget, anchor_in, may_change_comment};
 pub use recommendations::RecEdit;
+pub use sync::{Cloned, DEFAULT_REMOTE, clone, clone_folder, report_lines};
 pub use verify::verify;
 pub use workspace::{Saved, init, parse_person, save, writer};
 

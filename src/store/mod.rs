@@ -4,7 +4,9 @@
 
 mod history;
 mod journal;
+mod remote;
 mod source;
+mod sync;
 mod walk;
 
 use std::path::{Path, PathBuf};
@@ -13,7 +15,13 @@ use chrono::{DateTime, FixedOffset};
 use git2::{Oid, Repository, RepositoryInitOptions, Signature, Time};
 
 pub use history::{LogEntry, MeetingTag, parse_meeting_message};
+pub use remote::{
+    Attempt, Credentials, MAX_CREDENTIAL_CALLS, Progress, default_keys, display_url, human_bytes,
+};
 pub use source::{TreeSource, WorktreeSource};
+pub use sync::{
+    ConflictFile, Integration, MAX_ATTEMPTS, SyncConflict, SyncReport, TagConflict, Tracking,
+};
 pub use walk::{CommitFacts, PathChange, TagFacts, Walk};
 
 use crate::error::{Error, Kind, Result};

@@ -58,6 +58,10 @@ pub enum Action {
     FilterPlace,
     /// Read the workspace again from git.
     Reload,
+    /// Sync with the server: fetch, combine, send (a background job).
+    Sync,
+    /// How far a running sync has come.
+    SyncProgress(crate::store::Progress),
     /// In a text popup: save / open `$EDITOR`.
     Submit,
     ExternalEditor,

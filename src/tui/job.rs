@@ -10,10 +10,11 @@ use std::sync::Arc;
 use crate::error::Result;
 use crate::model::Workspace;
 use crate::ops::Session;
-use crate::store::{LogEntry, MeetingTag, Store};
+use crate::store::{LogEntry, MeetingTag, Progress, Store, Tracking};
 
-/// What a job does with the workspace before it is read again.
-pub type Work = Box<dyn FnOnce(&Path, Option<&str>) -> Result<()> + Send>;
+/// What a job does with the workspace before it is read again. It may
+/// return a text that replaces the job's `done` message (a sync's report).
+pub type Work = Box<dyn FnOnce(&Path, Option<&str>) -> Result<Option<String>> + Send>;
 
 /// What the UI does once a job has succeeded.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,6 +24,8 @@ pub enum After {
     SelectRec(usize),
     /// The text was saved: forget the draft and the editor.
     ClearDraft,
+    /// Show the result (or the conflict) in the sync popup.
+    ShowSync,
 }
 
 /// A queued write.
@@ -39,6 +42,8 @@ pub struct Loaded {
     pub head: Option<String>,
     pub tags: Vec<MeetingTag>,
     pub log: Vec<LogEntry>,
+    /// Ahead/behind the server as of the last sync (no network used).
+    pub tracking: Option<Tracking>,
 }
 
 impl Loaded {
@@ -50,6 +55,7 @@ impl Loaded {
             head: head.map(|h| h.to_string()),
             tags: store.meeting_tags()?,
             log: store.log(Some(2000))?,
+            tracking: store.tracking().ok().flatten(),
         })
     }
 }
@@ -62,6 +68,7 @@ pub struct Outcome(pub Arc<OutcomeData>);
 pub struct OutcomeData {
     /// The freshly read workspace (taken out once by [`take_loaded`]), or the error.
     pub result: std::result::Result<std::sync::Mutex<Option<Loaded>>, String>,
+    /// The job's own message, or `done` when it gave none.
     pub done: String,
     pub after: After,
 }
@@ -86,13 +93,17 @@ impl std::fmt::Debug for Outcome {
 
 /// Runs a job: the write, then a fresh read of the workspace.
 pub fn run(root: &Path, email: Option<&str>, job: Job) -> Outcome {
+    let mut message = None;
     let result = (job.work)(root, email)
-        .and_then(|()| Loaded::read(&Store::open(root)?))
+        .and_then(|m| {
+            message = m;
+            Loaded::read(&Store::open(root)?)
+        })
         .map(|l| std::sync::Mutex::new(Some(l)))
         .map_err(|e| e.to_string());
     Outcome(Arc::new(OutcomeData {
         result,
-        done: job.done,
+        done: message.unwrap_or(job.done),
         after: job.after,
     }))
 }
@@ -109,13 +120,26 @@ pub fn take_loaded(outcome: &Outcome) -> Option<Loaded> {
 pub fn with_session(f: impl FnOnce(&Session) -> Result<()> + Send + 'static) -> Work {
     Box::new(move |root: &Path, email: Option<&str>| {
         let session = Session::new(Store::open(root)?, email)?;
-        f(&session)
+        f(&session).map(|()| None)
+    })
+}
+
+/// Sync with the server (`origin`) as `email`; progress goes to `progress`
+/// (the event loop passes it on to the popup), the report becomes the
+/// message.
+pub fn sync(progress: std::sync::mpsc::Sender<Progress>) -> Work {
+    Box::new(move |root: &Path, email: Option<&str>| {
+        let session = Session::new(Store::open(root)?, email)?;
+        let report = session.sync(None, &mut |p: &Progress| {
+            let _ = progress.send(p.clone());
+        })?;
+        Ok(Some(crate::ops::report_lines(&report).join("\n")))
     })
 }
 
 /// No write: only read the workspace again (F5).
 pub fn reread() -> Work {
-    Box::new(|_: &Path, _: Option<&str>| Ok(()))
+    Box::new(|_: &Path, _: Option<&str>| Ok(None))
 }
 
 /// Where a job runs: the workspace root and who acts.

@@ -472,6 +472,15 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b!(
         Global,
+        [(Char('S'), S), (Char('S'), N)],
+        "S",
+        Action::Sync,
+        "synkronisér med serveren: hent de andres arbejde og send dit",
+        "sync with the server: get the others' work and send yours",
+        false
+    ),
+    b!(
+        Global,
         [(F(5), N), (Char('l'), C)],
         "F5",
         Action::Reload,
@@ -578,6 +587,7 @@ mod tests {
             Action::FilterOrganisation,
             Action::FilterPlace,
             Action::Reload,
+            Action::Sync,
             Action::Search,
             Action::Help,
             Action::Quit,

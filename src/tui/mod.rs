@@ -158,6 +158,14 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, state: &mut State) -> any
             }
             return Ok(());
         }
+        // Only the latest progress of a running sync matters.
+        let progress = state
+            .sync_progress
+            .as_ref()
+            .and_then(|rx| rx.try_iter().last());
+        if let Some(p) = progress {
+            dispatch_async(state, Action::SyncProgress(p));
+        }
         while let Ok(outcome) = done_rx.try_recv() {
             running -= 1;
             dispatch_async(state, Action::JobDone(outcome));

@@ -124,6 +124,21 @@ pub enum Popup {
     DraftOffer(Draft),
     /// Asking before the actor's own comment (by id) is withdrawn.
     ConfirmWithdraw(String),
+    /// Syncing with the server: progress while it runs, then the result.
+    Sync(SyncPopup),
+}
+
+/// What the sync popup shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SyncPopup {
+    /// Still running.
+    pub running: bool,
+    /// The latest progress report while running.
+    pub progress: Option<crate::store::Progress>,
+    /// The report, or what stopped it.
+    pub lines: Vec<String>,
+    /// It stopped (a conflict or another error).
+    pub failed: bool,
 }
 
 /// Which comments the comment list shows.
@@ -146,6 +161,10 @@ pub struct State {
     pub head: Option<String>,
     pub tags: Vec<MeetingTag>,
     pub log: Vec<LogEntry>,
+    /// Ahead/behind the server as of the last sync.
+    pub tracking: Option<crate::store::Tracking>,
+    /// Progress of a running sync, read by the event loop (never by views).
+    pub sync_progress: Option<std::sync::mpsc::Receiver<crate::store::Progress>>,
     pub theme: Theme,
     pub view: View,
     /// Terminal size.
@@ -237,6 +256,8 @@ impl State {
             head: None,
             tags: Vec::new(),
             log: Vec::new(),
+            tracking: None,
+            sync_progress: None,
             theme: Theme::from_env(),
             view: View::Reader,
             width,
@@ -278,6 +299,7 @@ impl State {
         state.head = loaded.head;
         state.tags = loaded.tags;
         state.log = loaded.log;
+        state.tracking = loaded.tracking;
         state.rebuild();
         if let Some(draft) = state.load_draft() {
             state.popup = Some(Popup::DraftOffer(draft));
@@ -291,6 +313,7 @@ impl State {
         self.head = loaded.head;
         self.tags = loaded.tags;
         self.log = loaded.log;
+        self.tracking = loaded.tracking;
         self.commit = self.commit.min(self.log.len().saturating_sub(1));
         if let Some(a) = &self.actor {
             self.actor = self.ws.config.member(&a.email).cloned();

@@ -6,7 +6,7 @@ use ratatui_textarea::TextArea;
 
 use super::action::Action;
 use super::job::{self, After};
-use super::state::{Compose, ComposeTarget, Draft, Popup, State, StatusFilter, View};
+use super::state::{Compose, ComposeTarget, Draft, Popup, State, StatusFilter, SyncPopup, View};
 use crate::model::{Choice, Disposition, Horizon, RecStatus};
 use crate::ops::{Action as Permission, NewTarget, RecEdit, Session};
 use crate::tr;
@@ -25,6 +25,14 @@ pub fn update(state: &mut State, action: Action) -> Option<Action> {
     }
     if let Action::JobDone(outcome) = &action {
         job_done(state, outcome);
+        return None;
+    }
+    if let Action::SyncProgress(p) = action {
+        if let Some(Popup::Sync(s)) = &mut state.popup
+            && s.running
+        {
+            s.progress = Some(p);
+        }
         return None;
     }
     if state.popup.is_some() {
@@ -49,6 +57,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Action> {
                 job::reread(),
             );
         }
+        Action::Sync => start_sync(state),
         Action::Search => state.search_input = Some(String::new()),
         Action::ScrollUp => {
             for _ in 0..3 {
@@ -349,11 +358,67 @@ fn write(
     )
 }
 
+/// Starts a sync with the server in the background, with its popup.
+fn start_sync(state: &mut State) {
+    if state.actor.is_none() {
+        state.popup = Some(Popup::Error(
+            state.actor_problem.clone().unwrap_or_default(),
+        ));
+        return;
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let queued = queue(
+        state,
+        tr!("Synkroniserer med serveren …", "Syncing with the server …"),
+        tr!("Synkroniseret.", "Synced."),
+        After::ShowSync,
+        job::sync(tx),
+    );
+    if queued {
+        state.sync_progress = Some(rx);
+        state.popup = Some(Popup::Sync(SyncPopup {
+            running: true,
+            ..SyncPopup::default()
+        }));
+    }
+}
+
+/// A sync finished: its report, or what stopped it, in the sync popup.
+fn sync_done(state: &mut State, outcome: &job::Outcome) {
+    state.sync_progress = None;
+    let data = &outcome.0;
+    let (lines, failed) = match &data.result {
+        Ok(_) => (data.done.lines().map(str::to_string).collect(), false),
+        Err(e) => (e.lines().map(str::to_string).collect(), true),
+    };
+    if let Some(loaded) = job::take_loaded(outcome) {
+        state.apply(loaded);
+    }
+    state.message = Some(if failed {
+        tr!("Synkroniseringen stoppede.", "The sync stopped.")
+    } else {
+        tr!("Synkroniseret.", "Synced.")
+    });
+    // Shown even if the popup was closed meanwhile: the result matters.
+    if !matches!(state.popup, Some(Popup::Compose(_))) {
+        state.popup = Some(Popup::Sync(SyncPopup {
+            running: false,
+            progress: None,
+            lines,
+            failed,
+        }));
+    }
+}
+
 /// A job finished: show the new workspace, or the error (reopening the
 /// editor with its text, so nothing typed is lost).
 fn job_done(state: &mut State, outcome: &job::Outcome) {
     state.busy = None;
     let data = &outcome.0;
+    if data.after == After::ShowSync {
+        sync_done(state, outcome);
+        return;
+    }
     match &data.result {
         Ok(_) => {}
         Err(e) => {
@@ -379,6 +444,7 @@ fn job_done(state: &mut State, outcome: &job::Outcome) {
             state.submitting = None;
             state.clear_draft();
         }
+        After::ShowSync => {}
     }
 }
 

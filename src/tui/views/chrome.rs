@@ -59,6 +59,9 @@ pub fn status(frame: &mut Frame, area: Rect, state: &State) {
         Span::styled(format!(" {who} "), state.theme.selected()),
         Span::raw(format!(" {rev} ")),
     ];
+    if let Some(t) = &state.tracking {
+        spans.push(Span::styled(tracking(t), state.theme.dim()));
+    }
     if let Some(b) = &state.busy {
         spans.push(Span::styled(
             format!(" ⏳ {}", safe(b)),
@@ -72,6 +75,14 @@ pub fn status(frame: &mut Frame, area: Rect, state: &State) {
         spans.push(Span::styled(format!(" {}", safe(p)), state.theme.error()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// `⇅ ↑2 ↓0` against the server as of the last sync (S syncs).
+fn tracking(t: &crate::store::Tracking) -> String {
+    match (t.ahead, t.behind) {
+        (Some(a), Some(b)) => format!("⇅ ↑{a} ↓{b} "),
+        _ => crate::tr!("⇅ ikke synkroniseret ", "⇅ not synced "),
+    }
 }
 
 pub fn footer(frame: &mut Frame, area: Rect, state: &State) {

@@ -6,6 +6,7 @@ mod history;
 mod popup;
 pub mod reader;
 mod recs;
+mod sync;
 mod timeline;
 
 use ratatui::Frame;

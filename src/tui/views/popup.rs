@@ -12,7 +12,7 @@ use crate::model::{Choice, Disposition};
 use crate::tui::keymap::help_for;
 use crate::tui::state::{Popup, State};
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [v] = Layout::vertical([Constraint::Length(height.min(area.height))])
         .flex(Flex::Center)
         .areas(area);
@@ -268,6 +268,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
                 r,
             );
         }
+        Popup::Sync(s) => super::sync::render(frame, area, state, s),
         Popup::DraftOffer(d) => {
             let r = centered(area, wide.min(70), 12);
             frame.render_widget(Clear, r);

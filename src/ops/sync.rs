@@ -1,0 +1,183 @@
+//! Working together: sync with the shared server, and clone it as a new
+//! member. The git work is in [`crate::store`]; this adds who acts.
+
+use std::path::Path;
+
+use super::Session;
+use crate::error::{Error, Result};
+use crate::i18n::count;
+use crate::model::Member;
+use crate::store::{Integration, Progress, Store, SyncReport};
+use crate::tr;
+
+/// The server sync uses when none is named.
+pub const DEFAULT_REMOTE: &str = "origin";
+
+impl Session {
+    /// Fetches the server's work, combines it with this clone's (a merge
+    /// commit authored by the acting member when both moved) and sends the
+    /// result back. Stops before sending anything when two people changed
+    /// the same thing ([`Error::SyncConflict`]). Any member may sync.
+    pub fn sync(
+        &self,
+        remote: Option<&str>,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<SyncReport> {
+        let remote = remote
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .unwrap_or(DEFAULT_REMOTE);
+        self.store
+            .sync(remote, &self.identity(), self.now(), progress)
+    }
+}
+
+/// A new clone and what the new member should do next.
+pub struct Cloned {
+    pub store: Store,
+    /// The member the clone acts as, when `--as` named one (also written to
+    /// the clone's `user.email`/`user.name`).
+    pub member: Option<Member>,
+    /// An address given that is not a member (the clone is made anyway).
+    pub unknown: Option<String>,
+    /// The members listed in the oplæg, to pick from.
+    pub members: Vec<Member>,
+}
+
+/// Clones the oplæg at `url` into `path`. With `email`, checks that it is a
+/// member and sets the clone's git identity to that member, so the next
+/// commands need no `--as`. An unknown address leaves the clone in place
+/// and says so.
+pub fn clone(
+    url: &str,
+    path: &Path,
+    email: Option<&str>,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<Cloned> {
+    let url = url.trim();
+    if url.is_empty() {
+        return Err(Error::Empty(tr!(
+            "adressen er tom: angiv serverens adresse, fx ssh://server/kraeftplan.git",
+            "the address is empty: give the server's address, e.g. ssh://server/kraeftplan.git"
+        )));
+    }
+    let store = Store::clone_from(url, path, progress)?;
+    let config = store.head_config()?;
+    let mut unknown = None;
+    let mut member = None;
+    if let Some(e) = email.map(str::trim).filter(|e| !e.is_empty()) {
+        match config.member(e) {
+            Some(m) => {
+                store.set_identity(&m.name, &m.email)?;
+                member = Some(m.clone());
+            }
+            None => unknown = Some(e.to_string()),
+        }
+    }
+    Ok(Cloned {
+        store,
+        member,
+        unknown,
+        members: config.members.clone(),
+    })
+}
+
+/// The default folder for a clone of `url`: its last part without `.git`.
+pub fn clone_folder(url: &str) -> String {
+    let trimmed = url.trim().trim_end_matches('/');
+    let last = trimmed.rsplit(['/', ':', '\\']).next().unwrap_or(trimmed);
+    let name = last.strip_suffix(".git").unwrap_or(last);
+    if name.is_empty() {
+        "oplaeg".to_string()
+    } else {
+        name.to_string()
+    }
+}
+
+/// A sync report as lines for a person (the command line and the terminal
+/// UI both show these). Not escaped for the terminal: the caller does that.
+pub fn report_lines(r: &SyncReport) -> Vec<String> {
+    let changes = |n: usize| count(n, &tr!("ændring", "change"), &tr!("ændringer", "changes"));
+    let mut out = vec![tr!(
+        "Synkroniseret med {} ({}).",
+        "Synced with {} ({}).",
+        r.remote,
+        r.url
+    )];
+    let how = match r.integration {
+        Integration::NewOnServer => tr!(
+            "grenen {} er oprettet på serveren",
+            "the branch {} was created on the server",
+            r.branch
+        ),
+        Integration::UpToDate => tr!("intet nyt fra serveren", "nothing new from the server"),
+        Integration::FastForward => tr!(
+            "serverens ændringer er hentet",
+            "the server's changes were taken"
+        ),
+        Integration::Merged => tr!(
+            "flettet med dine ændringer i en sammenfletning ({})",
+            "merged with your changes in a merge commit ({})",
+            r.merge_commit
+                .as_deref()
+                .map_or("", |c| &c[..c.len().min(7)])
+        ),
+    };
+    out.push(format!(
+        "  {} {} · {} {} · {how}",
+        tr!("Hentet:", "Received:"),
+        changes(r.received),
+        tr!("sendt:", "sent:"),
+        changes(r.sent)
+    ));
+    if !r.tags_received.is_empty() {
+        out.push(tr!(
+            "  Mødetags hentet: {}",
+            "  Meeting tags received: {}",
+            r.tags_received.join(", ")
+        ));
+    }
+    if !r.tags_sent.is_empty() {
+        out.push(tr!(
+            "  Mødetags sendt: {}",
+            "  Meeting tags sent: {}",
+            r.tags_sent.join(", ")
+        ));
+    }
+    for c in &r.tag_conflicts {
+        let (here, there) = (
+            &c.local[..c.local.len().min(7)],
+            &c.remote[..c.remote.len().min(7)],
+        );
+        out.push(tr!(
+            "  ⚠ Mødetagget {} markerer noget andet her ({here}) end på serveren ({there}). Intet er ændret; aftal med skribenterne, hvilket udkast der blev sendt, og slet det forkerte tag med `git tag -d {}`.",
+            "  ⚠ The meeting tag {} marks something else here ({here}) than on the server ({there}). Nothing was changed; agree with the writers which draft was sent, and delete the wrong tag with `git tag -d {}`.",
+            c.name,
+            c.name
+        ));
+    }
+    if r.attempts > 1 {
+        out.push(tr!(
+            "  (serveren blev ændret undervejs; {} forsøg)",
+            "  (the server changed meanwhile; {} attempts)",
+            r.attempts
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clone_folders_come_from_the_address() {
+        assert_eq!(
+            clone_folder("ssh://git@host/sst/kraeftplan.git"),
+            "kraeftplan"
+        );
+        assert_eq!(clone_folder("/srv/git/kraeftplan.git/"), "kraeftplan");
+        assert_eq!(clone_folder("git@host:kraeftplan"), "kraeftplan");
+        assert_eq!(clone_folder(""), "oplaeg");
+    }
+}

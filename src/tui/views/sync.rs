@@ -1,0 +1,108 @@
+//! The sync popup: how far a running sync has come, then its report or
+//! what stopped it (with the steps to resolve a conflict).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::safe;
+use crate::tui::state::{State, SyncPopup};
+
+/// A bar of `width` cells for `done` of `total`: `█████░░░░░ 50 %`.
+pub fn bar(done: usize, total: usize, width: usize) -> String {
+    let total = total.max(1);
+    let done = done.min(total);
+    let filled = done * width / total;
+    format!(
+        "{}{} {:>3} %",
+        "█".repeat(filled),
+        "░".repeat(width - filled),
+        done * 100 / total
+    )
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State, popup: &SyncPopup) {
+    let width = area.width.saturating_sub(8).min(96);
+    let mut lines: Vec<Line> = Vec::new();
+    if popup.running {
+        let step = popup.progress.as_ref().map_or_else(
+            || crate::tr!("Forbinder …", "Connecting …"),
+            crate::store::Progress::describe,
+        );
+        lines.push(Line::styled(
+            format!("⏳ {}", safe(&step)),
+            state.theme.marker(),
+        ));
+        if let Some((done, total)) = popup.progress.as_ref().and_then(|p| p.fraction()) {
+            lines.push(Line::raw(bar(done, total, 40)));
+        }
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            crate::tr!(
+                "Esc lukker vinduet; synkroniseringen fortsætter i baggrunden.",
+                "Esc closes this window; the sync goes on in the background."
+            ),
+            state.theme.dim(),
+        ));
+    } else {
+        let style = if popup.failed {
+            state.theme.error()
+        } else {
+            state.theme.ok()
+        };
+        for (i, l) in popup.lines.iter().enumerate() {
+            let s = if i == 0 {
+                style
+            } else {
+                ratatui::style::Style::new()
+            };
+            lines.push(Line::from(Span::styled(safe(l), s)));
+        }
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            crate::tr!("Enter eller Esc lukker.", "Enter or Esc closes."),
+            state.theme.dim(),
+        ));
+    }
+    let inner_width = usize::from(width.saturating_sub(2)).max(1);
+    let rows: usize = lines
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(inner_width))
+        .sum();
+    let height = u16::try_from(rows + 2)
+        .unwrap_or(u16::MAX)
+        .min(area.height.saturating_sub(2));
+    let r = super::popup::centered(area, width, height);
+    frame.render_widget(Clear, r);
+    let title = if popup.running {
+        crate::tr!(" Synkroniserer med serveren ", " Syncing with the server ")
+    } else if popup.failed {
+        crate::tr!(" Synkroniseringen stoppede ", " The sync stopped ")
+    } else {
+        crate::tr!(" Synkroniseret ", " Synced ")
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(state.theme.title())
+        .title(title);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        r,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bar;
+
+    #[test]
+    fn bars_fill_in_proportion() {
+        assert_eq!(bar(0, 10, 10), "░░░░░░░░░░   0 %");
+        assert_eq!(bar(5, 10, 10), "█████░░░░░  50 %");
+        assert_eq!(bar(12, 10, 10), "██████████ 100 %");
+        assert_eq!(bar(0, 0, 4), "░░░░   0 %");
+    }
+}

@@ -1,0 +1,1125 @@
+//! Working together: clones of one oplæg sync through a shared bare
+//! repository, by path and through a real `git daemon` on 127.0.0.1. The
+//! results are checked with plain git as well.
+
+mod common;
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use oplaeg::Error;
+use oplaeg::model::Role;
+use oplaeg::ops::{self, NewTarget, Session};
+use oplaeg::store::{Integration, Progress, Store, SyncReport};
+
+/// A second writer, to make writers' conflicts.
+const WRITER2: &str = "anders.vestergaard@sst.example";
+const WRITER2_NAME: &str = "Anders Vestergaard";
+
+fn quiet() -> impl FnMut(&Progress) {
+    |_: &Progress| {}
+}
+
+/// The writer's workspace, a bare server it was sent to, and room for clones.
+struct Group {
+    ws: Ws,
+    server: PathBuf,
+}
+
+impl Group {
+    /// The sample oplæg with a second writer, sent to a new bare repository
+    /// (made with plain git) by the first writer's `sync`.
+    fn new() -> Group {
+        let ws = Ws::sample();
+        ws.session_at(WRITER, "2024-05-27T10:05:00+02:00")
+            .member_add(WRITER2_NAME, WRITER2, WRITER_ORG, Role::Writer)
+            .expect("second writer");
+        let server = ws.tmp.join("server.git");
+        git(
+            &ws.tmp,
+            &[
+                "init",
+                "-q",
+                "--bare",
+                "--initial-branch=main",
+                "server.git",
+            ],
+        );
+        ws.git(&["remote", "add", "origin", server.to_str().unwrap()]);
+        let report = sync(&ws.root, WRITER).expect("first sync");
+        assert_eq!(report.integration, Integration::NewOnServer);
+        Group { ws, server }
+    }
+
+    /// A new clone for `email` from `url`, in the group's temporary folder.
+    fn clone_from(&self, url: &str, name: &str, email: &str) -> PathBuf {
+        let path = self.ws.tmp.join(name);
+        let cloned = ops::clone(url, &path, Some(email), &mut quiet()).expect("clone");
+        assert_eq!(
+            cloned.member.as_ref().map(|m| m.email.as_str()),
+            Some(email)
+        );
+        cloned.store.root().to_path_buf()
+    }
+
+    fn clone(&self, name: &str, email: &str) -> PathBuf {
+        self.clone_from(self.server.to_str().unwrap(), name, email)
+    }
+
+    /// `git ls-tree` of the server's main: the comment files.
+    fn server_comments(&self) -> Vec<String> {
+        comment_files(&self.server, "main")
+    }
+}
+
+fn session(root: &Path, email: &str) -> Session {
+    Session::new(Store::open(root).expect("open clone"), Some(email)).expect("session")
+}
+
+fn sync(root: &Path, email: &str) -> oplaeg::Result<SyncReport> {
+    session(root, email).sync(None, &mut quiet())
+}
+
+fn comment(root: &Path, email: &str, body: &str) -> String {
+    session(root, email)
+        .add_comment(
+            NewTarget::Chapter {
+                chapter: "rehabilitering".into(),
+                quote: None,
+            },
+            body,
+        )
+        .expect("comment")
+        .id
+}
+
+/// Comment files in a revision, by plain git.
+fn comment_files(dir: &Path, rev: &str) -> Vec<String> {
+    let out = git(dir, &["ls-tree", "-r", "--name-only", rev, "comments/"]);
+    let mut v: Vec<String> = out.lines().map(str::to_string).collect();
+    v.sort();
+    v
+}
+
+fn rev(dir: &Path, r: &str) -> String {
+    git(dir, &["rev-parse", r])
+}
+
+/// True when `commit` is in the history of `tip` (plain git).
+fn contains(dir: &Path, tip: &str, commit: &str) -> bool {
+    git_output(dir, &["merge-base", "--is-ancestor", commit, tip])
+        .status
+        .success()
+}
+
+fn expected_files(ids: &[String]) -> Vec<String> {
+    let mut v: Vec<String> = ids.iter().map(|i| format!("comments/{i}.toml")).collect();
+    v.sort();
+    v
+}
+
+/// A real `git daemon` serving `base` on a free port of 127.0.0.1, stopped
+/// when dropped.
+struct Daemon {
+    child: Child,
+    port: u16,
+}
+
+impl Daemon {
+    fn start(base: &Path, home: &Path) -> Daemon {
+        for _ in 0..5 {
+            let port = TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .expect("a free port")
+                .port();
+            let mut cmd = Command::new("git");
+            isolate(&mut cmd, home);
+            cmd.args([
+                "daemon",
+                "--export-all",
+                "--enable=receive-pack",
+                "--reuseaddr",
+                "--listen=127.0.0.1",
+                &format!("--port={port}"),
+                &format!("--base-path={}", base.display()),
+                &base.display().to_string(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+            let mut child = cmd.spawn().expect("git daemon starts");
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline {
+                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    return Daemon { child, port };
+                }
+                if let Ok(Some(_)) = child.try_wait() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("git daemon did not start");
+    }
+
+    fn url(&self, repo: &str) -> String {
+        format!("git://127.0.0.1:{}/{repo}", self.port)
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Three members comment on their own clones at the same time, then sync
+/// in turn and then all at once; everyone ends with every comment, and no
+/// commit made anywhere is missing from the server.
+fn everyone_ends_with_every_comment(g: &Group, url: &str) {
+    if url != g.server.to_str().unwrap() {
+        // Clones talk to the server through `url`; so does the writer.
+        g.ws.git(&["remote", "set-url", "origin", url]);
+    }
+    let jens = g.clone_from(url, "jens", MEMBER);
+    let birgitte = g.clone_from(url, "birgitte", MEMBER2);
+    let writer = g.ws.root.clone();
+    let people = [
+        (writer.clone(), WRITER),
+        (jens.clone(), MEMBER),
+        (birgitte.clone(), MEMBER2),
+    ];
+
+    // Everyone writes at the same time, each on their own clone.
+    let ids: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = people
+            .iter()
+            .map(|(root, email)| {
+                s.spawn(move || {
+                    (0..3)
+                        .map(|i| comment(root, email, &format!("{email} nr. {i}")))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("commenting thread"))
+            .collect()
+    });
+    let local_heads: Vec<String> = people.iter().map(|(r, _)| rev(r, "HEAD")).collect();
+
+    // In turn: Jens, Birgitte, the writer.
+    assert_eq!(sync(&jens, MEMBER).unwrap().sent, 3);
+    let b = sync(&birgitte, MEMBER2).unwrap();
+    assert_eq!(b.integration, Integration::Merged);
+    assert_eq!(b.received, 3);
+    let w = sync(&writer, WRITER).unwrap();
+    assert_eq!(w.integration, Integration::Merged);
+
+    // More comments, then everyone syncs at once.
+    let more: Vec<String> = people
+        .iter()
+        .map(|(root, email)| comment(root, email, "endnu en"))
+        .collect();
+    std::thread::scope(|s| {
+        for (root, email) in &people {
+            s.spawn(move || sync(root, email).expect("concurrent sync"));
+        }
+    });
+    // A last round so everyone has what the others sent last.
+    for (root, email) in &people {
+        sync(root, email).expect("final sync");
+    }
+
+    let all: Vec<String> = ids.iter().chain(&more).cloned().collect();
+    let expected = expected_files(&all);
+    assert_eq!(
+        g.server_comments(),
+        expected,
+        "the server has every comment"
+    );
+    let server_main = rev(&g.server, "main");
+    for (root, email) in &people {
+        assert_eq!(
+            comment_files(root, "HEAD"),
+            expected,
+            "{email} has every comment"
+        );
+        assert_eq!(rev(root, "HEAD"), server_main, "{email} is in step");
+        // Plain git agrees the branch tracks the server and nothing is pending.
+        let st = git(root, &["status", "-sb"]);
+        assert!(st.starts_with("## main...origin/main"), "{st}");
+        assert!(!st.contains("ahead") && !st.contains("behind"), "{st}");
+        // The library loads every comment too.
+        let ws = Store::open(root)
+            .unwrap()
+            .load(&oplaeg::store::Rev::head())
+            .unwrap();
+        assert_eq!(ws.comments.len(), all.len());
+    }
+    for head in &local_heads {
+        assert!(
+            contains(&g.server, "main", head),
+            "{head} reached the server"
+        );
+    }
+    // The merge commits are authored by the members who synced, in Danish.
+    let merges = git(&g.server, &["log", "--merges", "--format=%ae %s", "main"]);
+    assert!(merges.lines().count() >= 2, "{merges}");
+    assert!(merges.contains(MEMBER2), "{merges}");
+    assert!(
+        merges
+            .lines()
+            .all(|l| l.contains("Sammenfletning med origin/main")),
+        "{merges}"
+    );
+    // Nothing was ever forced: the server's reflog-free history is linear in
+    // first parents from the first sync (every update was a fast-forward).
+    let first = git(&g.server, &["rev-list", "--max-parents=0", "main"]);
+    assert_eq!(first.lines().count(), 1);
+}
+
+#[test]
+fn members_sync_through_a_bare_repository() {
+    let g = Group::new();
+    let url = g.server.to_str().unwrap().to_string();
+    everyone_ends_with_every_comment(&g, &url);
+}
+
+#[test]
+fn members_sync_through_a_file_url() {
+    let g = Group::new();
+    let url = format!("file://{}", g.server.display());
+    everyone_ends_with_every_comment(&g, &url);
+}
+
+#[test]
+fn members_sync_through_git_daemon() {
+    let g = Group::new();
+    let daemon = Daemon::start(&g.ws.tmp, &g.ws.home);
+    let url = daemon.url("server.git");
+    everyone_ends_with_every_comment(&g, &url);
+    // The server refuses nothing it should accept, and git itself reads it.
+    let out = git(&g.ws.tmp, &["ls-remote", &url]);
+    assert!(out.contains("refs/heads/main"), "{out}");
+    drop(daemon);
+}
+
+/// Two writers edit the same paragraph: the second sync stops, sends
+/// nothing, keeps the local commit, and the plain-git steps it gives work.
+#[test]
+fn a_writers_conflict_is_reported_and_nothing_is_lost() {
+    let g = Group::new();
+    let anders = g.clone("anders", WRITER2);
+    let writer = g.ws.root.clone();
+    let text = g.ws.read("drafts/02-rehabilitering.md");
+    let mine = text.replace(
+        "Behovet vurderes løbende.\n\nFlere",
+        "Behovet vurderes hver måned.\n\nFlere",
+    );
+    let theirs = text.replace(
+        "Behovet vurderes løbende.\n\nFlere",
+        "Behovet vurderes årligt.\n\nFlere",
+    );
+    assert_ne!(mine, text);
+    session(&writer, WRITER)
+        .revise_chapter("rehabilitering", &mine, "Hyppigere vurdering")
+        .unwrap();
+    session(&anders, WRITER2)
+        .revise_chapter("rehabilitering", &theirs, "Årlig vurdering")
+        .unwrap();
+    sync(&writer, WRITER).expect("the first writer's sync goes through");
+    let server_before = rev(&g.server, "main");
+    let head_before = rev(&anders, "HEAD");
+    let reflog_before = git(&anders, &["reflog", "show", "main"]);
+
+    let err = sync(&anders, WRITER2).expect_err("a conflict");
+    let Error::SyncConflict(c) = &err else {
+        panic!("expected a sync conflict, got {err}")
+    };
+    assert_eq!(c.files.len(), 1, "{err}");
+    assert_eq!(c.files[0].path, "drafts/02-rehabilitering.md");
+    assert_eq!(c.local_commits, 1);
+    assert_eq!(c.remote_commits, 1);
+    let text = err.to_string();
+    assert!(text.contains("drafts/02-rehabilitering.md"), "{text}");
+    assert!(text.contains("git merge --no-commit origin/main"), "{text}");
+
+    // Nothing sent, nothing local changed, nothing lost.
+    assert_eq!(rev(&g.server, "main"), server_before, "nothing was pushed");
+    assert_eq!(rev(&anders, "HEAD"), head_before, "the branch stayed");
+    assert_eq!(git(&anders, &["reflog", "show", "main"]), reflog_before);
+    assert_eq!(
+        git(&anders, &["status", "--porcelain"]),
+        "",
+        "no half-merged files"
+    );
+    assert!(!anders.join(".git/MERGE_HEAD").exists());
+    assert!(
+        std::fs::read_to_string(anders.join("drafts/02-rehabilitering.md"))
+            .unwrap()
+            .contains("årligt")
+    );
+
+    // The steps from the message, with plain git, then sync again.
+    let out = git_output(&anders, &["merge", "--no-commit", "origin/main"]);
+    assert!(!out.status.success(), "git reports the conflict too");
+    let marked = std::fs::read_to_string(anders.join("drafts/02-rehabilitering.md")).unwrap();
+    assert!(marked.contains("<<<<<<<"), "{marked}");
+    let resolved = text_without_markers(&marked, "Behovet vurderes hver måned og mindst årligt.");
+    std::fs::write(anders.join("drafts/02-rehabilitering.md"), &resolved).unwrap();
+    git_env(
+        &anders,
+        &["commit", "-a", "--no-edit"],
+        &author_env(WRITER2_NAME, WRITER2, "2024-06-01T10:00:00+02:00"),
+    );
+    let r = sync(&anders, WRITER2).expect("sync after resolving");
+    assert_eq!(r.integration, Integration::UpToDate);
+    assert!(
+        contains(&g.server, "main", &head_before),
+        "Anders' commit reached the server"
+    );
+    let on_server = git(&g.server, &["show", "main:drafts/02-rehabilitering.md"]);
+    assert!(
+        on_server.contains("hver måned og mindst årligt"),
+        "{on_server}"
+    );
+    sync(&writer, WRITER).unwrap();
+    assert_eq!(rev(&writer, "HEAD"), rev(&g.server, "main"));
+}
+
+/// Replaces a conflict block (markers and both sides) with one line.
+fn text_without_markers(marked: &str, replacement: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for line in marked.lines() {
+        if line.starts_with("<<<<<<<") {
+            inside = true;
+            out.push_str(replacement);
+            out.push('\n');
+        } else if line.starts_with(">>>>>>>") {
+            inside = false;
+        } else if !inside {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn edits_to_different_paragraphs_merge() {
+    let g = Group::new();
+    let anders = g.clone("anders", WRITER2);
+    let writer = g.ws.root.clone();
+    let text = g.ws.read("drafts/02-rehabilitering.md");
+    let mine = text.replace(
+        "# Rehabilitering\n",
+        "# Rehabilitering\n\nEt nyt første afsnit.\n",
+    );
+    let theirs = text.replace(
+        "Flere patienter henvises i dag",
+        "Langt flere patienter henvises i dag",
+    );
+    session(&writer, WRITER)
+        .revise_chapter("rehabilitering", &mine, "Nyt afsnit")
+        .unwrap();
+    session(&anders, WRITER2)
+        .revise_chapter("rehabilitering", &theirs, "Tydeligere")
+        .unwrap();
+    sync(&writer, WRITER).unwrap();
+    let r = sync(&anders, WRITER2).expect("different paragraphs combine");
+    assert_eq!(r.integration, Integration::Merged);
+    let merged = git(&g.server, &["show", "main:drafts/02-rehabilitering.md"]);
+    assert!(merged.contains("Et nyt første afsnit."), "{merged}");
+    assert!(merged.contains("Langt flere patienter"), "{merged}");
+    let author = git(&g.server, &["log", "-1", "--format=%an <%ae>", "main"]);
+    assert_eq!(author, format!("{WRITER2_NAME} <{WRITER2}>"));
+}
+
+#[test]
+fn two_new_priority_orders_conflict() {
+    let g = Group::new();
+    let anders = g.clone("anders", WRITER2);
+    let writer = g.ws.root.clone();
+    // The writer moves rank 2 up; Anders adds a recommendation at the end.
+    session(&writer, WRITER)
+        .rec_move("rehabilitering-til-alle", 1)
+        .unwrap();
+    session(&anders, WRITER2)
+        .rec_add(
+            "Ny anbefaling",
+            oplaeg::model::Horizon::Long,
+            "Tekst.",
+            None,
+        )
+        .unwrap();
+    sync(&writer, WRITER).unwrap();
+    let server_before = rev(&g.server, "main");
+    let err = sync(&anders, WRITER2).expect_err("the order was changed on both sides");
+    let Error::SyncConflict(c) = &err else {
+        panic!("{err}")
+    };
+    assert!(c.files.iter().any(|f| f.path == "priority.toml"), "{err}");
+    assert!(err.to_string().contains("prioritering") || err.to_string().contains("priority"));
+    assert_eq!(rev(&g.server, "main"), server_before);
+    assert_eq!(git(&anders, &["status", "--porcelain"]), "");
+}
+
+#[test]
+fn the_same_comment_resolved_twice_conflicts_but_comments_never_do() {
+    let g = Group::new();
+    let id = comment(&g.ws.root, MEMBER, "Hvem betaler?");
+    sync(&g.ws.root, WRITER).unwrap();
+    let anders = g.clone("anders", WRITER2);
+    let jens = g.clone("jens", MEMBER);
+    // Comments and replies from two clones: never a conflict.
+    let reply = session(&jens, MEMBER).reply(&id, "Og hvornår?").unwrap();
+    sync(&jens, MEMBER).unwrap();
+    session(&g.ws.root, WRITER)
+        .resolve(&id, oplaeg::model::Disposition::Met, "Regionerne.")
+        .unwrap();
+    session(&anders, WRITER2)
+        .resolve(
+            &id,
+            oplaeg::model::Disposition::Noted,
+            "Taget til efterretning.",
+        )
+        .unwrap();
+    let w = sync(&g.ws.root, WRITER).expect("a reply and a resolution combine");
+    assert_eq!(w.integration, Integration::Merged);
+    let err = sync(&anders, WRITER2).expect_err("resolved twice");
+    let Error::SyncConflict(c) = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(c.files[0].path, format!("comments/{id}.toml"), "{err}");
+    assert!(comment_files(&g.server, "main").contains(&format!("comments/{}.toml", reply.id)));
+}
+
+/// Hand edits in a file the server changed stop the sync before anything
+/// changes; hand edits elsewhere are kept through a sync.
+#[test]
+fn uncommitted_edits_the_merge_would_touch_are_refused() {
+    let g = Group::new();
+    let anders = g.clone("anders", WRITER2);
+    let text = g.ws.read("drafts/02-rehabilitering.md");
+    session(&g.ws.root, WRITER)
+        .revise_chapter("rehabilitering", &text.replace("fem år", "ti år"), "Ti år")
+        .unwrap();
+    sync(&g.ws.root, WRITER).unwrap();
+    let chapter = anders.join("drafts/02-rehabilitering.md");
+    std::fs::write(&chapter, format!("{text}\nMin kladde.\n")).unwrap();
+    let head = rev(&anders, "HEAD");
+    let err = sync(&anders, WRITER2).expect_err("refused");
+    let msg = err.to_string();
+    assert!(msg.contains("drafts/02-rehabilitering.md"), "{msg}");
+    assert_eq!(rev(&anders, "HEAD"), head);
+    assert!(
+        std::fs::read_to_string(&chapter)
+            .unwrap()
+            .contains("Min kladde.")
+    );
+
+    // An edit in another file does not block, and survives the sync.
+    std::fs::write(&chapter, &text).unwrap();
+    let intro = anders.join("drafts/01-indledning.md");
+    let mut edited = std::fs::read_to_string(&intro).unwrap();
+    edited.push_str("\nKladde i indledningen.\n");
+    std::fs::write(&intro, &edited).unwrap();
+    let r = sync(&anders, WRITER2).expect("sync around the hand edit");
+    assert_eq!(r.integration, Integration::FastForward);
+    assert_eq!(std::fs::read_to_string(&intro).unwrap(), edited);
+    assert!(std::fs::read_to_string(&chapter).unwrap().contains("ti år"));
+    assert_eq!(
+        git(&anders, &["status", "--porcelain"]),
+        " M drafts/01-indledning.md"
+    );
+}
+
+#[test]
+fn meeting_tags_travel_and_a_different_tag_is_reported() {
+    let g = Group::new();
+    let anders = g.clone("anders", WRITER2);
+    session(&g.ws.root, WRITER).meeting_tag(5).unwrap();
+    let r = sync(&g.ws.root, WRITER).unwrap();
+    assert_eq!(r.tags_sent, ["meeting/5"]);
+    assert_eq!(
+        git(&g.server, &["rev-parse", "meeting/5^{commit}"]),
+        rev(&g.ws.root, "meeting/5^{commit}")
+    );
+    // Anders tags meeting 6 on a later commit of his, the writer meeting 6 on hers.
+    comment(&anders, WRITER2, "før mødet");
+    session(&anders, WRITER2).meeting_tag(6).unwrap();
+    session(&g.ws.root, WRITER).meeting_tag(6).unwrap();
+    let a = sync(&anders, WRITER2).unwrap();
+    assert_eq!(a.tags_received, ["meeting/5"]);
+    assert_eq!(a.tags_sent, ["meeting/6"]);
+    let mine = rev(&g.ws.root, "meeting/6");
+    let w = sync(&g.ws.root, WRITER).unwrap();
+    assert_eq!(w.tag_conflicts.len(), 1);
+    assert_eq!(w.tag_conflicts[0].name, "meeting/6");
+    // Neither tag was moved.
+    assert_eq!(rev(&g.ws.root, "meeting/6"), mine);
+    assert_eq!(rev(&g.server, "meeting/6"), rev(&anders, "meeting/6"));
+}
+
+#[test]
+fn clone_refuses_what_is_not_an_oplaeg_and_leaves_nothing() {
+    let g = Group::new();
+    git(&g.ws.tmp, &["init", "-q", "--bare", "empty.git"]);
+    let target = g.ws.tmp.join("x");
+    let err = ops::clone(
+        g.ws.tmp.join("empty.git").to_str().unwrap(),
+        &target,
+        None,
+        &mut quiet(),
+    )
+    .err()
+    .expect("an empty repository is refused");
+    assert!(err.to_string().contains("oplaeg sync"), "{err}");
+    assert!(!target.exists());
+    let err = ops::clone("/nonexistent/x.git", &target, None, &mut quiet())
+        .err()
+        .expect("a missing server");
+    assert!(!target.exists(), "{err}");
+    // An existing folder with files is never cloned into.
+    let err = ops::clone(g.server.to_str().unwrap(), &g.ws.root, None, &mut quiet())
+        .err()
+        .expect("not into a full folder");
+    assert!(matches!(err, Error::Exists(_)), "{err}");
+}
+
+#[test]
+fn a_server_whose_head_names_another_branch_still_clones() {
+    let g = Group::new();
+    git(&g.server, &["symbolic-ref", "HEAD", "refs/heads/master"]);
+    let jens = g.clone("jens", MEMBER);
+    assert_eq!(git(&jens, &["rev-parse", "--abbrev-ref", "HEAD"]), "main");
+    assert_eq!(rev(&jens, "HEAD"), rev(&g.server, "main"));
+    comment(&jens, MEMBER, "hej");
+    assert_eq!(sync(&jens, MEMBER).unwrap().sent, 1);
+}
+
+#[test]
+fn unknown_server_names_are_explained() {
+    let g = Group::new();
+    let err = session(&g.ws.root, WRITER)
+        .sync(Some("upstream"), &mut quiet())
+        .expect_err("no such server");
+    let msg = err.to_string();
+    assert!(msg.contains("upstream") && msg.contains("origin"), "{msg}");
+}
+
+#[test]
+fn progress_is_reported_while_syncing() {
+    let g = Group::new();
+    let jens = g.clone("jens", MEMBER);
+    comment(&jens, MEMBER, "hej");
+    let mut seen: Vec<Progress> = Vec::new();
+    session(&jens, MEMBER)
+        .sync(None, &mut |p: &Progress| seen.push(p.clone()))
+        .unwrap();
+    assert!(
+        matches!(seen.first(), Some(Progress::Connecting(_))),
+        "{seen:?}"
+    );
+    assert!(seen.contains(&Progress::Integrating), "{seen:?}");
+    assert!(
+        seen.iter().any(|p| matches!(p, Progress::Sending { .. })),
+        "{seen:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// The command line
+// ---------------------------------------------------------------------------
+
+fn oplaeg(home: &Path, dir: &Path, args: &[&str]) -> std::process::Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_oplaeg"));
+    isolate(&mut c, home);
+    c.current_dir(dir).env("LANG", "da_DK.UTF-8").args(args);
+    c.output().expect("run oplaeg")
+}
+
+#[track_caller]
+fn oplaeg_ok(home: &Path, dir: &Path, args: &[&str]) -> String {
+    let out = oplaeg(home, dir, args);
+    assert!(
+        out.status.success(),
+        "oplaeg {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn clone_then_status_shows_ahead_and_behind() {
+    let g = Group::new();
+    let home = &g.ws.home;
+    let server = g.server.to_str().unwrap();
+    let out = oplaeg_ok(home, &g.ws.tmp, &["clone", server, "--as", MEMBER]);
+    let jens = g.ws.tmp.join("server");
+    assert!(out.contains("Jens Nørgaard"), "{out}");
+    assert!(out.contains("oplaeg sync"), "{out}");
+    assert_eq!(git(&jens, &["config", "user.email"]), MEMBER);
+
+    // Without --as: the next steps say how to say who you are.
+    let out = oplaeg_ok(home, &g.ws.tmp, &["clone", server, "anon"]);
+    assert!(
+        out.contains("git -C") && out.contains("config user.email"),
+        "{out}"
+    );
+    assert!(out.contains(MEMBER2), "the members are listed: {out}");
+
+    let status = |dir: &Path| -> serde_json::Value {
+        serde_json::from_str(&oplaeg_ok(home, dir, &["status", "--format", "json"])).unwrap()
+    };
+    let s = status(&jens);
+    assert_eq!(s["sync"]["upstream"], "origin/main");
+    assert_eq!(s["sync"]["ahead"], 0);
+    assert_eq!(s["sync"]["behind"], 0);
+
+    oplaeg_ok(
+        home,
+        &jens,
+        &["comment", "add", "--chapter", "2", "--body", "Et"],
+    );
+    oplaeg_ok(
+        home,
+        &jens,
+        &["comment", "add", "--chapter", "2", "--body", "To"],
+    );
+    comment(&g.ws.root, WRITER, "fra skribenten");
+    sync(&g.ws.root, WRITER).unwrap();
+    // Ahead 2; behind is only known after the next sync fetched.
+    assert_eq!(status(&jens)["sync"]["ahead"], 2);
+    let text = oplaeg_ok(home, &jens, &["status"]);
+    assert!(text.contains("2 ændring(er) at sende"), "{text}");
+    git(&jens, &["fetch", "-q"]);
+    assert_eq!(status(&jens)["sync"]["behind"], 1);
+
+    let out = oplaeg_ok(home, &jens, &["sync", "--format", "json"]);
+    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(r["integration"], "merged");
+    assert_eq!(r["received"], 1);
+    assert_eq!(r["sent"], 3);
+    let s = status(&jens);
+    assert_eq!(
+        (s["sync"]["ahead"].clone(), s["sync"]["behind"].clone()),
+        (0.into(), 0.into())
+    );
+    let text = oplaeg_ok(home, &jens, &["sync"]);
+    assert!(text.contains("intet nyt fra serveren"), "{text}");
+
+    // A conflict is one error on stderr with exit status 1.
+    let out = oplaeg(home, &jens, &["sync", "nowhere"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nowhere"));
+}
+
+/// Syncs like a person told "try again in a moment": a sync either works or
+/// gives up with [`Error::ServerBusy`] (never anything else), and a later
+/// try works.
+fn sync_patiently(root: &Path, email: &str) -> SyncReport {
+    for _ in 0..10 {
+        match sync(root, email) {
+            Ok(r) => return r,
+            Err(Error::ServerBusy(n)) => {
+                eprintln!("{email}: server busy after {n} attempts; trying again");
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            Err(e) => panic!("sync under load: {e}"),
+        }
+    }
+    panic!("{email}: the server stayed busy");
+}
+
+/// Many members, many comments, syncing at random moments at the same time
+/// (the example `load_sync` runs the full 20 × 50). `url` is what the
+/// clones use; `None` is the bare repository's path.
+fn many_members_sync_in_random_order(g: &Group, url: Option<&str>) {
+    let members = 6;
+    let per = 8;
+    let mut clones = Vec::new();
+    for i in 0..members {
+        let email = format!("m{i}@test.example");
+        session(&g.ws.root, WRITER)
+            .member_add(&format!("Medlem {i}"), &email, "Testorg", Role::Member)
+            .unwrap();
+        clones.push(email);
+    }
+    sync(&g.ws.root, WRITER).unwrap();
+    let roots: Vec<(PathBuf, String)> = clones
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let root = match url {
+                Some(u) => g.clone_from(u, &format!("c{i}"), e),
+                None => g.clone(&format!("c{i}"), e),
+            };
+            (root, e.clone())
+        })
+        .collect();
+    let ids: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = roots
+            .iter()
+            .enumerate()
+            .map(|(n, (root, email))| {
+                s.spawn(move || {
+                    let mut mine = Vec::new();
+                    let mut seed = n as u64 * 7919 + 17;
+                    for i in 0..per {
+                        mine.push(comment(root, email, &format!("{email} {i}")));
+                        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+                        if (seed >> 33).is_multiple_of(3) {
+                            sync_patiently(root, email);
+                        }
+                    }
+                    sync_patiently(root, email);
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("member thread"))
+            .collect()
+    });
+    assert_eq!(ids.len(), members * per);
+    let on_server = g.server_comments();
+    for id in &ids {
+        assert!(
+            on_server.contains(&format!("comments/{id}.toml")),
+            "{id} missing"
+        );
+    }
+    assert_eq!(on_server.len(), ids.len());
+}
+
+#[test]
+fn many_members_sync_at_random_moments_through_a_bare_repository() {
+    many_members_sync_in_random_order(&Group::new(), None);
+}
+
+/// Through `git daemon` the server itself refuses a push whose base moved,
+/// and the clones fetch, combine and try again.
+#[test]
+fn many_members_sync_at_random_moments_through_git_daemon() {
+    let g = Group::new();
+    let daemon = Daemon::start(&g.ws.tmp, &g.ws.home);
+    many_members_sync_in_random_order(&g, Some(&daemon.url("server.git")));
+}
+
+// ---------------------------------------------------------------------------
+// The terminal UI
+// ---------------------------------------------------------------------------
+
+fn ui(root: &Path, email: &str) -> oplaeg::tui::State {
+    oplaeg::tui::State::new(Store::open(root).unwrap(), Some(email.to_string()), 100, 30).unwrap()
+}
+
+/// The screen as text, one line per row.
+fn screen(state: &oplaeg::tui::State) -> String {
+    use ratatui::{Terminal, backend::TestBackend};
+    let mut t = Terminal::new(TestBackend::new(state.width, state.height)).unwrap();
+    t.draw(|f| oplaeg::tui::views::render(f, state)).unwrap();
+    let buf = t.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn key_s() -> oplaeg::tui::Action {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    oplaeg::tui::keymap::lookup(
+        oplaeg::tui::keymap::Scope::Comments,
+        &KeyEvent::new(KeyCode::Char('S'), KeyModifiers::SHIFT),
+    )
+    .expect("S is bound")
+}
+
+#[test]
+fn the_ui_syncs_with_one_key_and_shows_the_result() {
+    use oplaeg::tui::state::Popup;
+    let g = Group::new();
+    let jens = g.clone("jens", MEMBER);
+    let mine = comment(&jens, MEMBER, "fra brugerfladen");
+    let theirs = comment(&g.ws.root, WRITER, "fra skribenten");
+    sync(&g.ws.root, WRITER).unwrap();
+
+    let mut state = ui(&jens, MEMBER);
+    assert!(screen(&state).contains("⇅ ↑1 ↓0"), "{}", screen(&state));
+    assert_eq!(key_s(), oplaeg::tui::Action::Sync);
+    oplaeg::tui::dispatch(&mut state, key_s());
+    let Some(Popup::Sync(p)) = &state.popup else {
+        panic!("a sync popup")
+    };
+    assert!(!p.running && !p.failed, "{p:?}");
+    let shown = screen(&state);
+    assert!(shown.contains("Synkroniseret med origin"), "{shown}");
+    assert!(shown.contains("flettet"), "{shown}");
+    assert!(shown.contains("⇅ ↑0 ↓0"), "{shown}");
+    // Reloaded: both comments are in the UI's workspace, and on the server.
+    let ids: Vec<&str> = state.ws.comments.iter().map(|c| c.id.as_str()).collect();
+    assert!(ids.contains(&mine.as_str()) && ids.contains(&theirs.as_str()));
+    assert_eq!(g.server_comments(), comment_files(&jens, "HEAD"));
+    oplaeg::tui::dispatch(&mut state, oplaeg::tui::Action::Back);
+    assert!(state.popup.is_none());
+}
+
+#[test]
+fn the_ui_shows_a_conflict_with_the_files_and_steps() {
+    use oplaeg::tui::state::Popup;
+    let g = Group::new();
+    let anders = g.clone("anders", WRITER2);
+    session(&g.ws.root, WRITER)
+        .rec_move("rehabilitering-til-alle", 1)
+        .unwrap();
+    sync(&g.ws.root, WRITER).unwrap();
+    session(&anders, WRITER2)
+        .rec_add("Ny", oplaeg::model::Horizon::Long, "Tekst.", None)
+        .unwrap();
+    let head = rev(&anders, "HEAD");
+    let mut state = ui(&anders, WRITER2);
+    oplaeg::tui::dispatch(&mut state, oplaeg::tui::Action::Sync);
+    let Some(Popup::Sync(p)) = &state.popup else {
+        panic!("a sync popup")
+    };
+    assert!(p.failed, "{p:?}");
+    let shown = screen(&state);
+    assert!(shown.contains("priority.toml"), "{shown}");
+    assert!(
+        shown.contains("git merge --no-commit origin/main"),
+        "{shown}"
+    );
+    assert_eq!(rev(&anders, "HEAD"), head);
+}
+
+// ---------------------------------------------------------------------------
+// ssh, against a real sshd on 127.0.0.1 (skipped when sshd is not installed)
+// ---------------------------------------------------------------------------
+
+const SSHD: &str = "/usr/sbin/sshd";
+
+/// An sshd on a free port of 127.0.0.1 that lets in the holder of one key,
+/// as the user running the tests. Stopped when dropped.
+struct Sshd {
+    child: Child,
+    port: u16,
+    user: String,
+    host_key: String,
+}
+
+impl Sshd {
+    fn start(dir: &Path, client_home: &Path) -> Option<Sshd> {
+        let keygen_found = Command::new("ssh-keygen").arg("-V").output().is_ok();
+        if !Path::new(SSHD).exists() || !keygen_found {
+            eprintln!(
+                "skipped: sshd or ssh-keygen is not installed (apt-get install openssh-server)"
+            );
+            return None;
+        }
+        let _ = std::fs::create_dir_all("/run/sshd");
+        let keygen = |path: &Path| {
+            let ok = Command::new("ssh-keygen")
+                .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+                .arg(path)
+                .status()
+                .expect("ssh-keygen runs")
+                .success();
+            assert!(ok, "ssh-keygen");
+        };
+        let host = dir.join("hostkey");
+        keygen(&host);
+        let ssh = client_home.join(".ssh");
+        std::fs::create_dir_all(&ssh).unwrap();
+        keygen(&ssh.join("id_ed25519"));
+        let authorized = dir.join("authorized_keys");
+        std::fs::copy(ssh.join("id_ed25519.pub"), &authorized).unwrap();
+        let user = String::from_utf8(Command::new("id").arg("-un").output().unwrap().stdout)
+            .unwrap()
+            .trim()
+            .to_string();
+        for _ in 0..5 {
+            let port = TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .expect("a free port")
+                .port();
+            let config = dir.join("sshd_config");
+            std::fs::write(
+                &config,
+                format!(
+                    "Port {port}\nListenAddress 127.0.0.1\nHostKey {}\nAuthorizedKeysFile {}\n\
+                     PasswordAuthentication no\nKbdInteractiveAuthentication no\n\
+                     PubkeyAuthentication yes\nPermitRootLogin prohibit-password\n\
+                     StrictModes no\nUsePAM no\nPidFile none\n",
+                    host.display(),
+                    authorized.display()
+                ),
+            )
+            .unwrap();
+            let mut child = Command::new(SSHD)
+                .arg("-D")
+                .arg("-e")
+                .arg("-f")
+                .arg(&config)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("sshd starts");
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline {
+                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    let host_key = std::fs::read_to_string(dir.join("hostkey.pub")).unwrap();
+                    return Some(Sshd {
+                        child,
+                        port,
+                        user,
+                        host_key,
+                    });
+                }
+                if let Ok(Some(_)) = child.try_wait() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        eprintln!("skipped: sshd did not start");
+        None
+    }
+
+    fn url(&self, path: &Path) -> String {
+        format!(
+            "ssh://{}@127.0.0.1:{}{}",
+            self.user,
+            self.port,
+            path.display()
+        )
+    }
+
+    /// Makes `home` trust this server's host key.
+    fn trust(&self, home: &Path) {
+        let ssh = home.join(".ssh");
+        std::fs::create_dir_all(&ssh).unwrap();
+        std::fs::write(
+            ssh.join("known_hosts"),
+            format!("[127.0.0.1]:{} {}", self.port, self.host_key),
+        )
+        .unwrap();
+    }
+}
+
+impl Drop for Sshd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The binary with `home` as HOME and no ssh-agent, waiting at most a
+/// minute (a credential loop would hang here instead of ending).
+fn oplaeg_ssh(home: &Path, dir: &Path, args: &[&str]) -> std::process::Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_oplaeg"));
+    isolate(&mut c, home);
+    c.current_dir(dir)
+        .env("LANG", "da_DK.UTF-8")
+        .env_remove("SSH_AUTH_SOCK")
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().expect("run oplaeg");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return child.wait_with_output().unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("oplaeg {args:?} did not finish within a minute");
+}
+
+#[test]
+fn members_sync_over_ssh_with_key_files_and_clear_refusals() {
+    let g = Group::new();
+    let home = g.ws.tmp.join("ssh-home");
+    let Some(sshd) = Sshd::start(&g.ws.tmp, &home) else {
+        return;
+    };
+    sshd.trust(&home);
+    let url = sshd.url(&g.server);
+    let dir = &g.ws.tmp;
+
+    // A member clones over ssh with the key file, comments and syncs.
+    let out = oplaeg_ssh(&home, dir, &["clone", &url, "jens", "--as", MEMBER]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let jens = dir.join("jens");
+    assert_eq!(git(&jens, &["remote", "get-url", "origin"]), url);
+    let id = comment(&jens, MEMBER, "over ssh");
+    let out = oplaeg_ssh(&home, &jens, &["sync", "--format", "json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["sent"], 1);
+    assert!(g.server_comments().contains(&format!("comments/{id}.toml")));
+
+    // An unknown host key: refused, with how to check and trust it.
+    let stranger = dir.join("stranger-home");
+    std::fs::create_dir_all(stranger.join(".ssh")).unwrap();
+    std::fs::copy(
+        home.join(".ssh/id_ed25519"),
+        stranger.join(".ssh/id_ed25519"),
+    )
+    .unwrap();
+    let out = oplaeg_ssh(&stranger, dir, &["clone", &url, "x1"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("known_hosts") && err.contains(&format!("-p {}", sshd.port)),
+        "{err}"
+    );
+    assert!(!dir.join("x1").exists());
+
+    // A key the server does not know: each key is offered once, then a
+    // clear refusal naming what was tried (no endless prompting).
+    let wrong = dir.join("wrong-home");
+    std::fs::create_dir_all(wrong.join(".ssh")).unwrap();
+    let ok = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(wrong.join(".ssh/id_ed25519"))
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    sshd.trust(&wrong);
+    let out = oplaeg_ssh(&wrong, dir, &["clone", &url, "x2"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("id_ed25519") && err.contains("ssh-add"),
+        "{err}"
+    );
+    assert!(!dir.join("x2").exists());
+    drop(sshd);
+}
