@@ -1,6 +1,7 @@
 //! The command line: parse, call [`crate::ops`], print text or JSON.
 
 pub mod args;
+mod export;
 mod output;
 mod read;
 mod write;
@@ -20,6 +21,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let Some(command) = &cli.command else {
         return write::open_ui(&cli);
     };
+    if !matches!(command, Command::Export(_))
+        && let Some(f) = cli.format.export()
+    {
+        anyhow::bail!(tr!(
+            "--format {} gælder kun for `oplaeg export`; her kan du bruge text eller json",
+            "--format {} is only for `oplaeg export`; here you can use text or json",
+            f.extension()
+        ));
+    }
     match command {
         Command::Init(a) => write::init(&cli, a),
         Command::Demo(a) => write::demo(&cli, a),
@@ -51,6 +61,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Meeting(c) => write::meeting(&cli, c),
         Command::Log { limit } => read::log(&cli, *limit),
         Command::Save { message } => write::save(&cli, message),
+        Command::Export(c) => export::export(&cli, c),
         Command::Tui => write::open_ui(&cli),
     }
 }

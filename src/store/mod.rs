@@ -3,6 +3,7 @@
 //! module that touches the repository.
 
 mod history;
+mod revision;
 mod source;
 
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ use chrono::{DateTime, FixedOffset};
 use git2::{Oid, Repository, RepositoryInitOptions, Signature, Time};
 
 pub use history::{LogEntry, MeetingTag};
+pub use revision::RevisionInfo;
 pub use source::{TreeSource, WorktreeSource};
 
 use crate::error::{Error, Kind, Result};
