@@ -55,6 +55,11 @@ pub enum Action {
     FilterPlace,
     /// Read the workspace again from git.
     Reload,
+    /// Open the export popup (høringsnotat or oplæg as a file).
+    Export,
+    /// In a form: the previous / next choice of the field (← / →).
+    ChoiceLeft,
+    ChoiceRight,
     /// In a text popup: save / open `$EDITOR`.
     Submit,
     ExternalEditor,

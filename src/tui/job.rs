@@ -23,6 +23,8 @@ pub enum After {
     SelectRec(usize),
     /// The text was saved: forget the draft and the editor.
     ClearDraft,
+    /// Show the message in a popup (an export's file name).
+    Info,
 }
 
 /// A queued write.

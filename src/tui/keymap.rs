@@ -434,6 +434,15 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b!(
         Global,
+        [(Char('E'), S), (Char('E'), N)],
+        "E",
+        Action::Export,
+        "eksportér høringsnotat eller oplæg (Word, HTML, Markdown)",
+        "export the consultation summary or the proposal (Word, HTML, Markdown)",
+        false
+    ),
+    b!(
+        Global,
         [(F(5), N), (Char('l'), C)],
         "F5",
         Action::Reload,
@@ -538,6 +547,7 @@ mod tests {
             Action::FilterOrganisation,
             Action::FilterPlace,
             Action::Reload,
+            Action::Export,
             Action::Search,
             Action::Help,
             Action::Quit,

@@ -120,6 +120,8 @@ pub enum Popup {
     Compose(Box<Compose>),
     /// A draft from last time, offered back.
     DraftOffer(Draft),
+    /// Choosing what to export and where.
+    Export(Box<super::export_form::ExportForm>),
 }
 
 /// Which comments the comment list shows.

@@ -50,6 +50,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Action> {
             );
         }
         Action::Search => state.search_input = Some(String::new()),
+        Action::Export => super::export_form::open(state),
         Action::ScrollUp => {
             for _ in 0..3 {
                 update(state, Action::Up);
@@ -189,6 +190,9 @@ pub fn compose(state: &mut State, target: ComposeTarget, title: String, initial:
 }
 
 fn popup(state: &mut State, action: Action) -> Option<Action> {
+    if matches!(state.popup, Some(Popup::Export(_))) {
+        return super::export_form::update(state, action);
+    }
     let p = state.popup.as_mut()?;
     match p {
         Popup::Compose(c) => match action {
@@ -346,6 +350,7 @@ fn job_done(state: &mut State, outcome: &job::Outcome) {
             state.submitting = None;
             state.clear_draft();
         }
+        After::Info => state.popup = Some(Popup::Info(data.done.clone())),
     }
 }
 

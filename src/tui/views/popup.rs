@@ -12,7 +12,7 @@ use crate::model::{Choice, Disposition};
 use crate::tui::keymap::help_for;
 use crate::tui::state::{Popup, State};
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [v] = Layout::vertical([Constraint::Length(height.min(area.height))])
         .flex(Flex::Center)
         .areas(area);
@@ -22,7 +22,7 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     h
 }
 
-fn frame_block(title: String, state: &State) -> Block<'static> {
+pub(super) fn frame_block(title: String, state: &State) -> Block<'static> {
     Block::default()
         .borders(Borders::ALL)
         .border_style(state.theme.title())
@@ -223,6 +223,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             frame.render_widget(block, r);
             frame.render_widget(&c.editor, inner);
         }
+        Popup::Export(form) => super::export::render(frame, area, state, form),
         Popup::DraftOffer(d) => {
             let r = centered(area, wide.min(70), 12);
             frame.render_widget(Clear, r);
