@@ -151,6 +151,15 @@ impl ExportForm {
         }
     }
 
+    /// A typed name that ends in .md, .html or .docx chooses that format.
+    fn follow_extension(&mut self) {
+        if let Some(f) = Format::from_path(Path::new(self.path.trim()))
+            && let Some(i) = Format::ALL.iter().position(|x| *x == f)
+        {
+            self.format = i;
+        }
+    }
+
     fn changed(&mut self) {
         self.confirm_overwrite = false;
         self.problem = None;
@@ -179,6 +188,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Action> {
             if form.field == PATH_FIELD {
                 form.path.push(c);
                 form.path_edited = true;
+                form.follow_extension();
                 form.changed();
             } else if c == ' ' {
                 form.cycle(true);
@@ -187,6 +197,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Action> {
         Action::SearchBackspace if form.field == PATH_FIELD => {
             form.path.pop();
             form.path_edited = true;
+            form.follow_extension();
             form.changed();
         }
         Action::Open => return confirm(state),

@@ -82,8 +82,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, form: &ExportForm) {
     lines.push(Line::raw(""));
     lines.push(Line::styled(
         tr!(
-            "↑/↓ felt · ←/→ vælg · skriv filnavnet · Enter eksporterer · Esc fortryder",
-            "↑/↓ field · ←/→ choose · type the file name · Enter exports · Esc cancels"
+            "↑/↓ felt · ←/→ vælg · Enter eksporterer · Esc fortryder",
+            "↑/↓ field · ←/→ choose · Enter exports · Esc cancels"
         ),
         state.theme.dim(),
     ));
