@@ -1485,3 +1485,67 @@ fn libreoffice_opens_the_docx_exports() {
         assert!(pages.iter().all(|p| is_png(p)));
     }
 }
+
+#[test]
+fn docx_lists_restart_their_numbers_and_bullets_stay_bullets() {
+    let ws = Ws::sample();
+    ws.write(
+        "drafts/01-indledning.md",
+        "# Indledning\n\n1. første\n2. anden\n\nMellem listerne.\n\n1. igen første\n\n- et punkt\n- et andet punkt\n",
+    );
+    ws.session_at(WRITER, "2024-06-01T10:00:00+02:00")
+        .save("Lister")
+        .unwrap();
+    let dir = ws.tmp.join("out");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = export_to(
+        &ws.store(),
+        &dir,
+        Kind::Oplaeg,
+        Format::Docx,
+        None,
+        Lang::Da,
+    );
+    let numbering = zip_part(&out.bytes, "word/numbering.xml");
+    let document = zip_part(&out.bytes, "word/document.xml");
+    // Each numbered list is its own instance starting at 1; bullets are bullets.
+    let num_of = |text: &str| -> String {
+        let at = document.find(text).unwrap_or_else(|| panic!("{text}"));
+        let para = document[..at].rfind("<w:p ").unwrap();
+        let p = &document[para..at];
+        let from = p.find("<w:numId w:val=\"").expect("numbered") + 16;
+        p[from..].split('"').next().unwrap().to_string()
+    };
+    let (a, b, c) = (num_of("første"), num_of("igen første"), num_of("et punkt"));
+    assert_ne!(a, b, "the second list restarts");
+    assert_eq!(num_of("anden"), a);
+    for n in [&a, &b] {
+        let def = format!("<w:num w:numId=\"{n}\">");
+        let at = numbering
+            .find(&def)
+            .unwrap_or_else(|| panic!("{def} in {numbering}"));
+        assert!(
+            numbering[at..]
+                .split("</w:num>")
+                .next()
+                .unwrap()
+                .contains("w:startOverride w:val=\"1\"")
+        );
+    }
+    let def = format!("<w:num w:numId=\"{c}\"><w:abstractNumId w:val=\"");
+    let at = numbering.find(&def).expect("bullet numbering") + def.len();
+    let abstract_id = numbering[at..].split('"').next().unwrap();
+    let abs = format!("<w:abstractNum w:abstractNumId=\"{abstract_id}\"");
+    assert_eq!(
+        numbering.matches(&abs).count(),
+        1,
+        "one definition of {abs}"
+    );
+    let body = &numbering[numbering.find(&abs).unwrap()..];
+    assert!(
+        body.split("</w:abstractNum>")
+            .next()
+            .unwrap()
+            .contains("w:numFmt w:val=\"bullet\"")
+    );
+}

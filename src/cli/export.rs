@@ -109,7 +109,7 @@ pub fn export(cli: &Cli, command: &ExportCommand) -> anyhow::Result<()> {
             t
         }
     };
-    let label = format.label();
+    let label = format.name();
     match kind {
         Kind::Notat => println!(
             "{}",

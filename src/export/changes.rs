@@ -9,28 +9,77 @@ use similar::{Algorithm, DiffTag, capture_diff_slices};
 use super::doc::{Block, Mark, Span, spans_text};
 use crate::diff::{Op, diff_words};
 
-/// The blocks of `new`, with the blocks and words that differ from `old`
-/// marked as inserted, and those only in `old` kept in place, marked deleted.
-pub fn mark_blocks(old: &[Block], new: &[Block]) -> Vec<Block> {
-    let old_keys: Vec<String> = old.iter().map(key).collect();
-    let new_keys: Vec<String> = new.iter().map(key).collect();
-    let mut out = Vec::with_capacity(new.len());
+/// How two sequences line up: a pair to compare, or an element only in one.
+enum Step {
+    Same(usize, usize),
+    Pair(usize, usize),
+    Old(usize),
+    New(usize),
+}
+
+/// Lines up `old` and `new` by their keys (`kind` and text): equal runs
+/// first (Myers), then inside each changed run every new element is paired
+/// with the most alike old one of its kind after the last pairing, when alike
+/// enough; the rest are whole insertions and deletions, in reading order.
+fn align(old: &[(String, String)], new: &[(String, String)]) -> Vec<Step> {
+    const ALIKE: f32 = 0.4;
+    let keys = |v: &[(String, String)]| -> Vec<String> {
+        v.iter().map(|(k, t)| format!("{k}\u{0}{t}")).collect()
+    };
+    let (old_keys, new_keys) = (keys(old), keys(new));
+    let mut out = Vec::new();
     for op in capture_diff_slices(Algorithm::Myers, &old_keys, &new_keys) {
         let (tag, o, n) = op.as_tag_tuple();
         match tag {
-            DiffTag::Equal => out.extend(new[n].iter().cloned()),
-            DiffTag::Delete => out.extend(old[o].iter().map(|b| marked(b, Mark::Deleted))),
-            DiffTag::Insert => out.extend(new[n].iter().map(|b| marked(b, Mark::Inserted))),
-            DiffTag::Replace => out.extend(pair_hunk(&old[o], &new[n])),
+            DiffTag::Equal => out.extend(o.zip(n).map(|(i, j)| Step::Same(i, j))),
+            DiffTag::Delete => out.extend(o.map(Step::Old)),
+            DiffTag::Insert => out.extend(n.map(Step::New)),
+            DiffTag::Replace => {
+                let mut next_old = o.start;
+                for j in n {
+                    let best = (next_old..o.end)
+                        .filter(|&i| old[i].0 == new[j].0)
+                        .map(|i| (i, similarity(&old[i].1, &new[j].1)))
+                        .filter(|(_, s)| *s >= ALIKE)
+                        .max_by(|a, b| a.1.total_cmp(&b.1));
+                    match best {
+                        Some((i, _)) => {
+                            out.extend((next_old..i).map(Step::Old));
+                            out.push(Step::Pair(i, j));
+                            next_old = i + 1;
+                        }
+                        None => out.push(Step::New(j)),
+                    }
+                }
+                out.extend((next_old..o.end).map(Step::Old));
+            }
         }
     }
     out
 }
 
-/// The text a block is compared by, with its kind so a heading never pairs
-/// with a paragraph of the same words.
-fn key(b: &Block) -> String {
-    let kind = match b {
+/// The blocks of `new`, with the blocks and words that differ from `old`
+/// marked as inserted, and those only in `old` kept in place, marked deleted.
+pub fn mark_blocks(old: &[Block], new: &[Block]) -> Vec<Block> {
+    let keyed = |v: &[Block]| -> Vec<(String, String)> {
+        v.iter().map(|b| (kind(b), b.plain_text())).collect()
+    };
+    let mut out = Vec::with_capacity(new.len());
+    for step in align(&keyed(old), &keyed(new)) {
+        match step {
+            Step::Same(_, j) => out.push(new[j].clone()),
+            Step::Pair(i, j) => out.extend(pair(&old[i], &new[j])),
+            Step::Old(i) => out.push(marked(&old[i], Mark::Deleted)),
+            Step::New(j) => out.push(marked(&new[j], Mark::Inserted)),
+        }
+    }
+    out
+}
+
+/// The kind a block is compared as, so a heading never pairs with a
+/// paragraph of the same words.
+fn kind(b: &Block) -> String {
+    match b {
         Block::Heading { level, .. } => format!("h{level}"),
         Block::Para(_) => "p".into(),
         Block::List { start, .. } => format!("l{}", start.is_some()),
@@ -41,12 +90,7 @@ fn key(b: &Block) -> String {
         Block::Fields(_) => "f".into(),
         Block::Boxed { .. } => "b".into(),
         Block::Note(_) => "n".into(),
-    };
-    format!("{kind}\u{0}{}", b.plain_text())
-}
-
-fn same_kind(a: &Block, b: &Block) -> bool {
-    key(a).split('\u{0}').next() == key(b).split('\u{0}').next()
+    }
 }
 
 /// How alike two texts are, 0 to 1, by shared words.
@@ -55,37 +99,6 @@ fn similarity(a: &str, b: &str) -> f32 {
         .algorithm(Algorithm::Myers)
         .diff_words(a, b)
         .ratio()
-}
-
-/// A run of changed blocks: each new block is paired with the most alike
-/// old block of its kind after the last pairing, when alike enough; the
-/// rest are whole insertions and deletions, in reading order.
-fn pair_hunk(old: &[Block], new: &[Block]) -> Vec<Block> {
-    const ALIKE: f32 = 0.4;
-    let mut out = Vec::new();
-    let mut next_old = 0;
-    for n in new {
-        let text = n.plain_text();
-        let best = (next_old..old.len())
-            .filter(|&i| same_kind(&old[i], n))
-            .map(|i| (i, similarity(&old[i].plain_text(), &text)))
-            .filter(|(_, s)| *s >= ALIKE)
-            .max_by(|a, b| a.1.total_cmp(&b.1));
-        match best {
-            Some((i, _)) => {
-                for skipped in &old[next_old..i] {
-                    out.push(marked(skipped, Mark::Deleted));
-                }
-                out.extend(pair(&old[i], n));
-                next_old = i + 1;
-            }
-            None => out.push(marked(n, Mark::Inserted)),
-        }
-    }
-    for rest in &old[next_old..] {
-        out.push(marked(rest, Mark::Deleted));
-    }
-    out
 }
 
 /// Two blocks of the same kind: their inner differences marked.
@@ -103,46 +116,32 @@ fn pair(old: &Block, new: &Block) -> Vec<Block> {
             items: mark_items(a, b),
         },
         (Block::Quote(a), Block::Quote(b)) => Block::Quote(mark_blocks(a, b)),
-        _ if key(old) == key(new) => new.clone(),
+        _ if old.plain_text() == new.plain_text() => new.clone(),
         // Code, tables and the rest: the old one deleted, the new one inserted.
         _ => return vec![marked(old, Mark::Deleted), marked(new, Mark::Inserted)],
     };
     vec![one]
 }
 
-/// List items paired like blocks: an item is its blocks' text.
+/// List items lined up like blocks: an item is its blocks' text.
 fn mark_items(old: &[Vec<Block>], new: &[Vec<Block>]) -> Vec<Vec<Block>> {
-    let item_key = |item: &Vec<Block>| {
-        item.iter()
-            .map(Block::plain_text)
-            .collect::<Vec<_>>()
-            .join("\n")
+    let keyed = |v: &[Vec<Block>]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|item| {
+                let text: Vec<String> = item.iter().map(Block::plain_text).collect();
+                ("item".to_string(), text.join("\n"))
+            })
+            .collect()
     };
-    let old_keys: Vec<String> = old.iter().map(item_key).collect();
-    let new_keys: Vec<String> = new.iter().map(item_key).collect();
-    let mut out = Vec::new();
-    for op in capture_diff_slices(Algorithm::Myers, &old_keys, &new_keys) {
-        let (tag, o, n) = op.as_tag_tuple();
-        match tag {
-            DiffTag::Equal => out.extend(new[n].iter().cloned()),
-            DiffTag::Delete => out.extend(old[o].iter().map(|i| marked_all(i, Mark::Deleted))),
-            DiffTag::Insert => out.extend(new[n].iter().map(|i| marked_all(i, Mark::Inserted))),
-            DiffTag::Replace => {
-                let (old_items, new_items) = (&old[o], &new[n]);
-                let common = old_items.len().min(new_items.len());
-                for k in 0..common {
-                    out.push(mark_blocks(&old_items[k], &new_items[k]));
-                }
-                for i in &old_items[common..] {
-                    out.push(marked_all(i, Mark::Deleted));
-                }
-                for i in &new_items[common..] {
-                    out.push(marked_all(i, Mark::Inserted));
-                }
-            }
-        }
-    }
-    out
+    align(&keyed(old), &keyed(new))
+        .into_iter()
+        .map(|step| match step {
+            Step::Same(_, j) => new[j].clone(),
+            Step::Pair(i, j) => mark_blocks(&old[i], &new[j]),
+            Step::Old(i) => marked_all(&old[i], Mark::Deleted),
+            Step::New(j) => marked_all(&new[j], Mark::Inserted),
+        })
+        .collect()
 }
 
 fn marked_all(blocks: &[Block], mark: Mark) -> Vec<Block> {
@@ -314,6 +313,36 @@ mod tests {
                 .any(|s| s.mark == Mark::Inserted && s.text == "nye" && s.style.emph)
         );
         assert_eq!(merged[1], new[1]);
+    }
+
+    #[test]
+    fn a_new_item_before_a_changed_one_does_not_steal_its_pairing() {
+        let old = blocks("- ét\n- to\n- Indsatserne skal differentieres efter risiko.\n");
+        let new = blocks(
+            "- ét\n- to\n- Et helt nyt punkt om noget andet.\n- Indsatserne skal differentieres efter risiko og behov.\n",
+        );
+        let merged = mark_blocks(&old, &new);
+        let Block::List { items, .. } = &merged[0] else {
+            panic!("{merged:?}")
+        };
+        assert_eq!(items.len(), 4, "{items:?}");
+        let Block::Para(added) = &items[2][0] else {
+            panic!()
+        };
+        assert!(added.iter().all(|s| s.mark == Mark::Inserted));
+        let Block::Para(changed) = &items[3][0] else {
+            panic!()
+        };
+        assert!(
+            changed
+                .iter()
+                .any(|s| s.mark == Mark::None && s.text.contains("Indsatserne"))
+        );
+        assert!(
+            changed
+                .iter()
+                .any(|s| s.mark == Mark::Inserted && s.text.contains("behov"))
+        );
     }
 
     #[test]

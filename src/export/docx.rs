@@ -27,8 +27,10 @@ const PAGE_W: u32 = 11906;
 const PAGE_H: u32 = 16838;
 const MARGIN: i32 = 1134;
 const TEXT_W: usize = (PAGE_W as usize) - 2 * (MARGIN as usize);
-const BULLETS: usize = 1;
-const DECIMAL: usize = 2;
+/// Numbering ids (abstract and instance) for bullets, and the abstract id
+/// of numbered lists; docx-rs always writes a decimal numbering with id 1.
+const BULLETS: usize = 2;
+const DECIMAL: usize = 3;
 
 struct Ctx {
     /// Numbering instances: bullets use id 1; each ordered list gets its own.

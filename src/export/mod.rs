@@ -109,6 +109,15 @@ impl Format {
             .and_then(Format::parse)
     }
 
+    /// The format's short name: `Markdown`, `HTML`, `Word`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Markdown => "Markdown",
+            Format::Html => "HTML",
+            Format::Docx => "Word",
+        }
+    }
+
     /// How the format is named in menus.
     pub fn label(self) -> &'static str {
         match self {
