@@ -11,7 +11,8 @@ use crate::diff::{Op, diff_words};
 
 /// How two sequences line up: a pair to compare, or an element only in one.
 enum Step {
-    Same(usize, usize),
+    /// Equal; the new one is taken.
+    Same(usize),
     Pair(usize, usize),
     Old(usize),
     New(usize),
@@ -31,7 +32,7 @@ fn align(old: &[(String, String)], new: &[(String, String)]) -> Vec<Step> {
     for op in capture_diff_slices(Algorithm::Myers, &old_keys, &new_keys) {
         let (tag, o, n) = op.as_tag_tuple();
         match tag {
-            DiffTag::Equal => out.extend(o.zip(n).map(|(i, j)| Step::Same(i, j))),
+            DiffTag::Equal => out.extend(n.map(Step::Same)),
             DiffTag::Delete => out.extend(o.map(Step::Old)),
             DiffTag::Insert => out.extend(n.map(Step::New)),
             DiffTag::Replace => {
@@ -67,7 +68,7 @@ pub fn mark_blocks(old: &[Block], new: &[Block]) -> Vec<Block> {
     let mut out = Vec::with_capacity(new.len());
     for step in align(&keyed(old), &keyed(new)) {
         match step {
-            Step::Same(_, j) => out.push(new[j].clone()),
+            Step::Same(j) => out.push(new[j].clone()),
             Step::Pair(i, j) => out.extend(pair(&old[i], &new[j])),
             Step::Old(i) => out.push(marked(&old[i], Mark::Deleted)),
             Step::New(j) => out.push(marked(&new[j], Mark::Inserted)),
@@ -136,7 +137,7 @@ fn mark_items(old: &[Vec<Block>], new: &[Vec<Block>]) -> Vec<Vec<Block>> {
     align(&keyed(old), &keyed(new))
         .into_iter()
         .map(|step| match step {
-            Step::Same(_, j) => new[j].clone(),
+            Step::Same(j) => new[j].clone(),
             Step::Pair(i, j) => mark_blocks(&old[i], &new[j]),
             Step::Old(i) => marked_all(&old[i], Mark::Deleted),
             Step::New(j) => marked_all(&new[j], Mark::Inserted),

@@ -673,12 +673,33 @@ pub fn render(doc: &Document) -> Result<Vec<u8>> {
         s.insert_str(insert, &format!("<w:lang w:val=\"{lang}\" />"));
         xml.styles = s.into_bytes();
     }
-    let mut out = std::io::Cursor::new(Vec::new());
-    xml.pack(&mut out).map_err(|e| {
+    let failed = |e: &dyn std::fmt::Display| {
         Error::Invalid(crate::tr!(
             "Word-filen kunne ikke laves: {e}",
             "the Word file could not be made: {e}"
         ))
-    })?;
-    Ok(out.into_inner())
+    };
+    let mut out = std::io::Cursor::new(Vec::new());
+    xml.pack(&mut out).map_err(|e| failed(&e))?;
+    deflate(&out.into_inner()).map_err(|e| failed(&e))
+}
+
+/// docx-rs stores its parts uncompressed; the same parts deflated make a
+/// file a seventh of the size. Entries keep their order and the fixed
+/// 1980 time stamp, so the same document gives the same bytes.
+fn deflate(stored: &[u8]) -> zip::result::ZipResult<Vec<u8>> {
+    use zip::write::SimpleFileOptions;
+    let mut input = zip::ZipArchive::new(std::io::Cursor::new(stored))?;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..input.len() {
+        let mut part = input.by_index(i)?;
+        if part.is_dir() {
+            continue;
+        }
+        let name = part.name().to_string();
+        out.start_file(name, options)?;
+        std::io::copy(&mut part, &mut out)?;
+    }
+    Ok(out.finish()?.into_inner())
 }
