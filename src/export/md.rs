@@ -90,6 +90,18 @@ fn span(s: &Span) -> String {
     format!("{lead}{inner}{trail}")
 }
 
+/// Inline text that follows a label on its line: only the lines after
+/// the first can start a block.
+fn inline_after_label(list: &[Span]) -> String {
+    let joined: String = list.iter().map(span).collect();
+    let mut lines = joined.split('\n');
+    let first = lines.next().unwrap_or("").to_string();
+    std::iter::once(first)
+        .chain(lines.map(guard_line_start))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn inline(list: &[Span]) -> String {
     let joined: String = list.iter().map(span).collect();
     // Every line of the paragraph is guarded, the first and those after breaks.
@@ -231,7 +243,7 @@ fn block(b: &Block, prefix: &str, o: &mut String) {
                 let label = format!("**{}:**", escape(label));
                 match blocks.as_slice() {
                     [Block::Para(text)] => {
-                        let t = inline(text);
+                        let t = inline_after_label(text);
                         push_lines(o, prefix, &[format!("{label} {t}")]);
                     }
                     _ => {
