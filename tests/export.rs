@@ -688,6 +688,11 @@ fn notat_of_the_demo_holds_every_comment_once_in_every_format() {
     for format in [Format::Html, Format::Docx, Format::Markdown] {
         let out = export_to(&store, tmp.path(), Kind::Notat, format, None, Lang::Da);
         let read = read_back(format, &out.bytes);
+        assert!(
+            read.html_errors.is_empty(),
+            "{format:?}: {:?}",
+            read.html_errors
+        );
         check_notat(&ws, &wanted, &read, Lang::Da, &format!("{format:?}"));
         let Stats::Notat(stats) = &out.stats else {
             panic!("notat stats")
@@ -822,6 +827,11 @@ fn oplaeg_of_the_demo_has_chapters_and_recommendations_in_order() {
         let out = export_to(&store, tmp.path(), Kind::Oplaeg, format, None, Lang::Da);
         let read = read_back(format, &out.bytes);
         let what = format!("{format:?}");
+        assert!(
+            read.html_errors.is_empty(),
+            "{what}: {:?}",
+            read.html_errors
+        );
         let h = |level: u8| -> Vec<String> {
             read.items
                 .iter()
@@ -1547,5 +1557,53 @@ fn docx_lists_restart_their_numbers_and_bullets_stay_bullets() {
             .next()
             .unwrap()
             .contains("w:numFmt w:val=\"bullet\"")
+    );
+}
+
+#[test]
+fn a_new_workspace_and_the_files_on_disk_export_too() {
+    let ws = Ws::init_only();
+    let store = ws.store();
+    let dir = ws.tmp.join("out");
+    std::fs::create_dir_all(&dir).unwrap();
+    for format in [Format::Html, Format::Docx, Format::Markdown] {
+        let out = export_to(&store, &dir, Kind::Notat, format, None, Lang::Da);
+        let read = read_back(format, &out.bytes);
+        assert!(
+            read.items
+                .iter()
+                .any(|i| i.now.contains("Der er ingen kommentarer endnu.")),
+            "{format:?}"
+        );
+        let out = export_to(&store, &dir, Kind::Oplaeg, format, None, Lang::Da);
+        let read = read_back(format, &out.bytes);
+        assert!(
+            read.items.iter().any(|i| i.now == "1. Indledning"),
+            "{format:?}"
+        );
+    }
+    // An edit not saved yet is exported with --at worktree, and says so.
+    ws.write(
+        "drafts/01-indledning.md",
+        "# Indledning\n\nEn ny sætning, der ikke er gemt.\n",
+    );
+    let summary = export::run(
+        &store,
+        &Request {
+            kind: Kind::Oplaeg,
+            format: Format::Markdown,
+            output: dir.join("arbejdsmappe.md"),
+            at: Rev::Worktree,
+            since: Some("HEAD".into()),
+            lang: Lang::Da,
+            force: false,
+        },
+    )
+    .unwrap();
+    let md = std::fs::read_to_string(summary.path).unwrap();
+    assert!(md.contains("arbejdsmappen (ikke gemt i git)"), "{md}");
+    assert!(
+        md.contains("<ins>En ny sætning, der ikke er gemt.</ins>"),
+        "{md}"
     );
 }

@@ -43,13 +43,13 @@ pub struct Cli {
 pub enum Format {
     Text,
     Json,
-    /// Markdown (export only).
+    /// Markdown (kun export)
     #[value(alias = "markdown")]
     Md,
-    /// HTML (export only).
+    /// HTML (kun export)
     #[value(alias = "htm")]
     Html,
-    /// Word (export only).
+    /// Word (kun export)
     #[value(alias = "word")]
     Docx,
 }

@@ -430,6 +430,16 @@ fn answers(lang: Lang, s: &NotatStats) -> String {
     }
 }
 
+/// `12 er endnu ikke besvaret.` / `Alle er besvaret.`
+fn unanswered_words(lang: Lang, n: usize) -> String {
+    match (lang, n) {
+        (Lang::Da, 0) => "Alle er besvaret.".to_string(),
+        (Lang::En, 0) => "All have been answered.".to_string(),
+        (Lang::Da, n) => format!("{n} er endnu ikke besvaret."),
+        (Lang::En, n) => format!("{n} have not been answered yet."),
+    }
+}
+
 fn num(n: usize) -> Vec<Span> {
     vec![Span::plain(n.to_string())]
 }
@@ -461,19 +471,20 @@ fn overview(
         Lang::Da => crate::i18n::count(stats.replies, "svar", "svar"),
         Lang::En => crate::i18n::count(stats.replies, "reply", "replies"),
     };
-    let mut summary = match lang {
-        Lang::Da => format!("Notatet omfatter {comments} fra {orgs} med {replies} i trådene."),
-        Lang::En => {
+    let mut summary = match (lang, stats.comments) {
+        (Lang::Da, 0) => "Der er ingen kommentarer endnu.".to_string(),
+        (Lang::En, 0) => "There are no comments yet.".to_string(),
+        (Lang::Da, _) => {
+            format!("Notatet omfatter {comments} fra {orgs} med {replies} i trådene.")
+        }
+        (Lang::En, _) => {
             format!("This summary covers {comments} from {orgs}, with {replies} in the threads.")
         }
     };
-    summary.push(' ');
-    summary.push_str(&match (lang, stats.unanswered) {
-        (Lang::Da, 0) => "Alle er besvaret.".to_string(),
-        (Lang::En, 0) => "All have been answered.".to_string(),
-        (Lang::Da, n) => format!("{n} er endnu ikke besvaret."),
-        (Lang::En, n) => format!("{n} have not been answered yet."),
-    });
+    if stats.comments > 0 {
+        summary.push(' ');
+        summary.push_str(&unanswered_words(lang, stats.unanswered));
+    }
     if left_out_replies > 0 {
         summary.push(' ');
         summary.push_str(&match lang {
