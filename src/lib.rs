@@ -10,6 +10,7 @@ pub mod cli;
 pub mod demo;
 pub mod diff;
 pub mod error;
+pub mod export;
 pub mod i18n;
 pub mod model;
 pub mod ops;

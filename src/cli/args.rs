@@ -29,18 +29,41 @@ pub struct Cli {
     /// Sprog: da (dansk) eller en (engelsk); standard efter LANG
     #[arg(long, global = true, value_name = "SPROG")]
     pub lang: Option<String>,
-    /// Uddata: text eller json
+    /// Uddata: text eller json; for export: md, html eller docx
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
-/// Output format of listings.
+/// Output format: of listings (`text`, `json`) or of an export's file
+/// (`md`, `html`, `docx`). One option, because the grammar is
+/// `oplaeg export … --format docx` and `--format` is already global.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,
     Json,
+    /// Markdown (kun export)
+    #[value(alias = "markdown")]
+    Md,
+    /// HTML (kun export)
+    #[value(alias = "htm")]
+    Html,
+    /// Word (kun export)
+    #[value(alias = "word")]
+    Docx,
+}
+
+impl Format {
+    /// The export format this names, if it names one.
+    pub fn export(self) -> Option<crate::export::Format> {
+        match self {
+            Format::Md => Some(crate::export::Format::Markdown),
+            Format::Html => Some(crate::export::Format::Html),
+            Format::Docx => Some(crate::export::Format::Docx),
+            Format::Text | Format::Json => None,
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -103,6 +126,9 @@ pub enum Command {
         #[arg(value_name = "MAPPE")]
         path: Option<PathBuf>,
     },
+    /// Eksportér høringsnotatet eller oplægget som Markdown, HTML eller Word
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Åbn brugerfladen i terminalen
     Tui,
     /// Tjek at hver ændring i historikken holder rollerne (til serverens pre-receive-hook)
@@ -113,6 +139,46 @@ pub enum Command {
         #[arg(long = "ref", value_name = "REF")]
         refname: Option<String>,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// Høringsnotatet: alle kommentarer med afgørelse og svar, grupperet efter kapitel og anbefaling
+    #[command(
+        after_help = "Eksempler:\n  oplaeg export notat -o hoeringsnotat.docx\n  oplaeg export notat --since meeting/3 --format html -o nye-kommentarer.html\n\nFormatet tages fra --format, ellers fra filnavnets endelse (.md, .html, .docx)."
+    )]
+    Notat {
+        /// Kun tråde, der er begyndt efter denne version (fx meeting/3): kommentarer, der ikke fandtes i det udkast
+        #[arg(long, value_name = "VERSION")]
+        since: Option<String>,
+        #[command(flatten)]
+        common: ExportArgs,
+    },
+    /// Oplægget: titelblad, indhold, kapitler og anbefalinger
+    #[command(
+        after_help = "Eksempler:\n  oplaeg export oplaeg -o oplaeg.docx\n  oplaeg export oplaeg --changes-since meeting/3 -o oplaeg-aendringer.html\n\nFormatet tages fra --format, ellers fra filnavnets endelse (.md, .html, .docx)."
+    )]
+    Oplaeg {
+        /// Markér tekst, der er tilføjet eller slettet siden denne version (fx meeting/3)
+        #[arg(long, value_name = "VERSION")]
+        changes_since: Option<String>,
+        #[command(flatten)]
+        common: ExportArgs,
+    },
+}
+
+/// What both exports take.
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// Filen, der skal skrives (standard: fx hoeringsnotat-moede-4.html i den mappe, du står i)
+    #[arg(short, long, value_name = "FIL")]
+    pub output: Option<PathBuf>,
+    /// Eksportér denne version (et mødenummer, meeting/N, et commit-id; standard HEAD)
+    #[arg(long, value_name = "VERSION")]
+    pub at: Option<String>,
+    /// Overskriv filen, hvis den findes
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Args, Debug)]

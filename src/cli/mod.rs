@@ -1,6 +1,7 @@
 //! The command line: parse, call [`crate::ops`], print text or JSON.
 
 pub mod args;
+mod export;
 mod output;
 mod read;
 mod verify;
@@ -22,6 +23,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let Some(command) = &cli.command else {
         return write::open_ui(&cli);
     };
+    if !matches!(command, Command::Export(_))
+        && let Some(f) = cli.format.export()
+    {
+        anyhow::bail!(tr!(
+            "--format {} gælder kun for `oplaeg export`; her kan du bruge text eller json",
+            "--format {} is only for `oplaeg export`; here you can use text or json",
+            f.extension()
+        ));
+    }
     match command {
         Command::Init(a) => write::init(&cli, a),
         Command::Demo(a) => write::demo(&cli, a),
@@ -55,6 +65,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Save { message } => write::save(&cli, message),
         Command::Sync { remote } => sync::sync(&cli, remote.as_deref()),
         Command::Clone { url, path } => sync::clone(&cli, url, path.as_deref()),
+        Command::Export(c) => export::export(&cli, c),
         Command::Tui => write::open_ui(&cli),
         Command::Verify { range, refname } => {
             verify::verify(&cli, range.as_deref(), refname.as_deref())

@@ -5,6 +5,7 @@
 mod history;
 mod journal;
 mod remote;
+mod revision;
 mod source;
 mod sync;
 mod walk;
@@ -18,6 +19,7 @@ pub use history::{LogEntry, MeetingTag, parse_meeting_message};
 pub use remote::{
     Attempt, Credentials, MAX_CREDENTIAL_CALLS, Progress, default_keys, display_url, human_bytes,
 };
+pub use revision::RevisionInfo;
 pub use source::{TreeSource, WorktreeSource};
 pub use sync::{
     ConflictFile, Integration, MAX_ATTEMPTS, SyncConflict, SyncReport, TagConflict, Tracking,

@@ -62,6 +62,11 @@ pub enum Action {
     Sync,
     /// How far a running sync has come.
     SyncProgress(crate::store::Progress),
+    /// Open the export popup (høringsnotat or oplæg as a file).
+    Export,
+    /// In a form: the previous / next choice of the field (← / →).
+    ChoiceLeft,
+    ChoiceRight,
     /// In a text popup: save / open `$EDITOR`.
     Submit,
     ExternalEditor,

@@ -26,6 +26,8 @@ pub enum After {
     ClearDraft,
     /// Show the result (or the conflict) in the sync popup.
     ShowSync,
+    /// Show the message in a popup (an export's file name).
+    Info,
 }
 
 /// A queued write.

@@ -481,6 +481,15 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b!(
         Global,
+        [(Char('E'), S), (Char('E'), N)],
+        "E",
+        Action::Export,
+        "eksportér høringsnotat eller oplæg (Word, HTML, Markdown)",
+        "export the consultation summary or the proposal (Word, HTML, Markdown)",
+        false
+    ),
+    b!(
+        Global,
         [(F(5), N), (Char('l'), C)],
         "F5",
         Action::Reload,
@@ -588,6 +597,7 @@ mod tests {
             Action::FilterPlace,
             Action::Reload,
             Action::Sync,
+            Action::Export,
             Action::Search,
             Action::Help,
             Action::Quit,

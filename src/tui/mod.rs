@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod document;
+pub mod export_form;
 pub mod job;
 pub mod keymap;
 mod reader_update;
@@ -44,6 +45,21 @@ pub fn to_action(state: &State, event: Event) -> Option<Action> {
                         KeyCode::Char('s') if ctrl => Some(Action::Submit),
                         KeyCode::Char('e') if ctrl => Some(Action::ExternalEditor),
                         _ => Some(Action::Edit(key.into())),
+                    };
+                }
+                Some(Popup::Export(_)) => {
+                    return match key.code {
+                        KeyCode::Esc => Some(Action::Back),
+                        KeyCode::Enter => Some(Action::Open),
+                        KeyCode::Up => Some(Action::Up),
+                        KeyCode::Down | KeyCode::Tab => Some(Action::Down),
+                        KeyCode::BackTab => Some(Action::PrevTab),
+                        KeyCode::Left => Some(Action::ChoiceLeft),
+                        KeyCode::Right => Some(Action::ChoiceRight),
+                        KeyCode::Backspace => Some(Action::SearchBackspace),
+                        KeyCode::Char('c') if ctrl => Some(Action::Back),
+                        KeyCode::Char(c) if !ctrl => Some(Action::SearchChar(c)),
+                        _ => None,
                     };
                 }
                 Some(Popup::Disposition { .. }) => {

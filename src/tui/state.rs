@@ -126,6 +126,8 @@ pub enum Popup {
     ConfirmWithdraw(String),
     /// Syncing with the server: progress while it runs, then the result.
     Sync(SyncPopup),
+    /// Choosing what to export and where.
+    Export(Box<super::export_form::ExportForm>),
 }
 
 /// What the sync popup shows.

@@ -59,6 +59,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Action> {
         }
         Action::Sync => start_sync(state),
         Action::Search => state.search_input = Some(String::new()),
+        Action::Export => super::export_form::open(state),
         Action::ScrollUp => {
             for _ in 0..3 {
                 update(state, Action::Up);
@@ -203,6 +204,9 @@ pub fn compose(state: &mut State, target: ComposeTarget, title: String, initial:
 }
 
 fn popup(state: &mut State, action: Action) -> Option<Action> {
+    if matches!(state.popup, Some(Popup::Export(_))) {
+        return super::export_form::update(state, action);
+    }
     let p = state.popup.as_mut()?;
     match p {
         Popup::Compose(c) => match action {
@@ -445,6 +449,7 @@ fn job_done(state: &mut State, outcome: &job::Outcome) {
             state.clear_draft();
         }
         After::ShowSync => {}
+        After::Info => state.popup = Some(Popup::Info(data.done.clone())),
     }
 }
 

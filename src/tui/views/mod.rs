@@ -2,6 +2,7 @@
 
 pub mod chrome;
 mod comments;
+mod export;
 mod history;
 mod popup;
 pub mod reader;

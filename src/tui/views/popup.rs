@@ -22,7 +22,7 @@ pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     h
 }
 
-fn frame_block(title: String, state: &State) -> Block<'static> {
+pub(super) fn frame_block(title: String, state: &State) -> Block<'static> {
     Block::default()
         .borders(Borders::ALL)
         .border_style(state.theme.title())
@@ -269,6 +269,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             );
         }
         Popup::Sync(s) => super::sync::render(frame, area, state, s),
+        Popup::Export(form) => super::export::render(frame, area, state, form),
         Popup::DraftOffer(d) => {
             let r = centered(area, wide.min(70), 12);
             frame.render_widget(Clear, r);

@@ -1,0 +1,354 @@
+//! Marking what changed between two versions of a text in the document
+//! model: blocks are paired first (paragraph with paragraph, list item with
+//! list item), then the words inside each changed pair are diffed with
+//! [`crate::diff::diff_words`]. Diffing block by block keeps the marks where
+//! a reader expects them and is much faster than one diff of a whole chapter.
+
+use similar::{Algorithm, DiffTag, capture_diff_slices};
+
+use super::doc::{Block, Mark, Span, spans_text};
+use crate::diff::{Op, diff_words};
+
+/// How two sequences line up: a pair to compare, or an element only in one.
+enum Step {
+    /// Equal; the new one is taken.
+    Same(usize),
+    Pair(usize, usize),
+    Old(usize),
+    New(usize),
+}
+
+/// Lines up `old` and `new` by their keys (`kind` and text): equal runs
+/// first (Myers), then inside each changed run every new element is paired
+/// with the most alike old one of its kind after the last pairing, when alike
+/// enough; the rest are whole insertions and deletions, in reading order.
+fn align(old: &[(String, String)], new: &[(String, String)]) -> Vec<Step> {
+    const ALIKE: f32 = 0.4;
+    let keys = |v: &[(String, String)]| -> Vec<String> {
+        v.iter().map(|(k, t)| format!("{k}\u{0}{t}")).collect()
+    };
+    let (old_keys, new_keys) = (keys(old), keys(new));
+    let mut out = Vec::new();
+    for op in capture_diff_slices(Algorithm::Myers, &old_keys, &new_keys) {
+        let (tag, o, n) = op.as_tag_tuple();
+        match tag {
+            DiffTag::Equal => out.extend(n.map(Step::Same)),
+            DiffTag::Delete => out.extend(o.map(Step::Old)),
+            DiffTag::Insert => out.extend(n.map(Step::New)),
+            DiffTag::Replace => {
+                let mut next_old = o.start;
+                for j in n {
+                    let best = (next_old..o.end)
+                        .filter(|&i| old[i].0 == new[j].0)
+                        .map(|i| (i, similarity(&old[i].1, &new[j].1)))
+                        .filter(|(_, s)| *s >= ALIKE)
+                        .max_by(|a, b| a.1.total_cmp(&b.1));
+                    match best {
+                        Some((i, _)) => {
+                            out.extend((next_old..i).map(Step::Old));
+                            out.push(Step::Pair(i, j));
+                            next_old = i + 1;
+                        }
+                        None => out.push(Step::New(j)),
+                    }
+                }
+                out.extend((next_old..o.end).map(Step::Old));
+            }
+        }
+    }
+    out
+}
+
+/// The blocks of `new`, with the blocks and words that differ from `old`
+/// marked as inserted, and those only in `old` kept in place, marked deleted.
+pub fn mark_blocks(old: &[Block], new: &[Block]) -> Vec<Block> {
+    let keyed = |v: &[Block]| -> Vec<(String, String)> {
+        v.iter().map(|b| (kind(b), b.plain_text())).collect()
+    };
+    let mut out = Vec::with_capacity(new.len());
+    for step in align(&keyed(old), &keyed(new)) {
+        match step {
+            Step::Same(j) => out.push(new[j].clone()),
+            Step::Pair(i, j) => out.extend(pair(&old[i], &new[j])),
+            Step::Old(i) => out.push(marked(&old[i], Mark::Deleted)),
+            Step::New(j) => out.push(marked(&new[j], Mark::Inserted)),
+        }
+    }
+    out
+}
+
+/// The kind a block is compared as, so a heading never pairs with a
+/// paragraph of the same words.
+fn kind(b: &Block) -> String {
+    match b {
+        Block::Heading { level, .. } => format!("h{level}"),
+        Block::Para(_) => "p".into(),
+        Block::List { start, .. } => format!("l{}", start.is_some()),
+        Block::Quote(_) => "q".into(),
+        Block::Code(_) => "c".into(),
+        Block::Rule => "r".into(),
+        Block::Table(_) => "t".into(),
+        Block::Fields(_) => "f".into(),
+        Block::Boxed { .. } => "b".into(),
+        Block::Note(_) => "n".into(),
+    }
+}
+
+/// How alike two texts are, 0 to 1, by shared words.
+fn similarity(a: &str, b: &str) -> f32 {
+    similar::TextDiff::configure()
+        .algorithm(Algorithm::Myers)
+        .diff_words(a, b)
+        .ratio()
+}
+
+/// Two blocks of the same kind: their inner differences marked.
+fn pair(old: &Block, new: &Block) -> Vec<Block> {
+    let one = match (old, new) {
+        (Block::Para(a), Block::Para(b)) => Block::Para(mark_spans(a, b)),
+        (Block::Note(a), Block::Note(b)) => Block::Note(mark_spans(a, b)),
+        (Block::Heading { text: a, .. }, Block::Heading { level, id, text: b }) => Block::Heading {
+            level: *level,
+            id: id.clone(),
+            text: mark_spans(a, b),
+        },
+        (Block::List { items: a, .. }, Block::List { start, items: b }) => Block::List {
+            start: *start,
+            items: mark_items(a, b),
+        },
+        (Block::Quote(a), Block::Quote(b)) => Block::Quote(mark_blocks(a, b)),
+        _ if old.plain_text() == new.plain_text() => new.clone(),
+        // Code, tables and the rest: the old one deleted, the new one inserted.
+        _ => return vec![marked(old, Mark::Deleted), marked(new, Mark::Inserted)],
+    };
+    vec![one]
+}
+
+/// List items lined up like blocks: an item is its blocks' text.
+fn mark_items(old: &[Vec<Block>], new: &[Vec<Block>]) -> Vec<Vec<Block>> {
+    let keyed = |v: &[Vec<Block>]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|item| {
+                let text: Vec<String> = item.iter().map(Block::plain_text).collect();
+                ("item".to_string(), text.join("\n"))
+            })
+            .collect()
+    };
+    align(&keyed(old), &keyed(new))
+        .into_iter()
+        .map(|step| match step {
+            Step::Same(j) => new[j].clone(),
+            Step::Pair(i, j) => mark_blocks(&old[i], &new[j]),
+            Step::Old(i) => marked_all(&old[i], Mark::Deleted),
+            Step::New(j) => marked_all(&new[j], Mark::Inserted),
+        })
+        .collect()
+}
+
+fn marked_all(blocks: &[Block], mark: Mark) -> Vec<Block> {
+    blocks.iter().map(|b| marked(b, mark)).collect()
+}
+
+/// A whole block marked as inserted or deleted.
+pub fn marked(block: &Block, mark: Mark) -> Block {
+    let spans =
+        |s: &[Span]| -> Vec<Span> { s.iter().map(|x| Span { mark, ..x.clone() }).collect() };
+    match block {
+        Block::Heading { level, id, text } => Block::Heading {
+            level: *level,
+            id: id.clone(),
+            text: spans(text),
+        },
+        Block::Para(s) => Block::Para(spans(s)),
+        Block::Note(s) => Block::Note(spans(s)),
+        Block::List { start, items } => Block::List {
+            start: *start,
+            items: items.iter().map(|i| marked_all(i, mark)).collect(),
+        },
+        Block::Quote(b) => Block::Quote(marked_all(b, mark)),
+        Block::Boxed { kind, blocks } => Block::Boxed {
+            kind: *kind,
+            blocks: marked_all(blocks, mark),
+        },
+        Block::Fields(f) => Block::Fields(
+            f.iter()
+                .map(|(l, b)| (l.clone(), marked_all(b, mark)))
+                .collect(),
+        ),
+        Block::Code(t) => Block::Para(vec![Span {
+            mark,
+            style: super::doc::Style {
+                code: true,
+                ..Default::default()
+            },
+            ..Span::plain(t)
+        }]),
+        Block::Table(t) => {
+            let mut t = t.clone();
+            for row in std::iter::once(&mut t.header).chain(t.rows.iter_mut()) {
+                for cell in row.iter_mut() {
+                    *cell = spans(cell);
+                }
+            }
+            Block::Table(t)
+        }
+        Block::Rule => Block::Rule,
+    }
+}
+
+/// The new spans with the words changed since the old ones marked; deleted
+/// words keep the old styles, the rest the new ones.
+pub fn mark_spans(old: &[Span], new: &[Span]) -> Vec<Span> {
+    let old_text = spans_text(old);
+    let new_text = spans_text(new);
+    if old_text == new_text {
+        return new.to_vec();
+    }
+    let mut out = Vec::new();
+    let (mut o, mut n) = (0, 0);
+    for seg in diff_words(&old_text, &new_text) {
+        let len = seg.text.len();
+        match seg.op {
+            Op::Equal => {
+                out.extend(slice(new, n, n + len, Mark::None));
+                o += len;
+                n += len;
+            }
+            Op::Insert => {
+                out.extend(slice(new, n, n + len, Mark::Inserted));
+                n += len;
+            }
+            Op::Delete => {
+                out.extend(slice(old, o, o + len, Mark::Deleted));
+                o += len;
+            }
+        }
+    }
+    out
+}
+
+/// The part of spans between two byte offsets of their joined text.
+fn slice(spans: &[Span], start: usize, end: usize, mark: Mark) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for s in spans {
+        let (from, to) = (at, at + s.text.len());
+        at = to;
+        let (a, b) = (start.max(from), end.min(to));
+        if a < b {
+            out.push(Span {
+                text: s.text[a - from..b - from].to_string(),
+                mark,
+                ..s.clone()
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::markdown::blocks;
+
+    fn visible(blocks: &[Block], keep: Mark) -> String {
+        fn walk(b: &Block, keep: Mark, out: &mut String) {
+            match b {
+                Block::Para(s) | Block::Heading { text: s, .. } => {
+                    let line: String = s
+                        .iter()
+                        .filter(|x| x.mark == Mark::None || x.mark == keep)
+                        .map(|x| x.text.as_str())
+                        .collect();
+                    if !line.is_empty() {
+                        out.push_str(&line);
+                        out.push('\n');
+                    }
+                }
+                Block::List { items, .. } => {
+                    for i in items {
+                        for b in i {
+                            walk(b, keep, out);
+                        }
+                    }
+                }
+                Block::Quote(bs) => {
+                    for b in bs {
+                        walk(b, keep, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut out = String::new();
+        for b in blocks {
+            walk(b, keep, &mut out);
+        }
+        out
+    }
+
+    #[test]
+    fn marks_rebuild_both_versions() {
+        let old = blocks(
+            "# Titel\n\nFørste afsnit er uændret.\n\nAndet afsnit med *gamle* ord.\n\nSlettet afsnit.\n\n- punkt ét\n- punkt to\n",
+        );
+        let new = blocks(
+            "# Titel\n\nFørste afsnit er uændret.\n\nAndet afsnit med *nye* ord.\n\n- punkt ét\n- punkt to ændret\n- punkt tre\n\nHelt nyt afsnit.\n",
+        );
+        let merged = mark_blocks(&old, &new);
+        let as_old = visible(&merged, Mark::Deleted);
+        let as_new = visible(&merged, Mark::Inserted);
+        let plain = |b: &[Block]| visible(b, Mark::None);
+        assert_eq!(as_old, plain(&old));
+        assert_eq!(as_new, plain(&new));
+        // The changed word is marked, the unchanged paragraph is not.
+        let Block::Para(p) = &merged[2] else {
+            panic!("{merged:?}")
+        };
+        assert!(
+            p.iter()
+                .any(|s| s.mark == Mark::Deleted && s.text == "gamle" && s.style.emph)
+        );
+        assert!(
+            p.iter()
+                .any(|s| s.mark == Mark::Inserted && s.text == "nye" && s.style.emph)
+        );
+        assert_eq!(merged[1], new[1]);
+    }
+
+    #[test]
+    fn a_new_item_before_a_changed_one_does_not_steal_its_pairing() {
+        let old = blocks("- ét\n- to\n- Indsatserne skal differentieres efter risiko.\n");
+        let new = blocks(
+            "- ét\n- to\n- Et helt nyt punkt om noget andet.\n- Indsatserne skal differentieres efter risiko og behov.\n",
+        );
+        let merged = mark_blocks(&old, &new);
+        let Block::List { items, .. } = &merged[0] else {
+            panic!("{merged:?}")
+        };
+        assert_eq!(items.len(), 4, "{items:?}");
+        let Block::Para(added) = &items[2][0] else {
+            panic!()
+        };
+        assert!(added.iter().all(|s| s.mark == Mark::Inserted));
+        let Block::Para(changed) = &items[3][0] else {
+            panic!()
+        };
+        assert!(
+            changed
+                .iter()
+                .any(|s| s.mark == Mark::None && s.text.contains("Indsatserne"))
+        );
+        assert!(
+            changed
+                .iter()
+                .any(|s| s.mark == Mark::Inserted && s.text.contains("behov"))
+        );
+    }
+
+    #[test]
+    fn identical_texts_have_no_marks() {
+        let b = blocks("# A\n\nTekst.\n");
+        assert_eq!(mark_blocks(&b, &b), b);
+    }
+}

@@ -1,0 +1,305 @@
+//! Documents for people who never open a terminal: the høringsnotat
+//! (consultation summary: every comment with its disposition and the
+//! writers' response) and the oplæg itself (title page, contents, chapters,
+//! recommendations), each as Markdown, HTML or DOCX, from the workspace at
+//! any revision.
+//!
+//! Both are first built as one [`doc::Document`] from the loaded workspace;
+//! the three renderers only lay that out, so the formats hold the same
+//! content. Text from the workspace is cleaned once when it enters the model
+//! ([`doc::clean`]) and escaped by each renderer; it is never read as markup
+//! except a chapter's own Markdown, whose raw HTML is shown as text.
+//!
+//! [`run`] is the one entry point the command line and the terminal UI call.
+
+pub mod changes;
+pub mod doc;
+mod docx;
+mod html;
+pub mod markdown;
+mod md;
+mod notat;
+mod oplaeg;
+pub mod words;
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::i18n::Lang;
+use crate::model::paths;
+use crate::store::{Rev, RevisionInfo, Store};
+use crate::tr;
+
+pub use doc::Document;
+pub use notat::NotatStats;
+pub use oplaeg::OplaegStats;
+
+/// What a document holds, in counts (for the message after an export).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stats {
+    Notat(NotatStats),
+    Oplaeg(OplaegStats),
+}
+
+/// Which document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// The høringsnotat: the comments and their answers.
+    Notat,
+    /// The oplæg: chapters and recommendations.
+    Oplaeg,
+}
+
+impl Kind {
+    /// Both, in menu order.
+    pub const ALL: [Kind; 2] = [Kind::Notat, Kind::Oplaeg];
+
+    /// `Høringsnotat` / `Consultation summary`.
+    pub fn label(self, lang: Lang) -> String {
+        match self {
+            Kind::Notat => words::w(lang, "Høringsnotat", "Consultation summary"),
+            Kind::Oplaeg => words::w(lang, "Oplæg", "Proposal"),
+        }
+    }
+
+    /// The start of default file names.
+    pub fn file_stem(self) -> &'static str {
+        match self {
+            Kind::Notat => "hoeringsnotat",
+            Kind::Oplaeg => "oplaeg",
+        }
+    }
+}
+
+/// Which file format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    Markdown,
+    Html,
+    Docx,
+}
+
+impl Format {
+    /// In menu order: HTML first (opens anywhere), then Word, then Markdown.
+    pub const ALL: [Format; 3] = [Format::Html, Format::Docx, Format::Markdown];
+
+    /// The file extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Markdown => "md",
+            Format::Html => "html",
+            Format::Docx => "docx",
+        }
+    }
+
+    /// `md`, `markdown`, `html`, `htm`, `docx`, `word` (any case).
+    pub fn parse(s: &str) -> Option<Format> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "md" | "markdown" => Some(Format::Markdown),
+            "html" | "htm" => Some(Format::Html),
+            "docx" | "word" => Some(Format::Docx),
+            _ => None,
+        }
+    }
+
+    /// The format a file name's extension names, if any.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        path.extension()
+            .and_then(|e| e.to_str())
+            .and_then(Format::parse)
+    }
+
+    /// The format's short name: `Markdown`, `HTML`, `Word`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Markdown => "Markdown",
+            Format::Html => "HTML",
+            Format::Docx => "Word",
+        }
+    }
+
+    /// How the format is named in menus.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Markdown => "Markdown (.md)",
+            Format::Html => "HTML (.html)",
+            Format::Docx => "Word (.docx)",
+        }
+    }
+}
+
+/// What to export, where to.
+#[derive(Clone, Debug)]
+pub struct Request {
+    pub kind: Kind,
+    pub format: Format,
+    pub output: PathBuf,
+    /// The revision exported (default HEAD).
+    pub at: Rev,
+    /// Høringsnotat: only threads begun after this revision (`--since`).
+    /// Oplæg: mark the changes made since this revision (`--changes-since`).
+    pub since: Option<String>,
+    pub lang: Lang,
+    /// Overwrite an existing file.
+    pub force: bool,
+}
+
+/// What an export wrote.
+#[derive(Clone, Debug)]
+pub struct Summary {
+    pub path: PathBuf,
+    pub bytes: usize,
+    pub kind: Kind,
+    pub format: Format,
+    pub stats: Stats,
+}
+
+/// The default file name: `hoeringsnotat-moede-4.html`, `oplaeg-3f2a1b7.docx`.
+pub fn default_file_name(kind: Kind, format: Format, info: &RevisionInfo) -> String {
+    let rev = match (&info.meeting, info.commit) {
+        (Some(m), _) => format!("moede-{}", m.number),
+        (None, Some(c)) => c.to_string()[..7].to_string(),
+        (None, None) => "arbejdsmappe".to_string(),
+    };
+    format!("{}-{rev}.{}", kind.file_stem(), format.extension())
+}
+
+/// Builds the document a request asks for (without writing anything).
+pub fn build(store: &Store, req: &Request) -> Result<(Document, Stats)> {
+    let ws = store.load(&req.at)?;
+    let info = store.revision_info(&req.at)?;
+    let since = match &req.since {
+        Some(spec) => {
+            let spec_rev = Rev::Named(spec.trim().to_string());
+            let since_info = store.revision_info(&spec_rev)?;
+            let since_ws = store.load(&spec_rev)?;
+            Some((spec.trim().to_string(), since_info, since_ws))
+        }
+        None => None,
+    };
+    let author = ws
+        .config
+        .members
+        .iter()
+        .find(|m| m.role == crate::model::Role::Writer)
+        .map(|m| m.organisation.clone())
+        .unwrap_or_default();
+    let (mut doc, stats) = match req.kind {
+        Kind::Notat => {
+            let (doc, stats) = notat::build(&ws, &info, since.as_ref(), req.lang, &author);
+            (doc, Stats::Notat(stats))
+        }
+        Kind::Oplaeg => {
+            let (doc, stats) = oplaeg::build(&ws, &info, since.as_ref(), req.lang, &author);
+            (doc, Stats::Oplaeg(stats))
+        }
+    };
+    // The title page's texts come from the workspace too.
+    doc.kicker = doc::clean(&doc.kicker);
+    doc.title = doc::clean(&doc.title);
+    doc.subtitle = doc.subtitle.as_deref().map(doc::clean);
+    doc.author = doc::clean(&doc.author);
+    doc.change_author = doc::clean(&doc.change_author);
+    for (k, v) in &mut doc.meta {
+        *k = doc::clean(k);
+        *v = doc::clean(v);
+    }
+    doc.note = doc.note.as_deref().map(doc::clean);
+    Ok((doc, stats))
+}
+
+/// Lays a document out in a format.
+pub fn render(doc: &Document, format: Format) -> Result<Vec<u8>> {
+    match format {
+        Format::Markdown => Ok(md::render(doc).into_bytes()),
+        Format::Html => Ok(html::render(doc).into_bytes()),
+        Format::Docx => docx::render(doc),
+    }
+}
+
+/// Exports: checks the output path, builds, renders and writes the file
+/// atomically (a temporary file renamed into place, so a reader never sees
+/// half a document and a failure leaves no file behind).
+pub fn run(store: &Store, req: &Request) -> Result<Summary> {
+    check_output(store.root(), &req.output, req.force)?;
+    let (doc, stats) = build(store, req)?;
+    let bytes = render(&doc, req.format)?;
+    write_file(&req.output, &bytes, req.force)?;
+    Ok(Summary {
+        path: req.output.clone(),
+        bytes: bytes.len(),
+        kind: req.kind,
+        format: req.format,
+        stats,
+    })
+}
+
+/// Refuses an output path that would overwrite a file (unless `force`),
+/// is a folder, lies in a folder that does not exist, or would put a file
+/// among the workspace's own content (where it could be read as a chapter).
+pub fn check_output(root: &Path, output: &Path, force: bool) -> Result<()> {
+    let shown = output.display().to_string();
+    if output.as_os_str().is_empty() {
+        return Err(Error::Empty(tr!(
+            "skriv hvor filen skal gemmes (-o FIL)",
+            "say where to save the file (-o FILE)"
+        )));
+    }
+    if output.is_dir() {
+        return Err(Error::Invalid(tr!(
+            "{shown} er en mappe; skriv et filnavn, fx {shown}/hoeringsnotat.html",
+            "{shown} is a folder; give a file name, e.g. {shown}/hoeringsnotat.html"
+        )));
+    }
+    let parent = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let Ok(parent_real) = std::fs::canonicalize(&parent) else {
+        let p = parent.display();
+        return Err(Error::Invalid(tr!(
+            "mappen {p} findes ikke; opret den først, eller vælg en anden",
+            "the folder {p} does not exist; create it first, or choose another"
+        )));
+    };
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let name = output.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let inside_content = [paths::DRAFTS, paths::RECOMMENDATIONS, paths::COMMENTS]
+        .iter()
+        .any(|d| parent_real.starts_with(root.join(d)))
+        || (parent_real == root && (name == paths::CONFIG || name == paths::PRIORITY))
+        || parent_real.starts_with(root.join(".git"));
+    if inside_content {
+        return Err(Error::Invalid(tr!(
+            "{shown} ligger blandt arbejdsmappens egne filer; gem eksporten et andet sted",
+            "{shown} is among the workspace's own files; save the export somewhere else"
+        )));
+    }
+    if !force && output.exists() {
+        return Err(Error::Invalid(tr!(
+            "{shown} findes allerede; vælg et andet navn, eller brug --force for at overskrive den",
+            "{shown} already exists; choose another name, or use --force to overwrite it"
+        )));
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to `path` atomically; with `force` false, refuses to
+/// replace a file that appeared meanwhile.
+fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
+    use std::io::Write;
+    let mut file = atomic_write_file::AtomicWriteFile::options()
+        .open(path)
+        .map_err(Error::io(path))?;
+    file.write_all(bytes).map_err(Error::io(path))?;
+    if !force && path.exists() {
+        // Dropping the file without committing removes the temporary copy.
+        drop(file);
+        let shown = path.display();
+        return Err(Error::Invalid(tr!(
+            "{shown} findes allerede; vælg et andet navn, eller brug --force for at overskrive den",
+            "{shown} already exists; choose another name, or use --force to overwrite it"
+        )));
+    }
+    file.commit().map_err(Error::io(path))
+}

@@ -1,0 +1,140 @@
+//! The export popup in the terminal UI, driven through `update` and drawn
+//! with ratatui's TestBackend: choosing, typing a file name, confirming an
+//! overwrite, and the file that comes out.
+
+use oplaeg::store::Store;
+use oplaeg::tui::state::Popup;
+use oplaeg::tui::{Action, State, dispatch, views};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const REVIEWER: &str = "rasmus.winther@sds.example";
+
+fn screen(state: &State) -> String {
+    let mut t = Terminal::new(TestBackend::new(state.width, state.height)).unwrap();
+    t.draw(|f| views::render(f, state)).unwrap();
+    let buf = t.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Puts the cursor on the file name and replaces it with `path`.
+fn type_path(s: &mut State, path: &str) {
+    while !matches!(&s.popup, Some(Popup::Export(f)) if f.field == 3) {
+        dispatch(s, Action::Down);
+    }
+    let len = match &s.popup {
+        Some(Popup::Export(f)) => f.path.chars().count(),
+        _ => panic!("the export popup is open"),
+    };
+    for _ in 0..len {
+        dispatch(s, Action::SearchBackspace);
+    }
+    for c in path.chars() {
+        dispatch(s, Action::SearchChar(c));
+    }
+}
+
+#[test]
+fn a_reviewer_exports_from_the_popup_and_confirms_an_overwrite() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("demo");
+    oplaeg::demo::build(&root).unwrap();
+    let mut s = State::new(
+        Store::open(&root).unwrap(),
+        Some(REVIEWER.to_string()),
+        80,
+        24,
+    )
+    .unwrap();
+
+    // Reading is enough to export: a reviewer may.
+    dispatch(&mut s, Action::Export);
+    let text = screen(&s);
+    for part in [
+        "Eksportér",
+        "Høringsnotat",
+        "Word (.docx)",
+        "alle kommentarer",
+        "Enter eksporterer",
+    ] {
+        assert!(text.contains(part), "{part:?} on screen:\n{text}");
+    }
+    // Esc closes without writing anything.
+    dispatch(&mut s, Action::Back);
+    assert!(s.popup.is_none());
+
+    // The oplæg as Markdown with changes since meeting 3, to a typed name.
+    dispatch(&mut s, Action::Export);
+    dispatch(&mut s, Action::ChoiceRight); // Oplæg
+    dispatch(&mut s, Action::Down);
+    dispatch(&mut s, Action::ChoiceRight); // Word → Markdown
+    dispatch(&mut s, Action::Down);
+    dispatch(&mut s, Action::ChoiceRight); // since meeting 3
+    let text = screen(&s);
+    assert!(
+        text.contains("Oplæg") && text.contains("Markdown (.md)"),
+        "{text}"
+    );
+    assert!(text.contains("siden udkastet til møde 3"), "{text}");
+    let out = tmp.path().join("oplaeg-udkast.md");
+    type_path(&mut s, &out.display().to_string());
+    dispatch(&mut s, Action::Open);
+    assert!(s.busy.is_none(), "the job ran");
+    let Some(Popup::Info(done)) = &s.popup else {
+        panic!("the result is shown: {}", screen(&s))
+    };
+    assert!(
+        done.contains("Oplægget er gemt i") && done.contains("oplaeg-udkast.md"),
+        "{done}"
+    );
+    let md = std::fs::read_to_string(&out).unwrap();
+    assert!(md.contains("# Fagligt oplæg til Kræftplan V"));
+    assert!(
+        md.contains("<ins>") && md.contains("<del>"),
+        "changes are marked"
+    );
+    dispatch(&mut s, Action::Back);
+
+    // Again to the same file: the first Enter only asks.
+    std::fs::write(&out, "gammel").unwrap();
+    dispatch(&mut s, Action::Export);
+    type_path(&mut s, &out.display().to_string());
+    // Typing a name ending in .md chose Markdown.
+    assert!(screen(&s).contains("Markdown (.md)"), "{}", screen(&s));
+    dispatch(&mut s, Action::Open);
+    assert!(screen(&s).contains("findes allerede"), "{}", screen(&s));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "gammel");
+    // The file name follows the format; a name that names another is refused.
+    dispatch(&mut s, Action::Up);
+    dispatch(&mut s, Action::Up);
+    dispatch(&mut s, Action::ChoiceLeft); // Markdown → Word: oplaeg-udkast.docx
+    let Some(Popup::Export(form)) = &s.popup else {
+        panic!()
+    };
+    assert!(form.path.ends_with("oplaeg-udkast.docx"), "{}", form.path);
+    dispatch(&mut s, Action::ChoiceRight); // back to Markdown
+    dispatch(&mut s, Action::Open);
+    dispatch(&mut s, Action::Open);
+    assert!(matches!(s.popup, Some(Popup::Info(_))), "{}", screen(&s));
+    assert!(std::fs::read_to_string(&out).unwrap().starts_with('*'));
+    dispatch(&mut s, Action::Back);
+
+    // The workspace's own folders are refused, with the reason on screen.
+    dispatch(&mut s, Action::Export);
+    let bad = root.join("drafts").join("13-notat.docx");
+    type_path(&mut s, &bad.display().to_string());
+    dispatch(&mut s, Action::Open);
+    assert!(
+        screen(&s).contains("ligger blandt arbejdsmappens"),
+        "{}",
+        screen(&s)
+    );
+    assert!(!bad.exists());
+}
