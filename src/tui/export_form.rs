@@ -277,7 +277,7 @@ fn confirm(state: &mut State) -> Option<Action> {
     state.busy = Some(tr!("Eksporterer …", "Exporting …"));
     state.jobs.push(Job {
         work: Box::new(move |root: &Path, _: Option<&str>| {
-            export::run(&Store::open(root)?, &request).map(|_| ())
+            export::run(&Store::open(root)?, &request).map(|_| None)
         }),
         done,
         after: After::Info,
