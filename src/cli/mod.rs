@@ -4,8 +4,8 @@ pub mod args;
 mod export;
 mod output;
 mod read;
-mod verify;
 mod sync;
+mod verify;
 mod write;
 
 use std::io::Read;

@@ -8,8 +8,8 @@ mod comments;
 mod meetings;
 mod members;
 mod recommendations;
-pub mod verify;
 mod sync;
+pub mod verify;
 mod workspace;
 
 use std::path::Path;
