@@ -46,16 +46,31 @@ pub fn collapse_ws(s: &str) -> String {
 /// The text a reader sees in a Markdown chapter: markup removed, one block
 /// (heading, paragraph, list item, quote) per line-pair, separated by blank lines.
 pub fn markdown_to_text(markdown: &str) -> String {
-    use pulldown_cmark::{Event, Parser, TagEnd};
-    let mut out = String::new();
+    let blocks: Vec<String> = text_blocks(markdown).into_iter().map(|b| b.text).collect();
+    blocks.join("\n\n")
+}
+
+/// One block of a chapter's text (see [`text_blocks`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextBlock {
+    /// The block's words, markup removed, white space collapsed; never empty.
+    pub text: String,
+    /// The heading level (1 for the chapter title `# `), `None` for other blocks.
+    pub heading: Option<u8>,
+}
+
+/// The blocks of [`markdown_to_text`] with what kind each is: joined by
+/// blank lines they are `markdown_to_text`, joined by single spaces they are
+/// [`searchable_text`].
+pub fn text_blocks(markdown: &str) -> Vec<TextBlock> {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut out = Vec::new();
     let mut block = String::new();
-    let flush = |out: &mut String, block: &mut String| {
+    let mut heading: Option<u8> = None;
+    let flush = |out: &mut Vec<TextBlock>, block: &mut String, heading: Option<u8>| {
         let b = collapse_ws(block);
         if !b.is_empty() {
-            if !out.is_empty() {
-                out.push_str("\n\n");
-            }
-            out.push_str(&b);
+            out.push(TextBlock { text: b, heading });
         }
         block.clear();
     };
@@ -64,18 +79,26 @@ pub fn markdown_to_text(markdown: &str) -> String {
             Event::Text(t) | Event::Code(t) => block.push_str(&t),
             Event::Html(t) | Event::InlineHtml(t) => block.push_str(&t),
             Event::SoftBreak | Event::HardBreak => block.push(' '),
+            // No flush here, so the text stays exactly what it always was.
+            Event::Start(Tag::Heading { level, .. }) => heading = Some(level as u8),
             Event::End(
                 TagEnd::Paragraph
                 | TagEnd::Heading(_)
                 | TagEnd::Item
                 | TagEnd::CodeBlock
                 | TagEnd::TableCell,
-            ) => flush(&mut out, &mut block),
-            Event::Start(pulldown_cmark::Tag::Item) => flush(&mut out, &mut block),
+            ) => {
+                flush(&mut out, &mut block, heading);
+                heading = None;
+            }
+            Event::Start(Tag::Item) => {
+                flush(&mut out, &mut block, heading);
+                heading = None;
+            }
             _ => {}
         }
     }
-    flush(&mut out, &mut block);
+    flush(&mut out, &mut block, heading);
     out
 }
 
