@@ -5,13 +5,19 @@
 //! commit; see [`crate::ops::anchor_in`]). To show it on another version the
 //! quote is looked for in three steps, each only when the one before fails:
 //!
-//! 1. **Follow the text.** The old and the new chapter are compared block by
-//!    block (headings, paragraphs, list items), and changed blocks word by
-//!    word. When the quoted words lie in text that is the same in both, they
-//!    map exactly: [`Fate::Exact`] if the text around them is still the text
-//!    around them, [`Fate::Moved`] if it is not (a new heading or paragraph
-//!    before them, their paragraph moved). Unchanged words found verbatim
-//!    somewhere else in the chapter (a paragraph moved) are `Moved` too.
+//! 1. **Follow the text.** When the quote stands in the new version with all
+//!    of its recorded context, byte for byte, on both sides (and only in one
+//!    such place), it is [`Fate::Exact`] without further ado: its words and
+//!    the text around them are what they were. Otherwise the old and the new
+//!    chapter are compared block by block (headings, paragraphs, list
+//!    items), and changed blocks word by word. Quoted words in unchanged
+//!    text map exactly: `Exact` if the text around them is still (mostly)
+//!    the text around them, [`Fate::Moved`] if not (a new heading or
+//!    paragraph right before them, their paragraph moved among others).
+//!    Unchanged words found verbatim elsewhere in the chapter (a paragraph
+//!    moved away from where the comparison puts it) are `Moved` too. A
+//!    paragraph moved whole with the quote in its middle, context and all,
+//!    stays `Exact`: the reader finds the words exactly as they were.
 //! 2. **Find the edited words.** When the quoted words themselves were edited,
 //!    candidates are where the comparison puts the old words, and where the
 //!    quote's rarer words occur together elsewhere. Each candidate is aligned
@@ -31,9 +37,10 @@
 //!
 //! Comments share the commits they were written on, and chapters change
 //! rarely, so [`Anchorer`] caches each commit's chapter files, each old
-//! version of a chapter and its comparison with the target: placing all
-//! comments of a large workspace costs about one comparison per chapter
-//! revision, not one per comment (see `examples/bench_anchor.rs`).
+//! version of a chapter and its comparison with the target, and compares
+//! changed paragraphs word by word only where a quote needs it. Most quotes
+//! stand untouched and need no old version at all (see
+//! `examples/bench_anchor.rs`).
 
 use std::cell::OnceCell;
 use std::collections::HashMap;
@@ -48,7 +55,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::model::{Anchor, Comment, Workspace, parse_chapter_file_name, paths};
 use crate::store::Store;
-use crate::text::text_blocks;
+use crate::text::searchable_blocks;
 use crate::tr;
 
 /// How many characters of text before and after a quote an anchor keeps.
@@ -68,6 +75,8 @@ pub const FAR_MIN_WITH_CONTEXT: f64 = 0.75;
 /// A quote of fewer words found verbatim away from its place needs some of
 /// its old context as well: short phrases recur by chance.
 const SHORT_QUOTE_WORDS: usize = 4;
+/// The rank a candidate where the comparison points gets over others.
+const NEAR_BONUS: f64 = 0.25;
 /// Words occurring more often than this in a chapter say nothing about where
 /// a quote went.
 const COMMON_WORD: usize = 64;
@@ -266,6 +275,10 @@ impl<'a> Anchorer<'a> {
         let anchor = comment.target.anchor.as_ref()?;
         let slug = comment.target.chapter.as_deref()?;
         let target = self.target_chapter(slug)?;
+        // Most quotes stand untouched: then no old version is read at all.
+        if let Some(span) = intact(anchor, &target.version.text) {
+            return Some(Placement::on(Fate::Exact, &target.version.text, span));
+        }
         let placement = match self.origin(slug, &anchor.commit, &target) {
             Origin::Same => place(
                 anchor,
@@ -408,19 +421,13 @@ struct Version {
 
 impl Version {
     fn new(markdown: &str) -> Version {
-        let mut text = String::with_capacity(markdown.len());
-        let mut blocks = Vec::new();
-        for b in text_blocks(markdown) {
-            if !text.is_empty() {
-                text.push(' ');
-            }
-            let start = text.len();
-            text.push_str(&b.text);
-            blocks.push((start, text.len(), b.heading));
-        }
+        let (text, blocks) = searchable_blocks(markdown);
         Version {
             text,
-            blocks,
+            blocks: blocks
+                .into_iter()
+                .map(|(r, heading)| (r.start, r.end, heading))
+                .collect(),
             words: OnceCell::new(),
         }
     }
@@ -457,30 +464,49 @@ impl Version {
     }
 }
 
-/// The non-space tokens of a text and where its words occur.
+/// Where the words of a text occur: byte offsets by a hash of the word
+/// (lower-cased, without punctuation around it). Made with a plain split on
+/// spaces, which is all voting needs; candidates are then aligned by proper
+/// word boundaries.
 struct Words {
-    /// Byte range of every token that is not white space.
-    spans: Vec<(usize, usize)>,
-    /// Lower-cased word → indexes into `spans`.
-    index: HashMap<String, Vec<u32>>,
+    index: HashMap<u64, Vec<u32>>,
 }
 
 impl Words {
     fn new(text: &str) -> Words {
-        let mut spans = Vec::new();
-        let mut index: HashMap<String, Vec<u32>> = HashMap::new();
-        for (start, tok) in text.split_word_bound_indices() {
-            if tok.chars().all(char::is_whitespace) {
-                continue;
-            }
-            if crate::diff::words::is_word(tok) {
-                let i = u32::try_from(spans.len()).unwrap_or(u32::MAX);
-                index.entry(tok.to_lowercase()).or_default().push(i);
-            }
-            spans.push((start, start + tok.len()));
+        let mut index: HashMap<u64, Vec<u32>> = HashMap::new();
+        for (at, key) in word_keys(text) {
+            index
+                .entry(key)
+                .or_default()
+                .push(u32::try_from(at).unwrap_or(u32::MAX));
         }
-        Words { spans, index }
+        Words { index }
     }
+}
+
+/// (byte offset, key) of the words of `text` that say something about
+/// where a text is: at least three letters or digits.
+fn word_keys(text: &str) -> impl Iterator<Item = (usize, u64)> + '_ {
+    text.split(' ')
+        .scan(0usize, |at, w| {
+            let start = *at;
+            *at += w.len() + 1;
+            Some((start, w))
+        })
+        .filter_map(|(start, w)| {
+            let core = w.trim_matches(|c: char| !c.is_alphanumeric());
+            if core.chars().take(3).count() < 3 {
+                return None;
+            }
+            // FNV-1a over the lower-cased characters.
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+            for c in core.chars().flat_map(char::to_lowercase) {
+                h ^= u64::from(u32::from(c));
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+            Some((start, h))
+        })
 }
 
 /// Non-space tokens of `text` with their byte offsets.
@@ -505,30 +531,56 @@ struct Run {
 }
 
 /// Runs of text that are the same in the old and the new version, in order.
+///
+/// Unchanged blocks are runs at once. A stretch of changed blocks is a
+/// [`Region`], compared word by word only when a quote falls into it: most
+/// quotes lie in unchanged paragraphs, and the word comparison is the costly
+/// part.
 struct Alignment {
-    runs: Vec<Run>,
+    /// Unchanged blocks (each with the space after it when both have one).
+    blocks: Vec<Run>,
+    /// Changed stretches between them, in order.
+    regions: Vec<Region>,
     new_len: usize,
+}
+
+struct Region {
+    old: Range<usize>,
+    new: Range<usize>,
+    /// Word-level runs, made the first time they are needed.
+    runs: OnceCell<Vec<Run>>,
 }
 
 impl Alignment {
     fn identity(len: usize) -> Alignment {
         Alignment {
-            runs: vec![Run {
+            blocks: vec![Run {
                 old: 0,
                 new: 0,
                 len,
             }],
+            regions: Vec::new(),
             new_len: len,
         }
     }
 
-    /// Blocks first (cheap, and whole unchanged paragraphs map at once), then
-    /// words inside each run of changed blocks.
+    /// Compares the versions block by block (cheap, and whole unchanged
+    /// paragraphs map at once); changed stretches are kept for later.
     fn between(old: &Version, new: &Version) -> Alignment {
         let ou: Vec<&str> = old.blocks.iter().map(|b| &old.text[b.0..b.1]).collect();
         let nu: Vec<&str> = new.blocks.iter().map(|b| &new.text[b.0..b.1]).collect();
-        let mut runs: Vec<Run> = Vec::new();
+        let mut blocks: Vec<Run> = Vec::new();
+        let mut regions = Vec::new();
         let mut pending: Option<(Range<usize>, Range<usize>)> = None;
+        let add_region = |po: Range<usize>, pn: Range<usize>, regions: &mut Vec<Region>| {
+            if !po.is_empty() && !pn.is_empty() {
+                regions.push(Region {
+                    old: old.blocks[po.start].0..old.unit_end(po.end - 1),
+                    new: new.blocks[pn.start].0..new.unit_end(pn.end - 1),
+                    runs: OnceCell::new(),
+                });
+            }
+        };
         for op in capture_diff_slices(Algorithm::Myers, &ou, &nu) {
             let (tag, o, n) = op.as_tag_tuple();
             if tag != DiffTag::Equal {
@@ -539,14 +591,14 @@ impl Alignment {
                 continue;
             }
             if let Some((po, pn)) = pending.take() {
-                region(&mut runs, old, new, po, pn);
+                add_region(po, pn, &mut regions);
             }
             for t in 0..o.len() {
                 let (i, k) = (o.start + t, n.start + t);
                 let (os, ns) = (old.blocks[i].0, new.blocks[k].0);
                 let len = (old.unit_end(i) - os).min(new.unit_end(k) - ns);
                 push_run(
-                    &mut runs,
+                    &mut blocks,
                     Run {
                         old: os,
                         new: ns,
@@ -556,42 +608,106 @@ impl Alignment {
             }
         }
         if let Some((po, pn)) = pending {
-            region(&mut runs, old, new, po, pn);
+            add_region(po, pn, &mut regions);
         }
         Alignment {
-            runs,
+            blocks,
+            regions,
             new_len: new.text.len(),
         }
     }
 
-    /// Where `old[s..e]` is in the new text, if it is unchanged there.
+    /// The alignment with the two texts it was made from, to ask it.
+    fn with<'t>(&'t self, old: &'t str, new: &'t str) -> Follow<'t> {
+        Follow { al: self, old, new }
+    }
+}
+
+/// An [`Alignment`] with its texts: where old text went in the new.
+struct Follow<'t> {
+    al: &'t Alignment,
+    old: &'t str,
+    new: &'t str,
+}
+
+impl Follow<'_> {
+    /// The changed region old offset `pos` lies in, if any, with its runs.
+    fn region_at(&self, pos: usize) -> Option<(&Region, &[Run])> {
+        let regions = &self.al.regions;
+        let k = regions.partition_point(|g| g.old.end <= pos);
+        let g = regions.get(k).filter(|g| g.old.start <= pos)?;
+        let runs = g.runs.get_or_init(|| {
+            compare_words(
+                &self.old[g.old.clone()],
+                g.old.start,
+                &self.new[g.new.clone()],
+                g.new.start,
+            )
+        });
+        Some((g, runs.as_slice()))
+    }
+
+    /// The run containing old offset `pos`.
+    fn run_at(&self, pos: usize) -> Option<Run> {
+        let blocks = &self.al.blocks;
+        let i = blocks.partition_point(|r| r.old + r.len <= pos);
+        if let Some(r) = blocks.get(i).filter(|r| r.old <= pos) {
+            return Some(*r);
+        }
+        let (_, runs) = self.region_at(pos)?;
+        let j = runs.partition_point(|r| r.old + r.len <= pos);
+        runs.get(j).filter(|r| r.old <= pos).copied()
+    }
+
+    /// Where `old[s..e]` is in the new text, if it is unchanged there
+    /// (walking across runs that continue each other).
     fn covering(&self, s: usize, e: usize) -> Option<usize> {
-        let i = self.runs.partition_point(|r| r.old + r.len <= s);
-        let r = self.runs.get(i)?;
-        (r.old <= s && e <= r.old + r.len).then(|| r.new + (s - r.old))
+        let mut r = self.run_at(s)?;
+        let start = r.new + (s - r.old);
+        while r.old + r.len < e {
+            let next = self.run_at(r.old + r.len)?;
+            if next.old != r.old + r.len || next.new != r.new + r.len {
+                return None;
+            }
+            r = next;
+        }
+        Some(start)
     }
 
     /// Where the text starting at old offset `s` starts in the new text; in
     /// changed text, where the replacement starts.
     fn map_start(&self, s: usize) -> usize {
-        let i = self.runs.partition_point(|r| r.old + r.len <= s);
-        match self.runs.get(i) {
-            Some(r) if r.old <= s => r.new + (s - r.old),
-            _ => i
-                .checked_sub(1)
-                .map_or(0, |p| self.runs[p].new + self.runs[p].len),
+        if let Some(r) = self.run_at(s) {
+            return r.new + (s - r.old);
         }
+        if let Some((g, runs)) = self.region_at(s) {
+            let j = runs.partition_point(|r| r.old + r.len <= s);
+            return j
+                .checked_sub(1)
+                .map_or(g.new.start, |p| runs[p].new + runs[p].len);
+        }
+        let blocks = &self.al.blocks;
+        let i = blocks.partition_point(|r| r.old + r.len <= s);
+        i.checked_sub(1)
+            .map_or(0, |p| blocks[p].new + blocks[p].len)
     }
 
     /// Where the text ending at old offset `e` ends in the new text; in
     /// changed text, where the replacement ends.
     fn map_end(&self, e: usize) -> usize {
-        let i = self.runs.partition_point(|r| r.old + r.len < e);
-        match self.runs.get(i) {
-            Some(r) if r.old < e => r.new + (e - r.old),
-            Some(r) => r.new,
-            None => self.new_len,
+        let Some(last) = e.checked_sub(1) else {
+            return self.map_start(0);
+        };
+        if let Some(r) = self.run_at(last) {
+            return r.new + (e - r.old);
         }
+        if let Some((g, runs)) = self.region_at(last) {
+            let j = runs.partition_point(|r| r.old < e);
+            return runs.get(j).map_or(g.new.end, |r| r.new);
+        }
+        let blocks = &self.al.blocks;
+        let i = blocks.partition_point(|r| r.old < e);
+        blocks.get(i).map_or(self.al.new_len, |r| r.new)
     }
 }
 
@@ -609,18 +725,14 @@ fn push_run(runs: &mut Vec<Run>, run: Run) {
     runs.push(run);
 }
 
-/// Word-level runs inside a run of changed blocks.
-fn region(runs: &mut Vec<Run>, old: &Version, new: &Version, ob: Range<usize>, nb: Range<usize>) {
-    if ob.is_empty() || nb.is_empty() {
-        return;
-    }
-    let (os, oe) = (old.blocks[ob.start].0, old.unit_end(ob.end - 1));
-    let (ns, ne) = (new.blocks[nb.start].0, new.unit_end(nb.end - 1));
-    let ot: Vec<(usize, &str)> = old.text[os..oe].split_word_bound_indices().collect();
-    let nt: Vec<(usize, &str)> = new.text[ns..ne].split_word_bound_indices().collect();
+/// Word-level runs between two texts, offset to where they stand.
+fn compare_words(old: &str, old_at: usize, new: &str, new_at: usize) -> Vec<Run> {
+    let ot: Vec<(usize, &str)> = old.split_word_bound_indices().collect();
+    let nt: Vec<(usize, &str)> = new.split_word_bound_indices().collect();
     let a: Vec<&str> = ot.iter().map(|t| t.1).collect();
     let b: Vec<&str> = nt.iter().map(|t| t.1).collect();
     let deadline = Instant::now() + DIFF_DEADLINE;
+    let mut runs = Vec::new();
     for op in capture_diff_slices_deadline(Algorithm::Myers, &a, &b, Some(deadline)) {
         let (tag, o, n) = op.as_tag_tuple();
         if tag != DiffTag::Equal || o.is_empty() {
@@ -629,18 +741,28 @@ fn region(runs: &mut Vec<Run>, old: &Version, new: &Version, ob: Range<usize>, n
         let start = ot[o.start].0;
         let last = ot[o.end - 1];
         push_run(
-            runs,
+            &mut runs,
             Run {
-                old: os + start,
-                new: ns + nt[n.start].0,
+                old: old_at + start,
+                new: new_at + nt[n.start].0,
                 len: last.0 + last.1.len() - start,
             },
         );
     }
+    runs
 }
 
 // ---------------------------------------------------------------------------
 // Placing one anchor.
+
+/// The nearest character boundary of `text` at or before `i`.
+fn floor_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
 
 fn first_chars(s: &str, n: usize) -> &str {
     match s.char_indices().nth(n) {
@@ -710,11 +832,34 @@ fn context_chars(text: &str, start: usize, end: usize, anchor: &Anchor) -> usize
     before + after
 }
 
+/// The one place in `text` where the quote stands with all of its recorded
+/// context, byte for byte, on both sides: the quote is unchanged and where
+/// the text around it says, whatever else changed, so no history is needed.
+fn intact(anchor: &Anchor, text: &str) -> Option<Range<usize>> {
+    let q = anchor.quote.as_str();
+    if q.is_empty() {
+        return None;
+    }
+    let mut found = None;
+    for start in memchr::memmem::find_iter(text.as_bytes(), q.as_bytes()) {
+        let end = start + q.len();
+        if text[..start].ends_with(anchor.before.as_str())
+            && text[end..].starts_with(anchor.after.as_str())
+        {
+            if found.is_some() {
+                return None; // twice: let the history decide
+            }
+            found = Some(start..end);
+        }
+    }
+    found
+}
+
 /// Where the quote was in the old text: the occurrence its context fits best.
 fn locate(text: &str, anchor: &Anchor) -> Option<Range<usize>> {
     let q = &anchor.quote;
     let mut best: Option<(usize, Range<usize>)> = None;
-    for (start, _) in text.match_indices(q.as_str()) {
+    for start in memchr::memmem::find_iter(text.as_bytes(), q.as_bytes()) {
         let fit = context_chars(text, start, start + q.len(), anchor);
         if best.as_ref().is_none_or(|(f, _)| fit > *f) {
             best = Some((fit, start..start + q.len()));
@@ -750,11 +895,15 @@ fn place(anchor: &Anchor, old: Option<(&Version, &Alignment)>, new: &Version) ->
         return Placement::gone(Fate::Orphaned);
     }
     let text = new.text.as_str();
+    if let Some(span) = intact(anchor, text) {
+        return Placement::on(Fate::Exact, text, span);
+    }
     let old_span = old.and_then(|(v, _)| locate(&v.text, anchor));
 
     // 1. Unchanged text maps exactly.
     let mut expected = None;
-    if let (Some(span), Some((_, alignment))) = (&old_span, old) {
+    if let (Some(span), Some((old_version, alignment))) = (&old_span, old) {
+        let alignment = alignment.with(&old_version.text, text);
         if let Some(start) = alignment.covering(span.start, span.end) {
             let at = start..start + q.len();
             let (b, a) = context_fit(text, &at, anchor);
@@ -808,7 +957,7 @@ fn verbatim(
 ) -> Option<Placement> {
     let q = anchor.quote.as_str();
     let mut best: Option<(f64, Range<usize>, (f64, f64))> = None;
-    for (start, _) in text.match_indices(q).take(200) {
+    for start in memchr::memmem::find_iter(text.as_bytes(), q.as_bytes()).take(200) {
         let span = start..start + q.len();
         let fit = context_fit(text, &span, anchor);
         let near = expected.is_some_and(|e| e.is_near(&span));
@@ -836,6 +985,10 @@ fn verbatim(
 }
 
 /// The best acceptable candidate for edited words: (similarity, span).
+///
+/// The place the comparison points to is tried first; the whole chapter is
+/// searched (by its words) only when that gives nothing a candidate from
+/// elsewhere could not beat.
 fn fuzzy(
     anchor: &Anchor,
     new: &Version,
@@ -846,25 +999,10 @@ fn fuzzy(
     if qt.is_empty() || text.is_empty() {
         return None;
     }
-    let words = new.words();
-    let mut windows: Vec<Range<usize>> = Vec::new(); // token ranges in `words.spans`
-    let slack = qt.len() / 2 + 4;
-    let limit = qt.len() * 4 + 200;
-    if let Some(e) = expected {
-        let first = words.spans.partition_point(|s| s.1 <= e.span.start);
-        let last = words.spans.partition_point(|s| s.0 < e.span.end);
-        let from = first.saturating_sub(slack);
-        let to = (last + slack).min(words.spans.len());
-        if to > from && to - from <= limit {
-            windows.push(from..to);
-        }
-    }
-    windows.extend(voted_windows(&qt, words, slack));
-
     let mut best: Option<(f64, f64, Range<usize>)> = None; // (rank, sim, span)
-    for w in windows {
-        let Some((sim, span)) = align(&qt, text, &words.spans[w]) else {
-            continue;
+    let consider = |window: &[(usize, usize)], best: &mut Option<(f64, f64, Range<usize>)>| {
+        let Some((sim, span)) = align(&qt, text, window) else {
+            return;
         };
         let (b, a) = context_fit(text, &span, anchor);
         let ctx = (b + a) / 2.0;
@@ -874,28 +1012,36 @@ fn fuzzy(
         } else {
             sim >= FAR_MIN || (sim >= FAR_MIN_WITH_CONTEXT && ctx >= SAME_CONTEXT)
         };
-        if !accepted {
-            continue;
+        let rank = sim + 0.5 * ctx + if near { NEAR_BONUS } else { 0.0 };
+        if accepted && best.as_ref().is_none_or(|b| rank > b.0) {
+            *best = Some((rank, sim, span));
         }
-        let rank = sim + 0.5 * ctx + if near { 0.25 } else { 0.0 };
-        if best.as_ref().is_none_or(|b| rank > b.0) {
-            best = Some((rank, sim, span));
+    };
+    if let Some(e) = expected {
+        // Only the words around the expected place, not the whole chapter.
+        let pad = anchor.quote.len() / 2 + 40;
+        let w = window(text, e.span.start.saturating_sub(pad), e.span.end + pad);
+        if w.len() <= qt.len() * 4 + 200 {
+            consider(&w, &mut best);
+        }
+    }
+    // Nothing from elsewhere can rank above this (a far candidate has no
+    // nearness bonus and similarity and context of at most 1).
+    if best.as_ref().is_none_or(|b| b.0 < 1.0 + 0.5) {
+        for r in voted_windows(&anchor.quote, new.words(), text.len()) {
+            consider(&window(text, r.start, r.end), &mut best);
         }
     }
     best.map(|(_, sim, span)| (sim, span))
 }
 
-/// Token windows of the new text where several of the quote's less common
-/// words occur in about the quote's order.
-fn voted_windows(qt: &[(usize, &str)], words: &Words, slack: usize) -> Vec<Range<usize>> {
-    let bin = (qt.len() / 4).max(4) as i64;
+/// Byte ranges of the new text where several of the quote's less common
+/// words occur at about the distances they have in the quote.
+fn voted_windows(quote: &str, words: &Words, text_len: usize) -> Vec<Range<usize>> {
+    let bin = (quote.len() / 4).max(32) as i64;
     let mut votes: HashMap<i64, f64> = HashMap::new();
-    for (qi, (_, tok)) in qt.iter().enumerate() {
-        if !crate::diff::words::is_word(tok) || tok.chars().count() < 3 {
-            continue;
-        }
-        let lower = tok.to_lowercase();
-        let Some(positions) = words.index.get(&lower) else {
+    for (offset, key) in word_keys(quote) {
+        let Some(positions) = words.index.get(&key) else {
             continue;
         };
         if positions.len() > COMMON_WORD {
@@ -903,7 +1049,7 @@ fn voted_windows(qt: &[(usize, &str)], words: &Words, slack: usize) -> Vec<Range
         }
         let weight = 1.0 / positions.len() as f64;
         for &p in positions {
-            let diagonal = i64::from(p) - qi as i64;
+            let diagonal = i64::from(p) - offset as i64;
             *votes.entry(diagonal.div_euclid(bin)).or_default() += weight;
         }
     }
@@ -919,15 +1065,30 @@ fn voted_windows(qt: &[(usize, &str)], words: &Words, slack: usize) -> Vec<Range
     let Some(&(top, _)) = bins.first() else {
         return Vec::new();
     };
-    let n = words.spans.len() as i64;
+    let n = text_len as i64;
+    let slack = (quote.len() / 2 + 40) as i64;
     bins.into_iter()
         .filter(|(v, _)| *v >= top * 0.3)
         .take(4)
         .filter_map(|(_, b)| {
-            let from = (b * bin - slack as i64).clamp(0, n);
-            let to = (b * bin + 2 * bin + qt.len() as i64 + slack as i64).clamp(0, n);
+            let from = (b * bin - slack).clamp(0, n);
+            let to = (b * bin + 2 * bin + quote.len() as i64 + slack).clamp(0, n);
             (to > from).then(|| from as usize..to as usize)
         })
+        .collect()
+}
+
+/// The tokens of `text` between `from` and `to` (bytes), widened to whole
+/// words, as byte ranges.
+fn window(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
+    let from = text[..floor_boundary(text, from)]
+        .rfind(' ')
+        .map_or(0, |i| i + 1);
+    let to = floor_boundary(text, to.max(from));
+    let to = text[to..].find(' ').map_or(text.len(), |i| to + i);
+    tokens(&text[from..to])
+        .into_iter()
+        .map(|(i, t)| (from + i, from + i + t.len()))
         .collect()
 }
 
