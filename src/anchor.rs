@@ -11,9 +11,10 @@
 //!    the text around them are what they were. Otherwise the old and the new
 //!    chapter are compared block by block (headings, paragraphs, list
 //!    items), and changed blocks word by word. Quoted words in unchanged
-//!    text map exactly: `Exact` if the text around them is still (mostly)
-//!    the text around them, [`Fate::Moved`] if not (a new heading or
-//!    paragraph right before them, their paragraph moved among others).
+//!    text map exactly: `Exact` if they stand in the same section with the
+//!    same text on at least one side (new text was written next to them),
+//!    [`Fate::Moved`] if they now stand under another heading, or among
+//!    other text on both sides.
 //!    Unchanged words found verbatim elsewhere in the chapter (a paragraph
 //!    moved away from where the comparison puts it) are `Moved` too. A
 //!    paragraph moved whole with the quote in its middle, context and all,
@@ -443,7 +444,8 @@ impl Version {
             .map_or(self.text.len(), |next| next.0)
     }
 
-    /// The `##`-or-deeper heading above `pos` (not the block `pos` is in).
+    /// The `##`-or-deeper heading above `pos` (not the block `pos` is in):
+    /// the section it stands in, `None` in the introduction.
     fn heading_before(&self, pos: usize) -> Option<&str> {
         let here = self.blocks.partition_point(|b| b.0 <= pos);
         self.blocks[..here.saturating_sub(1)]
@@ -905,13 +907,15 @@ fn place(anchor: &Anchor, old: Option<(&Version, &Alignment)>, new: &Version) ->
     if let (Some(span), Some((old_version, alignment))) = (&old_span, old) {
         let alignment = alignment.with(&old_version.text, text);
         if let Some(start) = alignment.covering(span.start, span.end) {
+            // Unchanged words: moved when they now stand under another
+            // heading, or among other text on both sides.
             let at = start..start + q.len();
             let (b, a) = context_fit(text, &at, anchor);
-            let fate = if b >= SAME_CONTEXT && a >= SAME_CONTEXT {
-                Fate::Exact
-            } else {
-                Fate::Moved
-            };
+            let same_section =
+                old_version.heading_before(span.start) == new.heading_before(at.start);
+            let stays = (b >= SAME_CONTEXT && a >= SAME_CONTEXT)
+                || (same_section && (b >= SAME_CONTEXT || a >= SAME_CONTEXT));
+            let fate = if stays { Fate::Exact } else { Fate::Moved };
             return Placement::on(fate, text, at);
         }
         let s = alignment.map_start(span.start);

@@ -91,6 +91,25 @@ fn new_text_right_before_it_makes_it_moved() {
 }
 
 #[test]
+fn new_text_next_to_it_in_the_same_section_keeps_it_exact() {
+    // A sentence added right after the quote, and one right before another
+    // quote: both stay where they were, under the same heading.
+    let after = "Mange patienter må selv finde vej til tilbuddene.";
+    let new = CH.replace(after, &format!("{after} Det gælder især ældre patienter."));
+    let p = placed(CH, after, &new);
+    assert_eq!(p.fate, Fate::Exact);
+    let new = CH.replace(QUOTE, &format!("Det er nyt. {QUOTE}"));
+    assert_eq!(placed(CH, QUOTE, &new).fate, Fate::Exact);
+    // The same words among other text on both sides: moved.
+    let q = "Behovet varierer fra patient til patient.";
+    let new = CH.replace(&format!(" {q}"), "").replace(
+        "Tilbuddene er spredte",
+        &format!("Før. {q} Efter. Tilbuddene er spredte"),
+    );
+    assert_eq!(placed(CH, q, &new).fate, Fate::Moved);
+}
+
+#[test]
 fn a_moved_paragraph_is_moved() {
     let moved = CH.replace(
         "Overgangen mellem sygehus og kommune er et sårbart punkt. Mange patienter må selv finde vej til tilbuddene.\n\n",
