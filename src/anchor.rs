@@ -1077,7 +1077,7 @@ fn voted_windows(quote: &str, words: &Words, text_len: usize) -> Vec<Range<usize
         .filter_map(|(_, b)| {
             let from = (b * bin - slack).clamp(0, n);
             let to = (b * bin + 2 * bin + quote.len() as i64 + slack).clamp(0, n);
-            (to > from).then(|| from as usize..to as usize)
+            (to > from).then_some(from as usize..to as usize)
         })
         .collect()
 }

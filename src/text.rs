@@ -171,9 +171,12 @@ pub fn text_blocks(markdown: &str) -> Vec<TextBlock> {
         .collect()
 }
 
-/// [`searchable_text`] and where its blocks are in it (with their heading
-/// level, `None` for other blocks), made in one pass.
-pub fn searchable_blocks(markdown: &str) -> (String, Vec<(std::ops::Range<usize>, Option<u8>)>) {
+/// Where a block is in [`searchable_text`] (bytes) and its heading level
+/// (`None` for blocks that are not headings).
+pub type BlockSpan = (std::ops::Range<usize>, Option<u8>);
+
+/// [`searchable_text`] and where its blocks are in it, made in one pass.
+pub fn searchable_blocks(markdown: &str) -> (String, Vec<BlockSpan>) {
     use pulldown_cmark::{Event, Parser, Tag, TagEnd};
     let mut text = String::with_capacity(markdown.len());
     let mut blocks = Vec::new();

@@ -139,7 +139,7 @@ fn replaced_first_and_last_words_are_inside_the_span() {
     let new = CH.replace(QUOTE, edited);
     let p = placed(CH, QUOTE, &new);
     let s = score(&p);
-    assert!(s >= NEAR_MIN && s < 0.95, "{s}");
+    assert!((NEAR_MIN..0.95).contains(&s), "{s}");
     assert_eq!(p.text.as_deref(), Some(edited));
 }
 

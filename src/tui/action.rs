@@ -36,6 +36,10 @@ pub enum Action {
     PrevMarker,
     Reply,
     Resolve,
+    /// Confirm where an edited or moved quote was found (writers).
+    ConfirmAnchor,
+    /// Attach a comment to new words chosen in the reader (writers).
+    AttachAnchor,
     /// Move the selected recommendation one place up / down (writers).
     MoveUp,
     MoveDown,
