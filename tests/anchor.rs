@@ -216,6 +216,41 @@ fn realistic_edits_of_the_sample() {
 }
 
 #[test]
+fn a_renumbered_chapter_keeps_its_history() {
+    // The chapter is renumbered by hand with plain git and the quoted
+    // sentence rewritten heavily: only the history (found by the chapter's
+    // slug, not its file name) tells that the rewrite is where the quote was.
+    let ws = sample();
+    let id = comment_on(&ws, MEMBER2, "rehabilitering", KL_REHAB);
+    let rewritten = "Kommunerne står for størstedelen af de rehabiliterende tilbud, når patienten er udskrevet.";
+    let md = replace_once(&chapter(&ws, "rehabilitering"), KL_REHAB, rewritten);
+    ws.git(&[
+        "mv",
+        "drafts/05-rehabilitering.md",
+        "drafts/07-rehabilitering.md",
+    ]);
+    ws.write("drafts/07-rehabilitering.md", &md);
+    ws.git_commit_all_as(
+        common::WRITER_NAME,
+        WRITER,
+        "2024-08-01T10:00:00+02:00",
+        "Kapitel 5 bliver kapitel 7",
+    );
+    let head = ws.load_head();
+    assert_eq!(head.chapter("rehabilitering").unwrap().number, 7);
+    let p = place_now(&ws, &id);
+    let Fate::Fuzzy { score } = p.fate else {
+        panic!("{p:?}")
+    };
+    assert_eq!(p.text.as_deref(), Some(rewritten));
+    assert!(score < oplaeg::anchor::FAR_MIN_WITH_CONTEXT, "{score}");
+    // Without the history the same words would not be accepted.
+    let anchor = head.comment(&id).unwrap().target.anchor.clone().unwrap();
+    let alone = oplaeg::anchor::place_in(&anchor, None, &md);
+    assert!(!matches!(alone.fate, Fate::Fuzzy { .. }), "{alone:?}");
+}
+
+#[test]
 fn a_look_alike_sentence_does_not_capture_the_comment() {
     let ws = sample();
     let slug = "rehabilitering";

@@ -238,7 +238,7 @@ fn escape_cancels_choosing_new_words() {
     let orphan = comment_quoting(&s, "Kunstig intelligens forventes");
     s.popup = Some(oplaeg::tui::state::Popup::Thread(orphan));
     dispatch(&mut s, Action::AttachAnchor);
-    assert_eq!(s.anchors.attaching, Some(orphan));
+    assert_eq!(s.anchors.attaching, Some(s.ws.comments[orphan].id.clone()));
     let head = git(&d.root, &["rev-parse", "HEAD"]);
     dispatch(&mut s, Action::Down);
     dispatch(&mut s, Action::Back);

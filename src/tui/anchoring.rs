@@ -52,8 +52,8 @@ pub struct ReaderAnchors {
     pub marks: HashMap<usize, Vec<(usize, usize, bool)>>,
     /// Per comment index: the block and byte in it where its words start.
     pub at: HashMap<usize, (usize, usize)>,
-    /// The comment whose new words the writer is choosing, if any.
-    pub attaching: Option<usize>,
+    /// The id of the comment whose new words the writer is choosing, if any.
+    pub attaching: Option<String>,
 }
 
 impl ReaderAnchors {
@@ -82,7 +82,7 @@ impl ReaderAnchors {
 pub fn place_markers(state: &mut State) {
     state.markers.clear();
     state.unplaced.clear();
-    let attaching = state.anchors.attaching;
+    let attaching = state.anchors.attaching.take();
     state.anchors = ReaderAnchors {
         attaching,
         ..ReaderAnchors::default()
@@ -294,7 +294,7 @@ fn start_attach(state: &mut State, i: usize) {
     if block_of(state, i).is_some() {
         cursor_to_comment(state, i);
     }
-    state.anchors.attaching = Some(i);
+    state.anchors.attaching = Some(state.ws.comments[i].id.clone());
     state.message = Some(attach_hint());
 }
 
@@ -308,7 +308,7 @@ fn attach_hint() -> String {
 /// Keys while choosing new words for a comment. Returns true when the key
 /// was used (Enter attaches, Esc cancels); others move the cursor as usual.
 pub fn attach_key(state: &mut State, action: &Action) -> bool {
-    let Some(i) = state.anchors.attaching else {
+    let Some(id) = state.anchors.attaching.clone() else {
         return false;
     };
     match action {
@@ -316,7 +316,6 @@ pub fn attach_key(state: &mut State, action: &Action) -> bool {
             let quote = state
                 .doc
                 .quote(state.selection.unwrap_or(state.cursor), state.cursor);
-            let id = state.ws.comments[i].id.clone();
             state.anchors.attaching = None;
             state.selection = None;
             write(
