@@ -40,22 +40,159 @@ pub fn slugify(title: &str) -> String {
 
 /// Every run of white space (newlines too) as one space, trimmed.
 pub fn collapse_ws(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    push_collapsed(&mut out, s);
+    out
+}
+
+/// Bytes that may start a white space character: ASCII white space and the
+/// lead bytes of U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029,
+/// U+202F, U+205F and U+3000.
+const SPACE_LEAD: [bool; 256] = {
+    let mut t = [false; 256];
+    let leads = [
+        b' ', b'\t', b'\n', b'\r', 0x0b, 0x0c, 0xc2, 0xe1, 0xe2, 0xe3,
+    ];
+    let mut i = 0;
+    while i < leads.len() {
+        t[leads[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+/// The length of the white space character at byte `i` of `s`, or 0.
+#[inline]
+fn space_at(s: &str, i: usize) -> usize {
+    let b = s.as_bytes()[i];
+    if !SPACE_LEAD[usize::from(b)] {
+        0
+    } else if b < 0x80 {
+        1
+    } else {
+        match s[i..].chars().next() {
+            Some(c) if c.is_whitespace() => c.len_utf8(),
+            _ => 0,
+        }
+    }
+}
+
+/// Appends `s` to `out` with every run of white space as one space and none
+/// at either end: `split_whitespace().join(" ")` without allocating, copying
+/// whole stretches where the words are already separated by single spaces
+/// (chapters are collapsed on every load and every comparison).
+fn push_collapsed(out: &mut String, s: &str) {
+    let bytes = s.as_bytes();
+    let len = bytes.len();
+    let mut copy_from: Option<usize> = None;
+    let mut need_space = false;
+    let mut wrote = false;
+    let mut i = 0;
+    while i < len {
+        // Skip ahead to the next byte that may start white space.
+        let mut k = i;
+        while k < len && !SPACE_LEAD[usize::from(bytes[k])] {
+            k += 1;
+        }
+        if k > i && copy_from.is_none() {
+            if need_space && wrote {
+                out.push(' ');
+            }
+            need_space = false;
+            copy_from = Some(i);
+        }
+        i = k;
+        if i >= len {
+            break;
+        }
+        let w = space_at(s, i);
+        if w == 0 {
+            // A lead byte of a character that is not white space.
+            if copy_from.is_none() {
+                if need_space && wrote {
+                    out.push(' ');
+                }
+                need_space = false;
+                copy_from = Some(i);
+            }
+            i += 1;
+            continue;
+        }
+        let mut j = i + w;
+        while j < len {
+            match space_at(s, j) {
+                0 => break,
+                w => j += w,
+            }
+        }
+        if copy_from.is_some() && j == i + 1 && bytes[i] == b' ' && j < len {
+            i = j; // a single space between words: copied with them
+            continue;
+        }
+        if let Some(from) = copy_from.take() {
+            out.push_str(&s[from..i]);
+            wrote = true;
+        }
+        need_space = true;
+        i = j;
+    }
+    if let Some(from) = copy_from {
+        out.push_str(&s[from..]);
+    }
 }
 
 /// The text a reader sees in a Markdown chapter: markup removed, one block
 /// (heading, paragraph, list item, quote) per line-pair, separated by blank lines.
 pub fn markdown_to_text(markdown: &str) -> String {
-    use pulldown_cmark::{Event, Parser, TagEnd};
-    let mut out = String::new();
+    let blocks: Vec<String> = text_blocks(markdown).into_iter().map(|b| b.text).collect();
+    blocks.join("\n\n")
+}
+
+/// One block of a chapter's text (see [`text_blocks`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextBlock {
+    /// The block's words, markup removed, white space collapsed; never empty.
+    pub text: String,
+    /// The heading level (1 for the chapter title `# `), `None` for other blocks.
+    pub heading: Option<u8>,
+}
+
+/// The blocks of [`markdown_to_text`] with what kind each is: joined by
+/// blank lines they are `markdown_to_text`, joined by single spaces they are
+/// [`searchable_text`].
+pub fn text_blocks(markdown: &str) -> Vec<TextBlock> {
+    let (text, blocks) = searchable_blocks(markdown);
+    blocks
+        .into_iter()
+        .map(|(range, heading)| TextBlock {
+            text: text[range].to_string(),
+            heading,
+        })
+        .collect()
+}
+
+/// Where a block is in [`searchable_text`] (bytes) and its heading level
+/// (`None` for blocks that are not headings).
+pub type BlockSpan = (std::ops::Range<usize>, Option<u8>);
+
+/// [`searchable_text`] and where its blocks are in it, made in one pass.
+pub fn searchable_blocks(markdown: &str) -> (String, Vec<BlockSpan>) {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut text = String::with_capacity(markdown.len());
+    let mut blocks = Vec::new();
     let mut block = String::new();
-    let flush = |out: &mut String, block: &mut String| {
-        let b = collapse_ws(block);
-        if !b.is_empty() {
-            if !out.is_empty() {
-                out.push_str("\n\n");
-            }
-            out.push_str(&b);
+    let mut heading: Option<u8> = None;
+    let mut flush = |block: &mut String, heading: Option<u8>| {
+        let before = text.len();
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        let start = text.len();
+        push_collapsed(&mut text, block);
+        if text.len() == start {
+            text.truncate(before);
+        } else {
+            blocks.push((start..text.len(), heading));
         }
         block.clear();
     };
@@ -64,25 +201,33 @@ pub fn markdown_to_text(markdown: &str) -> String {
             Event::Text(t) | Event::Code(t) => block.push_str(&t),
             Event::Html(t) | Event::InlineHtml(t) => block.push_str(&t),
             Event::SoftBreak | Event::HardBreak => block.push(' '),
+            // No flush here, so the text stays exactly what it always was.
+            Event::Start(Tag::Heading { level, .. }) => heading = Some(level as u8),
             Event::End(
                 TagEnd::Paragraph
                 | TagEnd::Heading(_)
                 | TagEnd::Item
                 | TagEnd::CodeBlock
                 | TagEnd::TableCell,
-            ) => flush(&mut out, &mut block),
-            Event::Start(pulldown_cmark::Tag::Item) => flush(&mut out, &mut block),
+            ) => {
+                flush(&mut block, heading);
+                heading = None;
+            }
+            Event::Start(Tag::Item) => {
+                flush(&mut block, heading);
+                heading = None;
+            }
             _ => {}
         }
     }
-    flush(&mut out, &mut block);
-    out
+    flush(&mut block, heading);
+    (text, blocks)
 }
 
 /// The chapter text that quotes are matched against: [`markdown_to_text`]
 /// with all white space collapsed to single spaces.
 pub fn searchable_text(markdown: &str) -> String {
-    collapse_ws(&markdown_to_text(markdown))
+    searchable_blocks(markdown).0
 }
 
 /// The candidate closest to `name`, if it is close enough to be a likely typo
@@ -201,6 +346,99 @@ mod tests {
             searchable_text(md),
             "Titel En vigtig sætning. punkt ét punkt to"
         );
+    }
+
+    #[test]
+    fn blocks_make_both_texts() {
+        let md = "# Titel\n\nEn *vigtig*\nsætning.\n\n## Under\n\n- punkt ét\n- punkt **to**\n\n```\nkode  her\n```\n";
+        let blocks = text_blocks(md);
+        assert_eq!(blocks[0].heading, Some(1));
+        assert_eq!(blocks[2].text, "Under");
+        assert_eq!(blocks[2].heading, Some(2));
+        assert_eq!(blocks[3].heading, None);
+        let joined: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(joined.join(" "), searchable_text(md));
+        assert_eq!(
+            searchable_text(md),
+            collapse_ws(&markdown_to_text(md)),
+            "the text quotes are matched in is the reader's text, collapsed"
+        );
+    }
+
+    #[test]
+    fn collapsing_white_space() {
+        for s in [
+            "",
+            "  ",
+            "a",
+            " a  b\n\tc ",
+            "æ\u{a0}ø\u{2003}å",
+            "x\u{3000}",
+            "\n\nord ",
+            "\u{85}é\u{2028}\u{2029}\u{202f}\u{205f}\u{1680}\u{2e80}\u{e000}",
+            "a\u{b}\u{c}b\u{1c}",
+        ] {
+            assert_eq!(
+                collapse_ws(s),
+                s.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
+        }
+    }
+
+    /// The text as it was computed before blocks were kept: quotes written
+    /// then must still be found.
+    fn reference_text(markdown: &str) -> String {
+        use pulldown_cmark::{Event, Parser, TagEnd};
+        let mut out = String::new();
+        let mut block = String::new();
+        let flush = |out: &mut String, block: &mut String| {
+            let b = block.split_whitespace().collect::<Vec<_>>().join(" ");
+            if !b.is_empty() {
+                if !out.is_empty() {
+                    out.push_str("\n\n");
+                }
+                out.push_str(&b);
+            }
+            block.clear();
+        };
+        for event in Parser::new(markdown) {
+            match event {
+                Event::Text(t) | Event::Code(t) => block.push_str(&t),
+                Event::Html(t) | Event::InlineHtml(t) => block.push_str(&t),
+                Event::SoftBreak | Event::HardBreak => block.push(' '),
+                Event::End(
+                    TagEnd::Paragraph
+                    | TagEnd::Heading(_)
+                    | TagEnd::Item
+                    | TagEnd::CodeBlock
+                    | TagEnd::TableCell,
+                ) => flush(&mut out, &mut block),
+                Event::Start(pulldown_cmark::Tag::Item) => flush(&mut out, &mut block),
+                _ => {}
+            }
+        }
+        flush(&mut out, &mut block);
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn texts_are_what_they_were(md in "([a-zæø ]|\n|#|\\*|-|`|>|<b>|\\||1\\.|\u{a0}){0,120}") {
+            let reference = reference_text(&md);
+            proptest::prop_assert_eq!(markdown_to_text(&md), reference.clone());
+            proptest::prop_assert_eq!(
+                searchable_text(&md),
+                reference.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
+        }
+
+        #[test]
+        fn collapsing_matches_split_whitespace(s in "(\\PC|\\s|\u{85}|\u{2028}){0,60}") {
+            proptest::prop_assert_eq!(
+                collapse_ws(&s),
+                s.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
+        }
     }
 
     #[test]

@@ -308,6 +308,8 @@ pub enum CommentCommand {
         #[arg(long)]
         response: String,
     },
+    /// Hvor kommentarens citat står i den nuværende version; bekræft det, eller knyt kommentaren til ny tekst (kun skribenter)
+    Anchor(super::anchors::AnchorArgs),
 }
 
 #[derive(Args, Debug)]

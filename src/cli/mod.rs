@@ -1,5 +1,6 @@
 //! The command line: parse, call [`crate::ops`], print text or JSON.
 
+mod anchors;
 pub mod args;
 mod export;
 mod output;
@@ -56,6 +57,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             },
         ),
         Command::Comment(CommentCommand::Show { id }) => read::comment_show(&cli, id),
+        Command::Comment(CommentCommand::Anchor(a)) => anchors::run(&cli, a),
         Command::Comment(c) => write::comment(&cli, c),
         Command::Member(MemberCommand::List) => read::member_list(&cli),
         Command::Member(c) => write::member(&cli, c),

@@ -3,9 +3,11 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::anchors::{Placer, fate_lines, fate_tag};
 use super::args::Format;
 use super::output::{block, json, pad, safe};
 use super::{Cli, store};
+use crate::anchor::Placement;
 use crate::error::Error;
 use crate::i18n::count;
 use crate::model::{Choice, Comment, CommentStatus, Horizon, Member, Workspace};
@@ -465,7 +467,7 @@ pub fn rec_show(cli: &Cli, key: &str) -> anyhow::Result<()> {
     if !comments.is_empty() {
         println!("\n{}:", tr!("Kommentarer", "Comments"));
         for c in comments {
-            print_comment(c, "  ");
+            print_comment(c, None, "  ");
         }
     }
     Ok(())
@@ -481,7 +483,7 @@ pub struct CommentFilter<'a> {
 
 /// `oplaeg comment list`.
 pub fn comment_list(cli: &Cli, f: &CommentFilter) -> anyhow::Result<()> {
-    let (_, ws) = load(cli)?;
+    let (store, ws) = load(cli)?;
     let status = match f.status {
         None => None,
         Some(s) => Some(CommentStatus::parse(s).ok_or_else(|| Error::InvalidValue {
@@ -518,14 +520,19 @@ pub fn comment_list(cli: &Cli, f: &CommentFilter) -> anyhow::Result<()> {
                 .is_none_or(|o| c.author.organisation.to_lowercase().contains(o.as_str()))
         })
         .collect();
+    let mut placer = Placer::new(&store, &ws);
     if cli.format == Format::Json {
-        return json(&rows);
+        let placed: Vec<_> = rows.iter().map(|c| placer.placed(c)).collect();
+        return json(&placed);
     }
     if rows.is_empty() {
         println!("{}", tr!("Ingen kommentarer.", "No comments."));
     }
     for c in &rows {
-        let target = target_label(&ws, c);
+        let mut target = target_label(&ws, c);
+        if let Some(p) = &placer.placed(c).placement {
+            target.push_str(&fate_tag(p));
+        }
         println!(
             "{}  {}  {}  {}  {}",
             c.id,
@@ -574,7 +581,7 @@ fn target_label(ws: &Workspace, c: &Comment) -> String {
     s
 }
 
-fn print_comment(c: &Comment, indent: &str) {
+fn print_comment(c: &Comment, placement: Option<&Placement>, indent: &str) {
     println!(
         "{indent}{} · {} ({}) · {} · {}",
         c.created.format("%Y-%m-%d %H:%M"),
@@ -585,6 +592,12 @@ fn print_comment(c: &Comment, indent: &str) {
     );
     if let Some(a) = &c.target.anchor {
         println!("{indent}  «{}»", safe(&a.quote));
+    }
+    for line in placement
+        .map(|p| fate_lines(p, &format!("{indent}  ")))
+        .unwrap_or_default()
+    {
+        println!("{line}");
     }
     println!("{}", block(&c.body, &format!("{indent}  ")));
     if let Some(r) = &c.resolution {
@@ -600,7 +613,7 @@ fn print_comment(c: &Comment, indent: &str) {
 
 /// `oplaeg comment show`.
 pub fn comment_show(cli: &Cli, id: &str) -> anyhow::Result<()> {
-    let (_, ws) = load(cli)?;
+    let (store, ws) = load(cli)?;
     let c = ws.comment(id)?;
     let mut thread = vec![c];
     let mut i = 0;
@@ -613,12 +626,15 @@ pub fn comment_show(cli: &Cli, id: &str) -> anyhow::Result<()> {
         );
         i += 1;
     }
+    let mut placer = Placer::new(&store, &ws);
+    let placed: Vec<_> = thread.iter().map(|x| placer.placed(x)).collect();
     if cli.format == Format::Json {
-        return json(&thread);
+        return json(&placed);
     }
     println!("{}\n", safe(&target_label(&ws, c)));
-    for (n, x) in thread.iter().enumerate() {
-        print_comment(x, if n == 0 { "" } else { "    " });
+    for (n, x) in placed.iter().enumerate() {
+        let indent = if n == 0 { "" } else { "    " };
+        print_comment(x.comment, x.placement.as_ref(), indent);
     }
     Ok(())
 }

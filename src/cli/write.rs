@@ -293,7 +293,7 @@ pub fn comment(cli: &Cli, c: &CommentCommand) -> anyhow::Result<()> {
             }
             c
         }
-        CommentCommand::List { .. } | CommentCommand::Show { .. } => {
+        CommentCommand::List { .. } | CommentCommand::Show { .. } | CommentCommand::Anchor(_) => {
             unreachable!("handled by read")
         }
     };

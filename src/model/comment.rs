@@ -59,6 +59,39 @@ pub struct Anchor {
     #[serde(default)]
     pub after: String,
     pub commit: String,
+    /// Earlier anchors, oldest first: each time a writer confirmed where the
+    /// quote now stands or attached the comment to new words, the anchor
+    /// before that decision is kept here with who decided and when. Absent
+    /// in files written before anchors could be moved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<AnchorChange>,
+}
+
+/// A writer's decision about where a comment's quote stands, recorded in the
+/// comment's file so it holds for every later version.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct AnchorChange {
+    /// What the writer did.
+    pub change: AnchorChangeKind,
+    /// The quote before the decision.
+    pub quote: String,
+    /// The commit that quote was taken from.
+    pub commit: String,
+    /// E-mail of the writer who decided.
+    pub by: String,
+    #[serde(deserialize_with = "de_time")]
+    pub at: DateTime<FixedOffset>,
+}
+
+/// How a writer moved an anchor.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum AnchorChangeKind {
+    /// Accepted the words the quote was found at after an edit (or a move).
+    Confirmed,
+    /// Attached the comment to other words chosen by the writer.
+    Reattached,
 }
 
 /// The writers' answer to a comment.
@@ -176,6 +209,7 @@ mod tests {
                     before: "før".into(),
                     after: "efter".into(),
                     commit: "abc".into(),
+                    history: Vec::new(),
                 }),
             },
             resolution: Some(Resolution {
@@ -197,6 +231,35 @@ mod tests {
         back.id = c.id.clone();
         assert_eq!(back, c);
         assert!(back.check().is_empty());
+    }
+
+    #[test]
+    fn anchor_history_round_trips_and_old_files_load() {
+        let mut c = sample();
+        let old_file = c.to_file();
+        assert!(!old_file.contains("history"), "{old_file}");
+        c.target
+            .anchor
+            .as_mut()
+            .unwrap()
+            .history
+            .push(AnchorChange {
+                change: AnchorChangeKind::Reattached,
+                quote: "den gamle sætning".into(),
+                commit: "abc".into(),
+                by: "mh@sst.example".into(),
+                at: DateTime::parse_from_rfc3339("2024-08-02T09:00:00+02:00").unwrap(),
+            });
+        let text = c.to_file();
+        assert!(text.contains("[[target.anchor.history]]"), "{text}");
+        assert!(text.contains("change = \"reattached\""), "{text}");
+        let mut back: Comment = parse_toml("c.toml", &text).unwrap();
+        back.id = c.id.clone();
+        assert_eq!(back, c);
+        // A file as written before anchors could move still loads.
+        let legacy = "created = 2024-06-12T10:15:00+02:00\nbody = \"x\"\nstatus = \"open\"\n\n[author]\nname = \"A\"\nemail = \"a@b.dk\"\norganisation = \"O\"\n\n[target]\nchapter = \"k\"\n\n[target.anchor]\nquote = \"q\"\nbefore = \"b\"\nafter = \"a\"\ncommit = \"c\"\n";
+        let old: Comment = parse_toml("old.toml", legacy).unwrap();
+        assert!(old.target.anchor.unwrap().history.is_empty());
     }
 
     #[test]

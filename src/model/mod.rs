@@ -10,7 +10,9 @@ mod recommendation;
 mod workspace;
 
 pub use choice::{Choice, CommentStatus, Disposition, Horizon, RecStatus, Role};
-pub use comment::{Anchor, Author, Comment, Resolution, Target, to_toml};
+pub use comment::{
+    Anchor, AnchorChange, AnchorChangeKind, Author, Comment, Resolution, Target, to_toml,
+};
 pub use config::{Config, HorizonDef, Horizons, Meeting, Member};
 pub use problem::{Problem, parse_toml};
 pub use recommendation::Recommendation;

@@ -58,6 +58,7 @@ pub fn anchor_in(chapter_title: &str, markdown: &str, quote: &str, commit: &str)
         before,
         after,
         commit: commit.to_string(),
+        history: Vec::new(),
     })
 }
 

@@ -3,6 +3,7 @@
 //! everything first and then writes exactly one commit (or one tag), so a
 //! refused or failed operation leaves the workspace as it was.
 
+mod anchors;
 mod chapters;
 mod comments;
 mod meetings;
@@ -53,6 +54,8 @@ pub enum Action {
     ManageMembers,
     /// Plan meetings and tag drafts as sent.
     ManageMeetings,
+    /// Confirm where a comment's quote stands now, or attach it to other words.
+    Reanchor,
 }
 
 impl Action {
@@ -66,6 +69,10 @@ impl Action {
             Action::Resolve => tr!("besvare kommentarer", "resolve comments"),
             Action::ManageMembers => tr!("ændre medlemmer", "change members"),
             Action::ManageMeetings => tr!("planlægge og tagge møder", "plan and tag meetings"),
+            Action::Reanchor => tr!(
+                "flytte kommentarers citater til ny tekst",
+                "move comments' quotes to new words"
+            ),
         }
     }
 

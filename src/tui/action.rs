@@ -39,6 +39,10 @@ pub enum Action {
     /// Edit / withdraw the actor's own open comment in the selected thread.
     EditComment,
     WithdrawComment,
+    /// Confirm where an edited or moved quote was found (writers).
+    ConfirmAnchor,
+    /// Attach a comment to new words chosen in the reader (writers).
+    AttachAnchor,
     /// Move the selected recommendation one place up / down (writers).
     MoveUp,
     MoveDown,

@@ -42,6 +42,8 @@ pub struct Word {
     pub look: Look,
     /// Index of the sentence in the whole chapter.
     pub sentence: usize,
+    /// Byte offset of the word in its block's text.
+    pub start: usize,
 }
 
 /// One wrapped screen line.
@@ -322,6 +324,7 @@ fn wrap_block(b: usize, block: &Block, first_sentence: usize, width: u16, lines:
             text: word.to_string(),
             look,
             sentence,
+            start,
         });
     }
     lines.push(line);

@@ -120,6 +120,24 @@ pub static BINDINGS: &[Binding] = &[
         "previous comment in the text",
         false
     ),
+    b!(
+        Reader,
+        [(Char('b'), N)],
+        "b",
+        Action::ConfirmAnchor,
+        "bekræft hvor et ændret citat er fundet (◐, skribent)",
+        "confirm where an edited quote was found (◐, writer)",
+        false
+    ),
+    b!(
+        Reader,
+        [(Char('A'), S), (Char('A'), N)],
+        "A",
+        Action::AttachAnchor,
+        "knyt kommentaren til ny tekst, du vælger (skribent)",
+        "attach the comment to new words you choose (writer)",
+        false
+    ),
     // Recommendations.
     b!(
         Recs,
@@ -292,6 +310,24 @@ pub static BINDINGS: &[Binding] = &[
         "gå til stedet i teksten",
         "go to the place in the text",
         true
+    ),
+    b!(
+        Comments,
+        [(Char('b'), N)],
+        "b",
+        Action::ConfirmAnchor,
+        "bekræft hvor et ændret citat er fundet (skribent)",
+        "confirm where an edited quote was found (writer)",
+        false
+    ),
+    b!(
+        Comments,
+        [(Char('A'), S), (Char('A'), N)],
+        "A",
+        Action::AttachAnchor,
+        "knyt kommentaren til ny tekst i kapitlet (skribent)",
+        "attach the comment to new words in the chapter (writer)",
+        false
     ),
     // Everywhere.
     b!(
@@ -584,6 +620,8 @@ mod tests {
             Action::Resolve,
             Action::EditComment,
             Action::WithdrawComment,
+            Action::ConfirmAnchor,
+            Action::AttachAnchor,
             Action::MoveUp,
             Action::MoveDown,
             Action::CycleHorizon,

@@ -3,6 +3,7 @@
 //! [`update::update`] → [`views::render`] from `&State`.
 
 pub mod action;
+pub mod anchoring;
 pub mod document;
 pub mod export_form;
 pub mod job;

@@ -9,6 +9,12 @@ use crate::tr;
 
 /// Handles an action in the Oplæg view.
 pub fn reader(state: &mut State, action: Action) {
+    if super::anchoring::attach_key(state, &action) {
+        return;
+    }
+    if let Action::ConfirmAnchor | Action::AttachAnchor = action {
+        return super::anchoring::decide(state, None, &action);
+    }
     if action == Action::Focus {
         state.text_focus = !state.text_focus;
         return;

@@ -195,6 +195,8 @@ pub struct State {
     pub markers: HashMap<usize, Vec<usize>>,
     /// Comments on this chapter whose quote is no longer in the text.
     pub unplaced: Vec<usize>,
+    /// Where this chapter's comments sit in the version shown.
+    pub anchors: super::anchoring::ReaderAnchors,
     pub reader_search: String,
 
     // Anbefalinger
@@ -277,6 +279,7 @@ impl State {
             scroll: 0,
             markers: HashMap::new(),
             unplaced: Vec::new(),
+            anchors: Default::default(),
             reader_search: String::new(),
             rec: 0,
             comment: 0,
@@ -359,23 +362,7 @@ impl State {
             .map_or("", |c| c.markdown.as_str());
         self.doc = Document::new(markdown, self.text_width());
         self.cursor = self.cursor.min(self.doc.sentences.len().saturating_sub(1));
-        self.markers.clear();
-        self.unplaced.clear();
-        let Some(ch) = self.ws.chapters.get(self.chapter) else {
-            return;
-        };
-        for (i, c) in self.ws.comments.iter().enumerate() {
-            if c.reply_to.is_some() || c.target.chapter.as_deref() != Some(ch.slug.as_str()) {
-                continue;
-            }
-            match &c.target.anchor {
-                Some(a) => match self.doc.block_of_quote(&a.quote) {
-                    Some(b) => self.markers.entry(b).or_default().push(i),
-                    None => self.unplaced.push(i),
-                },
-                None => self.markers.entry(0).or_default().push(i),
-            }
-        }
+        super::anchoring::place_markers(self);
     }
 
     /// Re-applies the comment list's filters and search, newest first.

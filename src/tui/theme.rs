@@ -53,6 +53,12 @@ impl Theme {
     pub fn ok(&self) -> Style {
         self.fg(Color::Green)
     }
+    /// Words a comment sits on: coloured (another colour when the quote
+    /// was edited); without colour the margin's ●/◐ marks the paragraph,
+    /// as underline and reverse already mark the cursor and selection.
+    pub fn anchored(&self, fuzzy: bool) -> Style {
+        self.fg(if fuzzy { Color::Magenta } else { Color::Yellow })
+    }
     pub fn cursor(&self) -> Style {
         Style::new().add_modifier(Modifier::UNDERLINED)
     }

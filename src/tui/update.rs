@@ -284,6 +284,10 @@ fn popup(state: &mut State, action: Action) -> Option<Action> {
             Action::Quit => state.quit = true,
             _ => {}
         },
+        Popup::Thread(i) if matches!(action, Action::ConfirmAnchor | Action::AttachAnchor) => {
+            let i = *i;
+            super::anchoring::decide(state, Some(i), &action);
+        }
         Popup::Thread(i) => {
             let i = *i;
             match action {
@@ -347,7 +351,7 @@ fn queue(state: &mut State, busy: String, done: String, after: After, work: job:
 }
 
 /// Queues a write through a session acting as the UI's member.
-fn write(
+pub(super) fn write(
     state: &mut State,
     done: String,
     after: After,
@@ -733,6 +737,9 @@ fn comments(state: &mut State, action: Action) -> Option<Action> {
                 });
             }
         }
+        Action::ConfirmAnchor | Action::AttachAnchor => {
+            super::anchoring::decide(state, None, &action);
+        }
         Action::Jump => {
             let i = state.selected_comment()?;
             let c = state.ws.comments[i].clone();
@@ -742,11 +749,7 @@ fn comments(state: &mut State, action: Action) -> Option<Action> {
                 state.view = View::Reader;
                 select_chapter(state, idx);
                 state.text_focus = true;
-                if let Some(a) = &c.target.anchor
-                    && let Some(b) = state.doc.block_of_quote(&a.quote)
-                {
-                    super::reader_update::cursor_to_block(state, b);
-                }
+                super::anchoring::cursor_to_comment(state, i);
             } else if let Some(r) = &c.target.recommendation
                 && let Some(idx) = state.ws.recommendations.iter().position(|x| &x.slug == r)
             {

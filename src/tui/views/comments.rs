@@ -130,6 +130,7 @@ pub fn thread_lines(state: &State, i: usize) -> Vec<Line<'static>> {
             format!("«{}»", safe(&a.quote)),
             state.theme.quote(),
         ));
+        lines.extend(super::anchors::placement_lines(state, i, a));
     }
     let push = |c: &crate::model::Comment, indent: &str, lines: &mut Vec<Line<'static>>| {
         let withdrawn = if c.status == crate::model::CommentStatus::Withdrawn {

@@ -1,5 +1,6 @@
 //! Drawing: pure functions of [`State`]. No I/O, no git, no re-reading.
 
+mod anchors;
 pub mod chrome;
 mod comments;
 mod export;

@@ -79,6 +79,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
                     crate::tui::action::Action::Resolve => {
                         state.may(crate::ops::Action::Resolve).err()
                     }
+                    crate::tui::action::Action::ConfirmAnchor
+                    | crate::tui::action::Action::AttachAnchor => {
+                        state.may(crate::ops::Action::Reanchor).err()
+                    }
                     crate::tui::action::Action::CommentQuote
                     | crate::tui::action::Action::CommentParagraph
                     | crate::tui::action::Action::CommentWhole

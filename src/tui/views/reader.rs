@@ -85,7 +85,12 @@ fn reader(frame: &mut Frame, area: Rect, state: &State) {
         return;
     };
     let mut title = format!(" {} {} ", ch.number, safe(&ch.title));
-    if !state.unplaced.is_empty() {
+    if state.anchors.attaching.is_some() {
+        title.push_str(&crate::tr!(
+            "· vælg ny tekst til kommentaren: Enter knytter, Esc fortryder ",
+            "· choose new words for the comment: Enter attaches, Esc cancels "
+        ));
+    } else if !state.unplaced.is_empty() {
         title.push_str(&crate::tr!(
             "· {} kommentar(er) uden placering i denne version ",
             "· {} comment(s) not placed in this version ",
@@ -116,12 +121,22 @@ fn reader(frame: &mut Frame, area: Rect, state: &State) {
         if !line.words.is_empty() {
             last_block = line.block;
         }
+        // ● on the quoted words, ◐ on edited words (approximate), § at the
+        // heading of a section whose quoted words are gone.
         let gutter = match state.markers.get(&line.block) {
             Some(list) if first_of_block => {
-                Span::styled(format!("●{:<2} ", list.len()), state.theme.marker())
+                let symbol = if state.anchors.any_fuzzy(list) {
+                    '◐'
+                } else if state.anchors.all_sections(list) {
+                    '§'
+                } else {
+                    '●'
+                };
+                Span::styled(format!("{symbol}{:<2} ", list.len()), state.theme.marker())
             }
             _ => Span::raw("    "),
         };
+        let marks = state.anchors.marks.get(&line.block);
         let mut spans = vec![gutter, Span::raw(line.prefix)];
         for (i, w) in line.words.iter().enumerate() {
             let mut style = match w.look {
@@ -130,6 +145,12 @@ fn reader(frame: &mut Frame, area: Rect, state: &State) {
                 Look::Strong => state.theme.title(),
                 Look::Code => state.theme.quote(),
             };
+            if let Some(marks) = marks {
+                let end = w.start + w.text.len();
+                if let Some(&(_, _, fuzzy)) = marks.iter().find(|m| m.0 < end && w.start < m.1) {
+                    style = style.patch(state.theme.anchored(fuzzy));
+                }
+            }
             let in_sel = w.sentence >= sel_from && w.sentence <= sel_to;
             if state.text_focus && in_sel {
                 style = if state.selection.is_some() {

@@ -1,0 +1,1188 @@
+//! Placing a comment's quote in another version of its chapter.
+//!
+//! A comment quotes the chapter's text as it was in the commit it was written
+//! on (quote, up to [`CONTEXT_CHARS`] characters before and after, and the
+//! commit; see [`crate::ops::anchor_in`]). To show it on another version the
+//! quote is looked for in three steps, each only when the one before fails:
+//!
+//! 1. **Follow the text.** When the quote stands in the new version with all
+//!    of its recorded context, byte for byte, on both sides (and only in one
+//!    such place), it is [`Fate::Exact`] without further ado: its words and
+//!    the text around them are what they were. Otherwise the old and the new
+//!    chapter are compared block by block (headings, paragraphs, list
+//!    items), and changed blocks word by word. Quoted words in unchanged
+//!    text map exactly: `Exact` if they stand in the same section with the
+//!    same text on at least one side (new text was written next to them),
+//!    [`Fate::Moved`] if they now stand under another heading, or among
+//!    other text on both sides.
+//!    Unchanged words found verbatim elsewhere in the chapter (a paragraph
+//!    moved away from where the comparison puts it) are `Moved` too. A
+//!    paragraph moved whole with the quote in its middle, context and all,
+//!    stays `Exact`: the reader finds the words exactly as they were.
+//! 2. **Find the edited words.** When the quoted words themselves were edited,
+//!    candidates are where the comparison puts the old words, and where the
+//!    quote's rarer words occur together elsewhere. Each candidate is aligned
+//!    with the quote word by word, which gives *how much the words changed*
+//!    (similarity 0–1, the reported score). *How far they moved* is judged
+//!    separately: a candidate where the comparison says the words went needs
+//!    a similarity of [`NEAR_MIN`] (less with the old context around it),
+//!    one elsewhere in the chapter needs [`FAR_MIN`] (less only when the old
+//!    context came along). So a look-alike sentence elsewhere does not
+//!    capture the comment; among acceptable candidates the old context and
+//!    the nearness decide. The result is [`Fate::Fuzzy`].
+//! 3. **Fall back.** The `##` heading the quote stood under, if the new
+//!    version still has it: [`Fate::Section`]. Else [`Fate::Orphaned`], and
+//!    callers show the original quote. (The chapter's `#` title does not
+//!    count as a section: a quote in the introduction that is gone is
+//!    orphaned.)
+//!
+//! Comments share the commits they were written on, and chapters change
+//! rarely, so [`Anchorer`] caches each commit's chapter files, each old
+//! version of a chapter and its comparison with the target, and compares
+//! changed paragraphs word by word only where a quote needs it. Most quotes
+//! stand untouched and need no old version at all (see
+//! `examples/bench_anchor.rs`).
+
+use std::cell::OnceCell;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use git2::{ObjectType, Oid};
+use serde::Serialize;
+use similar::{Algorithm, DiffTag, capture_diff_slices, capture_diff_slices_deadline};
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::model::{Anchor, Comment, Workspace, parse_chapter_file_name, paths};
+use crate::store::Store;
+use crate::text::searchable_blocks;
+use crate::tr;
+
+/// How many characters of text before and after a quote an anchor keeps.
+pub const CONTEXT_CHARS: usize = 60;
+
+/// Context on one side counts as unchanged at this similarity or more.
+pub const SAME_CONTEXT: f64 = 0.5;
+/// An edited quote where the comparison puts it is accepted at this
+/// similarity…
+pub const NEAR_MIN: f64 = 0.6;
+/// …or at this one when its old context is around it.
+pub const NEAR_MIN_WITH_CONTEXT: f64 = 0.45;
+/// Words elsewhere in the chapter are accepted at this similarity…
+pub const FAR_MIN: f64 = 0.9;
+/// …or at this one when the old context came along with them.
+pub const FAR_MIN_WITH_CONTEXT: f64 = 0.75;
+/// A quote of fewer words found verbatim away from its place needs some of
+/// its old context as well: short phrases recur by chance.
+const SHORT_QUOTE_WORDS: usize = 4;
+/// The rank a candidate where the comparison points gets over others.
+const NEAR_BONUS: f64 = 0.25;
+/// Words occurring more often than this in a chapter say nothing about where
+/// a quote went.
+const COMMON_WORD: usize = 64;
+/// Time allowed for one word-level comparison of a changed region; beyond it
+/// the comparison is coarser but still correct.
+const DIFF_DEADLINE: Duration = Duration::from_millis(50);
+
+/// How a comment's quote is found in a version of its chapter.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Fate {
+    /// The quoted words are unchanged and where the text around them says.
+    Exact,
+    /// The quoted words are unchanged but their paragraph/sentence moved.
+    Moved,
+    /// The quoted words were edited; the best candidate, similarity in 0..=1.
+    Fuzzy { score: f64 },
+    /// The words are gone; the section (heading) they stood under remains.
+    Section { heading: String },
+    /// Gone; callers keep showing the original quote.
+    Orphaned,
+}
+
+impl Fate {
+    /// Stable key for JSON/CLI: "exact", "moved", "fuzzy", "section", "orphaned".
+    pub fn key(&self) -> &'static str {
+        match self {
+            Fate::Exact => "exact",
+            Fate::Moved => "moved",
+            Fate::Fuzzy { .. } => "fuzzy",
+            Fate::Section { .. } => "section",
+            Fate::Orphaned => "orphaned",
+        }
+    }
+
+    /// Danish/English label.
+    pub fn label(&self) -> String {
+        match self {
+            Fate::Exact => tr!("uændret", "unchanged"),
+            Fate::Moved => tr!("flyttet", "moved"),
+            Fate::Fuzzy { .. } => tr!("tilnærmet", "approximate"),
+            Fate::Section { .. } => tr!("afsnit", "section"),
+            Fate::Orphaned => tr!("forældreløs", "orphaned"),
+        }
+    }
+
+    /// One line for people: the label with the score or the heading.
+    pub fn describe(&self) -> String {
+        match self {
+            Fate::Fuzzy { score } => tr!(
+                "tilnærmet ({} % ens)",
+                "approximate ({} % alike)",
+                (score * 100.0).round()
+            ),
+            Fate::Section { heading } => tr!(
+                "teksten er væk; afsnittet «{heading}» findes stadig",
+                "the words are gone; the section «{heading}» remains"
+            ),
+            Fate::Orphaned => tr!(
+                "forældreløs: teksten findes ikke længere",
+                "orphaned: the words are no longer there"
+            ),
+            Fate::Moved => tr!(
+                "uændret, men flyttet eller med ny tekst omkring",
+                "unchanged, but moved or with new text around it"
+            ),
+            Fate::Exact => self.label(),
+        }
+    }
+
+    /// Whether the marker sits on words (exact, moved or fuzzy).
+    pub fn is_placed(&self) -> bool {
+        matches!(self, Fate::Exact | Fate::Moved | Fate::Fuzzy { .. })
+    }
+}
+
+/// Where a comment sits in a version.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Placement {
+    pub fate: Fate,
+    /// Byte range in `crate::text::searchable_text(markdown)` of the TARGET
+    /// chapter where the marker sits (None for Section/Orphaned).
+    pub span: Option<Range<usize>>,
+    /// The target text at `span` (None for Section/Orphaned).
+    pub text: Option<String>,
+}
+
+impl Placement {
+    fn on(fate: Fate, text: &str, span: Range<usize>) -> Placement {
+        Placement {
+            fate,
+            text: Some(text[span.clone()].to_string()),
+            span: Some(span),
+        }
+    }
+
+    fn gone(fate: Fate) -> Placement {
+        Placement {
+            fate,
+            span: None,
+            text: None,
+        }
+    }
+}
+
+/// The anchor for the words at `span` of a chapter's searchable text, with
+/// the same amount of context [`crate::ops::anchor_in`] keeps. `None` when
+/// the span is empty or not on character boundaries of `text`.
+pub fn anchor_at(text: &str, span: Range<usize>, commit: &str) -> Option<Anchor> {
+    let quote = text.get(span.clone())?;
+    if quote.trim().is_empty() {
+        return None;
+    }
+    Some(Anchor {
+        quote: quote.to_string(),
+        before: last_chars(&text[..span.start], CONTEXT_CHARS).to_string(),
+        after: first_chars(&text[span.end..], CONTEXT_CHARS).to_string(),
+        commit: commit.to_string(),
+        history: Vec::new(),
+    })
+}
+
+/// Places `anchor` in the chapter `new` (Markdown), given the chapter as it
+/// was where the anchor was written (`old`, Markdown), if known. The pure
+/// core of [`Anchorer::place`], for tests and tools.
+pub fn place_in(anchor: &Anchor, old: Option<&str>, new: &str) -> Placement {
+    let new = Version::new(new);
+    match old {
+        Some(old) => {
+            let old = Version::new(old);
+            let alignment = Alignment::between(&old, &new);
+            place(anchor, Some((&old, &alignment)), &new)
+        }
+        None => place(anchor, None, &new),
+    }
+}
+
+/// Places comments on the chapters of one version, caching per chapter and
+/// per written-on commit so 10,000 comments place in well under a second.
+pub struct Anchorer<'a> {
+    store: &'a Store,
+    target: &'a Workspace,
+    /// Target chapters by slug (None: not in the target).
+    chapters: HashMap<String, Option<Rc<TargetChapter>>>,
+    /// Chapter blobs by slug, per written-on commit (None: no such commit).
+    commits: HashMap<String, Option<Rc<HashMap<String, Oid>>>>,
+    /// The same, per `drafts/` tree: most commits share their drafts.
+    drafts: HashMap<Oid, Rc<HashMap<String, Oid>>>,
+    /// Old versions and their comparison with the target, per chapter and blob.
+    olds: HashMap<(String, Oid), Option<Rc<OldVersion>>>,
+}
+
+struct TargetChapter {
+    version: Version,
+    markdown_len: usize,
+    blob: Option<Oid>,
+    identity: Alignment,
+}
+
+struct OldVersion {
+    version: Version,
+    alignment: Alignment,
+}
+
+/// Where a comment was written, as far as the repository tells.
+enum Origin {
+    /// The chapter is byte for byte the target's.
+    Same,
+    /// Another version, compared with the target.
+    Other(Rc<OldVersion>),
+    /// Unknown (commit or chapter file missing): search the target alone.
+    Unknown,
+}
+
+impl<'a> Anchorer<'a> {
+    /// `store` reads the versions comments were written on (anchor.commit);
+    /// `target` is the loaded version to place onto.
+    pub fn new(store: &'a Store, target: &'a Workspace) -> Anchorer<'a> {
+        Anchorer {
+            store,
+            target,
+            chapters: HashMap::new(),
+            commits: HashMap::new(),
+            drafts: HashMap::new(),
+            olds: HashMap::new(),
+        }
+    }
+
+    /// Where `comment` sits in `target`. None when the comment has no quote
+    /// anchor (whole chapter, a recommendation, a reply) or its chapter is not
+    /// in `target` (callers report the chapter as removed).
+    pub fn place(&mut self, comment: &Comment) -> Option<Placement> {
+        if comment.reply_to.is_some() {
+            return None;
+        }
+        let anchor = comment.target.anchor.as_ref()?;
+        let slug = comment.target.chapter.as_deref()?;
+        let target = self.target_chapter(slug)?;
+        // Most quotes stand untouched: then no old version is read at all.
+        if let Some(span) = intact(anchor, &target.version.text) {
+            return Some(Placement::on(Fate::Exact, &target.version.text, span));
+        }
+        let placement = match self.origin(slug, &anchor.commit, &target) {
+            Origin::Same => place(
+                anchor,
+                Some((&target.version, &target.identity)),
+                &target.version,
+            ),
+            Origin::Other(old) => place(
+                anchor,
+                Some((&old.version, &old.alignment)),
+                &target.version,
+            ),
+            Origin::Unknown => place(anchor, None, &target.version),
+        };
+        Some(placement)
+    }
+
+    /// The searchable text of a target chapter (what spans index into).
+    pub fn target_text(&mut self, slug: &str) -> Option<&str> {
+        self.target_chapter(slug)?;
+        self.chapters
+            .get(slug)
+            .and_then(|c| c.as_deref())
+            .map(|c| c.version.text.as_str())
+    }
+
+    fn target_chapter(&mut self, slug: &str) -> Option<Rc<TargetChapter>> {
+        if let Some(c) = self.chapters.get(slug) {
+            return c.clone();
+        }
+        let found = self
+            .target
+            .chapters
+            .iter()
+            .find(|c| c.slug == slug)
+            .map(|c| {
+                let version = Version::new(&c.markdown);
+                let identity = Alignment::identity(version.text.len());
+                Rc::new(TargetChapter {
+                    version,
+                    markdown_len: c.markdown.len(),
+                    blob: c.blob.as_deref().and_then(|b| Oid::from_str(b).ok()),
+                    identity,
+                })
+            });
+        self.chapters.insert(slug.to_string(), found.clone());
+        found
+    }
+
+    fn origin(&mut self, slug: &str, commit: &str, target: &TargetChapter) -> Origin {
+        let Some(blobs) = self.chapter_blobs(commit) else {
+            return Origin::Unknown;
+        };
+        let Some(&blob) = blobs.get(slug) else {
+            return Origin::Unknown;
+        };
+        if target.blob == Some(blob) {
+            return Origin::Same;
+        }
+        let key = (slug.to_string(), blob);
+        if let Some(old) = self.olds.get(&key) {
+            return old.clone().map_or(Origin::Same, Origin::Other);
+        }
+        let repo = self.store.repo();
+        let old = match repo.find_blob(blob) {
+            Ok(b) => match std::str::from_utf8(b.content()) {
+                Ok(markdown) => {
+                    let same = target.blob.is_none()
+                        && markdown.len() == target.markdown_len
+                        && self
+                            .target
+                            .chapters
+                            .iter()
+                            .any(|c| c.slug == slug && c.markdown == markdown);
+                    if same {
+                        None
+                    } else {
+                        let version = Version::new(markdown);
+                        let alignment = Alignment::between(&version, &target.version);
+                        Some(Rc::new(OldVersion { version, alignment }))
+                    }
+                }
+                Err(_) => return Origin::Unknown,
+            },
+            Err(_) => return Origin::Unknown,
+        };
+        self.olds.insert(key, old.clone());
+        old.map_or(Origin::Same, Origin::Other)
+    }
+
+    /// Chapter slug → blob in a commit, cached per commit and per drafts tree.
+    fn chapter_blobs(&mut self, commit: &str) -> Option<Rc<HashMap<String, Oid>>> {
+        if let Some(c) = self.commits.get(commit) {
+            return c.clone();
+        }
+        let found = self.read_chapter_blobs(commit);
+        self.commits.insert(commit.to_string(), found.clone());
+        found
+    }
+
+    fn read_chapter_blobs(&mut self, commit: &str) -> Option<Rc<HashMap<String, Oid>>> {
+        let repo = self.store.repo();
+        let oid = Oid::from_str(commit.trim()).ok()?;
+        let tree = repo.find_commit(oid).ok()?.tree().ok()?;
+        let entry = tree.get_name(paths::DRAFTS)?;
+        if entry.kind() != Some(ObjectType::Tree) {
+            return None;
+        }
+        let drafts_id = entry.id();
+        if let Some(map) = self.drafts.get(&drafts_id) {
+            return Some(map.clone());
+        }
+        let drafts = repo.find_tree(drafts_id).ok()?;
+        let mut map = HashMap::new();
+        for e in drafts.iter() {
+            if e.kind() != Some(ObjectType::Blob) {
+                continue;
+            }
+            let Ok(name) = e.name() else { continue };
+            if let Some((_, slug)) = parse_chapter_file_name(name) {
+                map.entry(slug).or_insert(e.id());
+            }
+        }
+        let map = Rc::new(map);
+        self.drafts.insert(drafts_id, map.clone());
+        Some(map)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// A version of a chapter: its searchable text in blocks.
+
+/// A chapter's searchable text with its blocks.
+struct Version {
+    text: String,
+    /// (start, end, heading level) of each block in `text`.
+    blocks: Vec<(usize, usize, Option<u8>)>,
+    /// Word positions, built the first time an edited quote is searched.
+    words: OnceCell<Words>,
+}
+
+impl Version {
+    fn new(markdown: &str) -> Version {
+        let (text, blocks) = searchable_blocks(markdown);
+        Version {
+            text,
+            blocks: blocks
+                .into_iter()
+                .map(|(r, heading)| (r.start, r.end, heading))
+                .collect(),
+            words: OnceCell::new(),
+        }
+    }
+
+    fn words(&self) -> &Words {
+        self.words.get_or_init(|| Words::new(&self.text))
+    }
+
+    /// The end of block `i` including the space that separates it from the next.
+    fn unit_end(&self, i: usize) -> usize {
+        self.blocks
+            .get(i + 1)
+            .map_or(self.text.len(), |next| next.0)
+    }
+
+    /// The `##`-or-deeper heading above `pos` (not the block `pos` is in):
+    /// the section it stands in, `None` in the introduction.
+    fn heading_before(&self, pos: usize) -> Option<&str> {
+        let here = self.blocks.partition_point(|b| b.0 <= pos);
+        self.blocks[..here.saturating_sub(1)]
+            .iter()
+            .rev()
+            .find(|b| b.2.is_some_and(|level| level >= 2))
+            .map(|b| &self.text[b.0..b.1])
+    }
+
+    /// A `##`-or-deeper heading with this text (ignoring case), as written here.
+    fn heading(&self, text: &str) -> Option<&str> {
+        let want = text.to_lowercase();
+        self.blocks
+            .iter()
+            .filter(|b| b.2.is_some_and(|level| level >= 2))
+            .map(|b| &self.text[b.0..b.1])
+            .find(|h| h.to_lowercase() == want)
+    }
+}
+
+/// Where the words of a text occur: byte offsets by a hash of the word
+/// (lower-cased, without punctuation around it). Made with a plain split on
+/// spaces, which is all voting needs; candidates are then aligned by proper
+/// word boundaries.
+struct Words {
+    index: HashMap<u64, Vec<u32>>,
+}
+
+impl Words {
+    fn new(text: &str) -> Words {
+        let mut index: HashMap<u64, Vec<u32>> = HashMap::new();
+        for (at, key) in word_keys(text) {
+            index
+                .entry(key)
+                .or_default()
+                .push(u32::try_from(at).unwrap_or(u32::MAX));
+        }
+        Words { index }
+    }
+}
+
+/// (byte offset, key) of the words of `text` that say something about
+/// where a text is: at least three letters or digits.
+fn word_keys(text: &str) -> impl Iterator<Item = (usize, u64)> + '_ {
+    text.split(' ')
+        .scan(0usize, |at, w| {
+            let start = *at;
+            *at += w.len() + 1;
+            Some((start, w))
+        })
+        .filter_map(|(start, w)| {
+            let core = w.trim_matches(|c: char| !c.is_alphanumeric());
+            if core.chars().take(3).count() < 3 {
+                return None;
+            }
+            // FNV-1a over the lower-cased characters.
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+            for c in core.chars().flat_map(char::to_lowercase) {
+                h ^= u64::from(u32::from(c));
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+            Some((start, h))
+        })
+}
+
+/// Non-space tokens of `text` with their byte offsets.
+fn tokens(text: &str) -> Vec<(usize, &str)> {
+    text.split_word_bound_indices()
+        .filter(|(_, t)| !t.chars().all(char::is_whitespace))
+        .collect()
+}
+
+fn chars(s: &str) -> usize {
+    s.chars().count().max(1)
+}
+
+// ---------------------------------------------------------------------------
+// Following the text: which old bytes are the same new bytes.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Run {
+    old: usize,
+    new: usize,
+    len: usize,
+}
+
+/// Runs of text that are the same in the old and the new version, in order.
+///
+/// Unchanged blocks are runs at once. A stretch of changed blocks is a
+/// [`Region`], compared word by word only when a quote falls into it: most
+/// quotes lie in unchanged paragraphs, and the word comparison is the costly
+/// part.
+struct Alignment {
+    /// Unchanged blocks (each with the space after it when both have one).
+    blocks: Vec<Run>,
+    /// Changed stretches between them, in order.
+    regions: Vec<Region>,
+    new_len: usize,
+}
+
+struct Region {
+    old: Range<usize>,
+    new: Range<usize>,
+    /// Word-level runs, made the first time they are needed.
+    runs: OnceCell<Vec<Run>>,
+}
+
+impl Alignment {
+    fn identity(len: usize) -> Alignment {
+        Alignment {
+            blocks: vec![Run {
+                old: 0,
+                new: 0,
+                len,
+            }],
+            regions: Vec::new(),
+            new_len: len,
+        }
+    }
+
+    /// Compares the versions block by block (cheap, and whole unchanged
+    /// paragraphs map at once); changed stretches are kept for later.
+    fn between(old: &Version, new: &Version) -> Alignment {
+        let ou: Vec<&str> = old.blocks.iter().map(|b| &old.text[b.0..b.1]).collect();
+        let nu: Vec<&str> = new.blocks.iter().map(|b| &new.text[b.0..b.1]).collect();
+        let mut blocks: Vec<Run> = Vec::new();
+        let mut regions = Vec::new();
+        let mut pending: Option<(Range<usize>, Range<usize>)> = None;
+        let add_region = |po: Range<usize>, pn: Range<usize>, regions: &mut Vec<Region>| {
+            if !po.is_empty() && !pn.is_empty() {
+                regions.push(Region {
+                    old: old.blocks[po.start].0..old.unit_end(po.end - 1),
+                    new: new.blocks[pn.start].0..new.unit_end(pn.end - 1),
+                    runs: OnceCell::new(),
+                });
+            }
+        };
+        for op in capture_diff_slices(Algorithm::Myers, &ou, &nu) {
+            let (tag, o, n) = op.as_tag_tuple();
+            if tag != DiffTag::Equal {
+                pending = Some(match pending {
+                    None => (o, n),
+                    Some((po, pn)) => (po.start..o.end, pn.start..n.end),
+                });
+                continue;
+            }
+            if let Some((po, pn)) = pending.take() {
+                add_region(po, pn, &mut regions);
+            }
+            for t in 0..o.len() {
+                let (i, k) = (o.start + t, n.start + t);
+                let (os, ns) = (old.blocks[i].0, new.blocks[k].0);
+                let len = (old.unit_end(i) - os).min(new.unit_end(k) - ns);
+                push_run(
+                    &mut blocks,
+                    Run {
+                        old: os,
+                        new: ns,
+                        len,
+                    },
+                );
+            }
+        }
+        if let Some((po, pn)) = pending {
+            add_region(po, pn, &mut regions);
+        }
+        Alignment {
+            blocks,
+            regions,
+            new_len: new.text.len(),
+        }
+    }
+
+    /// The alignment with the two texts it was made from, to ask it.
+    fn with<'t>(&'t self, old: &'t str, new: &'t str) -> Follow<'t> {
+        Follow { al: self, old, new }
+    }
+}
+
+/// An [`Alignment`] with its texts: where old text went in the new.
+struct Follow<'t> {
+    al: &'t Alignment,
+    old: &'t str,
+    new: &'t str,
+}
+
+impl Follow<'_> {
+    /// The changed region old offset `pos` lies in, if any, with its runs.
+    fn region_at(&self, pos: usize) -> Option<(&Region, &[Run])> {
+        let regions = &self.al.regions;
+        let k = regions.partition_point(|g| g.old.end <= pos);
+        let g = regions.get(k).filter(|g| g.old.start <= pos)?;
+        let runs = g.runs.get_or_init(|| {
+            compare_words(
+                &self.old[g.old.clone()],
+                g.old.start,
+                &self.new[g.new.clone()],
+                g.new.start,
+            )
+        });
+        Some((g, runs.as_slice()))
+    }
+
+    /// The run containing old offset `pos`.
+    fn run_at(&self, pos: usize) -> Option<Run> {
+        let blocks = &self.al.blocks;
+        let i = blocks.partition_point(|r| r.old + r.len <= pos);
+        if let Some(r) = blocks.get(i).filter(|r| r.old <= pos) {
+            return Some(*r);
+        }
+        let (_, runs) = self.region_at(pos)?;
+        let j = runs.partition_point(|r| r.old + r.len <= pos);
+        runs.get(j).filter(|r| r.old <= pos).copied()
+    }
+
+    /// Where `old[s..e]` is in the new text, if it is unchanged there
+    /// (walking across runs that continue each other).
+    fn covering(&self, s: usize, e: usize) -> Option<usize> {
+        let mut r = self.run_at(s)?;
+        let start = r.new + (s - r.old);
+        while r.old + r.len < e {
+            let next = self.run_at(r.old + r.len)?;
+            if next.old != r.old + r.len || next.new != r.new + r.len {
+                return None;
+            }
+            r = next;
+        }
+        Some(start)
+    }
+
+    /// Where the text starting at old offset `s` starts in the new text; in
+    /// changed text, where the replacement starts.
+    fn map_start(&self, s: usize) -> usize {
+        if let Some(r) = self.run_at(s) {
+            return r.new + (s - r.old);
+        }
+        if let Some((g, runs)) = self.region_at(s) {
+            let j = runs.partition_point(|r| r.old + r.len <= s);
+            return j
+                .checked_sub(1)
+                .map_or(g.new.start, |p| runs[p].new + runs[p].len);
+        }
+        let blocks = &self.al.blocks;
+        let i = blocks.partition_point(|r| r.old + r.len <= s);
+        i.checked_sub(1)
+            .map_or(0, |p| blocks[p].new + blocks[p].len)
+    }
+
+    /// Where the text ending at old offset `e` ends in the new text; in
+    /// changed text, where the replacement ends.
+    fn map_end(&self, e: usize) -> usize {
+        let Some(last) = e.checked_sub(1) else {
+            return self.map_start(0);
+        };
+        if let Some(r) = self.run_at(last) {
+            return r.new + (e - r.old);
+        }
+        if let Some((g, runs)) = self.region_at(last) {
+            let j = runs.partition_point(|r| r.old < e);
+            return runs.get(j).map_or(g.new.end, |r| r.new);
+        }
+        let blocks = &self.al.blocks;
+        let i = blocks.partition_point(|r| r.old < e);
+        blocks.get(i).map_or(self.al.new_len, |r| r.new)
+    }
+}
+
+fn push_run(runs: &mut Vec<Run>, run: Run) {
+    if run.len == 0 {
+        return;
+    }
+    if let Some(last) = runs.last_mut()
+        && last.old + last.len == run.old
+        && last.new + last.len == run.new
+    {
+        last.len += run.len;
+        return;
+    }
+    runs.push(run);
+}
+
+/// Word-level runs between two texts, offset to where they stand.
+fn compare_words(old: &str, old_at: usize, new: &str, new_at: usize) -> Vec<Run> {
+    let ot: Vec<(usize, &str)> = old.split_word_bound_indices().collect();
+    let nt: Vec<(usize, &str)> = new.split_word_bound_indices().collect();
+    let a: Vec<&str> = ot.iter().map(|t| t.1).collect();
+    let b: Vec<&str> = nt.iter().map(|t| t.1).collect();
+    let deadline = Instant::now() + DIFF_DEADLINE;
+    let mut runs = Vec::new();
+    for op in capture_diff_slices_deadline(Algorithm::Myers, &a, &b, Some(deadline)) {
+        let (tag, o, n) = op.as_tag_tuple();
+        if tag != DiffTag::Equal || o.is_empty() {
+            continue;
+        }
+        let start = ot[o.start].0;
+        let last = ot[o.end - 1];
+        push_run(
+            &mut runs,
+            Run {
+                old: old_at + start,
+                new: new_at + nt[n.start].0,
+                len: last.0 + last.1.len() - start,
+            },
+        );
+    }
+    runs
+}
+
+// ---------------------------------------------------------------------------
+// Placing one anchor.
+
+/// The nearest character boundary of `text` at or before `i`.
+fn floor_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn first_chars(s: &str, n: usize) -> &str {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+fn last_chars(s: &str, n: usize) -> &str {
+    if n == 0 {
+        return "";
+    }
+    match s.char_indices().rev().nth(n - 1) {
+        Some((i, _)) => &s[i..],
+        None => s,
+    }
+}
+
+/// How alike two short texts are, 0–1: the share of their non-space
+/// characters in words they have in common, in order.
+pub fn similarity(a: &str, b: &str) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    let ta: Vec<&str> = tokens(a).into_iter().map(|t| t.1).collect();
+    let tb: Vec<&str> = tokens(b).into_iter().map(|t| t.1).collect();
+    let total: usize = ta.iter().chain(&tb).map(|t| chars(t)).sum();
+    if total == 0 {
+        return 1.0;
+    }
+    let mut matched = 0;
+    for op in capture_diff_slices(Algorithm::Myers, &ta, &tb) {
+        let (tag, o, _) = op.as_tag_tuple();
+        if tag == DiffTag::Equal {
+            matched += ta[o].iter().map(|t| chars(t)).sum::<usize>();
+        }
+    }
+    2.0 * matched as f64 / total as f64
+}
+
+/// How well the text around `span` of `text` is the anchor's context:
+/// (before, after), each 0–1.
+fn context_fit(text: &str, span: &Range<usize>, anchor: &Anchor) -> (f64, f64) {
+    let side = |want: &str, have: &str| match (want.is_empty(), have.is_empty()) {
+        (true, true) => 1.0,
+        (true, false) | (false, true) => 0.0,
+        (false, false) => similarity(want, have),
+    };
+    let before = last_chars(&text[..span.start], anchor.before.chars().count());
+    let after = first_chars(&text[span.end..], anchor.after.chars().count());
+    (side(&anchor.before, before), side(&anchor.after, after))
+}
+
+/// How many characters of the anchor's context sit right next to `start..end`.
+fn context_chars(text: &str, start: usize, end: usize, anchor: &Anchor) -> usize {
+    let before = text[..start]
+        .chars()
+        .rev()
+        .zip(anchor.before.chars().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let after = text[end..]
+        .chars()
+        .zip(anchor.after.chars())
+        .take_while(|(a, b)| a == b)
+        .count();
+    before + after
+}
+
+/// The one place in `text` where the quote stands with all of its recorded
+/// context, byte for byte, on both sides: the quote is unchanged and where
+/// the text around it says, whatever else changed, so no history is needed.
+fn intact(anchor: &Anchor, text: &str) -> Option<Range<usize>> {
+    let q = anchor.quote.as_str();
+    if q.is_empty() {
+        return None;
+    }
+    let mut found = None;
+    for start in memchr::memmem::find_iter(text.as_bytes(), q.as_bytes()) {
+        let end = start + q.len();
+        if text[..start].ends_with(anchor.before.as_str())
+            && text[end..].starts_with(anchor.after.as_str())
+        {
+            if found.is_some() {
+                return None; // twice: let the history decide
+            }
+            found = Some(start..end);
+        }
+    }
+    found
+}
+
+/// Where the quote was in the old text: the occurrence its context fits best.
+fn locate(text: &str, anchor: &Anchor) -> Option<Range<usize>> {
+    let q = &anchor.quote;
+    let mut best: Option<(usize, Range<usize>)> = None;
+    for start in memchr::memmem::find_iter(text.as_bytes(), q.as_bytes()) {
+        let fit = context_chars(text, start, start + q.len(), anchor);
+        if best.as_ref().is_none_or(|(f, _)| fit > *f) {
+            best = Some((fit, start..start + q.len()));
+        }
+    }
+    best.map(|(_, r)| r)
+}
+
+/// The distance in bytes between two ranges (0 when they touch or overlap).
+fn distance(a: &Range<usize>, b: &Range<usize>) -> usize {
+    if a.end < b.start {
+        b.start - a.end
+    } else {
+        a.start.saturating_sub(b.end)
+    }
+}
+
+/// Where the comparison says the quote went, and how far counts as near.
+struct Expected {
+    span: Range<usize>,
+    near: usize,
+}
+
+impl Expected {
+    fn is_near(&self, span: &Range<usize>) -> bool {
+        distance(span, &self.span) <= self.near
+    }
+}
+
+fn place(anchor: &Anchor, old: Option<(&Version, &Alignment)>, new: &Version) -> Placement {
+    let q = anchor.quote.as_str();
+    if q.trim().is_empty() {
+        return Placement::gone(Fate::Orphaned);
+    }
+    let text = new.text.as_str();
+    if let Some(span) = intact(anchor, text) {
+        return Placement::on(Fate::Exact, text, span);
+    }
+    let old_span = old.and_then(|(v, _)| locate(&v.text, anchor));
+
+    // 1. Unchanged text maps exactly.
+    let mut expected = None;
+    if let (Some(span), Some((old_version, alignment))) = (&old_span, old) {
+        let alignment = alignment.with(&old_version.text, text);
+        if let Some(start) = alignment.covering(span.start, span.end) {
+            // Unchanged words: moved when they now stand under another
+            // heading, or among other text on both sides.
+            let at = start..start + q.len();
+            let (b, a) = context_fit(text, &at, anchor);
+            let same_section =
+                old_version.heading_before(span.start) == new.heading_before(at.start);
+            let stays = (b >= SAME_CONTEXT && a >= SAME_CONTEXT)
+                || (same_section && (b >= SAME_CONTEXT || a >= SAME_CONTEXT));
+            let fate = if stays { Fate::Exact } else { Fate::Moved };
+            return Placement::on(fate, text, at);
+        }
+        let s = alignment.map_start(span.start);
+        let e = alignment.map_end(span.end).max(s);
+        expected = Some(Expected {
+            span: s..e,
+            near: q.len().max(120),
+        });
+    }
+
+    // The same words elsewhere (a moved paragraph, or no history to follow).
+    if let Some(p) = verbatim(anchor, text, old_span.is_some(), expected.as_ref()) {
+        return p;
+    }
+
+    // 2. Edited words.
+    if let Some((score, span)) = fuzzy(anchor, new, expected.as_ref()) {
+        let score = (score * 100.0).round() / 100.0;
+        return Placement::on(Fate::Fuzzy { score }, text, span);
+    }
+
+    // 3. The section, or nothing.
+    let heading = old
+        .zip(old_span)
+        .and_then(|((v, _), span)| v.heading_before(span.start))
+        .and_then(|h| new.heading(h));
+    match heading {
+        Some(h) => Placement::gone(Fate::Section {
+            heading: h.to_string(),
+        }),
+        None => Placement::gone(Fate::Orphaned),
+    }
+}
+
+/// The quote found word for word in the new text, away from where the
+/// comparison puts it (or without history): Moved, or Exact when its old
+/// context is around it where it should be.
+fn verbatim(
+    anchor: &Anchor,
+    text: &str,
+    had_history: bool,
+    expected: Option<&Expected>,
+) -> Option<Placement> {
+    let q = anchor.quote.as_str();
+    let mut best: Option<(f64, Range<usize>, (f64, f64))> = None;
+    for start in memchr::memmem::find_iter(text.as_bytes(), q.as_bytes()).take(200) {
+        let span = start..start + q.len();
+        let fit = context_fit(text, &span, anchor);
+        let near = expected.is_some_and(|e| e.is_near(&span));
+        let score = fit.0 + fit.1 + if near { 0.5 } else { 0.0 };
+        if best.as_ref().is_none_or(|b| score > b.0) {
+            best = Some((score, span, fit));
+        }
+    }
+    let (_, span, (b, a)) = best?;
+    let words = q
+        .split_word_bounds()
+        .filter(|t| crate::diff::words::is_word(t))
+        .count();
+    if words < SHORT_QUOTE_WORDS && b < SAME_CONTEXT && a < SAME_CONTEXT {
+        return None;
+    }
+    let in_context = b >= SAME_CONTEXT && a >= SAME_CONTEXT;
+    let fate = match expected {
+        Some(e) if in_context && e.is_near(&span) => Fate::Exact,
+        Some(_) => Fate::Moved,
+        None if in_context && !had_history => Fate::Exact,
+        None => Fate::Moved,
+    };
+    Some(Placement::on(fate, text, span))
+}
+
+/// The best acceptable candidate for edited words: (similarity, span).
+///
+/// The place the comparison points to is tried first; the whole chapter is
+/// searched (by its words) only when that gives nothing a candidate from
+/// elsewhere could not beat.
+fn fuzzy(
+    anchor: &Anchor,
+    new: &Version,
+    expected: Option<&Expected>,
+) -> Option<(f64, Range<usize>)> {
+    let text = new.text.as_str();
+    let qt = tokens(&anchor.quote);
+    if qt.is_empty() || text.is_empty() {
+        return None;
+    }
+    let mut best: Option<(f64, f64, Range<usize>)> = None; // (rank, sim, span)
+    let consider = |window: &[(usize, usize)], best: &mut Option<(f64, f64, Range<usize>)>| {
+        let Some((sim, span)) = align(&qt, text, window) else {
+            return;
+        };
+        let (b, a) = context_fit(text, &span, anchor);
+        let ctx = (b + a) / 2.0;
+        let near = expected.is_some_and(|e| e.is_near(&span));
+        let accepted = if near {
+            sim >= NEAR_MIN || (sim >= NEAR_MIN_WITH_CONTEXT && ctx >= SAME_CONTEXT)
+        } else {
+            sim >= FAR_MIN || (sim >= FAR_MIN_WITH_CONTEXT && ctx >= SAME_CONTEXT)
+        };
+        let rank = sim + 0.5 * ctx + if near { NEAR_BONUS } else { 0.0 };
+        if accepted && best.as_ref().is_none_or(|b| rank > b.0) {
+            *best = Some((rank, sim, span));
+        }
+    };
+    if let Some(e) = expected {
+        // Only the words around the expected place, not the whole chapter.
+        let pad = anchor.quote.len() / 2 + 40;
+        let w = window(text, e.span.start.saturating_sub(pad), e.span.end + pad);
+        if w.len() <= qt.len() * 4 + 200 {
+            consider(&w, &mut best);
+        }
+    }
+    // Nothing from elsewhere can rank above this (a far candidate has no
+    // nearness bonus and similarity and context of at most 1).
+    if best.as_ref().is_none_or(|b| b.0 < 1.0 + 0.5) {
+        for r in voted_windows(&anchor.quote, new.words(), text.len()) {
+            consider(&window(text, r.start, r.end), &mut best);
+        }
+    }
+    best.map(|(_, sim, span)| (sim, span))
+}
+
+/// Byte ranges of the new text where several of the quote's less common
+/// words occur at about the distances they have in the quote.
+fn voted_windows(quote: &str, words: &Words, text_len: usize) -> Vec<Range<usize>> {
+    let bin = (quote.len() / 4).max(32) as i64;
+    let mut votes: HashMap<i64, f64> = HashMap::new();
+    for (offset, key) in word_keys(quote) {
+        let Some(positions) = words.index.get(&key) else {
+            continue;
+        };
+        if positions.len() > COMMON_WORD {
+            continue;
+        }
+        let weight = 1.0 / positions.len() as f64;
+        for &p in positions {
+            let diagonal = i64::from(p) - offset as i64;
+            *votes.entry(diagonal.div_euclid(bin)).or_default() += weight;
+        }
+    }
+    let mut bins: Vec<(f64, i64)> = votes
+        .keys()
+        .map(|&b| {
+            let v =
+                votes.get(&b).copied().unwrap_or(0.0) + votes.get(&(b + 1)).copied().unwrap_or(0.0);
+            (v, b)
+        })
+        .collect();
+    bins.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+    let Some(&(top, _)) = bins.first() else {
+        return Vec::new();
+    };
+    let n = text_len as i64;
+    let slack = (quote.len() / 2 + 40) as i64;
+    bins.into_iter()
+        .filter(|(v, _)| *v >= top * 0.3)
+        .take(4)
+        .filter_map(|(_, b)| {
+            let from = (b * bin - slack).clamp(0, n);
+            let to = (b * bin + 2 * bin + quote.len() as i64 + slack).clamp(0, n);
+            (to > from).then_some(from as usize..to as usize)
+        })
+        .collect()
+}
+
+/// The tokens of `text` between `from` and `to` (bytes), widened to whole
+/// words, as byte ranges.
+fn window(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
+    let from = text[..floor_boundary(text, from)]
+        .rfind(' ')
+        .map_or(0, |i| i + 1);
+    let to = floor_boundary(text, to.max(from));
+    let to = text[to..].find(' ').map_or(text.len(), |i| to + i);
+    tokens(&text[from..to])
+        .into_iter()
+        .map(|(i, t)| (from + i, from + i + t.len()))
+        .collect()
+}
+
+/// Scores for aligning the quote with a stretch of the new text.
+const MATCH: i32 = 2; // per character of a word in both
+const SUBSTITUTE: i32 = 1; // a word replaced by another, whatever their length
+
+/// Aligns all of the quote's tokens with some stretch of `window` (a run of
+/// the new text's tokens), allowing words to be replaced, dropped and
+/// inserted. Returns the similarity of the quote and that stretch, and the
+/// stretch's byte range in `text`.
+fn align(
+    qt: &[(usize, &str)],
+    text: &str,
+    window: &[(usize, usize)],
+) -> Option<(f64, Range<usize>)> {
+    let (n, m) = (qt.len(), window.len());
+    if n == 0 || m == 0 {
+        return None;
+    }
+    let wt: Vec<&str> = window.iter().map(|&(s, e)| &text[s..e]).collect();
+    let qc: Vec<i32> = qt.iter().map(|t| chars(t.1) as i32).collect();
+    let wc: Vec<i32> = wt.iter().map(|t| chars(t) as i32).collect();
+    // score[i][j]: best alignment of the first i quote tokens ending just
+    // before window token j; the start in the window is free.
+    let width = m + 1;
+    let mut score = vec![0i32; (n + 1) * width];
+    let mut step = vec![0u8; (n + 1) * width]; // 1 diagonal, 2 quote token dropped, 3 window token inserted
+    for i in 1..=n {
+        score[i * width] = score[(i - 1) * width] - qc[i - 1];
+        step[i * width] = 2;
+        for j in 1..=m {
+            let same = qt[i - 1].1 == wt[j - 1];
+            let diag =
+                score[(i - 1) * width + j - 1] + if same { MATCH * qc[i - 1] } else { -SUBSTITUTE };
+            let drop = score[(i - 1) * width + j] - qc[i - 1];
+            let insert = score[i * width + j - 1] - (wc[j - 1] + 1) / 2;
+            let (s, k) = if diag >= drop && diag >= insert {
+                (diag, 1)
+            } else if drop >= insert {
+                (drop, 2)
+            } else {
+                (insert, 3)
+            };
+            score[i * width + j] = s;
+            step[i * width + j] = k;
+        }
+    }
+    let end = (1..=m).max_by_key(|&j| (score[n * width + j], std::cmp::Reverse(j)))?;
+    // Trace back: which window tokens the quote covers, and which match.
+    let (mut i, mut j) = (n, end);
+    let mut start = end;
+    let mut matched_in: Vec<bool> = vec![false; m];
+    while i > 0 {
+        match step[i * width + j] {
+            1 => {
+                matched_in[j - 1] = qt[i - 1].1 == wt[j - 1];
+                start = j - 1;
+                i -= 1;
+                j -= 1;
+            }
+            3 => {
+                start = j - 1;
+                j -= 1;
+            }
+            _ => i -= 1,
+        }
+    }
+    if start >= end || !matched_in[start..end].iter().any(|&x| x) {
+        return None;
+    }
+    // Unmatched words at either end do not reach across a sentence end.
+    let (mut from, mut to) = (start, end);
+    let first_match = (from..to).find(|&k| matched_in[k])?;
+    let last_match = (from..to).rev().find(|&k| matched_in[k])?;
+    if let Some(k) = (from..first_match).rev().find(|&k| ends_sentence(wt[k])) {
+        from = k + 1;
+    }
+    if let Some(k) = (last_match + 1..to).find(|&k| ends_sentence(wt[k])) {
+        to = k + 1;
+    }
+    let matched: i32 = (from..to).filter(|&k| matched_in[k]).map(|k| wc[k]).sum();
+    let total: i32 = qc.iter().sum::<i32>() + wc[from..to].iter().sum::<i32>();
+    let sim = 2.0 * f64::from(matched) / f64::from(total.max(1));
+    Some((sim.min(1.0), window[from].0..window[to - 1].1))
+}
+
+fn ends_sentence(tok: &str) -> bool {
+    matches!(tok, "." | "!" | "?")
+}
+
+#[cfg(test)]
+mod tests;

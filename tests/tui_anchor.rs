@@ -1,0 +1,248 @@
+//! The reader places comments on the words they quote in the current draft
+//! (◐ for edited words, § at a section whose words are gone), and writers
+//! confirm or re-attach them from the thread, checked on the screen
+//! (ratatui's TestBackend), in the comment files and with plain git.
+
+use oplaeg::anchor::Fate;
+use oplaeg::store::Store;
+use oplaeg::tui::{Action, State, dispatch, views};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const WRITER: &str = "mette.holm@sst.example";
+const MEMBER: &str = "jens.noergaard@rm.example";
+
+struct Demo {
+    _tmp: tempfile::TempDir,
+    root: std::path::PathBuf,
+}
+
+fn demo() -> Demo {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("demo");
+    oplaeg::demo::build(&root).unwrap();
+    Demo { _tmp: tmp, root }
+}
+
+fn state(d: &Demo, email: &str) -> State {
+    State::new(
+        Store::open(&d.root).unwrap(),
+        Some(email.to_string()),
+        120,
+        40,
+    )
+    .unwrap()
+}
+
+fn screen(state: &State) -> String {
+    let mut t = Terminal::new(TestBackend::new(state.width, state.height)).unwrap();
+    t.draw(|f| views::render(f, state)).unwrap();
+    let buf = t.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn git(root: &std::path::Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Opens chapter `number` in the reader with the focus on the text.
+fn open_chapter(s: &mut State, number: u32) {
+    let i =
+        s.ws.chapters
+            .iter()
+            .position(|c| c.number == number)
+            .unwrap();
+    oplaeg::tui::update::select_chapter(s, i);
+    s.text_focus = true;
+}
+
+/// The index of the comment quoting words that start with `start`.
+fn comment_quoting(s: &State, start: &str) -> usize {
+    s.ws.comments
+        .iter()
+        .position(|c| {
+            c.target
+                .anchor
+                .as_ref()
+                .is_some_and(|a| a.quote.starts_with(start))
+        })
+        .unwrap()
+}
+
+/// Moves the cursor onto the sentence where comment `i` sits.
+fn cursor_on(s: &mut State, i: usize) {
+    let (b, _) = s.anchors.at[&i];
+    let target = s.doc.sentences.iter().position(|x| x.0 == b).unwrap();
+    while s.cursor < target {
+        dispatch(s, Action::Down);
+    }
+    while s.cursor > target {
+        dispatch(s, Action::Up);
+    }
+}
+
+#[test]
+fn markers_sit_on_the_edited_words_and_say_so() {
+    let d = demo();
+    let mut s = state(&d, MEMBER);
+    open_chapter(&mut s, 3);
+    let i = comment_quoting(&s, "Præmisserne er udledt");
+    assert!(matches!(s.anchors.placements[&i].fate, Fate::Fuzzy { .. }));
+    // The marker is in the paragraph that holds the edited sentence.
+    let (b, off) = s.anchors.at[&i];
+    let block = &s.doc.blocks[b].text;
+    assert!(block[off..].starts_with("Præmisserne er udledt af de væsentligste udfordringer"));
+    cursor_on(&mut s, i);
+    let text = screen(&s);
+    assert!(text.contains("◐1"), "{text}");
+    dispatch(&mut s, Action::Open);
+    let text = screen(&s);
+    assert!(text.contains("Nu: tilnærmet"), "{text}");
+    assert!(text.contains("væsentligste"), "{text}");
+    // A member is not told about the writers' keys.
+    assert!(!text.contains("b bekræfter"), "{text}");
+
+    // The unchanged-but-moved and the orphaned comments of the demo.
+    open_chapter(&mut s, 4);
+    let moved = comment_quoting(&s, "Kræft rammer ikke alle lige");
+    assert_eq!(s.anchors.placements[&moved].fate, Fate::Moved);
+    open_chapter(&mut s, 11);
+    let orphan = comment_quoting(&s, "Kunstig intelligens forventes");
+    assert_eq!(s.unplaced, vec![orphan]);
+    let text = screen(&s);
+    assert!(text.contains("1 kommentar(er) uden placering"), "{text}");
+    s.cursor = 0;
+    dispatch(&mut s, Action::Open);
+    dispatch(&mut s, Action::Open);
+    let text = screen(&s);
+    assert!(
+        text.contains("Kunstig intelligens forventes på sigt"),
+        "{text}"
+    );
+    assert!(text.contains("forældreløs"), "{text}");
+}
+
+#[test]
+fn a_member_may_not_move_quotes() {
+    let d = demo();
+    let mut s = state(&d, MEMBER);
+    open_chapter(&mut s, 3);
+    let i = comment_quoting(&s, "Præmisserne er udledt");
+    cursor_on(&mut s, i);
+    let head = git(&d.root, &["rev-parse", "HEAD"]);
+    dispatch(&mut s, Action::ConfirmAnchor);
+    let text = screen(&s);
+    assert!(text.contains("skribenter"), "{text}");
+    assert_eq!(git(&d.root, &["rev-parse", "HEAD"]), head);
+}
+
+#[test]
+fn a_writer_confirms_from_the_thread() {
+    let d = demo();
+    let mut s = state(&d, WRITER);
+    open_chapter(&mut s, 5);
+    let i = comment_quoting(&s, "Kommunerne varetager hovedparten");
+    let id = s.ws.comments[i].id.clone();
+    cursor_on(&mut s, i);
+    dispatch(&mut s, Action::Open);
+    assert!(screen(&s).contains("b bekræfter placeringen"));
+    dispatch(&mut s, Action::ConfirmAnchor);
+    assert!(s.popup.is_none());
+    let text = screen(&s);
+    assert!(text.contains("Placeringen er bekræftet"), "{text}");
+    // Placed exactly now, on the edited words.
+    let i = s.ws.comments.iter().position(|c| c.id == id).unwrap();
+    assert_eq!(s.anchors.placements[&i].fate, Fate::Exact);
+    assert_eq!(
+        s.anchors.placements[&i].text.as_deref(),
+        Some(
+            "Kommunerne varetager langt hovedparten af de rehabiliterende indsatser, når patienten er afsluttet på sygehuset."
+        )
+    );
+    // One commit by the writer with only the comment's file.
+    assert_eq!(
+        git(&d.root, &["show", "--name-only", "--format=%ae", "HEAD"]).trim(),
+        format!("{WRITER}\n\ncomments/{id}.toml")
+    );
+    let file = git(&d.root, &["show", &format!("HEAD:comments/{id}.toml")]);
+    assert!(file.contains("[[target.anchor.history]]"), "{file}");
+    assert!(file.contains("change = \"confirmed\""), "{file}");
+}
+
+#[test]
+fn a_writer_attaches_an_orphaned_comment_to_a_chosen_sentence() {
+    let d = demo();
+    let mut s = state(&d, WRITER);
+    // From the comment list: the orphaned comment on chapter 11.
+    dispatch(&mut s, Action::Tab(2));
+    let orphan = comment_quoting(&s, "Kunstig intelligens forventes");
+    let id = s.ws.comments[orphan].id.clone();
+    s.comment = s.comment_rows.iter().position(|&r| r == orphan).unwrap();
+    dispatch(&mut s, Action::AttachAnchor);
+    assert_eq!(s.view, oplaeg::tui::state::View::Reader);
+    assert_eq!(s.ws.chapters[s.chapter].number, 11);
+    let text = screen(&s);
+    assert!(text.contains("vælg ny tekst til kommentaren"), "{text}");
+    // Choose the first sentence of the chapter's text, then Enter.
+    s.cursor = 0;
+    dispatch(&mut s, Action::Down);
+    let sentence = s.doc.quote(s.cursor, s.cursor);
+    dispatch(&mut s, Action::Open);
+    assert!(s.anchors.attaching.is_none());
+    assert!(screen(&s).contains("knyttet til den nye tekst"));
+    let i = s.ws.comments.iter().position(|c| c.id == id).unwrap();
+    assert_eq!(s.anchors.placements[&i].fate, Fate::Exact);
+    assert_eq!(
+        s.anchors.placements[&i].text.as_deref(),
+        Some(sentence.as_str())
+    );
+    assert!(s.unplaced.is_empty());
+    let file = git(&d.root, &["show", &format!("HEAD:comments/{id}.toml")]);
+    assert!(file.contains("change = \"reattached\""), "{file}");
+    assert!(
+        file.contains("Kunstig intelligens forventes på sigt"),
+        "{file}"
+    );
+    let subject = git(&d.root, &["log", "-1", "--format=%s"]);
+    assert!(
+        subject.starts_with("Kommentar fra Region Hovedstaden knyttet til ny tekst"),
+        "{subject}"
+    );
+}
+
+#[test]
+fn escape_cancels_choosing_new_words() {
+    let d = demo();
+    let mut s = state(&d, WRITER);
+    open_chapter(&mut s, 11);
+    let orphan = comment_quoting(&s, "Kunstig intelligens forventes");
+    s.popup = Some(oplaeg::tui::state::Popup::Thread(orphan));
+    dispatch(&mut s, Action::AttachAnchor);
+    assert_eq!(s.anchors.attaching, Some(s.ws.comments[orphan].id.clone()));
+    let head = git(&d.root, &["rev-parse", "HEAD"]);
+    dispatch(&mut s, Action::Down);
+    dispatch(&mut s, Action::Back);
+    assert_eq!(s.anchors.attaching, None);
+    assert_eq!(git(&d.root, &["rev-parse", "HEAD"]), head);
+    assert!(screen(&s).contains("Fortrudt"));
+}
