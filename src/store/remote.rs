@@ -542,8 +542,9 @@ mod tests {
         assert_eq!(display_url("ssh://git@host/x"), "ssh://git@host/x");
         assert_eq!(
             host_of("ssh://git@server.example:2222/x.git"),
-            "git@server.example"
+            "-p 2222 git@server.example"
         );
+        assert_eq!(host_of("ssh://server.example/x.git"), "server.example");
         assert_eq!(host_of("git@server.example:x.git"), "git@server.example");
     }
 
