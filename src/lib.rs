@@ -6,6 +6,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod anchor;
 pub mod cli;
 pub mod demo;
 pub mod diff;
