@@ -55,6 +55,14 @@ pub enum Action {
     FilterPlace,
     /// Read the workspace again from git.
     Reload,
+    /// Diff view: choose the version to compare from / to.
+    ChooseFrom,
+    ChooseTo,
+    /// Diff view: jump to the next / previous change.
+    NextChange,
+    PrevChange,
+    /// Diff view: switch between inline and side by side.
+    SideBySide,
     /// In a text popup: save / open `$EDITOR`.
     Submit,
     ExternalEditor,

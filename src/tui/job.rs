@@ -23,6 +23,9 @@ pub enum After {
     SelectRec(usize),
     /// The text was saved: forget the draft and the editor.
     ClearDraft,
+    /// A read-only job computed a diff for the Diff view into this slot;
+    /// the workspace is not read again (see [`super::diff_state`]).
+    Diff(super::diff_state::DiffSlot),
 }
 
 /// A queued write.
@@ -84,11 +87,19 @@ impl std::fmt::Debug for Outcome {
     }
 }
 
-/// Runs a job: the write, then a fresh read of the workspace.
+/// Runs a job: the write, then a fresh read of the workspace (not after a
+/// read-only diff job, which hands its result back in its slot).
 pub fn run(root: &Path, email: Option<&str>, job: Job) -> Outcome {
+    let reread = !matches!(job.after, After::Diff(_));
     let result = (job.work)(root, email)
-        .and_then(|()| Loaded::read(&Store::open(root)?))
-        .map(|l| std::sync::Mutex::new(Some(l)))
+        .and_then(|()| {
+            if reread {
+                Loaded::read(&Store::open(root)?).map(Some)
+            } else {
+                Ok(None)
+            }
+        })
+        .map(std::sync::Mutex::new)
         .map_err(|e| e.to_string());
     Outcome(Arc::new(OutcomeData {
         result,

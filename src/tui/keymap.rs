@@ -15,6 +15,7 @@ pub enum Scope {
     Comments,
     Timeline,
     History,
+    Diff,
 }
 
 /// One key binding.
@@ -255,6 +256,70 @@ pub static BINDINGS: &[Binding] = &[
         "go to the place in the text",
         true
     ),
+    // Ændringer (the diff between two versions).
+    b!(
+        Diff,
+        [(Char('f'), N)],
+        "f",
+        Action::ChooseFrom,
+        "vælg den version, der sammenlignes fra (møde, ændring)",
+        "choose the version to compare from (meeting, change)",
+        true
+    ),
+    b!(
+        Diff,
+        [(Char('t'), N)],
+        "t",
+        Action::ChooseTo,
+        "vælg den version, der sammenlignes med",
+        "choose the version to compare with",
+        true
+    ),
+    b!(
+        Diff,
+        [(Char('n'), N)],
+        "n/N",
+        Action::NextChange,
+        "næste ændring",
+        "next change",
+        true
+    ),
+    b!(
+        Diff,
+        [(Char('N'), S), (Char('N'), N)],
+        "N",
+        Action::PrevChange,
+        "forrige ændring",
+        "previous change",
+        false
+    ),
+    b!(
+        Diff,
+        [(Char('m'), N)],
+        "m/M",
+        Action::NextMarker,
+        "næste kommentar i teksten (Enter viser tråden)",
+        "next comment in the text (Enter shows the thread)",
+        false
+    ),
+    b!(
+        Diff,
+        [(Char('M'), S), (Char('M'), N)],
+        "M",
+        Action::PrevMarker,
+        "forrige kommentar i teksten",
+        "previous comment in the text",
+        false
+    ),
+    b!(
+        Diff,
+        [(Char('s'), N)],
+        "s",
+        Action::SideBySide,
+        "skift mellem samlet tekst og side om side",
+        "switch between inline and side by side",
+        false
+    ),
     // Everywhere.
     b!(
         Global,
@@ -344,6 +409,15 @@ pub static BINDINGS: &[Binding] = &[
         Action::Tab(4),
         "Historik",
         "History",
+        false
+    ),
+    b!(
+        Global,
+        [(Char('6'), N)],
+        "6",
+        Action::Tab(5),
+        "Ændringer",
+        "Changes",
         false
     ),
     b!(
@@ -511,6 +585,18 @@ mod tests {
             lookup(Scope::Reader, &key(Char('p'), N)),
             Some(Action::CommentParagraph)
         );
+        assert_eq!(
+            lookup(Scope::Diff, &key(Char('n'), N)),
+            Some(Action::NextChange)
+        );
+        assert_eq!(
+            lookup(Scope::Reader, &key(Char('n'), N)),
+            Some(Action::NextMarker)
+        );
+        assert_eq!(
+            lookup(Scope::Diff, &key(Char('6'), N)),
+            Some(Action::Tab(5))
+        );
     }
 
     /// Every action a view handles has a key, so the help screen lists it.
@@ -538,6 +624,11 @@ mod tests {
             Action::FilterOrganisation,
             Action::FilterPlace,
             Action::Reload,
+            Action::ChooseFrom,
+            Action::ChooseTo,
+            Action::NextChange,
+            Action::PrevChange,
+            Action::SideBySide,
             Action::Search,
             Action::Help,
             Action::Quit,
@@ -555,6 +646,7 @@ mod tests {
             Scope::Comments,
             Scope::Timeline,
             Scope::History,
+            Scope::Diff,
         ];
         for scope in scopes {
             let mut seen = std::collections::HashSet::new();

@@ -3,6 +3,9 @@
 //! [`update::update`] → [`views::render`] from `&State`.
 
 pub mod action;
+pub mod diff_doc;
+pub mod diff_state;
+mod diff_update;
 pub mod document;
 pub mod job;
 pub mod keymap;

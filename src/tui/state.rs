@@ -16,7 +16,7 @@ use crate::model::{CommentStatus, Member, Workspace};
 use crate::ops::{Action as Permission, permit};
 use crate::store::{LogEntry, MeetingTag, Store};
 
-/// The five tabs.
+/// The tabs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum View {
     Reader,
@@ -24,15 +24,18 @@ pub enum View {
     Comments,
     Timeline,
     History,
+    /// What changed between two versions (see [`super::diff_state`]).
+    Diff,
 }
 
 impl View {
-    pub const ALL: [View; 5] = [
+    pub const ALL: [View; 6] = [
         View::Reader,
         View::Recs,
         View::Comments,
         View::Timeline,
         View::History,
+        View::Diff,
     ];
 
     /// The tab's title.
@@ -43,6 +46,7 @@ impl View {
             View::Comments => crate::tr!("Kommentarer", "Comments"),
             View::Timeline => crate::tr!("Tidslinje", "Timeline"),
             View::History => crate::tr!("Historik", "History"),
+            View::Diff => crate::tr!("Ændringer", "Changes"),
         }
     }
 
@@ -54,6 +58,7 @@ impl View {
             View::Comments => Scope::Comments,
             View::Timeline => Scope::Timeline,
             View::History => Scope::History,
+            View::Diff => Scope::Diff,
         }
     }
 
@@ -120,6 +125,8 @@ pub enum Popup {
     Compose(Box<Compose>),
     /// A draft from last time, offered back.
     DraftOffer(Draft),
+    /// Choosing the versions the Diff view compares.
+    DiffPick(Box<super::diff_state::Picker>),
 }
 
 /// Which comments the comment list shows.
@@ -207,6 +214,9 @@ pub struct State {
     pub busy: Option<String>,
     /// The editor whose text is being saved, reopened if saving fails.
     pub submitting: Option<Box<Compose>>,
+
+    /// Ændringer (the Diff view).
+    pub diff: super::diff_state::DiffState,
 }
 
 impl State {
@@ -268,6 +278,7 @@ impl State {
             jobs: Vec::new(),
             busy: None,
             submitting: None,
+            diff: Default::default(),
             ws,
             store,
         };

@@ -13,6 +13,15 @@ use crate::tr;
 
 /// Carries out one action; may return a follow-up action.
 pub fn update(state: &mut State, action: Action) -> Option<Action> {
+    let next = apply(state, action);
+    if state.view == View::Diff {
+        // Ask for the comparison, or lay it out again, when it is due.
+        super::diff_update::keep_current(state);
+    }
+    next
+}
+
+fn apply(state: &mut State, action: Action) -> Option<Action> {
     if let Action::Resize(w, h) = action {
         state.width = w;
         state.height = h;
@@ -37,9 +46,11 @@ pub fn update(state: &mut State, action: Action) -> Option<Action> {
     match action {
         Action::Quit => state.quit = true,
         Action::Help => state.popup = Some(Popup::Help),
-        Action::NextTab => state.view = View::ALL[(state.view.index() + 1) % 5],
-        Action::PrevTab => state.view = View::ALL[(state.view.index() + 4) % 5],
-        Action::Tab(i) => state.view = View::ALL[i.min(4)],
+        Action::NextTab => state.view = View::ALL[(state.view.index() + 1) % View::ALL.len()],
+        Action::PrevTab => {
+            state.view = View::ALL[(state.view.index() + View::ALL.len() - 1) % View::ALL.len()]
+        }
+        Action::Tab(i) => state.view = View::ALL[i.min(View::ALL.len() - 1)],
         Action::Reload => {
             queue(
                 state,
@@ -67,6 +78,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Action> {
             View::Comments => return comments(state, other),
             View::Timeline => timeline(state, other),
             View::History => history(state, other),
+            View::Diff => super::diff_update::diff(state, other),
         },
     }
     None
@@ -76,7 +88,7 @@ fn click(state: &mut State, x: u16, y: u16) -> Option<Action> {
     if y == 0 {
         let mut col = 0;
         for (i, v) in View::ALL.iter().enumerate() {
-            let w = super::views::chrome::tab_width(*v);
+            let w = super::views::chrome::tab_width(*v, state.width);
             if x >= col && x < col + w {
                 return Some(Action::Tab(i));
             }
@@ -158,6 +170,7 @@ fn search(state: &mut State, action: Action) -> Option<Action> {
                     }
                 }
                 View::Timeline => {}
+                View::Diff => super::diff_update::find(state, &text),
             }
             return None;
         }
@@ -266,6 +279,7 @@ fn popup(state: &mut State, action: Action) -> Option<Action> {
             Action::Quit => state.quit = true,
             _ => {}
         },
+        Popup::DiffPick(_) => return super::diff_update::picker(state, action),
         Popup::Markers(list) => match action {
             Action::Open | Action::Back | Action::Quit | Action::Help => {
                 let first = list.first().copied();
@@ -319,8 +333,14 @@ fn write(
 /// A job finished: show the new workspace, or the error (reopening the
 /// editor with its text, so nothing typed is lost).
 fn job_done(state: &mut State, outcome: &job::Outcome) {
-    state.busy = None;
     let data = &outcome.0;
+    if let After::Diff(slot) = &data.after {
+        // A comparison for the Diff view; writes are not involved.
+        let error = data.result.as_ref().err().cloned();
+        super::diff_update::arrived(state, slot, error);
+        return;
+    }
+    state.busy = None;
     match &data.result {
         Ok(_) => {}
         Err(e) => {
@@ -346,6 +366,7 @@ fn job_done(state: &mut State, outcome: &job::Outcome) {
             state.submitting = None;
             state.clear_draft();
         }
+        After::Diff(_) => {}
     }
 }
 
@@ -427,7 +448,7 @@ fn submit(state: &mut State) {
     }
 }
 
-fn move_in(index: &mut usize, len: usize, action: &Action, page: usize) {
+pub(super) fn move_in(index: &mut usize, len: usize, action: &Action, page: usize) {
     let last = len.saturating_sub(1);
     *index = match action {
         Action::Up => index.saturating_sub(1),

@@ -2,6 +2,7 @@
 
 pub mod chrome;
 mod comments;
+pub mod diff;
 mod history;
 mod popup;
 pub mod reader;
@@ -55,6 +56,7 @@ fn view(frame: &mut Frame, area: Rect, state: &State) {
         View::Comments => comments::render(frame, area, state),
         View::Timeline => timeline::render(frame, area, state),
         View::History => history::render(frame, area, state),
+        View::Diff => diff::render(frame, area, state),
     }
 }
 

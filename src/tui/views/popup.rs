@@ -223,6 +223,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             frame.render_widget(block, r);
             frame.render_widget(&c.editor, inner);
         }
+        Popup::DiffPick(p) => {
+            let r = centered(area, wide, tall);
+            super::diff::picker(frame, r, state, p);
+        }
         Popup::DraftOffer(d) => {
             let r = centered(area, wide.min(70), 12);
             frame.render_widget(Clear, r);
