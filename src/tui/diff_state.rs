@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use super::diff_doc::DiffDoc;
-use crate::diff::{self, BlockChange, ChapterStatus, DiffOptions, WorkspaceDiff, diff_blocks};
+use crate::diff::{self, BlockDiff, ChapterStatus, DiffOptions, WorkspaceDiff, diff_blocks};
 use crate::error::Result;
 use crate::model::Workspace;
 use crate::store::{Rev, Store};
@@ -220,7 +220,8 @@ fn words(text: &str) -> usize {
 
 /// Puts every anchor report on the block of its chapter where it sits:
 /// by its placement's span in TO's text, by its section heading, or (when
-/// the words are gone) on the FROM words it quoted.
+/// the words are gone) on the FROM words it quoted. Each chapter's texts
+/// are prepared once, however many comments it has.
 pub fn place_markers(d: &WorkspaceDiff, to: &Workspace) -> Vec<Vec<Marker>> {
     let mut out: Vec<Vec<Marker>> = vec![Vec::new(); d.chapters.len()];
     let mut by_slug: HashMap<&str, usize> = HashMap::new();
@@ -235,78 +236,117 @@ pub fn place_markers(d: &WorkspaceDiff, to: &Workspace) -> Vec<Vec<Marker>> {
             by_slug.insert(s.slug.as_str(), i);
         }
     }
-    // Per chapter: TO's searchable text and each TO block's range in it.
-    let mut ranges: HashMap<usize, BlockRanges> = HashMap::new();
+    let mut texts: HashMap<usize, ChapterTexts> = HashMap::new();
     for (r, report) in d.comments.anchors.iter().enumerate() {
         let Some(&ci) = by_slug.get(report.chapter.as_str()) else {
             continue;
         };
         let chapter = &d.chapters[ci];
-        let placement = report.placement.as_ref();
-        let mut marker = Marker {
-            report: r,
-            block: None,
-            word: None,
-            old_side: false,
-        };
-        if let Some(span) = placement.and_then(|p| p.span.clone()) {
-            let (text, blocks) = ranges.entry(ci).or_insert_with(|| {
-                let markdown = chapter
-                    .to
-                    .as_ref()
-                    .and_then(|s| to.chapters.iter().find(|c| c.slug == s.slug))
-                    .map_or("", |c| c.markdown.as_str());
-                block_ranges(markdown, chapter)
-            });
-            if let Some(&(b, start, _)) = blocks
-                .iter()
-                .find(|&&(_, s, e)| span.start >= s && span.start < e.max(s + 1))
-            {
-                marker.block = Some(b);
-                marker.word = text.get(start..span.start).map(words);
-            }
-        }
-        if marker.block.is_none()
-            && let Some(crate::anchor::Fate::Section { heading }) = placement.map(|p| &p.fate)
-        {
-            let heading = collapse_ws(heading);
-            marker.block = chapter.blocks.iter().position(|b| {
-                b.kind == diff::BlockKind::Heading
-                    && b.new.is_some()
-                    && searchable_text(&b.new_text()) == heading
-            });
-        }
-        if marker.block.is_none() {
-            // Gone from TO (or not placed): on the FROM words it quoted.
-            let quote = collapse_ws(&report.quote);
-            for (b, block) in chapter.blocks.iter().enumerate() {
-                if block.old.is_none() || quote.is_empty() {
-                    continue;
-                }
-                let old = searchable_text(&block.old_text());
-                if let Some(at) = old.find(&quote) {
-                    marker.block = Some(b);
-                    marker.word = Some(words(&old[..at]));
-                    marker.old_side = block.change != BlockChange::Unchanged;
-                    break;
-                }
-            }
-        }
-        out[ci].push(marker);
+        let t = texts.entry(ci).or_insert_with(|| {
+            let markdown = chapter
+                .to
+                .as_ref()
+                .and_then(|s| to.chapters.iter().find(|c| c.slug == s.slug))
+                .map_or("", |c| c.markdown.as_str());
+            ChapterTexts::of(markdown, chapter)
+        });
+        out[ci].push(t.place(r, report));
     }
     out
 }
 
-/// A chapter's searchable text in TO and, for each block present in TO,
-/// (block index, start, end) in that text.
-type BlockRanges = (String, Vec<(usize, usize, usize)>);
+/// A chapter's texts as quotes are matched against: TO's whole searchable
+/// text with each TO block's range in it, and each block's own searchable
+/// text in FROM and TO.
+struct ChapterTexts {
+    to_text: String,
+    /// (block index, start, end) in `to_text`, in TO's order.
+    ranges: Vec<(usize, usize, usize)>,
+    /// Per block: its searchable text in FROM (empty when inserted).
+    old: Vec<String>,
+    /// Per block: its searchable text in TO (empty when deleted).
+    new: Vec<String>,
+}
 
-/// TO's searchable text and, for each block present in TO, its index and
-/// byte range in that text.
-fn block_ranges(markdown: &str, chapter: &diff::ChapterDiff) -> BlockRanges {
-    let text = searchable_text(markdown);
-    let mut order: Vec<(usize, usize)> = chapter
-        .blocks
+impl ChapterTexts {
+    fn of(markdown: &str, chapter: &diff::ChapterDiff) -> ChapterTexts {
+        let blocks = &chapter.blocks;
+        let old: Vec<String> = blocks
+            .iter()
+            .map(|b| {
+                if b.old.is_some() {
+                    searchable_text(&b.old_text())
+                } else {
+                    String::new()
+                }
+            })
+            .collect();
+        let new: Vec<String> = blocks
+            .iter()
+            .map(|b| {
+                if b.new.is_some() {
+                    searchable_text(&b.new_text())
+                } else {
+                    String::new()
+                }
+            })
+            .collect();
+        let to_text = searchable_text(markdown);
+        let ranges = block_ranges(&to_text, blocks, &new);
+        ChapterTexts {
+            to_text,
+            ranges,
+            old,
+            new,
+        }
+    }
+
+    fn place(&self, report: usize, r: &crate::diff::AnchorReport) -> Marker {
+        let mut marker = Marker {
+            report,
+            block: None,
+            word: None,
+            old_side: false,
+        };
+        let placement = r.placement.as_ref();
+        if let Some(span) = placement.and_then(|p| p.span.clone())
+            && let Some(&(b, start, _)) = self
+                .ranges
+                .iter()
+                .find(|&&(_, s, e)| span.start >= s && span.start < e)
+        {
+            marker.block = Some(b);
+            marker.word = self.to_text.get(start..span.start).map(words);
+            return marker;
+        }
+        if let Some(crate::anchor::Fate::Section { heading }) = placement.map(|p| &p.fate) {
+            let heading = collapse_ws(heading);
+            if let Some(b) = self.new.iter().position(|t| !t.is_empty() && *t == heading) {
+                marker.block = Some(b);
+                return marker;
+            }
+        }
+        // Gone from TO (or not placed): on the FROM words it quoted.
+        let quote = collapse_ws(&r.quote);
+        if quote.is_empty() {
+            return marker;
+        }
+        for (b, old) in self.old.iter().enumerate() {
+            if let Some(at) = old.find(&quote) {
+                marker.block = Some(b);
+                marker.word = Some(words(&old[..at]));
+                marker.old_side = self.new[b] != *old;
+                break;
+            }
+        }
+        marker
+    }
+}
+
+/// For each block present in TO, its index and byte range in TO's
+/// searchable text, found in order.
+fn block_ranges(text: &str, blocks: &[BlockDiff], own: &[String]) -> Vec<(usize, usize, usize)> {
+    let mut order: Vec<(usize, usize)> = blocks
         .iter()
         .enumerate()
         .filter_map(|(i, b)| b.new.map(|n| (n, i)))
@@ -315,17 +355,17 @@ fn block_ranges(markdown: &str, chapter: &diff::ChapterDiff) -> BlockRanges {
     let mut out = Vec::with_capacity(order.len());
     let mut at = 0;
     for (_, i) in order {
-        let own = searchable_text(&chapter.blocks[i].new_text());
+        let own = &own[i];
         if own.is_empty() {
             continue;
         }
-        if let Some(found) = text.get(at..).and_then(|rest| rest.find(&own)) {
+        if let Some(found) = text.get(at..).and_then(|rest| rest.find(own.as_str())) {
             let start = at + found;
             out.push((i, start, start + own.len()));
             at = start + own.len();
         }
     }
-    (text, out)
+    out
 }
 
 #[cfg(test)]
@@ -358,7 +398,13 @@ mod tests {
             summary: diff::ChapterSummary::of(&blocks),
             blocks,
         };
-        let (text, ranges) = block_ranges(new, &chapter);
+        let text = searchable_text(new);
+        let own: Vec<String> = chapter
+            .blocks
+            .iter()
+            .map(|b| searchable_text(&b.new_text()))
+            .collect();
+        let ranges = block_ranges(&text, &chapter.blocks, &own);
         assert_eq!(ranges.len(), 4);
         for (i, s, e) in &ranges {
             assert_eq!(
