@@ -722,3 +722,49 @@ fn resizing_lays_the_text_out_again_and_keeps_the_place() {
     assert_eq!(text.lines().count(), 24);
     assert!(text.contains("5 Rehabilitering"), "{text}");
 }
+
+#[test]
+fn when_head_moves_a_comparison_with_head_is_made_again() {
+    let d = new_demo();
+    let mut s = state(&d, 100, 30, false);
+    dispatch(&mut s, Action::Tab(5));
+    assert_eq!(s.diff.to, Some(Endpoint::Head));
+    let before = s.diff.data.as_ref().unwrap().head.clone();
+    assert!(
+        s.diff
+            .data
+            .as_ref()
+            .unwrap()
+            .diff
+            .chapters
+            .iter()
+            .all(|c| c.is_unchanged()),
+        "no chapter changed since meeting 4 in the demo"
+    );
+    // Someone revises chapter 2 with plain git; F5 reads the workspace again.
+    let file = d.root.join("drafts/02-sammenfatning.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("{text}\nEt nyt afsnit om prioritering.\n")).unwrap();
+    common::git_env(
+        &d.root,
+        &["commit", "-qam", "Sammenfatning: nyt afsnit"],
+        &common::author_env("Mette Holm", WRITER, "2024-10-01T10:00:00+02:00"),
+    );
+    dispatch(&mut s, Action::Reload);
+    let data = s.diff.data.as_ref().unwrap();
+    assert_ne!(data.head, before);
+    assert_eq!(
+        data.head.as_deref(),
+        Some(git(&d.root, &["rev-parse", "HEAD"]).trim())
+    );
+    let changed: Vec<&str> = data
+        .diff
+        .chapters
+        .iter()
+        .filter(|c| !c.is_unchanged())
+        .map(|c| c.side().slug.as_str())
+        .collect();
+    assert_eq!(changed, ["sammenfatning"]);
+    // Five words added, shown beside the chapter in the list.
+    assert!(screen(&s).contains("+5 −0"), "{}", screen(&s));
+}

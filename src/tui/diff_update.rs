@@ -19,6 +19,9 @@ const PICK_COMMITS: usize = 200;
 /// (or HEAD moved under one that involves HEAD or the working folder), and
 /// lays the selected entry out again when the width or mode changed.
 pub fn keep_current(state: &mut State) {
+    if state.quit {
+        return;
+    }
     if state.diff.from.is_none() || state.diff.to.is_none() {
         choose_defaults(state);
     }

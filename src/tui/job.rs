@@ -28,6 +28,14 @@ pub enum After {
     Diff(super::diff_state::DiffSlot),
 }
 
+impl After {
+    /// Whether the job writes (quitting waits for writes, not for a
+    /// comparison still being made).
+    pub fn writes(&self) -> bool {
+        !matches!(self, After::Diff(_))
+    }
+}
+
 /// A queued write.
 pub struct Job {
     pub work: Work,

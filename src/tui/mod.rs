@@ -135,7 +135,7 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, state: &mut State) -> any
         for j in state.jobs.drain(..) {
             let (root, email) = (state.store.root().to_path_buf(), state.actor_email.clone());
             let tx = done_tx.clone();
-            running += 1;
+            running += usize::from(j.after.writes());
             std::thread::spawn(move || {
                 let _ = tx.send(job::run(&root, email.as_deref(), j));
             });
@@ -145,7 +145,7 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, state: &mut State) -> any
             while running > 0 {
                 match done_rx.recv() {
                     Ok(outcome) => {
-                        running -= 1;
+                        running -= usize::from(outcome.0.after.writes());
                         dispatch_async(state, Action::JobDone(outcome));
                     }
                     Err(_) => break,
@@ -154,7 +154,7 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, state: &mut State) -> any
             return Ok(());
         }
         while let Ok(outcome) = done_rx.try_recv() {
-            running -= 1;
+            running -= usize::from(outcome.0.after.writes());
             dispatch_async(state, Action::JobDone(outcome));
         }
         if !event::poll(std::time::Duration::from_millis(50))? {
