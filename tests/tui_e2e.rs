@@ -157,3 +157,129 @@ fn a_member_moves_through_every_tab_and_comments_on_a_quote() {
         40
     );
 }
+
+/// The text pane of the Diff tab at 120 columns (right of the 36-column
+/// list and its border), rows joined, so wrapped words read in order.
+fn diff_pane(screen: &str) -> String {
+    let rows: Vec<String> = screen
+        .lines()
+        .map(|l| l.chars().skip(39).take(80).collect())
+        .collect();
+    rows.join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn the_diff_tab_compares_meeting_3_with_meeting_4() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("demo");
+    let out = Command::new(BIN)
+        .args(["demo", "--no-tui"])
+        .arg(&root)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+
+    let tmux = Tmux {
+        socket: format!("oplaeg-e2e-diff-{}", std::process::id()),
+    };
+    // Without colour, so the screen itself shows what was deleted and inserted.
+    let command = format!(
+        "LANG=da_DK.UTF-8 NO_COLOR=1 OPLAEG_MOUSE=off GIT_CONFIG_GLOBAL=/dev/null {BIN} --repo '{}' --as jens.noergaard@rm.example",
+        root.display()
+    );
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &command,
+    ]);
+    tmux.wait_for("Jens Nørgaard · Region Midtjylland · medlem");
+
+    // The Diff tab opens on the last meeting compared with the newest version.
+    tmux.keys(&["6"]);
+    tmux.wait_for("Fra møde 4");
+    tmux.wait_for("Kommentarer fra møde 4 til nyeste (HEAD)");
+
+    // Choose meeting 3 → meeting 4 in the picker.
+    tmux.keys(&["f"]);
+    tmux.wait_for("Vælg den version, der sammenlignes fra");
+    tmux.keys(&["j"]);
+    tmux.wait_for("Fra:  møde 3");
+    tmux.keys(&["l"]);
+    tmux.wait_for("Vælg den version, der sammenlignes med");
+    tmux.keys(&["k", "k"]);
+    tmux.wait_for("til:  møde 4");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Fra møde 3, 06.06.2024 → til møde 4");
+
+    // The first revised chapter is selected, with its counts from git's history.
+    let s = tmux.wait_for("3 Baggrund og metode · 1");
+    let changed = git(
+        &root,
+        &[
+            "diff",
+            "--name-only",
+            "meeting/3",
+            "meeting/4",
+            "--",
+            "drafts",
+        ],
+    );
+    assert!(
+        changed.contains("drafts/03-baggrund-og-metode.md"),
+        "{changed}"
+    );
+    assert!(s.contains("+168 −26"), "{s}");
+
+    // n jumps to the first change, n again to the second, N back.
+    tmux.keys(&["n"]);
+    let s = tmux.wait_for("ændring 1 af");
+    assert!(s.contains("{+") || s.contains("[-"), "{s}");
+    tmux.keys(&["n"]);
+    tmux.wait_for("ændring 2 af");
+    tmux.keys(&["N"]);
+    tmux.wait_for("ændring 1 af");
+
+    // Chapter 11 in the list: its revised sentence, marked word by word.
+    tmux.keys(&["h", "j", "j", "j", "j", "j", "j", "j", "j"]);
+    tmux.wait_for("▶11 Teknologi");
+    tmux.keys(&["l", "n"]);
+    let s = tmux.wait_for("11 Teknologi og kunstig intelligens · ændring 1 af");
+    let pane = diff_pane(&s);
+    assert!(
+        pane.contains("[-en ny mulighed-]{+et nyt redskab+}"),
+        "{pane}\n{s}"
+    );
+
+    // Side by side: before on the left, after on the right.
+    tmux.keys(&["s"]);
+    tmux.wait_for("· side om side");
+    let s = tmux.wait_for("{+et nyt");
+    let row = s
+        .lines()
+        .find(|l| l.contains("{+et nyt"))
+        .expect("a row with the inserted words");
+    let (before, after) = row.rsplit_once(" │ ").expect("two columns");
+    assert!(before.contains("[-en ny"), "{row}");
+    assert!(!before.contains("{+") && !after.contains("[-"), "{row}");
+    tmux.keys(&["s"]);
+    tmux.wait_for("Før og efter i én tekst.");
+
+    // m: the next comment in the text; Enter shows its thread.
+    tmux.keys(&["m"]);
+    tmux.wait_for("● Region Hovedstaden ·");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Tråd – Esc lukker");
+    tmux.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(300));
+    tmux.keys(&["q"]);
+}

@@ -1,6 +1,312 @@
-//! Differences between versions of the oplæg: the word-level diff of prose
-//! that chapters, recommendations and exports build on.
+//! Differences between two versions of the oplæg: chapters (block by block,
+//! with word-level changes inside edited blocks and moved blocks shown as
+//! moved), recommendations (priority, horizon, status, texts) and comments
+//! (written and answered in between, and where quoted ones sit now). Data
+//! only: the command line and the terminal UI style it.
+//!
+//! ```no_run
+//! # fn main() -> oplaeg::Result<()> {
+//! use oplaeg::diff::{self, DiffOptions};
+//! use oplaeg::store::{Rev, Store};
+//! let store = Store::discover(std::path::Path::new("."))?;
+//! let d = diff::between(&store, &Rev::parse("3"), &Rev::head(), &DiffOptions::default())?;
+//! println!("{} words added", d.summary.words_added);
+//! # Ok(())
+//! # }
+//! ```
 
+pub mod blocks;
+pub mod chapters;
+pub mod comments;
+pub mod recommendations;
 pub mod words;
 
+use std::collections::HashSet;
+
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+
+pub use blocks::{
+    ApplyError, Block, BlockChange, BlockDiff, BlockKind, ChapterSummary, apply, diff_blocks,
+    split_blocks,
+};
+pub use chapters::{ChapterDiff, ChapterSide, ChapterStatus};
+pub use comments::{AnchorReport, CommentChanges, FateCounts};
+pub use recommendations::{Change, FieldDiff, RecChange, RecDiff, RecField};
 pub use words::{Op, Segment, diff_words};
+
+use crate::error::{Error, Result};
+use crate::model::{Comment, Recommendation, Workspace};
+use crate::store::{Rev, Store};
+use crate::tr;
+
+/// What to compare and how much to keep.
+#[derive(Clone, Debug)]
+pub struct DiffOptions {
+    /// Only this chapter (slug, number or file name, looked up in TO, then
+    /// FROM), the recommendations related to it and the comments on it.
+    pub chapter: Option<String>,
+    /// Keep the blocks and word segments (false: counts only, for `--stat`).
+    pub detail: bool,
+}
+
+impl Default for DiffOptions {
+    fn default() -> Self {
+        DiffOptions {
+            chapter: None,
+            detail: true,
+        }
+    }
+}
+
+/// One side of a comparison, as a person named it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Side {
+    /// As given: `meeting/3`, `HEAD`, a commit id, or `worktree`.
+    pub name: String,
+    /// The commit (None for the working tree).
+    pub commit: Option<String>,
+    /// The commit's time.
+    pub time: Option<DateTime<FixedOffset>>,
+    /// The meeting whose tag points at the commit, if any.
+    pub meeting: Option<u32>,
+}
+
+impl Side {
+    /// Describes a revision.
+    pub fn of(store: &Store, rev: &Rev) -> Result<Side> {
+        let Rev::Named(name) = rev else {
+            return Ok(Side {
+                name: "worktree".into(),
+                ..Side::default()
+            });
+        };
+        if name == "HEAD" && store.head()?.is_none() {
+            return Ok(Side {
+                name: name.clone(),
+                ..Side::default()
+            });
+        }
+        let oid = store.resolve(name)?;
+        let id = oid.to_string();
+        let tags = store.meeting_tags()?;
+        let named = name.rsplit('/').next().and_then(|n| n.parse::<u32>().ok());
+        let meeting = tags
+            .iter()
+            .filter(|t| t.commit == id)
+            .max_by_key(|t| Some(t.number) == named)
+            .map(|t| t.number);
+        Ok(Side {
+            name: name.clone(),
+            time: Some(store.commit_time(oid)?),
+            commit: Some(id),
+            meeting,
+        })
+    }
+}
+
+/// Counts over chapters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ChapterCounts {
+    pub added: usize,
+    pub removed: usize,
+    pub changed: usize,
+    /// Renamed or renumbered (the text may be the same).
+    pub renamed: usize,
+    pub unchanged: usize,
+}
+
+/// Counts over recommendations.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RecCounts {
+    pub added: usize,
+    pub removed: usize,
+    /// Moved in the priority order (not only shifted by others).
+    pub moved: usize,
+    pub horizon_changed: usize,
+    pub status_changed: usize,
+    /// A title, text, goal, realizability or Kræftplan IV text changed.
+    pub text_changed: usize,
+}
+
+/// Counts over comments.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CommentCounts {
+    /// Comments and replies written since FROM.
+    pub written: usize,
+    /// Of which replies.
+    pub replies: usize,
+    pub resolved: usize,
+    pub withdrawn: usize,
+    /// Quoted comments reported in `anchors`, by fate.
+    pub anchors: FateCounts,
+}
+
+/// The whole difference in numbers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub chapters: ChapterCounts,
+    pub words_added: usize,
+    pub words_removed: usize,
+    pub blocks_moved: usize,
+    pub recommendations: RecCounts,
+    pub comments: CommentCounts,
+}
+
+/// Everything that differs between two versions.
+#[derive(Clone, Debug, Serialize)]
+pub struct WorkspaceDiff {
+    pub from: Side,
+    pub to: Side,
+    /// The chapter the diff is restricted to (its slug), if any.
+    pub chapter: Option<String>,
+    pub summary: Summary,
+    /// TO's chapters in order, then chapters only in FROM.
+    pub chapters: Vec<ChapterDiff>,
+    /// TO's recommendations in priority order, then removed ones.
+    pub recommendations: Vec<RecDiff>,
+    pub comments: CommentChanges,
+    /// How many times chapter text was read (instrumentation: unchanged
+    /// chapters with a known blob id are never read).
+    #[serde(skip)]
+    pub chapter_reads: usize,
+}
+
+/// The revision `oplaeg diff` starts from when none is given: the last
+/// meeting tag.
+pub fn default_from(store: &Store) -> Result<Rev> {
+    match store.meeting_tags()?.last() {
+        Some(t) => Ok(Rev::Named(t.name.clone())),
+        None => Err(Error::Invalid(tr!(
+            "der er endnu intet mødetag (meeting/N) at sammenligne med; angiv selv, hvad der skal sammenlignes, fx `oplaeg diff HEAD~3 HEAD`, eller tag et udkast med `oplaeg meeting tag N`",
+            "there is no meeting tag (meeting/N) to compare with yet; say what to compare, e.g. `oplaeg diff HEAD~3 HEAD`, or tag a draft with `oplaeg meeting tag N`"
+        ))),
+    }
+}
+
+/// Loads two revisions and compares them.
+pub fn between(
+    store: &Store,
+    from: &Rev,
+    to: &Rev,
+    options: &DiffOptions,
+) -> Result<WorkspaceDiff> {
+    let from_side = Side::of(store, from)?;
+    let to_side = Side::of(store, to)?;
+    let a = store.load(from)?;
+    let b = store.load(to)?;
+    let mut d = compare(store, &a, &b, options)?;
+    d.from = from_side;
+    d.to = to_side;
+    Ok(d)
+}
+
+/// Compares two loaded versions (sides are left empty; see [`between`]).
+///
+/// Chapters with the same blob id on both sides are skipped without their
+/// text being read; `store` is used to place quoted comments in `to`.
+pub fn compare(
+    store: &Store,
+    from: &Workspace,
+    to: &Workspace,
+    options: &DiffOptions,
+) -> Result<WorkspaceDiff> {
+    let only = match &options.chapter {
+        None => None,
+        Some(key) => Some(match to.chapter(key) {
+            Ok(c) => c.slug.clone(),
+            Err(e) => from.chapter(key).map(|c| c.slug.clone()).map_err(|_| e)?,
+        }),
+    };
+    let mut reads = chapters::Reads::default();
+    let chapters = chapters::compare_chapters(
+        &from.chapters,
+        &to.chapters,
+        only.as_deref(),
+        options.detail,
+        &mut reads,
+    );
+
+    // Slugs in view (both sides), and those whose chapter changed.
+    let mut in_view: HashSet<&str> = HashSet::new();
+    let mut changed: HashSet<&str> = HashSet::new();
+    for c in &chapters {
+        for side in [&c.from, &c.to].into_iter().flatten() {
+            in_view.insert(&side.slug);
+            if !c.is_unchanged() {
+                changed.insert(&side.slug);
+            }
+        }
+    }
+    let rec_keep = |a: Option<&Recommendation>, b: Option<&Recommendation>| {
+        only.is_none()
+            || [a, b]
+                .into_iter()
+                .flatten()
+                .any(|r| r.chapters.iter().any(|s| in_view.contains(s.as_str())))
+    };
+    let recommendations = recommendations::compare_recommendations(
+        &from.recommendations,
+        &to.recommendations,
+        options.detail,
+        &rec_keep,
+    );
+    let comment_keep = |c: &Comment| {
+        only.is_none()
+            || c.target
+                .chapter
+                .as_deref()
+                .is_some_and(|s| in_view.contains(s))
+    };
+    let comments = comments::compare_comments(store, from, to, &comment_keep, &changed);
+
+    let mut summary = Summary::default();
+    for c in &chapters {
+        let counts = &mut summary.chapters;
+        match c.status {
+            ChapterStatus::Added => counts.added += 1,
+            ChapterStatus::Removed => counts.removed += 1,
+            ChapterStatus::Changed => counts.changed += 1,
+            ChapterStatus::Unchanged => counts.unchanged += 1,
+        }
+        if c.renamed || c.renumbered {
+            counts.renamed += 1;
+        }
+        summary.words_added += c.summary.words_added;
+        summary.words_removed += c.summary.words_removed;
+        summary.blocks_moved += c.summary.blocks_moved;
+    }
+    for r in &recommendations {
+        let counts = &mut summary.recommendations;
+        match r.change {
+            RecChange::Added => counts.added += 1,
+            RecChange::Removed => counts.removed += 1,
+            _ => {}
+        }
+        counts.moved += usize::from(r.moved);
+        counts.horizon_changed += usize::from(r.horizon.is_some());
+        counts.status_changed += usize::from(r.status.is_some());
+        counts.text_changed += usize::from(r.change == RecChange::Changed && !r.fields.is_empty());
+    }
+    summary.comments = CommentCounts {
+        written: comments.written.len(),
+        replies: comments
+            .written
+            .iter()
+            .filter(|c| c.reply_to.is_some())
+            .count(),
+        resolved: comments.resolved.len(),
+        withdrawn: comments.withdrawn.len(),
+        anchors: FateCounts::of(&comments.anchors),
+    };
+    Ok(WorkspaceDiff {
+        from: Side::default(),
+        to: Side::default(),
+        chapter: only,
+        summary,
+        chapters,
+        recommendations,
+        comments,
+        chapter_reads: reads.0,
+    })
+}

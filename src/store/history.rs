@@ -60,6 +60,15 @@ pub fn parse_meeting_message(message: &str) -> (String, Option<NaiveDate>) {
 }
 
 impl Store {
+    /// When a commit was authored.
+    pub fn commit_time(&self, commit: Oid) -> Result<DateTime<FixedOffset>> {
+        let c = self
+            .repo
+            .find_commit(commit)
+            .map_err(Error::git(commit.to_string()))?;
+        Ok(git_time(c.author().when()))
+    }
+
     /// Every `meeting/N` tag, by number.
     pub fn meeting_tags(&self) -> Result<Vec<MeetingTag>> {
         let names = self

@@ -71,6 +71,14 @@ pub enum Action {
     /// In a form: the previous / next choice of the field (← / →).
     ChoiceLeft,
     ChoiceRight,
+    /// Diff view: choose the version to compare from / to.
+    ChooseFrom,
+    ChooseTo,
+    /// Diff view: jump to the next / previous change.
+    NextChange,
+    PrevChange,
+    /// Diff view: switch between inline and side by side.
+    SideBySide,
     /// In a text popup: save / open `$EDITOR`.
     Submit,
     ExternalEditor,

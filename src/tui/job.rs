@@ -28,6 +28,17 @@ pub enum After {
     ShowSync,
     /// Show the message in a popup (an export's file name).
     Info,
+    /// A read-only job computed a diff for the Diff view into this slot;
+    /// the workspace is not read again (see [`super::diff_state`]).
+    Diff(super::diff_state::DiffSlot),
+}
+
+impl After {
+    /// Whether the job writes (quitting waits for writes, not for a
+    /// comparison still being made).
+    pub fn writes(&self) -> bool {
+        !matches!(self, After::Diff(_))
+    }
 }
 
 /// A queued write.
@@ -93,15 +104,21 @@ impl std::fmt::Debug for Outcome {
     }
 }
 
-/// Runs a job: the write, then a fresh read of the workspace.
+/// Runs a job: the write, then a fresh read of the workspace (not after a
+/// read-only diff job, which hands its result back in its slot).
 pub fn run(root: &Path, email: Option<&str>, job: Job) -> Outcome {
+    let reread = !matches!(job.after, After::Diff(_));
     let mut message = None;
     let result = (job.work)(root, email)
         .and_then(|m| {
             message = m;
-            Loaded::read(&Store::open(root)?)
+            if reread {
+                Loaded::read(&Store::open(root)?).map(Some)
+            } else {
+                Ok(None)
+            }
         })
-        .map(|l| std::sync::Mutex::new(Some(l)))
+        .map(std::sync::Mutex::new)
         .map_err(|e| e.to_string());
     Outcome(Arc::new(OutcomeData {
         result,

@@ -17,6 +17,7 @@ pub enum Scope {
     History,
     /// The thread popup, over any view.
     Thread,
+    Diff,
 }
 
 /// One key binding.
@@ -329,6 +330,70 @@ pub static BINDINGS: &[Binding] = &[
         "attach the comment to new words in the chapter (writer)",
         false
     ),
+    // Ændringer (the diff between two versions).
+    b!(
+        Diff,
+        [(Char('f'), N)],
+        "f",
+        Action::ChooseFrom,
+        "vælg den version, der sammenlignes fra (møde, ændring)",
+        "choose the version to compare from (meeting, change)",
+        true
+    ),
+    b!(
+        Diff,
+        [(Char('t'), N)],
+        "t",
+        Action::ChooseTo,
+        "vælg den version, der sammenlignes med",
+        "choose the version to compare with",
+        true
+    ),
+    b!(
+        Diff,
+        [(Char('n'), N)],
+        "n/N",
+        Action::NextChange,
+        "næste ændring",
+        "next change",
+        true
+    ),
+    b!(
+        Diff,
+        [(Char('N'), S), (Char('N'), N)],
+        "N",
+        Action::PrevChange,
+        "forrige ændring",
+        "previous change",
+        false
+    ),
+    b!(
+        Diff,
+        [(Char('m'), N)],
+        "m/M",
+        Action::NextMarker,
+        "næste kommentar i teksten (Enter viser tråden)",
+        "next comment in the text (Enter shows the thread)",
+        false
+    ),
+    b!(
+        Diff,
+        [(Char('M'), S), (Char('M'), N)],
+        "M",
+        Action::PrevMarker,
+        "forrige kommentar i teksten",
+        "previous comment in the text",
+        false
+    ),
+    b!(
+        Diff,
+        [(Char('s'), N)],
+        "s",
+        Action::SideBySide,
+        "skift mellem samlet tekst og side om side",
+        "switch between inline and side by side",
+        false
+    ),
     // Everywhere.
     b!(
         Global,
@@ -418,6 +483,15 @@ pub static BINDINGS: &[Binding] = &[
         Action::Tab(4),
         "Historik",
         "History",
+        false
+    ),
+    b!(
+        Global,
+        [(Char('6'), N)],
+        "6",
+        Action::Tab(5),
+        "Ændringer",
+        "Changes",
         false
     ),
     b!(
@@ -603,6 +677,18 @@ mod tests {
             lookup(Scope::Reader, &key(Char('p'), N)),
             Some(Action::CommentParagraph)
         );
+        assert_eq!(
+            lookup(Scope::Diff, &key(Char('n'), N)),
+            Some(Action::NextChange)
+        );
+        assert_eq!(
+            lookup(Scope::Reader, &key(Char('n'), N)),
+            Some(Action::NextMarker)
+        );
+        assert_eq!(
+            lookup(Scope::Diff, &key(Char('6'), N)),
+            Some(Action::Tab(5))
+        );
     }
 
     /// Every action a view handles has a key, so the help screen lists it.
@@ -636,6 +722,11 @@ mod tests {
             Action::Reload,
             Action::Sync,
             Action::Export,
+            Action::ChooseFrom,
+            Action::ChooseTo,
+            Action::NextChange,
+            Action::PrevChange,
+            Action::SideBySide,
             Action::Search,
             Action::Help,
             Action::Quit,
@@ -654,6 +745,7 @@ mod tests {
             Scope::Timeline,
             Scope::History,
             Scope::Thread,
+            Scope::Diff,
         ];
         for scope in scopes {
             let mut seen = std::collections::HashSet::new();

@@ -4,6 +4,9 @@
 
 pub mod action;
 pub mod anchoring;
+pub mod diff_doc;
+pub mod diff_state;
+mod diff_update;
 pub mod document;
 pub mod export_form;
 pub mod job;
@@ -157,7 +160,7 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, state: &mut State) -> any
         for j in state.jobs.drain(..) {
             let (root, email) = (state.store.root().to_path_buf(), state.actor_email.clone());
             let tx = done_tx.clone();
-            running += 1;
+            running += usize::from(j.after.writes());
             std::thread::spawn(move || {
                 let _ = tx.send(job::run(&root, email.as_deref(), j));
             });
@@ -167,7 +170,7 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, state: &mut State) -> any
             while running > 0 {
                 match done_rx.recv() {
                     Ok(outcome) => {
-                        running -= 1;
+                        running -= usize::from(outcome.0.after.writes());
                         dispatch_async(state, Action::JobDone(outcome));
                     }
                     Err(_) => break,
@@ -184,7 +187,7 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, state: &mut State) -> any
             dispatch_async(state, Action::SyncProgress(p));
         }
         while let Ok(outcome) = done_rx.try_recv() {
-            running -= 1;
+            running -= usize::from(outcome.0.after.writes());
             dispatch_async(state, Action::JobDone(outcome));
         }
         if !event::poll(std::time::Duration::from_millis(50))? {

@@ -16,7 +16,7 @@ use crate::model::{CommentStatus, Member, Workspace};
 use crate::ops::{Action as Permission, permit};
 use crate::store::{LogEntry, MeetingTag, Store};
 
-/// The five tabs.
+/// The tabs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum View {
     Reader,
@@ -24,15 +24,18 @@ pub enum View {
     Comments,
     Timeline,
     History,
+    /// What changed between two versions (see [`super::diff_state`]).
+    Diff,
 }
 
 impl View {
-    pub const ALL: [View; 5] = [
+    pub const ALL: [View; 6] = [
         View::Reader,
         View::Recs,
         View::Comments,
         View::Timeline,
         View::History,
+        View::Diff,
     ];
 
     /// The tab's title.
@@ -43,6 +46,7 @@ impl View {
             View::Comments => crate::tr!("Kommentarer", "Comments"),
             View::Timeline => crate::tr!("Tidslinje", "Timeline"),
             View::History => crate::tr!("Historik", "History"),
+            View::Diff => crate::tr!("Ændringer", "Changes"),
         }
     }
 
@@ -54,6 +58,7 @@ impl View {
             View::Comments => Scope::Comments,
             View::Timeline => Scope::Timeline,
             View::History => Scope::History,
+            View::Diff => Scope::Diff,
         }
     }
 
@@ -128,6 +133,8 @@ pub enum Popup {
     Sync(SyncPopup),
     /// Choosing what to export and where.
     Export(Box<super::export_form::ExportForm>),
+    /// Choosing the versions the Diff view compares.
+    DiffPick(Box<super::diff_state::Picker>),
 }
 
 /// What the sync popup shows.
@@ -234,6 +241,9 @@ pub struct State {
     pub busy: Option<String>,
     /// The editor whose text is being saved, reopened if saving fails.
     pub submitting: Option<Box<Compose>>,
+
+    /// Ændringer (the Diff view).
+    pub diff: super::diff_state::DiffState,
 }
 
 impl State {
@@ -298,6 +308,7 @@ impl State {
             jobs: Vec::new(),
             busy: None,
             submitting: None,
+            diff: Default::default(),
             ws,
             store,
         };

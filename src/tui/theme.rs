@@ -62,6 +62,14 @@ impl Theme {
     pub fn cursor(&self) -> Style {
         Style::new().add_modifier(Modifier::UNDERLINED)
     }
+    /// Words only in the newer version: green and underlined.
+    pub fn inserted(&self) -> Style {
+        self.fg(Color::Green).add_modifier(Modifier::UNDERLINED)
+    }
+    /// Words only in the older version: red and struck through.
+    pub fn deleted(&self) -> Style {
+        self.fg(Color::Red).add_modifier(Modifier::CROSSED_OUT)
+    }
     pub fn horizon(&self, h: Horizon) -> Style {
         let c = match h {
             Horizon::Short => Color::Green,

@@ -13,6 +13,15 @@ use crate::tr;
 
 /// Carries out one action; may return a follow-up action.
 pub fn update(state: &mut State, action: Action) -> Option<Action> {
+    let next = apply(state, action);
+    if state.view == View::Diff {
+        // Ask for the comparison, or lay it out again, when it is due.
+        super::diff_update::keep_current(state);
+    }
+    next
+}
+
+fn apply(state: &mut State, action: Action) -> Option<Action> {
     if let Action::Resize(w, h) = action {
         state.width = w;
         state.height = h;
@@ -45,9 +54,11 @@ pub fn update(state: &mut State, action: Action) -> Option<Action> {
     match action {
         Action::Quit => state.quit = true,
         Action::Help => state.popup = Some(Popup::Help),
-        Action::NextTab => state.view = View::ALL[(state.view.index() + 1) % 5],
-        Action::PrevTab => state.view = View::ALL[(state.view.index() + 4) % 5],
-        Action::Tab(i) => state.view = View::ALL[i.min(4)],
+        Action::NextTab => state.view = View::ALL[(state.view.index() + 1) % View::ALL.len()],
+        Action::PrevTab => {
+            state.view = View::ALL[(state.view.index() + View::ALL.len() - 1) % View::ALL.len()]
+        }
+        Action::Tab(i) => state.view = View::ALL[i.min(View::ALL.len() - 1)],
         Action::Reload => {
             queue(
                 state,
@@ -77,6 +88,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Action> {
             View::Comments => return comments(state, other),
             View::Timeline => timeline(state, other),
             View::History => history(state, other),
+            View::Diff => super::diff_update::diff(state, other),
         },
     }
     None
@@ -86,7 +98,7 @@ fn click(state: &mut State, x: u16, y: u16) -> Option<Action> {
     if y == 0 {
         let mut col = 0;
         for (i, v) in View::ALL.iter().enumerate() {
-            let w = super::views::chrome::tab_width(*v);
+            let w = super::views::chrome::tab_width(*v, state.width);
             if x >= col && x < col + w {
                 return Some(Action::Tab(i));
             }
@@ -168,6 +180,7 @@ fn search(state: &mut State, action: Action) -> Option<Action> {
                     }
                 }
                 View::Timeline => {}
+                View::Diff => super::diff_update::find(state, &text),
             }
             return None;
         }
@@ -316,6 +329,7 @@ fn popup(state: &mut State, action: Action) -> Option<Action> {
             Action::Back | Action::Quit => state.popup = None,
             _ => {}
         },
+        Popup::DiffPick(_) => return super::diff_update::picker(state, action),
         Popup::Markers(list) => match action {
             Action::Open | Action::Back | Action::Quit | Action::Help => {
                 let first = list.first().copied();
@@ -421,8 +435,14 @@ fn sync_done(state: &mut State, outcome: &job::Outcome) {
 /// A job finished: show the new workspace, or the error (reopening the
 /// editor with its text, so nothing typed is lost).
 fn job_done(state: &mut State, outcome: &job::Outcome) {
-    state.busy = None;
     let data = &outcome.0;
+    if let After::Diff(slot) = &data.after {
+        // A comparison for the Diff view; writes are not involved.
+        let error = data.result.as_ref().err().cloned();
+        super::diff_update::arrived(state, slot, error);
+        return;
+    }
+    state.busy = None;
     if data.after == After::ShowSync {
         sync_done(state, outcome);
         return;
@@ -454,6 +474,7 @@ fn job_done(state: &mut State, outcome: &job::Outcome) {
         }
         After::ShowSync => {}
         After::Info => state.popup = Some(Popup::Info(data.done.clone())),
+        After::Diff(_) => {}
     }
 }
 
@@ -541,7 +562,7 @@ fn submit(state: &mut State) {
     }
 }
 
-fn move_in(index: &mut usize, len: usize, action: &Action, page: usize) {
+pub(super) fn move_in(index: &mut usize, len: usize, action: &Action, page: usize) {
     let last = len.saturating_sub(1);
     *index = match action {
         Action::Up => index.saturating_sub(1),

@@ -10,16 +10,31 @@ use crate::model::Choice;
 use crate::tui::keymap::BINDINGS;
 use crate::tui::state::{State, View};
 
-/// Columns a tab's label takes in the tab bar.
-pub fn tab_width(view: View) -> u16 {
-    let label = format!(" {} {} ", view.index() + 1, view.title());
+/// A tab's label: ` 1 Oplæg `, or ` 1 Oplæg` when the padded tabs would
+/// not fit in `width` columns (six tabs in Danish at 80 columns).
+fn tab_label(view: View, width: u16) -> String {
+    let padded = |v: View| format!(" {} {} ", v.index() + 1, v.title());
+    let total: usize = View::ALL
+        .iter()
+        .map(|v| unicode_width::UnicodeWidthStr::width(padded(*v).as_str()) + 1)
+        .sum();
+    if total <= usize::from(width) {
+        padded(view)
+    } else {
+        format!(" {} {}", view.index() + 1, view.title())
+    }
+}
+
+/// Columns a tab's label takes in the tab bar of a terminal `width` wide.
+pub fn tab_width(view: View, width: u16) -> u16 {
+    let label = tab_label(view, width);
     u16::try_from(unicode_width::UnicodeWidthStr::width(label.as_str()) + 1).unwrap_or(20)
 }
 
 pub fn tabs(frame: &mut Frame, area: Rect, state: &State) {
     let mut spans = Vec::new();
     for v in View::ALL {
-        let label = format!(" {} {} ", v.index() + 1, v.title());
+        let label = tab_label(v, area.width);
         let style = if v == state.view {
             state
                 .theme
@@ -131,6 +146,9 @@ fn short(action: &crate::tui::action::Action) -> Option<String> {
         A::Help => tr!("hjælp", "help"),
         A::Open => tr!("åbn", "open"),
         A::Search => tr!("søg", "search"),
+        A::ChooseFrom => tr!("fra", "from"),
+        A::ChooseTo => tr!("til", "to"),
+        A::NextChange => tr!("ændring", "change"),
         _ => return None,
     })
 }

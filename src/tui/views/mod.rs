@@ -3,6 +3,7 @@
 mod anchors;
 pub mod chrome;
 mod comments;
+pub mod diff;
 mod export;
 mod history;
 mod popup;
@@ -58,6 +59,7 @@ fn view(frame: &mut Frame, area: Rect, state: &State) {
         View::Comments => comments::render(frame, area, state),
         View::Timeline => timeline::render(frame, area, state),
         View::History => history::render(frame, area, state),
+        View::Diff => diff::render(frame, area, state),
     }
 }
 

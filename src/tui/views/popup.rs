@@ -274,6 +274,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         }
         Popup::Sync(s) => super::sync::render(frame, area, state, s),
         Popup::Export(form) => super::export::render(frame, area, state, form),
+        Popup::DiffPick(p) => {
+            let r = centered(area, wide, tall);
+            super::diff::picker(frame, r, state, p);
+        }
         Popup::DraftOffer(d) => {
             let r = centered(area, wide.min(70), 12);
             frame.render_widget(Clear, r);

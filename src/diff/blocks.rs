@@ -1,0 +1,692 @@
+//! Chapters compared block by block: a chapter's Markdown is cut into
+//! headings, paragraphs, list items and code blocks; blocks are matched
+//! between the versions (unchanged, moved, edited in place, inserted,
+//! deleted), and an edited block carries its word-level difference.
+//!
+//! Cutting is lossless: a block is a slice of the Markdown source including
+//! the blank lines after it, so the blocks of a version joined give the
+//! version back byte for byte. Every [`BlockDiff`] carries segments whose
+//! equal and deleted parts are its FROM text and whose equal and inserted
+//! parts are its TO text; [`apply`] rebuilds TO from FROM with them.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use similar::{Algorithm, DiffTag, capture_diff_slices};
+
+use super::words::{self, Op, Segment, diff_words};
+
+/// What a block of Markdown is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockKind {
+    /// `# …` to `###### …`.
+    Heading,
+    /// Consecutive lines of prose (also tables and quotes).
+    Paragraph,
+    /// One item of a bullet or numbered list, with its continuation lines.
+    ListItem,
+    /// A fenced code block.
+    Code,
+    /// Only blank lines (at the very start of a file).
+    Blank,
+}
+
+/// A block of a chapter's Markdown: a slice of the source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Block<'a> {
+    pub kind: BlockKind,
+    /// The source of the block including its line end and the blank lines
+    /// after it.
+    pub text: &'a str,
+}
+
+impl Block<'_> {
+    /// The text blocks are matched by: without the trailing white space, so
+    /// a paragraph that moves to the end of the file still matches itself.
+    pub fn key(&self) -> &str {
+        self.text.trim_end()
+    }
+}
+
+fn is_blank(line: &str) -> bool {
+    line.trim().is_empty()
+}
+
+fn is_heading(line: &str) -> bool {
+    let t = line.trim_start_matches(' ');
+    if line.len() - t.len() > 3 {
+        return false;
+    }
+    let hashes = t.bytes().take_while(|&b| b == b'#').count();
+    (1..=6).contains(&hashes) && t[hashes..].chars().next().is_none_or(char::is_whitespace)
+}
+
+fn is_list_item(line: &str) -> bool {
+    let t = line.trim_start();
+    if let Some(rest) = t.strip_prefix(['-', '*', '+']) {
+        return rest.starts_with([' ', '\t']) && !is_rule(t);
+    }
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    (1..=9).contains(&digits)
+        && t[digits..].starts_with(['.', ')'])
+        && t[digits + 1..].starts_with([' ', '\t'])
+}
+
+/// `---`, `***`: a thematic break, not a list item.
+fn is_rule(t: &str) -> bool {
+    let c: Vec<char> = t.chars().filter(|c| !c.is_whitespace()).collect();
+    c.len() >= 3 && (c.iter().all(|&x| x == '-') || c.iter().all(|&x| x == '*'))
+}
+
+fn fence(line: &str) -> Option<&'static str> {
+    let t = line.trim_start();
+    if t.starts_with("```") {
+        Some("```")
+    } else if t.starts_with("~~~") {
+        Some("~~~")
+    } else {
+        None
+    }
+}
+
+/// Cuts Markdown into blocks; joined, they are exactly `markdown`.
+pub fn split_blocks(markdown: &str) -> Vec<Block<'_>> {
+    let lines: Vec<&str> = markdown.split_inclusive('\n').collect();
+    let mut blocks = Vec::new();
+    let mut offset = 0;
+    let mut i = 0;
+    // Blank lines before the first block.
+    let mut start = 0;
+    while i < lines.len() && is_blank(lines[i]) {
+        offset += lines[i].len();
+        i += 1;
+    }
+    if offset > 0 {
+        blocks.push(Block {
+            kind: BlockKind::Blank,
+            text: &markdown[..offset],
+        });
+        start = offset;
+    }
+    while i < lines.len() {
+        let first = lines[i];
+        let kind;
+        offset += first.len();
+        i += 1;
+        if is_heading(first) {
+            kind = BlockKind::Heading;
+        } else if let Some(f) = fence(first) {
+            kind = BlockKind::Code;
+            while i < lines.len() {
+                let l = lines[i];
+                offset += l.len();
+                i += 1;
+                if l.trim_start().starts_with(f) {
+                    break;
+                }
+            }
+        } else {
+            kind = if is_list_item(first) {
+                BlockKind::ListItem
+            } else {
+                BlockKind::Paragraph
+            };
+            while i < lines.len() {
+                let l = lines[i];
+                if is_blank(l) || is_heading(l) || is_list_item(l) || fence(l).is_some() {
+                    break;
+                }
+                offset += l.len();
+                i += 1;
+            }
+        }
+        while i < lines.len() && is_blank(lines[i]) {
+            offset += lines[i].len();
+            i += 1;
+        }
+        blocks.push(Block {
+            kind,
+            text: &markdown[start..offset],
+        });
+        start = offset;
+    }
+    blocks
+}
+
+/// What happened to a block between FROM and TO.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockChange {
+    /// Same words, same place (white space at its end may differ).
+    Unchanged,
+    /// Only in TO.
+    Inserted,
+    /// Only in FROM.
+    Deleted,
+    /// Edited where it stands; the segments mark the words.
+    Changed,
+    /// Moved to another place, perhaps also edited (`edited`).
+    Moved,
+}
+
+/// One block of a changed chapter, in TO's order with deleted blocks where
+/// they stood in FROM.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BlockDiff {
+    pub change: BlockChange,
+    pub kind: BlockKind,
+    /// Position among FROM's blocks, from 0 (None when inserted).
+    pub old: Option<usize>,
+    /// Position among TO's blocks, from 0 (None when deleted).
+    pub new: Option<usize>,
+    /// For a moved block: whether its words changed too.
+    pub edited: bool,
+    pub words_added: usize,
+    pub words_removed: usize,
+    /// Equal and deleted segments give the FROM text, equal and inserted
+    /// ones the TO text (both including the blank lines after the block).
+    pub segments: Vec<Segment>,
+}
+
+impl BlockDiff {
+    /// The block's text in FROM (empty when inserted).
+    pub fn old_text(&self) -> String {
+        words::old_text(&self.segments)
+    }
+
+    /// The block's text in TO (empty when deleted).
+    pub fn new_text(&self) -> String {
+        words::new_text(&self.segments)
+    }
+
+    fn new(
+        change: BlockChange,
+        kind: BlockKind,
+        old: Option<usize>,
+        new: Option<usize>,
+        segments: Vec<Segment>,
+    ) -> BlockDiff {
+        let (words_added, words_removed) = words::word_counts(&segments);
+        let edited = change == BlockChange::Moved && (words_added > 0 || words_removed > 0);
+        BlockDiff {
+            change,
+            kind,
+            old,
+            new,
+            edited,
+            words_added,
+            words_removed,
+            segments,
+        }
+    }
+}
+
+/// Counts over a chapter's blocks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ChapterSummary {
+    pub words_added: usize,
+    pub words_removed: usize,
+    pub blocks_added: usize,
+    pub blocks_removed: usize,
+    pub blocks_changed: usize,
+    pub blocks_moved: usize,
+}
+
+impl ChapterSummary {
+    /// The counts of a list of block diffs.
+    pub fn of(blocks: &[BlockDiff]) -> ChapterSummary {
+        let mut s = ChapterSummary::default();
+        for b in blocks {
+            s.words_added += b.words_added;
+            s.words_removed += b.words_removed;
+            match b.change {
+                BlockChange::Inserted => s.blocks_added += 1,
+                BlockChange::Deleted => s.blocks_removed += 1,
+                BlockChange::Changed => s.blocks_changed += 1,
+                BlockChange::Moved => s.blocks_moved += 1,
+                BlockChange::Unchanged => {}
+            }
+        }
+        s
+    }
+
+    /// Adds another chapter's counts.
+    pub fn add(&mut self, other: &ChapterSummary) {
+        self.words_added += other.words_added;
+        self.words_removed += other.words_removed;
+        self.blocks_added += other.blocks_added;
+        self.blocks_removed += other.blocks_removed;
+        self.blocks_changed += other.blocks_changed;
+        self.blocks_moved += other.blocks_moved;
+    }
+}
+
+/// Two blocks are taken as versions of each other in place from this
+/// similarity (shared words), and as a moved-and-edited block from the
+/// second, stricter one.
+const IN_PLACE_SIMILARITY: f64 = 0.5;
+const MOVED_SIMILARITY: f64 = 0.6;
+/// Above this many candidate pairs, moved-and-edited blocks are not looked
+/// for (a chapter rewritten from scratch); exact moves still are.
+const MAX_MOVE_PAIRS: usize = 40_000;
+
+/// Word multiset of a block, for similarity.
+fn bag(text: &str) -> HashMap<&str, u32> {
+    let mut m = HashMap::new();
+    for w in text.split_whitespace() {
+        *m.entry(w).or_insert(0) += 1;
+    }
+    m
+}
+
+/// Dice coefficient of two word multisets, 0..=1.
+fn similarity(a: &HashMap<&str, u32>, b: &HashMap<&str, u32>) -> f64 {
+    let total: u32 = a.values().sum::<u32>() + b.values().sum::<u32>();
+    if total == 0 {
+        return 1.0;
+    }
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let common: u32 = small
+        .iter()
+        .map(|(w, n)| (*n).min(large.get(w).copied().unwrap_or(0)))
+        .sum();
+    f64::from(2 * common) / f64::from(total)
+}
+
+fn same_class(a: BlockKind, b: BlockKind) -> bool {
+    (a == BlockKind::Heading) == (b == BlockKind::Heading)
+}
+
+/// A run of FROM blocks replaced by a run of TO blocks.
+struct Hunk {
+    old: std::ops::Range<usize>,
+    new: std::ops::Range<usize>,
+}
+
+/// The block-level difference of two versions of a chapter.
+pub fn diff_blocks(old_md: &str, new_md: &str) -> Vec<BlockDiff> {
+    let a = split_blocks(old_md);
+    let b = split_blocks(new_md);
+    let ka: Vec<&str> = a.iter().map(Block::key).collect();
+    let kb: Vec<&str> = b.iter().map(Block::key).collect();
+
+    // Equal runs and hunks in between, in order.
+    enum Part {
+        Equal(usize, usize, usize),
+        Hunk(usize),
+    }
+    let mut parts: Vec<Part> = Vec::new();
+    let mut hunks: Vec<Hunk> = Vec::new();
+    for op in capture_diff_slices(Algorithm::Myers, &ka, &kb) {
+        let (tag, r_old, r_new) = op.as_tag_tuple();
+        if tag == DiffTag::Equal {
+            parts.push(Part::Equal(r_old.start, r_new.start, r_old.len()));
+            continue;
+        }
+        if let Some(Part::Hunk(h)) = parts.last() {
+            let h = &mut hunks[*h];
+            h.old.end = h.old.end.max(r_old.end);
+            h.new.end = h.new.end.max(r_new.end);
+        } else {
+            parts.push(Part::Hunk(hunks.len()));
+            hunks.push(Hunk {
+                old: r_old,
+                new: r_new,
+            });
+        }
+    }
+
+    // Pairs: partner of each deleted FROM block and inserted TO block.
+    let mut old_partner: Vec<Option<usize>> = vec![None; a.len()];
+    let mut new_partner: Vec<Option<usize>> = vec![None; b.len()];
+    let mut hunk_of_old = vec![usize::MAX; a.len()];
+    let mut hunk_of_new = vec![usize::MAX; b.len()];
+    for (h, hunk) in hunks.iter().enumerate() {
+        for i in hunk.old.clone() {
+            hunk_of_old[i] = h;
+        }
+        for j in hunk.new.clone() {
+            hunk_of_new[j] = h;
+        }
+    }
+
+    // 1. Exact moves: the same words deleted in one place, inserted in another.
+    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+    for hunk in &hunks {
+        for i in hunk.old.clone() {
+            if !ka[i].is_empty() {
+                by_key.entry(ka[i]).or_default().push(i);
+            }
+        }
+    }
+    for list in by_key.values_mut() {
+        list.reverse(); // pop() takes the first
+    }
+    for hunk in &hunks {
+        for j in hunk.new.clone() {
+            if let Some(i) = by_key.get_mut(kb[j]).and_then(Vec::pop) {
+                old_partner[i] = Some(j);
+                new_partner[j] = Some(i);
+            }
+        }
+    }
+
+    // 2. Edited in place: similar blocks within one hunk, in order.
+    let mut bags_a: HashMap<usize, HashMap<&str, u32>> = HashMap::new();
+    let mut bags_b: HashMap<usize, HashMap<&str, u32>> = HashMap::new();
+    for hunk in &hunks {
+        let mut next_j = hunk.new.start;
+        for i in hunk.old.clone() {
+            if old_partner[i].is_some() {
+                continue;
+            }
+            let bag_i = bags_a.entry(i).or_insert_with(|| bag(ka[i]));
+            let mut best: Option<(f64, usize)> = None;
+            for j in next_j..hunk.new.end {
+                if new_partner[j].is_some() || !same_class(a[i].kind, b[j].kind) {
+                    continue;
+                }
+                let bag_j = bags_b.entry(j).or_insert_with(|| bag(kb[j]));
+                let s = similarity(bag_i, bag_j);
+                if s >= IN_PLACE_SIMILARITY && best.is_none_or(|(bs, _)| s > bs) {
+                    best = Some((s, j));
+                }
+            }
+            if let Some((_, j)) = best {
+                old_partner[i] = Some(j);
+                new_partner[j] = Some(i);
+                next_j = j + 1;
+            }
+        }
+    }
+
+    // 3. Moved and edited: similar blocks in different hunks.
+    let lone_old: Vec<usize> = (0..a.len())
+        .filter(|&i| hunk_of_old[i] != usize::MAX && old_partner[i].is_none() && !ka[i].is_empty())
+        .collect();
+    let lone_new: Vec<usize> = (0..b.len())
+        .filter(|&j| hunk_of_new[j] != usize::MAX && new_partner[j].is_none() && !kb[j].is_empty())
+        .collect();
+    if lone_old.len() * lone_new.len() <= MAX_MOVE_PAIRS {
+        let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
+        for &i in &lone_old {
+            let bag_i = bags_a.entry(i).or_insert_with(|| bag(ka[i]));
+            for &j in &lone_new {
+                if hunk_of_old[i] == hunk_of_new[j] || !same_class(a[i].kind, b[j].kind) {
+                    continue;
+                }
+                let (la, lb) = (ka[i].len() as f64, kb[j].len() as f64);
+                if la.min(lb) / la.max(lb) < MOVED_SIMILARITY / 2.0 {
+                    continue;
+                }
+                let bag_j = bags_b.entry(j).or_insert_with(|| bag(kb[j]));
+                let s = similarity(bag_i, bag_j);
+                if s >= MOVED_SIMILARITY {
+                    candidates.push((s, i, j));
+                }
+            }
+        }
+        candidates.sort_by(|x, y| y.0.total_cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
+        for (_, i, j) in candidates {
+            if old_partner[i].is_none() && new_partner[j].is_none() {
+                old_partner[i] = Some(j);
+                new_partner[j] = Some(i);
+            }
+        }
+    }
+
+    // Output in TO order; deleted blocks where they stood.
+    let mut out = Vec::with_capacity(b.len() + 4);
+    for part in &parts {
+        match *part {
+            Part::Equal(i, j, n) => {
+                for k in 0..n {
+                    out.push(BlockDiff::new(
+                        BlockChange::Unchanged,
+                        b[j + k].kind,
+                        Some(i + k),
+                        Some(j + k),
+                        pair_segments(a[i + k].text, b[j + k].text),
+                    ));
+                }
+            }
+            Part::Hunk(h) => {
+                let hunk = &hunks[h];
+                let mut next_i = hunk.old.start;
+                let deleted = |i: usize, out: &mut Vec<BlockDiff>| {
+                    if old_partner[i].is_none() {
+                        out.push(BlockDiff::new(
+                            BlockChange::Deleted,
+                            a[i].kind,
+                            Some(i),
+                            None,
+                            vec![Segment {
+                                op: Op::Delete,
+                                text: a[i].text.to_string(),
+                            }],
+                        ));
+                    }
+                };
+                for j in hunk.new.clone() {
+                    match new_partner[j] {
+                        Some(i) if hunk_of_old[i] == h => {
+                            while next_i < i {
+                                deleted(next_i, &mut out);
+                                next_i += 1;
+                            }
+                            next_i = next_i.max(i + 1);
+                            out.push(BlockDiff::new(
+                                BlockChange::Changed,
+                                b[j].kind,
+                                Some(i),
+                                Some(j),
+                                diff_words(a[i].text, b[j].text),
+                            ));
+                        }
+                        Some(i) => out.push(BlockDiff::new(
+                            BlockChange::Moved,
+                            b[j].kind,
+                            Some(i),
+                            Some(j),
+                            pair_segments(a[i].text, b[j].text),
+                        )),
+                        None => out.push(BlockDiff::new(
+                            BlockChange::Inserted,
+                            b[j].kind,
+                            None,
+                            Some(j),
+                            vec![Segment {
+                                op: Op::Insert,
+                                text: b[j].text.to_string(),
+                            }],
+                        )),
+                    }
+                }
+                while next_i < hunk.old.end {
+                    deleted(next_i, &mut out);
+                    next_i += 1;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Segments for two versions of one block: one equal segment when they are
+/// the same, else the word difference.
+fn pair_segments(old: &str, new: &str) -> Vec<Segment> {
+    if old == new {
+        vec![Segment {
+            op: Op::Equal,
+            text: new.to_string(),
+        }]
+    } else {
+        diff_words(old, new)
+    }
+}
+
+/// Why [`apply`] refused a diff.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApplyError {
+    /// Positions are missing, repeated or out of range.
+    Positions,
+    /// The diff's FROM side is not the given text.
+    NotFrom,
+}
+
+/// Applies block diffs to FROM and returns TO.
+///
+/// Checks that the blocks' FROM sides, in FROM order, are exactly `from`
+/// (so the diff really describes this text), then joins the TO sides in TO
+/// order.
+pub fn apply(blocks: &[BlockDiff], from: &str) -> Result<String, ApplyError> {
+    let mut olds: Vec<(usize, &BlockDiff)> = blocks
+        .iter()
+        .filter_map(|b| b.old.map(|i| (i, b)))
+        .collect();
+    let mut news: Vec<(usize, &BlockDiff)> = blocks
+        .iter()
+        .filter_map(|b| b.new.map(|j| (j, b)))
+        .collect();
+    olds.sort_by_key(|x| x.0);
+    news.sort_by_key(|x| x.0);
+    if olds.iter().enumerate().any(|(k, x)| x.0 != k)
+        || news.iter().enumerate().any(|(k, x)| x.0 != k)
+    {
+        return Err(ApplyError::Positions);
+    }
+    let mut rest = from;
+    for (_, b) in &olds {
+        for s in b.segments.iter().filter(|s| s.op != Op::Insert) {
+            rest = rest
+                .strip_prefix(s.text.as_str())
+                .ok_or(ApplyError::NotFrom)?;
+        }
+    }
+    if !rest.is_empty() {
+        return Err(ApplyError::NotFrom);
+    }
+    Ok(news.iter().map(|(_, b)| b.new_text()).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(md: &str) -> Vec<(BlockKind, &str)> {
+        split_blocks(md).iter().map(|b| (b.kind, b.text)).collect()
+    }
+
+    #[test]
+    fn cuts_markdown_into_blocks_losslessly() {
+        let md = "\n# Titel\n\nEt afsnit\nover to linjer.\n\n- punkt ét\n- punkt to\n  fortsat\n1. nummer\n\n```\nkode\n\nmere\n```\n## Under\nSidste.";
+        let t = texts(md);
+        assert_eq!(
+            t,
+            vec![
+                (BlockKind::Blank, "\n"),
+                (BlockKind::Heading, "# Titel\n\n"),
+                (BlockKind::Paragraph, "Et afsnit\nover to linjer.\n\n"),
+                (BlockKind::ListItem, "- punkt ét\n"),
+                (BlockKind::ListItem, "- punkt to\n  fortsat\n"),
+                (BlockKind::ListItem, "1. nummer\n\n"),
+                (BlockKind::Code, "```\nkode\n\nmere\n```\n"),
+                (BlockKind::Heading, "## Under\n"),
+                (BlockKind::Paragraph, "Sidste."),
+            ]
+        );
+        assert_eq!(t.iter().map(|x| x.1).collect::<String>(), md);
+        assert!(split_blocks("").is_empty());
+        assert_eq!(texts("---\n"), vec![(BlockKind::Paragraph, "---\n")]);
+        assert_eq!(
+            texts("#hashtag\n"),
+            vec![(BlockKind::Paragraph, "#hashtag\n")]
+        );
+    }
+
+    fn changes(d: &[BlockDiff]) -> Vec<BlockChange> {
+        d.iter().map(|b| b.change).collect()
+    }
+
+    #[test]
+    fn edited_paragraph_is_paired_with_its_old_version() {
+        let old = "# T\n\nRegionerne skal sikre hurtig udredning af alle.\n\nAndet afsnit.\n";
+        let new =
+            "# T\n\nRegionerne skal sikre hurtig og ensartet udredning af alle.\n\nAndet afsnit.\n";
+        let d = diff_blocks(old, new);
+        assert_eq!(
+            changes(&d),
+            [
+                BlockChange::Unchanged,
+                BlockChange::Changed,
+                BlockChange::Unchanged
+            ]
+        );
+        assert_eq!(d[1].words_added, 2);
+        assert!(
+            d[1].segments
+                .iter()
+                .any(|s| s.op == Op::Insert && s.text == "og ensartet ")
+        );
+        assert_eq!(apply(&d, old).unwrap(), new);
+    }
+
+    #[test]
+    fn a_moved_paragraph_is_moved_not_deleted_and_inserted() {
+        let old = "# T\n\nA er først.\n\nB kommer så.\n\nC til sidst.\n";
+        let new = "# T\n\nB kommer så.\n\nC til sidst.\n\nA er først.\n";
+        let d = diff_blocks(old, new);
+        let moved: Vec<&BlockDiff> = d
+            .iter()
+            .filter(|b| b.change == BlockChange::Moved)
+            .collect();
+        assert_eq!(moved.len(), 1, "{d:?}");
+        assert_eq!(moved[0].old, Some(1));
+        assert_eq!(moved[0].new, Some(3));
+        assert!(!moved[0].edited);
+        assert_eq!((moved[0].words_added, moved[0].words_removed), (0, 0));
+        assert!(
+            d.iter()
+                .all(|b| !matches!(b.change, BlockChange::Inserted | BlockChange::Deleted))
+        );
+        assert_eq!(apply(&d, old).unwrap(), new);
+    }
+
+    #[test]
+    fn moved_and_edited_paragraph_keeps_its_word_changes() {
+        let old = "# T\n\nEt betydeligt antal kræfttilfælde kan desuden forebygges gennem rygestop og motion.\n\n## Ulighed\n\nKræft rammer ikke alle lige.\n";
+        let new = "# T\n\n## Ulighed\n\nKræft rammer ikke alle lige.\n\nEt betydeligt antal kræfttilfælde kan forebygges gennem rygestop og motion.\n";
+        let d = diff_blocks(old, new);
+        let m = d
+            .iter()
+            .find(|b| b.change == BlockChange::Moved && b.edited)
+            .expect("a moved and edited block");
+        assert_eq!(m.words_removed, 1);
+        assert_eq!(apply(&d, old).unwrap(), new);
+    }
+
+    #[test]
+    fn inserted_and_deleted_blocks() {
+        let old = "# T\n\nFørste.\n\nSlettes helt og aldeles.\n";
+        let new = "# T\n\nFørste.\n\n## Ny overskrift\n\nHelt nyt indhold her.\n";
+        let d = diff_blocks(old, new);
+        let s = ChapterSummary::of(&d);
+        assert_eq!(s.blocks_added, 2);
+        assert_eq!(s.blocks_removed, 1);
+        assert_eq!(s.words_removed, 4);
+        assert_eq!(s.words_added, 6);
+        assert_eq!(apply(&d, old).unwrap(), new);
+        assert_eq!(apply(&d, "noget andet"), Err(ApplyError::NotFrom));
+    }
+
+    #[test]
+    fn trailing_blank_lines_do_not_make_a_change() {
+        let old = "# T\n\nA.\n\nB.\n";
+        let new = "# T\n\nB.\n\nA.\n";
+        let d = diff_blocks(old, new);
+        assert_eq!(ChapterSummary::of(&d).words_added, 0);
+        assert_eq!(ChapterSummary::of(&d).blocks_moved, 1);
+        assert_eq!(apply(&d, old).unwrap(), new);
+    }
+}

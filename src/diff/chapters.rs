@@ -1,0 +1,320 @@
+//! Chapters of two versions: matched by slug, then (for renamed files) by
+//! content; unchanged chapters (same blob) are skipped without their text
+//! being touched; changed ones get a block diff.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use super::blocks::{self, ApplyError, BlockDiff, ChapterSummary, diff_blocks};
+use crate::model::Chapter;
+
+/// A chapter as it is on one side.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChapterSide {
+    pub number: u32,
+    pub slug: String,
+    pub file: String,
+    pub title: String,
+    /// The git blob id (None for the working tree).
+    pub blob: Option<String>,
+}
+
+impl ChapterSide {
+    fn of(c: &Chapter) -> ChapterSide {
+        ChapterSide {
+            number: c.number,
+            slug: c.slug.clone(),
+            file: c.file.clone(),
+            title: c.title.clone(),
+            blob: c.blob.clone(),
+        }
+    }
+}
+
+/// What happened to a chapter's text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChapterStatus {
+    Added,
+    Removed,
+    Changed,
+    /// Same text (the file may still be renamed or renumbered).
+    Unchanged,
+}
+
+/// One chapter's difference.
+#[derive(Clone, Debug, Serialize)]
+pub struct ChapterDiff {
+    pub status: ChapterStatus,
+    /// None when added.
+    pub from: Option<ChapterSide>,
+    /// None when removed.
+    pub to: Option<ChapterSide>,
+    /// The slug changed (matched by content).
+    pub renamed: bool,
+    /// The number changed.
+    pub renumbered: bool,
+    pub summary: ChapterSummary,
+    /// The blocks in TO's order (all inserted for an added chapter, all
+    /// deleted for a removed one); empty when unchanged, or with `--stat`.
+    pub blocks: Vec<BlockDiff>,
+}
+
+impl ChapterDiff {
+    /// The side to name the chapter by: TO, or FROM when removed.
+    pub fn side(&self) -> &ChapterSide {
+        self.to
+            .as_ref()
+            .or(self.from.as_ref())
+            .expect("a chapter diff has at least one side")
+    }
+
+    /// Nothing to show: same text and same file name.
+    pub fn is_unchanged(&self) -> bool {
+        self.status == ChapterStatus::Unchanged && !self.renamed && !self.renumbered
+    }
+
+    /// Rebuilds TO's Markdown from FROM's with the blocks (see [`blocks::apply`]).
+    pub fn apply(&self, from: &str) -> Result<String, ApplyError> {
+        if self.status == ChapterStatus::Unchanged {
+            return Ok(from.to_string());
+        }
+        blocks::apply(&self.blocks, from)
+    }
+}
+
+/// Counts how often chapter text was read, so tests can see that unchanged
+/// chapters are skipped.
+#[derive(Default)]
+pub(crate) struct Reads(pub usize);
+
+impl Reads {
+    fn text<'c>(&mut self, c: &'c Chapter) -> &'c str {
+        self.0 += 1;
+        &c.markdown
+    }
+}
+
+/// Two chapters are the same file renamed from this similarity of words.
+const RENAME_SIMILARITY: f64 = 0.5;
+
+fn word_bag(text: &str) -> HashMap<&str, u32> {
+    let mut m = HashMap::new();
+    for w in text.split_whitespace() {
+        *m.entry(w).or_insert(0) += 1;
+    }
+    m
+}
+
+fn dice(a: &HashMap<&str, u32>, b: &HashMap<&str, u32>) -> f64 {
+    let total = a.values().sum::<u32>() + b.values().sum::<u32>();
+    if total == 0 {
+        return 1.0;
+    }
+    let common: u32 = a
+        .iter()
+        .map(|(w, n)| (*n).min(b.get(w).copied().unwrap_or(0)))
+        .sum();
+    f64::from(2 * common) / f64::from(total)
+}
+
+/// The same text on both sides without reading it when git says so.
+fn same_text(a: &Chapter, b: &Chapter, reads: &mut Reads) -> bool {
+    match (&a.blob, &b.blob) {
+        (Some(x), Some(y)) => x == y,
+        _ => reads.text(a) == reads.text(b),
+    }
+}
+
+/// Pairs of (FROM index, TO index) for chapters that are one another's
+/// versions: same slug, else same blob, else similar text.
+fn match_chapters(from: &[&Chapter], to: &[&Chapter], reads: &mut Reads) -> Vec<(usize, usize)> {
+    let mut pairs = Vec::new();
+    let by_slug: HashMap<&str, usize> = to
+        .iter()
+        .enumerate()
+        .map(|(j, c)| (c.slug.as_str(), j))
+        .collect();
+    let mut used_to: HashSet<usize> = HashSet::new();
+    let mut lone_from = Vec::new();
+    for (i, c) in from.iter().enumerate() {
+        match by_slug.get(c.slug.as_str()) {
+            Some(&j) => {
+                pairs.push((i, j));
+                used_to.insert(j);
+            }
+            None => lone_from.push(i),
+        }
+    }
+    let lone_to: Vec<usize> = (0..to.len()).filter(|j| !used_to.contains(j)).collect();
+    if lone_from.is_empty() || lone_to.is_empty() {
+        return pairs;
+    }
+    // Renamed files: the same blob first, then the most similar text.
+    let mut taken_from = HashSet::new();
+    for &i in &lone_from {
+        if let Some(&j) = lone_to.iter().find(|&&j| {
+            !used_to.contains(&j) && from[i].blob.is_some() && from[i].blob == to[j].blob
+        }) {
+            pairs.push((i, j));
+            used_to.insert(j);
+            taken_from.insert(i);
+        }
+    }
+    let rest_from: Vec<usize> = lone_from
+        .into_iter()
+        .filter(|i| !taken_from.contains(i))
+        .collect();
+    let rest_to: Vec<usize> = lone_to
+        .into_iter()
+        .filter(|j| !used_to.contains(j))
+        .collect();
+    if rest_from.is_empty() || rest_to.is_empty() {
+        return pairs;
+    }
+    let bags_from: Vec<HashMap<&str, u32>> = rest_from
+        .iter()
+        .map(|&i| word_bag(reads.text(from[i])))
+        .collect();
+    let bags_to: Vec<HashMap<&str, u32>> = rest_to
+        .iter()
+        .map(|&j| word_bag(reads.text(to[j])))
+        .collect();
+    let mut candidates = Vec::new();
+    for (x, &i) in rest_from.iter().enumerate() {
+        for (y, &j) in rest_to.iter().enumerate() {
+            let s = dice(&bags_from[x], &bags_to[y]);
+            if s >= RENAME_SIMILARITY {
+                candidates.push((s, i, j));
+            }
+        }
+    }
+    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
+    let mut done_from = HashSet::new();
+    for (_, i, j) in candidates {
+        if !done_from.contains(&i) && !used_to.contains(&j) {
+            pairs.push((i, j));
+            done_from.insert(i);
+            used_to.insert(j);
+        }
+    }
+    pairs
+}
+
+/// The chapter differences: TO's chapters in order (each paired with its
+/// FROM version when there is one), then chapters only in FROM.
+/// `only` restricts to chapters whose slug on either side is in it.
+pub(crate) fn compare_chapters(
+    from: &[Chapter],
+    to: &[Chapter],
+    only: Option<&str>,
+    detail: bool,
+    reads: &mut Reads,
+) -> Vec<ChapterDiff> {
+    let mut from: Vec<&Chapter> = from.iter().collect();
+    let mut to: Vec<&Chapter> = to.iter().collect();
+    let mut pairs = match_chapters(&from, &to, reads);
+    if let Some(slug) = only {
+        // The chapter and, when it was renamed, its other version.
+        let keep_from: Vec<bool> = (0..from.len())
+            .map(|i| {
+                from[i].slug == slug || pairs.iter().any(|&(x, j)| x == i && to[j].slug == slug)
+            })
+            .collect();
+        let keep_to: Vec<bool> = (0..to.len())
+            .map(|j| {
+                to[j].slug == slug || pairs.iter().any(|&(i, y)| y == j && from[i].slug == slug)
+            })
+            .collect();
+        let renumber = |keep: &[bool]| -> Vec<Option<usize>> {
+            let mut n = 0;
+            keep.iter()
+                .map(|&k| {
+                    k.then(|| {
+                        n += 1;
+                        n - 1
+                    })
+                })
+                .collect()
+        };
+        let (nf, nt) = (renumber(&keep_from), renumber(&keep_to));
+        pairs = pairs
+            .into_iter()
+            .filter_map(|(i, j)| Some((nf[i]?, nt[j]?)))
+            .collect();
+        from = from
+            .into_iter()
+            .zip(&keep_from)
+            .filter_map(|(c, &k)| k.then_some(c))
+            .collect();
+        to = to
+            .into_iter()
+            .zip(&keep_to)
+            .filter_map(|(c, &k)| k.then_some(c))
+            .collect();
+    }
+    let mut from_partner: Vec<Option<usize>> = vec![None; from.len()];
+    let mut to_partner: Vec<Option<usize>> = vec![None; to.len()];
+    for &(i, j) in &pairs {
+        from_partner[i] = Some(j);
+        to_partner[j] = Some(i);
+    }
+    let mut out = Vec::with_capacity(to.len() + 2);
+    for (j, t) in to.iter().enumerate() {
+        let d = match to_partner[j] {
+            Some(i) => {
+                let f = from[i];
+                let (status, blocks) = if same_text(f, t, reads) {
+                    (ChapterStatus::Unchanged, Vec::new())
+                } else {
+                    let old = reads.text(f);
+                    let new = reads.text(t);
+                    (ChapterStatus::Changed, diff_blocks(old, new))
+                };
+                ChapterDiff {
+                    status,
+                    renamed: f.slug != t.slug,
+                    renumbered: f.number != t.number,
+                    from: Some(ChapterSide::of(f)),
+                    to: Some(ChapterSide::of(t)),
+                    summary: ChapterSummary::of(&blocks),
+                    blocks,
+                }
+            }
+            None => {
+                let blocks = diff_blocks("", reads.text(t));
+                ChapterDiff {
+                    status: ChapterStatus::Added,
+                    from: None,
+                    to: Some(ChapterSide::of(t)),
+                    renamed: false,
+                    renumbered: false,
+                    summary: ChapterSummary::of(&blocks),
+                    blocks,
+                }
+            }
+        };
+        out.push(d);
+    }
+    for (i, f) in from.iter().enumerate() {
+        if from_partner[i].is_none() {
+            let blocks = diff_blocks(reads.text(f), "");
+            out.push(ChapterDiff {
+                status: ChapterStatus::Removed,
+                from: Some(ChapterSide::of(f)),
+                to: None,
+                renamed: false,
+                renumbered: false,
+                summary: ChapterSummary::of(&blocks),
+                blocks,
+            });
+        }
+    }
+    if !detail {
+        for d in &mut out {
+            d.blocks = Vec::new();
+        }
+    }
+    out
+}

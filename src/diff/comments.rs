@@ -1,0 +1,128 @@
+//! Comments between two versions: written and answered since FROM, and
+//! whether each quoted comment still finds its words in TO.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::anchor::{Anchorer, Fate, Placement};
+use crate::model::{Author, Comment, CommentStatus, Workspace};
+use crate::store::Store;
+
+/// Where a quoted comment sits in TO.
+#[derive(Clone, Debug, Serialize)]
+pub struct AnchorReport {
+    pub id: String,
+    /// The chapter the comment is on (its slug as the comment names it).
+    pub chapter: String,
+    /// The words it was written on.
+    pub quote: String,
+    pub author: Author,
+    pub status: CommentStatus,
+    /// Written after FROM.
+    pub new: bool,
+    /// The comment's chapter is not in TO (removed, or renamed so the
+    /// comment's slug no longer names it).
+    pub chapter_gone: bool,
+    /// Where the quote is in TO (None when the chapter is gone).
+    pub placement: Option<Placement>,
+}
+
+impl AnchorReport {
+    /// `exact`, `moved`, `fuzzy`, `section`, `orphaned`, or `chapter_gone`.
+    pub fn fate_key(&self) -> &'static str {
+        match &self.placement {
+            Some(p) => p.fate.key(),
+            None => "chapter_gone",
+        }
+    }
+}
+
+/// The comments part of a diff.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct CommentChanges {
+    /// In TO but not in FROM (comments and replies), oldest first.
+    pub written: Vec<Comment>,
+    /// Resolved in TO and not in FROM, with disposition and response.
+    pub resolved: Vec<Comment>,
+    /// Withdrawn in TO and not in FROM.
+    pub withdrawn: Vec<Comment>,
+    /// Quoted comments on chapters whose text changed, or written since
+    /// FROM: where their quote is in TO.
+    pub anchors: Vec<AnchorReport>,
+}
+
+/// Counts of anchors by fate.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct FateCounts {
+    pub exact: usize,
+    pub moved: usize,
+    pub fuzzy: usize,
+    pub section: usize,
+    pub orphaned: usize,
+    pub chapter_gone: usize,
+}
+
+impl FateCounts {
+    pub(crate) fn of(reports: &[AnchorReport]) -> FateCounts {
+        let mut c = FateCounts::default();
+        for r in reports {
+            match r.placement.as_ref().map(|p| &p.fate) {
+                Some(Fate::Exact) => c.exact += 1,
+                Some(Fate::Moved) => c.moved += 1,
+                Some(Fate::Fuzzy { .. }) => c.fuzzy += 1,
+                Some(Fate::Section { .. }) => c.section += 1,
+                Some(Fate::Orphaned) => c.orphaned += 1,
+                None => c.chapter_gone += 1,
+            }
+        }
+        c
+    }
+}
+
+/// The comments part. `keep` filters comments (for `--chapter`);
+/// `changed_chapters` are the slugs (both sides) whose text or file changed.
+pub(crate) fn compare_comments(
+    store: &Store,
+    from: &Workspace,
+    to: &Workspace,
+    keep: &dyn Fn(&Comment) -> bool,
+    changed_chapters: &HashSet<&str>,
+) -> CommentChanges {
+    let before: HashMap<&str, &Comment> =
+        from.comments.iter().map(|c| (c.id.as_str(), c)).collect();
+    let mut out = CommentChanges::default();
+    let mut anchorer = Anchorer::new(store, to);
+    let in_to: HashSet<&str> = to.chapters.iter().map(|c| c.slug.as_str()).collect();
+    for c in to.comments.iter().filter(|c| keep(c)) {
+        let old = before.get(c.id.as_str()).copied();
+        if old.is_none() {
+            out.written.push(c.clone());
+        }
+        let was = old.map(|o| o.status);
+        if c.status == CommentStatus::Resolved && was != Some(CommentStatus::Resolved) {
+            out.resolved.push(c.clone());
+        }
+        if c.status == CommentStatus::Withdrawn && was != Some(CommentStatus::Withdrawn) {
+            out.withdrawn.push(c.clone());
+        }
+        let (Some(anchor), Some(chapter)) = (&c.target.anchor, &c.target.chapter) else {
+            continue;
+        };
+        if c.reply_to.is_some() || (old.is_some() && !changed_chapters.contains(chapter.as_str())) {
+            continue;
+        }
+        let placement = anchorer.place(c);
+        out.anchors.push(AnchorReport {
+            id: c.id.clone(),
+            chapter: chapter.clone(),
+            quote: anchor.quote.clone(),
+            author: c.author.clone(),
+            status: c.status,
+            new: old.is_none(),
+            chapter_gone: !in_to.contains(chapter.as_str()),
+            placement,
+        });
+    }
+    out
+}
