@@ -72,6 +72,7 @@ fn big_workspace() -> (Ws, String) {
                     before: String::new(),
                     after: String::new(),
                     commit: "0".into(),
+                    history: Vec::new(),
                 }),
             },
             resolution: resolved.then(|| Resolution {
