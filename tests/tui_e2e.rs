@@ -278,7 +278,7 @@ fn the_diff_tab_compares_meeting_3_with_meeting_4() {
     tmux.keys(&["m"]);
     tmux.wait_for("● Region Hovedstaden ·");
     tmux.keys(&["Enter"]);
-    tmux.wait_for("Tråd – Esc lukker");
+    tmux.wait_for("┌ Tråd –");
     tmux.keys(&["Escape"]);
     std::thread::sleep(Duration::from_millis(300));
     tmux.keys(&["q"]);
