@@ -1,6 +1,7 @@
 //! The command line: parse, call [`crate::ops`], print text or JSON.
 
 pub mod args;
+mod diff;
 mod output;
 mod read;
 mod write;
@@ -20,6 +21,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let Some(command) = &cli.command else {
         return write::open_ui(&cli);
     };
+    if cli.format == args::Format::Html && !matches!(command, Command::Diff(_)) {
+        return Err(Error::Invalid(tr!(
+            "--format html findes kun for `oplaeg diff`; brug text eller json",
+            "--format html is only for `oplaeg diff`; use text or json"
+        ))
+        .into());
+    }
     match command {
         Command::Init(a) => write::init(&cli, a),
         Command::Demo(a) => write::demo(&cli, a),
@@ -49,6 +57,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Member(c) => write::member(&cli, c),
         Command::Meeting(MeetingCommand::List) => read::meeting_list(&cli),
         Command::Meeting(c) => write::meeting(&cli, c),
+        Command::Diff(a) => diff::run(&cli, a),
         Command::Log { limit } => read::log(&cli, *limit),
         Command::Save { message } => write::save(&cli, message),
         Command::Tui => write::open_ui(&cli),

@@ -158,6 +158,8 @@ pub struct Summary {
 pub struct WorkspaceDiff {
     pub from: Side,
     pub to: Side,
+    /// The oplæg's title in TO.
+    pub title: String,
     /// The chapter the diff is restricted to (its slug), if any.
     pub chapter: Option<String>,
     pub summary: Summary,
@@ -302,6 +304,7 @@ pub fn compare(
     Ok(WorkspaceDiff {
         from: Side::default(),
         to: Side::default(),
+        title: to.config.title.clone(),
         chapter: only,
         summary,
         chapters,
