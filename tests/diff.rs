@@ -275,11 +275,13 @@ fn demo_recommendations_between_meetings_3_and_4() {
             .iter()
             .any(|s| s.op == Op::Equal && s.text.contains("Efterspørgslen efter udredning"))
     );
-    // Untouched ones are reported as unchanged.
-    assert_eq!(
-        rec("tidlig-opsporing-i-almen-praksis").change,
-        RecChange::Unchanged
+    // Untouched ones are only counted.
+    assert!(
+        d.recommendations
+            .iter()
+            .all(|r| r.slug != "tidlig-opsporing-i-almen-praksis")
     );
+    assert_eq!(d.summary.recommendations.unchanged, 3);
 }
 
 #[test]
@@ -482,7 +484,9 @@ fn demo_json_shape() {
     assert_eq!(v["summary"]["chapters"]["changed"], 4);
     assert_eq!(v["summary"]["recommendations"]["moved"], 2);
     let chapters = v["chapters"].as_array().unwrap();
-    assert_eq!(chapters.len(), 12);
+    // Only the changed chapters are listed; the others are counted.
+    assert_eq!(chapters.len(), 4);
+    assert_eq!(v["summary"]["chapters"]["unchanged"], 8);
     let rehab = chapters
         .iter()
         .find(|c| c["to"]["slug"] == "rehabilitering")
@@ -513,12 +517,7 @@ fn demo_json_shape() {
         }
     }
     assert_eq!(ops, BTreeSet::from(["equal".into(), "insert".into()]));
-    let palliation = chapters
-        .iter()
-        .find(|c| c["to"]["slug"] == "palliation")
-        .unwrap();
-    assert_eq!(palliation["status"], "unchanged");
-    assert_eq!(palliation["blocks"].as_array().unwrap().len(), 0);
+    assert!(chapters.iter().all(|c| c["to"]["slug"] != "palliation"));
     let rec = v["recommendations"]
         .as_array()
         .unwrap()
@@ -672,8 +671,8 @@ fn unchanged_chapters_are_not_read_and_edits_are_found() {
         (intro.summary.words_added, intro.summary.words_removed),
         (2, 0)
     );
-    assert_eq!(d.chapters[1].status, ChapterStatus::Unchanged);
-    assert!(d.chapters[1].blocks.is_empty());
+    assert_eq!(d.chapters.len(), 1, "the unchanged chapter is only counted");
+    assert_eq!(d.summary.chapters.unchanged, 1);
     assert_eq!(intro.apply(SAMPLE_INTRO).unwrap(), edited);
 
     // The working tree as a side: an uncommitted edit shows up.
@@ -689,6 +688,34 @@ fn unchanged_chapters_are_not_read_and_edits_are_found() {
     ));
     assert!(text.contains("[-fem-]{+ti+}"), "{text}");
     assert!(text.contains("arbejdsmappen"), "{text}");
+
+    // The unchanged chapter's blob made unreadable: the diff between the
+    // two commits never asks for it (loading the whole version does).
+    let blob = ws.git(&["rev-parse", "HEAD:drafts/02-rehabilitering.md"]);
+    let object = ws
+        .root
+        .join(".git/objects")
+        .join(&blob[..2])
+        .join(&blob[2..]);
+    assert!(object.is_file(), "a loose object {}", object.display());
+    std::fs::remove_file(&object).unwrap();
+    assert!(ws.store().load(&Rev::head()).is_err());
+    let d = diff::between(
+        &ws.store(),
+        &Rev::parse(&before),
+        &Rev::head(),
+        &DiffOptions::default(),
+    )
+    .expect("the diff does not read the unchanged chapter");
+    assert_eq!(d.summary.chapters.changed, 1);
+    assert_eq!(d.summary.chapters.unchanged, 1);
+    let json = stdout_ok(oplaeg_in(
+        &ws.root,
+        &ws.home,
+        &["--format", "json", "diff", &before, "HEAD"],
+        &[],
+    ));
+    assert!(json.contains("og prioriterede "), "{json}");
 }
 
 #[test]
@@ -1342,17 +1369,18 @@ mod property {
                 let to = workspace(vec![chapter(1, "et", new_md.clone()), poisoned]);
                 let d = diff::compare(&store, &from, &to, &DiffOptions::default()).unwrap();
 
-                prop_assert_eq!(d.chapters.len(), 2);
-                prop_assert_eq!(d.chapters[1].status, ChapterStatus::Unchanged);
-                prop_assert!(d.chapters[1].blocks.is_empty());
-                let et = &d.chapters[0];
                 if old_md == new_md {
-                    prop_assert_eq!(et.status, ChapterStatus::Unchanged);
+                    prop_assert!(d.chapters.is_empty());
+                    prop_assert_eq!(d.summary.chapters.unchanged, 2);
                     prop_assert_eq!(d.chapter_reads, 0);
-                } else {
-                    prop_assert_eq!(et.status, ChapterStatus::Changed);
-                    prop_assert_eq!(d.chapter_reads, 2);
+                    return Ok(());
                 }
+                // The poisoned chapter is unchanged: only counted.
+                prop_assert_eq!(d.chapters.len(), 1);
+                prop_assert_eq!(d.summary.chapters.unchanged, 1);
+                let et = &d.chapters[0];
+                prop_assert_eq!(et.status, ChapterStatus::Changed);
+                prop_assert_eq!(d.chapter_reads, 2);
                 // The reported changes applied to FROM give TO exactly.
                 prop_assert_eq!(et.apply(&old_md), Ok(new_md.clone()));
                 // Every block kept (by its unique token) with its words, or

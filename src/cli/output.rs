@@ -10,9 +10,12 @@ use crate::text::for_terminal;
 
 /// Prints a value as pretty JSON (user text kept exact; JSON escapes controls).
 pub fn json<T: Serialize>(value: &T) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
+    // Buffered: standard output is line-buffered, and a large listing has
+    // many lines.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     serde_json::to_writer_pretty(&mut out, value)?;
     writeln!(out)?;
+    out.flush()?;
     Ok(())
 }
 

@@ -18,10 +18,11 @@
 pub mod blocks;
 pub mod chapters;
 pub mod comments;
+mod load;
 pub mod recommendations;
 pub mod words;
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
@@ -127,6 +128,7 @@ pub struct RecCounts {
     pub status_changed: usize,
     /// A title, text, goal, realizability or Kræftplan IV text changed.
     pub text_changed: usize,
+    pub unchanged: usize,
 }
 
 /// Counts over comments.
@@ -163,11 +165,18 @@ pub struct WorkspaceDiff {
     /// The chapter the diff is restricted to (its slug), if any.
     pub chapter: Option<String>,
     pub summary: Summary,
-    /// TO's chapters in order, then chapters only in FROM.
+    /// The chapters that differ (text, number or name): TO's in order, then
+    /// those only in FROM. Unchanged ones are only counted in `summary`.
     pub chapters: Vec<ChapterDiff>,
-    /// TO's recommendations in priority order, then removed ones.
+    /// The recommendations that differ: TO's in priority order, then
+    /// removed ones. Unchanged ones are only counted.
     pub recommendations: Vec<RecDiff>,
     pub comments: CommentChanges,
+    /// Every chapter's number by slug (TO's, and FROM's for chapters only
+    /// there), to name the chapters comments are on.
+    pub chapter_numbers: BTreeMap<String, u32>,
+    /// Every recommendation's rank by slug (TO's, and FROM's for removed ones).
+    pub recommendation_ranks: BTreeMap<String, usize>,
     /// How many times chapter text was read (instrumentation: unchanged
     /// chapters with a known blob id are never read).
     #[serde(skip)]
@@ -195,8 +204,7 @@ pub fn between(
 ) -> Result<WorkspaceDiff> {
     let from_side = Side::of(store, from)?;
     let to_side = Side::of(store, to)?;
-    let a = store.load(from)?;
-    let b = store.load(to)?;
+    let (a, b) = load::load_pair(store, from, to)?;
     let mut d = compare(store, &a, &b, options)?;
     d.from = from_side;
     d.to = to_side;
@@ -283,13 +291,19 @@ pub fn compare(
         match r.change {
             RecChange::Added => counts.added += 1,
             RecChange::Removed => counts.removed += 1,
-            _ => {}
+            RecChange::Unchanged => counts.unchanged += 1,
+            RecChange::Changed => {}
         }
         counts.moved += usize::from(r.moved);
         counts.horizon_changed += usize::from(r.horizon.is_some());
         counts.status_changed += usize::from(r.status.is_some());
         counts.text_changed += usize::from(r.change == RecChange::Changed && !r.fields.is_empty());
     }
+    // Only what differs is listed; the rest is counted above.
+    let mut chapters = chapters;
+    chapters.retain(|c| !c.is_unchanged());
+    let mut recommendations = recommendations;
+    recommendations.retain(|r| r.change != RecChange::Unchanged);
     summary.comments = CommentCounts {
         written: comments.written.len(),
         replies: comments
@@ -301,7 +315,17 @@ pub fn compare(
         withdrawn: comments.withdrawn.len(),
         anchors: FateCounts::of(&comments.anchors),
     };
+    let mut chapter_numbers = BTreeMap::new();
+    let mut recommendation_ranks = BTreeMap::new();
+    for c in from.chapters.iter().chain(&to.chapters) {
+        chapter_numbers.insert(c.slug.clone(), c.number);
+    }
+    for r in from.recommendations.iter().chain(&to.recommendations) {
+        recommendation_ranks.insert(r.slug.clone(), r.rank);
+    }
     Ok(WorkspaceDiff {
+        chapter_numbers,
+        recommendation_ranks,
         from: Side::default(),
         to: Side::default(),
         title: to.config.title.clone(),

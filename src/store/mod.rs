@@ -227,6 +227,19 @@ impl Store {
         })
     }
 
+    /// The files of a commit as a [`crate::model::Source`].
+    pub fn source_at(&self, commit: Oid) -> Result<TreeSource<'_>> {
+        let tree = self
+            .repo
+            .find_commit(commit)
+            .and_then(|c| c.tree())
+            .map_err(Error::git(commit.to_string()))?;
+        Ok(TreeSource {
+            repo: &self.repo,
+            tree: Some(tree),
+        })
+    }
+
     /// Loads the workspace exactly as it is in a commit (`None`: empty).
     pub fn load_commit(&self, commit: Option<Oid>) -> Result<Workspace> {
         let tree = match commit {
@@ -258,6 +271,86 @@ impl Store {
             },
             path,
         )
+    }
+
+    /// Stops libgit2 from re-hashing every object it reads, for the rest of
+    /// the process. Plain git does not check objects on reading either
+    /// (`git fsck` does); a damaged object still fails to decompress. Used
+    /// by `diff`, which reads thousands of objects only to show them.
+    pub fn skip_hash_checks() {
+        git2::opts::strict_hash_verification(false);
+    }
+
+    /// The files directly inside `dir` at `commit`, as names and blob ids,
+    /// without reading them (empty when the folder is absent).
+    pub fn tree_files(&self, commit: Oid, dir: &str) -> Result<Vec<(String, Oid)>> {
+        let tree = self
+            .repo
+            .find_commit(commit)
+            .and_then(|c| c.tree())
+            .map_err(Error::git(commit.to_string()))?;
+        let sub = match tree.get_path(Path::new(dir)) {
+            Ok(e) if e.kind() == Some(git2::ObjectType::Tree) => self
+                .repo
+                .find_tree(e.id())
+                .map_err(Error::git(dir.to_string()))?,
+            Ok(_) => return Ok(Vec::new()),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::git(dir.to_string())(e)),
+        };
+        Ok(sub
+            .iter()
+            .filter(|e| e.kind() == Some(git2::ObjectType::Blob))
+            .filter_map(|e| Some((e.name().ok()?.to_string(), e.id())))
+            .collect())
+    }
+
+    /// Reads blobs and maps each with `f`, in order, spread over a few
+    /// threads (each with its own handle on the repository) when there are
+    /// many: reading thousands of small files is mostly decompression.
+    pub fn map_blobs<T: Send>(
+        &self,
+        ids: &[Oid],
+        f: &(dyn Fn(&[u8]) -> T + Sync),
+    ) -> Result<Vec<T>> {
+        let read = |repo: &Repository, ids: &[Oid]| -> Result<Vec<T>> {
+            ids.iter()
+                .map(|id| {
+                    let blob = repo.find_blob(*id).map_err(Error::git(id.to_string()))?;
+                    Ok(f(blob.content()))
+                })
+                .collect()
+        };
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4);
+        if threads == 1 || ids.len() < 512 {
+            return read(&self.repo, ids);
+        }
+        let chunk = ids.len().div_ceil(threads);
+        let git_dir = self.repo.path().to_path_buf();
+        std::thread::scope(|scope| {
+            let mut chunks = ids.chunks(chunk);
+            let first = chunks.next().unwrap_or(&[]);
+            let handles: Vec<_> = chunks
+                .map(|part| {
+                    let git_dir = &git_dir;
+                    scope.spawn(move || {
+                        let repo = Repository::open(git_dir)
+                            .map_err(|_| Error::NotAGitRepository(git_dir.clone()))?;
+                        read(&repo, part)
+                    })
+                })
+                .collect();
+            let mut out = read(&self.repo, first)?;
+            for h in handles {
+                let part = h.join().map_err(|_| {
+                    Error::Invalid("en tråd, der læste git-objekter, stoppede".into())
+                })??;
+                out.extend(part);
+            }
+            Ok(out)
+        })
     }
 
     /// `user.email` from git's configuration, if set.

@@ -462,10 +462,7 @@ fn comments(o: &mut String, d: &WorkspaceDiff) {
                     tr!("kapitlet findes ikke", "the chapter is gone"),
                 ),
             };
-            let chapter = match names.chapters.get(&a.chapter) {
-                Some((n, t)) => format!("{n} {t}"),
-                None => a.chapter.clone(),
-            };
+            let chapter = names.chapter(&a.chapter);
             let _ = writeln!(
                 o,
                 "<tr><td class=\"quote\">«{}»</td><td>{}</td><td>{}</td><td class=\"fate {key}\">{}</td></tr>",

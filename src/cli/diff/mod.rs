@@ -4,7 +4,6 @@
 mod html;
 mod text;
 
-use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 
 use super::args::{DiffArgs, Format};
@@ -62,39 +61,31 @@ fn emit(s: &str) -> anyhow::Result<()> {
 }
 
 /// How chapters and recommendations are named in the comment lists.
-struct Names {
-    chapters: HashMap<String, (u32, String)>,
-    recs: HashMap<String, (Option<usize>, String)>,
+struct Names<'d> {
+    d: &'d WorkspaceDiff,
 }
 
-impl Names {
-    fn of(d: &WorkspaceDiff) -> Names {
-        let mut chapters = HashMap::new();
-        for c in &d.chapters {
-            // TO's names win: inserted last.
-            for side in [&c.from, &c.to].into_iter().flatten() {
-                chapters.insert(side.slug.clone(), (side.number, side.title.clone()));
-            }
+impl<'d> Names<'d> {
+    fn of(d: &'d WorkspaceDiff) -> Names<'d> {
+        Names { d }
+    }
+
+    /// A chapter by slug: `kap. 5`, or the slug when unknown.
+    fn chapter(&self, slug: &str) -> String {
+        match self.d.chapter_numbers.get(slug) {
+            Some(n) => format!("{} {n}", tr!("kap.", "ch.")),
+            None => slug.to_string(),
         }
-        let recs = d
-            .recommendations
-            .iter()
-            .map(|r| (r.slug.clone(), (r.to_rank.or(r.from_rank), r.title.clone())))
-            .collect();
-        Names { chapters, recs }
     }
 
     /// `kap. 5` / `anb. 3` / the slug when unknown.
     fn target(&self, c: &crate::model::Comment) -> String {
         if let Some(slug) = &c.target.chapter {
-            match self.chapters.get(slug) {
-                Some((n, _)) => format!("{} {n}", tr!("kap.", "ch.")),
-                None => slug.clone(),
-            }
+            self.chapter(slug)
         } else if let Some(slug) = &c.target.recommendation {
-            match self.recs.get(slug) {
-                Some((Some(rank), _)) => format!("{} {rank}", tr!("anb.", "rec.")),
-                _ => slug.clone(),
+            match self.d.recommendation_ranks.get(slug) {
+                Some(rank) => format!("{} {rank}", tr!("anb.", "rec.")),
+                None => slug.clone(),
             }
         } else {
             String::new()

@@ -532,10 +532,7 @@ fn comments(o: &mut String, d: &WorkspaceDiff, style: Style, stat: bool) {
             },
             None => tr!("kapitlet findes ikke", "the chapter is gone"),
         };
-        let chapter = match names.chapters.get(&a.chapter) {
-            Some((n, _)) => format!("{} {n}", tr!("kap.", "ch.")),
-            None => line(&a.chapter),
-        };
+        let chapter = line(&names.chapter(&a.chapter));
         let _ = writeln!(
             o,
             "    {}  {} · {} ({})",
