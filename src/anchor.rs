@@ -102,7 +102,7 @@ impl<'a> Anchorer<'a> {
         }
         // Among several occurrences, the one whose context agrees best.
         let mut best: Option<(usize, usize)> = None;
-        for (start, _) in text.match_indices(anchor.quote.as_str()) {
+        for start in memchr::memmem::find_iter(text.as_bytes(), anchor.quote.as_bytes()) {
             let end = start + anchor.quote.len();
             let score = usize::from(text[..start].ends_with(anchor.before.as_str()))
                 + usize::from(text[end..].starts_with(anchor.after.as_str()));

@@ -5,7 +5,10 @@
 //! is not read at all: it enters the workspace with its blob id and no text,
 //! and the comparison skips it by that id. Comments are parsed once per
 //! distinct blob (a comment unchanged between the versions is parsed for TO
-//! and shared with FROM), spread over a few threads.
+//! and shared with FROM, and only when it quotes the text), in threads.
+//!
+//! The two workspaces are therefore partial: they serve this comparison
+//! only and are not handed out.
 
 use std::collections::{HashMap, HashSet};
 
@@ -15,6 +18,9 @@ use crate::error::Result;
 use crate::model::{Comment, FileData, Source, Workspace, parse_toml, paths};
 use crate::store::{Rev, Store};
 use crate::text::is_valid_name;
+
+/// A file in a commit's folder: name and blob id.
+type Entry = (String, Oid);
 
 /// A commit's files, with the chapters in `skip` given without their text
 /// and no comments (they are read separately).
@@ -43,7 +49,7 @@ impl Source for Selective<'_> {
             .filter(|e| !self.skip.contains(*e))
             .collect();
         let ids: Vec<Oid> = wanted.iter().map(|e| e.1).collect();
-        let texts = self.store.map_blobs(&ids, &|b: &[u8]| b.to_vec())?;
+        let texts = self.store.map_blobs(&ids, &|_, b: &[u8]| b.to_vec())?;
         let mut out: Vec<FileData> = wanted
             .iter()
             .zip(texts)
@@ -80,37 +86,18 @@ fn parse_comment(name: &str, bytes: &[u8]) -> Option<Comment> {
     Some(c)
 }
 
-fn parse_comments(store: &Store, entries: &[&(String, Oid)]) -> Result<Vec<Comment>> {
+/// Parses comment files (in threads, as they are read). With
+/// `only_quoting`, files that cannot hold a quote anchor (the word `anchor`
+/// does not occur in them) are left out unparsed.
+fn parse_comments(store: &Store, entries: &[&Entry], only_quoting: bool) -> Result<Vec<Comment>> {
     let ids: Vec<Oid> = entries.iter().map(|e| e.1).collect();
-    let texts = store.map_blobs(&ids, &|b: &[u8]| b.to_vec())?;
-    // Parsing is the larger half of the work: spread it too.
-    let pairs: Vec<(&str, Vec<u8>)> = entries.iter().map(|e| e.0.as_str()).zip(texts).collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 4);
-    if threads == 1 || pairs.len() < 512 {
-        return Ok(pairs
-            .iter()
-            .filter_map(|(n, b)| parse_comment(n, b))
-            .collect());
-    }
-    let chunk = pairs.len().div_ceil(threads);
-    Ok(std::thread::scope(|scope| {
-        let handles: Vec<_> = pairs
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .filter_map(|(n, b)| parse_comment(n, b))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    }))
+    let parsed = store.map_blobs(&ids, &|k, bytes: &[u8]| {
+        if only_quoting && memchr::memmem::find(bytes, b"anchor").is_none() {
+            return None;
+        }
+        parse_comment(&entries[k].0, bytes)
+    })?;
+    Ok(parsed.into_iter().flatten().collect())
 }
 
 /// Both sides of a diff, read sparingly when both are commits; otherwise
@@ -127,30 +114,34 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
         return Ok((store.load(from)?, store.load(to)?));
     };
     Store::skip_hash_checks();
+    // Comments: those that differ are parsed on each side; those the same
+    // on both (same blob) are parsed once, and only when they quote the
+    // text, since a comment that is unchanged and quotes nothing can make no
+    // difference to the diff.
     let comments_a = store.tree_files(a, paths::COMMENTS)?;
     let comments_b = store.tree_files(b, paths::COMMENTS)?;
-    let all_b: Vec<&(String, Oid)> = comments_b.iter().collect();
-    let to_comments = parse_comments(store, &all_b)?;
+    let blob_a: HashMap<&str, Oid> = comments_a.iter().map(|(n, id)| (n.as_str(), *id)).collect();
     let blob_b: HashMap<&str, Oid> = comments_b.iter().map(|(n, id)| (n.as_str(), *id)).collect();
-    let (shared, own): (Vec<&(String, Oid)>, Vec<&(String, Oid)>) = comments_a
+    let (same_b, own_b): (Vec<&Entry>, Vec<&Entry>) = comments_b
         .iter()
-        .partition(|(n, id)| blob_b.get(n.as_str()) == Some(id));
-    let shared: HashSet<&str> = shared
+        .partition(|(n, id)| blob_a.get(n.as_str()) == Some(id));
+    let own_a: Vec<&Entry> = comments_a
         .iter()
-        .filter_map(|(n, _)| n.strip_suffix(".toml"))
+        .filter(|(n, id)| blob_b.get(n.as_str()) != Some(id))
         .collect();
+    let shared_comments = parse_comments(store, &same_b, true)?;
+    let mut to_comments = parse_comments(store, &own_b, false)?;
+    let mut from_comments = parse_comments(store, &own_a, false)?;
+    from_comments.extend(shared_comments.iter().cloned());
+    to_comments.extend(shared_comments);
     let drafts_a = store.tree_files(a, paths::DRAFTS)?;
     let drafts_b = store.tree_files(b, paths::DRAFTS)?;
     // Chapters that new quoted comments are on are read even when
     // unchanged: placing a comment needs the text it is placed in.
-    let in_a: HashSet<&str> = comments_a
-        .iter()
-        .filter_map(|(n, _)| n.strip_suffix(".toml"))
-        .collect();
     let for_anchors: HashSet<&str> = to_comments
         .iter()
         .filter(|c| c.reply_to.is_none() && c.target.anchor.is_some())
-        .filter(|c| !in_a.contains(c.id.as_str()))
+        .filter(|c| !blob_a.contains_key(format!("{}.toml", c.id).as_str()))
         .filter_map(|c| c.target.chapter.as_deref())
         .collect();
     let same: HashSet<(String, Oid)> = {
@@ -187,13 +178,6 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
     // both sides, so the diff never shows them.
 
     ws_b.comments = to_comments;
-    let mut from_comments = parse_comments(store, &own)?;
-    from_comments.extend(
-        ws_b.comments
-            .iter()
-            .filter(|c| shared.contains(c.id.as_str()))
-            .cloned(),
-    );
     ws_a.comments = from_comments;
     ws_a.comments.sort_by(|x, y| x.id.cmp(&y.id));
     ws_b.comments.sort_by(|x, y| x.id.cmp(&y.id));

@@ -305,19 +305,21 @@ impl Store {
             .collect())
     }
 
-    /// Reads blobs and maps each with `f`, in order, spread over a few
-    /// threads (each with its own handle on the repository) when there are
-    /// many: reading thousands of small files is mostly decompression.
+    /// Reads blobs and maps each with `f` (given its index in `ids` and its
+    /// content), in order, spread over a few threads (each with its own
+    /// handle on the repository) when there are many: reading and parsing
+    /// thousands of small files is work worth sharing out.
     pub fn map_blobs<T: Send>(
         &self,
         ids: &[Oid],
-        f: &(dyn Fn(&[u8]) -> T + Sync),
+        f: &(dyn Fn(usize, &[u8]) -> T + Sync),
     ) -> Result<Vec<T>> {
-        let read = |repo: &Repository, ids: &[Oid]| -> Result<Vec<T>> {
+        let read = |repo: &Repository, start: usize, ids: &[Oid]| -> Result<Vec<T>> {
             ids.iter()
-                .map(|id| {
+                .enumerate()
+                .map(|(k, id)| {
                     let blob = repo.find_blob(*id).map_err(Error::git(id.to_string()))?;
-                    Ok(f(blob.content()))
+                    Ok(f(start + k, blob.content()))
                 })
                 .collect()
         };
@@ -325,24 +327,25 @@ impl Store {
             .map_or(1, |n| n.get())
             .clamp(1, 4);
         if threads == 1 || ids.len() < 512 {
-            return read(&self.repo, ids);
+            return read(&self.repo, 0, ids);
         }
         let chunk = ids.len().div_ceil(threads);
         let git_dir = self.repo.path().to_path_buf();
         std::thread::scope(|scope| {
-            let mut chunks = ids.chunks(chunk);
-            let first = chunks.next().unwrap_or(&[]);
+            let mut chunks = ids.chunks(chunk).enumerate();
+            let first = chunks.next().map_or(&[][..], |(_, c)| c);
             let handles: Vec<_> = chunks
-                .map(|part| {
+                .map(|(n, part)| {
                     let git_dir = &git_dir;
+                    let read = &read;
                     scope.spawn(move || {
                         let repo = Repository::open(git_dir)
                             .map_err(|_| Error::NotAGitRepository(git_dir.clone()))?;
-                        read(&repo, part)
+                        read(&repo, n * chunk, part)
                     })
                 })
                 .collect();
-            let mut out = read(&self.repo, first)?;
+            let mut out = read(&self.repo, 0, first)?;
             for h in handles {
                 let part = h.join().map_err(|_| {
                     Error::Invalid("en tråd, der læste git-objekter, stoppede".into())
