@@ -49,7 +49,7 @@ impl Source for Selective<'_> {
             .filter(|e| !self.skip.contains(*e))
             .collect();
         let ids: Vec<Oid> = wanted.iter().map(|e| e.1).collect();
-        let texts = self.store.map_blobs(&ids, &|_, b: &[u8]| b.to_vec())?;
+        let texts = self.store.map_blobs(&ids, 4, &|_, b: &[u8]| b.to_vec())?;
         let mut out: Vec<FileData> = wanted
             .iter()
             .zip(texts)
@@ -86,18 +86,18 @@ fn parse_comment(name: &str, bytes: &[u8]) -> Option<Comment> {
     Some(c)
 }
 
-/// Parses comment files (in threads, as they are read). With
-/// `only_quoting`, files that cannot hold a quote anchor (the word `anchor`
-/// does not occur in them) are left out unparsed.
-fn parse_comments(store: &Store, entries: &[&Entry], only_quoting: bool) -> Result<Vec<Comment>> {
-    let ids: Vec<Oid> = entries.iter().map(|e| e.1).collect();
-    let parsed = store.map_blobs(&ids, &|k, bytes: &[u8]| {
+/// Parses comment files (in threads, as they are read). Files marked
+/// `only_quoting` are left out unparsed when they cannot hold a quote anchor
+/// (the word `anchor` does not occur in them).
+fn parse_comments(store: &Store, entries: &[(&Entry, bool)]) -> Result<Vec<Option<Comment>>> {
+    let ids: Vec<Oid> = entries.iter().map(|e| e.0.1).collect();
+    store.map_blobs(&ids, 256, &|k, bytes: &[u8]| {
+        let (entry, only_quoting) = entries[k];
         if only_quoting && memchr::memmem::find(bytes, b"anchor").is_none() {
             return None;
         }
-        parse_comment(&entries[k].0, bytes)
-    })?;
-    Ok(parsed.into_iter().flatten().collect())
+        parse_comment(&entry.0, bytes)
+    })
 }
 
 /// Both sides of a diff, read sparingly when both are commits; otherwise
@@ -129,11 +129,19 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
         .iter()
         .filter(|(n, id)| blob_b.get(n.as_str()) != Some(id))
         .collect();
-    let shared_comments = parse_comments(store, &same_b, true)?;
-    let mut to_comments = parse_comments(store, &own_b, false)?;
-    let mut from_comments = parse_comments(store, &own_a, false)?;
-    from_comments.extend(shared_comments.iter().cloned());
-    to_comments.extend(shared_comments);
+    // One pass over all of them, so the threads share the whole load.
+    let (n_same, n_own_b) = (same_b.len(), own_b.len());
+    let work: Vec<(&Entry, bool)> = same_b
+        .iter()
+        .map(|e| (*e, true))
+        .chain(own_b.iter().chain(&own_a).map(|e| (*e, false)))
+        .collect();
+    let mut parsed = parse_comments(store, &work)?.into_iter();
+    let shared: Vec<Comment> = parsed.by_ref().take(n_same).flatten().collect();
+    let mut to_comments: Vec<Comment> = parsed.by_ref().take(n_own_b).flatten().collect();
+    let mut from_comments: Vec<Comment> = parsed.flatten().collect();
+    from_comments.extend(shared.iter().cloned());
+    to_comments.extend(shared);
     let drafts_a = store.tree_files(a, paths::DRAFTS)?;
     let drafts_b = store.tree_files(b, paths::DRAFTS)?;
     // Chapters that new quoted comments are on are read even when

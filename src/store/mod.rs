@@ -307,11 +307,12 @@ impl Store {
 
     /// Reads blobs and maps each with `f` (given its index in `ids` and its
     /// content), in order, spread over a few threads (each with its own
-    /// handle on the repository) when there are many: reading and parsing
-    /// thousands of small files is work worth sharing out.
+    /// handle on the repository) when each gets at least `per_thread`:
+    /// reading and parsing thousands of small files is work worth sharing.
     pub fn map_blobs<T: Send>(
         &self,
         ids: &[Oid],
+        per_thread: usize,
         f: &(dyn Fn(usize, &[u8]) -> T + Sync),
     ) -> Result<Vec<T>> {
         let read = |repo: &Repository, start: usize, ids: &[Oid]| -> Result<Vec<T>> {
@@ -325,8 +326,9 @@ impl Store {
         };
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
-            .clamp(1, 4);
-        if threads == 1 || ids.len() < 512 {
+            .clamp(1, 4)
+            .min(ids.len() / per_thread.max(1));
+        if threads <= 1 {
             return read(&self.repo, 0, ids);
         }
         let chunk = ids.len().div_ceil(threads);
