@@ -48,8 +48,8 @@ pub struct CommentChanges {
     pub resolved: Vec<Comment>,
     /// Withdrawn in TO and not in FROM.
     pub withdrawn: Vec<Comment>,
-    /// Quoted comments on chapters whose text changed, or written since
-    /// FROM: where their quote is in TO.
+    /// The quoted comments among those above (written, resolved or
+    /// withdrawn since FROM; not replies): where their quote is in TO.
     pub anchors: Vec<AnchorReport>,
 }
 
@@ -81,14 +81,12 @@ impl FateCounts {
     }
 }
 
-/// The comments part. `keep` filters comments (for `--chapter`);
-/// `changed_chapters` are the slugs (both sides) whose text or file changed.
+/// The comments part. `keep` filters comments (for `--chapter`).
 pub(crate) fn compare_comments(
     store: &Store,
     from: &Workspace,
     to: &Workspace,
     keep: &dyn Fn(&Comment) -> bool,
-    changed_chapters: &HashSet<&str>,
 ) -> Result<CommentChanges> {
     let before: HashMap<&str, &Comment> =
         from.comments.iter().map(|c| (c.id.as_str(), c)).collect();
@@ -97,20 +95,24 @@ pub(crate) fn compare_comments(
     let mut to_place: Vec<&Comment> = Vec::new();
     for c in to.comments.iter().filter(|c| keep(c)) {
         let old = before.get(c.id.as_str()).copied();
+        let mut listed = false;
         if old.is_none() {
             out.written.push(c.clone());
+            listed = true;
         }
         let was = old.map(|o| o.status);
         if c.status == CommentStatus::Resolved && was != Some(CommentStatus::Resolved) {
             out.resolved.push(c.clone());
+            listed = true;
         }
         if c.status == CommentStatus::Withdrawn && was != Some(CommentStatus::Withdrawn) {
             out.withdrawn.push(c.clone());
+            listed = true;
         }
         let (Some(anchor), Some(chapter)) = (&c.target.anchor, &c.target.chapter) else {
             continue;
         };
-        if c.reply_to.is_some() || (old.is_some() && !changed_chapters.contains(chapter.as_str())) {
+        if !listed || c.reply_to.is_some() {
             continue;
         }
         to_place.push(c);

@@ -3,9 +3,9 @@
 //! A whole workspace is thousands of small files; two of them are twice
 //! that. Here a chapter file that is the same (name and blob) on both sides
 //! is not read at all: it enters the workspace with its blob id and no text,
-//! and the comparison skips it by that id. Comments are parsed once per
-//! distinct blob (a comment unchanged between the versions is parsed for TO
-//! and shared with FROM, and only when it quotes the text), in threads.
+//! and the comparison skips it by that id. Only comment files that differ
+//! between the sides are read (in threads): a comment file that is the same
+//! on both sides was neither written, resolved nor withdrawn in between.
 //!
 //! The two workspaces are therefore partial: they serve this comparison
 //! only and are not handed out.
@@ -86,17 +86,11 @@ fn parse_comment(name: &str, bytes: &[u8]) -> Option<Comment> {
     Some(c)
 }
 
-/// Parses comment files (in threads, as they are read). Files marked
-/// `only_quoting` are left out unparsed when they cannot hold a quote anchor
-/// (the word `anchor` does not occur in them).
-fn parse_comments(store: &Store, entries: &[(&Entry, bool)]) -> Result<Vec<Option<Comment>>> {
-    let ids: Vec<Oid> = entries.iter().map(|e| e.0.1).collect();
+/// Parses comment files (in threads, as they are read).
+fn parse_comments(store: &Store, entries: &[&Entry]) -> Result<Vec<Option<Comment>>> {
+    let ids: Vec<Oid> = entries.iter().map(|e| e.1).collect();
     store.map_blobs(&ids, 256, &|k, bytes: &[u8]| {
-        let (entry, only_quoting) = entries[k];
-        if only_quoting && memchr::memmem::find(bytes, b"anchor").is_none() {
-            return None;
-        }
-        parse_comment(&entry.0, bytes)
+        parse_comment(&entries[k].0, bytes)
     })
 }
 
@@ -114,42 +108,33 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
         return Ok((store.load(from)?, store.load(to)?));
     };
     Store::skip_hash_checks();
-    // Comments: those that differ are parsed on each side; those the same
-    // on both (same blob) are parsed once, and only when they quote the
-    // text, since a comment that is unchanged and quotes nothing can make no
-    // difference to the diff.
+    // Comments: only the files that differ between the sides can be
+    // written, resolved or withdrawn in between, so only they are read (the
+    // same file on both sides makes no difference to the diff).
     let comments_a = store.tree_files(a, paths::COMMENTS)?;
     let comments_b = store.tree_files(b, paths::COMMENTS)?;
     let blob_a: HashMap<&str, Oid> = comments_a.iter().map(|(n, id)| (n.as_str(), *id)).collect();
     let blob_b: HashMap<&str, Oid> = comments_b.iter().map(|(n, id)| (n.as_str(), *id)).collect();
-    let (same_b, own_b): (Vec<&Entry>, Vec<&Entry>) = comments_b
+    let own_b: Vec<&Entry> = comments_b
         .iter()
-        .partition(|(n, id)| blob_a.get(n.as_str()) == Some(id));
+        .filter(|(n, id)| blob_a.get(n.as_str()) != Some(id))
+        .collect();
     let own_a: Vec<&Entry> = comments_a
         .iter()
         .filter(|(n, id)| blob_b.get(n.as_str()) != Some(id))
         .collect();
-    // One pass over all of them, so the threads share the whole load.
-    let (n_same, n_own_b) = (same_b.len(), own_b.len());
-    let work: Vec<(&Entry, bool)> = same_b
-        .iter()
-        .map(|e| (*e, true))
-        .chain(own_b.iter().chain(&own_a).map(|e| (*e, false)))
-        .collect();
+    // One pass over both, so the threads share the whole load.
+    let work: Vec<&Entry> = own_b.iter().chain(&own_a).copied().collect();
     let mut parsed = parse_comments(store, &work)?.into_iter();
-    let shared: Vec<Comment> = parsed.by_ref().take(n_same).flatten().collect();
-    let mut to_comments: Vec<Comment> = parsed.by_ref().take(n_own_b).flatten().collect();
-    let mut from_comments: Vec<Comment> = parsed.flatten().collect();
-    from_comments.extend(shared.iter().cloned());
-    to_comments.extend(shared);
+    let to_comments: Vec<Comment> = parsed.by_ref().take(own_b.len()).flatten().collect();
+    let from_comments: Vec<Comment> = parsed.flatten().collect();
     let drafts_a = store.tree_files(a, paths::DRAFTS)?;
     let drafts_b = store.tree_files(b, paths::DRAFTS)?;
-    // Chapters that new quoted comments are on are read even when
+    // Chapters that changed quoted comments are on are read even when
     // unchanged: placing a comment needs the text it is placed in.
     let for_anchors: HashSet<&str> = to_comments
         .iter()
         .filter(|c| c.reply_to.is_none() && c.target.anchor.is_some())
-        .filter(|c| !blob_a.contains_key(format!("{}.toml", c.id).as_str()))
         .filter_map(|c| c.target.chapter.as_deref())
         .collect();
     let same: HashSet<(String, Oid)> = {

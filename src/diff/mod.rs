@@ -270,15 +270,11 @@ pub fn compare(
         &mut reads,
     );
 
-    // Slugs in view (both sides), and those whose chapter changed.
+    // Slugs in view (both sides).
     let mut in_view: HashSet<&str> = HashSet::new();
-    let mut changed: HashSet<&str> = HashSet::new();
     for c in &chapters {
         for side in [&c.from, &c.to].into_iter().flatten() {
             in_view.insert(&side.slug);
-            if !c.is_unchanged() {
-                changed.insert(&side.slug);
-            }
         }
     }
     let rec_keep = |a: Option<&Recommendation>, b: Option<&Recommendation>| {
@@ -301,7 +297,7 @@ pub fn compare(
                 .as_deref()
                 .is_some_and(|s| in_view.contains(s))
     };
-    let comments = comments::compare_comments(store, from, to, &comment_keep, &changed)?;
+    let comments = comments::compare_comments(store, from, to, &comment_keep)?;
 
     let mut summary = Summary::default();
     for c in &chapters {
