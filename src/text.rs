@@ -56,9 +56,14 @@ fn push_collapsed(out: &mut String, s: &str) {
         let b = bytes[i];
         let (space, len) = if b < 0x80 {
             (matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c), 1)
-        } else {
+        } else if matches!(b, 0xc2 | 0xe1 | 0xe2 | 0xe3) {
+            // The only lead bytes of non-ASCII white space (U+0085, U+00A0,
+            // U+1680, U+2000–U+205F, U+3000): decode those.
             let c = s[i..].chars().next().unwrap_or(' ');
             (c.is_whitespace(), c.len_utf8())
+        } else {
+            // Any other byte of a multi-byte character: part of a word.
+            (false, 1)
         };
         if space {
             if let Some(start) = word.take() {
@@ -253,6 +258,22 @@ mod tests {
         }
         let md = "# T\n\nEt  *afsnit*\nher.\n\n- ét\n-   to\n\n> citat\u{a0} her\n";
         assert_eq!(searchable_text(md), collapse_ws(&markdown_to_text(md)));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn collapsing_agrees_with_split_whitespace(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "a", "æ", "ø", "å", "a\u{30a}", "👍🏽", " ", "  ", "\t", "\n", "\r",
+                "\u{b}", "\u{c}", "\u{85}", "\u{a0}", "\u{1680}", "\u{2000}", "\u{200a}",
+                "\u{200b}", "\u{2028}", "\u{2029}", "\u{202f}", "\u{205f}", "\u{3000}",
+                "\u{e000}", "Ω", "日本",
+            ]), 0..30)
+        ) {
+            let s: String = parts.concat();
+            let want = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            proptest::prop_assert_eq!(collapse_ws(&s), want);
+        }
     }
 
     #[test]

@@ -75,8 +75,18 @@ fn is_list_item(line: &str) -> bool {
 
 /// `---`, `***`: a thematic break, not a list item.
 fn is_rule(t: &str) -> bool {
-    let c: Vec<char> = t.chars().filter(|c| !c.is_whitespace()).collect();
-    c.len() >= 3 && (c.iter().all(|&x| x == '-') || c.iter().all(|&x| x == '*'))
+    let mut marks = t.bytes().filter(|b| !b.is_ascii_whitespace());
+    let Some(first) = marks.next().filter(|b| matches!(b, b'-' | b'*')) else {
+        return false;
+    };
+    let mut n = 1;
+    for b in marks {
+        if b != first {
+            return false;
+        }
+        n += 1;
+    }
+    n >= 3
 }
 
 fn fence(line: &str) -> Option<&'static str> {

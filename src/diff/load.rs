@@ -10,7 +10,7 @@
 //! The two workspaces are therefore partial: they serve this comparison
 //! only and are not handed out.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use git2::Oid;
 
@@ -111,20 +111,17 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
     // Comments: only the files that differ between the sides can be
     // written, resolved or withdrawn in between, so only they are read (the
     // same file on both sides makes no difference to the diff).
-    let comments_a = store.tree_files(a, paths::COMMENTS)?;
-    let comments_b = store.tree_files(b, paths::COMMENTS)?;
-    let blob_a: HashMap<&str, Oid> = comments_a.iter().map(|(n, id)| (n.as_str(), *id)).collect();
-    let blob_b: HashMap<&str, Oid> = comments_b.iter().map(|(n, id)| (n.as_str(), *id)).collect();
-    let own_b: Vec<&Entry> = comments_b
+    let changed = store.changed_in(paths::COMMENTS, a, b)?;
+    let own_b: Vec<Entry> = changed
         .iter()
-        .filter(|(n, id)| blob_a.get(n.as_str()) != Some(id))
+        .filter_map(|(n, _, new)| Some((n.clone(), (*new)?)))
         .collect();
-    let own_a: Vec<&Entry> = comments_a
+    let own_a: Vec<Entry> = changed
         .iter()
-        .filter(|(n, id)| blob_b.get(n.as_str()) != Some(id))
+        .filter_map(|(n, old, _)| Some((n.clone(), (*old)?)))
         .collect();
     // One pass over both, so the threads share the whole load.
-    let work: Vec<&Entry> = own_b.iter().chain(&own_a).copied().collect();
+    let work: Vec<&Entry> = own_b.iter().chain(&own_a).collect();
     let mut parsed = parse_comments(store, &work)?.into_iter();
     let to_comments: Vec<Comment> = parsed.by_ref().take(own_b.len()).flatten().collect();
     let from_comments: Vec<Comment> = parsed.flatten().collect();

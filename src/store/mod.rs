@@ -305,6 +305,43 @@ impl Store {
             .collect())
     }
 
+    /// The files directly inside `dir` that differ between two commits:
+    /// name, blob in `a` and blob in `b` (None where absent). Compared by
+    /// blob id in git's own tree walk, without reading any file.
+    pub fn changed_in(
+        &self,
+        dir: &str,
+        a: Oid,
+        b: Oid,
+    ) -> Result<Vec<(String, Option<Oid>, Option<Oid>)>> {
+        let tree = |c: Oid| {
+            self.repo
+                .find_commit(c)
+                .and_then(|c| c.tree())
+                .map_err(Error::git(c.to_string()))
+        };
+        let (ta, tb) = (tree(a)?, tree(b)?);
+        let mut opts = git2::DiffOptions::new();
+        opts.pathspec(format!("{dir}/"))
+            .skip_binary_check(true)
+            .disable_pathspec_match(false);
+        let diff = self
+            .repo
+            .diff_tree_to_tree(Some(&ta), Some(&tb), Some(&mut opts))
+            .map_err(Error::git("diff"))?;
+        let prefix = format!("{dir}/");
+        let id = |f: git2::DiffFile| Some(f.id()).filter(|i| !i.is_zero());
+        Ok(diff
+            .deltas()
+            .filter_map(|d| {
+                let file = d.new_file().path().or_else(|| d.old_file().path())?;
+                let name = file.to_str()?.strip_prefix(&prefix)?;
+                (!name.contains('/'))
+                    .then(|| (name.to_string(), id(d.old_file()), id(d.new_file())))
+            })
+            .collect())
+    }
+
     /// Reads blobs and maps each with `f` (given its index in `ids` and its
     /// content), in order, spread over a few threads (each with its own
     /// handle on the repository) when each gets at least `per_thread`:
