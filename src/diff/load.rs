@@ -114,11 +114,11 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
     let changed = store.changed_in(paths::COMMENTS, a, b)?;
     let own_b: Vec<Entry> = changed
         .iter()
-        .filter_map(|(n, _, new)| Some((n.clone(), (*new)?)))
+        .filter_map(|f| Some((f.name.clone(), f.new?)))
         .collect();
     let own_a: Vec<Entry> = changed
         .iter()
-        .filter_map(|(n, old, _)| Some((n.clone(), (*old)?)))
+        .filter_map(|f| Some((f.name.clone(), f.old?)))
         .collect();
     // One pass over both, so the threads share the whole load.
     let work: Vec<&Entry> = own_b.iter().chain(&own_a).collect();

@@ -43,6 +43,17 @@ impl Rev {
     }
 }
 
+/// A file that differs between two commits (see [`Store::changed_in`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangedFile {
+    /// The name inside its folder.
+    pub name: String,
+    /// Its blob in the first commit (None: added).
+    pub old: Option<Oid>,
+    /// Its blob in the second commit (None: deleted).
+    pub new: Option<Oid>,
+}
+
 /// Who makes a commit.
 #[derive(Clone, Debug)]
 pub struct Identity {
@@ -305,15 +316,9 @@ impl Store {
             .collect())
     }
 
-    /// The files directly inside `dir` that differ between two commits:
-    /// name, blob in `a` and blob in `b` (None where absent). Compared by
-    /// blob id in git's own tree walk, without reading any file.
-    pub fn changed_in(
-        &self,
-        dir: &str,
-        a: Oid,
-        b: Oid,
-    ) -> Result<Vec<(String, Option<Oid>, Option<Oid>)>> {
+    /// The files directly inside `dir` that differ between two commits,
+    /// compared by blob id in git's own tree walk without reading any file.
+    pub fn changed_in(&self, dir: &str, a: Oid, b: Oid) -> Result<Vec<ChangedFile>> {
         let tree = |c: Oid| {
             self.repo
                 .find_commit(c)
