@@ -341,8 +341,11 @@ impl Store {
             .filter_map(|d| {
                 let file = d.new_file().path().or_else(|| d.old_file().path())?;
                 let name = file.to_str()?.strip_prefix(&prefix)?;
-                (!name.contains('/'))
-                    .then(|| (name.to_string(), id(d.old_file()), id(d.new_file())))
+                (!name.contains('/')).then(|| ChangedFile {
+                    name: name.to_string(),
+                    old: id(d.old_file()),
+                    new: id(d.new_file()),
+                })
             })
             .collect())
     }
