@@ -46,43 +46,65 @@ pub fn collapse_ws(s: &str) -> String {
 }
 
 /// Appends `s` with every run of white space as one space and none at the
-/// ends (white space as [`char::is_whitespace`]; one pass, ASCII fast).
+/// ends (white space as [`char::is_whitespace`]). One pass over the bytes;
+/// text that needs no change (single spaces between words) is copied in
+/// whole runs.
 fn push_collapsed(out: &mut String, s: &str) {
     let bytes = s.as_bytes();
-    let first = out.len();
-    let mut word: Option<usize> = None;
-    let mut i = 0;
-    while i < bytes.len() {
+    let n = bytes.len();
+    // Length of the white-space character at `i`, or 0.
+    let space_at = |i: usize| -> usize {
         let b = bytes[i];
-        let (space, len) = if b < 0x80 {
-            (matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c), 1)
+        if b < 0x80 {
+            usize::from(matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c))
         } else if matches!(b, 0xc2 | 0xe1 | 0xe2 | 0xe3) {
             // The only lead bytes of non-ASCII white space (U+0085, U+00A0,
-            // U+1680, U+2000–U+205F, U+3000): decode those.
-            let c = s[i..].chars().next().unwrap_or(' ');
-            (c.is_whitespace(), c.len_utf8())
+            // U+1680, U+2000–U+205F, U+3000); any other byte of a
+            // multi-byte character is part of a word.
+            s[i..]
+                .chars()
+                .next()
+                .filter(|c| c.is_whitespace())
+                .map_or(0, char::len_utf8)
         } else {
-            // Any other byte of a multi-byte character: part of a word.
-            (false, 1)
-        };
-        if space {
-            if let Some(start) = word.take() {
-                if out.len() > first {
-                    out.push(' ');
-                }
-                out.push_str(&s[start..i]);
-            }
-        } else if word.is_none() {
-            word = Some(i);
+            0
         }
-        i += len;
+    };
+    let mut i = 0;
+    // Leading white space.
+    while i < n {
+        let w = space_at(i);
+        if w == 0 {
+            break;
+        }
+        i += w;
     }
-    if let Some(start) = word {
-        if out.len() > first {
+    let mut run = i;
+    while i < n {
+        let w = space_at(i);
+        if w == 0 {
+            i += 1;
+            continue;
+        }
+        // A single ASCII space between two words stays as it is.
+        if bytes[i] == b' ' && i + 1 < n && space_at(i + 1) == 0 {
+            i += 1;
+            continue;
+        }
+        out.push_str(&s[run..i]);
+        while i < n {
+            let w = space_at(i);
+            if w == 0 {
+                break;
+            }
+            i += w;
+        }
+        if i < n {
             out.push(' ');
         }
-        out.push_str(&s[start..]);
+        run = i;
     }
+    out.push_str(&s[run..]);
 }
 
 /// The text a reader sees in a Markdown chapter: markup removed, one block

@@ -28,9 +28,17 @@ pub fn run(cli: &Cli, args: &DiffArgs) -> anyhow::Result<()> {
         detail: !args.stat,
     };
     let d = diff::between(&store, &from, &to, &options)?;
+    let result = print(cli, &d, args.stat);
+    // The process ends next: leave the memory to the operating system
+    // instead of freeing a large diff piece by piece.
+    std::mem::forget(d);
+    result
+}
+
+fn print(cli: &Cli, d: &WorkspaceDiff, stat: bool) -> anyhow::Result<()> {
     match cli.format {
-        Format::Json => json(&d),
-        Format::Html => emit(&html::page(&d)),
+        Format::Json => json(d),
+        Format::Html => emit(&html::page(d)),
         Format::Text => {
             let colour = use_colour(std::io::stdout().is_terminal(), |k| std::env::var(k).ok());
             let style = if colour {
@@ -38,7 +46,7 @@ pub fn run(cli: &Cli, args: &DiffArgs) -> anyhow::Result<()> {
             } else {
                 text::Style::Plain
             };
-            emit(&text::render(&d, style, args.stat))
+            emit(&text::render(d, style, stat))
         }
     }
 }
