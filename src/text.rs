@@ -45,6 +45,38 @@ pub fn collapse_ws(s: &str) -> String {
     out
 }
 
+/// What a byte can start: 0 part of a word, 1 ASCII white space, 2 the
+/// lead byte of a character that may be white space (U+0085, U+00A0,
+/// U+1680, U+2000–U+205F, U+3000 all start with C2, E1, E2 or E3).
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b' ' as usize] = 1;
+    t[b'\t' as usize] = 1;
+    t[b'\n' as usize] = 1;
+    t[b'\r' as usize] = 1;
+    t[0x0b] = 1;
+    t[0x0c] = 1;
+    t[0xc2] = 2;
+    t[0xe1] = 2;
+    t[0xe2] = 2;
+    t[0xe3] = 2;
+    t
+};
+
+/// The length of the white-space character at byte `i` of `s`, or 0.
+#[inline]
+fn space_len(s: &str, i: usize) -> usize {
+    match BYTE_CLASS[s.as_bytes()[i] as usize] {
+        0 => 0,
+        1 => 1,
+        _ => s[i..]
+            .chars()
+            .next()
+            .filter(|c| c.is_whitespace())
+            .map_or(0, char::len_utf8),
+    }
+}
+
 /// Appends `s` with every run of white space as one space and none at the
 /// ends (white space as [`char::is_whitespace`]). One pass over the bytes;
 /// text that needs no change (single spaces between words) is copied in
@@ -52,59 +84,48 @@ pub fn collapse_ws(s: &str) -> String {
 fn push_collapsed(out: &mut String, s: &str) {
     let bytes = s.as_bytes();
     let n = bytes.len();
-    // Length of the white-space character at `i`, or 0.
-    let space_at = |i: usize| -> usize {
-        let b = bytes[i];
-        if b < 0x80 {
-            usize::from(matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c))
-        } else if matches!(b, 0xc2 | 0xe1 | 0xe2 | 0xe3) {
-            // The only lead bytes of non-ASCII white space (U+0085, U+00A0,
-            // U+1680, U+2000–U+205F, U+3000); any other byte of a
-            // multi-byte character is part of a word.
-            s[i..]
-                .chars()
-                .next()
-                .filter(|c| c.is_whitespace())
-                .map_or(0, char::len_utf8)
-        } else {
-            0
-        }
-    };
-    let mut i = 0;
-    // Leading white space.
-    while i < n {
-        let w = space_at(i);
-        if w == 0 {
-            break;
-        }
-        i += w;
-    }
-    let mut run = i;
-    while i < n {
-        let w = space_at(i);
-        if w == 0 {
-            i += 1;
-            continue;
-        }
-        // A single ASCII space between two words stays as it is.
-        if bytes[i] == b' ' && i + 1 < n && space_at(i + 1) == 0 {
-            i += 1;
-            continue;
-        }
-        out.push_str(&s[run..i]);
+    let skip_space = |mut i: usize| {
         while i < n {
-            let w = space_at(i);
+            let w = space_len(s, i);
             if w == 0 {
                 break;
             }
             i += w;
         }
-        if i < n {
-            out.push(' ');
+        i
+    };
+    let mut i = skip_space(0);
+    let mut run = i;
+    loop {
+        // To the end of the word.
+        while i < n {
+            match BYTE_CLASS[bytes[i] as usize] {
+                0 => i += 1,
+                1 => break,
+                _ => match space_len(s, i) {
+                    0 => i += 1,
+                    _ => break,
+                },
+            }
         }
+        if i >= n {
+            out.push_str(&s[run..]);
+            return;
+        }
+        let gap = i;
+        i = skip_space(i);
+        if i >= n {
+            out.push_str(&s[run..gap]);
+            return;
+        }
+        // A single ASCII space between two words stays in the run.
+        if i == gap + 1 && bytes[gap] == b' ' {
+            continue;
+        }
+        out.push_str(&s[run..gap]);
+        out.push(' ');
         run = i;
     }
-    out.push_str(&s[run..]);
 }
 
 /// The text a reader sees in a Markdown chapter: markup removed, one block
