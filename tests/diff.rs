@@ -310,6 +310,46 @@ fn demo_comments_between_meetings_3_and_4() {
     .collect();
     let written: BTreeSet<String> = d.comments.written.iter().map(|c| c.id.clone()).collect();
     assert_eq!(written, added);
+    // The store's walk over both trees finds what plain git finds.
+    let store = Store::open(root).unwrap();
+    let (m3, m4) = (store.resolve("3").unwrap(), store.resolve("4").unwrap());
+    let mut ours: Vec<String> = store
+        .changed_in("comments", m3, m4)
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let kind = match (f.old, f.new) {
+                (None, _) => "A",
+                (_, None) => "D",
+                _ => "M",
+            };
+            format!("{kind}\tcomments/{}", f.name)
+        })
+        .collect();
+    ours.sort();
+    let mut by_git: Vec<String> = git(
+        root,
+        &[
+            "diff",
+            "--name-status",
+            "--no-renames",
+            "meeting/3",
+            "meeting/4",
+            "--",
+            "comments",
+        ],
+    )
+    .lines()
+    .map(str::to_string)
+    .collect();
+    by_git.sort();
+    assert_eq!(ours, by_git);
+    assert!(store.changed_in("comments", m4, m4).unwrap().is_empty());
+    let back = store.changed_in("comments", m4, m3).unwrap();
+    assert!(
+        back.iter().any(|f| f.new.is_none()),
+        "deleted when going back"
+    );
     assert_eq!(d.summary.comments.written, 18);
     assert_eq!(d.summary.comments.replies, 4);
     // Resolved: nine answers in the history, each with its disposition.
@@ -935,8 +975,25 @@ fn comments_follow_their_text_and_chapter_filter() {
         )
         .unwrap();
     let w = ws.session_at(WRITER, "2024-06-03T10:00:00+02:00");
+    let written = ws.head();
     w.reply(&quoted.id, "Vi ser på det.").unwrap();
     w.resolve(&kept.id, Disposition::Noted, "Tak.").unwrap();
+    // A resolved comment is a changed file; the reply a new one.
+    let store = ws.store();
+    let changed = store
+        .changed_in(
+            "comments",
+            store.resolve(&written).unwrap(),
+            store.resolve("HEAD").unwrap(),
+        )
+        .unwrap();
+    assert_eq!(changed.len(), 2, "{changed:?}");
+    let resolved = changed
+        .iter()
+        .find(|f| f.name == format!("{}.toml", kept.id))
+        .unwrap();
+    assert!(resolved.old.is_some() && resolved.new.is_some() && resolved.old != resolved.new);
+    assert!(changed.iter().any(|f| f.old.is_none()));
     // The quoted sentence is deleted from the chapter.
     w.revise_chapter(
         "rehabilitering",

@@ -317,37 +317,84 @@ impl Store {
     }
 
     /// The files directly inside `dir` that differ between two commits,
-    /// compared by blob id in git's own tree walk without reading any file.
+    /// compared by blob id in one walk over both (git keeps tree entries
+    /// sorted), without reading any file and without naming unchanged ones.
     pub fn changed_in(&self, dir: &str, a: Oid, b: Oid) -> Result<Vec<ChangedFile>> {
-        let tree = |c: Oid| {
-            self.repo
+        let subtree = |c: Oid| -> Result<Option<git2::Tree<'_>>> {
+            let tree = self
+                .repo
                 .find_commit(c)
                 .and_then(|c| c.tree())
-                .map_err(Error::git(c.to_string()))
+                .map_err(Error::git(c.to_string()))?;
+            match tree.get_path(Path::new(dir)) {
+                Ok(e) if e.kind() == Some(git2::ObjectType::Tree) => self
+                    .repo
+                    .find_tree(e.id())
+                    .map(Some)
+                    .map_err(Error::git(dir.to_string())),
+                Ok(_) => Ok(None),
+                Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+                Err(e) => Err(Error::git(dir.to_string())(e)),
+            }
         };
-        let (ta, tb) = (tree(a)?, tree(b)?);
-        let mut opts = git2::DiffOptions::new();
-        opts.pathspec(format!("{dir}/"))
-            .skip_binary_check(true)
-            .disable_pathspec_match(false);
-        let diff = self
-            .repo
-            .diff_tree_to_tree(Some(&ta), Some(&tb), Some(&mut opts))
-            .map_err(Error::git("diff"))?;
-        let prefix = format!("{dir}/");
-        let id = |f: git2::DiffFile| Some(f.id()).filter(|i| !i.is_zero());
-        Ok(diff
-            .deltas()
-            .filter_map(|d| {
-                let file = d.new_file().path().or_else(|| d.old_file().path())?;
-                let name = file.to_str()?.strip_prefix(&prefix)?;
-                (!name.contains('/')).then(|| ChangedFile {
-                    name: name.to_string(),
-                    old: id(d.old_file()),
-                    new: id(d.new_file()),
-                })
-            })
-            .collect())
+        let (ta, tb) = (subtree(a)?, subtree(b)?);
+        if let (Some(x), Some(y)) = (&ta, &tb)
+            && x.id() == y.id()
+        {
+            return Ok(Vec::new());
+        }
+        /// The first blob entry at or after `k`, and its index.
+        fn next_blob<'t>(
+            t: Option<&'t git2::Tree<'_>>,
+            mut k: usize,
+        ) -> Option<(usize, git2::TreeEntry<'t>)> {
+            let t = t?;
+            while k < t.len() {
+                let e = t.get(k)?;
+                if e.kind() == Some(git2::ObjectType::Blob) {
+                    return Some((k, e));
+                }
+                k += 1;
+            }
+            None
+        }
+        let file = |n: &[u8], old: Option<Oid>, new: Option<Oid>| ChangedFile {
+            name: String::from_utf8_lossy(n).into_owned(),
+            old,
+            new,
+        };
+        let mut out = Vec::new();
+        let (mut x, mut y) = (next_blob(ta.as_ref(), 0), next_blob(tb.as_ref(), 0));
+        loop {
+            let order = match (&x, &y) {
+                (None, None) => break,
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (Some(p), Some(q)) => p.1.name_bytes().cmp(q.1.name_bytes()),
+            };
+            match (order, &x, &y) {
+                (std::cmp::Ordering::Equal, Some(p), Some(q)) => {
+                    if p.1.id() != q.1.id() {
+                        out.push(file(p.1.name_bytes(), Some(p.1.id()), Some(q.1.id())));
+                    }
+                    let (pi, qi) = (p.0, q.0);
+                    x = next_blob(ta.as_ref(), pi + 1);
+                    y = next_blob(tb.as_ref(), qi + 1);
+                }
+                (std::cmp::Ordering::Less, Some(p), _) => {
+                    out.push(file(p.1.name_bytes(), Some(p.1.id()), None));
+                    let pi = p.0;
+                    x = next_blob(ta.as_ref(), pi + 1);
+                }
+                (_, _, Some(q)) => {
+                    out.push(file(q.1.name_bytes(), None, Some(q.1.id())));
+                    let qi = q.0;
+                    y = next_blob(tb.as_ref(), qi + 1);
+                }
+                _ => break,
+            }
+        }
+        Ok(out)
     }
 
     /// Reads blobs and maps each with `f` (given its index in `ids` and its
