@@ -454,11 +454,25 @@ pub fn diff_blocks(old_md: &str, new_md: &str) -> Vec<BlockDiff> {
         }
     }
 
-    // 2. Edited in place: similar blocks within one hunk, aligned in order
-    //    so the total similarity is highest.
+    // Shared words of two blocks (same kind of block), computed once.
     let mut bags_a: HashMap<usize, HashMap<&str, u32>> = HashMap::new();
     let mut bags_b: HashMap<usize, HashMap<&str, u32>> = HashMap::new();
-    for hunk in &hunks {
+    let mut known: HashMap<(usize, usize), f64> = HashMap::new();
+    let mut sim = |i: usize, j: usize, threshold: f64| -> f64 {
+        if !same_class(a[i].kind, b[j].kind) || !could_reach(ka[i], kb[j], threshold) {
+            return 0.0;
+        }
+        *known.entry((i, j)).or_insert_with(|| {
+            let bag_i = bags_a.entry(i).or_insert_with(|| bag(ka[i]));
+            let bag_j = bags_b.entry(j).or_insert_with(|| bag(kb[j]));
+            similarity(bag_i, bag_j)
+        })
+    };
+
+    // How well each block could be paired where it stands.
+    let mut best_old = vec![0.0f64; a.len()];
+    let mut best_new = vec![0.0f64; b.len()];
+    let unpaired = |hunk: &Hunk, old_partner: &[Option<usize>], new_partner: &[Option<usize>]| {
         let olds: Vec<usize> = hunk
             .old
             .clone()
@@ -469,58 +483,82 @@ pub fn diff_blocks(old_md: &str, new_md: &str) -> Vec<BlockDiff> {
             .clone()
             .filter(|&j| new_partner[j].is_none())
             .collect();
-        if olds.is_empty() || news.is_empty() {
+        (olds, news)
+    };
+    for hunk in &hunks {
+        let (olds, news) = unpaired(hunk, &old_partner, &new_partner);
+        if olds.len() * news.len() > MAX_ALIGN_PAIRS {
             continue;
         }
-        let mut sim = |i: usize, j: usize| -> f64 {
-            if !same_class(a[i].kind, b[j].kind) || !could_reach(ka[i], kb[j], IN_PLACE_SIMILARITY)
-            {
-                return 0.0;
+        for &i in &olds {
+            for &j in &news {
+                let s = sim(i, j, IN_PLACE_SIMILARITY);
+                if s >= IN_PLACE_SIMILARITY {
+                    best_old[i] = best_old[i].max(s);
+                    best_new[j] = best_new[j].max(s);
+                }
             }
-            let bag_i = bags_a.entry(i).or_insert_with(|| bag(ka[i]));
-            let bag_j = bags_b.entry(j).or_insert_with(|| bag(kb[j]));
-            let s = similarity(bag_i, bag_j);
-            if s >= IN_PLACE_SIMILARITY { s } else { 0.0 }
-        };
-        for (i, j) in align(&olds, &news, &mut sim) {
-            old_partner[i] = Some(j);
-            new_partner[j] = Some(i);
-            in_place[j] = true;
         }
     }
 
-    // 3. Moved and edited: similar blocks in different hunks, or in one
-    //    hunk crossing the blocks edited in place there.
+    // Candidates for moved-and-edited blocks: similar blocks anywhere.
     let lone_old: Vec<usize> = (0..a.len())
         .filter(|&i| hunk_of_old[i] != usize::MAX && old_partner[i].is_none() && !ka[i].is_empty())
         .collect();
     let lone_new: Vec<usize> = (0..b.len())
         .filter(|&j| hunk_of_new[j] != usize::MAX && new_partner[j].is_none() && !kb[j].is_empty())
         .collect();
+    let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
     if lone_old.len() * lone_new.len() <= MAX_MOVE_PAIRS {
-        let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
         for &i in &lone_old {
-            let bag_i = bags_a.entry(i).or_insert_with(|| bag(ka[i]));
             for &j in &lone_new {
-                if !same_class(a[i].kind, b[j].kind) {
-                    continue;
-                }
-                if !could_reach(ka[i], kb[j], MOVED_SIMILARITY) {
-                    continue;
-                }
-                let bag_j = bags_b.entry(j).or_insert_with(|| bag(kb[j]));
-                let s = similarity(bag_i, bag_j);
+                let s = sim(i, j, MOVED_SIMILARITY);
                 if s >= MOVED_SIMILARITY {
                     candidates.push((s, i, j));
                 }
             }
         }
         candidates.sort_by(|x, y| y.0.total_cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
-        for (_, i, j) in candidates {
-            if old_partner[i].is_none() && new_partner[j].is_none() {
-                old_partner[i] = Some(j);
-                new_partner[j] = Some(i);
-            }
+    }
+
+    // 2. Moved and edited, first where the block elsewhere is a better
+    //    match than anything where it stood.
+    for &(s, i, j) in &candidates {
+        if hunk_of_old[i] != hunk_of_new[j]
+            && s > best_old[i]
+            && s > best_new[j]
+            && old_partner[i].is_none()
+            && new_partner[j].is_none()
+        {
+            old_partner[i] = Some(j);
+            new_partner[j] = Some(i);
+        }
+    }
+
+    // 3. Edited in place: similar blocks within one hunk, aligned in order
+    //    so the total similarity is highest.
+    for hunk in &hunks {
+        let (olds, news) = unpaired(hunk, &old_partner, &new_partner);
+        if olds.is_empty() || news.is_empty() {
+            continue;
+        }
+        let mut in_hunk = |i: usize, j: usize| -> f64 {
+            let s = sim(i, j, IN_PLACE_SIMILARITY);
+            if s >= IN_PLACE_SIMILARITY { s } else { 0.0 }
+        };
+        for (i, j) in align(&olds, &news, &mut in_hunk) {
+            old_partner[i] = Some(j);
+            new_partner[j] = Some(i);
+            in_place[j] = true;
+        }
+    }
+
+    // Then the other moved-and-edited blocks, also those in one hunk that
+    // cross the blocks edited in place there.
+    for &(_, i, j) in &candidates {
+        if old_partner[i].is_none() && new_partner[j].is_none() {
+            old_partner[i] = Some(j);
+            new_partner[j] = Some(i);
         }
     }
 

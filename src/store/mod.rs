@@ -407,47 +407,62 @@ impl Store {
         per_thread: usize,
         f: &(dyn Fn(usize, &[u8]) -> T + Sync),
     ) -> Result<Vec<T>> {
-        let read = |repo: &Repository, start: usize, ids: &[Oid]| -> Result<Vec<T>> {
-            ids.iter()
-                .enumerate()
-                .map(|(k, id)| {
-                    let blob = repo.find_blob(*id).map_err(Error::git(id.to_string()))?;
-                    Ok(f(start + k, blob.content()))
-                })
-                .collect()
-        };
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .clamp(1, 4)
             .min(ids.len() / per_thread.max(1));
         if threads <= 1 {
-            return read(&self.repo, 0, ids);
+            return ids
+                .iter()
+                .enumerate()
+                .map(|(k, id)| {
+                    let blob = self
+                        .repo
+                        .find_blob(*id)
+                        .map_err(Error::git(id.to_string()))?;
+                    Ok(f(k, blob.content()))
+                })
+                .collect();
         }
-        let chunk = ids.len().div_ceil(threads);
+        // Work is taken a few items at a time, so big and small files
+        // spread evenly over the threads.
+        const BATCH: usize = 8;
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = |repo: &Repository| -> Result<Vec<(usize, T)>> {
+            let mut mine = Vec::new();
+            loop {
+                let start = next.fetch_add(BATCH, std::sync::atomic::Ordering::Relaxed);
+                if start >= ids.len() {
+                    return Ok(mine);
+                }
+                for (k, id) in ids.iter().enumerate().skip(start).take(BATCH) {
+                    let blob = repo.find_blob(*id).map_err(Error::git(id.to_string()))?;
+                    mine.push((k, f(k, blob.content())));
+                }
+            }
+        };
         let git_dir = self.repo.path().to_path_buf();
-        std::thread::scope(|scope| {
-            let mut chunks = ids.chunks(chunk).enumerate();
-            let first = chunks.next().map_or(&[][..], |(_, c)| c);
-            let handles: Vec<_> = chunks
-                .map(|(n, part)| {
-                    let git_dir = &git_dir;
-                    let read = &read;
+        let mut all: Vec<(usize, T)> = std::thread::scope(|scope| -> Result<Vec<(usize, T)>> {
+            let handles: Vec<_> = (1..threads)
+                .map(|_| {
+                    let (git_dir, work) = (&git_dir, &work);
                     scope.spawn(move || {
                         let repo = Repository::open(git_dir)
                             .map_err(|_| Error::NotAGitRepository(git_dir.clone()))?;
-                        read(&repo, n * chunk, part)
+                        work(&repo)
                     })
                 })
                 .collect();
-            let mut out = read(&self.repo, 0, first)?;
+            let mut all = work(&self.repo)?;
             for h in handles {
-                let part = h.join().map_err(|_| {
+                all.extend(h.join().map_err(|_| {
                     Error::Invalid("en tråd, der læste git-objekter, stoppede".into())
-                })??;
-                out.extend(part);
+                })??);
             }
-            Ok(out)
-        })
+            Ok(all)
+        })?;
+        all.sort_unstable_by_key(|x| x.0);
+        Ok(all.into_iter().map(|x| x.1).collect())
     }
 
     /// `user.email` from git's configuration, if set.
