@@ -29,7 +29,7 @@ pub struct Cli {
     /// Sprog: da (dansk) eller en (engelsk); standard efter LANG
     #[arg(long, global = true, value_name = "SPROG")]
     pub lang: Option<String>,
-    /// Uddata: text eller json; for export: md, html eller docx
+    /// Uddata: text eller json; for export: md, html eller docx; for diff: html
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     #[command(subcommand)]
@@ -46,7 +46,7 @@ pub enum Format {
     /// Markdown (kun export)
     #[value(alias = "markdown")]
     Md,
-    /// HTML (kun export)
+    /// HTML (export og diff)
     #[value(alias = "htm")]
     Html,
     /// Word (kun export)
@@ -93,6 +93,11 @@ pub enum Command {
     /// Møder: planlæg, tag udkastet, vis
     #[command(subcommand)]
     Meeting(MeetingCommand),
+    /// Hvad er ændret mellem to versioner: kapitler, anbefalinger og kommentarer
+    #[command(
+        after_help = "Eksempler:\n  oplaeg diff                 seneste mødetag → HEAD\n  oplaeg diff 3 4             udkastet til 3. møde → udkastet til 4. møde\n  oplaeg diff 4 worktree      4. møde → filerne på disken\n  oplaeg diff --stat\n  oplaeg diff 3 4 --chapter rehabilitering\n  oplaeg diff 3 4 --format html > ændringer.html"
+    )]
+    Diff(DiffArgs),
     /// Historikken: hvem ændrede hvad, med mødetags
     Log {
         /// Højst så mange ændringer
@@ -194,6 +199,20 @@ pub struct InitArgs {
     /// Skribentens organisation
     #[arg(long, default_value = "Sundhedsstyrelsen")]
     pub organisation: String,
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// Fra: mødenummer (3), meeting/3, commit, HEAD eller worktree (standard: seneste mødetag)
+    pub from: Option<String>,
+    /// Til: samme slags (standard: HEAD)
+    pub to: Option<String>,
+    /// Kun overblikket: tal pr. kapitel, anbefalingernes ændringer, kommentarer
+    #[arg(long)]
+    pub stat: bool,
+    /// Kun dette kapitel (slug eller nummer), anbefalingerne knyttet til det og kommentarerne til det
+    #[arg(long, value_name = "SLUG")]
+    pub chapter: Option<String>,
 }
 
 #[derive(Args, Debug)]

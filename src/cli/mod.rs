@@ -2,6 +2,7 @@
 
 mod anchors;
 pub mod args;
+mod diff;
 mod export;
 mod output;
 mod read;
@@ -24,12 +25,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let Some(command) = &cli.command else {
         return write::open_ui(&cli);
     };
+    let html_diff = cli.format == args::Format::Html && matches!(command, Command::Diff(_));
     if !matches!(command, Command::Export(_))
+        && !html_diff
         && let Some(f) = cli.format.export()
     {
         anyhow::bail!(tr!(
-            "--format {} gælder kun for `oplaeg export`; her kan du bruge text eller json",
-            "--format {} is only for `oplaeg export`; here you can use text or json",
+            "--format {} gælder kun for `oplaeg export` (html også for `oplaeg diff`); her kan du bruge text eller json",
+            "--format {} is only for `oplaeg export` (html also for `oplaeg diff`); here you can use text or json",
             f.extension()
         ));
     }
@@ -63,6 +66,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Member(c) => write::member(&cli, c),
         Command::Meeting(MeetingCommand::List) => read::meeting_list(&cli),
         Command::Meeting(c) => write::meeting(&cli, c),
+        Command::Diff(a) => diff::run(&cli, a),
         Command::Log { limit } => read::log(&cli, *limit),
         Command::Save { message } => write::save(&cli, message),
         Command::Sync { remote } => sync::sync(&cli, remote.as_deref()),

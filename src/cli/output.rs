@@ -10,22 +10,24 @@ use crate::text::for_terminal;
 
 /// Prints a value as pretty JSON. User text is kept exact: characters a
 /// terminal would interpret are written as `\uXXXX` escapes, which any JSON
-/// reader turns back into the same text (see [`to_json`]).
+/// reader turns back into the same text (see [`write_json`]).
 pub fn json<T: Serialize>(value: &T) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(to_json(value)?.as_bytes())?;
+    // Buffered: standard output is line-buffered, and a large listing has
+    // many lines.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    write_json(&mut out, value)?;
     writeln!(out)?;
+    out.flush()?;
     Ok(())
 }
 
-/// Pretty JSON in which every control character (DEL and C1 too, which
-/// plain JSON leaves raw), bidi override and invisible formatting character
-/// is escaped, so the JSON itself is safe to show in a terminal.
-pub fn to_json<T: Serialize>(value: &T) -> anyhow::Result<String> {
-    let mut bytes = Vec::new();
-    let mut ser = serde_json::Serializer::with_formatter(&mut bytes, SafeFormatter::default());
+/// Writes pretty JSON in which every control character (DEL and C1 too,
+/// which plain JSON leaves raw), bidi override and invisible formatting
+/// character is escaped, so the JSON itself is safe to show in a terminal.
+fn write_json<W: Write, T: Serialize>(out: &mut W, value: &T) -> anyhow::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(out, SafeFormatter::default());
     value.serialize(&mut ser)?;
-    Ok(String::from_utf8(bytes)?)
+    Ok(())
 }
 
 /// serde_json's pretty printer, escaping what a terminal would interpret.
@@ -145,7 +147,9 @@ mod tests {
     fn json_escapes_what_a_terminal_would_interpret_and_stays_exact() {
         let hostile =
             "a\u{1b}]52;c;eA==\u{7}b\u{7f}\u{9b}31m\u{202e}\u{2066}\u{200b}\0\u{E0041}æ🎉\n\"";
-        let text = to_json(&serde_json::json!({ "body": hostile })).unwrap();
+        let mut bytes = Vec::new();
+        write_json(&mut bytes, &serde_json::json!({ "body": hostile })).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
         assert!(
             !text
                 .chars()

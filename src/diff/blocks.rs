@@ -75,8 +75,18 @@ fn is_list_item(line: &str) -> bool {
 
 /// `---`, `***`: a thematic break, not a list item.
 fn is_rule(t: &str) -> bool {
-    let c: Vec<char> = t.chars().filter(|c| !c.is_whitespace()).collect();
-    c.len() >= 3 && (c.iter().all(|&x| x == '-') || c.iter().all(|&x| x == '*'))
+    let mut marks = t.bytes().filter(|b| !b.is_ascii_whitespace());
+    let Some(first) = marks.next().filter(|b| matches!(b, b'-' | b'*')) else {
+        return false;
+    };
+    let mut n = 1;
+    for b in marks {
+        if b != first {
+            return false;
+        }
+        n += 1;
+    }
+    n >= 3
 }
 
 fn fence(line: &str) -> Option<&'static str> {
@@ -267,6 +277,9 @@ impl ChapterSummary {
 /// second, stricter one.
 const IN_PLACE_SIMILARITY: f64 = 0.5;
 const MOVED_SIMILARITY: f64 = 0.6;
+/// One block replaced by one other in the same place is taken as rewritten
+/// from this similarity.
+const REWRITE_SIMILARITY: f64 = 0.2;
 /// Above this many candidate pairs, moved-and-edited blocks are not looked
 /// for (a chapter rewritten from scratch); exact moves still are.
 const MAX_MOVE_PAIRS: usize = 40_000;
@@ -292,6 +305,72 @@ fn similarity(a: &HashMap<&str, u32>, b: &HashMap<&str, u32>) -> f64 {
         .map(|(w, n)| (*n).min(large.get(w).copied().unwrap_or(0)))
         .sum();
     f64::from(2 * common) / f64::from(total)
+}
+
+/// Whether two blocks have enough words for their similarity to reach
+/// `threshold` (a cheap test before counting shared words).
+fn could_reach(a: &str, b: &str, threshold: f64) -> bool {
+    let (x, y) = (a.len() as f64, b.len() as f64);
+    x.max(y) == 0.0 || 2.0 * x.min(y) / (x + y) >= threshold * 0.8
+}
+
+/// Above this many candidate pairs in one hunk, blocks are aligned
+/// greedily instead of optimally.
+const MAX_ALIGN_PAIRS: usize = 40_000;
+
+/// Pairs of `olds` and `news` in order (no crossings) with the highest total
+/// of `sim` (0 means "not a pair").
+fn align(
+    olds: &[usize],
+    news: &[usize],
+    sim: &mut dyn FnMut(usize, usize) -> f64,
+) -> Vec<(usize, usize)> {
+    let (n, m) = (olds.len(), news.len());
+    let mut pairs = Vec::new();
+    if n * m > MAX_ALIGN_PAIRS {
+        let mut next = 0;
+        for &i in olds {
+            let best = (next..m)
+                .map(|y| (sim(i, news[y]), y))
+                .filter(|(s, _)| *s > 0.0)
+                .max_by(|p, q| p.0.total_cmp(&q.0));
+            if let Some((_, y)) = best {
+                pairs.push((i, news[y]));
+                next = y + 1;
+            }
+        }
+        return pairs;
+    }
+    let mut s = vec![vec![0.0f64; m]; n];
+    for (x, &i) in olds.iter().enumerate() {
+        for (y, &j) in news.iter().enumerate() {
+            s[x][y] = sim(i, j);
+        }
+    }
+    let mut dp = vec![vec![0.0f64; m + 1]; n + 1];
+    for x in (0..n).rev() {
+        for y in (0..m).rev() {
+            let take = if s[x][y] > 0.0 {
+                s[x][y] + dp[x + 1][y + 1]
+            } else {
+                0.0
+            };
+            dp[x][y] = take.max(dp[x + 1][y]).max(dp[x][y + 1]);
+        }
+    }
+    let (mut x, mut y) = (0, 0);
+    while x < n && y < m {
+        if s[x][y] > 0.0 && dp[x][y] == s[x][y] + dp[x + 1][y + 1] {
+            pairs.push((olds[x], news[y]));
+            x += 1;
+            y += 1;
+        } else if dp[x][y] == dp[x + 1][y] {
+            x += 1;
+        } else {
+            y += 1;
+        }
+    }
+    pairs
 }
 
 fn same_class(a: BlockKind, b: BlockKind) -> bool {
@@ -340,6 +419,9 @@ pub fn diff_blocks(old_md: &str, new_md: &str) -> Vec<BlockDiff> {
     // Pairs: partner of each deleted FROM block and inserted TO block.
     let mut old_partner: Vec<Option<usize>> = vec![None; a.len()];
     let mut new_partner: Vec<Option<usize>> = vec![None; b.len()];
+    // Whether the pair of a TO block is the same block edited in place
+    // (else it moved).
+    let mut in_place = vec![false; b.len()];
     let mut hunk_of_old = vec![usize::MAX; a.len()];
     let mut hunk_of_new = vec![usize::MAX; b.len()];
     for (h, hunk) in hunks.iter().enumerate() {
@@ -372,67 +454,142 @@ pub fn diff_blocks(old_md: &str, new_md: &str) -> Vec<BlockDiff> {
         }
     }
 
-    // 2. Edited in place: similar blocks within one hunk, in order.
+    // Shared words of two blocks (same kind of block), computed once.
     let mut bags_a: HashMap<usize, HashMap<&str, u32>> = HashMap::new();
     let mut bags_b: HashMap<usize, HashMap<&str, u32>> = HashMap::new();
-    for hunk in &hunks {
-        let mut next_j = hunk.new.start;
-        for i in hunk.old.clone() {
-            if old_partner[i].is_some() {
-                continue;
-            }
+    let mut known: HashMap<(usize, usize), f64> = HashMap::new();
+    let mut sim = |i: usize, j: usize, threshold: f64| -> f64 {
+        if !same_class(a[i].kind, b[j].kind) || !could_reach(ka[i], kb[j], threshold) {
+            return 0.0;
+        }
+        *known.entry((i, j)).or_insert_with(|| {
             let bag_i = bags_a.entry(i).or_insert_with(|| bag(ka[i]));
-            let mut best: Option<(f64, usize)> = None;
-            for j in next_j..hunk.new.end {
-                if new_partner[j].is_some() || !same_class(a[i].kind, b[j].kind) {
-                    continue;
+            let bag_j = bags_b.entry(j).or_insert_with(|| bag(kb[j]));
+            similarity(bag_i, bag_j)
+        })
+    };
+
+    // How well each block could be paired where it stands.
+    let mut best_old = vec![0.0f64; a.len()];
+    let mut best_new = vec![0.0f64; b.len()];
+    let unpaired = |hunk: &Hunk, old_partner: &[Option<usize>], new_partner: &[Option<usize>]| {
+        let olds: Vec<usize> = hunk
+            .old
+            .clone()
+            .filter(|&i| old_partner[i].is_none())
+            .collect();
+        let news: Vec<usize> = hunk
+            .new
+            .clone()
+            .filter(|&j| new_partner[j].is_none())
+            .collect();
+        (olds, news)
+    };
+    for hunk in &hunks {
+        let (olds, news) = unpaired(hunk, &old_partner, &new_partner);
+        if olds.len() * news.len() > MAX_ALIGN_PAIRS {
+            continue;
+        }
+        for &i in &olds {
+            for &j in &news {
+                let s = sim(i, j, IN_PLACE_SIMILARITY);
+                if s >= IN_PLACE_SIMILARITY {
+                    best_old[i] = best_old[i].max(s);
+                    best_new[j] = best_new[j].max(s);
                 }
-                let bag_j = bags_b.entry(j).or_insert_with(|| bag(kb[j]));
-                let s = similarity(bag_i, bag_j);
-                if s >= IN_PLACE_SIMILARITY && best.is_none_or(|(bs, _)| s > bs) {
-                    best = Some((s, j));
-                }
-            }
-            if let Some((_, j)) = best {
-                old_partner[i] = Some(j);
-                new_partner[j] = Some(i);
-                next_j = j + 1;
             }
         }
     }
 
-    // 3. Moved and edited: similar blocks in different hunks.
+    // Candidates for moved-and-edited blocks: similar blocks anywhere.
     let lone_old: Vec<usize> = (0..a.len())
         .filter(|&i| hunk_of_old[i] != usize::MAX && old_partner[i].is_none() && !ka[i].is_empty())
         .collect();
     let lone_new: Vec<usize> = (0..b.len())
         .filter(|&j| hunk_of_new[j] != usize::MAX && new_partner[j].is_none() && !kb[j].is_empty())
         .collect();
+    let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
     if lone_old.len() * lone_new.len() <= MAX_MOVE_PAIRS {
-        let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
         for &i in &lone_old {
-            let bag_i = bags_a.entry(i).or_insert_with(|| bag(ka[i]));
             for &j in &lone_new {
-                if hunk_of_old[i] == hunk_of_new[j] || !same_class(a[i].kind, b[j].kind) {
-                    continue;
-                }
-                let (la, lb) = (ka[i].len() as f64, kb[j].len() as f64);
-                if la.min(lb) / la.max(lb) < MOVED_SIMILARITY / 2.0 {
-                    continue;
-                }
-                let bag_j = bags_b.entry(j).or_insert_with(|| bag(kb[j]));
-                let s = similarity(bag_i, bag_j);
+                let s = sim(i, j, MOVED_SIMILARITY);
                 if s >= MOVED_SIMILARITY {
                     candidates.push((s, i, j));
                 }
             }
         }
         candidates.sort_by(|x, y| y.0.total_cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
-        for (_, i, j) in candidates {
-            if old_partner[i].is_none() && new_partner[j].is_none() {
-                old_partner[i] = Some(j);
-                new_partner[j] = Some(i);
+    }
+
+    // 2. Moved and edited, first where the block elsewhere is a better
+    //    match than anything where it stood.
+    for &(s, i, j) in &candidates {
+        if hunk_of_old[i] != hunk_of_new[j]
+            && s > best_old[i]
+            && s > best_new[j]
+            && old_partner[i].is_none()
+            && new_partner[j].is_none()
+        {
+            old_partner[i] = Some(j);
+            new_partner[j] = Some(i);
+        }
+    }
+
+    // 3. Edited in place: similar blocks within one hunk, aligned in order
+    //    so the total similarity is highest.
+    for hunk in &hunks {
+        let (olds, news) = unpaired(hunk, &old_partner, &new_partner);
+        if olds.is_empty() || news.is_empty() {
+            continue;
+        }
+        let mut in_hunk = |i: usize, j: usize| -> f64 {
+            let s = sim(i, j, IN_PLACE_SIMILARITY);
+            if s >= IN_PLACE_SIMILARITY { s } else { 0.0 }
+        };
+        for (i, j) in align(&olds, &news, &mut in_hunk) {
+            old_partner[i] = Some(j);
+            new_partner[j] = Some(i);
+            in_place[j] = true;
+        }
+    }
+
+    // Then the other moved-and-edited blocks, also those in one hunk that
+    // cross the blocks edited in place there.
+    for &(_, i, j) in &candidates {
+        if old_partner[i].is_none() && new_partner[j].is_none() {
+            old_partner[i] = Some(j);
+            new_partner[j] = Some(i);
+        }
+    }
+
+    // 4. One block replaced by one other where it stood, sharing some
+    //    words: the same block, rewritten (shown word by word).
+    for (h, hunk) in hunks.iter().enumerate() {
+        let mut anchors: Vec<(usize, usize)> = hunk
+            .old
+            .clone()
+            .filter_map(|i| old_partner[i].map(|j| (i, j)))
+            .filter(|&(_, j)| hunk_of_new[j] == h && in_place[j])
+            .collect();
+        anchors.push((hunk.old.end, hunk.new.end));
+        let (mut from_i, mut from_j) = (hunk.old.start, hunk.new.start);
+        for (end_i, end_j) in anchors {
+            let olds: Vec<usize> = (from_i..end_i)
+                .filter(|&i| old_partner[i].is_none())
+                .collect();
+            let news: Vec<usize> = (from_j..end_j.max(from_j))
+                .filter(|&j| new_partner[j].is_none())
+                .collect();
+            if let ([i], [j]) = (olds.as_slice(), news.as_slice())
+                && same_class(a[*i].kind, b[*j].kind)
+                && similarity(&bag(ka[*i]), &bag(kb[*j])) >= REWRITE_SIMILARITY
+            {
+                old_partner[*i] = Some(*j);
+                new_partner[*j] = Some(*i);
+                in_place[*j] = true;
             }
+            from_i = end_i + 1;
+            from_j = end_j + 1;
         }
     }
 
@@ -470,7 +627,7 @@ pub fn diff_blocks(old_md: &str, new_md: &str) -> Vec<BlockDiff> {
                 };
                 for j in hunk.new.clone() {
                     match new_partner[j] {
-                        Some(i) if hunk_of_old[i] == h => {
+                        Some(i) if in_place[j] => {
                             while next_i < i {
                                 deleted(next_i, &mut out);
                                 next_i += 1;

@@ -260,56 +260,48 @@ pub(crate) fn compare_chapters(
         from_partner[i] = Some(j);
         to_partner[j] = Some(i);
     }
-    let mut out = Vec::with_capacity(to.len() + 2);
+    // Decide first (reading only what differs), then diff the texts in
+    // parallel: chapters are independent of each other.
+    let mut plans: Vec<(Option<&Chapter>, Option<&Chapter>, ChapterStatus)> = Vec::new();
+    let mut texts: Vec<(&str, &str)> = Vec::new();
     for (j, t) in to.iter().enumerate() {
-        let d = match to_partner[j] {
+        match to_partner[j] {
+            Some(i) if same_text(from[i], t, reads) => {
+                plans.push((Some(from[i]), Some(*t), ChapterStatus::Unchanged));
+            }
             Some(i) => {
-                let f = from[i];
-                let (status, blocks) = if same_text(f, t, reads) {
-                    (ChapterStatus::Unchanged, Vec::new())
-                } else {
-                    let old = reads.text(f);
-                    let new = reads.text(t);
-                    (ChapterStatus::Changed, diff_blocks(old, new))
-                };
-                ChapterDiff {
-                    status,
-                    renamed: f.slug != t.slug,
-                    renumbered: f.number != t.number,
-                    from: Some(ChapterSide::of(f)),
-                    to: Some(ChapterSide::of(t)),
-                    summary: ChapterSummary::of(&blocks),
-                    blocks,
-                }
+                texts.push((reads.text(from[i]), reads.text(t)));
+                plans.push((Some(from[i]), Some(*t), ChapterStatus::Changed));
             }
             None => {
-                let blocks = diff_blocks("", reads.text(t));
-                ChapterDiff {
-                    status: ChapterStatus::Added,
-                    from: None,
-                    to: Some(ChapterSide::of(t)),
-                    renamed: false,
-                    renumbered: false,
-                    summary: ChapterSummary::of(&blocks),
-                    blocks,
-                }
+                texts.push(("", reads.text(t)));
+                plans.push((None, Some(*t), ChapterStatus::Added));
             }
-        };
-        out.push(d);
+        }
     }
     for (i, f) in from.iter().enumerate() {
         if from_partner[i].is_none() {
-            let blocks = diff_blocks(reads.text(f), "");
-            out.push(ChapterDiff {
-                status: ChapterStatus::Removed,
-                from: Some(ChapterSide::of(f)),
-                to: None,
-                renamed: false,
-                renumbered: false,
-                summary: ChapterSummary::of(&blocks),
-                blocks,
-            });
+            texts.push((reads.text(f), ""));
+            plans.push((Some(*f), None, ChapterStatus::Removed));
         }
+    }
+    let mut diffs = super::par_map(&texts, |(a, b)| diff_blocks(a, b)).into_iter();
+    let mut out = Vec::with_capacity(plans.len());
+    for (f, t, status) in plans {
+        let blocks = if status == ChapterStatus::Unchanged {
+            Vec::new()
+        } else {
+            diffs.next().unwrap_or_default()
+        };
+        out.push(ChapterDiff {
+            status,
+            renamed: matches!((f, t), (Some(f), Some(t)) if f.slug != t.slug),
+            renumbered: matches!((f, t), (Some(f), Some(t)) if f.number != t.number),
+            from: f.map(ChapterSide::of),
+            to: t.map(ChapterSide::of),
+            summary: ChapterSummary::of(&blocks),
+            blocks,
+        });
     }
     if !detail {
         for d in &mut out {

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 
 use crate::anchor::{Anchorer, Fate, Placement};
+use crate::error::Result;
 use crate::model::{Author, Comment, CommentStatus, Workspace};
 use crate::store::Store;
 
@@ -47,8 +48,8 @@ pub struct CommentChanges {
     pub resolved: Vec<Comment>,
     /// Withdrawn in TO and not in FROM.
     pub withdrawn: Vec<Comment>,
-    /// Quoted comments on chapters whose text changed, or written since
-    /// FROM: where their quote is in TO.
+    /// The quoted comments among those above (written, resolved or
+    /// withdrawn since FROM; not replies): where their quote is in TO.
     pub anchors: Vec<AnchorReport>,
 }
 
@@ -80,39 +81,41 @@ impl FateCounts {
     }
 }
 
-/// The comments part. `keep` filters comments (for `--chapter`);
-/// `changed_chapters` are the slugs (both sides) whose text or file changed.
+/// The comments part. `keep` filters comments (for `--chapter`).
 pub(crate) fn compare_comments(
     store: &Store,
     from: &Workspace,
     to: &Workspace,
     keep: &dyn Fn(&Comment) -> bool,
-    changed_chapters: &HashSet<&str>,
-) -> CommentChanges {
+) -> Result<CommentChanges> {
     let before: HashMap<&str, &Comment> =
         from.comments.iter().map(|c| (c.id.as_str(), c)).collect();
-    let mut out = CommentChanges::default();
-    let mut anchorer = Anchorer::new(store, to);
     let in_to: HashSet<&str> = to.chapters.iter().map(|c| c.slug.as_str()).collect();
+    let mut out = CommentChanges::default();
+    let mut to_place: Vec<&Comment> = Vec::new();
     for c in to.comments.iter().filter(|c| keep(c)) {
         let old = before.get(c.id.as_str()).copied();
+        let mut listed = false;
         if old.is_none() {
             out.written.push(c.clone());
+            listed = true;
         }
         let was = old.map(|o| o.status);
         if c.status == CommentStatus::Resolved && was != Some(CommentStatus::Resolved) {
             out.resolved.push(c.clone());
+            listed = true;
         }
         if c.status == CommentStatus::Withdrawn && was != Some(CommentStatus::Withdrawn) {
             out.withdrawn.push(c.clone());
+            listed = true;
         }
         let (Some(anchor), Some(chapter)) = (&c.target.anchor, &c.target.chapter) else {
             continue;
         };
-        if c.reply_to.is_some() || (old.is_some() && !changed_chapters.contains(chapter.as_str())) {
+        if !listed || c.reply_to.is_some() {
             continue;
         }
-        let placement = anchorer.place(c);
+        to_place.push(c);
         out.anchors.push(AnchorReport {
             id: c.id.clone(),
             chapter: chapter.clone(),
@@ -121,8 +124,67 @@ pub(crate) fn compare_comments(
             status: c.status,
             new: old.is_none(),
             chapter_gone: !in_to.contains(chapter.as_str()),
-            placement,
+            placement: None,
         });
     }
-    out
+    for (report, placement) in out.anchors.iter_mut().zip(place_all(store, to, &to_place)?) {
+        report.placement = placement;
+    }
+    Ok(out)
+}
+
+/// Places comments in `to`, on a few threads when there are many: the
+/// comments are grouped by chapter (an anchorer caches per chapter) and the
+/// groups shared out, each thread with its own handle on the repository.
+fn place_all(
+    store: &Store,
+    to: &Workspace,
+    comments: &[&Comment],
+) -> Result<Vec<Option<Placement>>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4);
+    if threads == 1 || comments.len() < 64 {
+        let mut anchorer = Anchorer::new(store, to);
+        return Ok(comments.iter().map(|c| anchorer.place(c)).collect());
+    }
+    let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (k, c) in comments.iter().enumerate() {
+        groups
+            .entry(c.target.chapter.as_deref().unwrap_or(""))
+            .or_default()
+            .push(k);
+    }
+    let mut groups: Vec<Vec<usize>> = groups.into_values().collect();
+    groups.sort_by_key(|g| std::cmp::Reverse(g.len()));
+    let mut buckets: Vec<Vec<usize>> = vec![Vec::new(); threads];
+    for g in groups {
+        let lightest = buckets
+            .iter_mut()
+            .min_by_key(|b| b.len())
+            .expect("at least one bucket");
+        lightest.extend(g);
+    }
+    let root = store.root();
+    let placed = super::par_map(
+        &buckets,
+        |bucket| -> Result<Vec<(usize, Option<Placement>)>> {
+            if bucket.is_empty() {
+                return Ok(Vec::new());
+            }
+            let own = Store::open(root)?;
+            let mut anchorer = Anchorer::new(&own, to);
+            Ok(bucket
+                .iter()
+                .map(|&k| (k, anchorer.place(comments[k])))
+                .collect())
+        },
+    );
+    let mut out: Vec<Option<Placement>> = vec![None; comments.len()];
+    for part in placed {
+        for (k, p) in part? {
+            out[k] = p;
+        }
+    }
+    Ok(out)
 }

@@ -18,10 +18,11 @@
 pub mod blocks;
 pub mod chapters;
 pub mod comments;
+mod load;
 pub mod recommendations;
 pub mod words;
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
@@ -39,6 +40,39 @@ use crate::error::{Error, Result};
 use crate::model::{Comment, Recommendation, Workspace};
 use crate::store::{Rev, Store};
 use crate::tr;
+
+/// `f` over `items` on a few threads (items taken one at a time, so uneven
+/// work spreads evenly); results in the items' order.
+pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4)
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let work = || {
+            let mut mine = Vec::new();
+            loop {
+                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(item) = items.get(k) else { break };
+                mine.push((k, f(item)));
+            }
+            mine
+        };
+        let handles: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut all = work();
+        for h in handles {
+            // A panic in a worker is a bug; surface it here.
+            all.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        all
+    });
+    done.sort_by_key(|x| x.0);
+    done.into_iter().map(|x| x.1).collect()
+}
 
 /// What to compare and how much to keep.
 #[derive(Clone, Debug)]
@@ -127,6 +161,7 @@ pub struct RecCounts {
     pub status_changed: usize,
     /// A title, text, goal, realizability or Kræftplan IV text changed.
     pub text_changed: usize,
+    pub unchanged: usize,
 }
 
 /// Counts over comments.
@@ -158,14 +193,23 @@ pub struct Summary {
 pub struct WorkspaceDiff {
     pub from: Side,
     pub to: Side,
+    /// The oplæg's title in TO.
+    pub title: String,
     /// The chapter the diff is restricted to (its slug), if any.
     pub chapter: Option<String>,
     pub summary: Summary,
-    /// TO's chapters in order, then chapters only in FROM.
+    /// The chapters that differ (text, number or name): TO's in order, then
+    /// those only in FROM. Unchanged ones are only counted in `summary`.
     pub chapters: Vec<ChapterDiff>,
-    /// TO's recommendations in priority order, then removed ones.
+    /// The recommendations that differ: TO's in priority order, then
+    /// removed ones. Unchanged ones are only counted.
     pub recommendations: Vec<RecDiff>,
     pub comments: CommentChanges,
+    /// Every chapter's number by slug (TO's, and FROM's for chapters only
+    /// there), to name the chapters comments are on.
+    pub chapter_numbers: BTreeMap<String, u32>,
+    /// Every recommendation's rank by slug (TO's, and FROM's for removed ones).
+    pub recommendation_ranks: BTreeMap<String, usize>,
     /// How many times chapter text was read (instrumentation: unchanged
     /// chapters with a known blob id are never read).
     #[serde(skip)]
@@ -193,8 +237,7 @@ pub fn between(
 ) -> Result<WorkspaceDiff> {
     let from_side = Side::of(store, from)?;
     let to_side = Side::of(store, to)?;
-    let a = store.load(from)?;
-    let b = store.load(to)?;
+    let (a, b) = load::load_pair(store, from, to)?;
     let mut d = compare(store, &a, &b, options)?;
     d.from = from_side;
     d.to = to_side;
@@ -227,15 +270,11 @@ pub fn compare(
         &mut reads,
     );
 
-    // Slugs in view (both sides), and those whose chapter changed.
+    // Slugs in view (both sides).
     let mut in_view: HashSet<&str> = HashSet::new();
-    let mut changed: HashSet<&str> = HashSet::new();
     for c in &chapters {
         for side in [&c.from, &c.to].into_iter().flatten() {
             in_view.insert(&side.slug);
-            if !c.is_unchanged() {
-                changed.insert(&side.slug);
-            }
         }
     }
     let rec_keep = |a: Option<&Recommendation>, b: Option<&Recommendation>| {
@@ -258,7 +297,7 @@ pub fn compare(
                 .as_deref()
                 .is_some_and(|s| in_view.contains(s))
     };
-    let comments = comments::compare_comments(store, from, to, &comment_keep, &changed);
+    let comments = comments::compare_comments(store, from, to, &comment_keep)?;
 
     let mut summary = Summary::default();
     for c in &chapters {
@@ -281,13 +320,19 @@ pub fn compare(
         match r.change {
             RecChange::Added => counts.added += 1,
             RecChange::Removed => counts.removed += 1,
-            _ => {}
+            RecChange::Unchanged => counts.unchanged += 1,
+            RecChange::Changed => {}
         }
         counts.moved += usize::from(r.moved);
         counts.horizon_changed += usize::from(r.horizon.is_some());
         counts.status_changed += usize::from(r.status.is_some());
         counts.text_changed += usize::from(r.change == RecChange::Changed && !r.fields.is_empty());
     }
+    // Only what differs is listed; the rest is counted above.
+    let mut chapters = chapters;
+    chapters.retain(|c| !c.is_unchanged());
+    let mut recommendations = recommendations;
+    recommendations.retain(|r| r.change != RecChange::Unchanged);
     summary.comments = CommentCounts {
         written: comments.written.len(),
         replies: comments
@@ -299,9 +344,20 @@ pub fn compare(
         withdrawn: comments.withdrawn.len(),
         anchors: FateCounts::of(&comments.anchors),
     };
+    let mut chapter_numbers = BTreeMap::new();
+    let mut recommendation_ranks = BTreeMap::new();
+    for c in from.chapters.iter().chain(&to.chapters) {
+        chapter_numbers.insert(c.slug.clone(), c.number);
+    }
+    for r in from.recommendations.iter().chain(&to.recommendations) {
+        recommendation_ranks.insert(r.slug.clone(), r.rank);
+    }
     Ok(WorkspaceDiff {
+        chapter_numbers,
+        recommendation_ranks,
         from: Side::default(),
         to: Side::default(),
+        title: to.config.title.clone(),
         chapter: only,
         summary,
         chapters,

@@ -56,6 +56,17 @@ impl Rev {
     }
 }
 
+/// A file that differs between two commits (see [`Store::changed_in`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangedFile {
+    /// The name inside its folder.
+    pub name: String,
+    /// Its blob in the first commit (None: added).
+    pub old: Option<Oid>,
+    /// Its blob in the second commit (None: deleted).
+    pub new: Option<Oid>,
+}
+
 /// Who makes a commit.
 #[derive(Clone, Debug)]
 pub struct Identity {
@@ -322,6 +333,19 @@ impl Store {
         })
     }
 
+    /// The files of a commit as a [`crate::model::Source`].
+    pub fn source_at(&self, commit: Oid) -> Result<TreeSource<'_>> {
+        let tree = self
+            .repo
+            .find_commit(commit)
+            .and_then(|c| c.tree())
+            .map_err(Error::git(commit.to_string()))?;
+        Ok(TreeSource {
+            repo: &self.repo,
+            tree: Some(tree),
+        })
+    }
+
     /// Loads the workspace exactly as it is in a commit (`None`: empty).
     pub fn load_commit(&self, commit: Option<Oid>) -> Result<Workspace> {
         let tree = match commit {
@@ -353,6 +377,187 @@ impl Store {
             },
             path,
         )
+    }
+
+    /// Stops libgit2 from re-hashing every object it reads, for the rest of
+    /// the process. Plain git does not check objects on reading either
+    /// (`git fsck` does); a damaged object still fails to decompress. Used
+    /// by `diff`, which reads thousands of objects only to show them.
+    pub fn skip_hash_checks() {
+        git2::opts::strict_hash_verification(false);
+    }
+
+    /// The files directly inside `dir` at `commit`, as names and blob ids,
+    /// without reading them (empty when the folder is absent).
+    pub fn tree_files(&self, commit: Oid, dir: &str) -> Result<Vec<(String, Oid)>> {
+        let tree = self
+            .repo
+            .find_commit(commit)
+            .and_then(|c| c.tree())
+            .map_err(Error::git(commit.to_string()))?;
+        let sub = match tree.get_path(Path::new(dir)) {
+            Ok(e) if e.kind() == Some(git2::ObjectType::Tree) => self
+                .repo
+                .find_tree(e.id())
+                .map_err(Error::git(dir.to_string()))?,
+            Ok(_) => return Ok(Vec::new()),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::git(dir.to_string())(e)),
+        };
+        Ok(sub
+            .iter()
+            .filter(|e| e.kind() == Some(git2::ObjectType::Blob))
+            .filter_map(|e| Some((e.name().ok()?.to_string(), e.id())))
+            .collect())
+    }
+
+    /// The files directly inside `dir` that differ between two commits,
+    /// compared by blob id in one walk over both (git keeps tree entries
+    /// sorted), without reading any file and without naming unchanged ones.
+    pub fn changed_in(&self, dir: &str, a: Oid, b: Oid) -> Result<Vec<ChangedFile>> {
+        let subtree = |c: Oid| -> Result<Option<git2::Tree<'_>>> {
+            let tree = self
+                .repo
+                .find_commit(c)
+                .and_then(|c| c.tree())
+                .map_err(Error::git(c.to_string()))?;
+            match tree.get_path(Path::new(dir)) {
+                Ok(e) if e.kind() == Some(git2::ObjectType::Tree) => self
+                    .repo
+                    .find_tree(e.id())
+                    .map(Some)
+                    .map_err(Error::git(dir.to_string())),
+                Ok(_) => Ok(None),
+                Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+                Err(e) => Err(Error::git(dir.to_string())(e)),
+            }
+        };
+        let (ta, tb) = (subtree(a)?, subtree(b)?);
+        if let (Some(x), Some(y)) = (&ta, &tb)
+            && x.id() == y.id()
+        {
+            return Ok(Vec::new());
+        }
+        /// The first blob entry at or after `k`, and its index.
+        fn next_blob<'t>(
+            t: Option<&'t git2::Tree<'_>>,
+            mut k: usize,
+        ) -> Option<(usize, git2::TreeEntry<'t>)> {
+            let t = t?;
+            while k < t.len() {
+                let e = t.get(k)?;
+                if e.kind() == Some(git2::ObjectType::Blob) {
+                    return Some((k, e));
+                }
+                k += 1;
+            }
+            None
+        }
+        let file = |n: &[u8], old: Option<Oid>, new: Option<Oid>| ChangedFile {
+            name: String::from_utf8_lossy(n).into_owned(),
+            old,
+            new,
+        };
+        let mut out = Vec::new();
+        let (mut x, mut y) = (next_blob(ta.as_ref(), 0), next_blob(tb.as_ref(), 0));
+        loop {
+            let order = match (&x, &y) {
+                (None, None) => break,
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (Some(p), Some(q)) => p.1.name_bytes().cmp(q.1.name_bytes()),
+            };
+            match (order, &x, &y) {
+                (std::cmp::Ordering::Equal, Some(p), Some(q)) => {
+                    if p.1.id() != q.1.id() {
+                        out.push(file(p.1.name_bytes(), Some(p.1.id()), Some(q.1.id())));
+                    }
+                    let (pi, qi) = (p.0, q.0);
+                    x = next_blob(ta.as_ref(), pi + 1);
+                    y = next_blob(tb.as_ref(), qi + 1);
+                }
+                (std::cmp::Ordering::Less, Some(p), _) => {
+                    out.push(file(p.1.name_bytes(), Some(p.1.id()), None));
+                    let pi = p.0;
+                    x = next_blob(ta.as_ref(), pi + 1);
+                }
+                (_, _, Some(q)) => {
+                    out.push(file(q.1.name_bytes(), None, Some(q.1.id())));
+                    let qi = q.0;
+                    y = next_blob(tb.as_ref(), qi + 1);
+                }
+                _ => break,
+            }
+        }
+        Ok(out)
+    }
+
+    /// Reads blobs and maps each with `f` (given its index in `ids` and its
+    /// content), in order, spread over a few threads (each with its own
+    /// handle on the repository) when each gets at least `per_thread`:
+    /// reading and parsing thousands of small files is work worth sharing.
+    pub fn map_blobs<T: Send>(
+        &self,
+        ids: &[Oid],
+        per_thread: usize,
+        f: &(dyn Fn(usize, &[u8]) -> T + Sync),
+    ) -> Result<Vec<T>> {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4)
+            .min(ids.len() / per_thread.max(1));
+        if threads <= 1 {
+            return ids
+                .iter()
+                .enumerate()
+                .map(|(k, id)| {
+                    let blob = self
+                        .repo
+                        .find_blob(*id)
+                        .map_err(Error::git(id.to_string()))?;
+                    Ok(f(k, blob.content()))
+                })
+                .collect();
+        }
+        // Work is taken a few items at a time, so big and small files
+        // spread evenly over the threads.
+        const BATCH: usize = 8;
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = |repo: &Repository| -> Result<Vec<(usize, T)>> {
+            let mut mine = Vec::new();
+            loop {
+                let start = next.fetch_add(BATCH, std::sync::atomic::Ordering::Relaxed);
+                if start >= ids.len() {
+                    return Ok(mine);
+                }
+                for (k, id) in ids.iter().enumerate().skip(start).take(BATCH) {
+                    let blob = repo.find_blob(*id).map_err(Error::git(id.to_string()))?;
+                    mine.push((k, f(k, blob.content())));
+                }
+            }
+        };
+        let git_dir = self.repo.path().to_path_buf();
+        let mut all: Vec<(usize, T)> = std::thread::scope(|scope| -> Result<Vec<(usize, T)>> {
+            let handles: Vec<_> = (1..threads)
+                .map(|_| {
+                    let (git_dir, work) = (&git_dir, &work);
+                    scope.spawn(move || {
+                        let repo = Repository::open(git_dir)
+                            .map_err(|_| Error::NotAGitRepository(git_dir.clone()))?;
+                        work(&repo)
+                    })
+                })
+                .collect();
+            let mut all = work(&self.repo)?;
+            for h in handles {
+                all.extend(h.join().map_err(|_| {
+                    Error::Invalid("en tråd, der læste git-objekter, stoppede".into())
+                })??);
+            }
+            Ok(all)
+        })?;
+        all.sort_unstable_by_key(|x| x.0);
+        Ok(all.into_iter().map(|x| x.1).collect())
     }
 
     /// `user.email` from git's configuration, if set.

@@ -1,0 +1,255 @@
+//! Benchmark of `oplaeg diff` against plain git on a large workspace: the
+//! whole process `oplaeg diff meeting/3 meeting/4 --format json` beside
+//! `git diff --word-diff=porcelain meeting/3 meeting/4`, run alternately in
+//! the same run, several times, medians compared.
+//!
+//! ```sh
+//! cargo build --release --bin oplaeg --examples
+//! cargo run --release --example bench_diff -- [--runs 9] [WORKSPACE]
+//! ```
+//!
+//! WORKSPACE (default: `/tmp/oplaeg-bench-diff`) is generated first when it
+//! does not exist, with the `gen_workspace` example built next to this one:
+//! `--chapters 60 --megabytes 5 --comments 10000 --commits 2000 --meetings 4
+//! --seed 42`. The benchmark checks that the tags `meeting/3` and
+//! `meeting/4` exist and that chapters changed between them. Both programs
+//! write to /dev/null; git runs with its configuration isolated.
+//!
+//! Not a test: it prints figures, and fails only when something does not
+//! run.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail, ensure};
+
+fn git_cmd(root: &Path) -> Command {
+    let mut c = Command::new("git");
+    c.arg("-C")
+        .arg(root)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_PAGER", "cat")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE");
+    c
+}
+
+fn git_out(root: &Path, args: &[&str]) -> Result<String> {
+    let out = git_cmd(root).args(args).output().context("running git")?;
+    ensure!(
+        out.status.success(),
+        "git {} failed: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Runs a command with its output thrown away; the wall time.
+fn timed(cmd: &mut Command) -> Result<Duration> {
+    let start = Instant::now();
+    let status = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .status()
+        .context("running the command")?;
+    let t = start.elapsed();
+    ensure!(status.success(), "{cmd:?} failed");
+    Ok(t)
+}
+
+/// Bytes a command writes.
+fn output_size(cmd: &mut Command) -> Result<usize> {
+    let out = cmd.output().context("running the command")?;
+    ensure!(out.status.success(), "{cmd:?} failed");
+    Ok(out.stdout.len())
+}
+
+fn median(mut v: Vec<Duration>) -> (Duration, Duration, Duration) {
+    v.sort();
+    (v[v.len() / 2], v[0], v[v.len() - 1])
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.0} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn main() -> Result<()> {
+    let mut runs = 9usize;
+    let mut root = PathBuf::from("/tmp/oplaeg-bench-diff");
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--runs" => {
+                runs = args
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .context("--runs N")?
+            }
+            "-h" | "--help" => {
+                println!("usage: bench_diff [--runs N] [WORKSPACE]");
+                return Ok(());
+            }
+            other => root = PathBuf::from(other),
+        }
+    }
+    ensure!(runs >= 1, "--runs must be at least 1");
+
+    // The binaries built next to this example (target/release/...).
+    let me = std::env::current_exe()?;
+    let examples = me.parent().context("the example's folder")?;
+    let target = examples.parent().context("the target folder")?;
+    let oplaeg = target.join("oplaeg");
+    ensure!(
+        oplaeg.is_file(),
+        "{} is missing: run `cargo build --release --bin oplaeg --examples` first",
+        oplaeg.display()
+    );
+    if !target.ends_with("release") {
+        eprintln!("warning: not a release build; the figures mean little");
+    }
+
+    if !root.join("oplaeg.toml").is_file() {
+        let generator = examples.join("gen_workspace");
+        ensure!(
+            generator.is_file(),
+            "{} is missing: run `cargo build --release --examples` first",
+            generator.display()
+        );
+        println!("generating {} …", root.display());
+        let status = Command::new(&generator)
+            .args([
+                "--chapters",
+                "60",
+                "--megabytes",
+                "5",
+                "--comments",
+                "10000",
+                "--commits",
+                "2000",
+                "--meetings",
+                "4",
+                "--seed",
+                "42",
+            ])
+            .arg(&root)
+            .status()?;
+        ensure!(status.success(), "gen_workspace failed");
+    }
+
+    // The workspace has what the benchmark needs.
+    for tag in ["meeting/3", "meeting/4"] {
+        git_out(&root, &["rev-parse", "--verify", "--quiet", tag])
+            .with_context(|| format!("the workspace has no tag {tag}"))?;
+    }
+    let chapters = git_out(
+        &root,
+        &[
+            "diff",
+            "--name-only",
+            "meeting/3",
+            "meeting/4",
+            "--",
+            "drafts",
+        ],
+    )?;
+    let changed = chapters.lines().count();
+    if changed == 0 {
+        bail!("no chapter changed between meeting/3 and meeting/4");
+    }
+    let files = git_out(&root, &["diff", "--name-only", "meeting/3", "meeting/4"])?
+        .lines()
+        .count();
+    let total = git_out(&root, &["ls-tree", "--name-only", "meeting/4", "drafts/"])?
+        .lines()
+        .count();
+
+    let oplaeg_as = |format: &str| {
+        let mut c = Command::new(&oplaeg);
+        c.arg("--repo")
+            .arg(&root)
+            .args(["diff", "meeting/3", "meeting/4", "--format", format])
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env_remove("CLICOLOR_FORCE");
+        c
+    };
+    let ours = || oplaeg_as("json");
+    let ours_text = || oplaeg_as("text");
+    let git = || {
+        let mut c = git_cmd(&root);
+        c.args(["diff", "--word-diff=porcelain", "meeting/3", "meeting/4"]);
+        c
+    };
+
+    let sizes = (
+        output_size(&mut ours())?,
+        output_size(&mut ours_text())?,
+        output_size(&mut git())?,
+    );
+    // Warm the page cache for both.
+    timed(&mut ours())?;
+    timed(&mut git())?;
+
+    let (mut t_ours, mut t_text, mut t_git) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..runs {
+        t_git.push(timed(&mut git())?);
+        t_ours.push(timed(&mut ours())?);
+        t_text.push(timed(&mut ours_text())?);
+    }
+    let (o, o_min, o_max) = median(t_ours);
+    let (x, x_min, x_max) = median(t_text);
+    let (g, g_min, g_max) = median(t_git);
+
+    println!(
+        "workspace {}: {changed} of {total} chapters and {files} files changed between meeting/3 and meeting/4",
+        root.display()
+    );
+    println!("{runs} runs each, alternating; wall time of the whole process\n");
+    println!(
+        "{:<58} {:>8} {:>8} {:>8} {:>9}",
+        "command", "median", "min", "max", "output"
+    );
+    let row = |name: &str, m: Duration, lo: Duration, hi: Duration, size: usize| {
+        println!(
+            "{name:<58} {:>8} {:>8} {:>8} {:>7.1} MB",
+            ms(m),
+            ms(lo),
+            ms(hi),
+            size as f64 / 1e6
+        );
+    };
+    row(
+        "oplaeg diff meeting/3 meeting/4 --format json",
+        o,
+        o_min,
+        o_max,
+        sizes.0,
+    );
+    row(
+        "oplaeg diff meeting/3 meeting/4 (text, piped)",
+        x,
+        x_min,
+        x_max,
+        sizes.1,
+    );
+    row(
+        "git diff --word-diff=porcelain meeting/3 meeting/4",
+        g,
+        g_min,
+        g_max,
+        sizes.2,
+    );
+    let ratio = o.as_secs_f64() / g.as_secs_f64();
+    println!(
+        "\noplaeg (json) / git = {ratio:.2} → {}",
+        if ratio <= 1.0 {
+            "no slower than git"
+        } else {
+            "SLOWER than git"
+        }
+    );
+    Ok(())
+}

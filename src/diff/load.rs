@@ -1,0 +1,209 @@
+//! Loading two commits for a diff, reading only what the diff needs.
+//!
+//! A whole workspace is thousands of small files; two of them are twice
+//! that. Here a chapter file that is the same (name and blob) on both sides
+//! is not read at all: it enters the workspace with its blob id and no text,
+//! and the comparison skips it by that id (unless a comment listed by the
+//! diff quotes it: placing a comment needs the text it is placed in). Only
+//! comment files that differ between the sides are read: a comment file
+//! that is the same on both sides was neither written, resolved nor
+//! withdrawn in between. The files that are read are read in one pass
+//! spread over a few threads.
+//!
+//! The two workspaces are therefore partial: they serve this comparison
+//! only and are not handed out.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+
+use git2::Oid;
+
+use crate::error::Result;
+use crate::model::{
+    Comment, FileData, Source, Workspace, parse_chapter_file_name, parse_toml, paths,
+};
+use crate::store::{Rev, Store};
+use crate::text::is_valid_name;
+
+/// A file in a commit's folder: name and blob id.
+type Entry = (String, Oid);
+
+/// A commit's files with the chapters given from what was read beforehand
+/// (those not read come without text) and no comments (they are parsed
+/// separately).
+struct Selective<'s> {
+    inner: &'s dyn Source,
+    chapters: Vec<Entry>,
+    /// Texts read, by blob id; handed over (once) when the files are listed.
+    texts: RefCell<HashMap<Oid, Vec<u8>>>,
+}
+
+impl Source for Selective<'_> {
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        self.inner.read(path)
+    }
+
+    fn files(&self, dir: &str) -> Result<Vec<FileData>> {
+        if dir == paths::COMMENTS {
+            return Ok(Vec::new());
+        }
+        if dir != paths::DRAFTS {
+            return self.inner.files(dir);
+        }
+        let mut texts = self.texts.borrow_mut();
+        Ok(self
+            .chapters
+            .iter()
+            .map(|(name, id)| FileData {
+                name: name.clone(),
+                bytes: texts.remove(id).unwrap_or_default(),
+                id: Some(id.to_string()),
+            })
+            .collect())
+    }
+}
+
+/// A comment file parsed the way the workspace loader does (broken files
+/// are left out here; `oplaeg status` reports them).
+fn parse_comment(name: &str, bytes: &[u8]) -> Option<Comment> {
+    let id = name.strip_suffix(".toml")?;
+    if !is_valid_name(id) {
+        return None;
+    }
+    let text = std::str::from_utf8(bytes).ok()?;
+    let mut c: Comment = parse_toml(&paths::comment(id), text).ok()?;
+    c.id = id.to_string();
+    Some(c)
+}
+
+/// What one file read in the shared pass gives.
+enum Read {
+    Comment(Option<Box<Comment>>),
+    Chapter(Vec<u8>),
+}
+
+/// Reads chapter files (their bytes) and comment files (parsed), all in one
+/// pass over a few threads.
+fn read_all(store: &Store, comments: &[&Entry], chapters: &[Oid]) -> Result<Vec<Read>> {
+    let ids: Vec<Oid> = comments
+        .iter()
+        .map(|e| e.1)
+        .chain(chapters.iter().copied())
+        .collect();
+    store.map_blobs(&ids, 16, &|k, bytes: &[u8]| match comments.get(k) {
+        Some(entry) => Read::Comment(parse_comment(&entry.0, bytes).map(Box::new)),
+        None => Read::Chapter(bytes.to_vec()),
+    })
+}
+
+/// Both sides of a diff, read sparingly when both are commits; otherwise
+/// loaded whole.
+pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspace, Workspace)> {
+    let commit = |rev: &Rev| -> Result<Option<Oid>> {
+        match rev {
+            Rev::Worktree => Ok(None),
+            Rev::Named(n) if n == "HEAD" && store.head()?.is_none() => Ok(None),
+            Rev::Named(n) => store.resolve(n).map(Some),
+        }
+    };
+    let (Some(a), Some(b)) = (commit(from)?, commit(to)?) else {
+        return Ok((store.load(from)?, store.load(to)?));
+    };
+    Store::skip_hash_checks();
+
+    let changed = store.changed_in(paths::COMMENTS, a, b)?;
+    let own_b: Vec<Entry> = changed
+        .iter()
+        .filter_map(|f| Some((f.name.clone(), f.new?)))
+        .collect();
+    let own_a: Vec<Entry> = changed
+        .iter()
+        .filter_map(|f| Some((f.name.clone(), f.old?)))
+        .collect();
+    let drafts_a = store.tree_files(a, paths::DRAFTS)?;
+    let drafts_b = store.tree_files(b, paths::DRAFTS)?;
+    let same: HashSet<&Entry> = {
+        let in_b: HashSet<&Entry> = drafts_b.iter().collect();
+        drafts_a.iter().filter(|e| in_b.contains(e)).collect()
+    };
+    let differ_a: Vec<Oid> = drafts_a
+        .iter()
+        .filter(|e| !same.contains(e))
+        .map(|e| e.1)
+        .collect();
+    let differ_b: Vec<Oid> = drafts_b
+        .iter()
+        .filter(|e| !same.contains(e))
+        .map(|e| e.1)
+        .collect();
+    let differing: Vec<Oid> = differ_a.iter().chain(&differ_b).copied().collect();
+
+    // One pass: comments that differ on both sides, chapters that differ.
+    let comment_entries: Vec<&Entry> = own_b.iter().chain(&own_a).collect();
+    let mut to_comments = Vec::new();
+    let mut from_comments = Vec::new();
+    let mut texts_a: HashMap<Oid, Vec<u8>> = HashMap::new();
+    let mut texts_b: HashMap<Oid, Vec<u8>> = HashMap::new();
+    for (k, read) in read_all(store, &comment_entries, &differing)?
+        .into_iter()
+        .enumerate()
+    {
+        match read {
+            Read::Comment(c) if k < own_b.len() => to_comments.extend(c.map(|c| *c)),
+            Read::Comment(c) => from_comments.extend(c.map(|c| *c)),
+            Read::Chapter(bytes) => {
+                let n = k - comment_entries.len();
+                if n < differ_a.len() {
+                    // A renamed file with the same text is on both sides.
+                    if differ_b.contains(&differing[n]) {
+                        texts_b.insert(differing[n], bytes.clone());
+                    }
+                    texts_a.insert(differing[n], bytes);
+                } else {
+                    texts_b.insert(differing[n], bytes);
+                }
+            }
+        }
+    }
+
+    // Unchanged chapters that comments listed by the diff quote: read too,
+    // for TO, where the comments are placed.
+    let for_anchors: HashSet<&str> = to_comments
+        .iter()
+        .filter(|c| c.reply_to.is_none() && c.target.anchor.is_some())
+        .filter_map(|c| c.target.chapter.as_deref())
+        .collect();
+    let extra: Vec<Oid> = same
+        .iter()
+        .filter(|(name, _)| {
+            parse_chapter_file_name(name)
+                .is_some_and(|(_, slug)| for_anchors.contains(slug.as_str()))
+        })
+        .map(|e| e.1)
+        .collect();
+    for (id, read) in extra.iter().zip(read_all(store, &[], &extra)?) {
+        if let Read::Chapter(bytes) = read {
+            texts_b.insert(*id, bytes);
+        }
+    }
+
+    let source_a = store.source_at(a)?;
+    let source_b = store.source_at(b)?;
+    let mut ws_a = Workspace::load(&Selective {
+        inner: &source_a,
+        chapters: drafts_a.clone(),
+        texts: RefCell::new(texts_a),
+    })?;
+    let mut ws_b = Workspace::load(&Selective {
+        inner: &source_b,
+        chapters: drafts_b.clone(),
+        texts: RefCell::new(texts_b),
+    })?;
+    // Chapters given without text have no title; they are the same file on
+    // both sides, so the diff never shows them.
+    to_comments.sort_by(|x, y| x.id.cmp(&y.id));
+    from_comments.sort_by(|x, y| x.id.cmp(&y.id));
+    ws_b.comments = to_comments;
+    ws_a.comments = from_comments;
+    Ok((ws_a, ws_b))
+}
