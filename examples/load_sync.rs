@@ -335,6 +335,19 @@ fn main() -> Result<()> {
     let commits = git(&server, &["rev-list", "--count", "main"])?;
     let merges = git(&server, &["rev-list", "--count", "--merges", "main"])?;
     println!("        server history: {commits} commits, of which {merges} merges");
+    let t = Instant::now();
+    let report = ops::verify(&Store::open(&server)?, Some("main"), None)?;
+    ensure!(
+        report.ok(),
+        "verify found {} broken rules: {:?}",
+        report.violations.len(),
+        report.violations.first()
+    );
+    println!(
+        "        oplaeg verify on the server: {} commits keep the roles ({})",
+        report.commits,
+        secs(t.elapsed())
+    );
 
     if !threads {
         let gdir = dir.join("plain-git");

@@ -800,6 +800,11 @@ fn many_members_sync_in_random_order(g: &Group, url: Option<&str>) {
         );
     }
     assert_eq!(on_server.len(), ids.len());
+    // And the server's history keeps the roles: every comment by its author,
+    // every merge adding nothing of its own.
+    let report = ops::verify(&Store::open(&g.server).unwrap(), Some("main"), None).unwrap();
+    assert!(report.ok(), "{:?}", report.violations);
+    assert!(report.commits > members * per, "{}", report.commits);
 }
 
 #[test]
