@@ -324,14 +324,24 @@ fn main() -> Result<()> {
         "the server has {on_server} comments, expected {}",
         members * per
     );
-    println!(
-        "oplaeg: {on_server} comments on the server; {} syncs ({} retried rounds); writing {}, syncing {}, all in {}",
-        o.syncs,
-        o.retries,
-        secs(o.write),
-        secs(o.sync),
-        secs(total)
-    );
+    if threads {
+        println!(
+            "oplaeg: {on_server} comments on the server; {} syncs ({} retried rounds); writing and syncing at once {}, all in {}",
+            o.syncs,
+            o.retries,
+            secs(o.sync),
+            secs(total)
+        );
+    } else {
+        println!(
+            "oplaeg: {on_server} comments on the server; {} syncs ({} retried rounds); writing {}, syncing {}, all in {}",
+            o.syncs,
+            o.retries,
+            secs(o.write),
+            secs(o.sync),
+            secs(total)
+        );
+    }
     let commits = git(&server, &["rev-list", "--count", "main"])?;
     let merges = git(&server, &["rev-list", "--count", "--merges", "main"])?;
     println!("        server history: {commits} commits, of which {merges} merges");

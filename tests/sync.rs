@@ -897,6 +897,7 @@ fn the_ui_shows_a_conflict_with_the_files_and_steps() {
         .unwrap();
     let head = rev(&anders, "HEAD");
     let mut state = ui(&anders, WRITER2);
+    oplaeg::tui::dispatch(&mut state, oplaeg::tui::Action::Resize(80, 24));
     oplaeg::tui::dispatch(&mut state, oplaeg::tui::Action::Sync);
     let Some(Popup::Sync(p)) = &state.popup else {
         panic!("a sync popup")
@@ -904,6 +905,9 @@ fn the_ui_shows_a_conflict_with_the_files_and_steps() {
     assert!(p.failed, "{p:?}");
     let shown = screen(&state);
     assert!(shown.contains("priority.toml"), "{shown}");
+    // At the smallest size the whole text and how to close it still show.
+    assert!(shown.contains("git merge --abort"), "{shown}");
+    assert!(shown.contains("Enter eller Esc lukker"), "{shown}");
     assert!(
         shown.contains("git merge --no-commit origin/main"),
         "{shown}"

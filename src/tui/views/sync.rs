@@ -37,14 +37,6 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, popup: &SyncPopup) {
         if let Some((done, total)) = popup.progress.as_ref().and_then(|p| p.fraction()) {
             lines.push(Line::raw(bar(done, total, 40)));
         }
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(
-            crate::tr!(
-                "Esc lukker vinduet; synkroniseringen fortsætter i baggrunden.",
-                "Esc closes this window; the sync goes on in the background."
-            ),
-            state.theme.dim(),
-        ));
     } else {
         let style = if popup.failed {
             state.theme.error()
@@ -59,20 +51,23 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, popup: &SyncPopup) {
             };
             lines.push(Line::from(Span::styled(safe(l), s)));
         }
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(
-            crate::tr!("Enter eller Esc lukker.", "Enter or Esc closes."),
-            state.theme.dim(),
-        ));
     }
+    // How to close it sits in the bottom border, so it shows even when a
+    // long conflict text fills the window.
+    let close = if popup.running {
+        crate::tr!(
+            " Esc lukker vinduet; synkroniseringen fortsætter i baggrunden ",
+            " Esc closes this window; the sync goes on in the background "
+        )
+    } else {
+        crate::tr!(" Enter eller Esc lukker ", " Enter or Esc closes ")
+    };
     let inner_width = usize::from(width.saturating_sub(2)).max(1);
     let rows: usize = lines
         .iter()
         .map(|l| l.width().max(1).div_ceil(inner_width))
         .sum();
-    let height = u16::try_from(rows + 2)
-        .unwrap_or(u16::MAX)
-        .min(area.height.saturating_sub(2));
+    let height = u16::try_from(rows + 2).unwrap_or(u16::MAX).min(area.height);
     let r = super::popup::centered(area, width, height);
     frame.render_widget(Clear, r);
     let title = if popup.running {
@@ -85,7 +80,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, popup: &SyncPopup) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(state.theme.title())
-        .title(title);
+        .title(title)
+        .title_bottom(Line::styled(close, state.theme.dim()));
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
