@@ -83,15 +83,17 @@ enum Read {
 }
 
 /// Reads chapter files (their bytes) and comment files (parsed), all in one
-/// pass over a few threads.
-fn read_all(store: &Store, comments: &[&Entry], chapters: &[Oid]) -> Result<Vec<Read>> {
-    let ids: Vec<Oid> = comments
+/// pass over a few threads; the results in that order. The big chapter
+/// files are read first, so the many small comments even out the threads.
+fn read_all(store: &Store, chapters: &[Oid], comments: &[&Entry]) -> Result<Vec<Read>> {
+    let ids: Vec<Oid> = chapters
         .iter()
-        .map(|e| e.1)
-        .chain(chapters.iter().copied())
+        .copied()
+        .chain(comments.iter().map(|e| e.1))
         .collect();
-    store.map_blobs(&ids, 16, &|k, bytes: &[u8]| match comments.get(k) {
-        Some(entry) => Read::Comment(parse_comment(&entry.0, bytes).map(Box::new)),
+    let n = chapters.len();
+    store.map_blobs(&ids, 16, &|k, bytes: &[u8]| match k.checked_sub(n) {
+        Some(c) => Read::Comment(parse_comment(&comments[c].0, bytes).map(Box::new)),
         None => Read::Chapter(bytes.to_vec()),
     })
 }
@@ -144,24 +146,24 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
     let mut from_comments = Vec::new();
     let mut texts_a: HashMap<Oid, Vec<u8>> = HashMap::new();
     let mut texts_b: HashMap<Oid, Vec<u8>> = HashMap::new();
-    for (k, read) in read_all(store, &comment_entries, &differing)?
+    for (k, read) in read_all(store, &differing, &comment_entries)?
         .into_iter()
         .enumerate()
     {
         match read {
-            Read::Comment(c) if k < own_b.len() => to_comments.extend(c.map(|c| *c)),
+            Read::Comment(c) if k < differing.len() + own_b.len() => {
+                to_comments.extend(c.map(|c| *c))
+            }
             Read::Comment(c) => from_comments.extend(c.map(|c| *c)),
-            Read::Chapter(bytes) => {
-                let n = k - comment_entries.len();
-                if n < differ_a.len() {
-                    // A renamed file with the same text is on both sides.
-                    if differ_b.contains(&differing[n]) {
-                        texts_b.insert(differing[n], bytes.clone());
-                    }
-                    texts_a.insert(differing[n], bytes);
-                } else {
-                    texts_b.insert(differing[n], bytes);
+            Read::Chapter(bytes) if k < differ_a.len() => {
+                // A renamed file with the same text is on both sides.
+                if differ_b.contains(&differing[k]) {
+                    texts_b.insert(differing[k], bytes.clone());
                 }
+                texts_a.insert(differing[k], bytes);
+            }
+            Read::Chapter(bytes) => {
+                texts_b.insert(differing[k], bytes);
             }
         }
     }
@@ -181,7 +183,7 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
         })
         .map(|e| e.1)
         .collect();
-    for (id, read) in extra.iter().zip(read_all(store, &[], &extra)?) {
+    for (id, read) in extra.iter().zip(read_all(store, &extra, &[])?) {
         if let Read::Chapter(bytes) = read {
             texts_b.insert(*id, bytes);
         }
