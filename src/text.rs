@@ -45,87 +45,89 @@ pub fn collapse_ws(s: &str) -> String {
     out
 }
 
-/// What a byte can start: 0 part of a word, 1 ASCII white space, 2 the
-/// lead byte of a character that may be white space (U+0085, U+00A0,
-/// U+1680, U+2000–U+205F, U+3000 all start with C2, E1, E2 or E3).
-static BYTE_CLASS: [u8; 256] = {
-    let mut t = [0u8; 256];
-    t[b' ' as usize] = 1;
-    t[b'\t' as usize] = 1;
-    t[b'\n' as usize] = 1;
-    t[b'\r' as usize] = 1;
-    t[0x0b] = 1;
-    t[0x0c] = 1;
-    t[0xc2] = 2;
-    t[0xe1] = 2;
-    t[0xe2] = 2;
-    t[0xe3] = 2;
-    t
-};
+/// Whether byte `k` of `t` may need attention when collapsing white space:
+/// a control byte (tabs and line breaks among them), a space followed by a
+/// space, or the lead byte of a character that may be non-ASCII white space
+/// (U+0085, U+00A0, U+1680, U+2000–U+205F and U+3000 all start with C2, E1,
+/// E2 or E3). `k + 1` must be inside `t`.
+#[inline(always)]
+fn needs_look(t: &[u8], k: usize) -> bool {
+    let b = t[k];
+    (b < 0x20)
+        | ((b == b' ') & (t[k + 1] == b' '))
+        | (b == 0xc2)
+        | (b == 0xe1)
+        | (b == 0xe2)
+        | (b == 0xe3)
+}
 
-/// The length of the white-space character at byte `i` of `s`, or 0.
-#[inline]
-fn space_len(s: &str, i: usize) -> usize {
-    match BYTE_CLASS[s.as_bytes()[i] as usize] {
-        0 => 0,
-        1 => 1,
-        _ => s[i..]
-            .chars()
-            .next()
-            .filter(|c| c.is_whitespace())
-            .map_or(0, char::len_utf8),
+/// The first position at or after `i` that [`needs_look`], or `t.len()`.
+/// `t` ends in a byte that is not ASCII white space.
+fn next_look(t: &[u8], mut i: usize) -> usize {
+    const LANES: usize = 16;
+    // Whole blocks first, tested without branches so they vectorise.
+    while i + LANES < t.len() {
+        let mut any = false;
+        for k in i..i + LANES {
+            any |= needs_look(t, k);
+        }
+        if any {
+            break;
+        }
+        i += LANES;
     }
+    while i + 1 < t.len() {
+        if needs_look(t, i) {
+            return i;
+        }
+        i += 1;
+    }
+    // The last byte: only a lead byte can matter there.
+    if i < t.len() && matches!(t[i], 0xc2 | 0xe1 | 0xe2 | 0xe3) {
+        return i;
+    }
+    t.len()
 }
 
 /// Appends `s` with every run of white space as one space and none at the
-/// ends (white space as [`char::is_whitespace`]). One pass over the bytes;
-/// text that needs no change (single spaces between words) is copied in
-/// whole runs.
+/// ends (white space as [`char::is_whitespace`]). Text with single spaces
+/// between words, the usual case, is copied in whole runs.
 fn push_collapsed(out: &mut String, s: &str) {
-    let bytes = s.as_bytes();
-    let n = bytes.len();
-    let skip_space = |mut i: usize| {
-        while i < n {
-            let w = space_len(s, i);
-            if w == 0 {
-                break;
-            }
-            i += w;
-        }
-        i
-    };
-    let mut i = skip_space(0);
-    let mut run = i;
+    let t = s.trim();
+    let bytes = t.as_bytes();
+    let mut run = 0;
+    let mut i = 0;
     loop {
-        // To the end of the word.
-        while i < n {
-            match BYTE_CLASS[bytes[i] as usize] {
-                0 => i += 1,
-                1 => break,
-                _ => match space_len(s, i) {
-                    0 => i += 1,
-                    _ => break,
-                },
-            }
+        i = next_look(bytes, i);
+        if i >= bytes.len() {
+            break;
         }
-        if i >= n {
-            out.push_str(&s[run..]);
-            return;
-        }
-        let gap = i;
-        i = skip_space(i);
-        if i >= n {
-            out.push_str(&s[run..gap]);
-            return;
-        }
-        // A single ASCII space between two words stays in the run.
-        if i == gap + 1 && bytes[gap] == b' ' {
+        let w = t[i..]
+            .chars()
+            .next()
+            .filter(|c| c.is_whitespace())
+            .map_or(0, char::len_utf8);
+        if w == 0 {
+            // A control character or a letter that is not white space.
+            i += 1;
             continue;
         }
-        out.push_str(&s[run..gap]);
+        // White space from here: back up over single spaces before it, and
+        // skip all of it.
+        let mut start = i;
+        while start > run && bytes[start - 1] == b' ' {
+            start -= 1;
+        }
+        let mut end = i;
+        while let Some(c) = t[end..].chars().next().filter(|c| c.is_whitespace()) {
+            end += c.len_utf8();
+        }
+        out.push_str(&t[run..start]);
         out.push(' ');
-        run = i;
+        run = end;
+        i = end;
     }
+    out.push_str(&t[run..]);
 }
 
 /// The text a reader sees in a Markdown chapter: markup removed, one block
@@ -310,8 +312,8 @@ mod tests {
                 "a", "æ", "ø", "å", "a\u{30a}", "👍🏽", " ", "  ", "\t", "\n", "\r",
                 "\u{b}", "\u{c}", "\u{85}", "\u{a0}", "\u{1680}", "\u{2000}", "\u{200a}",
                 "\u{200b}", "\u{2028}", "\u{2029}", "\u{202f}", "\u{205f}", "\u{3000}",
-                "\u{e000}", "Ω", "日本",
-            ]), 0..30)
+                "\u{e000}", "Ω", "日本", "\u{1b}", "x", "« ", " »", "–",
+            ]), 0..60)
         ) {
             let s: String = parts.concat();
             let want = s.split_whitespace().collect::<Vec<_>>().join(" ");
