@@ -113,15 +113,6 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
     };
     Store::skip_hash_checks();
 
-    let changed = store.changed_in(paths::COMMENTS, a, b)?;
-    let own_b: Vec<Entry> = changed
-        .iter()
-        .filter_map(|f| Some((f.name.clone(), f.new?)))
-        .collect();
-    let own_a: Vec<Entry> = changed
-        .iter()
-        .filter_map(|f| Some((f.name.clone(), f.old?)))
-        .collect();
     let drafts_a = store.tree_files(a, paths::DRAFTS)?;
     let drafts_b = store.tree_files(b, paths::DRAFTS)?;
     let same: HashSet<&Entry> = {
@@ -140,16 +131,32 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
         .collect();
     let differing: Vec<Oid> = differ_a.iter().chain(&differ_b).copied().collect();
 
-    // One pass: comments that differ on both sides, chapters that differ.
+    // The comment files that differ are found (walking two big trees) while
+    // the chapters that differ are read.
+    let root = store.root();
+    let (changed, chapter_texts) = std::thread::scope(|scope| {
+        let walk = scope.spawn(move || Store::open(root)?.changed_in(paths::COMMENTS, a, b));
+        let texts = read_all(store, &differing, &[]);
+        let changed = walk.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (changed, texts)
+    });
+    let (changed, chapter_texts) = (changed?, chapter_texts?);
+    let own_b: Vec<Entry> = changed
+        .iter()
+        .filter_map(|f| Some((f.name.clone(), f.new?)))
+        .collect();
+    let own_a: Vec<Entry> = changed
+        .iter()
+        .filter_map(|f| Some((f.name.clone(), f.old?)))
+        .collect();
+    // Then the comments that differ, on both sides, in one pass.
     let comment_entries: Vec<&Entry> = own_b.iter().chain(&own_a).collect();
     let mut to_comments = Vec::new();
     let mut from_comments = Vec::new();
     let mut texts_a: HashMap<Oid, Vec<u8>> = HashMap::new();
     let mut texts_b: HashMap<Oid, Vec<u8>> = HashMap::new();
-    for (k, read) in read_all(store, &differing, &comment_entries)?
-        .into_iter()
-        .enumerate()
-    {
+    let comments_read = read_all(store, &[], &comment_entries)?;
+    for (k, read) in chapter_texts.into_iter().chain(comments_read).enumerate() {
         match read {
             Read::Comment(c) if k < differing.len() + own_b.len() => {
                 to_comments.extend(c.map(|c| *c))
@@ -189,18 +196,30 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
         }
     }
 
-    let source_a = store.source_at(a)?;
-    let source_b = store.source_at(b)?;
-    let mut ws_a = Workspace::load(&Selective {
-        inner: &source_a,
-        chapters: drafts_a.clone(),
-        texts: RefCell::new(texts_a),
-    })?;
-    let mut ws_b = Workspace::load(&Selective {
-        inner: &source_b,
-        chapters: drafts_b.clone(),
-        texts: RefCell::new(texts_b),
-    })?;
+    // The two versions are put together side by side.
+    let (ws_a, ws_b) = std::thread::scope(|scope| {
+        let first = scope.spawn(move || -> Result<Workspace> {
+            let own = Store::open(root)?;
+            let source = own.source_at(a)?;
+            Workspace::load(&Selective {
+                inner: &source,
+                chapters: drafts_a,
+                texts: RefCell::new(texts_a),
+            })
+        });
+        let second = store.source_at(b).and_then(|source| {
+            Workspace::load(&Selective {
+                inner: &source,
+                chapters: drafts_b,
+                texts: RefCell::new(texts_b),
+            })
+        });
+        let first = first
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (first, second)
+    });
+    let (mut ws_a, mut ws_b) = (ws_a?, ws_b?);
     // Chapters given without text have no title; they are the same file on
     // both sides, so the diff never shows them.
     to_comments.sort_by(|x, y| x.id.cmp(&y.id));
