@@ -2,12 +2,12 @@
 //! (coloured on a terminal), JSON or one HTML page.
 
 mod html;
+pub mod json;
 mod text;
 
 use std::io::{IsTerminal, Write};
 
 use super::args::{DiffArgs, Format};
-use super::output::json;
 use super::{Cli, store};
 use crate::diff::{
     self, BlockChange, BlockDiff, BlockKind, DiffOptions, Op, Segment, WorkspaceDiff,
@@ -37,7 +37,11 @@ pub fn run(cli: &Cli, args: &DiffArgs) -> anyhow::Result<()> {
 
 fn print(cli: &Cli, d: &WorkspaceDiff, stat: bool) -> anyhow::Result<()> {
     match cli.format {
-        Format::Json => json(d),
+        Format::Json => {
+            let mut text = json::render(d)?;
+            text.push('\n');
+            emit(&text)
+        }
         Format::Html => emit(&html::page(d)),
         Format::Text => {
             let colour = use_colour(std::io::stdout().is_terminal(), |k| std::env::var(k).ok());
