@@ -507,7 +507,10 @@ fn demo_json_shape() {
     // the pretty JSON of the library's diff.
     let d = demo_diff("3", "4");
     let whole = serde_json::to_string_pretty(&d).unwrap();
-    assert_eq!(oplaeg::cli::diff::json::render(&d).unwrap(), whole);
+    assert_eq!(
+        String::from_utf8(oplaeg::cli::diff::json::render(&d).unwrap()).unwrap(),
+        whole
+    );
     assert_eq!(out, whole + "\n");
     for key in [
         "from",
@@ -1155,7 +1158,7 @@ fn hostile_text_is_escaped_in_every_format() {
     .unwrap();
     assert!(d.comments.resolved.is_empty());
     assert_eq!(
-        oplaeg::cli::diff::json::render(&d).unwrap(),
+        String::from_utf8(oplaeg::cli::diff::json::render(&d).unwrap()).unwrap(),
         serde_json::to_string_pretty(&d).unwrap()
     );
 }

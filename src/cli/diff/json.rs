@@ -1,82 +1,187 @@
 //! The diff as pretty JSON, the big lists rendered on a few threads.
 //!
-//! The output is byte for byte what `serde_json::to_writer_pretty` gives
-//! for [`WorkspaceDiff`] (a test holds it to that): the chapters and the
-//! written and resolved comments are rendered element by element in
-//! parallel, indented to their depth, and put in as raw JSON.
+//! The output is byte for byte what `serde_json::to_string_pretty` gives
+//! for [`WorkspaceDiff`] (a test holds it to that): the top level is
+//! written here field by field, and the chapters and the written and
+//! resolved comments element by element in parallel, each with a formatter
+//! that starts at the element's depth.
 
-use std::collections::BTreeMap;
+use std::io;
 
 use serde::Serialize;
-use serde_json::value::RawValue;
+use serde_json::ser::{Formatter, Serializer};
 
-use crate::diff::{AnchorReport, RecDiff, Side, Summary, WorkspaceDiff, par_map};
-use crate::model::Comment;
+use crate::diff::{WorkspaceDiff, par_map};
 
-#[derive(Serialize)]
-struct Out<'a> {
-    from: &'a Side,
-    to: &'a Side,
-    title: &'a str,
-    chapter: &'a Option<String>,
-    summary: &'a Summary,
-    chapters: Box<RawValue>,
-    recommendations: &'a [RecDiff],
-    comments: CommentsOut<'a>,
-    chapter_numbers: &'a BTreeMap<String, u32>,
-    recommendation_ranks: &'a BTreeMap<String, usize>,
+/// Pretty printing (two spaces a level, as `serde_json`'s pretty printer)
+/// starting at a given depth.
+struct AtDepth {
+    depth: usize,
+    has_value: bool,
 }
 
-#[derive(Serialize)]
-struct CommentsOut<'a> {
-    written: Box<RawValue>,
-    resolved: Box<RawValue>,
-    withdrawn: &'a [Comment],
-    anchors: &'a [AnchorReport],
-}
-
-/// A pretty JSON array at nesting `depth` (two spaces a level), its
-/// elements rendered in parallel.
-fn array<T: Serialize + Sync>(items: &[T], depth: usize) -> serde_json::Result<Box<RawValue>> {
-    if items.is_empty() {
-        return RawValue::from_string("[]".into());
+impl AtDepth {
+    fn newline_indent<W: ?Sized + io::Write>(&self, w: &mut W) -> io::Result<()> {
+        w.write_all(b"\n")?;
+        for _ in 0..self.depth {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
     }
-    let inner = "  ".repeat(depth + 1);
+}
+
+impl Formatter for AtDepth {
+    fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.newline_indent(w)?;
+        }
+        w.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        self.newline_indent(w)
+    }
+
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.newline_indent(w)?;
+        }
+        w.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        self.newline_indent(w)
+    }
+
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+/// A value as pretty JSON at `depth`.
+fn value<T: Serialize + ?Sized>(out: &mut Vec<u8>, v: &T, depth: usize) -> serde_json::Result<()> {
+    let mut s = Serializer::with_formatter(
+        out,
+        AtDepth {
+            depth,
+            has_value: false,
+        },
+    );
+    v.serialize(&mut s)
+}
+
+/// An array at `depth`, its elements rendered in parallel.
+fn array<T: Serialize + Sync>(
+    out: &mut Vec<u8>,
+    items: &[T],
+    depth: usize,
+) -> serde_json::Result<()> {
+    if items.is_empty() {
+        out.extend_from_slice(b"[]");
+        return Ok(());
+    }
     let rendered = par_map(items, |item| {
-        serde_json::to_string_pretty(item).map(|s| s.replace('\n', &format!("\n{inner}")))
+        let mut buf = Vec::with_capacity(4096);
+        value(&mut buf, item, depth + 1).map(|()| buf)
     });
-    let mut out = String::from("[\n");
+    out.push(b'[');
     for (k, r) in rendered.into_iter().enumerate() {
         if k > 0 {
-            out.push_str(",\n");
+            out.push(b',');
         }
-        out.push_str(&inner);
-        out.push_str(&r?);
+        out.push(b'\n');
+        out.extend(std::iter::repeat_n(b' ', 2 * (depth + 1)));
+        out.extend_from_slice(&r?);
     }
-    out.push('\n');
-    out.push_str(&"  ".repeat(depth));
-    out.push(']');
-    RawValue::from_string(out)
+    out.push(b'\n');
+    out.extend(std::iter::repeat_n(b' ', 2 * depth));
+    out.push(b']');
+    Ok(())
 }
 
-/// The whole diff as pretty JSON (without the final newline).
-pub fn render(d: &WorkspaceDiff) -> serde_json::Result<String> {
-    let out = Out {
-        from: &d.from,
-        to: &d.to,
-        title: &d.title,
-        chapter: &d.chapter,
-        summary: &d.summary,
-        chapters: array(&d.chapters, 1)?,
-        recommendations: &d.recommendations,
-        comments: CommentsOut {
-            written: array(&d.comments.written, 2)?,
-            resolved: array(&d.comments.resolved, 2)?,
-            withdrawn: &d.comments.withdrawn,
-            anchors: &d.comments.anchors,
-        },
-        chapter_numbers: &d.chapter_numbers,
-        recommendation_ranks: &d.recommendation_ranks,
-    };
-    serde_json::to_string_pretty(&out)
+/// Writes `"key": ` at `depth`, after a comma unless it is the first key.
+fn key(out: &mut Vec<u8>, name: &str, depth: usize, first: bool) {
+    if !first {
+        out.push(b',');
+    }
+    out.push(b'\n');
+    out.extend(std::iter::repeat_n(b' ', 2 * depth));
+    out.push(b'"');
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b"\": ");
+}
+
+/// The whole diff as pretty JSON (without a final newline).
+pub fn render(d: &WorkspaceDiff) -> serde_json::Result<Vec<u8>> {
+    let mut o = Vec::with_capacity(1 << 20);
+    o.push(b'{');
+    key(&mut o, "from", 1, true);
+    value(&mut o, &d.from, 1)?;
+    key(&mut o, "to", 1, false);
+    value(&mut o, &d.to, 1)?;
+    key(&mut o, "title", 1, false);
+    value(&mut o, &d.title, 1)?;
+    key(&mut o, "chapter", 1, false);
+    value(&mut o, &d.chapter, 1)?;
+    key(&mut o, "summary", 1, false);
+    value(&mut o, &d.summary, 1)?;
+    key(&mut o, "chapters", 1, false);
+    array(&mut o, &d.chapters, 1)?;
+    key(&mut o, "recommendations", 1, false);
+    value(&mut o, &d.recommendations, 1)?;
+    key(&mut o, "comments", 1, false);
+    o.push(b'{');
+    key(&mut o, "written", 2, true);
+    array(&mut o, &d.comments.written, 2)?;
+    key(&mut o, "resolved", 2, false);
+    array(&mut o, &d.comments.resolved, 2)?;
+    key(&mut o, "withdrawn", 2, false);
+    value(&mut o, &d.comments.withdrawn, 2)?;
+    key(&mut o, "anchors", 2, false);
+    value(&mut o, &d.comments.anchors, 2)?;
+    o.extend_from_slice(b"\n  }");
+    key(&mut o, "chapter_numbers", 1, false);
+    value(&mut o, &d.chapter_numbers, 1)?;
+    key(&mut o, "recommendation_ranks", 1, false);
+    value(&mut o, &d.recommendation_ranks, 1)?;
+    o.extend_from_slice(b"\n}");
+    Ok(o)
 }

@@ -38,9 +38,12 @@ pub fn run(cli: &Cli, args: &DiffArgs) -> anyhow::Result<()> {
 fn print(cli: &Cli, d: &WorkspaceDiff, stat: bool) -> anyhow::Result<()> {
     match cli.format {
         Format::Json => {
-            let mut text = json::render(d)?;
-            text.push('\n');
-            emit(&text)
+            let mut bytes = json::render(d)?;
+            bytes.push(b'\n');
+            let mut out = std::io::stdout().lock();
+            out.write_all(&bytes)?;
+            out.flush()?;
+            Ok(())
         }
         Format::Html => emit(&html::page(d)),
         Format::Text => {
