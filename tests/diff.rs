@@ -503,15 +503,9 @@ fn demo_defaults_to_the_last_meeting_and_head() {
 fn demo_json_shape() {
     let out = stdout_ok(demo_cli(&["--format", "json", "diff", "3", "4"], &[]));
     let v: Value = serde_json::from_str(&out).expect("JSON");
-    // The command's JSON (its big lists rendered in parallel) is exactly
-    // the pretty JSON of the library's diff.
+    // The command's JSON is the pretty JSON of the library's diff.
     let d = demo_diff("3", "4");
-    let whole = serde_json::to_string_pretty(&d).unwrap();
-    assert_eq!(
-        String::from_utf8(oplaeg::cli::diff::json::render(&d).unwrap()).unwrap(),
-        whole
-    );
-    assert_eq!(out, whole + "\n");
+    assert_eq!(out, serde_json::to_string_pretty(&d).unwrap() + "\n");
     for key in [
         "from",
         "to",
@@ -1148,18 +1142,6 @@ fn hostile_text_is_escaped_in_every_format() {
     assert_eq!(
         json["comments"]["written"][0]["body"].as_str().unwrap(),
         format!("Kommentar {evil}")
-    );
-    let d = diff::between(
-        &ws.store(),
-        &Rev::parse("1"),
-        &Rev::head(),
-        &DiffOptions::default(),
-    )
-    .unwrap();
-    assert!(d.comments.resolved.is_empty());
-    assert_eq!(
-        String::from_utf8(oplaeg::cli::diff::json::render(&d).unwrap()).unwrap(),
-        serde_json::to_string_pretty(&d).unwrap()
     );
 }
 

@@ -1,7 +1,7 @@
 //! The command line: parse, call [`crate::ops`], print text or JSON.
 
 pub mod args;
-pub mod diff;
+mod diff;
 mod output;
 mod read;
 mod write;
