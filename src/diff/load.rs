@@ -76,6 +76,13 @@ fn parse_comment(name: &str, bytes: &[u8]) -> Option<Comment> {
     Some(c)
 }
 
+/// Which version a chapter file read belongs to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    From,
+    To,
+}
+
 /// What one file read in the shared pass gives.
 enum Read {
     Comment(Option<Box<Comment>>),
@@ -119,24 +126,31 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
         let in_b: HashSet<&Entry> = drafts_b.iter().collect();
         drafts_a.iter().filter(|e| in_b.contains(e)).collect()
     };
-    let differ_a: Vec<Oid> = drafts_a
-        .iter()
-        .filter(|e| !same.contains(e))
-        .map(|e| e.1)
-        .collect();
-    let differ_b: Vec<Oid> = drafts_b
-        .iter()
-        .filter(|e| !same.contains(e))
-        .map(|e| e.1)
-        .collect();
-    let differing: Vec<Oid> = differ_a.iter().chain(&differ_b).copied().collect();
+    // The chapter files that differ, each version of a chapter next to the
+    // other: they are read by the same thread, whose cache then holds the
+    // delta bases the two versions share in git's packs.
+    let slug = |e: &Entry| parse_chapter_file_name(&e.0).map(|(_, s)| s);
+    let mut differing: Vec<(Oid, Side)> = Vec::new();
+    let only_b: Vec<&Entry> = drafts_b.iter().filter(|e| !same.contains(e)).collect();
+    for e in drafts_a.iter().filter(|e| !same.contains(e)) {
+        differing.push((e.1, Side::From));
+        if let Some(other) = only_b.iter().find(|o| slug(o) == slug(e)) {
+            differing.push((other.1, Side::To));
+        }
+    }
+    for e in &only_b {
+        if !differing.contains(&(e.1, Side::To)) {
+            differing.push((e.1, Side::To));
+        }
+    }
+    let chapter_ids: Vec<Oid> = differing.iter().map(|(id, _)| *id).collect();
 
     // The comment files that differ are found (walking two big trees) while
     // the chapters that differ are read.
     let root = store.root();
     let (changed, chapter_texts) = std::thread::scope(|scope| {
         let walk = scope.spawn(move || Store::open(root)?.changed_in(paths::COMMENTS, a, b));
-        let texts = read_all(store, &differing, &[]);
+        let texts = read_all(store, &chapter_ids, &[]);
         let changed = walk.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
         (changed, texts)
     });
@@ -158,19 +172,16 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
     let comments_read = read_all(store, &[], &comment_entries)?;
     for (k, read) in chapter_texts.into_iter().chain(comments_read).enumerate() {
         match read {
-            Read::Comment(c) if k < differing.len() + own_b.len() => {
+            Read::Comment(c) if k < chapter_ids.len() + own_b.len() => {
                 to_comments.extend(c.map(|c| *c))
             }
             Read::Comment(c) => from_comments.extend(c.map(|c| *c)),
-            Read::Chapter(bytes) if k < differ_a.len() => {
-                // A renamed file with the same text is on both sides.
-                if differ_b.contains(&differing[k]) {
-                    texts_b.insert(differing[k], bytes.clone());
-                }
-                texts_a.insert(differing[k], bytes);
-            }
             Read::Chapter(bytes) => {
-                texts_b.insert(differing[k], bytes);
+                let (id, side) = differing[k];
+                match side {
+                    Side::From => texts_a.insert(id, bytes),
+                    Side::To => texts_b.insert(id, bytes),
+                };
             }
         }
     }
