@@ -155,27 +155,30 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
         (changed, texts)
     });
     let (changed, chapter_texts) = (changed?, chapter_texts?);
-    let own_b: Vec<Entry> = changed
-        .iter()
-        .filter_map(|f| Some((f.name.clone(), f.new?)))
-        .collect();
-    let own_a: Vec<Entry> = changed
-        .iter()
-        .filter_map(|f| Some((f.name.clone(), f.old?)))
-        .collect();
-    // Then the comments that differ, on both sides, in one pass.
-    let comment_entries: Vec<&Entry> = own_b.iter().chain(&own_a).collect();
+    // Then the comments that differ, on both sides, in one pass; the two
+    // versions of a changed comment next to each other, as for chapters.
+    let mut comment_entries: Vec<Entry> = Vec::new();
+    let mut comment_sides: Vec<Side> = Vec::new();
+    for f in &changed {
+        for (id, side) in [(f.new, Side::To), (f.old, Side::From)] {
+            if let Some(id) = id {
+                comment_entries.push((f.name.clone(), id));
+                comment_sides.push(side);
+            }
+        }
+    }
+    let entries: Vec<&Entry> = comment_entries.iter().collect();
     let mut to_comments = Vec::new();
     let mut from_comments = Vec::new();
     let mut texts_a: HashMap<Oid, Vec<u8>> = HashMap::new();
     let mut texts_b: HashMap<Oid, Vec<u8>> = HashMap::new();
-    let comments_read = read_all(store, &[], &comment_entries)?;
+    let comments_read = read_all(store, &[], &entries)?;
     for (k, read) in chapter_texts.into_iter().chain(comments_read).enumerate() {
         match read {
-            Read::Comment(c) if k < chapter_ids.len() + own_b.len() => {
-                to_comments.extend(c.map(|c| *c))
-            }
-            Read::Comment(c) => from_comments.extend(c.map(|c| *c)),
+            Read::Comment(c) => match comment_sides[k - chapter_ids.len()] {
+                Side::To => to_comments.extend(c.map(|c| *c)),
+                Side::From => from_comments.extend(c.map(|c| *c)),
+            },
             Read::Chapter(bytes) => {
                 let (id, side) = differing[k];
                 match side {
