@@ -503,6 +503,9 @@ fn demo_defaults_to_the_last_meeting_and_head() {
 fn demo_json_shape() {
     let out = stdout_ok(demo_cli(&["--format", "json", "diff", "3", "4"], &[]));
     let v: Value = serde_json::from_str(&out).expect("JSON");
+    // The command's JSON is the pretty JSON of the library's diff.
+    let d = demo_diff("3", "4");
+    assert_eq!(out, serde_json::to_string_pretty(&d).unwrap() + "\n");
     for key in [
         "from",
         "to",

@@ -284,9 +284,43 @@ const REWRITE_SIMILARITY: f64 = 0.2;
 /// for (a chapter rewritten from scratch); exact moves still are.
 const MAX_MOVE_PAIRS: usize = 40_000;
 
+/// A quick hash for words and positions (the multiply-rotate scheme of
+/// Firefox's hasher): these maps are built and thrown away per chapter, and
+/// their keys come from the chapter being compared, so the protection of
+/// the standard hasher against chosen keys buys nothing here.
+#[derive(Default, Clone, Copy)]
+struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type Fast = std::hash::BuildHasherDefault<FastHasher>;
+
+/// Word multiset of a block.
+type Bag<'t> = HashMap<&'t str, u32, Fast>;
+
 /// Word multiset of a block, for similarity.
-fn bag(text: &str) -> HashMap<&str, u32> {
-    let mut m = HashMap::new();
+fn bag(text: &str) -> Bag<'_> {
+    let mut m = Bag::default();
     for w in text.split_whitespace() {
         *m.entry(w).or_insert(0) += 1;
     }
@@ -294,7 +328,7 @@ fn bag(text: &str) -> HashMap<&str, u32> {
 }
 
 /// Dice coefficient of two word multisets, 0..=1.
-fn similarity(a: &HashMap<&str, u32>, b: &HashMap<&str, u32>) -> f64 {
+fn similarity(a: &Bag<'_>, b: &Bag<'_>) -> f64 {
     let total: u32 = a.values().sum::<u32>() + b.values().sum::<u32>();
     if total == 0 {
         return 1.0;
@@ -455,9 +489,9 @@ pub fn diff_blocks(old_md: &str, new_md: &str) -> Vec<BlockDiff> {
     }
 
     // Shared words of two blocks (same kind of block), computed once.
-    let mut bags_a: HashMap<usize, HashMap<&str, u32>> = HashMap::new();
-    let mut bags_b: HashMap<usize, HashMap<&str, u32>> = HashMap::new();
-    let mut known: HashMap<(usize, usize), f64> = HashMap::new();
+    let mut bags_a: HashMap<usize, Bag<'_>> = HashMap::new();
+    let mut bags_b: HashMap<usize, Bag<'_>> = HashMap::new();
+    let mut known: HashMap<(usize, usize), f64, Fast> = HashMap::default();
     let mut sim = |i: usize, j: usize, threshold: f64| -> f64 {
         if !same_class(a[i].kind, b[j].kind) || !could_reach(ka[i], kb[j], threshold) {
             return 0.0;

@@ -76,6 +76,13 @@ fn parse_comment(name: &str, bytes: &[u8]) -> Option<Comment> {
     Some(c)
 }
 
+/// Which version a chapter file read belongs to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    From,
+    To,
+}
+
 /// What one file read in the shared pass gives.
 enum Read {
     Comment(Option<Box<Comment>>),
@@ -83,15 +90,17 @@ enum Read {
 }
 
 /// Reads chapter files (their bytes) and comment files (parsed), all in one
-/// pass over a few threads.
-fn read_all(store: &Store, comments: &[&Entry], chapters: &[Oid]) -> Result<Vec<Read>> {
-    let ids: Vec<Oid> = comments
+/// pass over a few threads; the results in that order. The big chapter
+/// files are read first, so the many small comments even out the threads.
+fn read_all(store: &Store, chapters: &[Oid], comments: &[&Entry]) -> Result<Vec<Read>> {
+    let ids: Vec<Oid> = chapters
         .iter()
-        .map(|e| e.1)
-        .chain(chapters.iter().copied())
+        .copied()
+        .chain(comments.iter().map(|e| e.1))
         .collect();
-    store.map_blobs(&ids, 16, &|k, bytes: &[u8]| match comments.get(k) {
-        Some(entry) => Read::Comment(parse_comment(&entry.0, bytes).map(Box::new)),
+    let n = chapters.len();
+    store.map_blobs(&ids, 16, &|k, bytes: &[u8]| match k.checked_sub(n) {
+        Some(c) => Read::Comment(parse_comment(&comments[c].0, bytes).map(Box::new)),
         None => Read::Chapter(bytes.to_vec()),
     })
 }
@@ -111,57 +120,71 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
     };
     Store::skip_hash_checks();
 
-    let changed = store.changed_in(paths::COMMENTS, a, b)?;
-    let own_b: Vec<Entry> = changed
-        .iter()
-        .filter_map(|f| Some((f.name.clone(), f.new?)))
-        .collect();
-    let own_a: Vec<Entry> = changed
-        .iter()
-        .filter_map(|f| Some((f.name.clone(), f.old?)))
-        .collect();
     let drafts_a = store.tree_files(a, paths::DRAFTS)?;
     let drafts_b = store.tree_files(b, paths::DRAFTS)?;
     let same: HashSet<&Entry> = {
         let in_b: HashSet<&Entry> = drafts_b.iter().collect();
         drafts_a.iter().filter(|e| in_b.contains(e)).collect()
     };
-    let differ_a: Vec<Oid> = drafts_a
-        .iter()
-        .filter(|e| !same.contains(e))
-        .map(|e| e.1)
-        .collect();
-    let differ_b: Vec<Oid> = drafts_b
-        .iter()
-        .filter(|e| !same.contains(e))
-        .map(|e| e.1)
-        .collect();
-    let differing: Vec<Oid> = differ_a.iter().chain(&differ_b).copied().collect();
+    // The chapter files that differ, each version of a chapter next to the
+    // other: they are read by the same thread, whose cache then holds the
+    // delta bases the two versions share in git's packs.
+    let slug = |e: &Entry| parse_chapter_file_name(&e.0).map(|(_, s)| s);
+    let mut differing: Vec<(Oid, Side)> = Vec::new();
+    let only_b: Vec<&Entry> = drafts_b.iter().filter(|e| !same.contains(e)).collect();
+    for e in drafts_a.iter().filter(|e| !same.contains(e)) {
+        differing.push((e.1, Side::From));
+        if let Some(other) = only_b.iter().find(|o| slug(o) == slug(e)) {
+            differing.push((other.1, Side::To));
+        }
+    }
+    for e in &only_b {
+        if !differing.contains(&(e.1, Side::To)) {
+            differing.push((e.1, Side::To));
+        }
+    }
+    let chapter_ids: Vec<Oid> = differing.iter().map(|(id, _)| *id).collect();
 
-    // One pass: comments that differ on both sides, chapters that differ.
-    let comment_entries: Vec<&Entry> = own_b.iter().chain(&own_a).collect();
+    // The comment files that differ are found (walking two big trees) while
+    // the chapters that differ are read.
+    let root = store.root();
+    let (changed, chapter_texts) = std::thread::scope(|scope| {
+        let walk = scope.spawn(move || Store::open(root)?.changed_in(paths::COMMENTS, a, b));
+        let texts = read_all(store, &chapter_ids, &[]);
+        let changed = walk.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (changed, texts)
+    });
+    let (changed, chapter_texts) = (changed?, chapter_texts?);
+    // Then the comments that differ, on both sides, in one pass; the two
+    // versions of a changed comment next to each other, as for chapters.
+    let mut comment_entries: Vec<Entry> = Vec::new();
+    let mut comment_sides: Vec<Side> = Vec::new();
+    for f in &changed {
+        for (id, side) in [(f.new, Side::To), (f.old, Side::From)] {
+            if let Some(id) = id {
+                comment_entries.push((f.name.clone(), id));
+                comment_sides.push(side);
+            }
+        }
+    }
+    let entries: Vec<&Entry> = comment_entries.iter().collect();
     let mut to_comments = Vec::new();
     let mut from_comments = Vec::new();
     let mut texts_a: HashMap<Oid, Vec<u8>> = HashMap::new();
     let mut texts_b: HashMap<Oid, Vec<u8>> = HashMap::new();
-    for (k, read) in read_all(store, &comment_entries, &differing)?
-        .into_iter()
-        .enumerate()
-    {
+    let comments_read = read_all(store, &[], &entries)?;
+    for (k, read) in chapter_texts.into_iter().chain(comments_read).enumerate() {
         match read {
-            Read::Comment(c) if k < own_b.len() => to_comments.extend(c.map(|c| *c)),
-            Read::Comment(c) => from_comments.extend(c.map(|c| *c)),
+            Read::Comment(c) => match comment_sides[k - chapter_ids.len()] {
+                Side::To => to_comments.extend(c.map(|c| *c)),
+                Side::From => from_comments.extend(c.map(|c| *c)),
+            },
             Read::Chapter(bytes) => {
-                let n = k - comment_entries.len();
-                if n < differ_a.len() {
-                    // A renamed file with the same text is on both sides.
-                    if differ_b.contains(&differing[n]) {
-                        texts_b.insert(differing[n], bytes.clone());
-                    }
-                    texts_a.insert(differing[n], bytes);
-                } else {
-                    texts_b.insert(differing[n], bytes);
-                }
+                let (id, side) = differing[k];
+                match side {
+                    Side::From => texts_a.insert(id, bytes),
+                    Side::To => texts_b.insert(id, bytes),
+                };
             }
         }
     }
@@ -181,24 +204,36 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
         })
         .map(|e| e.1)
         .collect();
-    for (id, read) in extra.iter().zip(read_all(store, &[], &extra)?) {
+    for (id, read) in extra.iter().zip(read_all(store, &extra, &[])?) {
         if let Read::Chapter(bytes) = read {
             texts_b.insert(*id, bytes);
         }
     }
 
-    let source_a = store.source_at(a)?;
-    let source_b = store.source_at(b)?;
-    let mut ws_a = Workspace::load(&Selective {
-        inner: &source_a,
-        chapters: drafts_a.clone(),
-        texts: RefCell::new(texts_a),
-    })?;
-    let mut ws_b = Workspace::load(&Selective {
-        inner: &source_b,
-        chapters: drafts_b.clone(),
-        texts: RefCell::new(texts_b),
-    })?;
+    // The two versions are put together side by side.
+    let (ws_a, ws_b) = std::thread::scope(|scope| {
+        let first = scope.spawn(move || -> Result<Workspace> {
+            let own = Store::open(root)?;
+            let source = own.source_at(a)?;
+            Workspace::load(&Selective {
+                inner: &source,
+                chapters: drafts_a,
+                texts: RefCell::new(texts_a),
+            })
+        });
+        let second = store.source_at(b).and_then(|source| {
+            Workspace::load(&Selective {
+                inner: &source,
+                chapters: drafts_b,
+                texts: RefCell::new(texts_b),
+            })
+        });
+        let first = first
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (first, second)
+    });
+    let (mut ws_a, mut ws_b) = (ws_a?, ws_b?);
     // Chapters given without text have no title; they are the same file on
     // both sides, so the diff never shows them.
     to_comments.sort_by(|x, y| x.id.cmp(&y.id));
