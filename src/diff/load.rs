@@ -147,13 +147,17 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
 
     // The comment files that differ are found (walking two big trees) while
     // the chapters that differ are read.
-    let root = store.root();
-    let (changed, chapter_texts) = std::thread::scope(|scope| {
-        let walk = scope.spawn(move || Store::open(root)?.changed_in(paths::COMMENTS, a, b));
+    let walker = store.handle()?;
+    let (walker, changed, chapter_texts) = std::thread::scope(|scope| {
+        let walk = scope.spawn(move || {
+            let changed = walker.changed_in(paths::COMMENTS, a, b);
+            (walker, changed)
+        });
         let texts = read_all(store, &chapter_ids, &[]);
-        let changed = walk.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (changed, texts)
+        let (walker, changed) = walk.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (walker, changed, texts)
     });
+    store.give_back(walker);
     let (changed, chapter_texts) = (changed?, chapter_texts?);
     // Then the comments that differ, on both sides, in one pass; the two
     // versions of a changed comment next to each other, as for chapters.
@@ -211,15 +215,17 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
     }
 
     // The two versions are put together side by side.
-    let (ws_a, ws_b) = std::thread::scope(|scope| {
-        let first = scope.spawn(move || -> Result<Workspace> {
-            let own = Store::open(root)?;
-            let source = own.source_at(a)?;
-            Workspace::load(&Selective {
-                inner: &source,
-                chapters: drafts_a,
-                texts: RefCell::new(texts_a),
-            })
+    let other = store.handle()?;
+    let (other, ws_a, ws_b) = std::thread::scope(|scope| {
+        let first = scope.spawn(move || {
+            let ws = other.source_at(a).and_then(|source| {
+                Workspace::load(&Selective {
+                    inner: &source,
+                    chapters: drafts_a,
+                    texts: RefCell::new(texts_a),
+                })
+            });
+            (other, ws)
         });
         let second = store.source_at(b).and_then(|source| {
             Workspace::load(&Selective {
@@ -228,11 +234,12 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
                 texts: RefCell::new(texts_b),
             })
         });
-        let first = first
+        let (other, first) = first
             .join()
             .unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (first, second)
+        (other, first, second)
     });
+    store.give_back(other);
     let (mut ws_a, mut ws_b) = (ws_a?, ws_b?);
     // Chapters given without text have no title; they are the same file on
     // both sides, so the diff never shows them.
