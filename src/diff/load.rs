@@ -99,10 +99,16 @@ fn read_all(store: &Store, chapters: &[Oid], comments: &[&Entry]) -> Result<Vec<
         .chain(comments.iter().map(|e| e.1))
         .collect();
     let n = chapters.len();
-    store.map_blobs(&ids, 16, &|k, bytes: &[u8]| match k.checked_sub(n) {
-        Some(c) => Read::Comment(parse_comment(&comments[c].0, bytes).map(Box::new)),
-        None => Read::Chapter(bytes.to_vec()),
-    })
+    // A chapter file is worth a thread from two of them; comments from 16.
+    let per_thread = if comments.is_empty() { 2 } else { 16 };
+    store.map_blobs(
+        &ids,
+        per_thread,
+        &|k, bytes: &[u8]| match k.checked_sub(n) {
+            Some(c) => Read::Comment(parse_comment(&comments[c].0, bytes).map(Box::new)),
+            None => Read::Chapter(bytes.to_vec()),
+        },
+    )
 }
 
 /// Both sides of a diff, read sparingly when both are commits; otherwise
