@@ -71,7 +71,10 @@ fn parse_comment(name: &str, bytes: &[u8]) -> Option<Comment> {
         return None;
     }
     let text = std::str::from_utf8(bytes).ok()?;
-    let mut c: Comment = parse_toml(&paths::comment(id), text).ok()?;
+    let mut c = match Comment::parse_plain(text) {
+        Some(c) => c,
+        None => parse_toml(&paths::comment(id), text).ok()?,
+    };
     c.id = id.to_string();
     Some(c)
 }
