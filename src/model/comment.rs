@@ -126,7 +126,18 @@ fn unescape(chars: &mut std::str::Chars<'_>, out: &mut String) -> Option<()> {
 /// Control characters TOML does not allow raw in a string (tab is allowed;
 /// line breaks only in multi-line strings, and there only as `\n`).
 fn forbidden(c: char, multi_line: bool) -> bool {
-    (c.is_control() && c != '\t' && !(multi_line && c == '\n')) || c == '\u{7f}'
+    c.is_control() && c != '\t' && !(multi_line && c == '\n')
+}
+
+/// Whether `s` holds a [`forbidden`] character, byte by byte: the control
+/// characters are U+0000–U+001F, U+007F and U+0080–U+009F (C2 80–C2 9F).
+fn has_forbidden(s: &str, multi_line: bool) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, &x)| {
+        (x < 0x20 && x != b'\t' && !(multi_line && x == b'\n'))
+            || x == 0x7f
+            || (x == 0xc2 && b.get(i + 1).is_some_and(|y| (0x80..=0x9f).contains(y)))
+    })
 }
 
 /// A `"…"`, `"""…"""`, `'…'` or `'''…'''` string at the start of `rest`;
@@ -137,7 +148,7 @@ fn plain_string(rest: &str) -> Option<(String, &str)> {
         let body = body.strip_prefix('\n').unwrap_or(body);
         let end = body.find("'''")?;
         let content = &body[..end];
-        if body[end + 3..].starts_with('\'') || content.chars().any(|c| forbidden(c, true)) {
+        if body[end + 3..].starts_with('\'') || has_forbidden(content, true) {
             return None;
         }
         return Some((content.to_string(), &body[end + 3..]));
@@ -145,7 +156,7 @@ fn plain_string(rest: &str) -> Option<(String, &str)> {
     if let Some(body) = rest.strip_prefix('\'') {
         let end = body.find('\'')?;
         let content = &body[..end];
-        if content.chars().any(|c| forbidden(c, false)) {
+        if has_forbidden(content, false) {
             return None;
         }
         return Some((content.to_string(), &body[end + 1..]));
@@ -160,17 +171,22 @@ fn plain_string(rest: &str) -> Option<(String, &str)> {
             return None;
         }
         let mut chars = body[..end].chars();
-        while let Some(c) = chars.next() {
-            match c {
-                '\\' => {
-                    if chars.clone().next().is_none_or(char::is_whitespace) {
-                        return None;
-                    }
-                    unescape(&mut chars, &mut out)?;
-                }
-                c if forbidden(c, true) => return None,
-                c => out.push(c),
+        loop {
+            // Plain text up to the next backslash is copied in one piece.
+            let rest = chars.as_str();
+            let run = rest.find('\\').unwrap_or(rest.len());
+            if has_forbidden(&rest[..run], true) {
+                return None;
             }
+            out.push_str(&rest[..run]);
+            chars = rest[run..].chars();
+            if chars.next().is_none() {
+                break;
+            }
+            if chars.clone().next().is_none_or(char::is_whitespace) {
+                return None;
+            }
+            unescape(&mut chars, &mut out)?;
         }
         return Some((out, &body[end + 3..]));
     }
@@ -447,7 +463,7 @@ mod tests {
             prop::sample::select(vec![
                 "a", "æ", "ø", "å", " ", "\n", "\t", "\r", "\"", "\"\"", "\"\"\"", "\\", "\\n",
                 "'", "'''", "=", "[", "]", "#", "\u{1}", "\u{7f}", "\u{1b}", "👍🏽", "a\u{30a}",
-                "\u{202e}", "x",
+                "\u{202e}", "x", "\u{85}", "\u{9b}", "\u{a0}", "ÿ",
             ]),
             0..24,
         )
@@ -473,6 +489,12 @@ mod tests {
             } else {
                 c.status = CommentStatus::Open;
                 c.resolution = None;
+            }
+            for m in [false, true] {
+                proptest::prop_assert_eq!(
+                    has_forbidden(&c.body, m),
+                    c.body.chars().any(|x| forbidden(x, m))
+                );
             }
             let text = c.to_file();
             let by_toml = parse_toml::<Comment>("c.toml", &text).ok();
