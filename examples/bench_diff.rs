@@ -207,7 +207,13 @@ fn main() -> Result<()> {
         "workspace {}: {changed} of {total} chapters and {files} files changed between meeting/3 and meeting/4",
         root.display()
     );
-    println!("{runs} runs each, alternating; wall time of the whole process\n");
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!(
+        "{runs} runs each, alternating; wall time of the whole process; {cores} cores, load average {load}\n"
+    );
     println!(
         "{:<58} {:>8} {:>8} {:>8} {:>9}",
         "command", "median", "min", "max", "output"

@@ -165,26 +165,41 @@ fn place_all(
             .expect("at least one bucket");
         lightest.extend(g);
     }
-    let root = store.root();
-    let placed = super::par_map(
-        &buckets,
-        |bucket| -> Result<Vec<(usize, Option<Placement>)>> {
-            if bucket.is_empty() {
-                return Ok(Vec::new());
-            }
-            let own = Store::open(root)?;
-            let mut anchorer = Anchorer::new(&own, to);
-            Ok(bucket
-                .iter()
-                .map(|&k| (k, anchorer.place(comments[k])))
-                .collect())
-        },
-    );
-    let mut out: Vec<Option<Placement>> = vec![None; comments.len()];
-    for part in placed {
-        for (k, p) in part? {
-            out[k] = p;
+    // The first bucket here with `store`, the others on threads with
+    // handles of their own.
+    let mut rest = buckets.split_off(1);
+    let handles: Vec<Store> = rest.iter().map(|_| store.handle()).collect::<Result<_>>()?;
+    let placed: Vec<(usize, Option<Placement>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = handles
+            .into_iter()
+            .zip(rest.drain(..))
+            .map(|(h, bucket)| {
+                scope.spawn(move || {
+                    let mut anchorer = Anchorer::new(&h, to);
+                    let done: Vec<(usize, Option<Placement>)> = bucket
+                        .iter()
+                        .map(|&k| (k, anchorer.place(comments[k])))
+                        .collect();
+                    drop(anchorer);
+                    (h, done)
+                })
+            })
+            .collect();
+        let mut anchorer = Anchorer::new(store, to);
+        let mut all: Vec<(usize, Option<Placement>)> = buckets[0]
+            .iter()
+            .map(|&k| (k, anchorer.place(comments[k])))
+            .collect();
+        for w in workers {
+            let (h, done) = w.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            store.give_back(h);
+            all.extend(done);
         }
+        all
+    });
+    let mut out: Vec<Option<Placement>> = vec![None; comments.len()];
+    for (k, p) in placed {
+        out[k] = p;
     }
     Ok(out)
 }

@@ -71,7 +71,10 @@ fn parse_comment(name: &str, bytes: &[u8]) -> Option<Comment> {
         return None;
     }
     let text = std::str::from_utf8(bytes).ok()?;
-    let mut c: Comment = parse_toml(&paths::comment(id), text).ok()?;
+    let mut c = match Comment::parse_plain(text) {
+        Some(c) => c,
+        None => parse_toml(&paths::comment(id), text).ok()?,
+    };
     c.id = id.to_string();
     Some(c)
 }
@@ -99,10 +102,16 @@ fn read_all(store: &Store, chapters: &[Oid], comments: &[&Entry]) -> Result<Vec<
         .chain(comments.iter().map(|e| e.1))
         .collect();
     let n = chapters.len();
-    store.map_blobs(&ids, 16, &|k, bytes: &[u8]| match k.checked_sub(n) {
-        Some(c) => Read::Comment(parse_comment(&comments[c].0, bytes).map(Box::new)),
-        None => Read::Chapter(bytes.to_vec()),
-    })
+    // A chapter file is worth a thread from two of them; comments from 16.
+    let per_thread = if comments.is_empty() { 2 } else { 16 };
+    store.map_blobs(
+        &ids,
+        per_thread,
+        &|k, bytes: &[u8]| match k.checked_sub(n) {
+            Some(c) => Read::Comment(parse_comment(&comments[c].0, bytes).map(Box::new)),
+            None => Read::Chapter(bytes.to_vec()),
+        },
+    )
 }
 
 /// Both sides of a diff, read sparingly when both are commits; otherwise
@@ -147,13 +156,17 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
 
     // The comment files that differ are found (walking two big trees) while
     // the chapters that differ are read.
-    let root = store.root();
-    let (changed, chapter_texts) = std::thread::scope(|scope| {
-        let walk = scope.spawn(move || Store::open(root)?.changed_in(paths::COMMENTS, a, b));
+    let walker = store.handle()?;
+    let (walker, changed, chapter_texts) = std::thread::scope(|scope| {
+        let walk = scope.spawn(move || {
+            let changed = walker.changed_in(paths::COMMENTS, a, b);
+            (walker, changed)
+        });
         let texts = read_all(store, &chapter_ids, &[]);
-        let changed = walk.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (changed, texts)
+        let (walker, changed) = walk.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (walker, changed, texts)
     });
+    store.give_back(walker);
     let (changed, chapter_texts) = (changed?, chapter_texts?);
     // Then the comments that differ, on both sides, in one pass; the two
     // versions of a changed comment next to each other, as for chapters.
@@ -211,15 +224,17 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
     }
 
     // The two versions are put together side by side.
-    let (ws_a, ws_b) = std::thread::scope(|scope| {
-        let first = scope.spawn(move || -> Result<Workspace> {
-            let own = Store::open(root)?;
-            let source = own.source_at(a)?;
-            Workspace::load(&Selective {
-                inner: &source,
-                chapters: drafts_a,
-                texts: RefCell::new(texts_a),
-            })
+    let other = store.handle()?;
+    let (other, ws_a, ws_b) = std::thread::scope(|scope| {
+        let first = scope.spawn(move || {
+            let ws = other.source_at(a).and_then(|source| {
+                Workspace::load(&Selective {
+                    inner: &source,
+                    chapters: drafts_a,
+                    texts: RefCell::new(texts_a),
+                })
+            });
+            (other, ws)
         });
         let second = store.source_at(b).and_then(|source| {
             Workspace::load(&Selective {
@@ -228,11 +243,12 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
                 texts: RefCell::new(texts_b),
             })
         });
-        let first = first
+        let (other, first) = first
             .join()
             .unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (first, second)
+        (other, first, second)
     });
+    store.give_back(other);
     let (mut ws_a, mut ws_b) = (ws_a?, ws_b?);
     // Chapters given without text have no title; they are the same file on
     // both sides, so the diff never shows them.

@@ -3,7 +3,7 @@
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::{CommentStatus, Disposition};
+use super::{Choice, CommentStatus, Disposition};
 
 /// A comment on a chapter (optionally quoting it) or a recommendation, or a
 /// reply to another comment.
@@ -122,7 +122,229 @@ fn de_time<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::
     })
 }
 
+/// The tables and keys of a comment file.
+const TABLES: [(&str, &[&str]); 5] = [
+    ("", &["created", "body", "status", "reply_to"]),
+    ("author", &["name", "email", "organisation"]),
+    ("target", &["chapter", "recommendation"]),
+    ("target.anchor", &["quote", "before", "after", "commit"]),
+    ("resolution", &["disposition", "response", "by", "at"]),
+];
+
+/// A basic string's escape (after the backslash), or None for anything a
+/// plain reading leaves to the TOML parser.
+fn unescape(chars: &mut std::str::Chars<'_>, out: &mut String) -> Option<()> {
+    let c = match chars.next()? {
+        'b' => '\u{8}',
+        't' => '\t',
+        'n' => '\n',
+        'f' => '\u{c}',
+        'r' => '\r',
+        '"' => '"',
+        '\\' => '\\',
+        u @ ('u' | 'U') => {
+            let n = if u == 'u' { 4 } else { 8 };
+            let hex: String = chars.by_ref().take(n).collect();
+            if hex.len() != n || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return None;
+            }
+            char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?
+        }
+        _ => return None,
+    };
+    out.push(c);
+    Some(())
+}
+
+/// Control characters TOML does not allow raw in a string (tab is allowed;
+/// line breaks only in multi-line strings, and there only as `\n`).
+fn forbidden(c: char, multi_line: bool) -> bool {
+    c.is_control() && c != '\t' && !(multi_line && c == '\n')
+}
+
+/// Whether `s` holds a [`forbidden`] character, byte by byte: the control
+/// characters are U+0000–U+001F, U+007F and U+0080–U+009F (C2 80–C2 9F).
+fn has_forbidden(s: &str, multi_line: bool) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, &x)| {
+        (x < 0x20 && x != b'\t' && !(multi_line && x == b'\n'))
+            || x == 0x7f
+            || (x == 0xc2 && b.get(i + 1).is_some_and(|y| (0x80..=0x9f).contains(y)))
+    })
+}
+
+/// A `"…"`, `"""…"""`, `'…'` or `'''…'''` string at the start of `rest`;
+/// the string and what follows it.
+fn plain_string(rest: &str) -> Option<(String, &str)> {
+    // Literal strings: no escapes.
+    if let Some(body) = rest.strip_prefix("'''") {
+        let body = body.strip_prefix('\n').unwrap_or(body);
+        let end = body.find("'''")?;
+        let content = &body[..end];
+        if body[end + 3..].starts_with('\'') || has_forbidden(content, true) {
+            return None;
+        }
+        return Some((content.to_string(), &body[end + 3..]));
+    }
+    if let Some(body) = rest.strip_prefix('\'') {
+        let end = body.find('\'')?;
+        let content = &body[..end];
+        if has_forbidden(content, false) {
+            return None;
+        }
+        return Some((content.to_string(), &body[end + 1..]));
+    }
+    let mut out = String::new();
+    if let Some(body) = rest.strip_prefix("\"\"\"") {
+        let body = body.strip_prefix('\n').unwrap_or(body);
+        let end = body.find("\"\"\"")?;
+        // A fourth quote, a backslash at a line's end and the like: left to
+        // the TOML parser.
+        if body[end + 3..].starts_with('"') {
+            return None;
+        }
+        let mut chars = body[..end].chars();
+        loop {
+            // Plain text up to the next backslash is copied in one piece.
+            let rest = chars.as_str();
+            let run = rest.find('\\').unwrap_or(rest.len());
+            if has_forbidden(&rest[..run], true) {
+                return None;
+            }
+            out.push_str(&rest[..run]);
+            chars = rest[run..].chars();
+            if chars.next().is_none() {
+                break;
+            }
+            if chars.clone().next().is_none_or(char::is_whitespace) {
+                return None;
+            }
+            unescape(&mut chars, &mut out)?;
+        }
+        return Some((out, &body[end + 3..]));
+    }
+    let body = rest.strip_prefix('"')?;
+    let mut chars = body.chars();
+    loop {
+        match chars.next()? {
+            '"' => return Some((out, chars.as_str())),
+            '\\' => unescape(&mut chars, &mut out)?,
+            c if forbidden(c, false) => return None,
+            c => out.push(c),
+        }
+    }
+}
+
+/// A value of a closed set by its key exactly (as serde reads it).
+fn by_key<T: Choice>(s: &str) -> Option<T> {
+    T::ALL.iter().copied().find(|v| v.key() == s)
+}
+
 impl Comment {
+    /// Reads a comment file the way [`Comment::to_file`] writes it (bare
+    /// keys, basic and literal strings, the five known tables) many times
+    /// faster than the general TOML parser; `None` for anything else – other
+    /// TOML forms, unknown or repeated keys, a missing or invalid field –
+    /// which callers then hand to the TOML parser, which also explains what
+    /// is wrong. The id is left empty.
+    pub fn parse_plain(text: &str) -> Option<Comment> {
+        let mut values: Vec<(&str, &str, String)> = Vec::new();
+        let mut table = "";
+        let mut seen_tables: Vec<&str> = vec![""];
+        let mut rest = text;
+        while !rest.is_empty() {
+            let (line, after) = rest.split_once('\n').unwrap_or((rest, ""));
+            let trimmed = line.trim_matches([' ', '\t']);
+            if trimmed.is_empty() {
+                rest = after;
+                continue;
+            }
+            if let Some(name) = trimmed.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+                let (known, _) = TABLES.iter().find(|(t, _)| *t == name)?;
+                if seen_tables.contains(known) {
+                    return None;
+                }
+                seen_tables.push(known);
+                table = known;
+                rest = after;
+                continue;
+            }
+            let (key, value) = line.split_once('=')?;
+            let key = key.trim_matches([' ', '\t']);
+            let keys = TABLES.iter().find(|(t, _)| *t == table)?.1;
+            let key = *keys.iter().find(|k| **k == key)?;
+            if values.iter().any(|(t, k, _)| *t == table && *k == key) {
+                return None;
+            }
+            let from = value.trim_start_matches([' ', '\t']);
+            let offset = text.len() - rest.len() + (line.len() - from.len());
+            let (string, tail) = plain_string(&text[offset..])?;
+            let (end_of_line, next) = tail.split_once('\n').unwrap_or((tail, ""));
+            if !end_of_line.trim_matches([' ', '\t']).is_empty() {
+                return None;
+            }
+            values.push((table, key, string));
+            rest = next;
+        }
+        let mut take = |t: &str, k: &str| {
+            values
+                .iter()
+                .position(|(vt, vk, _)| *vt == t && *vk == k)
+                .map(|i| values.swap_remove(i).2)
+        };
+        let time = |s: String| DateTime::parse_from_rfc3339(s.trim()).ok();
+        let status: CommentStatus = by_key(&take("", "status")?)?;
+        let created = time(take("", "created")?)?;
+        let body = take("", "body")?;
+        let reply_to = take("", "reply_to");
+        let author = Author {
+            name: take("author", "name")?,
+            email: take("author", "email")?,
+            organisation: take("author", "organisation")?,
+        };
+        if !seen_tables.contains(&"author") || !seen_tables.contains(&"target") {
+            return None;
+        }
+        let anchor = if seen_tables.contains(&"target.anchor") {
+            Some(Anchor {
+                quote: take("target.anchor", "quote")?,
+                before: take("target.anchor", "before").unwrap_or_default(),
+                after: take("target.anchor", "after").unwrap_or_default(),
+                commit: take("target.anchor", "commit")?,
+                // `[[target.anchor.history]]` is not a table this reader
+                // knows, so a file with history is read by toml instead.
+                history: Vec::new(),
+            })
+        } else {
+            None
+        };
+        let target = Target {
+            chapter: take("target", "chapter"),
+            recommendation: take("target", "recommendation"),
+            anchor,
+        };
+        let resolution = if seen_tables.contains(&"resolution") {
+            Some(Resolution {
+                disposition: by_key(&take("resolution", "disposition")?)?,
+                response: take("resolution", "response")?,
+                by: take("resolution", "by")?,
+                at: time(take("resolution", "at")?)?,
+            })
+        } else {
+            None
+        };
+        Some(Comment {
+            id: String::new(),
+            created,
+            body,
+            status,
+            reply_to,
+            author,
+            target,
+            resolution,
+        })
+    }
+
     /// True while it awaits an answer.
     pub fn is_open(&self) -> bool {
         self.status == CommentStatus::Open
@@ -269,5 +491,93 @@ mod tests {
         c.target.recommendation = Some("x".into());
         let problems = c.check();
         assert_eq!(problems.len(), 2, "{problems:?}");
+    }
+
+    #[test]
+    fn plain_reading_agrees_with_toml_on_written_files() {
+        let mut c = sample();
+        c.id.clear();
+        // Three quotes in a row: written as a literal string.
+        assert_eq!(Comment::parse_plain(&c.to_file()), Some(c.clone()));
+        c.body = "Første linje med \"citat\", \\ og æøå.\n\nAnden linje\tslut.".into();
+        let text = c.to_file();
+        assert_eq!(Comment::parse_plain(&text), Some(c.clone()), "{text}");
+        // Open, a reply, no anchor, a recommendation.
+        c.status = CommentStatus::Open;
+        c.resolution = None;
+        c.reply_to = Some("01j00000000000000000000001".into());
+        c.target = Target {
+            chapter: None,
+            recommendation: Some("tidlig".into()),
+            anchor: None,
+        };
+        let text = c.to_file();
+        assert_eq!(Comment::parse_plain(&text), Some(c), "{text}");
+        // Other TOML forms are left to the TOML parser.
+        for other in [
+            "created = 2024-06-12T10:15:00+02:00\n",
+            "# a comment\ncreated = \"2024-06-12T10:15:00+02:00\"\n",
+            "status = \"open\" # a note\n",
+        ] {
+            assert_eq!(Comment::parse_plain(other), None, "{other}");
+        }
+    }
+
+    fn text_strategy() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop::collection::vec(
+            prop::sample::select(vec![
+                "a", "æ", "ø", "å", " ", "\n", "\t", "\r", "\"", "\"\"", "\"\"\"", "\\", "\\n",
+                "'", "'''", "=", "[", "]", "#", "\u{1}", "\u{7f}", "\u{1b}", "👍🏽", "a\u{30a}",
+                "\u{202e}", "x", "\u{85}", "\u{9b}", "\u{a0}", "ÿ",
+            ]),
+            0..24,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_reading_never_disagrees_with_toml(
+            body in text_strategy(),
+            quote in text_strategy(),
+            response in text_strategy(),
+            resolved in proptest::bool::ANY,
+            cut in 0usize..400,
+            insert in text_strategy(),
+        ) {
+            let mut c = sample();
+            c.id.clear();
+            c.body = body;
+            c.target.anchor.as_mut().unwrap().quote = quote;
+            if resolved {
+                c.resolution.as_mut().unwrap().response = response;
+            } else {
+                c.status = CommentStatus::Open;
+                c.resolution = None;
+            }
+            for m in [false, true] {
+                proptest::prop_assert_eq!(
+                    has_forbidden(&c.body, m),
+                    c.body.chars().any(|x| forbidden(x, m))
+                );
+            }
+            let text = c.to_file();
+            let by_toml = parse_toml::<Comment>("c.toml", &text).ok();
+            if let Some(plain) = Comment::parse_plain(&text) {
+                proptest::prop_assert_eq!(Some(plain), by_toml.clone());
+            }
+            // The file edited by hand: still never a different reading.
+            let mut edited = text.clone();
+            let mut at = cut.min(edited.len());
+            while !edited.is_char_boundary(at) {
+                at -= 1;
+            }
+            edited.insert_str(at, &insert);
+            if let Some(plain) = Comment::parse_plain(&edited) {
+                let by_toml = parse_toml::<Comment>("c.toml", &edited);
+                proptest::prop_assert_eq!(Some(plain), by_toml.ok());
+            }
+        }
     }
 }

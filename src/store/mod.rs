@@ -118,6 +118,9 @@ pub struct Store {
     /// The working tree's root; for a bare repository, the repository itself.
     root: PathBuf,
     bare: bool,
+    /// Spare handles on the same repository for worker threads (see
+    /// [`Store::handle`]), kept so their opened packs and caches are reused.
+    spares: std::sync::Mutex<Vec<Repository>>,
 }
 
 impl Store {
@@ -162,6 +165,7 @@ impl Store {
             repo,
             root,
             bare: false,
+            spares: Default::default(),
         };
         store.recover_if_interrupted();
         Ok(store)
@@ -204,6 +208,7 @@ impl Store {
             repo,
             root,
             bare: true,
+            spares: Default::default(),
         })
     }
 
@@ -241,7 +246,34 @@ impl Store {
             repo,
             root,
             bare: false,
+            spares: Default::default(),
         })
+    }
+
+    /// Another handle on the same repository, for a worker thread (a
+    /// `Store` cannot be shared between threads). Give it back with
+    /// [`Store::give_back`] so the next worker reuses it: opening packs and
+    /// warming their caches again costs more than the work of a small job.
+    pub fn handle(&self) -> Result<Store> {
+        let spare = self.spares.lock().map_or(None, |mut spares| spares.pop());
+        let repo = match spare {
+            Some(r) => r,
+            None => Repository::open(self.repo.path())
+                .map_err(|_| Error::NotAGitRepository(self.root.clone()))?,
+        };
+        Ok(Store {
+            repo,
+            root: self.root.clone(),
+            bare: self.bare,
+            spares: Default::default(),
+        })
+    }
+
+    /// Takes back a handle made by [`Store::handle`].
+    pub fn give_back(&self, other: Store) {
+        if let Ok(mut spares) = self.spares.lock() {
+            spares.push(other.repo);
+        }
     }
 
     /// The workspace's root folder.
@@ -536,25 +568,31 @@ impl Store {
                 }
             }
         };
-        let git_dir = self.repo.path().to_path_buf();
+        let handles: Vec<Store> = (1..threads).map(|_| self.handle()).collect::<Result<_>>()?;
         let mut all: Vec<(usize, T)> = std::thread::scope(|scope| -> Result<Vec<(usize, T)>> {
-            let handles: Vec<_> = (1..threads)
-                .map(|_| {
-                    let (git_dir, work) = (&git_dir, &work);
+            let workers: Vec<_> = handles
+                .into_iter()
+                .map(|h| {
+                    let work = &work;
                     scope.spawn(move || {
-                        let repo = Repository::open(git_dir)
-                            .map_err(|_| Error::NotAGitRepository(git_dir.clone()))?;
-                        work(&repo)
+                        let done = work(&h.repo);
+                        (h, done)
                     })
                 })
                 .collect();
-            let mut all = work(&self.repo)?;
-            for h in handles {
-                all.extend(h.join().map_err(|_| {
+            let mut all = work(&self.repo);
+            for w in workers {
+                let (h, done) = w.join().map_err(|_| {
                     Error::Invalid("en tråd, der læste git-objekter, stoppede".into())
-                })??);
+                })?;
+                self.give_back(h);
+                match (&mut all, done) {
+                    (Ok(all), Ok(done)) => all.extend(done),
+                    (Ok(_), Err(e)) => all = Err(e),
+                    (Err(_), _) => {}
+                }
             }
-            Ok(all)
+            all
         })?;
         all.sort_unstable_by_key(|x| x.0);
         Ok(all.into_iter().map(|x| x.1).collect())
