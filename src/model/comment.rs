@@ -478,6 +478,9 @@ mod tests {
         let mut back: Comment = parse_toml("c.toml", &text).unwrap();
         back.id = c.id.clone();
         assert_eq!(back, c);
+        // The quick reader of plain files leaves a file with history to toml,
+        // so the writers' decisions are never dropped.
+        assert_eq!(Comment::parse_plain(&text), None, "{text}");
         // A file as written before anchors could move still loads.
         let legacy = "created = 2024-06-12T10:15:00+02:00\nbody = \"x\"\nstatus = \"open\"\n\n[author]\nname = \"A\"\nemail = \"a@b.dk\"\norganisation = \"O\"\n\n[target]\nchapter = \"k\"\n\n[target.anchor]\nquote = \"q\"\nbefore = \"b\"\nafter = \"a\"\ncommit = \"c\"\n";
         let old: Comment = parse_toml("old.toml", legacy).unwrap();
