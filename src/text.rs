@@ -285,15 +285,96 @@ pub fn is_unsafe_for_terminal(c: char) -> bool {
     c.is_control() || is_invisible_format(c)
 }
 
+/// Bytes that may start a character [`is_unsafe_for_terminal`] is true for:
+/// C0 controls and DEL, and the UTF-8 lead bytes of C1 controls and U+00AD
+/// (0xC2), U+061C (0xD8), U+180E (0xE1), U+200B–U+2069 (0xE2), U+FEFF and
+/// U+FFF9–U+FFFB (0xEF) and the tag characters U+E0000–U+E007F (0xF3).
+/// Continuation bytes are never flagged, so a flagged byte starts a character.
+const UNSAFE_LEAD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[0x7f] = true;
+    let leads = [0xc2, 0xd8, 0xe1, 0xe2, 0xef, 0xf3];
+    let mut i = 0;
+    while i < leads.len() {
+        t[leads[i]] = true;
+        i += 1;
+    }
+    t
+};
+
+/// The first character of `s` that [`is_unsafe_for_terminal`] is true for,
+/// with its byte offset; `skip_newlines` passes over `\n`. Reads ordinary
+/// text (ASCII and most letters, æ, ø, å included) without decoding it:
+/// output of many megabytes is checked on every print.
+pub fn first_unsafe_for_terminal(s: &str, skip_newlines: bool) -> Option<(usize, char)> {
+    first_unsafe_in_utf8(s.as_bytes(), skip_newlines)
+}
+
+/// [`first_unsafe_for_terminal`] on bytes that are UTF-8 (bytes that are
+/// not are passed over).
+pub fn first_unsafe_in_utf8(bytes: &[u8], skip_newlines: bool) -> Option<(usize, char)> {
+    const CHUNK: usize = 32;
+    let newline = if skip_newlines { b'\n' } else { 0xff };
+    let mut i = 0;
+    while i < bytes.len() {
+        // A whole chunk without a flagged byte is passed over at once; the
+        // test is written without a table lookup so that it runs on vector
+        // registers.
+        if let Some(chunk) = bytes.get(i..i + CHUNK)
+            && !chunk.iter().fold(false, |any, &b| {
+                any | ((b < 0x20) & (b != newline))
+                    | (b == 0x7f)
+                    | (b == 0xc2)
+                    | (b == 0xd8)
+                    | (b == 0xe1)
+                    | (b == 0xe2)
+                    | (b == 0xef)
+                    | (b == 0xf3)
+            })
+        {
+            i += CHUNK;
+            continue;
+        }
+        // Otherwise the chunk a byte at a time.
+        let end = (i + CHUNK).min(bytes.len());
+        while i < end {
+            let b = bytes[i];
+            if !UNSAFE_LEAD[usize::from(b)] || b == newline {
+                i += 1;
+                continue;
+            }
+            let width = match b {
+                0x00..=0x7f => 1,
+                0xc0..=0xdf => 2,
+                0xe0..=0xef => 3,
+                _ => 4,
+            };
+            match bytes
+                .get(i..i + width)
+                .and_then(|c| std::str::from_utf8(c).ok())
+                .and_then(|c| c.chars().next())
+            {
+                Some(c) if is_unsafe_for_terminal(c) => return Some((i, c)),
+                Some(_) => i += width,
+                // Not UTF-8 (never in a &str): passed over.
+                None => i += 1,
+            }
+        }
+    }
+    None
+}
+
 /// Other people's text made safe for a terminal: control characters (escape
 /// sequences, NUL, DEL, C1 controls), bidi overrides and zero-width characters
 /// are shown visibly as `\u{1b}`-style escapes instead of being interpreted.
 /// Newlines are kept when `keep_newlines` is true, tabs become spaces.
 pub fn for_terminal(s: &str, keep_newlines: bool) -> Cow<'_, str> {
-    let needs = s
-        .chars()
-        .any(|c| is_unsafe_for_terminal(c) && !(keep_newlines && c == '\n'));
-    if !needs {
+    if first_unsafe_for_terminal(s, keep_newlines).is_none() {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -313,6 +394,32 @@ pub fn for_terminal(s: &str, keep_newlines: bool) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fast_finder_agrees_with_the_character_rule() {
+        // Every character up to U+E0100 (and a few beyond), alone and among
+        // ordinary Danish text: the byte table must never miss one.
+        let chars = (0u32..0xE0100)
+            .chain([0xF0000, 0x10FFFF])
+            .filter_map(char::from_u32);
+        for c in chars {
+            for keep in [false, true] {
+                let expected = is_unsafe_for_terminal(c) && !(keep && c == '\n');
+                let s = format!("Blåbær{c}øl");
+                let found = first_unsafe_for_terminal(&s, keep);
+                if expected {
+                    assert_eq!(found, Some(("Blåbær".len(), c)), "{:x}", c as u32);
+                } else {
+                    assert_eq!(found, None, "{:x}", c as u32);
+                }
+            }
+        }
+        assert_eq!(
+            first_unsafe_for_terminal("a\nb\u{1b}", true),
+            Some((3, '\u{1b}'))
+        );
+        assert_eq!(first_unsafe_for_terminal("a\nb", false), Some((1, '\n')));
+    }
 
     #[test]
     fn names() {

@@ -12,9 +12,7 @@ use crate::text::for_terminal;
 /// terminal would interpret are written as `\uXXXX` escapes, which any JSON
 /// reader turns back into the same text (see [`write_json`]).
 pub fn json<T: Serialize>(value: &T) -> anyhow::Result<()> {
-    // Buffered: standard output is line-buffered, and a large listing has
-    // many lines.
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut out = std::io::stdout().lock();
     write_json(&mut out, value)?;
     writeln!(out)?;
     out.flush()?;
@@ -25,70 +23,81 @@ pub fn json<T: Serialize>(value: &T) -> anyhow::Result<()> {
 /// which plain JSON leaves raw), bidi override and invisible formatting
 /// character is escaped, so the JSON itself is safe to show in a terminal.
 fn write_json<W: Write, T: Serialize>(out: &mut W, value: &T) -> anyhow::Result<()> {
-    let mut ser = serde_json::Serializer::with_formatter(out, SafeFormatter::default());
-    value.serialize(&mut ser)?;
+    let mut escaping = Escaping {
+        out,
+        buf: Vec::with_capacity(Escaping::<W>::CHUNK + 4096),
+    };
+    serde_json::to_writer_pretty(&mut escaping, value)?;
+    escaping.pass_on(true)?;
     Ok(())
 }
 
-/// serde_json's pretty printer, escaping what a terminal would interpret.
-#[derive(Default)]
-struct SafeFormatter<'a>(serde_json::ser::PrettyFormatter<'a>);
+/// Takes serde_json's output and passes it on with the characters a
+/// terminal would interpret escaped as `\uXXXX`.
+///
+/// serde_json writes raw non-ASCII characters only inside strings, and raw
+/// control characters only as the line ends of pretty printing (it escapes
+/// them inside strings), so escaping what remains in its output gives the
+/// same text to a JSON reader. Doing it afterwards, a chunk at a time, is
+/// several times faster than in a custom formatter, which matters for a
+/// 10 MB diff.
+struct Escaping<'a, W: Write> {
+    out: &'a mut W,
+    buf: Vec<u8>,
+}
 
-impl serde_json::ser::Formatter for SafeFormatter<'_> {
-    fn write_string_fragment<W: ?Sized + Write>(
-        &mut self,
-        writer: &mut W,
-        fragment: &str,
-    ) -> std::io::Result<()> {
-        let mut rest = fragment;
-        while let Some((at, c)) = rest
-            .char_indices()
-            .find(|&(_, c)| crate::text::is_unsafe_for_terminal(c))
-        {
-            writer.write_all(&rest.as_bytes()[..at])?;
+impl<W: Write> Escaping<'_, W> {
+    const CHUNK: usize = 1 << 16;
+
+    /// Escapes and writes what is buffered: all of it at the end, otherwise
+    /// up to the last character that may still be incomplete.
+    fn pass_on(&mut self, end: bool) -> std::io::Result<()> {
+        let cut = if end {
+            self.buf.len()
+        } else {
+            // Back to the start of the last character, which stays behind.
+            let mut cut = self.buf.len();
+            while cut > 0 {
+                cut -= 1;
+                if self.buf[cut] & 0xc0 != 0x80 {
+                    break;
+                }
+            }
+            cut
+        };
+        let mut rest = &self.buf[..cut];
+        while let Some((at, c)) = crate::text::first_unsafe_in_utf8(rest, true) {
+            self.out.write_all(&rest[..at])?;
             let mut units = [0u16; 2];
             for unit in c.encode_utf16(&mut units) {
-                write!(writer, "\\u{unit:04x}")?;
+                write!(self.out, "\\u{unit:04x}")?;
             }
             rest = &rest[at + c.len_utf8()..];
         }
-        writer.write_all(rest.as_bytes())
+        self.out.write_all(rest)?;
+        self.buf.drain(..cut);
+        Ok(())
+    }
+}
+
+impl<W: Write> Write for Escaping<'_, W> {
+    #[inline]
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= Self::CHUNK {
+            self.pass_on(false)?;
+        }
+        Ok(data.len())
     }
 
-    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.begin_array(w)
+    #[inline]
+    fn write_all(&mut self, data: &[u8]) -> std::io::Result<()> {
+        self.write(data).map(|_| ())
     }
-    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_array(w)
-    }
-    fn begin_array_value<W: ?Sized + Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.0.begin_array_value(w, first)
-    }
-    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_array_value(w)
-    }
-    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.begin_object(w)
-    }
-    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_object(w)
-    }
-    fn begin_object_key<W: ?Sized + Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.0.begin_object_key(w, first)
-    }
-    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.begin_object_value(w)
-    }
-    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_object_value(w)
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        // Only whole output is passed on: see `write_json`.
+        Ok(())
     }
 }
 
@@ -165,5 +174,24 @@ mod tests {
         assert_eq!(back["body"], hostile);
         // Pretty, as before.
         assert!(text.starts_with("{\n  \"body\": "), "{text}");
+    }
+
+    #[test]
+    fn json_is_escaped_the_same_across_chunk_boundaries() {
+        // Many chunks' worth of text in which every kind of character meets
+        // every chunk boundary sooner or later.
+        let piece = "æ🎉\u{202e}ø\u{7f}å\u{9b}x\u{E0041}\u{200b}\u{1b}\"é\u{301}";
+        let long: Vec<String> = (0..9000).map(|k| format!("{k}{piece}")).collect();
+        let mut bytes = Vec::new();
+        write_json(&mut bytes, &long).unwrap();
+        assert!(bytes.len() > 3 * Escaping::<Vec<u8>>::CHUNK);
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(
+            !text
+                .chars()
+                .any(|c| crate::text::is_unsafe_for_terminal(c) && c != '\n')
+        );
+        let back: Vec<String> = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, long);
     }
 }
