@@ -246,3 +246,103 @@ fn escape_cancels_choosing_new_words() {
     assert_eq!(git(&d.root, &["rev-parse", "HEAD"]), head);
     assert!(screen(&s).contains("Fortrudt"));
 }
+
+/// Presses a key through the same mapping as the terminal.
+fn press(s: &mut State, code: crossterm::event::KeyCode) {
+    use crossterm::event::{Event, KeyEvent, KeyModifiers};
+    let ev = Event::Key(KeyEvent::new(code, KeyModifiers::NONE));
+    if let Some(a) = oplaeg::tui::to_action(s, ev) {
+        dispatch(s, a);
+    }
+}
+
+#[test]
+fn several_comments_in_one_place_are_chosen_with_the_arrows() {
+    use crossterm::event::KeyCode;
+    use oplaeg::tui::state::Popup;
+    let d = demo();
+    let mut s = state(&d, WRITER);
+    // A member adds two more comments on a sentence of chapter 5 that is
+    // quoted already, so the paragraph holds at least three threads.
+    let quote = "Kommunerne varetager";
+    assert!(
+        s.ws.chapter("rehabilitering")
+            .unwrap()
+            .markdown
+            .contains(quote)
+    );
+    for body in ["Første ekstra bemærkning.", "Anden ekstra bemærkning."] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_oplaeg"))
+            .args(["--repo", d.root.to_str().unwrap(), "--as", MEMBER])
+            .args([
+                "comment",
+                "add",
+                "--chapter",
+                "rehabilitering",
+                "--quote",
+                quote,
+            ])
+            .args(["--body", body])
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    s = state(&d, WRITER);
+    open_chapter(&mut s, 5);
+    let extra: Vec<usize> = ["Første ekstra", "Anden ekstra"]
+        .iter()
+        .map(|b| {
+            s.ws.comments
+                .iter()
+                .position(|c| c.body.starts_with(b))
+                .unwrap()
+        })
+        .collect();
+    cursor_on(&mut s, extra[0]);
+    let here = s.doc.sentences[s.cursor].0;
+    let list = s.markers[&here].clone();
+    assert!(list.len() >= 2 && list.contains(&extra[1]), "{list:?}");
+
+    press(&mut s, KeyCode::Enter);
+    assert!(matches!(&s.popup, Some(Popup::Markers(l, 0)) if *l == list));
+    let shown = screen(&s);
+    assert!(
+        shown.contains(&format!("{} kommentarer her", list.len())),
+        "{shown}"
+    );
+    assert!(shown.contains(&format!("▶ 1/{}", list.len())), "{shown}");
+
+    // ↓ chooses the next thread (and stops at the last), ↑ goes back.
+    let last = list.len() - 1;
+    for _ in 0..list.len() + 2 {
+        press(&mut s, KeyCode::Down);
+    }
+    assert!(matches!(&s.popup, Some(Popup::Markers(_, n)) if *n == last));
+    let shown = screen(&s);
+    assert!(shown.contains(&format!("↑ {last} mere ovenfor")), "{shown}");
+    assert!(
+        shown.contains(&format!("▶ {}/{}", last + 1, list.len())),
+        "{shown}"
+    );
+    let second = list.iter().position(|&i| i == extra[1]).unwrap();
+    while matches!(&s.popup, Some(Popup::Markers(_, n)) if *n > second) {
+        press(&mut s, KeyCode::Up);
+    }
+
+    // Enter opens the chosen thread, not the first.
+    press(&mut s, KeyCode::Enter);
+    assert!(matches!(s.popup, Some(Popup::Thread(i)) if i == extra[1]));
+    let shown = screen(&s);
+    assert!(shown.contains("Anden ekstra bemærkning."), "{shown}");
+    // The writer's thread title offers no editing of someone else's comment.
+    assert!(shown.contains("Tråd – Esc lukker"), "{shown}");
+    assert!(!shown.contains("ret din kommentar"), "{shown}");
+    press(&mut s, KeyCode::Esc);
+    assert!(s.popup.is_none());
+}

@@ -364,7 +364,7 @@ fn open_thread(state: &mut State) {
             None
         }
         1 => Some(Popup::Thread(list[0])),
-        _ => Some(Popup::Markers(list)),
+        _ => Some(Popup::Markers(list, 0)),
     };
 }
 

@@ -79,6 +79,16 @@ pub fn to_action(state: &State, event: Event) -> Option<Action> {
                     };
                 }
                 Some(Popup::Thread(_)) => return keymap::lookup(keymap::Scope::Thread, &key),
+                Some(Popup::Markers(..)) => {
+                    return match key.code {
+                        KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
+                        KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
+                        KeyCode::Enter => Some(Action::Open),
+                        KeyCode::Esc | KeyCode::Char('q') => Some(Action::Back),
+                        KeyCode::Char('?') => Some(Action::Help),
+                        _ => None,
+                    };
+                }
                 _ => {}
             }
             if state.search_input.is_some() {

@@ -133,9 +133,9 @@ pub fn reader(state: &mut State, action: Action) {
             let b = state.doc.sentences.get(state.cursor).map_or(0, |s| s.0);
             match state.markers.get(&b) {
                 Some(list) if list.len() == 1 => state.popup = Some(Popup::Thread(list[0])),
-                Some(list) => state.popup = Some(Popup::Markers(list.clone())),
+                Some(list) => state.popup = Some(Popup::Markers(list.clone(), 0)),
                 None if !state.unplaced.is_empty() && b == 0 => {
-                    state.popup = Some(Popup::Markers(state.unplaced.clone()))
+                    state.popup = Some(Popup::Markers(state.unplaced.clone(), 0))
                 }
                 None => {
                     state.message = Some(tr!(

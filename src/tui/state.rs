@@ -117,8 +117,9 @@ pub enum Popup {
     Info(String),
     /// A comment's thread (index into `ws.comments`).
     Thread(usize),
-    /// Comments anchored in one block of the reader.
-    Markers(Vec<usize>),
+    /// Several comments in one place (indices into `ws.comments`) and the
+    /// one chosen with ↑/↓, which Enter opens.
+    Markers(Vec<usize>, usize),
     /// Choosing a disposition before writing the response.
     Disposition {
         comment: String,

@@ -330,10 +330,12 @@ fn popup(state: &mut State, action: Action) -> Option<Action> {
             _ => {}
         },
         Popup::DiffPick(_) => return super::diff_update::picker(state, action),
-        Popup::Markers(list) => match action {
+        Popup::Markers(list, chosen) => match action {
+            Action::Up => *chosen = chosen.saturating_sub(1),
+            Action::Down => *chosen = (*chosen + 1).min(list.len().saturating_sub(1)),
             Action::Open | Action::Back | Action::Quit | Action::Help => {
-                let first = list.first().copied();
-                state.popup = match (action, first) {
+                let picked = list.get(*chosen).copied();
+                state.popup = match (action, picked) {
                     (Action::Open, Some(i)) => Some(Popup::Thread(i)),
                     _ => None,
                 };
@@ -806,7 +808,7 @@ fn change_own_comment(state: &mut State, root: usize, action: &Action) {
 
 /// The comment of a thread the actor may edit or withdraw: the thread's
 /// first comment when it is theirs, else their newest open reply in it.
-fn own_in_thread(state: &State, root: usize) -> Result<usize, String> {
+pub(crate) fn own_in_thread(state: &State, root: usize) -> Result<usize, String> {
     state.may(Permission::Comment)?;
     let Some(actor) = state.actor.as_ref() else {
         return Err(state.actor_problem.clone().unwrap_or_default());

@@ -30,10 +30,13 @@ pub(super) fn frame_block(title: String, state: &State) -> Block<'static> {
 }
 
 /// The thread popup's title, with its keys from the key table.
-fn thread_title() -> String {
+/// The thread popup's title: its own keys (editing and withdrawing) only
+/// when the thread holds an open comment of the actor's, then Esc.
+fn thread_title(state: &State, root: usize) -> String {
+    let own = crate::tui::update::own_in_thread(state, root).is_ok();
     let mut keys: Vec<String> = crate::tui::keymap::BINDINGS
         .iter()
-        .filter(|b| b.scope == crate::tui::keymap::Scope::Thread)
+        .filter(|b| own && b.scope == crate::tui::keymap::Scope::Thread)
         .map(|b| format!("{} {}", b.label, b.help()))
         .collect();
     keys.push(crate::tr!("Esc lukker", "Esc closes"));
@@ -161,27 +164,45 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             frame.render_widget(Clear, r);
             frame.render_widget(
                 Paragraph::new(thread_lines(state, *i))
-                    .block(frame_block(thread_title(), state))
+                    .block(frame_block(thread_title(state, *i), state))
                     .wrap(Wrap { trim: false }),
                 r,
             );
         }
-        Popup::Markers(list) => {
+        Popup::Markers(list, chosen) => {
             let r = centered(area, wide, tall);
             frame.render_widget(Clear, r);
+            // The chosen thread first, so it is always in view; the ones
+            // before it are counted above.
             let mut lines = Vec::new();
-            for (n, i) in list.iter().enumerate() {
-                if n > 0 {
-                    lines.push(Line::raw("────────"));
+            if *chosen > 0 {
+                lines.push(Line::styled(
+                    crate::tr!("↑ {} mere ovenfor", "↑ {} more above", chosen),
+                    state.theme.dim(),
+                ));
+            }
+            for (n, i) in list.iter().enumerate().skip(*chosen) {
+                if n > *chosen {
+                    lines.push(Line::raw(""));
                 }
+                let (mark, style) = if n == *chosen {
+                    ("▶", state.theme.selected())
+                } else {
+                    (" ", state.theme.dim())
+                };
+                lines.push(Line::styled(
+                    format!("{mark} {}/{}", n + 1, list.len()),
+                    style,
+                ));
                 lines.extend(thread_lines(state, *i));
             }
             frame.render_widget(
                 Paragraph::new(lines)
                     .block(frame_block(
                         crate::tr!(
-                            " Kommentarer her – Esc lukker ",
-                            " Comments here – Esc closes "
+                            " {} kommentarer her – ↑/↓ vælger, Enter åbner, Esc lukker ",
+                            " {} comments here – ↑/↓ chooses, Enter opens, Esc closes ",
+                            list.len()
                         ),
                         state,
                     ))
