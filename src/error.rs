@@ -135,8 +135,8 @@ impl std::fmt::Display for Error {
             ),
             Error::Empty(message) => message.clone(),
             Error::NotAMember(email) => tr!(
-                "{email} er ikke medlem af følgegruppen i oplaeg.toml (en skribent kan tilføje dig med `oplaeg member add`)",
-                "{email} is not a member of the group in oplaeg.toml (a writer can add you with `oplaeg member add`)"
+                "{email} er ikke medlem af følgegruppen i oplaeg.toml (er du medlem med en anden adresse, så angiv den med --as EMAIL eller OPLAEG_AUTHOR; ellers kan en skribent tilføje dig med `oplaeg member add`)",
+                "{email} is not a member of the group in oplaeg.toml (if you are a member under another address, give it with --as EMAIL or OPLAEG_AUTHOR; otherwise a writer can add you with `oplaeg member add`)"
             ),
             Error::NoIdentity => tr!(
                 "hvem er du? Angiv --as EMAIL, sæt OPLAEG_AUTHOR, eller sæt git config user.email",

@@ -532,6 +532,11 @@ fn bad_input_gives_one_line_and_changes_nothing() {
         "x",
     ]);
     assert!(err.contains("ikke medlem"), "{err}");
+    // It says how to act as a member, or how to become one.
+    assert!(
+        err.contains("--as EMAIL") && err.contains("oplaeg member add"),
+        "{err}"
+    );
     let err = env.fails(&[
         "--as",
         "rw@sds.example",

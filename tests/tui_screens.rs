@@ -213,6 +213,27 @@ fn roles_are_shown_and_refusals_explained() {
 }
 
 #[test]
+fn someone_who_is_not_a_member_is_told_how_to_start_as_one() {
+    let d = demo();
+    let mut s = state(&d, "fremmed@example.org", 100, 30);
+    assert!(s.actor.is_none());
+    assert!(screen(&s).contains("læser uden identitet"));
+    dispatch(&mut s, Action::Help);
+    // The help says why, in full, with both ways out.
+    let help: String = screen(&s)
+        .lines()
+        .map(|l| l.trim_matches(|c: char| c == '│' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        help.contains("Du læser uden identitet: fremmed@example.org er ikke medlem"),
+        "{help}"
+    );
+    assert!(help.contains("--as EMAIL"), "{help}");
+    assert!(help.contains("oplaeg member add"), "{help}");
+}
+
+#[test]
 fn a_writer_reorders_and_resolves() {
     let d = demo();
     let mut s = state(&d, WRITER, 120, 40);

@@ -59,6 +59,24 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
                 ),
                 state.theme.title(),
             )];
+            // Without an identity most keys are refused: say why, and how
+            // to start as a member (the status line has room for little).
+            if state.actor.is_none()
+                && let Some(problem) = &state.actor_problem
+            {
+                lines.insert(
+                    0,
+                    Line::styled(
+                        crate::tr!(
+                            "Du læser uden identitet: {}",
+                            "You are reading without an identity: {}",
+                            safe(problem)
+                        ),
+                        state.theme.error(),
+                    ),
+                );
+                lines.insert(1, Line::raw(""));
+            }
             let mut global_started = false;
             for b in help_for(state.view.scope()) {
                 if b.scope == crate::tui::keymap::Scope::Global && !global_started {
