@@ -285,27 +285,25 @@ pub fn is_unsafe_for_terminal(c: char) -> bool {
     c.is_control() || is_invisible_format(c)
 }
 
-/// Bytes that may start a character [`is_unsafe_for_terminal`] is true for:
-/// C0 controls and DEL, and the UTF-8 lead bytes of C1 controls and U+00AD
+/// True for a byte that may start a character [`is_unsafe_for_terminal`]
+/// is true for: C0 controls (except `newline`, given as 0xFF when newlines
+/// count) and DEL, and the UTF-8 lead bytes of C1 controls and U+00AD
 /// (0xC2), U+061C (0xD8), U+180E (0xE1), U+200B–U+2069 (0xE2), U+FEFF and
 /// U+FFF9–U+FFFB (0xEF) and the tag characters U+E0000–U+E007F (0xF3).
-/// Continuation bytes are never flagged, so a flagged byte starts a character.
-const UNSAFE_LEAD: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        t[b] = true;
-        b += 1;
-    }
-    t[0x7f] = true;
-    let leads = [0xc2, 0xd8, 0xe1, 0xe2, 0xef, 0xf3];
-    let mut i = 0;
-    while i < leads.len() {
-        t[leads[i]] = true;
-        i += 1;
-    }
-    t
-};
+/// Continuation bytes are never flagged, so a flagged byte starts a
+/// character. Written without a table lookup so that a loop over it runs
+/// on vector registers.
+#[inline(always)]
+fn may_start_unsafe(b: u8, newline: u8) -> bool {
+    ((b < 0x20) & (b != newline))
+        | (b == 0x7f)
+        | (b == 0xc2)
+        | (b == 0xd8)
+        | (b == 0xe1)
+        | (b == 0xe2)
+        | (b == 0xef)
+        | (b == 0xf3)
+}
 
 /// The first character of `s` that [`is_unsafe_for_terminal`] is true for,
 /// with its byte offset; `skip_newlines` passes over `\n`. Reads ordinary
@@ -322,20 +320,11 @@ pub fn first_unsafe_in_utf8(bytes: &[u8], skip_newlines: bool) -> Option<(usize,
     let newline = if skip_newlines { b'\n' } else { 0xff };
     let mut i = 0;
     while i < bytes.len() {
-        // A whole chunk without a flagged byte is passed over at once; the
-        // test is written without a table lookup so that it runs on vector
-        // registers.
+        // A whole chunk without a flagged byte is passed over at once.
         if let Some(chunk) = bytes.get(i..i + CHUNK)
-            && !chunk.iter().fold(false, |any, &b| {
-                any | ((b < 0x20) & (b != newline))
-                    | (b == 0x7f)
-                    | (b == 0xc2)
-                    | (b == 0xd8)
-                    | (b == 0xe1)
-                    | (b == 0xe2)
-                    | (b == 0xef)
-                    | (b == 0xf3)
-            })
+            && !chunk
+                .iter()
+                .fold(false, |any, &b| any | may_start_unsafe(b, newline))
         {
             i += CHUNK;
             continue;
@@ -344,7 +333,7 @@ pub fn first_unsafe_in_utf8(bytes: &[u8], skip_newlines: bool) -> Option<(usize,
         let end = (i + CHUNK).min(bytes.len());
         while i < end {
             let b = bytes[i];
-            if !UNSAFE_LEAD[usize::from(b)] || b == newline {
+            if !may_start_unsafe(b, newline) {
                 i += 1;
                 continue;
             }

@@ -271,27 +271,13 @@ fn several_comments_in_one_place_are_chosen_with_the_arrows() {
             .markdown
             .contains(quote)
     );
+    let member = oplaeg::ops::Session::new(Store::open(&d.root).unwrap(), Some(MEMBER)).unwrap();
     for body in ["Første ekstra bemærkning.", "Anden ekstra bemærkning."] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_oplaeg"))
-            .args(["--repo", d.root.to_str().unwrap(), "--as", MEMBER])
-            .args([
-                "comment",
-                "add",
-                "--chapter",
-                "rehabilitering",
-                "--quote",
-                quote,
-            ])
-            .args(["--body", body])
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let target = oplaeg::ops::NewTarget::Chapter {
+            chapter: "rehabilitering".into(),
+            quote: Some(quote.into()),
+        };
+        member.add_comment(target, body).unwrap();
     }
     s = state(&d, WRITER);
     open_chapter(&mut s, 5);

@@ -39,8 +39,8 @@ fn write_json<W: Write, T: Serialize>(out: &mut W, value: &T) -> anyhow::Result<
 /// control characters only as the line ends of pretty printing (it escapes
 /// them inside strings), so escaping what remains in its output gives the
 /// same text to a JSON reader. Doing it afterwards, a chunk at a time, is
-/// several times faster than in a custom formatter, which matters for a
-/// 10 MB diff.
+/// faster than in a custom formatter (about 20 ms instead of 30 for the
+/// 10 MB diff of the benchmark).
 struct Escaping<'a, W: Write> {
     out: &'a mut W,
     buf: Vec<u8>,

@@ -29,8 +29,7 @@ pub(super) fn frame_block(title: String, state: &State) -> Block<'static> {
         .title(title)
 }
 
-/// The thread popup's title, with its keys from the key table.
-/// The thread popup's title: its own keys (editing and withdrawing) only
+/// The thread popup's title: its own keys from the key table (editing and withdrawing) only
 /// when the thread holds an open comment of the actor's, then Esc.
 fn thread_title(state: &State, root: usize) -> String {
     let own = crate::tui::update::own_in_thread(state, root).is_ok();
@@ -51,32 +50,30 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let tall = area.height.saturating_sub(4);
     match popup {
         Popup::Help => {
-            let mut lines = vec![Line::styled(
+            let mut lines = Vec::new();
+            // Without an identity most keys are refused: say why, and how
+            // to start as a member (the status line has room for little).
+            if state.actor.is_none()
+                && let Some(problem) = &state.actor_problem
+            {
+                lines.push(Line::styled(
+                    crate::tr!(
+                        "Du læser uden identitet: {}",
+                        "You are reading without an identity: {}",
+                        safe(problem)
+                    ),
+                    state.theme.error(),
+                ));
+                lines.push(Line::raw(""));
+            }
+            lines.push(Line::styled(
                 crate::tr!(
                     "Taster i fanen «{}»",
                     "Keys in the «{}» tab",
                     state.view.title()
                 ),
                 state.theme.title(),
-            )];
-            // Without an identity most keys are refused: say why, and how
-            // to start as a member (the status line has room for little).
-            if state.actor.is_none()
-                && let Some(problem) = &state.actor_problem
-            {
-                lines.insert(
-                    0,
-                    Line::styled(
-                        crate::tr!(
-                            "Du læser uden identitet: {}",
-                            "You are reading without an identity: {}",
-                            safe(problem)
-                        ),
-                        state.theme.error(),
-                    ),
-                );
-                lines.insert(1, Line::raw(""));
-            }
+            ));
             let mut global_started = false;
             for b in help_for(state.view.scope()) {
                 if b.scope == crate::tui::keymap::Scope::Global && !global_started {
