@@ -11,7 +11,6 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::process::Command;
 
 /// Whether missing programs must fail the tests instead of skipping them.
 pub fn required() -> bool {
