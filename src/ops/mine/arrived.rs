@@ -107,7 +107,11 @@ impl Arrived {
                     ));
                 }
                 if self.quotes > 0 {
-                    out.push(da(self.quotes, "quoted text changed", "quoted texts changed"));
+                    out.push(da(
+                        self.quotes,
+                        "quoted text changed",
+                        "quoted texts changed",
+                    ));
                 }
                 if self.chapters > 0 {
                     out.push(da(self.chapters, "chapter changed", "chapters changed"));
@@ -133,7 +137,8 @@ impl Arrived {
 }
 
 /// What arrived for `email` (a member at HEAD) between two commits, e.g.
-/// HEAD before and after a sync (`from` None: the beginning).
+/// HEAD before and after a sync (`from` None, as before a clone's first
+/// commit: counted from the first commit of HEAD's history).
 pub fn arrived_between(
     store: &Store,
     email: &str,
@@ -146,6 +151,10 @@ pub fn arrived_between(
     }
     let member = crate::ops::member_at_head(store, email)?;
     let who = Who { member, scope };
+    let from = match from {
+        Some(f) => Some(f),
+        None => store.first_commit()?,
+    };
     let old = store.load_commit(from)?;
     let new = store.load_commit(Some(to))?;
     Ok(Arrived::of(&compare(store, &old, &new, &who)?))

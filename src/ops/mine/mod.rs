@@ -514,8 +514,9 @@ pub(crate) fn last_meeting(tags: &[MeetingTag]) -> Option<&MeetingTag> {
     tags.iter().max_by_key(|t| t.number)
 }
 
-/// Loads a revision by name (for `--since`).
-pub(crate) fn resolve(store: &Store, spec: &str) -> Result<git2::Oid> {
+/// The commit a revision names (for `--since`); the files on disk are
+/// refused, since only commits can be compared this way.
+pub fn resolve_rev(store: &Store, spec: &str) -> Result<git2::Oid> {
     let rev = Rev::parse(spec);
     match rev {
         Rev::Named(name) => store.resolve(&name),

@@ -10,9 +10,7 @@ use serde::Serialize;
 
 use super::arrived::Arrived;
 use super::marker::{MarkerState, read_last_look};
-use super::{
-    Answer, Reply, Since, Subject, Who, is_first, last_meeting, resolve, thread_root,
-};
+use super::{Answer, Reply, Since, Subject, Who, is_first, last_meeting, resolve_rev, thread_root};
 use crate::anchor::Anchorer;
 use crate::diff::{self, ChapterDiff, DiffOptions, RecDiff, Segment, diff_words};
 use crate::error::Result;
@@ -30,7 +28,8 @@ pub enum SinceBasis {
     LastMeeting,
     /// The member's last-look marker.
     LastLook,
-    /// The beginning: no marker and no meeting tag to fall back on.
+    /// The beginning (the first commit): no marker and no meeting tag to
+    /// fall back on.
     Beginning,
 }
 
@@ -40,7 +39,7 @@ pub struct SinceFrom {
     pub basis: SinceBasis,
     /// As named: `meeting/4`, the spec given, or the marker's commit.
     pub name: String,
-    /// None for the beginning.
+    /// None only in a repository without commits.
     pub commit: Option<String>,
     /// When the last look was marked (basis `last_look`).
     pub marked_at: Option<DateTime<FixedOffset>>,
@@ -159,17 +158,20 @@ fn from_side(
                     Some(oid),
                 ))
             }
-            None => Ok((
-                SinceFrom {
-                    basis: SinceBasis::Beginning,
-                    name: tr!("begyndelsen", "the beginning"),
-                    commit: None,
-                    marked_at: None,
-                    meeting: None,
-                    note,
-                },
-                None,
-            )),
+            None => {
+                let first = store.first_commit()?;
+                Ok((
+                    SinceFrom {
+                        basis: SinceBasis::Beginning,
+                        name: tr!("begyndelsen", "the beginning"),
+                        commit: first.map(|f| f.to_string()),
+                        marked_at: None,
+                        meeting: None,
+                        note,
+                    },
+                    first,
+                ))
+            }
         }
     };
     match since {
@@ -179,7 +181,7 @@ fn from_side(
             None => Ok(None),
         },
         Since::Revision(spec) => {
-            let oid = resolve(store, spec)?;
+            let oid = resolve_rev(store, spec)?;
             Ok(Some((
                 SinceFrom {
                     basis: SinceBasis::Revision,
