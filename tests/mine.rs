@@ -280,9 +280,11 @@ fn an_answer_synced_from_another_clone_arrives_since_the_last_look_until_marked_
 
     // Jens syncs: the status line's words, then the overview.
     let before = Store::open(&root).unwrap().head().unwrap();
-    session(&root, JENS)
-        .sync(None, &mut |_| {})
-        .expect("jens sync");
+    let said = run(&root, &["sync", "--as", JENS]);
+    assert!(
+        said.contains("Til dig: 1 nyt svar på dine kommentarer"),
+        "{said}"
+    );
     let store = Store::open(&root).unwrap();
     let after = store.head().unwrap().unwrap();
     let arrived = mine::arrived_between(&store, JENS, Scope::Member, before, after).unwrap();

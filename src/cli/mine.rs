@@ -261,6 +261,12 @@ fn since_words(s: &SinceReport) -> String {
     let f = &s.from;
     match f.basis {
         SinceBasis::LastMeeting | SinceBasis::Revision => match f.meeting {
+            Some(n) if f.name == n.to_string() => {
+                tr!(
+                    "Siden udkastet til møde {n}",
+                    "Since the draft for meeting {n}"
+                )
+            }
             Some(n) => tr!(
                 "Siden udkastet til møde {n} ({})",
                 "Since the draft for meeting {n} ({})",

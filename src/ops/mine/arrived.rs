@@ -159,3 +159,69 @@ pub fn arrived_between(
     let new = store.load_commit(Some(to))?;
     Ok(Arrived::of(&compare(store, &old, &new, &who)?))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn arrived(answers: usize, replies: usize, quotes: usize, chapters: usize) -> Arrived {
+        Arrived {
+            answers,
+            replies,
+            quotes,
+            chapters,
+            recommendations: chapters,
+        }
+    }
+
+    #[test]
+    fn danish_and_english_plurals() {
+        let one = arrived(1, 1, 1, 1);
+        assert_eq!(
+            one.phrases_in(Scope::Member, Lang::Da),
+            [
+                "1 nyt svar på dine kommentarer",
+                "1 ny kommentar i dine tråde",
+                "1 citeret tekst er ændret",
+                "1 kapitel er ændret",
+                "1 anbefaling er ændret",
+            ]
+        );
+        let two = arrived(2, 3, 2, 2);
+        assert_eq!(
+            two.phrases_in(Scope::Organisation, Lang::Da),
+            [
+                "2 nye svar på organisationens kommentarer",
+                "3 nye kommentarer i organisationens tråde",
+                "2 citerede tekster er ændret",
+                "2 kapitler er ændret",
+                "2 anbefalinger er ændret",
+            ]
+        );
+        assert_eq!(
+            one.phrases_in(Scope::Member, Lang::En)[..2],
+            [
+                "1 new answer to your comments",
+                "1 new reply in your threads"
+            ]
+        );
+        assert_eq!(
+            two.phrases_in(Scope::Organisation, Lang::En)[0],
+            "2 new answers to your organisation's comments"
+        );
+    }
+
+    #[test]
+    fn nothing_arrived_says_nothing() {
+        let none = Arrived::default();
+        assert!(none.is_empty());
+        assert!(none.phrases_in(Scope::Member, Lang::Da).is_empty());
+        assert_eq!(none.message(Scope::Member), None);
+        // Only what arrived is named, most important first.
+        let some = arrived(0, 2, 0, 0);
+        assert_eq!(
+            some.phrases_in(Scope::Member, Lang::Da),
+            ["2 nye kommentarer i dine tråde"]
+        );
+    }
+}
