@@ -691,6 +691,12 @@ fn the_brief_for_the_next_meeting_holds_comments_answers_and_changed_text() {
         doc.contains("Ændret citeret tekst") && doc.contains("væsentligste"),
         "{doc}"
     );
+    // The changed chapters' text, read as Markdown and marked, not raw.
+    assert!(
+        doc.contains("Ændrede kapitler") && doc.contains("<ins>"),
+        "{doc}"
+    );
+    assert!(!doc.contains("\\#") && !doc.contains("<ins>\\-"), "{doc}");
     let docx = tmp.path().join("brief.docx");
     run(
         &root,

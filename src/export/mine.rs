@@ -5,7 +5,9 @@
 //! coming up. Built from [`crate::ops::mine::Overview`], so the document,
 //! `oplaeg mine` and the terminal UI say the same.
 
+use super::changes::mark_blocks;
 use super::doc::{Block, BoxKind, Document, Mark, Span, text_blocks};
+use super::markdown;
 use super::notat::revision_meta;
 use super::words::{self, w};
 use crate::diff::{BlockChange, Op, Segment};
@@ -25,6 +27,22 @@ pub struct MineStats {
     /// New answers, replies, edited quotes, changed chapters and
     /// recommendations since (0 without a "since" part).
     pub news: usize,
+}
+
+/// A chapter's heading as a bold paragraph: inside the brief's own
+/// sections it must not open a section of its own.
+fn demote(b: Block) -> Block {
+    match b {
+        Block::Heading { text, .. } => Block::Para(
+            text.into_iter()
+                .map(|mut s| {
+                    s.style.strong = true;
+                    s
+                })
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 /// Words with the changes marked.
@@ -189,7 +207,11 @@ fn news(lang: Lang, s: &SinceReport, scope: Scope, out: &mut Vec<Block>) {
                 BlockChange::Moved => b.edited,
                 _ => true,
             }) {
-                out.push(Block::Para(marked(&b.segments)));
+                // Each changed block read as Markdown on both sides and
+                // marked as `export oplaeg --changes-since` marks it.
+                let old = markdown::blocks(&b.old_text());
+                let new = markdown::blocks(&b.new_text());
+                out.extend(mark_blocks(&old, &new).into_iter().map(demote));
             }
         }
     }
