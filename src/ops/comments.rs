@@ -199,6 +199,7 @@ impl Session {
             author: self.author(),
             target,
             resolution: None,
+            suggestion: None,
         };
         let message = format!("{summary}\n\nKommentar: {id}\n");
         self.commit(
