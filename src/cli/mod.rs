@@ -6,6 +6,7 @@ mod diff;
 mod export;
 mod output;
 mod read;
+mod suggest;
 mod sync;
 mod verify;
 mod write;

@@ -472,7 +472,7 @@ fn take_space_along(map: &SourceMap, span: Range<usize>, delete: &mut [bool]) {
         (map.text[at..].starts_with(' ')).then_some(m.source.clone()?)
     };
     let before = prev_char_start(&map.text, span.start);
-    if let Some(r) = neighbour(span.end).or_else(|| before.and_then(|b| neighbour(b))) {
+    if let Some(r) = neighbour(span.end).or_else(|| before.and_then(neighbour)) {
         for d in &mut delete[r] {
             *d = true;
         }
