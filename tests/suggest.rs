@@ -647,3 +647,218 @@ fn the_command_line_shows_three_texts_and_waits_for_confirmation() {
         "Langt flere patienter henvises i dag end for ti år siden."
     );
 }
+
+// ---------------------------------------------------------------------------
+// Where suggestions are shown: diff, høringsnotat, the oplæg in Word
+// ---------------------------------------------------------------------------
+
+/// A sample workspace with one applied and one open suggestion.
+fn with_two_suggestions() -> (Ws, String, String) {
+    let ws = Ws::sample();
+    let base = ws.head();
+    let applied = suggest(&ws, "for fem år siden", "for ti år siden");
+    accept(&ws, &applied, AcceptText::Proposed).unwrap();
+    let open = ws
+        .session_at(MEMBER2, T4)
+        .suggest(
+            "rehabilitering",
+            "Kommunerne varetager hovedparten",
+            "Kommunerne står for størstedelen",
+            "",
+        )
+        .unwrap()
+        .id;
+    ws.git(&["tag", "base", &base]);
+    (ws, applied, open)
+}
+
+#[test]
+fn diff_shows_the_proposed_change_who_proposed_it_and_the_outcome() {
+    let (ws, applied, open) = with_two_suggestions();
+    let text = ok(oplaeg(&ws.root, &ws.home, &["diff", "base", "HEAD"]));
+    assert!(
+        text.contains("Forslag til ny formulering (Region Midtjylland):"),
+        "{text}"
+    );
+    assert!(text.contains("for [-fem-]{+ti+} år siden"), "{text}");
+    assert!(
+        text.contains("Udfald: imødekommet, indført i kapitlet"),
+        "{text}"
+    );
+    assert!(text.contains("Forslag til ny formulering (KL):"), "{text}");
+    assert!(text.contains("Udfald: afventer skribenterne"), "{text}");
+    let json = ok(oplaeg(
+        &ws.root,
+        &ws.home,
+        &["--format", "json", "diff", "base", "HEAD"],
+    ));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let written = v["comments"]["written"].as_array().unwrap();
+    let find = |id: &str| written.iter().find(|c| c["id"] == id).unwrap().clone();
+    assert_eq!(
+        find(&applied)["suggestion"]["applied"]["text"],
+        "for ti år siden"
+    );
+    assert_eq!(
+        find(&open)["suggestion"]["text"],
+        "Kommunerne står for størstedelen"
+    );
+    let html = ok(oplaeg(
+        &ws.root,
+        &ws.home,
+        &["--format", "html", "diff", "base", "HEAD"],
+    ));
+    assert!(
+        html.contains("Forslag til ny formulering</strong> (Region Midtjylland)"),
+        "{html}"
+    );
+    assert!(html.contains("<del>fem</del><ins>ti</ins>"), "{html}");
+}
+
+#[test]
+fn the_notat_lists_every_suggestion_with_its_outcome() {
+    let (ws, _, _) = with_two_suggestions();
+    let out = ws.tmp.join("notat.md");
+    ok(oplaeg(
+        &ws.root,
+        &ws.home,
+        &["export", "notat", "-o", out.to_str().unwrap()],
+    ));
+    let md = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(md.matches("Forslag til ny formulering").count(), 2, "{md}");
+    assert!(md.contains("for ~~fem~~**ti** år siden"), "{md}");
+    assert!(md.contains("Indført i kapitlet."), "{md}");
+    assert!(md.contains("Afventer skribenterne."), "{md}");
+}
+
+/// The tracked changes of a DOCX: (kind, author, text) for each w:ins/w:del.
+fn tracked(document_xml: &str) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for kind in ["ins", "del"] {
+        let open = format!("<w:{kind} ");
+        for part in document_xml.split(&open).skip(1) {
+            let author = part
+                .split("w:author=\"")
+                .nth(1)
+                .and_then(|a| a.split('"').next())
+                .unwrap_or_default()
+                .to_string();
+            let body = part
+                .split(&format!("</w:{kind}>"))
+                .next()
+                .unwrap_or_default();
+            let body = body.split_once('>').map_or("", |(_, b)| b);
+            let text: String = body
+                .split('>')
+                .filter_map(|p| p.split('<').next())
+                .collect();
+            out.push((kind.to_string(), author, text));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_oplaeg_in_word_shows_open_suggestions_as_tracked_changes() {
+    let (ws, _, _) = with_two_suggestions();
+    let out = ws.tmp.join("oplaeg.docx");
+    ok(oplaeg(
+        &ws.root,
+        &ws.home,
+        &[
+            "export",
+            "oplaeg",
+            "--suggestions",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    ));
+    let bytes = std::fs::read(&out).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    let changes = tracked(&xml);
+    let kl = format!("{MEMBER2_NAME} ({MEMBER2_ORG})");
+    assert!(
+        changes.contains(&("del".into(), kl.clone(), "varetager hovedparten".into())),
+        "{changes:?}"
+    );
+    assert!(
+        changes.contains(&("ins".into(), kl.clone(), "står for størstedelen".into())),
+        "{changes:?}"
+    );
+    // Only the open one; the applied one is in the text.
+    assert_eq!(changes.len(), 2, "{changes:?}");
+    assert!(xml.contains("for ti år siden"));
+    // Without the option: no tracked changes.
+    let plain = ws.tmp.join("plain.docx");
+    ok(oplaeg(
+        &ws.root,
+        &ws.home,
+        &["export", "oplaeg", "-o", plain.to_str().unwrap()],
+    ));
+    let bytes = std::fs::read(&plain).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    assert!(tracked(&xml).is_empty());
+
+    // LibreOffice reads them as tracked changes in the proposer's name.
+    if !renderer("libreoffice") {
+        return;
+    }
+    let lo_dir = ws.tmp.join("lo");
+    std::fs::create_dir_all(&lo_dir).unwrap();
+    let o = Command::new("libreoffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            ws.tmp.join("lo-profile").display()
+        ))
+        .args(["--headless", "--convert-to", "odt", "--outdir"])
+        .arg(&lo_dir)
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let odt = std::fs::read(lo_dir.join("oplaeg.odt")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(odt)).unwrap();
+    let mut content = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("content.xml").unwrap(), &mut content).unwrap();
+    assert_eq!(
+        content.matches("<text:changed-region").count(),
+        2,
+        "{content}"
+    );
+    assert!(content.contains("<text:insertion>") && content.contains("<text:deletion>"));
+    assert_eq!(
+        content
+            .matches(&format!("<dc:creator>{kl}</dc:creator>"))
+            .count(),
+        2
+    );
+    assert!(
+        content.contains("varetager hovedparten"),
+        "the deleted words are kept as a change"
+    );
+}
+
+/// Whether a renderer is installed; as in tests/export.rs, missing is a
+/// failure unless `OPLAEG_SKIP_RENDERERS=1` says to skip.
+fn renderer(name: &str) -> bool {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {name}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if found {
+        return true;
+    }
+    if std::env::var("OPLAEG_SKIP_RENDERERS").as_deref() == Ok("1") {
+        eprintln!("\n!!! SKIPPED: {name} is not installed and OPLAEG_SKIP_RENDERERS=1. !!!\n");
+        return false;
+    }
+    panic!(
+        "{name} is not installed: install it (as .ci/run does), or set OPLAEG_SKIP_RENDERERS=1 to skip locally"
+    );
+}

@@ -161,12 +161,15 @@ pub enum ExportCommand {
     },
     /// Oplægget: titelblad, indhold, kapitler og anbefalinger
     #[command(
-        after_help = "Eksempler:\n  oplaeg export oplaeg -o oplaeg.docx\n  oplaeg export oplaeg --changes-since meeting/3 -o oplaeg-aendringer.html\n\nFormatet tages fra --format, ellers fra filnavnets endelse (.md, .html, .docx)."
+        after_help = "Eksempler:\n  oplaeg export oplaeg -o oplaeg.docx\n  oplaeg export oplaeg --changes-since meeting/3 -o oplaeg-aendringer.html\n  oplaeg export oplaeg --suggestions -o oplaeg-forslag.docx\n\nFormatet tages fra --format, ellers fra filnavnets endelse (.md, .html, .docx)."
     )]
     Oplaeg {
         /// Markér tekst, der er tilføjet eller slettet siden denne version (fx meeting/3)
         #[arg(long, value_name = "VERSION")]
         changes_since: Option<String>,
+        /// Vis åbne forslag til ny formulering som registrerede ændringer i forslagsstillerens navn
+        #[arg(long)]
+        suggestions: bool,
         #[command(flatten)]
         common: ExportArgs,
     },

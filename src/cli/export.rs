@@ -43,12 +43,13 @@ fn format(cli: &Cli, output: Option<&std::path::Path>) -> Result<Format, Error> 
 
 /// `oplaeg export …`.
 pub fn export(cli: &Cli, command: &ExportCommand) -> anyhow::Result<()> {
-    let (kind, common, since) = match command {
-        ExportCommand::Notat { since, common } => (Kind::Notat, common, since),
+    let (kind, common, since, suggestions) = match command {
+        ExportCommand::Notat { since, common } => (Kind::Notat, common, since, false),
         ExportCommand::Oplaeg {
             changes_since,
+            suggestions,
             common,
-        } => (Kind::Oplaeg, common, changes_since),
+        } => (Kind::Oplaeg, common, changes_since, *suggestions),
     };
     let store = store(cli)?;
     let at = common.at.as_deref().map_or_else(Rev::head, Rev::parse);
@@ -57,7 +58,12 @@ pub fn export(cli: &Cli, command: &ExportCommand) -> anyhow::Result<()> {
         Some(p) => p.clone(),
         None => export::default_file_name(kind, format, &store.revision_info(&at)?).into(),
     };
-    let summary = export::run(
+    let run = if suggestions {
+        export::run_with_suggestions
+    } else {
+        export::run
+    };
+    let summary = run(
         &store,
         &Request {
             kind,
