@@ -83,6 +83,12 @@ fn a_suggestion_is_a_comment_file_with_the_new_words() {
             .suggest("rehabilitering", SENTENCE, &format!(" {SENTENCE} "), "")
     });
     assert!(err.to_string().contains("samme"), "{err}");
+    // Invisible characters never reach a chapter.
+    let err = ws.refused(|| {
+        ws.session(MEMBER)
+            .suggest("rehabilitering", SENTENCE, "Flere\u{202e} patienter.", "")
+    });
+    assert!(err.to_string().contains("U+202E"), "{err}");
     // Reviewers only read.
     let err = ws.refused(|| {
         ws.session(REVIEWER)

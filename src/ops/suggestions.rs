@@ -90,6 +90,7 @@ impl Session {
         let head = base.map(|o| o.to_string()).unwrap_or_default();
         let anchor = super::anchor_in(&ch.title, &ch.markdown, quote, &head)?;
         let text = collapse_ws(text);
+        check_words(&text)?;
         if text == anchor.quote {
             return Err(Error::Invalid(tr!(
                 "forslaget er det samme som de citerede ord; skriv den nye formulering",
@@ -181,6 +182,7 @@ impl Session {
                 .map_or_else(|| plan.proposed.clone(), |m| m.text.clone()),
             AcceptText::Edited(t) => collapse_ws(&t),
         };
+        check_words(&words)?;
         if words == current {
             return Err(Error::Invalid(tr!(
                 "teksten står allerede sådan i kapitlet; besvar forslaget med «oplaeg comment resolve»",
@@ -334,6 +336,24 @@ fn plan(session: &Session, ws: &crate::model::Workspace, comment: &Comment) -> R
         }
     }
     Ok(plan)
+}
+
+/// Words bound for a chapter may not hold control characters or invisible
+/// formatting characters (bidi overrides, zero-width characters): they
+/// would change how the chapter reads without being seen. A suggestion
+/// file written by hand may hold them; applying it is refused then too.
+fn check_words(words: &str) -> Result<()> {
+    match words
+        .chars()
+        .find(|c| crate::text::is_unsafe_for_terminal(*c))
+    {
+        Some(c) => Err(Error::Invalid(tr!(
+            "teksten indeholder et usynligt tegn eller et styretegn (U+{:04X}); skriv den uden",
+            "the text holds an invisible or control character (U+{:04X}); write it without",
+            c as u32
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// The refusal when the words changed and the writer gave no confirmation.
