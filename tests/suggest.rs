@@ -868,3 +868,80 @@ fn renderer(name: &str) -> bool {
         "{name} is not installed: install it (as .ci/run does), or set OPLAEG_SKIP_RENDERERS=1 to skip locally"
     );
 }
+
+#[test]
+fn a_hand_written_suggestion_with_hidden_characters_is_not_applied() {
+    let ws = Ws::sample();
+    let id = suggest(&ws, "for fem år siden", "for ti år siden");
+    // The member rewrites the proposal in the file by hand (allowed while
+    // open), hiding a bidi override in it.
+    let path = format!("comments/{id}.toml");
+    let text = ws.read(&path).replace(
+        "text = \"for ti år siden\"",
+        "text = \"for ti \\u202E år siden\"",
+    );
+    ws.write(&path, &text);
+    ws.git_commit_all_as(MEMBER_NAME, MEMBER, T2, "Forslag rettet");
+    let err = ws.refused(|| accept(&ws, &id, AcceptText::Proposed));
+    assert!(err.to_string().contains("U+202E"), "{err}");
+    // Shown escaped, never as the character itself.
+    let shown = ok(oplaeg(&ws.root, &ws.home, &["comment", "show", &id]));
+    assert!(
+        !shown.contains('\u{202e}') && shown.contains("\\u{202e}"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn json_and_english() {
+    let ws = Ws::sample();
+    let id = suggest(
+        &ws,
+        SENTENCE,
+        "Langt flere patienter henvises i dag end for fem år siden.",
+    );
+    revise(
+        &ws,
+        &ws.read(CHAPTER).replace("for fem år", "for ti år"),
+        T2,
+    );
+    // Refused without confirmation: the plan as JSON, nothing written.
+    let out = oplaeg(
+        &ws.root,
+        &ws.home,
+        &["--as", WRITER, "--format", "json", "comment", "accept", &id],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plan["needs_confirmation"], true);
+    assert_eq!(plan["quoted"], SENTENCE);
+    assert_eq!(
+        plan["current"],
+        "Flere patienter henvises i dag end for ti år siden."
+    );
+    assert_eq!(
+        plan["merged"]["text"],
+        "Langt flere patienter henvises i dag end for ti år siden."
+    );
+    let out = oplaeg(
+        &ws.root,
+        &ws.home,
+        &["--lang", "en", "--as", WRITER, "comment", "accept", &id],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("The member saw:") && text.contains("Merged proposal:"),
+        "{text}"
+    );
+    let done = ok(oplaeg(
+        &ws.root,
+        &ws.home,
+        &[
+            "--lang", "en", "--as", WRITER, "--format", "json", "comment", "accept", &id,
+            "--merged",
+        ],
+    ));
+    let v: serde_json::Value = serde_json::from_str(&done).unwrap();
+    assert_eq!(v["comment"]["resolution"]["disposition"], "met");
+    assert_eq!(v["marked"], serde_json::json!([]));
+}

@@ -200,3 +200,43 @@ proptest::proptest! {
         proptest::prop_assert!(now.len() <= old_blocks.len());
     }
 }
+
+#[test]
+fn more_markup_shapes() {
+    // A quote block over two lines: the `> ` of the second line stays.
+    let md = "# T\n\n> Citat fra\n> rapporten her.\n";
+    assert_eq!(
+        replace(md, "fra rapporten", "fra notatet").unwrap(),
+        "# T\n\n> Citat fra\n> notatet her.\n"
+    );
+    // Nested strong and emphasis, a word inside both.
+    let md = "# T\n\nDet er ***meget vigtigt*** nu.\n";
+    assert_eq!(
+        replace(md, "meget vigtigt", "helt afgørende").unwrap(),
+        "# T\n\nDet er ***helt afgørende*** nu.\n"
+    );
+    // Emphasis inside a word.
+    let md = "# T\n\nen vig*tige* sag\n";
+    assert_eq!(
+        replace(md, "vigtige sag", "vigtigste sag").unwrap(),
+        "# T\n\nen vigtigste sag\n"
+    );
+    // Inline code and a hard break.
+    let md = "# T\n\nKør `oplaeg diff` nu  \nog læs.\n";
+    assert_eq!(
+        replace(md, "nu og", "straks og").unwrap(),
+        "# T\n\nKør `oplaeg diff` straks  \nog læs.\n"
+    );
+    // A list item's continuation line, indented.
+    let md = "# T\n\n- første linje\n  anden linje\n- næste\n";
+    assert_eq!(
+        replace(md, "linje anden", "linje, anden").unwrap(),
+        "# T\n\n- første linje,\n  anden linje\n- næste\n"
+    );
+    // An autolink keeps its brackets when its words stay.
+    let md = "# T\n\nSe <https://sst.dk> for mere.\n";
+    assert_eq!(
+        replace(md, "for mere", "for detaljer").unwrap(),
+        "# T\n\nSe <https://sst.dk> for detaljer.\n"
+    );
+}
