@@ -945,3 +945,69 @@ fn json_and_english() {
     assert_eq!(v["comment"]["resolution"]["disposition"], "met");
     assert_eq!(v["marked"], serde_json::json!([]));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6))]
+
+    /// Through the whole operation (quote, anchor, accept, commit): on
+    /// unchanged text the chapter's rendered text changes exactly in the
+    /// quoted span, and its Markdown lines outside the quoted lines are
+    /// untouched.
+    #[test]
+    fn accepting_on_unchanged_text_changes_exactly_the_quoted_span(
+        blocks in proptest::collection::vec(
+            (0usize..3, proptest::collection::vec(0usize..3, 2..6)),
+            2..5,
+        ),
+        from in 0usize..100,
+        len in 1usize..5,
+        new in proptest::collection::vec("[a-zæø]{1,7}", 0..4),
+    ) {
+        // Every word unique, so any run of words is a valid quote.
+        let mut n = 0;
+        let mut md = String::from("# Kapitel\n\n");
+        for (kind, marks) in &blocks {
+            let words: Vec<String> = marks
+                .iter()
+                .map(|m| {
+                    n += 1;
+                    match m {
+                        1 => format!("*w{n:03}*"),
+                        2 => format!("[w{n:03}](https://x.example)"),
+                        _ => format!("w{n:03}"),
+                    }
+                })
+                .collect();
+            let prefix = ["", "- ", "## "][*kind];
+            md.push_str(&format!("{prefix}{}\n\n", words.join(" ")));
+        }
+        let first = 1 + from % n;
+        let last = (first + len - 1).min(n);
+        let quote = (first..=last).map(|i| format!("w{i:03}")).collect::<Vec<_>>().join(" ");
+        let text = searchable_text(&md);
+        proptest::prop_assume!(text.contains(&quote));
+        let new = new.join(" ");
+        proptest::prop_assume!(new != quote);
+        let ws = Ws::with_files(&[(CHAPTER.into(), md.clone().into_bytes())]);
+        let id = ws
+            .session_at(MEMBER, T1)
+            .suggest("rehabilitering", &quote, &new, "")
+            .unwrap()
+            .id;
+        accept(&ws, &id, AcceptText::Proposed).unwrap();
+        let now = ws.read(CHAPTER);
+        let committed = ws.show("HEAD", CHAPTER);
+        proptest::prop_assert_eq!(committed.trim_end(), now.trim_end());
+        let got: String = searchable_text(&now).split_whitespace().collect();
+        let expected: String = text.replacen(&quote, &new, 1).split_whitespace().collect();
+        proptest::prop_assert_eq!(got, expected, "{}\n=>\n{}", md, now);
+        let line_of = |w: usize| md.lines().position(|l| l.contains(&format!("w{w:03}"))).unwrap();
+        let (a, b) = (line_of(first), line_of(last));
+        let old_lines: Vec<&str> = md.lines().collect();
+        let new_lines: Vec<&str> = now.lines().collect();
+        proptest::prop_assert_eq!(&old_lines[..a], &new_lines[..a]);
+        let tail = old_lines.len() - b - 1;
+        proptest::prop_assert!(new_lines.len() >= tail);
+        proptest::prop_assert_eq!(&old_lines[b + 1..], &new_lines[new_lines.len() - tail..]);
+    }
+}
