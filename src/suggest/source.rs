@@ -292,8 +292,8 @@ pub enum ApplyError {
     Unsafe,
 }
 
-/// One rewrite: delete the text in `range` (markup in it is kept unless
-/// `drop_markup`) and put `new` at its start.
+/// One rewrite: delete the text in `range` (markup in it is kept, see
+/// [`delete_text_in`]) and put `new` at its start.
 struct Slot {
     range: Range<usize>,
     new: String,
