@@ -1529,6 +1529,7 @@ impl Gen {
                 author: author.clone(),
                 target,
                 resolution: None,
+                suggestion: None,
             });
         }
         let summary = if count == 1 {

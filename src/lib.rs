@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod model;
 pub mod ops;
 pub mod store;
+pub mod suggest;
 pub mod text;
 pub mod tui;
 

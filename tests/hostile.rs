@@ -133,6 +133,7 @@ fn hostile() -> Hostile {
             by: H.into(),
             at: time,
         }),
+        suggestion: None,
     };
     ws.write(
         "comments/01j00000000000000000000h01.toml",

@@ -81,6 +81,7 @@ fn big_workspace() -> (Ws, String) {
                 by: WRITER.into(),
                 at: time,
             }),
+            suggestion: None,
         };
         // Replies are never resolved themselves.
         let mut c = c;
@@ -104,6 +105,7 @@ fn big_workspace() -> (Ws, String) {
             anchor: None,
         },
         resolution: None,
+        suggestion: None,
     };
     ws.write(&format!("comments/{big_id}.toml"), &big.to_file());
     ws.git_commit_all_as(WRITER_NAME, WRITER, "2024-06-01T12:00:00+02:00", "Stort");

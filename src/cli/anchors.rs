@@ -34,6 +34,9 @@ pub struct Placed<'a> {
     pub comment: &'a Comment,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub placement: Option<Placement>,
+    /// For a suggestion: what became of it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<crate::suggest::Outcome>,
 }
 
 /// Places comments of `ws` in `ws` itself (the version shown).
@@ -52,6 +55,7 @@ impl<'a> Placer<'a> {
         Placed {
             comment,
             placement: self.anchorer.place(comment),
+            outcome: crate::suggest::Outcome::of(comment),
         }
     }
 }

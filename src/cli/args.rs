@@ -216,12 +216,15 @@ pub enum ExportCommand {
     },
     /// Oplægget: titelblad, indhold, kapitler og anbefalinger
     #[command(
-        after_help = "Eksempler:\n  oplaeg export oplaeg -o oplaeg.docx\n  oplaeg export oplaeg --changes-since meeting/3 -o oplaeg-aendringer.html\n\nFormatet tages fra --format, ellers fra filnavnets endelse (.md, .html, .docx)."
+        after_help = "Eksempler:\n  oplaeg export oplaeg -o oplaeg.docx\n  oplaeg export oplaeg --changes-since meeting/3 -o oplaeg-aendringer.html\n  oplaeg export oplaeg --suggestions -o oplaeg-forslag.docx\n\nFormatet tages fra --format, ellers fra filnavnets endelse (.md, .html, .docx)."
     )]
     Oplaeg {
         /// Markér tekst, der er tilføjet eller slettet siden denne version (fx meeting/3)
         #[arg(long, value_name = "VERSION")]
         changes_since: Option<String>,
+        /// Vis åbne forslag til ny formulering som registrerede ændringer i forslagsstillerens navn
+        #[arg(long)]
+        suggestions: bool,
         #[command(flatten)]
         common: ExportArgs,
     },
@@ -407,6 +410,26 @@ pub enum CommentCommand {
     },
     /// Hvor kommentarens citat står i den nuværende version; bekræft det, eller knyt kommentaren til ny tekst (kun skribenter)
     Anchor(super::anchors::AnchorArgs),
+    /// Indfør et ændringsforslag i kapitlet, som det står nu, og besvar det, i ét commit (kun skribenter)
+    #[command(
+        after_help = "Eksempler:\n  oplaeg comment accept 01j… --response \"Tak, indført.\"\n  oplaeg comment accept 01j… --merged\n  oplaeg comment accept 01j… --disposition partly_met --text \"vores formulering\"\n\nEr ordene ændret siden forslaget, vises de tre tekster og en flettet tekst; bekræft med --merged eller giv --text. Afvis et forslag med «oplaeg comment resolve»."
+    )]
+    Accept {
+        /// Forslagets id (eller de første mindst 4 tegn af det)
+        id: String,
+        /// Sundhedsstyrelsens svar (standard: «Forslaget til ny formulering er indført.»; - læser fra standard input)
+        #[arg(long)]
+        response: Option<String>,
+        /// Skriv denne tekst i stedet for forslagets (fx ved delvist imødekommet)
+        #[arg(long, value_name = "TEKST", conflicts_with = "merged")]
+        text: Option<String>,
+        /// Bekræft den flettede tekst, når ordene er ændret siden forslaget blev skrevet
+        #[arg(long)]
+        merged: bool,
+        /// Afgørelsen: imødekommet eller delvist (met|partly_met; standard imødekommet)
+        #[arg(long)]
+        disposition: Option<String>,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -424,9 +447,12 @@ pub struct CommentAddArgs {
     /// Svar på kommentaren med dette id
     #[arg(long, value_name = "ID")]
     pub reply_to: Option<String>,
-    /// Kommentarens tekst (- læser fra standard input)
-    #[arg(long)]
-    pub body: String,
+    /// Kommentarens tekst (- læser fra standard input); ved --suggest begrundelsen (valgfri)
+    #[arg(long, required_unless_present = "suggest")]
+    pub body: Option<String>,
+    /// Foreslå ny formulering: denne tekst i stedet for citatets ord (tom tekst: slet ordene; - læser fra standard input)
+    #[arg(long, value_name = "TEKST", requires = "quote")]
+    pub suggest: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]

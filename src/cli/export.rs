@@ -95,17 +95,18 @@ fn export_mine(
 
 /// `oplaeg export …`.
 pub fn export(cli: &Cli, command: &ExportCommand) -> anyhow::Result<()> {
-    let (kind, common, since) = match command {
+    let (kind, common, since, suggestions) = match command {
         ExportCommand::Mine {
             what,
             output,
             force,
         } => return export_mine(cli, what, output.as_deref(), *force),
-        ExportCommand::Notat { since, common } => (Kind::Notat, common, since),
+        ExportCommand::Notat { since, common } => (Kind::Notat, common, since, false),
         ExportCommand::Oplaeg {
             changes_since,
+            suggestions,
             common,
-        } => (Kind::Oplaeg, common, changes_since),
+        } => (Kind::Oplaeg, common, changes_since, *suggestions),
     };
     let store = store(cli)?;
     let at = common.at.as_deref().map_or_else(Rev::head, Rev::parse);
@@ -114,7 +115,12 @@ pub fn export(cli: &Cli, command: &ExportCommand) -> anyhow::Result<()> {
         Some(p) => p.clone(),
         None => export::default_file_name(kind, format, &store.revision_info(&at)?).into(),
     };
-    let summary = export::run(
+    let run = if suggestions {
+        export::run_with_suggestions
+    } else {
+        export::run
+    };
+    let summary = run(
         &store,
         &Request {
             kind,

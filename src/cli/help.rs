@@ -927,7 +927,7 @@ pub const ENGLISH: &[(&str, &str)] = &[
     ("comment add reply_to", "Reply to the comment with this id"),
     (
         "comment add body",
-        "The comment's text (- reads standard input)",
+        "The comment's text (- reads standard input); with --suggest the reason (optional)",
     ),
     ("comment list#about", "The comments, oldest first"),
     (
@@ -1144,6 +1144,38 @@ pub const ENGLISH: &[(&str, &str)] = &[
     (
         "export mine#after",
         "Examples:\n  oplaeg export mine -o my-comments.docx\n  oplaeg export mine --since 3 --organisation -o region.html\n\nThe format is taken from --format, else from the file name's ending (.md, .html, .docx).",
+    ),
+    (
+        "comment add suggest",
+        "Propose new wording: this text instead of the quoted words (empty text: delete the words; - reads standard input)",
+    ),
+    (
+        "comment accept#about",
+        "Write a suggestion into the chapter as it stands now and answer it, in one commit (writers only)",
+    ),
+    (
+        "comment accept#after",
+        "Examples:\n  oplaeg comment accept 01j… --response \"Thank you, written in.\"\n  oplaeg comment accept 01j… --merged\n  oplaeg comment accept 01j… --disposition partly_met --text \"our wording\"\n\nIf the words changed since the suggestion was made, the three texts and a merged text are shown; confirm with --merged or give --text. Decline a suggestion with «oplaeg comment resolve».",
+    ),
+    (
+        "comment accept response",
+        "Sundhedsstyrelsen's response (default: «Forslaget til ny formulering er indført.»; - reads standard input)",
+    ),
+    (
+        "comment accept text",
+        "Write this text instead of the suggestion's (e.g. when partly met)",
+    ),
+    (
+        "comment accept merged",
+        "Confirm the merged text when the words changed since the suggestion was made",
+    ),
+    (
+        "comment accept disposition",
+        "The disposition: met or partly_met (imødekommet|delvist; default met)",
+    ),
+    (
+        "export oplaeg suggestions",
+        "Show open suggestions for new wording as tracked changes in the proposer's name",
     ),
     ("tui#about", "Open the terminal UI"),
     (

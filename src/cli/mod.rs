@@ -8,6 +8,7 @@ pub mod help;
 mod mine;
 mod output;
 mod read;
+mod suggest;
 mod sync;
 mod verify;
 mod write;

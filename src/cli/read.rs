@@ -558,6 +558,13 @@ pub fn comment_list(cli: &Cli, f: &CommentFilter) -> anyhow::Result<()> {
         if let Some(p) = &placer.placed(c).placement {
             target.push_str(&fate_tag(p));
         }
+        if let Some(outcome) = crate::suggest::Outcome::of(c) {
+            target.push_str(&tr!(
+                " · forslag til ny formulering ({})",
+                " · proposed new wording ({})",
+                outcome.describe()
+            ));
+        }
         println!(
             "{}  {}  {}  {}  {}",
             c.id,
@@ -617,6 +624,9 @@ fn print_comment(c: &Comment, placement: Option<&Placement>, indent: &str) {
     );
     if let Some(a) = &c.target.anchor {
         println!("{indent}  «{}»", safe(&a.quote));
+    }
+    for line in super::suggest::lines(c, &format!("{indent}  ")) {
+        println!("{line}");
     }
     for line in placement
         .map(|p| fate_lines(p, &format!("{indent}  ")))

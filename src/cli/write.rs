@@ -13,7 +13,7 @@ use crate::model::{Choice, Config, Disposition, Horizon, RecStatus, Role};
 use crate::ops::{self, NewTarget, RecEdit};
 use crate::tr;
 
-fn parse_choice<T: Choice>(field: &str, value: &str) -> Result<T, Error> {
+pub(super) fn parse_choice<T: Choice>(field: &str, value: &str) -> Result<T, Error> {
     T::parse(value).ok_or_else(|| Error::InvalidValue {
         field: field.into(),
         value: value.into(),
@@ -215,29 +215,53 @@ pub fn rec(cli: &Cli, c: &RecCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `oplaeg comment add|resolve`.
+/// `oplaeg comment add|edit|withdraw|resolve|accept`.
 pub fn comment(cli: &Cli, c: &CommentCommand) -> anyhow::Result<()> {
     let s = session(cli)?;
     let comment = match c {
         CommentCommand::Add(a) => {
-            let body = text_arg(&a.body)?;
-            let c = match (&a.chapter, &a.rec, &a.reply_to) {
-                (_, _, Some(parent)) => s.reply(parent, &body)?,
-                (Some(ch), _, _) => s.add_comment(
+            let body = match &a.body {
+                Some(b) => text_arg(b)?,
+                None => String::new(),
+            };
+            let c = match (&a.chapter, &a.rec, &a.reply_to, &a.suggest) {
+                (Some(ch), _, None, Some(text)) => {
+                    let quote = a.quote.as_deref().unwrap_or_default();
+                    s.suggest(ch, quote, &text_arg(text)?, &body)?
+                }
+                (_, _, _, Some(_)) => anyhow::bail!(tr!(
+                    "--suggest kræver --chapter og --quote (et svar kan ikke foreslå ny formulering)",
+                    "--suggest needs --chapter and --quote (a reply cannot propose new wording)"
+                )),
+                (_, _, Some(parent), None) => s.reply(parent, &body)?,
+                (Some(ch), _, _, None) => s.add_comment(
                     NewTarget::Chapter {
                         chapter: ch.clone(),
                         quote: a.quote.clone(),
                     },
                     &body,
                 )?,
-                (None, Some(r), _) => s.add_comment(NewTarget::Recommendation(r.clone()), &body)?,
-                (None, None, None) => unreachable!("clap requires a target"),
+                (None, Some(r), _, None) => {
+                    s.add_comment(NewTarget::Recommendation(r.clone()), &body)?
+                }
+                (None, None, None, None) => unreachable!("clap requires a target"),
             };
             if cli.format == Format::Text {
-                println!(
-                    "{}",
-                    tr!("Kommentaren er gemt: {}", "The comment was saved: {}", c.id)
-                );
+                if c.suggestion.is_some() {
+                    println!(
+                        "{}",
+                        tr!(
+                            "Forslaget til ny formulering er gemt: {}",
+                            "The proposed new wording was saved: {}",
+                            c.id
+                        )
+                    );
+                } else {
+                    println!(
+                        "{}",
+                        tr!("Kommentaren er gemt: {}", "The comment was saved: {}", c.id)
+                    );
+                }
             }
             c
         }
@@ -292,6 +316,23 @@ pub fn comment(cli: &Cli, c: &CommentCommand) -> anyhow::Result<()> {
                 );
             }
             c
+        }
+        CommentCommand::Accept {
+            id,
+            response,
+            text,
+            merged,
+            disposition,
+        } => {
+            return super::suggest::accept(
+                cli,
+                &s,
+                id,
+                response.as_deref(),
+                text.as_deref(),
+                *merged,
+                disposition.as_deref(),
+            );
         }
         CommentCommand::List { .. } | CommentCommand::Show { .. } | CommentCommand::Anchor(_) => {
             unreachable!("handled by read")

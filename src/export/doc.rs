@@ -92,6 +92,9 @@ pub struct Span {
     pub link: Option<String>,
     /// A semantic colour: a disposition key (`met`, `partly_met` …), `open`, `withdrawn`.
     pub tone: Option<&'static str>,
+    /// Who an inserted or deleted span is attributed to, when not the
+    /// document's [`Document::change_author`] (a suggestion's proposer).
+    pub author: Option<String>,
 }
 
 /// Inline styles.

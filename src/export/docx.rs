@@ -253,17 +253,18 @@ impl Ctx {
                 Some(l) if !l.starts_with('#') && l != &s.text => format!("{} ({l})", s.text),
                 _ => s.text.clone(),
             };
+            let author = s.author.as_deref().unwrap_or(&self.author);
             p = match s.mark {
                 Mark::None => p.add_run(run_of(s, &text, false)),
                 Mark::Inserted => p.add_insert(
                     Insert::new(run_of(s, &text, false))
-                        .author(&self.author)
+                        .author(author)
                         .date(&self.date),
                 ),
                 Mark::Deleted => p.add_delete(
                     Delete::new()
                         .add_run(run_of(s, &text, true))
-                        .author(&self.author)
+                        .author(author)
                         .date(&self.date),
                 ),
             };

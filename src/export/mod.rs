@@ -21,6 +21,7 @@ mod md;
 pub mod mine;
 mod notat;
 mod oplaeg;
+pub mod suggestions;
 pub mod words;
 
 use std::path::{Path, PathBuf};
@@ -288,8 +289,21 @@ pub fn render(doc: &Document, format: Format) -> Result<Vec<u8>> {
 /// atomically (a temporary file renamed into place, so a reader never sees
 /// half a document and a failure leaves no file behind).
 pub fn run(store: &Store, req: &Request) -> Result<Summary> {
+    run_as(store, req, false)
+}
+
+/// [`run`] for the oplæg with its open suggestions shown as tracked changes
+/// in their proposers' names (see [`suggestions`]).
+pub fn run_with_suggestions(store: &Store, req: &Request) -> Result<Summary> {
+    run_as(store, req, true)
+}
+
+fn run_as(store: &Store, req: &Request, with_suggestions: bool) -> Result<Summary> {
     check_output(store.root(), &req.output, req.force)?;
-    let (doc, stats) = build(store, req)?;
+    let (mut doc, stats) = build(store, req)?;
+    if with_suggestions && req.kind == Kind::Oplaeg {
+        suggestions::mark_open(store, &req.at, &mut doc)?;
+    }
     let bytes = render(&doc, req.format)?;
     write_file(&req.output, &bytes, req.force)?;
     Ok(Summary {

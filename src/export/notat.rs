@@ -710,7 +710,11 @@ fn thread_block(
         }
         fields.push((w(lang, "Citat fra teksten", "Quoted text"), quote));
     }
-    fields.push((w(lang, "Kommentar", "Comment"), text_blocks(&c.body)));
+    fields.extend(super::suggestions::notat_field(lang, c));
+    // A suggestion may come without a reason.
+    if !(c.suggestion.is_some() && c.body.trim().is_empty()) {
+        fields.push((w(lang, "Kommentar", "Comment"), text_blocks(&c.body)));
+    }
     let verdict = match (&c.resolution, c.status) {
         (Some(r), CommentStatus::Resolved) => {
             Span::strong(words::disposition(lang, r.disposition)).toned(r.disposition.key())

@@ -24,6 +24,36 @@ pub struct Comment {
     pub target: Target,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<Resolution>,
+    /// A proposed new wording for the quoted words (an ændringsforslag).
+    /// Absent in ordinary comments and in files written before suggestions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<Suggestion>,
+}
+
+/// New wording proposed for a comment's quoted words (`[suggestion]`).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Suggestion {
+    /// The words to stand instead of the quote (empty: delete the quote).
+    pub text: String,
+    /// Set by writers when another suggestion on overlapping words was
+    /// applied (its id): the words changed, so this one needs a new look
+    /// before it can be applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<String>,
+    /// Set by the writer who applied it, in the same commit as the chapter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applied: Option<Applied>,
+}
+
+/// What a writer wrote into the chapter when applying a suggestion.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Applied {
+    /// The words that stood in the chapter and were replaced.
+    pub replaced: String,
+    /// The words written instead (the proposal, a merge or the writer's edit).
+    pub text: String,
 }
 
 /// Who wrote a comment, as they were when they wrote it.
@@ -342,6 +372,7 @@ impl Comment {
             author,
             target,
             resolution,
+            suggestion: None,
         })
     }
 
@@ -383,6 +414,12 @@ impl Comment {
                 "[resolution] is present but status is not resolved"
             )),
             _ => {}
+        }
+        if self.suggestion.is_some() && (self.target.anchor.is_none() || self.reply_to.is_some()) {
+            out.push(crate::tr!(
+                "et ændringsforslag ([suggestion]) kræver et citat (anchor) og kan ikke være et svar",
+                "a suggestion ([suggestion]) needs a quote (anchor) and cannot be a reply"
+            ));
         }
         if let Some(parent) = &self.reply_to
             && !crate::text::is_valid_name(parent)
@@ -440,6 +477,7 @@ mod tests {
                 by: "mh@sst.example".into(),
                 at: DateTime::parse_from_rfc3339("2024-08-01T09:00:00+02:00").unwrap(),
             }),
+            suggestion: None,
         }
     }
 

@@ -11,7 +11,8 @@ mod workspace;
 
 pub use choice::{Choice, CommentStatus, Disposition, Horizon, RecStatus, Role};
 pub use comment::{
-    Anchor, AnchorChange, AnchorChangeKind, Author, Comment, Resolution, Target, to_toml,
+    Anchor, AnchorChange, AnchorChangeKind, Applied, Author, Comment, Resolution, Suggestion,
+    Target, to_toml,
 };
 pub use config::{Config, HorizonDef, Horizons, Meeting, Member};
 pub use problem::{Problem, parse_toml};

@@ -76,7 +76,7 @@ fn occurrences(text: &str, needle: &str) -> usize {
 }
 
 /// A new time-sortable id: a lower-case ULID from the comment's time.
-fn new_id(when: DateTime<FixedOffset>) -> String {
+pub(super) fn new_id(when: DateTime<FixedOffset>) -> String {
     let millis = u64::try_from(when.timestamp_millis()).unwrap_or(0);
     ulid::Ulid::from_parts(millis, rand_bits())
         .to_string()
@@ -90,7 +90,7 @@ fn rand_bits() -> u128 {
 }
 
 impl Session {
-    fn author(&self) -> Author {
+    pub(super) fn author(&self) -> Author {
         Author {
             name: self.actor.name.clone(),
             email: self.actor.email.clone(),
@@ -199,6 +199,7 @@ impl Session {
             author: self.author(),
             target,
             resolution: None,
+            suggestion: None,
         };
         let message = format!("{summary}\n\nKommentar: {id}\n");
         self.commit(

@@ -344,6 +344,12 @@ impl Checker<'_> {
             );
             return Ok(());
         }
+        // Suggestions: only writers apply them or mark them for a new look.
+        if let Some(why) =
+            crate::suggest::member_change_problem(old.as_ref().and_then(|o| o.as_ref().ok()), &new)
+        {
+            self.push(c, Some(path), Rule::ResolutionsByWriters, why);
+        }
         let resolution_before = old
             .as_ref()
             .and_then(|o| o.as_ref().ok()?.resolution.clone());

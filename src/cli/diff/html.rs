@@ -365,7 +365,23 @@ fn comment_html(o: &mut String, names: &Names, c: &Comment, response: bool) {
     if let Some(a) = &c.target.anchor {
         let _ = write!(o, "<p class=\"quote\">«{}»</p>", escape(&a.quote));
     }
-    let _ = write!(o, "<p class=\"body\">{}</p>", escape(c.body.trim()));
+    if let (Some(sg), Some(a), Some(outcome)) = (
+        &c.suggestion,
+        &c.target.anchor,
+        crate::suggest::Outcome::of(c),
+    ) {
+        let _ = write!(
+            o,
+            "<p class=\"suggestion\"><strong>{}</strong> ({}): {}<br><span class=\"meta\">{}</span></p>",
+            escape(&tr!("Forslag til ny formulering", "Proposed new wording")),
+            escape(&c.author.organisation),
+            segments_html(&crate::suggest::proposed_change(&a.quote, &sg.text)),
+            escape(&outcome.describe())
+        );
+    }
+    if !c.body.trim().is_empty() {
+        let _ = write!(o, "<p class=\"body\">{}</p>", escape(c.body.trim()));
+    }
     if response && let Some(r) = &c.resolution {
         let _ = write!(
             o,

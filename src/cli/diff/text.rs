@@ -412,6 +412,48 @@ fn quote_of(c: &Comment) -> String {
         .unwrap_or_default()
 }
 
+/// A suggestion's proposed change (deleted words struck, new words
+/// marked), who proposed it and what became of it.
+fn suggestion(o: &mut String, style: Style, x: &Comment) {
+    let (Some(s), Some(a), Some(outcome)) = (
+        &x.suggestion,
+        &x.target.anchor,
+        crate::suggest::Outcome::of(x),
+    ) else {
+        return;
+    };
+    let change = crate::suggest::proposed_change(&a.quote, &s.text);
+    let _ = writeln!(
+        o,
+        "      {} ({}):",
+        style.paint(
+            Ink::Bold,
+            &tr!("Forslag til ny formulering", "Proposed new wording")
+        ),
+        line(&x.author.organisation)
+    );
+    let _ = writeln!(o, "{}", segments(style, &change, "        "));
+    let _ = writeln!(
+        o,
+        "      {} {}",
+        tr!("Udfald:", "Outcome:"),
+        outcome.describe()
+    );
+    if let crate::suggest::Outcome::Applied { text, .. } = &outcome
+        && text != &s.text
+    {
+        let _ = writeln!(
+            o,
+            "      {} «{}»",
+            tr!(
+                "Indført med skribenternes tekst:",
+                "Applied with the writers' text:"
+            ),
+            line(text)
+        );
+    }
+}
+
 fn comments(o: &mut String, d: &WorkspaceDiff, style: Style, stat: bool) {
     let names = Names::of(d);
     let c = &d.comments;
@@ -449,7 +491,10 @@ fn comments(o: &mut String, d: &WorkspaceDiff, style: Style, stat: bool) {
                 line(&kind),
                 quote_of(x)
             );
-            let _ = writeln!(o, "      {}", indent(&safe(x.body.trim()), "      "));
+            suggestion(o, style, x);
+            if !x.body.trim().is_empty() {
+                let _ = writeln!(o, "      {}", indent(&safe(x.body.trim()), "      "));
+            }
         }
     }
     let _ = writeln!(
@@ -470,6 +515,7 @@ fn comments(o: &mut String, d: &WorkspaceDiff, style: Style, stat: bool) {
                 line(&names.target(x)),
                 quote_of(x)
             );
+            suggestion(o, style, x);
             let _ = writeln!(
                 o,
                 "      {} {}",
