@@ -546,3 +546,30 @@ fn files_that_already_hold_the_servers_version_are_not_called_unsaved() {
     assert!(!err.contains("oplaeg save"), "{err}");
     c.assert_whole("after taking in the leftover files");
 }
+
+/// A writers' conflict explains itself on the command line in lines, as
+/// written (not as one line with `\u{a}` where each break belongs).
+#[test]
+fn a_conflicts_explanation_prints_as_lines() {
+    let t = Template::new(0, true);
+    let c = t.copy("conflict", Transport::Path);
+    // The member's clone changes the line the writer changed too.
+    let chapter = c.clone.join("drafts/02-rehabilitering.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    std::fs::write(&chapter, format!("{text}\nEt andet nyt afsnit, lokalt.\n")).unwrap();
+    git_env(
+        &c.clone,
+        &["commit", "-qam", "Lokalt afsnit"],
+        &author_env(MEMBER_NAME, MEMBER, T0),
+    );
+    let out = sync_cmd(&c.home, &c.clone).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("\\u{a}"), "{err}");
+    assert!(err.lines().count() > 5, "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.trim_start().starts_with("1. git merge")),
+        "{err}"
+    );
+}

@@ -135,8 +135,15 @@ impl SyncConflict {
             "\nÆndret begge steder:\n",
             "\nChanged on both sides:\n"
         ));
+        // Paths and reasons come from the server's commits: one line each,
+        // whatever they hold (the explanation's own line breaks stay).
+        let one_line = |t: &str| crate::text::for_terminal(t, false).into_owned();
         for f in &self.files {
-            s.push_str(&format!("  {} – {}\n", f.path, f.reason));
+            s.push_str(&format!(
+                "  {} – {}\n",
+                one_line(&f.path),
+                one_line(&f.reason)
+            ));
         }
         let root = self.root.display();
         let up = &self.upstream;

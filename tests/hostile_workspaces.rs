@@ -1,0 +1,302 @@
+//! Hostile workspaces: half-finished git states, file modes and symlinks,
+//! reply cycles, deep nesting, huge texts, BOM and CRLF, a broken
+//! `oplaeg.toml`, unborn, bare and shallow repositories. Every command runs
+//! under a timeout and must end without a panic, with a clear message or
+//! problem report; what it must refuse, it refuses changing nothing.
+#![cfg(unix)]
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use oplaeg::text::is_unsafe_for_terminal;
+
+/// Runs the real binary in `dir` (with `LANG` Danish unless `args` sets
+/// `--lang`), killing it if it takes longer than `TIMEOUT`.
+fn oplaeg_in(home: &Path, dir: &Path, args: &[&str]) -> Output {
+    const TIMEOUT: Duration = Duration::from_secs(20);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_oplaeg"));
+    isolate(&mut cmd, home);
+    let mut child = cmd
+        .env("LANG", "da_DK.UTF-8")
+        .current_dir(dir)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start oplaeg");
+    let start = Instant::now();
+    loop {
+        if child.try_wait().expect("wait").is_some() {
+            break;
+        }
+        if start.elapsed() > TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("oplaeg {args:?} hung (killed after {TIMEOUT:?})");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().expect("output");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !err.contains("panicked") && !err.contains("stack overflow"),
+        "oplaeg {args:?} crashed: {err}"
+    );
+    out
+}
+
+fn oplaeg(ws: &Ws, args: &[&str]) -> Output {
+    oplaeg_in(&ws.home, &ws.root, args)
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[track_caller]
+fn ok(out: Output) -> String {
+    assert!(out.status.success(), "{}", stderr(&out));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[track_caller]
+fn refused(out: &Output) -> String {
+    assert!(!out.status.success(), "should be refused");
+    stderr(out)
+}
+
+/// Bytes with nothing a terminal would interpret but line breaks.
+#[track_caller]
+fn assert_harmless(what: &str, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    if let Some(c) = text
+        .chars()
+        .find(|&c| c != '\n' && is_unsafe_for_terminal(c))
+    {
+        panic!("{what}: raw U+{:04X} in {text:?}", c as u32);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Half-finished git states
+// ---------------------------------------------------------------------------
+
+const CHAPTER: &str = "drafts/02-rehabilitering.md";
+
+/// Two commits that change the same line of a chapter differently: `side`
+/// (a branch) and `main`.
+fn diverged() -> Ws {
+    let ws = Ws::sample();
+    let text = ws.read(CHAPTER);
+    ws.git(&["switch", "-q", "-c", "side"]);
+    ws.write(
+        CHAPTER,
+        &text.replacen("Rehabilitering", "Rehabilitering (side)", 2),
+    );
+    ws.git_commit_all_as(WRITER_NAME, WRITER, T0, "Side");
+    ws.git(&["switch", "-q", "main"]);
+    ws.write(
+        CHAPTER,
+        &text.replacen("Rehabilitering", "Rehabilitering (main)", 2),
+    );
+    ws.git_commit_all_as(WRITER_NAME, WRITER, T0, "Main");
+    ws
+}
+
+/// Leaves git in the middle of `what` with a conflict in the chapter.
+fn start_unfinished(ws: &Ws, what: &str) {
+    let side = ws.git(&["rev-parse", "side"]);
+    let args: Vec<&str> = match what {
+        "merge" => vec!["merge", "side"],
+        "rebase" => vec!["rebase", "side"],
+        "cherry-pick" => vec!["cherry-pick", &side],
+        "revert" => vec!["revert", "--no-edit", "HEAD"],
+        other => panic!("{other}"),
+    };
+    if what == "revert" {
+        // A revert conflicts when a later commit changed the same line.
+        let text = ws.read(CHAPTER);
+        ws.write(CHAPTER, &text.replacen("(main)", "(main, igen)", 1));
+        ws.git_commit_all_as(WRITER_NAME, WRITER, T0, "Igen");
+        let out = ws.git_output(&["revert", "--no-edit", "HEAD~1"]);
+        assert!(!out.status.success(), "the revert should conflict");
+        return;
+    }
+    let mut env_args = vec!["-c", "user.name=W", "-c", "user.email=w@x.example"];
+    env_args.extend(args);
+    let out = ws.git_output(&env_args);
+    assert!(!out.status.success(), "git {what} should conflict");
+}
+
+#[test]
+fn every_write_is_refused_while_git_is_in_the_middle_of_something() {
+    for what in ["merge", "rebase", "cherry-pick", "revert"] {
+        let ws = diverged();
+        start_unfinished(&ws, what);
+        assert!(ws.read(CHAPTER).contains("<<<<<<<"), "{what}");
+        let head = ws.git(&["rev-parse", "HEAD"]);
+        let writes: [&[&str]; 3] = [
+            &["--as", WRITER, "save", "-m", "Gem"],
+            &[
+                "--as",
+                MEMBER,
+                "comment",
+                "add",
+                "--chapter",
+                "2",
+                "--body",
+                "Hej",
+            ],
+            &[
+                "--as",
+                WRITER,
+                "member",
+                "add",
+                "--name",
+                "Ny",
+                "--email",
+                "ny@x.example",
+                "--organisation",
+                "X",
+            ],
+        ];
+        for args in writes {
+            let err = refused(&oplaeg(&ws, args));
+            assert!(err.contains("midt i"), "{what} {args:?}: {err}");
+            assert!(err.contains("--abort"), "{what} {args:?}: {err}");
+            assert_eq!(ws.git(&["rev-parse", "HEAD"]), head, "{what} {args:?}");
+        }
+        let en = refused(&oplaeg(
+            &ws,
+            &["--lang", "en", "--as", WRITER, "save", "-m", "Gem"],
+        ));
+        assert!(en.contains("in the middle of"), "{en}");
+        // Git's own state is untouched: it can still be finished or undone.
+        let abort = match what {
+            "merge" => "merge",
+            other => other,
+        };
+        let out = ws.git_output(&[abort, "--abort"]);
+        assert!(out.status.success(), "{what} --abort");
+        ok(oplaeg(
+            &ws,
+            &[
+                "--as",
+                MEMBER,
+                "comment",
+                "add",
+                "--chapter",
+                "2",
+                "--body",
+                "Nu",
+            ],
+        ));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Commit messages and names in git
+// ---------------------------------------------------------------------------
+
+const ESC: &str = "\u{1b}]0;titel\u{7}\u{1b}[31mRØD\u{1b}[0m\u{202E}";
+
+#[test]
+fn plain_git_log_of_oplaegs_own_commits_is_harmless() {
+    let ws = Ws::sample();
+    let writer = ws.session(WRITER);
+    writer
+        .member_add(
+            &format!("Ond {ESC}"),
+            "ond@x.example",
+            &format!("Org {ESC}"),
+            oplaeg::model::Role::Member,
+        )
+        .unwrap();
+    let text = ws.read(CHAPTER);
+    ws.write(
+        CHAPTER,
+        &text.replacen("# Rehabilitering", &format!("# Rehab {ESC}"), 1),
+    );
+    let before = ws.head();
+    ok(oplaeg(
+        &ws,
+        &["--as", WRITER, "save", "-m", &format!("Titel {ESC}")],
+    ));
+    ok(oplaeg(
+        &ws,
+        &[
+            "--as",
+            "ond@x.example",
+            "comment",
+            "add",
+            "--chapter",
+            "2",
+            "--body",
+            "Hej",
+        ],
+    ));
+    ok(oplaeg(&ws, &["--as", WRITER, "meeting", "tag", "4"]));
+    let log = ws.git_output(&["log", "--format=%an%n%ae%n%B", &format!("{before}~1..")]);
+    assert!(log.status.success());
+    assert!(!log.stdout.is_empty());
+    assert_harmless("git log", &log.stdout);
+    let tag = ws.git_output(&["tag", "-n99", "-l", "meeting/*"]);
+    assert_harmless("git tag", &tag.stdout);
+}
+
+// ---------------------------------------------------------------------------
+// File modes and symlinks
+// ---------------------------------------------------------------------------
+
+#[test]
+fn comment_files_are_written_as_regular_0644_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let ws = Ws::sample();
+    let id = ws
+        .session(MEMBER)
+        .add_comment(
+            oplaeg::ops::NewTarget::Chapter {
+                chapter: "2".into(),
+                quote: None,
+            },
+            "Første.",
+        )
+        .unwrap()
+        .id;
+    let rel = format!("comments/{id}.toml");
+    let file = ws.root.join(&rel);
+    // Someone made it executable (and committed that).
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o755)).unwrap();
+    ws.git_commit_all_as(MEMBER_NAME, MEMBER, T0, "chmod");
+    ok(oplaeg(
+        &ws,
+        &["--as", MEMBER, "comment", "edit", &id, "Anden."],
+    ));
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o644);
+    assert_eq!(
+        ws.git(&["ls-files", "-s", &rel]).split(' ').next(),
+        Some("100644")
+    );
+    let porcelain = ws.status();
+    assert!(porcelain.is_empty(), "{porcelain}");
+
+    // A symlink in a comment's place is replaced, never written through.
+    let outside = ws.tmp.join("outside.txt");
+    std::fs::write(&outside, "uberørt\n").unwrap();
+    std::fs::remove_file(&file).unwrap();
+    std::os::unix::fs::symlink(&outside, &file).unwrap();
+    let out = oplaeg(&ws, &["--as", MEMBER, "comment", "edit", &id, "Tredje."]);
+    // Either refused (the file is changed by hand) or written as a file.
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), "uberørt\n");
+    if out.status.success() {
+        let meta = std::fs::symlink_metadata(&file).unwrap();
+        assert!(meta.is_file());
+        assert_eq!(meta.permissions().mode() & 0o777, 0o644);
+    }
+}
