@@ -300,3 +300,98 @@ fn comment_files_are_written_as_regular_0644_files() {
         assert_eq!(meta.permissions().mode() & 0o777, 0o644);
     }
 }
+
+// ---------------------------------------------------------------------------
+// Reply cycles
+// ---------------------------------------------------------------------------
+
+fn chapter_comment(ws: &Ws, email: &str, body: &str) -> String {
+    ws.session(email)
+        .add_comment(
+            oplaeg::ops::NewTarget::Chapter {
+                chapter: "2".into(),
+                quote: None,
+            },
+            body,
+        )
+        .unwrap()
+        .id
+}
+
+/// Adds `reply_to = "to"` to the comment file of `id` (committed by git).
+fn point_reply(ws: &Ws, id: &str, to: &str) {
+    let rel = format!("comments/{id}.toml");
+    let text = ws.read(&rel);
+    let text = if text.contains("reply_to") {
+        text.lines()
+            .map(|l| {
+                if l.starts_with("reply_to") {
+                    format!("reply_to = \"{to}\"")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n"
+    } else {
+        format!("reply_to = \"{to}\"\n{text}")
+    };
+    ws.write(&rel, &text);
+}
+
+#[test]
+fn reply_cycles_are_reported_and_never_followed() {
+    let ws = Ws::sample();
+    let a = chapter_comment(&ws, MEMBER, "A.");
+    let b = ws.session(MEMBER2).reply(&a, "B svarer A.").unwrap().id;
+    let own = chapter_comment(&ws, MEMBER, "Svarer sig selv.");
+    point_reply(&ws, &a, &b);
+    point_reply(&ws, &own, &own);
+    ws.git_commit_all_as(MEMBER_NAME, MEMBER, T0, "Ring");
+    for id in [&a, &b, &own] {
+        let out = ok(oplaeg(&ws, &["comment", "show", id]));
+        assert!(out.len() < 100_000, "{id}: {} bytes", out.len());
+    }
+    ok(oplaeg(&ws, &["comment", "list"]));
+    ok(oplaeg(&ws, &["--format", "json", "comment", "list"]));
+    let status = ok(oplaeg(&ws, &["status"]));
+    assert!(status.contains("i ring"), "{status}");
+    assert!(status.contains(&format!("comments/{own}.toml")), "{status}");
+    let en = ok(oplaeg(&ws, &["--lang", "en", "status"]));
+    assert!(en.contains("circle"), "{en}");
+    let notat = ws.tmp.join("notat.md");
+    ok(oplaeg(
+        &ws,
+        &["export", "notat", "-o", notat.to_str().unwrap()],
+    ));
+}
+
+// ---------------------------------------------------------------------------
+// Encodings
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_bom_and_crlf_are_read_as_editors_mean_them() {
+    let ws = Ws::sample();
+    let text = ws.read(CHAPTER);
+    let windows = format!("\u{FEFF}{}", text.replace('\n', "\r\n"));
+    ws.write(CHAPTER, &windows);
+    // A comment file saved by a Windows editor too.
+    let id = chapter_comment(&ws, MEMBER, "Fra Windows.");
+    let rel = format!("comments/{id}.toml");
+    let comment = ws.read(&rel);
+    ws.write(&rel, &format!("\u{FEFF}{}", comment.replace('\n', "\r\n")));
+    ws.git_commit_all_as(WRITER_NAME, WRITER, T0, "Windows");
+    let status = ok(oplaeg(&ws, &["status"]));
+    assert!(!status.contains("ingen overskrift"), "{status}");
+    assert!(!status.contains(&rel), "{status}");
+    let chapters = ok(oplaeg(&ws, &["chapters"]));
+    assert!(chapters.contains("Rehabilitering"), "{chapters}");
+    let shown = ok(oplaeg(&ws, &["chapter", "2"]));
+    assert!(!shown.contains("\\u{d}"), "{shown}");
+    assert!(!shown.contains("\\u{feff}"), "{shown}");
+    let comment = ok(oplaeg(&ws, &["comment", "show", &id]));
+    assert!(comment.contains("Fra Windows."), "{comment}");
+    assert!(!comment.contains("\\u{d}"), "{comment}");
+}

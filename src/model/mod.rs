@@ -17,7 +17,8 @@ pub use config::{Config, HorizonDef, Horizons, Meeting, Member};
 pub use problem::{Problem, parse_toml};
 pub use recommendation::Recommendation;
 pub use workspace::{
-    Chapter, FileData, PriorityFile, Source, Workspace, chapter_file_name, parse_chapter_file_name,
+    Chapter, FileData, PriorityFile, Source, Workspace, chapter_file_name, editor_text,
+    parse_chapter_file_name,
 };
 
 /// Where each kind of file lives in a workspace.

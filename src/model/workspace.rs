@@ -115,21 +115,37 @@ pub struct Workspace {
     pub broken_chapters: HashMap<String, String>,
 }
 
+/// Text as editors mean it: a byte order mark at the start is not part of
+/// the text (Windows editors write one), and CRLF line ends are line ends.
+pub fn editor_text(text: &str) -> std::borrow::Cow<'_, str> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    if text.contains("\r\n") {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 fn utf8(file: &str, bytes: Vec<u8>) -> std::result::Result<String, Problem> {
-    String::from_utf8(bytes).map_err(|e| {
-        let valid = e.utf8_error().valid_up_to();
-        let bytes = e.into_bytes();
-        let text = String::from_utf8_lossy(&bytes[..valid]).into_owned();
-        Problem::at(
-            file,
-            &text,
-            valid,
-            tr!(
-                "filen er ikke gyldig UTF-8 (gem den som UTF-8)",
-                "the file is not valid UTF-8 (save it as UTF-8)"
-            ),
-        )
-    })
+    String::from_utf8(bytes)
+        .map(|t| match editor_text(&t) {
+            std::borrow::Cow::Borrowed(b) if b.len() == t.len() => t,
+            other => other.into_owned(),
+        })
+        .map_err(|e| {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let text = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            Problem::at(
+                file,
+                &text,
+                valid,
+                tr!(
+                    "filen er ikke gyldig UTF-8 (gem den som UTF-8)",
+                    "the file is not valid UTF-8 (save it as UTF-8)"
+                ),
+            )
+        })
 }
 
 impl Workspace {
@@ -215,6 +231,78 @@ impl Workspace {
             }
         }
         self.problems.extend(found);
+        self.break_reply_cycles();
+    }
+
+    /// Replies that lead back to themselves (a comment answering itself,
+    /// A → B → A …) are a problem, and are never followed: the oldest
+    /// comment of each cycle is treated as a first comment, so every walk
+    /// over threads ends.
+    fn break_reply_cycles(&mut self) {
+        let index: HashMap<String, usize> = self
+            .comments
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), i))
+            .collect();
+        let parent = |comments: &[super::Comment], i: usize| {
+            comments[i]
+                .reply_to
+                .as_deref()
+                .and_then(|p| index.get(p).copied())
+        };
+        // 0: not seen, 1: on the current path, 2: done.
+        let mut state = vec![0u8; self.comments.len()];
+        let mut cycles: Vec<Vec<usize>> = Vec::new();
+        for start in 0..self.comments.len() {
+            let mut path = Vec::new();
+            let mut i = Some(start);
+            while let Some(k) = i {
+                match state[k] {
+                    2 => break,
+                    1 => {
+                        let from = path.iter().position(|&p| p == k).unwrap_or(0);
+                        cycles.push(path[from..].to_vec());
+                        break;
+                    }
+                    _ => {
+                        state[k] = 1;
+                        path.push(k);
+                        i = parent(&self.comments, k);
+                    }
+                }
+            }
+            for k in path {
+                state[k] = 2;
+            }
+        }
+        for cycle in cycles {
+            let ids: Vec<&str> = cycle
+                .iter()
+                .map(|&k| self.comments[k].id.as_str())
+                .collect();
+            let mut ring = ids.join(" → ");
+            ring.push_str(&format!(" → {}", ids[0]));
+            let problems: Vec<Problem> = cycle
+                .iter()
+                .map(|&k| {
+                    Problem::new(
+                        &paths::comment(&self.comments[k].id),
+                        tr!(
+                            "svarene går i ring ({ring}); den ældste vises som en første kommentar. Ret reply_to i en af filerne",
+                            "the replies go round in a circle ({ring}); the oldest is shown as a first comment. Fix reply_to in one of the files"
+                        ),
+                    )
+                })
+                .collect();
+            self.problems.extend(problems);
+            if let Some(&oldest) = cycle
+                .iter()
+                .min_by(|&&a, &&b| self.comments[a].id.cmp(&self.comments[b].id))
+            {
+                self.comments[oldest].reply_to = None;
+            }
+        }
     }
 
     /// A chapter by slug, by number (`5`), or by file name.
