@@ -9,7 +9,7 @@ mod common;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::*;
 use oplaeg::text::is_unsafe_for_terminal;
@@ -20,7 +20,7 @@ fn oplaeg_in(home: &Path, dir: &Path, args: &[&str]) -> Output {
     const TIMEOUT: Duration = Duration::from_secs(20);
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_oplaeg"));
     isolate(&mut cmd, home);
-    let mut child = cmd
+    let child = cmd
         .env("LANG", "da_DK.UTF-8")
         .current_dir(dir)
         .args(args)
@@ -29,19 +29,19 @@ fn oplaeg_in(home: &Path, dir: &Path, args: &[&str]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start oplaeg");
-    let start = Instant::now();
-    loop {
-        if child.try_wait().expect("wait").is_some() {
-            break;
-        }
-        if start.elapsed() > TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
+    // Output is read while the command runs (a full pipe would stall it).
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let out = match rx.recv_timeout(TIMEOUT) {
+        Ok(out) => out.expect("output"),
+        Err(_) => {
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
             panic!("oplaeg {args:?} hung (killed after {TIMEOUT:?})");
         }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().expect("output");
+    };
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         !err.contains("panicked") && !err.contains("stack overflow"),
@@ -394,4 +394,45 @@ fn a_bom_and_crlf_are_read_as_editors_mean_them() {
     let comment = ok(oplaeg(&ws, &["comment", "show", &id]));
     assert!(comment.contains("Fra Windows."), "{comment}");
     assert!(!comment.contains("\\u{d}"), "{comment}");
+}
+
+// ---------------------------------------------------------------------------
+// Deep nesting
+// ---------------------------------------------------------------------------
+
+/// A chapter of 10,000 nested quotes and a 2,000-deep list.
+fn deep_chapter() -> String {
+    let mut text = String::from("# Dybt\n\n");
+    text.push_str(&">".repeat(10_000));
+    text.push_str(" Bund.\n\n");
+    for depth in 0..2_000 {
+        text.push_str(&"  ".repeat(depth));
+        text.push_str("- punkt\n");
+    }
+    text.push_str("\nSlut.\n");
+    text
+}
+
+#[test]
+fn deep_nesting_is_exported_and_shown_without_overflowing_the_stack() {
+    let ws = Ws::sample();
+    ws.write("drafts/03-dybt.md", &deep_chapter());
+    ws.git_commit_all_as(WRITER_NAME, WRITER, T0, "Dybt");
+    for ext in ["md", "html", "docx"] {
+        let out = ws.tmp.join(format!("oplaeg.{ext}"));
+        let o = oplaeg(
+            &ws,
+            &["export", "oplaeg", "--force", "-o", out.to_str().unwrap()],
+        );
+        assert!(o.status.success(), "{ext}: {}", stderr(&o));
+        assert!(out.exists(), "{ext}");
+    }
+    let notat = ws.tmp.join("notat.html");
+    ok(oplaeg(
+        &ws,
+        &["export", "notat", "-o", notat.to_str().unwrap()],
+    ));
+    ok(oplaeg(&ws, &["chapter", "3"]));
+    ok(oplaeg(&ws, &["status"]));
+    ok(oplaeg(&ws, &["diff", "HEAD~1", "HEAD"]));
 }
