@@ -259,6 +259,7 @@ impl Source for Mem {
             .filter_map(|(p, b)| {
                 let name = p.strip_prefix(&prefix)?;
                 (!name.contains('/')).then(|| FileData {
+                    flaw: None,
                     name: name.into(),
                     bytes: b.clone(),
                     id: None,

@@ -436,3 +436,62 @@ fn deep_nesting_is_exported_and_shown_without_overflowing_the_stack() {
     ok(oplaeg(&ws, &["status"]));
     ok(oplaeg(&ws, &["diff", "HEAD~1", "HEAD"]));
 }
+
+// ---------------------------------------------------------------------------
+// Limits, modes and symlinks in what is read
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_huge_comment_is_refused_when_written_and_reported_when_read() {
+    let ws = Ws::sample();
+    let big = "x".repeat(300 * 1024);
+    let err = ws
+        .session(MEMBER)
+        .add_comment(
+            oplaeg::ops::NewTarget::Chapter {
+                chapter: "2".into(),
+                quote: None,
+            },
+            &big,
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("for stor"), "{err}");
+    assert!(ws.status().is_empty());
+    // One committed by plain git: reported, left out, and nothing is slow.
+    let id = chapter_comment(&ws, MEMBER, "Lille.");
+    let rel = format!("comments/{id}.toml");
+    let text = ws
+        .read(&rel)
+        .replace("Lille.", &"y".repeat(20 * 1024 * 1024));
+    ws.write(&rel, &text);
+    ws.git_commit_all_as(MEMBER_NAME, MEMBER, T0, "Stor");
+    let start = std::time::Instant::now();
+    let status = ok(oplaeg(&ws, &["status"]));
+    assert!(
+        status.contains(&rel) && status.contains("for stor"),
+        "{status}"
+    );
+    ok(oplaeg(&ws, &["comment", "list"]));
+    assert!(start.elapsed() < Duration::from_secs(10));
+}
+
+#[test]
+fn symlinks_and_executable_bits_are_reported_never_trusted() {
+    use std::os::unix::fs::PermissionsExt;
+    let ws = Ws::sample();
+    let secret = ws.tmp.join("hemmelig.toml");
+    std::fs::write(&secret, "body = \"hemmelig\"\n").unwrap();
+    let link = ws.root.join("comments/01j0000000000000000000link.toml");
+    std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(&secret, &link).unwrap();
+    let exe = ws.root.join("recommendations/rehabilitering-til-alle.toml");
+    std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).unwrap();
+    ws.git_commit_all_as(WRITER_NAME, WRITER, T0, "Link og x");
+    let status = ok(oplaeg(&ws, &["status"]));
+    assert!(status.contains("symbolsk link"), "{status}");
+    assert!(status.contains("eksekverbar"), "{status}");
+    assert!(!status.contains("hemmelig"), "{status}");
+    let en = ok(oplaeg(&ws, &["--lang", "en", "status"]));
+    assert!(en.contains("symbolic link"), "{en}");
+}

@@ -58,6 +58,7 @@ impl Source for Selective<'_> {
                 name: name.clone(),
                 bytes: texts.remove(id).unwrap_or_default(),
                 id: Some(id.to_string()),
+                flaw: None,
             })
             .collect())
     }

@@ -28,7 +28,7 @@ enum Frame {
 /// How deep quotes and lists nest in an export. Deeper ones are kept, with
 /// all their text, at this depth: every renderer walks the document
 /// recursively, and Word cannot open a document nested some hundreds deep.
-pub const MAX_NESTING: usize = 16;
+pub const MAX_NESTING: usize = crate::model::limits::MAX_NESTING;
 
 struct Builder {
     stack: Vec<Frame>,

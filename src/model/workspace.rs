@@ -20,6 +20,97 @@ pub struct FileData {
     pub bytes: Vec<u8>,
     /// Content id (the git blob id) when the source knows it.
     pub id: Option<String>,
+    /// What is wrong with the file before it is read, if anything.
+    pub flaw: Option<FileFlaw>,
+}
+
+/// What makes a file untrustworthy whatever it holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileFlaw {
+    /// Larger than [`super::limits::max_bytes`] (its size): not read.
+    TooBig(u64),
+    /// A symbolic link: never followed, not read.
+    Symlink,
+    /// Marked executable: read, and reported.
+    Executable,
+}
+
+impl FileFlaw {
+    /// The problem to report for `file`, and whether the file is left out.
+    fn problem(&self, file: &str) -> (Problem, bool) {
+        match self {
+            FileFlaw::TooBig(size) => {
+                let (size, max) = (
+                    super::limits::human(*size),
+                    super::limits::human(super::limits::max_bytes(file)),
+                );
+                (
+                    Problem::new(
+                        file,
+                        tr!(
+                            "filen er for stor ({size}; grænsen er {max}) og springes over. Gør den mindre",
+                            "the file is too large ({size}; the limit is {max}) and is skipped. Make it smaller"
+                        ),
+                    ),
+                    true,
+                )
+            }
+            FileFlaw::Symlink => (
+                Problem::new(
+                    file,
+                    tr!(
+                        "filen er et symbolsk link; oplaeg følger det ikke og springer filen over. Læg en almindelig fil i stedet",
+                        "the file is a symbolic link; oplaeg does not follow it and skips the file. Put a regular file there instead"
+                    ),
+                ),
+                true,
+            ),
+            FileFlaw::Executable => (
+                Problem::new(
+                    file,
+                    tr!(
+                        "filen er markeret som eksekverbar; det skal den ikke være (ret med `chmod -x` og `git add`)",
+                        "the file is marked executable; it should not be (fix with `chmod -x` and `git add`)"
+                    ),
+                ),
+                false,
+            ),
+        }
+    }
+}
+
+/// Reports a file's flaw; true when the file must be left out.
+fn flawed(file: &str, f: &FileData, problems: &mut Vec<Problem>) -> bool {
+    match &f.flaw {
+        Some(flaw) => {
+            let (p, skip) = flaw.problem(file);
+            problems.push(p);
+            skip
+        }
+        None => false,
+    }
+}
+
+/// Keeps the first `max` files (by name) and reports the rest as one problem.
+fn at_most(
+    mut files: Vec<FileData>,
+    dir: &str,
+    max: usize,
+    problems: &mut Vec<Problem>,
+) -> Vec<FileData> {
+    if files.len() > max {
+        files.sort_by(|a, b| a.name.cmp(&b.name));
+        let left = files.len() - max;
+        files.truncate(max);
+        problems.push(Problem::new(
+            dir,
+            tr!(
+                "mappen har for mange filer (grænsen er {max}); de sidste {left} efter navn springes over",
+                "the folder has too many files (the limit is {max}); the last {left} by name are skipped"
+            ),
+        ));
+    }
+    files
 }
 
 /// Where a workspace's files come from: a commit's tree or the working tree.
@@ -427,7 +518,13 @@ fn load_chapters(
 ) -> Result<(Vec<Chapter>, HashMap<String, String>)> {
     let mut chapters = Vec::new();
     let mut broken = HashMap::new();
-    for f in source.files(paths::DRAFTS)? {
+    let files = at_most(
+        source.files(paths::DRAFTS)?,
+        paths::DRAFTS,
+        super::limits::MAX_CHAPTERS,
+        problems,
+    );
+    for f in files {
         let file = format!("{}/{}", paths::DRAFTS, f.name);
         if !f.name.ends_with(".md") {
             continue;
@@ -442,6 +539,12 @@ fn load_chapters(
             ));
             continue;
         };
+        if flawed(&file, &f, problems) {
+            if let Some(p) = problems.last() {
+                broken.insert(slug, p.to_string());
+            }
+            continue;
+        }
         let markdown = match utf8(&file, f.bytes) {
             Ok(t) => t,
             Err(p) => {
@@ -489,7 +592,13 @@ fn load_recommendations(
     problems: &mut Vec<Problem>,
 ) -> Result<Vec<Recommendation>> {
     let mut by_slug: HashMap<String, Recommendation> = HashMap::new();
-    for f in source.files(paths::RECOMMENDATIONS)? {
+    let files = at_most(
+        source.files(paths::RECOMMENDATIONS)?,
+        paths::RECOMMENDATIONS,
+        super::limits::MAX_RECOMMENDATIONS,
+        problems,
+    );
+    for f in files {
         let file = format!("{}/{}", paths::RECOMMENDATIONS, f.name);
         let Some(slug) = f.name.strip_suffix(".toml") else {
             continue;
@@ -502,6 +611,9 @@ fn load_recommendations(
                     "the file name must be slug.toml (a-z, 0-9 and -); the file is skipped"
                 ),
             ));
+            continue;
+        }
+        if flawed(&file, &f, problems) {
             continue;
         }
         let parsed = utf8(&file, f.bytes).and_then(|t| parse_toml::<Recommendation>(&file, &t));
@@ -583,7 +695,13 @@ fn load_recommendations(
 
 fn load_comments(source: &dyn Source, problems: &mut Vec<Problem>) -> Result<Vec<Comment>> {
     let mut comments = Vec::new();
-    for f in source.files(paths::COMMENTS)? {
+    let files = at_most(
+        source.files(paths::COMMENTS)?,
+        paths::COMMENTS,
+        super::limits::MAX_COMMENTS,
+        problems,
+    );
+    for f in files {
         let file = format!("{}/{}", paths::COMMENTS, f.name);
         let Some(id) = f.name.strip_suffix(".toml") else {
             continue;
@@ -596,6 +714,9 @@ fn load_comments(source: &dyn Source, problems: &mut Vec<Problem>) -> Result<Vec
                     "the file name must be an id of a-z, 0-9 and -; the file is skipped"
                 ),
             ));
+            continue;
+        }
+        if flawed(&file, &f, problems) {
             continue;
         }
         match utf8(&file, f.bytes).and_then(|t| parse_toml::<Comment>(&file, &t)) {
@@ -644,6 +765,7 @@ pub(crate) mod tests {
                         name: name.into(),
                         bytes: b.clone(),
                         id: None,
+                        flaw: None,
                     })
                 })
                 .collect())

@@ -659,8 +659,9 @@ impl Store {
         edits: bool,
     ) -> Result<Oid> {
         self.refuse_bare()?;
-        for (path, _) in &change.writes {
+        for (path, content) in &change.writes {
             check_path(path)?;
+            check_size(path, content.as_deref())?;
         }
         check_signature(&who.name, &who.email)?;
         // One writer at a time per clone: the lock is held from reading HEAD
@@ -1044,6 +1045,21 @@ fn is_workspace_file(path: &str) -> bool {
         || [paths::DRAFTS, paths::RECOMMENDATIONS, paths::COMMENTS]
             .iter()
             .any(|d| path.strip_prefix(d).is_some_and(|r| r.starts_with('/')))
+}
+
+/// Refuses content beyond the documented limit for its kind of file.
+fn check_size(path: &str, content: Option<&[u8]>) -> Result<()> {
+    use crate::model::limits;
+    let size = content.map_or(0, <[u8]>::len) as u64;
+    let max = limits::max_bytes(path);
+    if size > max {
+        let (size, max) = (limits::human(size), limits::human(max));
+        return Err(Error::Invalid(tr!(
+            "{path} ville blive for stor ({size}; grænsen er {max}). Gør teksten kortere; intet er ændret",
+            "{path} would be too large ({size}; the limit is {max}). Make the text shorter; nothing was changed"
+        )));
+    }
+    Ok(())
 }
 
 /// Only the workspace's own files, with names that cannot leave it.
