@@ -495,3 +495,29 @@ fn symlinks_and_executable_bits_are_reported_never_trusted() {
     let en = ok(oplaeg(&ws, &["--lang", "en", "status"]));
     assert!(en.contains("symbolic link"), "{en}");
 }
+
+// ---------------------------------------------------------------------------
+// A broken oplaeg.toml
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_broken_config_still_lets_log_status_and_the_fix_work() {
+    let ws = Ws::sample();
+    let good = ws.read("oplaeg.toml");
+    let mut lines: Vec<&str> = good.lines().collect();
+    lines.insert(1, "ødelagt = = 1");
+    ws.write("oplaeg.toml", &(lines.join("\n") + "\n"));
+    ws.git_commit_all_as(WRITER_NAME, WRITER, T0, "Ødelagt");
+    let log = ok(oplaeg(&ws, &["log", "-n", "3"]));
+    assert!(log.contains("Ødelagt"), "{log}");
+    let status = ok(oplaeg(&ws, &["status"]));
+    assert!(status.contains("oplaeg.toml:2:"), "{status}");
+    assert!(status.contains("oplaeg save"), "{status}");
+    ws.write("oplaeg.toml", &good);
+    ok(oplaeg(&ws, &["--as", WRITER, "save", "-m", "Rettet"]));
+    assert!(ws.status().is_empty());
+    let status = ok(oplaeg(&ws, &["status"]));
+    assert!(!status.contains("oplaeg.toml:"), "{status}");
+    // The fix is the writer's own commit.
+    assert_eq!(ws.git(&["log", "-1", "--format=%ae"]), WRITER);
+}

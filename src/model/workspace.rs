@@ -250,14 +250,32 @@ impl Workspace {
     }
 
     /// Loads every file from `source`. Fails only when `oplaeg.toml` is
-    /// missing or unreadable; everything else becomes a [`Problem`].
+    /// missing; everything else (a broken `oplaeg.toml` too) becomes a
+    /// [`Problem`].
     pub fn load(source: &dyn Source) -> Result<Workspace> {
-        let config = Workspace::load_config(source)?;
-        let mut problems: Vec<Problem> = config
-            .check()
-            .into_iter()
-            .map(|m| Problem::new(paths::CONFIG, m))
-            .collect();
+        let mut problems: Vec<Problem> = Vec::new();
+        // A broken `oplaeg.toml` is a problem like any other file's (so
+        // `status` can name it and `log` still works); the rest loads with
+        // no members and default settings until it is fixed.
+        let config = match Workspace::load_config(source) {
+            Ok(c) => c,
+            Err(Error::File(mut p)) if p.file == paths::CONFIG => {
+                p.message = tr!(
+                    "{}. Ret filen; en skribent gemmer rettelsen med `oplaeg save -m …`",
+                    "{}. Fix the file; a writer saves the fix with `oplaeg save -m …`",
+                    p.message
+                );
+                problems.push(p);
+                Config::unreadable()
+            }
+            Err(e) => return Err(e),
+        };
+        problems.extend(
+            config
+                .check()
+                .into_iter()
+                .map(|m| Problem::new(paths::CONFIG, m)),
+        );
 
         let (chapters, broken_chapters) = load_chapters(source, &mut problems)?;
         let recommendations = load_recommendations(source, &chapters, &mut problems)?;

@@ -365,6 +365,28 @@ impl Store {
         })
     }
 
+    /// The newest `oplaeg.toml` in HEAD's first-parent history that can be
+    /// read (looking back at most 1,000 commits).
+    pub fn last_readable_config(&self) -> Result<Option<crate::model::Config>> {
+        let mut next = self.head()?;
+        for _ in 0..1000 {
+            let Some(oid) = next else { break };
+            let commit = self
+                .repo
+                .find_commit(oid)
+                .map_err(Error::git(oid.to_string()))?;
+            let source = TreeSource {
+                repo: &self.repo,
+                tree: Some(commit.tree().map_err(Error::git(oid.to_string()))?),
+            };
+            if let Ok(config) = Workspace::load_config(&source) {
+                return Ok(Some(config));
+            }
+            next = commit.parent_id(0).ok();
+        }
+        Ok(None)
+    }
+
     /// The files of a commit as a [`crate::model::Source`].
     pub fn source_at(&self, commit: Oid) -> Result<TreeSource<'_>> {
         let tree = self
