@@ -521,3 +521,87 @@ fn a_broken_config_still_lets_log_status_and_the_fix_work() {
     // The fix is the writer's own commit.
     assert_eq!(ws.git(&["log", "-1", "--format=%ae"]), WRITER);
 }
+
+// ---------------------------------------------------------------------------
+// Unborn branches, bare repositories, shallow clones
+// ---------------------------------------------------------------------------
+
+/// One line, naming the situation and the fix.
+#[track_caller]
+fn one_line(err: &str, situation: &str, fix: &str) {
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains(situation), "{err}");
+    assert!(err.contains(fix), "{err}");
+}
+
+#[test]
+fn unborn_bare_and_shallow_repositories_get_one_line_errors() {
+    let ws = Ws::sample();
+    ok(oplaeg(&ws, &["--as", WRITER, "meeting", "tag", "4"]));
+    ok(oplaeg(
+        &ws,
+        &[
+            "--as",
+            MEMBER,
+            "comment",
+            "add",
+            "--chapter",
+            "2",
+            "--body",
+            "Efter",
+        ],
+    ));
+
+    // An unborn branch: the files are there, nothing is committed.
+    let unborn = ws.tmp.join("ufoedt");
+    std::fs::create_dir_all(&unborn).unwrap();
+    git(&unborn, &["init", "-q", "--initial-branch=main"]);
+    std::fs::copy(ws.root.join("oplaeg.toml"), unborn.join("oplaeg.toml")).unwrap();
+    for args in [&["status"][..], &["log"], &["chapters"]] {
+        let err = refused(&oplaeg_in(&ws.home, &unborn, args));
+        one_line(&err, "ingen commits", "git commit");
+    }
+    let err = refused(&oplaeg_in(&ws.home, &unborn, &["--lang", "en", "status"]));
+    one_line(&err, "no commits", "git commit");
+
+    // A bare repository: read, never written.
+    let bare = ws.tmp.join("server.git");
+    git(
+        &ws.tmp,
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            ws.root.to_str().unwrap(),
+            "server.git",
+        ],
+    );
+    ok(oplaeg_in(&ws.home, &bare, &["status"]));
+    ok(oplaeg_in(&ws.home, &bare, &["log"]));
+    for args in [
+        &["--as", WRITER, "save", "-m", "x"][..],
+        &[
+            "--as",
+            MEMBER,
+            "comment",
+            "add",
+            "--chapter",
+            "2",
+            "--body",
+            "Hej",
+        ],
+    ] {
+        let err = refused(&oplaeg_in(&ws.home, &bare, args));
+        one_line(&err, "bart repository", "oplaeg clone");
+    }
+
+    // A shallow clone: no false violations, no «unknown version».
+    let url = format!("file://{}", bare.display());
+    git(&ws.tmp, &["clone", "-q", "--depth", "1", &url, "shallow"]);
+    let shallow = ws.tmp.join("shallow");
+    ok(oplaeg_in(&ws.home, &shallow, &["status"]));
+    for args in [&["verify"][..], &["diff", "4", "HEAD"], &["diff"]] {
+        let err = refused(&oplaeg_in(&ws.home, &shallow, args));
+        one_line(&err, "overfladisk klon", "git fetch --unshallow");
+    }
+}

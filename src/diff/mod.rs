@@ -221,6 +221,7 @@ pub struct WorkspaceDiff {
 pub fn default_from(store: &Store) -> Result<Rev> {
     match store.meeting_tags()?.last() {
         Some(t) => Ok(Rev::Named(t.name.clone())),
+        None if store.repo().is_shallow() => store.refuse_shallow().map(|()| Rev::head()),
         None => Err(Error::Invalid(tr!(
             "der er endnu intet mødetag (meeting/N) at sammenligne med; angiv selv, hvad der skal sammenlignes, fx `oplaeg diff HEAD~3 HEAD`, eller tag et udkast med `oplaeg meeting tag N`",
             "there is no meeting tag (meeting/N) to compare with yet; say what to compare, e.g. `oplaeg diff HEAD~3 HEAD`, or tag a draft with `oplaeg meeting tag N`"

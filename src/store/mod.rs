@@ -220,10 +220,40 @@ impl Store {
     pub(crate) fn refuse_bare(&self) -> Result<()> {
         if self.bare {
             return Err(Error::Invalid(tr!(
-                "{} er et bart repository (en server uden arbejdsmappe); oplaeg kan læse det, men ændringer laves i en klon",
-                "{} is a bare repository (a server without a working tree); oplaeg can read it, but changes are made in a clone",
+                "{0} er et bart repository (en server uden arbejdsmappe); oplaeg kan læse det, men ændringer laves i en klon: `oplaeg clone {0}`, og arbejd i den",
+                "{0} is a bare repository (a server without a working tree); oplaeg can read it, but changes are made in a clone: `oplaeg clone {0}`, and work there",
                 self.root.display()
             )));
+        }
+        Ok(())
+    }
+
+    /// The one-line explanation for a shallow clone (only the newest
+    /// commits fetched), for what needs the whole history.
+    fn shallow_error(&self) -> Error {
+        Error::Invalid(tr!(
+            "{} er en overfladisk klon (shallow: kun de nyeste ændringer og ingen mødetags er hentet); hent hele historikken med `git fetch --unshallow --tags` og prøv igen",
+            "{} is a shallow clone (only the newest changes and no meeting tags were fetched); fetch the whole history with `git fetch --unshallow --tags` and try again",
+            self.root.display()
+        ))
+    }
+
+    /// The one-line explanation for a branch without commits.
+    fn unborn_error(&self) -> Error {
+        let branch = self
+            .branch_ref()
+            .map(|b| b.trim_start_matches("refs/heads/").to_string())
+            .unwrap_or_else(|_| "HEAD".into());
+        Error::Invalid(tr!(
+            "grenen «{branch}» har endnu ingen commits, så oplæggets filer er ikke gemt i git. En skribent gemmer den første version med `git add -A` og `git commit -m \"Første udkast\"` (eller starter med `oplaeg init` i en tom mappe)",
+            "the branch «{branch}» has no commits yet, so the oplæg's files are not in git. A writer saves the first version with `git add -A` and `git commit -m \"First draft\"` (or starts with `oplaeg init` in an empty folder)"
+        ))
+    }
+
+    /// Refuses in a shallow clone (see [`Store::shallow_error`]).
+    pub fn refuse_shallow(&self) -> Result<()> {
+        if self.repo.is_shallow() {
+            return Err(self.shallow_error());
         }
         Ok(())
     }
@@ -318,6 +348,7 @@ impl Store {
             .and_then(|o| o.peel_to_commit());
         match found {
             Ok(c) => Ok(c.id()),
+            Err(_) if self.repo.is_shallow() => Err(self.shallow_error()),
             Err(_) => {
                 let tags = self.meeting_tags().unwrap_or_default();
                 Err(Error::unknown(
@@ -340,7 +371,10 @@ impl Store {
             }
             Rev::Named(name) => {
                 if name == "HEAD" && self.head()?.is_none() {
-                    return self.load_commit(None);
+                    return self.load_commit(None).map_err(|e| match e {
+                        Error::NotAWorkspace(_) => self.unborn_error(),
+                        e => e,
+                    });
                 }
                 let oid = self.resolve(name)?;
                 self.load_commit(Some(oid))
