@@ -605,3 +605,43 @@ fn unborn_bare_and_shallow_repositories_get_one_line_errors() {
         one_line(&err, "overfladisk klon", "git fetch --unshallow");
     }
 }
+
+// ---------------------------------------------------------------------------
+// Nothing left out silently
+// ---------------------------------------------------------------------------
+
+#[test]
+fn an_unreadable_chapter_or_file_is_named_in_exports_and_never_called_removed() {
+    let ws = Ws::sample();
+    // A chapter saved as Latin-1, and a comment file that is not TOML.
+    let mut latin = ws.read(CHAPTER).into_bytes();
+    latin.extend_from_slice(b"\nS\xf8ren skrev \xe6ndringer.\n");
+    std::fs::write(ws.root.join(CHAPTER), latin).unwrap();
+    let id = chapter_comment(&ws, MEMBER, "Snart ødelagt.");
+    ws.write(&format!("comments/{id}.toml"), "body = = \n");
+    ws.git_commit_all_as(WRITER_NAME, WRITER, T0, "Ulæseligt");
+
+    let diff = ok(oplaeg(&ws, &["diff", "HEAD~2", "HEAD"]));
+    assert!(!diff.contains("fjernet"), "{diff}");
+    assert!(diff.contains("kan ikke læses"), "{diff}");
+    let json = ok(oplaeg(&ws, &["--format", "json", "diff", "HEAD~2", "HEAD"]));
+    assert!(json.contains("\"unreadable\""), "{json}");
+
+    for (kind, ext) in [("oplaeg", "md"), ("oplaeg", "html"), ("notat", "md")] {
+        let out = ws.tmp.join(format!("{kind}.{ext}"));
+        let o = oplaeg(
+            &ws,
+            &["export", kind, "--force", "-o", out.to_str().unwrap()],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let err = stderr(&o);
+        assert!(err.contains(CHAPTER), "{kind}.{ext}: {err}");
+        assert!(
+            err.contains(&format!("comments/{id}.toml")),
+            "{kind}.{ext}: {err}"
+        );
+        let doc = std::fs::read_to_string(&out).unwrap();
+        assert!(doc.contains("Problemer"), "{kind}.{ext}");
+        assert!(doc.contains("02-rehabilitering.md"), "{kind}.{ext}");
+    }
+}

@@ -152,6 +152,10 @@ pub struct Summary {
     pub kind: Kind,
     pub format: Format,
     pub stats: Stats,
+    /// Files that could not be read (whole or in part), one line each as
+    /// the document's «Problemer» section names them: the caller shows them
+    /// too, so nothing is ever left out silently.
+    pub problems: Vec<String>,
 }
 
 /// The default file name: `hoeringsnotat-moede-4.html`, `oplaeg-3f2a1b7.docx`.
@@ -166,6 +170,28 @@ pub fn default_file_name(kind: Kind, format: Format, info: &RevisionInfo) -> Str
 
 /// Builds the document a request asks for (without writing anything).
 pub fn build(store: &Store, req: &Request) -> Result<(Document, Stats)> {
+    build_with_problems(store, req).map(|(doc, stats, _)| (doc, stats))
+}
+
+/// The «Problemer» section: every file the workspace could not read, or
+/// read only in part, so the document says what it leaves out.
+fn problems_section(lang: Lang, problems: &[String]) -> Vec<doc::Block> {
+    let intro = words::w(
+        lang,
+        "oplaeg fandt disse problemer i arbejdsmappens filer. En fil, der ikke kunne læses, mangler i dokumentet eller er ufuldstændig; ret filerne, og eksportér igen:",
+        "oplaeg found these problems in the workspace's files. A file that could not be read is missing from the document or incomplete; fix the files and export again:",
+    );
+    vec![
+        doc::Block::heading(1, "problemer", words::w(lang, "Problemer", "Problems")),
+        doc::Block::para(intro),
+        doc::Block::List {
+            start: None,
+            items: problems.iter().map(|p| vec![doc::Block::para(p)]).collect(),
+        },
+    ]
+}
+
+fn build_with_problems(store: &Store, req: &Request) -> Result<(Document, Stats, Vec<String>)> {
     let ws = store.load(&req.at)?;
     let info = store.revision_info(&req.at)?;
     let since = match &req.since {
@@ -205,7 +231,15 @@ pub fn build(store: &Store, req: &Request) -> Result<(Document, Stats)> {
         *v = doc::clean(v);
     }
     doc.note = doc.note.as_deref().map(doc::clean);
-    Ok((doc, stats))
+    let problems: Vec<String> = ws
+        .problems
+        .iter()
+        .map(|p| doc::clean(&p.to_string()))
+        .collect();
+    if !problems.is_empty() {
+        doc.blocks.extend(problems_section(req.lang, &problems));
+    }
+    Ok((doc, stats, problems))
 }
 
 /// Lays a document out in a format.
@@ -222,7 +256,7 @@ pub fn render(doc: &Document, format: Format) -> Result<Vec<u8>> {
 /// half a document and a failure leaves no file behind).
 pub fn run(store: &Store, req: &Request) -> Result<Summary> {
     check_output(store.root(), &req.output, req.force)?;
-    let (doc, stats) = build(store, req)?;
+    let (doc, stats, problems) = build_with_problems(store, req)?;
     let bytes = render(&doc, req.format)?;
     write_file(&req.output, &bytes, req.force)?;
     Ok(Summary {
@@ -231,6 +265,7 @@ pub fn run(store: &Store, req: &Request) -> Result<Summary> {
         kind: req.kind,
         format: req.format,
         stats,
+        problems,
     })
 }
 
