@@ -645,3 +645,38 @@ fn an_unreadable_chapter_or_file_is_named_in_exports_and_never_called_removed() 
         assert!(doc.contains("02-rehabilitering.md"), "{kind}.{ext}");
     }
 }
+
+// ---------------------------------------------------------------------------
+// The terminal UI's background jobs
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_failure_inside_a_background_job_becomes_its_error_and_the_ui_lives_on() {
+    use oplaeg::tui::job::{self, After, Job};
+    let ws = Ws::sample();
+    let work: job::Work = Box::new(|_, _| panic!("boom"));
+    let outcome = job::run(
+        &ws.root,
+        Some(WRITER),
+        Job {
+            work,
+            done: "færdig".into(),
+            after: After::Nothing,
+        },
+    );
+    let err = outcome.0.result.as_ref().err().expect("an error");
+    assert!(err.contains("intern fejl") && err.contains("boom"), "{err}");
+    assert_eq!(outcome.0.after, After::Nothing);
+    // The next job on the same thread runs normally.
+    let work: job::Work = Box::new(|_, _| Ok(None));
+    let outcome = job::run(
+        &ws.root,
+        Some(WRITER),
+        Job {
+            work,
+            done: "færdig".into(),
+            after: After::Nothing,
+        },
+    );
+    assert!(outcome.0.result.is_ok());
+}
