@@ -680,3 +680,15 @@ fn a_failure_inside_a_background_job_becomes_its_error_and_the_ui_lives_on() {
     );
     assert!(outcome.0.result.is_ok());
 }
+
+#[test]
+fn the_ui_shows_a_deeply_nested_chapter() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let ws = Ws::sample();
+    ws.write("drafts/00-dybt.md", &deep_chapter());
+    ws.git_commit_all_as(WRITER_NAME, WRITER, T0, "Dybt");
+    let state = oplaeg::tui::State::new(ws.store(), Some(WRITER.to_string()), 80, 24).unwrap();
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| oplaeg::tui::views::render(f, &state)).unwrap();
+}
