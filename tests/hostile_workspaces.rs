@@ -444,7 +444,7 @@ fn deep_nesting_is_exported_and_shown_without_overflowing_the_stack() {
 #[test]
 fn a_huge_comment_is_refused_when_written_and_reported_when_read() {
     let ws = Ws::sample();
-    let big = "x".repeat(300 * 1024);
+    let big = "x".repeat(3 * 1024 * 1024);
     let err = ws
         .session(MEMBER)
         .add_comment(

@@ -28,9 +28,9 @@ pub mod limits {
     use super::paths;
 
     /// A comment or recommendation file.
-    pub const SMALL_FILE_BYTES: u64 = 256 * 1024;
+    pub const SMALL_FILE_BYTES: u64 = 2 * 1024 * 1024;
     /// A chapter file.
-    pub const CHAPTER_BYTES: u64 = 8 * 1024 * 1024;
+    pub const CHAPTER_BYTES: u64 = 16 * 1024 * 1024;
     /// `oplaeg.toml` and `priority.toml`.
     pub const SETTINGS_BYTES: u64 = 1024 * 1024;
     /// Comment files read from one revision.
