@@ -177,11 +177,7 @@ fn every_write_is_refused_while_git_is_in_the_middle_of_something() {
         ));
         assert!(en.contains("in the middle of"), "{en}");
         // Git's own state is untouched: it can still be finished or undone.
-        let abort = match what {
-            "merge" => "merge",
-            other => other,
-        };
-        let out = ws.git_output(&[abort, "--abort"]);
+        let out = ws.git_output(&[what, "--abort"]);
         assert!(out.status.success(), "{what} --abort");
         ok(oplaeg(
             &ws,

@@ -349,7 +349,6 @@ pub fn compare(
         counts.text_changed += usize::from(r.change == RecChange::Changed && !r.fields.is_empty());
     }
     // Only what differs is listed; the rest is counted above.
-    let mut chapters = chapters;
     chapters.retain(|c| !c.is_unchanged());
     let mut recommendations = recommendations;
     recommendations.retain(|r| r.change != RecChange::Unchanged);

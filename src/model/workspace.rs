@@ -396,7 +396,7 @@ impl Workspace {
                 .iter()
                 .map(|&k| {
                     Problem::new(
-                        &paths::comment(&self.comments[k].id),
+                        paths::comment(&self.comments[k].id),
                         tr!(
                             "svarene går i ring ({ring}); den ældste vises som en første kommentar. Ret reply_to i en af filerne",
                             "the replies go round in a circle ({ring}); the oldest is shown as a first comment. Fix reply_to in one of the files"
