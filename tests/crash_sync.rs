@@ -15,11 +15,11 @@
 mod common;
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::servers::{Daemon, Sshd};
 use common::*;
 use oplaeg::ops::{self, NewTarget};
 use oplaeg::store::Progress;
@@ -79,61 +79,13 @@ fn kill_sync_at(home: &Path, dir: &Path, step: &str) -> bool {
     reached
 }
 
-/// A real `git daemon` serving `base` on a free port, stopped when dropped.
-struct Daemon {
-    child: Child,
-    port: u16,
-}
-
-impl Daemon {
-    fn start(base: &Path, home: &Path) -> Daemon {
-        for _ in 0..5 {
-            let port = TcpListener::bind("127.0.0.1:0")
-                .and_then(|l| l.local_addr())
-                .expect("a free port")
-                .port();
-            let mut cmd = Command::new("git");
-            isolate(&mut cmd, home);
-            cmd.args([
-                "daemon",
-                "--export-all",
-                "--enable=receive-pack",
-                "--reuseaddr",
-                "--listen=127.0.0.1",
-                &format!("--port={port}"),
-                &format!("--base-path={}", base.display()),
-                &base.display().to_string(),
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-            let mut child = cmd.spawn().expect("git daemon starts");
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while Instant::now() < deadline {
-                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                    return Daemon { child, port };
-                }
-                if let Ok(Some(_)) = child.try_wait() {
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            kill(&mut child);
-        }
-        panic!("git daemon did not start");
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        kill(&mut self.child);
-    }
-}
-
 /// How the clone reaches the server.
 #[derive(Clone, Copy, Debug)]
 enum Transport {
     Path,
     GitDaemon(u16),
+    /// `ssh://user@127.0.0.1:PORT/path`.
+    Ssh(u16, &'static str),
 }
 
 /// A starting point copied for every kill: a bare server that is ahead of
@@ -229,6 +181,9 @@ impl Template {
         let url = match transport {
             Transport::Path => server.display().to_string(),
             Transport::GitDaemon(port) => format!("git://127.0.0.1:{port}/{name}/server.git"),
+            Transport::Ssh(port, user) => {
+                format!("ssh://{user}@127.0.0.1:{port}{}", server.display())
+            }
         };
         git(&clone, &["remote", "set-url", "origin", &url]);
         let server_main = git(&server, &["rev-parse", "main"]);
@@ -421,6 +376,21 @@ fn a_merging_sync_killed_at_every_step_through_git_daemon() {
         assert!(kill_sync_at(&c.home, &c.clone, step), "{step}");
         c.assert_whole_and_synced(&format!("git://, killed at {step}"));
     }
+}
+
+#[test]
+fn a_merging_sync_killed_at_every_step_over_ssh() {
+    let t = Template::new(0, false);
+    let Some(sshd) = Sshd::start(&t.ws.tmp, &t.ws.home) else {
+        return;
+    };
+    let user: &'static str = Box::leak(sshd.user.clone().into_boxed_str());
+    for (n, step) in STEPS.iter().enumerate() {
+        let c = t.copy(&format!("ssh{n}"), Transport::Ssh(sshd.port, user));
+        assert!(kill_sync_at(&c.home, &c.clone, step), "{step}");
+        c.assert_whole_and_synced(&format!("ssh://, killed at {step}"));
+    }
+    drop(sshd);
 }
 
 /// A small deterministic generator for the kill delays (no extra crate).
