@@ -450,12 +450,12 @@ fn a_small_sync_killed_at_random_moments_through_a_path() {
 
 #[test]
 fn a_600_commit_sync_killed_at_random_moments_through_a_path() {
-    killed_at_random_moments(600, 3, false);
+    killed_at_random_moments(600, 2, false);
 }
 
 #[test]
 fn a_600_commit_sync_killed_at_random_moments_through_git_daemon() {
-    killed_at_random_moments(600, 3, true);
+    killed_at_random_moments(600, 2, true);
 }
 
 /// The long soak: many more kills of both sizes and both transports.
