@@ -543,3 +543,32 @@ fn a_conflicts_explanation_prints_as_lines() {
         "{err}"
     );
 }
+
+/// A symlink someone pushed with plain git is never written by sync (nor
+/// followed): the sync goes through, nothing is staged, and `status`
+/// reports the link.
+#[test]
+fn a_symlink_from_the_server_is_not_written_and_nothing_is_staged() {
+    let t = Template::new(0, true);
+    let c = t.copy("symlink", Transport::Path);
+    let other = c.server.parent().unwrap().join("other");
+    git(
+        c.server.parent().unwrap(),
+        &["clone", "-q", c.server.to_str().unwrap(), "other"],
+    );
+    let link = "comments/01j0000000000000000000link.toml";
+    std::os::unix::fs::symlink("/etc/passwd", other.join(link)).unwrap();
+    git(&other, &["add", link]);
+    git_env(
+        &other,
+        &["commit", "-qm", "Et link"],
+        &author_env(MEMBER2_NAME, MEMBER2, T0),
+    );
+    git(&other, &["push", "-q", "origin", "main"]);
+    run_ok(sync_cmd(&c.home, &c.clone), "sync");
+    assert!(std::fs::symlink_metadata(c.clone.join(link)).is_err());
+    let cached = git_output(&c.clone, &["diff", "--cached", "--quiet"]);
+    assert!(cached.status.success(), "something is staged");
+    let status = run_ok(oplaeg(&c.home, &c.clone, &["status"]), "status");
+    assert!(status.contains("symbolsk link"), "{status}");
+}

@@ -939,6 +939,11 @@ impl Store {
                     let mode = entry.filemode();
                     let executable = mode == i32::from(git2::FileMode::BlobExecutable);
                     if !(executable || mode == i32::from(git2::FileMode::Blob)) {
+                        // Not written; a regular file of the old version
+                        // there would be stale.
+                        if std::fs::symlink_metadata(&full).is_ok_and(|m| m.is_file()) {
+                            std::fs::remove_file(&full).map_err(Error::io(&full))?;
+                        }
                         continue;
                     }
                     let blob = self
@@ -977,8 +982,19 @@ impl Store {
                 .ok()
                 .filter(|m| m.is_file());
             let entry = tree.get_path(p).ok();
+            let regular = |mode: i32| {
+                mode == i32::from(git2::FileMode::Blob)
+                    || mode == i32::from(git2::FileMode::BlobExecutable)
+            };
             let r = match (entry, meta) {
-                (Some(e), Some(meta)) => index.add(&index_entry(rel, e.id(), e.filemode(), &meta)),
+                (Some(e), Some(meta)) if regular(e.filemode()) => {
+                    index.add(&index_entry(rel, e.id(), e.filemode(), &meta))
+                }
+                // A symlink or submodule is not written (never trusted), but
+                // the index keeps git's entry, so nothing looks staged.
+                (Some(e), _) if !regular(e.filemode()) => {
+                    index.add(&tree_index_entry(rel, e.id(), e.filemode()))
+                }
                 _ if index.get_path(p, 0).is_some() => index.remove_path(p),
                 _ => Ok(()),
             };
@@ -1180,6 +1196,26 @@ fn local_repository(url: &str) -> Option<PathBuf> {
         Some(path)
     } else {
         None
+    }
+}
+
+/// An index entry as git's tree has it, without stat data (git compares
+/// the file itself).
+fn tree_index_entry(path: &str, id: Oid, mode: i32) -> git2::IndexEntry {
+    let zero = git2::IndexTime::new(0, 0);
+    git2::IndexEntry {
+        ctime: zero,
+        mtime: zero,
+        dev: 0,
+        ino: 0,
+        mode: u32::try_from(mode).unwrap_or(0o100644),
+        uid: 0,
+        gid: 0,
+        file_size: 0,
+        id,
+        flags: u16::try_from(path.len()).unwrap_or(0xfff).min(0xfff),
+        flags_extended: 0,
+        path: path.as_bytes().to_vec(),
     }
 }
 
