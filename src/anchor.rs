@@ -344,8 +344,9 @@ impl<'a> Anchorer<'a> {
         }
         let repo = self.store.repo();
         let old = match repo.find_blob(blob) {
-            Ok(b) => match std::str::from_utf8(b.content()) {
+            Ok(b) => match std::str::from_utf8(b.content()).map(crate::model::editor_text) {
                 Ok(markdown) => {
+                    let markdown = markdown.as_ref();
                     let same = target.blob.is_none()
                         && markdown.len() == target.markdown_len
                         && self

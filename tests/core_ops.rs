@@ -1642,7 +1642,11 @@ fn a_locked_index_fails_without_committing() {
     std::fs::write(&lock, "").unwrap();
     let s = ws.session(MEMBER);
     let e = ws.refused(|| s.add_comment(chapter("1", None), "Hej."));
-    assert!(matches!(e, Error::Concurrent | Error::Git { .. }), "{e:?}");
+    // Named, with what to do, before anything is written.
+    assert!(
+        matches!(&e, Error::Invalid(m) if m.contains("index.lock")),
+        "{e:?}"
+    );
     std::fs::remove_file(&lock).unwrap();
     ws.assert_clean();
 }

@@ -602,6 +602,10 @@ fn chapter_doc(data: &DiffData, ci: usize, key: DocKey) -> DiffDoc {
             "Kapitlet findes ikke i {to}; her er teksten fra {from}.",
             "The chapter is not in {to}; this is its text in {from}."
         ),
+        ChapterStatus::Unreadable => tr!(
+            "Kapitlets fil kan ikke læses i den ene version; se `oplaeg status`.",
+            "The chapter's file cannot be read in one version; see `oplaeg status`."
+        ),
         ChapterStatus::Unchanged => tr!(
             "Ingen ændringer i teksten mellem {from} og {to}.",
             "No changes to the text between {from} and {to}."

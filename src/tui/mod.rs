@@ -145,6 +145,7 @@ pub fn run(root: &Path, email: Option<String>) -> anyhow::Result<()> {
     let (w, h) = crossterm::terminal::size().unwrap_or((80, 24));
     let mut state = State::new(store, email, w, h)?;
     let mut terminal = ratatui::init();
+    job::catch_job_panics();
     let mouse = mouse_wanted();
     if mouse {
         crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)?;

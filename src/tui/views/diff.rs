@@ -95,6 +95,7 @@ fn counts(c: &ChapterDiff, theme: &Theme) -> (String, Style) {
     match c.status {
         ChapterStatus::Added => (crate::tr!("ny", "new"), theme.ok()),
         ChapterStatus::Removed => (crate::tr!("fjernet", "removed"), theme.error()),
+        ChapterStatus::Unreadable => (crate::tr!("ulæselig", "unreadable"), theme.error()),
         ChapterStatus::Changed => {
             let mut t = format!("+{} −{}", s.words_added, s.words_removed);
             if s.blocks_moved > 0 {
