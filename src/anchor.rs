@@ -81,6 +81,17 @@ const NEAR_BONUS: f64 = 0.25;
 /// Words occurring more often than this in a chapter say nothing about where
 /// a quote went.
 const COMMON_WORD: usize = 64;
+/// Unchanged old text from elsewhere shorter than this (bytes) does not
+/// count against a candidate: the word comparison pairs stray short words.
+const FOREIGN_MIN: usize = 12;
+/// A candidate away from where the comparison puts the words must be in a
+/// sentence this much like the quote's own (a clause is judged with the
+/// sentence it belongs to)…
+pub const SENTENCE_FAR_MIN: f64 = 0.8;
+/// …and when it stands in a sentence this much like the quote's own with
+/// its old context around it, the similarity asked where the comparison
+/// puts the words is enough.
+pub const SENTENCE_SAME: f64 = 0.9;
 /// Time allowed for one word-level comparison of a changed region; beyond it
 /// the comparison is coarser but still correct.
 const DIFF_DEADLINE: Duration = Duration::from_millis(50);
@@ -455,6 +466,33 @@ impl Version {
             .map(|b| &self.text[b.0..b.1])
     }
 
+    /// The sentence or sentences `span` stands in: widened to where
+    /// sentences end (`.`, `!` or `?` before a capital letter) within its
+    /// block(s).
+    fn sentences_around(&self, span: &Range<usize>) -> Range<usize> {
+        let block = |pos: usize| {
+            let i = self.blocks.partition_point(|b| b.0 <= pos).saturating_sub(1);
+            self.blocks
+                .get(i)
+                .map_or((0, self.text.len()), |b| (b.0.min(pos), b.1.max(pos)))
+        };
+        let (from, _) = block(span.start);
+        let (_, to) = block(span.end.saturating_sub(1).max(span.start));
+        let t = self.text.as_str();
+        let mut start = from;
+        for (i, _) in t[from..span.start].match_indices(' ') {
+            if sentence_break(t, from + i) {
+                start = from + i + 1;
+            }
+        }
+        let end = t[span.end..to]
+            .match_indices(' ')
+            .map(|(i, _)| span.end + i)
+            .find(|&i| sentence_break(t, i))
+            .unwrap_or(to);
+        start..end.max(span.end)
+    }
+
     /// A `##`-or-deeper heading with this text (ignoring case), as written here.
     fn heading(&self, text: &str) -> Option<&str> {
         let want = text.to_lowercase();
@@ -638,15 +676,65 @@ impl Follow<'_> {
         let regions = &self.al.regions;
         let k = regions.partition_point(|g| g.old.end <= pos);
         let g = regions.get(k).filter(|g| g.old.start <= pos)?;
-        let runs = g.runs.get_or_init(|| {
+        Some((g, self.region_runs(g)))
+    }
+
+    /// A changed region's word-level runs, compared the first time asked.
+    fn region_runs<'s>(&'s self, g: &'s Region) -> &'s [Run] {
+        g.runs.get_or_init(|| {
             compare_words(
                 &self.old[g.old.clone()],
                 g.old.start,
                 &self.new[g.new.clone()],
                 g.new.start,
             )
-        });
-        Some((g, runs.as_slice()))
+        })
+    }
+
+    /// The stretches of `new[range]` that are old text from outside `own`,
+    /// unchanged (in order): text that stood elsewhere in the old version
+    /// already, so the words at `own` cannot have gone there. Only runs of
+    /// at least [`FOREIGN_MIN`] bytes count: a word comparison also pairs
+    /// stray common words.
+    fn foreign(&self, range: &Range<usize>, own: &Range<usize>) -> Vec<Range<usize>> {
+        let mut out: Vec<Range<usize>> = Vec::new();
+        let mut add = |run: &Run| {
+            if run.len < FOREIGN_MIN {
+                return;
+            }
+            let end = run.old + run.len;
+            for (os, oe) in [(run.old, own.start.min(end)), (own.end.max(run.old), end)] {
+                let (s, e) = (
+                    (run.new + os.saturating_sub(run.old)).max(range.start),
+                    (run.new + oe.saturating_sub(run.old)).min(range.end),
+                );
+                if os < oe && s < e {
+                    out.push(s..e);
+                }
+            }
+        };
+        let blocks = &self.al.blocks;
+        let i = blocks.partition_point(|r| r.new + r.len <= range.start);
+        for r in blocks[i..].iter().take_while(|r| r.new < range.end) {
+            add(r);
+        }
+        let regions = &self.al.regions;
+        let k = regions.partition_point(|g| g.new.end <= range.start);
+        for g in regions[k..].iter().take_while(|g| g.new.start < range.end) {
+            for r in self.region_runs(g) {
+                if r.new < range.end && r.new + r.len > range.start {
+                    add(r);
+                }
+            }
+        }
+        out.sort_by_key(|r| r.start);
+        out
+    }
+
+    /// Whether the old text `old[s..e]` stands unchanged at `new[at..]`
+    /// according to the comparison.
+    fn maps(&self, s: usize, e: usize, at: usize) -> bool {
+        s < e && self.covering(s, e) == Some(at)
     }
 
     /// The run containing old offset `pos`.
@@ -762,6 +850,15 @@ fn floor_boundary(text: &str, i: usize) -> usize {
     let mut i = i.min(text.len());
     while !text.is_char_boundary(i) {
         i -= 1;
+    }
+    i
+}
+
+/// The nearest character boundary of `text` at or after `i`.
+fn ceil_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
     }
     i
 }
@@ -891,6 +988,36 @@ impl Expected {
     }
 }
 
+/// What the comparison tells about the quote's old place.
+struct History<'t> {
+    old: &'t Version,
+    follow: Follow<'t>,
+    /// The quote in the old text.
+    span: Range<usize>,
+    /// The sentence(s) it stood in, in the old text.
+    sentence: &'t str,
+    /// Where the comparison puts it in the new text.
+    expected: Expected,
+}
+
+impl History<'_> {
+    /// How alike the quote's old sentence and the sentence around `span` of
+    /// the new text are: a clause is judged with the sentence it belongs to.
+    fn sentence_fit(&self, new: &Version, span: &Range<usize>) -> f64 {
+        let around = new.sentences_around(span);
+        let theirs = &new.text[around];
+        if theirs == self.sentence {
+            return 1.0;
+        }
+        similarity(self.sentence, theirs)
+    }
+
+    /// The new-text stretches of `range` that the quote cannot have gone to.
+    fn foreign(&self, range: &Range<usize>) -> Vec<Range<usize>> {
+        self.follow.foreign(range, &self.span)
+    }
+}
+
 fn place(anchor: &Anchor, old: Option<(&Version, &Alignment)>, new: &Version) -> Placement {
     let q = anchor.quote.as_str();
     if q.trim().is_empty() {
@@ -900,47 +1027,43 @@ fn place(anchor: &Anchor, old: Option<(&Version, &Alignment)>, new: &Version) ->
     if let Some(span) = intact(anchor, text) {
         return Placement::on(Fate::Exact, text, span);
     }
-    let old_span = old.and_then(|(v, _)| locate(&v.text, anchor));
-
-    // 1. Unchanged text maps exactly.
-    let mut expected = None;
-    if let (Some(span), Some((old_version, alignment))) = (&old_span, old) {
-        let alignment = alignment.with(&old_version.text, text);
-        if let Some(start) = alignment.covering(span.start, span.end) {
-            // Unchanged words: moved when they now stand under another
-            // heading, or among other text on both sides.
-            let at = start..start + q.len();
-            let (b, a) = context_fit(text, &at, anchor);
-            let same_section =
-                old_version.heading_before(span.start) == new.heading_before(at.start);
-            let stays = (b >= SAME_CONTEXT && a >= SAME_CONTEXT)
-                || (same_section && (b >= SAME_CONTEXT || a >= SAME_CONTEXT));
-            let fate = if stays { Fate::Exact } else { Fate::Moved };
-            return Placement::on(fate, text, at);
+    let located = old.and_then(|(v, al)| Some((v, al, locate(&v.text, anchor)?)));
+    let Some((old_version, alignment, span)) = located else {
+        // No history to follow: the new text alone.
+        if let Some(p) = verbatim(anchor, text, false, None) {
+            return p;
         }
-        let s = alignment.map_start(span.start);
-        let e = alignment.map_end(span.end).max(s);
-        expected = Some(Expected {
+        return match fuzzy(anchor, new, None) {
+            Some((score, span)) => fuzzy_on(score, text, span),
+            None => Placement::gone(Fate::Orphaned),
+        };
+    };
+    let follow = alignment.with(&old_version.text, text);
+    let s = follow.map_start(span.start);
+    let e = follow.map_end(span.end).max(s);
+    let history = History {
+        old: old_version,
+        sentence: &old_version.text[old_version.sentences_around(&span)],
+        span,
+        expected: Expected {
             span: s..e,
             near: q.len().max(120),
-        });
-    }
+        },
+        follow,
+    };
 
-    // The same words elsewhere (a moved paragraph, or no history to follow).
-    if let Some(p) = verbatim(anchor, text, old_span.is_some(), expected.as_ref()) {
+    // 1. The same words: where the comparison maps them or their context,
+    //    or their sentence moved.
+    if let Some(p) = unchanged(anchor, &history, new) {
         return p;
     }
-
     // 2. Edited words.
-    if let Some((score, span)) = fuzzy(anchor, new, expected.as_ref()) {
-        let score = (score * 100.0).round() / 100.0;
-        return Placement::on(Fate::Fuzzy { score }, text, span);
+    if let Some((score, span)) = fuzzy(anchor, new, Some(&history)) {
+        return fuzzy_on(score, text, span);
     }
-
     // 3. The section, or nothing.
-    let heading = old
-        .zip(old_span)
-        .and_then(|((v, _), span)| v.heading_before(span.start))
+    let heading = old_version
+        .heading_before(history.span.start)
         .and_then(|h| new.heading(h));
     match heading {
         Some(h) => Placement::gone(Fate::Section {
@@ -948,6 +1071,90 @@ fn place(anchor: &Anchor, old: Option<(&Version, &Alignment)>, new: &Version) ->
         }),
         None => Placement::gone(Fate::Orphaned),
     }
+}
+
+fn fuzzy_on(score: f64, text: &str, span: Range<usize>) -> Placement {
+    let score = (score * 100.0).round() / 100.0;
+    Placement::on(Fate::Fuzzy { score }, text, span)
+}
+
+/// How many bytes of the old text next to the quote must map along with it
+/// for its context to count as where the comparison puts it.
+const CONTEXT_MAPPED: usize = 12;
+
+/// The quote word for word in the new text, judged by what the comparison
+/// knows. Candidates are its occurrences outside text that stood elsewhere
+/// in the old version. One *follows the comparison* when the comparison maps
+/// the quoted words, or the old text right before or after them, to it:
+/// only such a candidate may be `Exact`, and it is `Exact` when it kept its
+/// context in its section (else `Moved`). One that does not is the quote's
+/// sentence moved (`Moved`) only when that sentence came along, and for a
+/// short quote some of its context too. Among candidates the sentence
+/// around them decides first, then the context, then the comparison: an
+/// inserted sentence repeating a short quote's words does not take the
+/// comment from the sentence it belongs to.
+fn unchanged(anchor: &Anchor, h: &History, new: &Version) -> Option<Placement> {
+    let q = anchor.quote.as_str();
+    let text = new.text.as_str();
+    let old_text = h.old.text.as_str();
+    let mapped = h.follow.covering(h.span.start, h.span.end);
+    let kb = h.span.start - floor_boundary(old_text, h.span.start.saturating_sub(CONTEXT_MAPPED));
+    let ka = ceil_boundary(old_text, h.span.end + CONTEXT_MAPPED) - h.span.end;
+    let short = word_count(q) < SHORT_QUOTE_WORDS;
+    let mut starts: Vec<usize> = memchr::memmem::find_iter(text.as_bytes(), q.as_bytes())
+        .take(200)
+        .collect();
+    if let Some(m) = mapped.filter(|m| !starts.contains(m)) {
+        starts.push(m);
+    }
+    let mut best: Option<(f64, Range<usize>, bool)> = None;
+    for start in starts {
+        let c = start..start + q.len();
+        let words_mapped = mapped == Some(start);
+        if !words_mapped && !h.foreign(&c).is_empty() {
+            continue; // it stood there already
+        }
+        let context_mapped = (start >= kb
+            && h.follow
+                .maps(h.span.start - kb, h.span.start, start - kb))
+            || h.follow.maps(h.span.end, h.span.end + ka, c.end);
+        let follows = words_mapped || context_mapped;
+        let (b, a) = context_fit(text, &c, anchor);
+        let sentence = h.sentence_fit(new, &c);
+        if !follows
+            && (sentence < SENTENCE_FAR_MIN
+                || (short && b < SAME_CONTEXT && a < SAME_CONTEXT))
+        {
+            continue;
+        }
+        let rank = sentence
+            + (b + a) / 2.0
+            + if words_mapped { 0.3 } else { 0.0 }
+            + if context_mapped { 0.2 } else { 0.0 };
+        if best.as_ref().is_none_or(|x| rank > x.0) {
+            best = Some((rank, c, follows));
+        }
+    }
+    let (_, c, follows) = best?;
+    let (b, a) = context_fit(text, &c, anchor);
+    let in_context = b >= SAME_CONTEXT && a >= SAME_CONTEXT;
+    let fate = if follows {
+        let same_section = h.old.heading_before(h.span.start) == new.heading_before(c.start);
+        if in_context || (same_section && (b >= SAME_CONTEXT || a >= SAME_CONTEXT)) {
+            Fate::Exact
+        } else {
+            Fate::Moved
+        }
+    } else {
+        Fate::Moved
+    };
+    Some(Placement::on(fate, text, c))
+}
+
+fn word_count(text: &str) -> usize {
+    text.split_word_bounds()
+        .filter(|t| crate::diff::words::is_word(t))
+        .count()
 }
 
 /// The quote found word for word in the new text, away from where the
@@ -971,11 +1178,7 @@ fn verbatim(
         }
     }
     let (_, span, (b, a)) = best?;
-    let words = q
-        .split_word_bounds()
-        .filter(|t| crate::diff::words::is_word(t))
-        .count();
-    if words < SHORT_QUOTE_WORDS && b < SAME_CONTEXT && a < SAME_CONTEXT {
+    if word_count(q) < SHORT_QUOTE_WORDS && b < SAME_CONTEXT && a < SAME_CONTEXT {
         return None;
     }
     let in_context = b >= SAME_CONTEXT && a >= SAME_CONTEXT;
@@ -992,17 +1195,20 @@ fn verbatim(
 ///
 /// The place the comparison points to is tried first; the whole chapter is
 /// searched (by its words) only when that gives nothing a candidate from
-/// elsewhere could not beat.
-fn fuzzy(
-    anchor: &Anchor,
-    new: &Version,
-    expected: Option<&Expected>,
-) -> Option<(f64, Range<usize>)> {
+/// elsewhere could not beat. With history, text that stood elsewhere in the
+/// old version is never a candidate (deleted words do not land on it), and a
+/// candidate away from where the comparison puts the words must stand in a
+/// sentence like the quote's own ([`SENTENCE_FAR_MIN`]); when that sentence
+/// and the context came along ([`SENTENCE_SAME`]), it is accepted as if it
+/// were where the comparison puts it: a short quote edited in a moved
+/// paragraph is found.
+fn fuzzy(anchor: &Anchor, new: &Version, h: Option<&History>) -> Option<(f64, Range<usize>)> {
     let text = new.text.as_str();
     let qt = tokens(&anchor.quote);
     if qt.is_empty() || text.is_empty() {
         return None;
     }
+    let expected = h.map(|h| &h.expected);
     let mut best: Option<(f64, f64, Range<usize>)> = None; // (rank, sim, span)
     let consider = |window: &[(usize, usize)], best: &mut Option<(f64, f64, Range<usize>)>| {
         let Some((sim, span)) = align(&qt, text, window) else {
@@ -1011,14 +1217,47 @@ fn fuzzy(
         let (b, a) = context_fit(text, &span, anchor);
         let ctx = (b + a) / 2.0;
         let near = expected.is_some_and(|e| e.is_near(&span));
+        let near_enough =
+            sim >= NEAR_MIN || (sim >= NEAR_MIN_WITH_CONTEXT && ctx >= SAME_CONTEXT);
         let accepted = if near {
-            sim >= NEAR_MIN || (sim >= NEAR_MIN_WITH_CONTEXT && ctx >= SAME_CONTEXT)
+            near_enough
         } else {
-            sim >= FAR_MIN || (sim >= FAR_MIN_WITH_CONTEXT && ctx >= SAME_CONTEXT)
+            let far_enough =
+                sim >= FAR_MIN || (sim >= FAR_MIN_WITH_CONTEXT && ctx >= SAME_CONTEXT);
+            match h {
+                None => far_enough,
+                Some(h) => {
+                    let sentence = h.sentence_fit(new, &span);
+                    sentence >= SENTENCE_FAR_MIN
+                        && (far_enough
+                            || (near_enough && sentence >= SENTENCE_SAME && ctx >= SAME_CONTEXT))
+                }
+            }
         };
         let rank = sim + 0.5 * ctx + if near { NEAR_BONUS } else { 0.0 };
         if accepted && best.as_ref().is_none_or(|b| rank > b.0) {
             *best = Some((rank, sim, span));
+        }
+    };
+    // Text that stood elsewhere is left out: windows are cut around it.
+    let consider_free = |w: &[(usize, usize)], best: &mut Option<(f64, f64, Range<usize>)>| {
+        let (Some(h), Some(first), Some(last)) = (h, w.first(), w.last()) else {
+            consider(w, best);
+            return;
+        };
+        let foreign = h.foreign(&(first.0..last.1));
+        let mut piece_start = 0;
+        for (i, t) in w.iter().enumerate() {
+            let taken = foreign.iter().any(|f| f.start < t.1 && t.0 < f.end);
+            if taken {
+                if piece_start < i {
+                    consider(&w[piece_start..i], best);
+                }
+                piece_start = i + 1;
+            }
+        }
+        if piece_start < w.len() {
+            consider(&w[piece_start..], best);
         }
     };
     if let Some(e) = expected {
@@ -1026,14 +1265,14 @@ fn fuzzy(
         let pad = anchor.quote.len() / 2 + 40;
         let w = window(text, e.span.start.saturating_sub(pad), e.span.end + pad);
         if w.len() <= qt.len() * 4 + 200 {
-            consider(&w, &mut best);
+            consider_free(&w, &mut best);
         }
     }
     // Nothing from elsewhere can rank above this (a far candidate has no
     // nearness bonus and similarity and context of at most 1).
     if best.as_ref().is_none_or(|b| b.0 < 1.0 + 0.5) {
         for r in voted_windows(&anchor.quote, new.words(), text.len()) {
-            consider(&window(text, r.start, r.end), &mut best);
+            consider_free(&window(text, r.start, r.end), &mut best);
         }
     }
     best.map(|(_, sim, span)| (sim, span))
@@ -1178,6 +1417,15 @@ fn align(
     let total: i32 = qc.iter().sum::<i32>() + wc[from..to].iter().sum::<i32>();
     let sim = 2.0 * f64::from(matched) / f64::from(total.max(1));
     Some((sim.min(1.0), window[from].0..window[to - 1].1))
+}
+
+/// Whether the space at `i` separates two sentences.
+fn sentence_break(text: &str, i: usize) -> bool {
+    text[..i].ends_with(['.', '!', '?'])
+        && text[i + 1..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase())
 }
 
 fn ends_sentence(tok: &str) -> bool {

@@ -912,19 +912,24 @@ impl Corpus {
             // A reworded copy added in another section, the quote deleted.
             let words = self.look_alike(&original, q, 0.7, true, rng)?;
             let sim = similarity(&original.join(" "), &words.join(" "));
+            // Far from the deleted words: another section, at least three
+            // blocks away (else it is a rewrite in place).
             let section = new.section_of(b);
-            delete(new, q, whole_paragraph)?;
-            let s = new.sentence(words);
-            let far: Vec<usize> = new
+            let far: Vec<u32> = new
                 .prose()
                 .into_iter()
-                .filter(|&x| new.section_of(x) != section || section.is_none())
-                .filter(|&x| new.blocks[x].sentences.iter().all(|s| s.id != q.sid))
+                .filter(|&x| x.abs_diff(b) >= 3)
+                .filter(|&x| section.is_none() || new.section_of(x) != section)
+                .filter_map(|x| new.blocks[x].sentences.first().map(|s| s.id))
+                .filter(|&id| id != q.sid && Some(id) != q.to_sid)
                 .collect();
             if far.is_empty() {
                 return None;
             }
-            let to = *rng.pick(&far);
+            let first = *rng.pick(&far);
+            delete(new, q, whole_paragraph)?;
+            let s = new.sentence(words);
+            let (to, _) = new.find(first)?;
             let at = rng.below(new.blocks[to].sentences.len() + 1);
             new.blocks[to].sentences.insert(at, s);
             Some(format!("reworded copy added, {}", bucket(sim)))
