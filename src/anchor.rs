@@ -1127,7 +1127,7 @@ fn unchanged(anchor: &Anchor, h: &History, new: &Version) -> Option<Placement> {
         {
             continue;
         }
-        let rank = sentence
+        let rank = 2.0 * sentence
             + (b + a) / 2.0
             + if words_mapped { 0.3 } else { 0.0 }
             + if context_mapped { 0.2 } else { 0.0 };
@@ -1338,6 +1338,8 @@ fn window(text: &str, from: usize, to: usize) -> Vec<(usize, usize)> {
 /// Scores for aligning the quote with a stretch of the new text.
 const MATCH: i32 = 2; // per character of a word in both
 const SUBSTITUTE: i32 = 1; // a word replaced by another, whatever their length
+/// Words shorter than this count only when spelled the same.
+const TYPO_MIN_CHARS: usize = 4;
 
 /// Aligns all of the quote's tokens with some stretch of `window` (a run of
 /// the new text's tokens), allowing words to be replaced, dropped and
@@ -1364,9 +1366,9 @@ fn align(
         score[i * width] = score[(i - 1) * width] - qc[i - 1];
         step[i * width] = 2;
         for j in 1..=m {
-            let same = qt[i - 1].1 == wt[j - 1];
-            let diag =
-                score[(i - 1) * width + j - 1] + if same { MATCH * qc[i - 1] } else { -SUBSTITUTE };
+            let shared = word_credit(qt[i - 1].1, wt[j - 1]);
+            let diag = score[(i - 1) * width + j - 1]
+                + if shared > 0 { MATCH * shared } else { -SUBSTITUTE };
             let drop = score[(i - 1) * width + j] - qc[i - 1];
             let insert = score[i * width + j - 1] - (wc[j - 1] + 1) / 2;
             let (s, k) = if diag >= drop && diag >= insert {
@@ -1384,11 +1386,12 @@ fn align(
     // Trace back: which window tokens the quote covers, and which match.
     let (mut i, mut j) = (n, end);
     let mut start = end;
-    let mut matched_in: Vec<bool> = vec![false; m];
+    // Characters each window token shares with the quote token it is paired with.
+    let mut matched_in: Vec<i32> = vec![0; m];
     while i > 0 {
         match step[i * width + j] {
             1 => {
-                matched_in[j - 1] = qt[i - 1].1 == wt[j - 1];
+                matched_in[j - 1] = word_credit(qt[i - 1].1, wt[j - 1]);
                 start = j - 1;
                 i -= 1;
                 j -= 1;
@@ -1400,20 +1403,20 @@ fn align(
             _ => i -= 1,
         }
     }
-    if start >= end || !matched_in[start..end].iter().any(|&x| x) {
+    if start >= end || !matched_in[start..end].iter().any(|&x| x > 0) {
         return None;
     }
     // Unmatched words at either end do not reach across a sentence end.
     let (mut from, mut to) = (start, end);
-    let first_match = (from..to).find(|&k| matched_in[k])?;
-    let last_match = (from..to).rev().find(|&k| matched_in[k])?;
+    let first_match = (from..to).find(|&k| matched_in[k] > 0)?;
+    let last_match = (from..to).rev().find(|&k| matched_in[k] > 0)?;
     if let Some(k) = (from..first_match).rev().find(|&k| ends_sentence(wt[k])) {
         from = k + 1;
     }
     if let Some(k) = (last_match + 1..to).find(|&k| ends_sentence(wt[k])) {
         to = k + 1;
     }
-    let matched: i32 = (from..to).filter(|&k| matched_in[k]).map(|k| wc[k]).sum();
+    let matched: i32 = matched_in[from..to].iter().sum();
     let total: i32 = qc.iter().sum::<i32>() + wc[from..to].iter().sum::<i32>();
     let sim = 2.0 * f64::from(matched) / f64::from(total.max(1));
     Some((sim.min(1.0), window[from].0..window[to - 1].1))
@@ -1426,6 +1429,25 @@ fn sentence_break(text: &str, i: usize) -> bool {
             .chars()
             .next()
             .is_some_and(|c| c.is_uppercase())
+}
+
+/// Characters two words share: all of a word for the same word; for words
+/// of at least [`TYPO_MIN_CHARS`] letters that differ by a typo (at most one
+/// edit in five characters: a letter changed, added, dropped or two
+/// swapped), their length less the edits; else none.
+fn word_credit(a: &str, b: &str) -> i32 {
+    if a == b {
+        return chars(a) as i32;
+    }
+    let (la, lb) = (chars(a), chars(b));
+    if la.min(lb) < TYPO_MIN_CHARS || la.abs_diff(lb) > 2 {
+        return 0;
+    }
+    let edits = strsim::damerau_levenshtein(a, b);
+    if edits > (la.min(lb) / 5).max(1) {
+        return 0;
+    }
+    (la.max(lb) - edits) as i32
 }
 
 fn ends_sentence(tok: &str) -> bool {

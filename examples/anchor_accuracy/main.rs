@@ -8,6 +8,7 @@
 //! cargo run --release --example anchor_accuracy -- --show wrong # every case oplaeg got wrong
 //! cargo run --release --example anchor_accuracy -- --show missed
 //! cargo run --release --example anchor_accuracy -- --show moved # every case of one kind (its key)
+//! cargo run --release --example anchor_accuracy -- --show wrong --dump /tmp/cases # and their texts
 //! ```
 //!
 //! Seven kinds of edit (see `cases.rs`). A placement is CORRECT when most
@@ -30,12 +31,15 @@ fn main() -> Result<()> {
     let mut per_kind = 150;
     let mut seed = 1;
     let mut show: Option<String> = None;
+    let mut dump: Option<String> = None;
+    let mut dumped = 0;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--per-kind" => per_kind = args.next().context("--per-kind N")?.parse()?,
             "--seed" => seed = args.next().context("--seed N")?.parse()?,
             "--show" => show = Some(args.next().context("--show wrong|missed|KIND")?),
+            "--dump" => dump = Some(args.next().context("--dump DIR")?),
             other => bail!("unknown argument {other}"),
         }
     }
@@ -55,6 +59,13 @@ fn main() -> Result<()> {
             };
             if pick {
                 println!("{}", run::describe(case, o, h));
+                if let Some(dir) = &dump {
+                    let n = dumped;
+                    dumped += 1;
+                    std::fs::write(format!("{dir}/{n}-old.md"), &case.old)?;
+                    std::fs::write(format!("{dir}/{n}-new.md"), &case.new)?;
+                    println!("  (written to {dir}/{n}-old.md and -new.md)\n");
+                }
             }
         }
     }
