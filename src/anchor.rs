@@ -92,6 +92,9 @@ pub const SENTENCE_FAR_MIN: f64 = 0.8;
 /// its old context around it, the similarity asked where the comparison
 /// puts the words is enough.
 pub const SENTENCE_SAME: f64 = 0.9;
+/// Context at least this much like the recorded one on average counts as
+/// having come along with the words (a moved paragraph).
+pub const CONTEXT_CAME_ALONG: f64 = 0.8;
 /// Time allowed for one word-level comparison of a changed region; beyond it
 /// the comparison is coarser but still correct.
 const DIFF_DEADLINE: Duration = Duration::from_millis(50);
@@ -1012,6 +1015,14 @@ impl History<'_> {
         similarity(self.sentence, theirs)
     }
 
+    /// Whether most of `new[range]` is text that stood elsewhere in the old
+    /// version. (Not any of it: where text repeats, the comparison may pair
+    /// the first words of a moved sentence with the same words elsewhere.)
+    fn mostly_foreign(&self, range: &Range<usize>) -> bool {
+        let foreign: usize = self.foreign(range).iter().map(|r| r.len()).sum();
+        2 * foreign > range.len()
+    }
+
     /// The new-text stretches of `range` that the quote cannot have gone to.
     fn foreign(&self, range: &Range<usize>) -> Vec<Range<usize>> {
         self.follow.foreign(range, &self.span)
@@ -1111,7 +1122,7 @@ fn unchanged(anchor: &Anchor, h: &History, new: &Version) -> Option<Placement> {
     for start in starts {
         let c = start..start + q.len();
         let words_mapped = mapped == Some(start);
-        if !words_mapped && !h.foreign(&c).is_empty() {
+        if !words_mapped && h.mostly_foreign(&c) {
             continue; // it stood there already
         }
         let context_mapped = (start >= kb
@@ -1121,9 +1132,14 @@ fn unchanged(anchor: &Anchor, h: &History, new: &Version) -> Option<Placement> {
         let follows = words_mapped || context_mapped;
         let (b, a) = context_fit(text, &c, anchor);
         let sentence = h.sentence_fit(new, &c);
+        // Away from the comparison: the quote's sentence moved, and a short
+        // quote's sentence is the same or some of its context came along.
         if !follows
             && (sentence < SENTENCE_FAR_MIN
-                || (short && b < SAME_CONTEXT && a < SAME_CONTEXT))
+                || (short
+                    && sentence < SENTENCE_SAME
+                    && b < SAME_CONTEXT
+                    && a < SAME_CONTEXT))
         {
             continue;
         }
@@ -1230,7 +1246,9 @@ fn fuzzy(anchor: &Anchor, new: &Version, h: Option<&History>) -> Option<(f64, Ra
                     let sentence = h.sentence_fit(new, &span);
                     sentence >= SENTENCE_FAR_MIN
                         && (far_enough
-                            || (near_enough && sentence >= SENTENCE_SAME && ctx >= SAME_CONTEXT))
+                            || (near_enough
+                                && ctx >= SAME_CONTEXT
+                                && (sentence >= SENTENCE_SAME || ctx >= CONTEXT_CAME_ALONG)))
                 }
             }
         };

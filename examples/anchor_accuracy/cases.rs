@@ -366,6 +366,13 @@ impl Doc {
             .collect()
     }
 
+    /// Indices of paragraphs (not list items: sentences are added to these).
+    fn paragraphs(&self) -> Vec<usize> {
+        (0..self.blocks.len())
+            .filter(|&b| self.blocks[b].kind == BlockKind::Para)
+            .collect()
+    }
+
     /// The section (index of the `##` heading block) block `b` stands in.
     fn section_of(&self, b: usize) -> Option<usize> {
         (0..=b)
@@ -686,7 +693,7 @@ impl Corpus {
             }
             1 => {
                 // A sentence inserted into a paragraph.
-                let b = *rng.pick(&prose);
+                let b = *rng.pick(&doc.paragraphs());
                 let words = self.donor(rng);
                 let s = doc.sentence(words);
                 let at = rng.below(doc.blocks[b].sentences.len() + 1);
@@ -761,8 +768,8 @@ impl Corpus {
             // The sentence alone, into another paragraph.
             let (b, k) = doc.find(q.sid)?;
             let s = doc.blocks[b].sentences.remove(k);
-            let prose: Vec<usize> = doc.prose().into_iter().filter(|&x| x != b).collect();
-            let to = *rng.pick(&prose);
+            let paras: Vec<usize> = doc.paragraphs().into_iter().filter(|&x| x != b).collect();
+            let to = *rng.pick(&paras);
             let at = rng.below(doc.blocks[to].sentences.len() + 1);
             doc.blocks[to].sentences.insert(at, s);
             return Some("sentence moved".into());
@@ -894,7 +901,7 @@ impl Corpus {
             let lookalike = old.sentence(words);
             // Right after the quote's paragraph (where the comparison points)
             // or anywhere else.
-            let prose: Vec<usize> = old.prose().into_iter().filter(|&x| x != b).collect();
+            let prose: Vec<usize> = old.paragraphs().into_iter().filter(|&x| x != b).collect();
             let (to, at) = if rng.chance(0.4) && b + 1 < old.blocks.len() {
                 (b + 1, 0)
             } else {
@@ -916,7 +923,7 @@ impl Corpus {
             // blocks away (else it is a rewrite in place).
             let section = new.section_of(b);
             let far: Vec<u32> = new
-                .prose()
+                .paragraphs()
                 .into_iter()
                 .filter(|&x| x.abs_diff(b) >= 3)
                 .filter(|&x| section.is_none() || new.section_of(x) != section)
