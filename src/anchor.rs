@@ -997,22 +997,54 @@ struct History<'t> {
     follow: Follow<'t>,
     /// The quote in the old text.
     span: Range<usize>,
-    /// The sentence(s) it stood in, in the old text.
+    /// The sentence(s) it stood in, in the old text…
     sentence: &'t str,
+    /// …which reached this many bytes before and after the quote.
+    reach: (usize, usize),
+    /// The old text of that sentence before and after the quote.
+    sentence_sides: (&'t str, &'t str),
     /// Where the comparison puts it in the new text.
     expected: Expected,
 }
 
 impl History<'_> {
-    /// How alike the quote's old sentence and the sentence around `span` of
-    /// the new text are: a clause is judged with the sentence it belongs to.
+    /// How alike the quote's old sentence is to the text around `span` of
+    /// the new text, taken as far on each side as the sentence reached
+    /// beyond the quote: a clause is judged with the sentence it belongs to
+    /// (a quote that is whole sentences, by itself).
     fn sentence_fit(&self, new: &Version, span: &Range<usize>) -> f64 {
-        let around = new.sentences_around(span);
-        let theirs = &new.text[around];
+        let t = new.text.as_str();
+        let from = floor_boundary(t, span.start.saturating_sub(self.reach.0));
+        let to = ceil_boundary(t, span.end + self.reach.1);
+        let theirs = &t[from..to];
         if theirs == self.sentence {
             return 1.0;
         }
         similarity(self.sentence, theirs)
+    }
+
+    /// How much of the quote's own sentence stands right next to `span` of
+    /// the new text, 0–1 (1 for a quote that is whole sentences): the
+    /// characters that agree going outwards from the quote on each side,
+    /// over the sentence's characters beyond the quote.
+    fn sentence_adjacent(&self, text: &str, span: &Range<usize>) -> f64 {
+        let (before, after) = self.sentence_sides;
+        let total = before.chars().count() + after.chars().count();
+        if total == 0 {
+            return 1.0;
+        }
+        let b = text[..span.start]
+            .chars()
+            .rev()
+            .zip(before.chars().rev())
+            .take_while(|(x, y)| x == y)
+            .count();
+        let a = text[span.end..]
+            .chars()
+            .zip(after.chars())
+            .take_while(|(x, y)| x == y)
+            .count();
+        (a + b) as f64 / total as f64
     }
 
     /// Whether most of `new[range]` is text that stood elsewhere in the old
@@ -1052,9 +1084,15 @@ fn place(anchor: &Anchor, old: Option<(&Version, &Alignment)>, new: &Version) ->
     let follow = alignment.with(&old_version.text, text);
     let s = follow.map_start(span.start);
     let e = follow.map_end(span.end).max(s);
+    let around = old_version.sentences_around(&span);
     let history = History {
         old: old_version,
-        sentence: &old_version.text[old_version.sentences_around(&span)],
+        sentence: &old_version.text[around.clone()],
+        reach: (span.start - around.start, around.end - span.end),
+        sentence_sides: (
+            &old_version.text[around.start..span.start],
+            &old_version.text[span.end..around.end],
+        ),
         span,
         expected: Expected {
             span: s..e,
@@ -1144,6 +1182,7 @@ fn unchanged(anchor: &Anchor, h: &History, new: &Version) -> Option<Placement> {
             continue;
         }
         let rank = 2.0 * sentence
+            + 2.0 * h.sentence_adjacent(text, &c)
             + (b + a) / 2.0
             + if words_mapped { 0.3 } else { 0.0 }
             + if context_mapped { 0.2 } else { 0.0 };
