@@ -222,8 +222,7 @@ pub fn place_in(anchor: &Anchor, old: Option<&str>, new: &str) -> Placement {
     match old {
         Some(old) => {
             let old = Version::new(old);
-            let alignment = Alignment::between(&old, &new);
-            place(anchor, Some((&old, &alignment)), &new)
+            place(anchor, Some((&old, &OnceCell::new())), &new)
         }
         None => place(anchor, None, &new),
     }
@@ -248,12 +247,13 @@ struct TargetChapter {
     version: Version,
     markdown_len: usize,
     blob: Option<Oid>,
-    identity: Alignment,
+    identity: OnceCell<Alignment>,
 }
 
 struct OldVersion {
     version: Version,
-    alignment: Alignment,
+    /// Its comparison with the target, made when a quote needs it.
+    alignment: OnceCell<Alignment>,
 }
 
 /// Where a comment was written, as far as the repository tells.
@@ -290,10 +290,6 @@ impl<'a> Anchorer<'a> {
         let anchor = comment.target.anchor.as_ref()?;
         let slug = comment.target.chapter.as_deref()?;
         let target = self.target_chapter(slug)?;
-        // Most quotes stand untouched: then no old version is read at all.
-        if let Some(span) = intact(anchor, &target.version.text) {
-            return Some(Placement::on(Fate::Exact, &target.version.text, span));
-        }
         let placement = match self.origin(slug, &anchor.commit, &target) {
             Origin::Same => place(
                 anchor,
@@ -330,7 +326,7 @@ impl<'a> Anchorer<'a> {
             .find(|c| c.slug == slug)
             .map(|c| {
                 let version = Version::new(&c.markdown);
-                let identity = Alignment::identity(version.text.len());
+                let identity = OnceCell::from(Alignment::identity(version.text.len()));
                 Rc::new(TargetChapter {
                     version,
                     markdown_len: c.markdown.len(),
@@ -371,8 +367,10 @@ impl<'a> Anchorer<'a> {
                         None
                     } else {
                         let version = Version::new(markdown);
-                        let alignment = Alignment::between(&version, &target.version);
-                        Some(Rc::new(OldVersion { version, alignment }))
+                        Some(Rc::new(OldVersion {
+                            version,
+                            alignment: OnceCell::new(),
+                        }))
                     }
                 }
                 Err(_) => return Origin::Unknown,
@@ -957,6 +955,12 @@ fn intact(anchor: &Anchor, text: &str) -> Option<Range<usize>> {
     found
 }
 
+fn occurs_twice(text: &str, q: &str) -> bool {
+    memchr::memmem::find_iter(text.as_bytes(), q.as_bytes())
+        .nth(1)
+        .is_some()
+}
+
 /// Where the quote was in the old text: the occurrence its context fits best.
 fn locate(text: &str, anchor: &Anchor) -> Option<Range<usize>> {
     let q = &anchor.quote;
@@ -1061,16 +1065,31 @@ impl History<'_> {
     }
 }
 
-fn place(anchor: &Anchor, old: Option<(&Version, &Alignment)>, new: &Version) -> Placement {
+/// Places `anchor` in `new`, given the version it was written on and its
+/// comparison with `new` (made here if not yet made).
+fn place(
+    anchor: &Anchor,
+    old: Option<(&Version, &OnceCell<Alignment>)>,
+    new: &Version,
+) -> Placement {
     let q = anchor.quote.as_str();
     if q.trim().is_empty() {
         return Placement::gone(Fate::Orphaned);
     }
     let text = new.text.as_str();
-    if let Some(span) = intact(anchor, text) {
+    // Most quotes stand untouched with all their context. That settles it
+    // without comparing the versions, unless the old version had the quote
+    // more than once: then text that stood elsewhere may now have the same
+    // surroundings, and only the comparison tells them apart.
+    if let Some(span) = intact(anchor, text)
+        && old.is_none_or(|(v, _)| !occurs_twice(&v.text, q))
+    {
         return Placement::on(Fate::Exact, text, span);
     }
-    let located = old.and_then(|(v, al)| Some((v, al, locate(&v.text, anchor)?)));
+    let located = old.and_then(|(v, al)| {
+        let span = locate(&v.text, anchor)?;
+        Some((v, al.get_or_init(|| Alignment::between(v, new)), span))
+    });
     let Some((old_version, alignment, span)) = located else {
         // No history to follow: the new text alone.
         if let Some(p) = verbatim(anchor, text, false, None) {
@@ -1200,6 +1219,12 @@ fn unchanged(anchor: &Anchor, h: &History, new: &Version) -> Option<Placement> {
         } else {
             Fate::Moved
         }
+    } else if text[..c.start].ends_with(anchor.before.as_str())
+        && text[c.end..].starts_with(anchor.after.as_str())
+    {
+        // Moved whole with all of its context: the reader finds the words
+        // exactly as they were.
+        Fate::Exact
     } else {
         Fate::Moved
     };
