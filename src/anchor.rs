@@ -472,7 +472,10 @@ impl Version {
     /// block(s).
     fn sentences_around(&self, span: &Range<usize>) -> Range<usize> {
         let block = |pos: usize| {
-            let i = self.blocks.partition_point(|b| b.0 <= pos).saturating_sub(1);
+            let i = self
+                .blocks
+                .partition_point(|b| b.0 <= pos)
+                .saturating_sub(1);
             self.blocks
                 .get(i)
                 .map_or((0, self.text.len()), |b| (b.0.min(pos), b.1.max(pos)))
@@ -1183,8 +1186,7 @@ fn unchanged(anchor: &Anchor, h: &History, new: &Version) -> Option<Placement> {
             continue; // it stood there already
         }
         let context_mapped = (start >= kb
-            && h.follow
-                .maps(h.span.start - kb, h.span.start, start - kb))
+            && h.follow.maps(h.span.start - kb, h.span.start, start - kb))
             || h.follow.maps(h.span.end, h.span.end + ka, c.end);
         let follows = words_mapped || context_mapped;
         let (b, a) = context_fit(text, &c, anchor);
@@ -1193,10 +1195,7 @@ fn unchanged(anchor: &Anchor, h: &History, new: &Version) -> Option<Placement> {
         // quote's sentence is the same or some of its context came along.
         if !follows
             && (sentence < SENTENCE_FAR_MIN
-                || (short
-                    && sentence < SENTENCE_SAME
-                    && b < SAME_CONTEXT
-                    && a < SAME_CONTEXT))
+                || (short && sentence < SENTENCE_SAME && b < SAME_CONTEXT && a < SAME_CONTEXT))
         {
             continue;
         }
@@ -1297,13 +1296,11 @@ fn fuzzy(anchor: &Anchor, new: &Version, h: Option<&History>) -> Option<(f64, Ra
         let (b, a) = context_fit(text, &span, anchor);
         let ctx = (b + a) / 2.0;
         let near = expected.is_some_and(|e| e.is_near(&span));
-        let near_enough =
-            sim >= NEAR_MIN || (sim >= NEAR_MIN_WITH_CONTEXT && ctx >= SAME_CONTEXT);
+        let near_enough = sim >= NEAR_MIN || (sim >= NEAR_MIN_WITH_CONTEXT && ctx >= SAME_CONTEXT);
         let accepted = if near {
             near_enough
         } else {
-            let far_enough =
-                sim >= FAR_MIN || (sim >= FAR_MIN_WITH_CONTEXT && ctx >= SAME_CONTEXT);
+            let far_enough = sim >= FAR_MIN || (sim >= FAR_MIN_WITH_CONTEXT && ctx >= SAME_CONTEXT);
             match h {
                 None => far_enough,
                 Some(h) => {
@@ -1450,7 +1447,11 @@ fn align(
         for j in 1..=m {
             let shared = word_credit(qt[i - 1].1, wt[j - 1]);
             let diag = score[(i - 1) * width + j - 1]
-                + if shared > 0 { MATCH * shared } else { -SUBSTITUTE };
+                + if shared > 0 {
+                    MATCH * shared
+                } else {
+                    -SUBSTITUTE
+                };
             let drop = score[(i - 1) * width + j] - qc[i - 1];
             let insert = score[i * width + j - 1] - (wc[j - 1] + 1) / 2;
             let (s, k) = if diag >= drop && diag >= insert {

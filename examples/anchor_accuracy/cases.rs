@@ -258,7 +258,9 @@ impl Doc {
     }
 
     fn sentence_mut(&mut self, sid: u32) -> &mut Sentence {
-        let (b, k) = self.find(sid).expect("the quote's sentence is in the document");
+        let (b, k) = self
+            .find(sid)
+            .expect("the quote's sentence is in the document");
         &mut self.blocks[b].sentences[k]
     }
 
@@ -463,7 +465,10 @@ impl Corpus {
         let mut vocabulary: Vec<String> = sentences
             .iter()
             .flatten()
-            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase())
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
             .filter(|w| w.chars().count() >= 3 && w.chars().all(char::is_alphabetic))
             .collect();
         vocabulary.sort();
@@ -880,7 +885,14 @@ impl Corpus {
                 }
             }
         }
-        Some(if share < 38 { "30–37 % of the words" } else { "38–45 % of the words" }.into())
+        Some(
+            if share < 38 {
+                "30–37 % of the words"
+            } else {
+                "38–45 % of the words"
+            }
+            .into(),
+        )
     }
 
     fn delete_with_look_alike(

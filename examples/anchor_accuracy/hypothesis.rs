@@ -51,7 +51,8 @@ pub fn match_quote(
         let pos_score = hint.map_or(1.0, |h| {
             1.0 - (m.start as f64 - h as f64).abs() / t.len().max(1) as f64
         });
-        let score = 50.0 * quote_score + 20.0 * prefix_score + 20.0 * suffix_score + 2.0 * pos_score;
+        let score =
+            50.0 * quote_score + 20.0 * prefix_score + 20.0 * suffix_score + 2.0 * pos_score;
         if best.as_ref().is_none_or(|(b, _)| score > *b) {
             best = Some((score, m.start..m.end));
         }
@@ -135,7 +136,11 @@ fn text_match_score(text: &[char], pattern: &[char]) -> f64 {
         return 0.0;
     }
     let matches = search(text, pattern, pattern.len());
-    let errors = matches.iter().map(|m| m.errors).min().unwrap_or(pattern.len());
+    let errors = matches
+        .iter()
+        .map(|m| m.errors)
+        .min()
+        .unwrap_or(pattern.len());
     1.0 - errors as f64 / pattern.len() as f64
 }
 

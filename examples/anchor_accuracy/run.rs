@@ -66,7 +66,9 @@ pub fn baseline(case: &Case) -> Outcome {
     let before = &old_text[..case.quote.start];
     let prefix: String = {
         let c: Vec<char> = before.chars().collect();
-        c[c.len().saturating_sub(hypothesis::CONTEXT)..].iter().collect()
+        c[c.len().saturating_sub(hypothesis::CONTEXT)..]
+            .iter()
+            .collect()
     };
     let suffix: String = old_text[case.quote.end..]
         .chars()
