@@ -92,7 +92,7 @@ pub const SENTENCE_FAR_MIN: f64 = 0.8;
 /// its old context around it, the similarity asked where the comparison
 /// puts the words is enough.
 pub const SENTENCE_SAME: f64 = 0.9;
-/// Context at least this much like the recorded one on average counts as
+/// Context on one side at least this much like the recorded one counts as
 /// having come along with the words (a moved paragraph).
 pub const CONTEXT_CAME_ALONG: f64 = 0.8;
 /// Time allowed for one word-level comparison of a changed region; beyond it
@@ -1309,7 +1309,7 @@ fn fuzzy(anchor: &Anchor, new: &Version, h: Option<&History>) -> Option<(f64, Ra
                         && (far_enough
                             || (near_enough
                                 && ctx >= SAME_CONTEXT
-                                && (sentence >= SENTENCE_SAME || ctx >= CONTEXT_CAME_ALONG)))
+                                && (sentence >= SENTENCE_SAME || b.max(a) >= CONTEXT_CAME_ALONG)))
                 }
             }
         };
