@@ -2,46 +2,66 @@
 //!
 //! A comment quotes the chapter's text as it was in the commit it was written
 //! on (quote, up to [`CONTEXT_CHARS`] characters before and after, and the
-//! commit; see [`crate::ops::anchor_in`]). To show it on another version the
-//! quote is looked for in three steps, each only when the one before fails:
+//! commit; see [`crate::ops::anchor_in`]). A wrong placement is the worst
+//! outcome (a member's objection shown on words they never commented on), a
+//! missed one a nuisance the writer can mend; where the evidence is
+//! ambiguous the comment goes to its section. The quote is looked for in
+//! three steps, each only when the one before fails:
 //!
 //! 1. **Follow the text.** When the quote stands in the new version with all
 //!    of its recorded context, byte for byte, on both sides (and only in one
-//!    such place), it is [`Fate::Exact`] without further ado: its words and
-//!    the text around them are what they were. Otherwise the old and the new
+//!    such place), and the old version had the quote only once, it is
+//!    [`Fate::Exact`] without further ado. Otherwise the old and the new
 //!    chapter are compared block by block (headings, paragraphs, list
-//!    items), and changed blocks word by word. Quoted words in unchanged
-//!    text map exactly: `Exact` if they stand in the same section with the
-//!    same text on at least one side (new text was written next to them),
-//!    [`Fate::Moved`] if they now stand under another heading, or among
-//!    other text on both sides.
-//!    Unchanged words found verbatim elsewhere in the chapter (a paragraph
-//!    moved away from where the comparison puts it) are `Moved` too. A
-//!    paragraph moved whole with the quote in its middle, context and all,
-//!    stays `Exact`: the reader finds the words exactly as they were.
+//!    items), and changed blocks word by word. The comparison tells which
+//!    new text is old text unchanged, and from where: text that stood
+//!    elsewhere in the old version already can never be where the quoted
+//!    words went, however alike (a look-alike sentence, even the very same
+//!    sentence twice). Each occurrence of the quoted words is judged by
+//!    whether the comparison maps the words, or the old text right next to
+//!    them, there (it *follows the comparison*), by the quote's own sentence
+//!    around it (a clause is judged with the sentence it belongs to: how
+//!    alike the text is as far as the sentence reached, and how much of it
+//!    stands right next to the words) and by the context. Only an occurrence
+//!    that follows the comparison, or is moved whole with all of its
+//!    context, is `Exact` (same section, context on at least one side);
+//!    else [`Fate::Moved`]. One that does not follow it counts only when its
+//!    sentence came along (and for a short quote its sentence is unchanged
+//!    or some context came too): a moved paragraph or sentence. So an
+//!    inserted sentence repeating a short quote's words does not take the
+//!    comment from the sentence the words belong to.
 //! 2. **Find the edited words.** When the quoted words themselves were edited,
 //!    candidates are where the comparison puts the old words, and where the
-//!    quote's rarer words occur together elsewhere. Each candidate is aligned
-//!    with the quote word by word, which gives *how much the words changed*
-//!    (similarity 0–1, the reported score). *How far they moved* is judged
-//!    separately: a candidate where the comparison says the words went needs
-//!    a similarity of [`NEAR_MIN`] (less with the old context around it),
-//!    one elsewhere in the chapter needs [`FAR_MIN`] (less only when the old
-//!    context came along). So a look-alike sentence elsewhere does not
-//!    capture the comment; among acceptable candidates the old context and
-//!    the nearness decide. The result is [`Fate::Fuzzy`].
+//!    quote's rarer words occur together elsewhere, never in text that stood
+//!    elsewhere in the old version. Each candidate is aligned with the quote
+//!    word by word (a word with a typo counts as nearly the same word), which
+//!    gives *how much the words changed* (similarity 0–1, the reported
+//!    score). *How far they moved* is judged separately: a candidate where
+//!    the comparison says the words went needs a similarity of [`NEAR_MIN`]
+//!    (less with the old context around it); one elsewhere in the chapter
+//!    must stand in a sentence like the quote's own ([`SENTENCE_FAR_MIN`])
+//!    and needs [`FAR_MIN`] (less only when the old context came along, and
+//!    as little as near when the sentence or the context plainly came
+//!    along: a short quote edited in a moved paragraph). So a look-alike
+//!    elsewhere does not capture the comment; among acceptable candidates
+//!    the old context and the nearness decide. The result is
+//!    [`Fate::Fuzzy`].
 //! 3. **Fall back.** The `##` heading the quote stood under, if the new
 //!    version still has it: [`Fate::Section`]. Else [`Fate::Orphaned`], and
 //!    callers show the original quote. (The chapter's `#` title does not
 //!    count as a section: a quote in the introduction that is gone is
 //!    orphaned.)
 //!
+//! `examples/anchor_accuracy/` measures all this on generated edits of the
+//! sample chapters, beside a baseline scoring matches as Hypothesis does;
+//! `tests/anchor_accuracy.rs` keeps a fixed sample of it in CI.
+//!
 //! Comments share the commits they were written on, and chapters change
 //! rarely, so [`Anchorer`] caches each commit's chapter files, each old
 //! version of a chapter and its comparison with the target, and compares
 //! changed paragraphs word by word only where a quote needs it. Most quotes
-//! stand untouched and need no old version at all (see
-//! `examples/bench_anchor.rs`).
+//! stand untouched and need only the old version's text, not the comparison
+//! (see `examples/bench_anchor.rs`).
 
 use std::cell::OnceCell;
 use std::collections::HashMap;
