@@ -32,7 +32,8 @@
 //!    comment from the sentence the words belong to.
 //! 2. **Find the edited words.** When the quoted words themselves were edited,
 //!    candidates are where the comparison puts the old words, and where the
-//!    quote's rarer words occur together elsewhere, never in text that stood
+//!    rarer words of the quote and its context occur together elsewhere,
+//!    never in text that stood
 //!    elsewhere in the old version. Each candidate is aligned with the quote
 //!    word by word (a word with a typo counts as nearly the same word), which
 //!    gives *how much the words changed* (similarity 0–1, the reported
@@ -1370,7 +1371,7 @@ fn fuzzy(anchor: &Anchor, new: &Version, h: Option<&History>) -> Option<(f64, Ra
     // Nothing from elsewhere can rank above this (a far candidate has no
     // nearness bonus and similarity and context of at most 1).
     if best.as_ref().is_none_or(|b| b.0 < 1.0 + 0.5) {
-        for r in voted_windows(&anchor.quote, new.words(), text.len()) {
+        for r in voted_windows(anchor, new.words(), text.len()) {
             consider_free(&window(text, r.start, r.end), &mut best);
         }
     }
@@ -1379,19 +1380,30 @@ fn fuzzy(anchor: &Anchor, new: &Version, h: Option<&History>) -> Option<(f64, Ra
 
 /// Byte ranges of the new text where several of the quote's less common
 /// words occur at about the distances they have in the quote.
-fn voted_windows(quote: &str, words: &Words, text_len: usize) -> Vec<Range<usize>> {
+///
+/// The recorded context votes too, at half weight, each word at its
+/// distance from the quote: where the context came along, a short quote
+/// whose own words were edited (a rare word with a typo) is still found.
+fn voted_windows(anchor: &Anchor, words: &Words, text_len: usize) -> Vec<Range<usize>> {
+    let quote = anchor.quote.as_str();
     let bin = (quote.len() / 4).max(32) as i64;
     let mut votes: HashMap<i64, f64> = HashMap::new();
-    for (offset, key) in word_keys(quote) {
+    let before = anchor.before.len() as i64 + 1;
+    let after = quote.len() as i64 + 1;
+    let keys = word_keys(quote)
+        .map(|(o, k)| (o as i64, k, 1.0))
+        .chain(word_keys(&anchor.before).map(|(o, k)| (o as i64 - before, k, 0.5)))
+        .chain(word_keys(&anchor.after).map(|(o, k)| (o as i64 + after, k, 0.5)));
+    for (offset, key, share) in keys {
         let Some(positions) = words.index.get(&key) else {
             continue;
         };
         if positions.len() > COMMON_WORD {
             continue;
         }
-        let weight = 1.0 / positions.len() as f64;
+        let weight = share / positions.len() as f64;
         for &p in positions {
-            let diagonal = i64::from(p) - offset as i64;
+            let diagonal = i64::from(p) - offset;
             *votes.entry(diagonal.div_euclid(bin)).or_default() += weight;
         }
     }
