@@ -21,7 +21,7 @@ pub struct Rng(u64);
 
 impl Rng {
     pub fn new(seed: u64) -> Rng {
-        Rng(seed ^ 0x5eed_0f_a9c4_0123)
+        Rng(seed ^ 0x005e_ed0f_a9c4_0123)
     }
 
     fn next(&mut self) -> u64 {
