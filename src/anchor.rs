@@ -1116,7 +1116,7 @@ fn place(
     });
     let Some((old_version, alignment, span)) = located else {
         // No history to follow: the new text alone.
-        if let Some(p) = verbatim(anchor, text, false, None) {
+        if let Some(p) = verbatim(anchor, text) {
             return p;
         }
         return match fuzzy(anchor, new, None) {
@@ -1257,36 +1257,27 @@ fn word_count(text: &str) -> usize {
         .count()
 }
 
-/// The quote found word for word in the new text, away from where the
-/// comparison puts it (or without history): Moved, or Exact when its old
-/// context is around it where it should be.
-fn verbatim(
-    anchor: &Anchor,
-    text: &str,
-    had_history: bool,
-    expected: Option<&Expected>,
-) -> Option<Placement> {
+/// Without history: the quote found word for word in the new text, where
+/// its context fits best. Exact when the old context is around it, else
+/// Moved; a short phrase needs some of its context.
+fn verbatim(anchor: &Anchor, text: &str) -> Option<Placement> {
     let q = anchor.quote.as_str();
     let mut best: Option<(f64, Range<usize>, (f64, f64))> = None;
     for start in memchr::memmem::find_iter(text.as_bytes(), q.as_bytes()).take(200) {
         let span = start..start + q.len();
         let fit = context_fit(text, &span, anchor);
-        let near = expected.is_some_and(|e| e.is_near(&span));
-        let score = fit.0 + fit.1 + if near { 0.5 } else { 0.0 };
-        if best.as_ref().is_none_or(|b| score > b.0) {
-            best = Some((score, span, fit));
+        if best.as_ref().is_none_or(|b| fit.0 + fit.1 > b.0) {
+            best = Some((fit.0 + fit.1, span, fit));
         }
     }
     let (_, span, (b, a)) = best?;
     if word_count(q) < SHORT_QUOTE_WORDS && b < SAME_CONTEXT && a < SAME_CONTEXT {
         return None;
     }
-    let in_context = b >= SAME_CONTEXT && a >= SAME_CONTEXT;
-    let fate = match expected {
-        Some(e) if in_context && e.is_near(&span) => Fate::Exact,
-        Some(_) => Fate::Moved,
-        None if in_context && !had_history => Fate::Exact,
-        None => Fate::Moved,
+    let fate = if b >= SAME_CONTEXT && a >= SAME_CONTEXT {
+        Fate::Exact
+    } else {
+        Fate::Moved
     };
     Some(Placement::on(fate, text, span))
 }
