@@ -262,6 +262,9 @@ pub struct Anchorer<'a> {
     drafts: HashMap<Oid, Rc<HashMap<String, Oid>>>,
     /// Old versions and their comparison with the target, per chapter and blob.
     olds: HashMap<(String, Oid), Option<Rc<OldVersion>>>,
+    /// Old chapter files as stored (bytes), per blob: enough to tell that a
+    /// quote occurs once without making the old version's text.
+    raw: HashMap<Oid, Option<Rc<Vec<u8>>>>,
 }
 
 struct TargetChapter {
@@ -298,6 +301,7 @@ impl<'a> Anchorer<'a> {
             commits: HashMap::new(),
             drafts: HashMap::new(),
             olds: HashMap::new(),
+            raw: HashMap::new(),
         }
     }
 
@@ -311,6 +315,14 @@ impl<'a> Anchorer<'a> {
         let anchor = comment.target.anchor.as_ref()?;
         let slug = comment.target.chapter.as_deref()?;
         let target = self.target_chapter(slug)?;
+        // Most quotes stand untouched with all their context; unless the old
+        // version may have had the quote twice, that settles it without
+        // making the old version's text or comparing (see `place`).
+        if let Some(span) = intact(anchor, &target.version.text)
+            && self.quoted_once(slug, anchor, &target)
+        {
+            return Some(Placement::on(Fate::Exact, &target.version.text, span));
+        }
         let placement = match self.origin(slug, &anchor.commit, &target) {
             Origin::Same => place(
                 anchor,
@@ -357,6 +369,42 @@ impl<'a> Anchorer<'a> {
             });
         self.chapters.insert(slug.to_string(), found.clone());
         found
+    }
+
+    /// Whether the chapter the anchor was written on is the target, unknown,
+    /// or has the quote exactly once in its stored file. (A second
+    /// occurrence written across a line break or with markup inside is not
+    /// seen here; the quote written so in the only occurrence sends the
+    /// anchor the long way, which decides exactly.)
+    fn quoted_once(&mut self, slug: &str, anchor: &Anchor, target: &TargetChapter) -> bool {
+        let Some(blobs) = self.chapter_blobs(&anchor.commit) else {
+            return true;
+        };
+        let Some(&blob) = blobs.get(slug) else {
+            return true;
+        };
+        if target.blob == Some(blob) {
+            return true;
+        }
+        let raw = match self.raw.get(&blob) {
+            Some(r) => r.clone(),
+            None => {
+                let r = self
+                    .store
+                    .repo()
+                    .find_blob(blob)
+                    .ok()
+                    .map(|b| Rc::new(b.content().to_vec()));
+                self.raw.insert(blob, r.clone());
+                r
+            }
+        };
+        raw.is_some_and(|raw| {
+            memchr::memmem::find_iter(&raw, anchor.quote.as_bytes())
+                .take(2)
+                .count()
+                == 1
+        })
     }
 
     fn origin(&mut self, slug: &str, commit: &str, target: &TargetChapter) -> Origin {
