@@ -208,7 +208,7 @@ fn roles_are_shown_and_refusals_explained() {
     dispatch(&mut s, Action::Help);
     let help = screen(&s);
     assert!(help.contains("flyt anbefalingen op"), "{help}");
-    assert!(help.contains("(ikke for din rolle)"), "{help}");
+    assert!(help.contains("✗ ikke her"), "{help}");
     assert_eq!(git(&d.root, &["rev-parse", "HEAD"]), head);
 }
 
@@ -240,12 +240,20 @@ fn a_writer_reorders_and_resolves() {
     dispatch(&mut s, Action::Tab(1));
     dispatch(&mut s, Action::Down);
     let second = s.ws.recommendations[1].slug.clone();
+    let head = git(&d.root, &["rev-parse", "HEAD"]);
     dispatch(&mut s, Action::MoveUp);
-    assert_eq!(s.ws.recommendations[0].slug, second);
     assert_eq!(s.rec, 0, "the cursor follows the moved recommendation");
+    assert_eq!(
+        git(&d.root, &["rev-parse", "HEAD"]),
+        head,
+        "K alone saves nothing"
+    );
+    dispatch(&mut s, Action::Open);
+    assert_eq!(s.ws.recommendations[0].slug, second);
+    assert_eq!(s.rec, 0);
     assert!(
         git(&d.root, &["log", "-1", "--format=%s"])
-            .starts_with("Anbefaling flyttet fra nr. 2 til nr. 1")
+            .starts_with("Ny prioritering af anbefalingerne (2 flyttet)")
     );
 
     dispatch(&mut s, Action::Tab(2));
@@ -335,7 +343,9 @@ fn saving_runs_off_the_ui_thread_and_keys_are_answered_meanwhile() {
     let head = git(&d.root, &["rev-parse", "HEAD"]);
     dispatch_async(&mut s, Action::Tab(1));
     dispatch_async(&mut s, Action::MoveDown);
-    assert_eq!(s.jobs.len(), 1, "the move is queued, not done in update");
+    assert!(s.jobs.is_empty(), "a move alone is not saved");
+    dispatch_async(&mut s, Action::Open);
+    assert_eq!(s.jobs.len(), 1, "the order is queued, not saved in update");
     assert!(screen(&s).contains("Gemmer …"));
     assert_eq!(
         git(&d.root, &["rev-parse", "HEAD"]),
@@ -348,6 +358,7 @@ fn saving_runs_off_the_ui_thread_and_keys_are_answered_meanwhile() {
     assert_eq!(s.comment, 1);
     dispatch_async(&mut s, Action::Tab(1));
     dispatch_async(&mut s, Action::MoveDown);
+    dispatch_async(&mut s, Action::Open);
     assert_eq!(s.jobs.len(), 1);
     assert!(s.message.as_deref().unwrap_or("").contains("gemmes stadig"));
     // The worker's outcome comes back as an action.
@@ -356,9 +367,10 @@ fn saving_runs_off_the_ui_thread_and_keys_are_answered_meanwhile() {
     dispatch_async(&mut s, Action::JobDone(outcome));
     assert!(s.busy.is_none());
     assert_eq!(s.rec, 1, "the cursor follows the moved recommendation");
+    assert!(s.recs.pending.is_none(), "the saved order is the order");
     assert!(
         git(&d.root, &["log", "-1", "--format=%s"])
-            .starts_with("Anbefaling flyttet fra nr. 1 til nr. 2")
+            .starts_with("Ny prioritering af anbefalingerne (2 flyttet)")
     );
 }
 

@@ -44,7 +44,11 @@ impl Endpoint {
             Endpoint::Meeting(n) => tr!("møde {n}", "meeting {n}"),
             Endpoint::Head => tr!("nyeste (HEAD)", "latest (HEAD)"),
             Endpoint::Worktree => tr!("arbejdsmappen", "working folder"),
-            Endpoint::Commit(id) => id[..id.len().min(7)].to_string(),
+            // `id^` is the version before a change (Historik's Enter).
+            Endpoint::Commit(id) => match id.strip_suffix('^') {
+                Some(base) => tr!("før {}", "before {}", &base[..base.len().min(7)]),
+                None => id[..id.len().min(7)].to_string(),
+            },
         }
     }
 

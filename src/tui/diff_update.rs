@@ -166,7 +166,7 @@ fn relayout(state: &mut State) {
     state.diff.entry = state.diff.entry.min(entries.saturating_sub(1));
     let key = DocKey {
         entry: state.diff.entry,
-        width: super::views::diff::text_width(state.width),
+        width: super::layout::diff_text_width(state.width),
         side_by_side: state.diff.side_by_side,
         signs: !state.theme.color,
     };
@@ -227,7 +227,7 @@ pub fn diff(state: &mut State, action: Action) {
         | Action::Top
         | Action::Bottom => {
             if state.diff.text_focus {
-                let page = super::views::diff::text_height(state.height).max(1);
+                let page = super::layout::diff_text_height(state.height).max(1);
                 let rows = state.diff.doc.rows.len();
                 move_in(&mut state.diff.cursor, rows, &action, page);
                 follow_cursor(state);
@@ -272,7 +272,7 @@ fn jump(state: &mut State, rows: &[usize], forward: bool) -> bool {
 /// After a jump: the cursor's row a third down the pane when it was out
 /// of view, so what follows it shows too.
 fn reveal(state: &mut State) {
-    let height = super::views::diff::text_height(state.height).max(1);
+    let height = super::layout::diff_text_height(state.height).max(1);
     let d = &mut state.diff;
     if d.cursor < d.scroll || d.cursor >= d.scroll + height {
         d.scroll = d.cursor.saturating_sub(height / 3);
@@ -314,7 +314,7 @@ fn next_change(state: &mut State, forward: bool) {
 
 /// Scrolls so the cursor's row is visible.
 fn follow_cursor(state: &mut State) {
-    let height = super::views::diff::text_height(state.height).max(1);
+    let height = super::layout::diff_text_height(state.height).max(1);
     let d = &mut state.diff;
     if d.cursor < d.scroll {
         d.scroll = d.cursor;

@@ -22,6 +22,8 @@ pub enum After {
     Nothing,
     /// Put the cursor on this recommendation (after a move).
     SelectRec(usize),
+    /// A new order was saved: forget the one being made, keep the cursor.
+    SavedOrder(usize),
     /// The text was saved: forget the draft and the editor.
     ClearDraft,
     /// Show the result (or the conflict) in the sync popup.

@@ -112,7 +112,6 @@ impl Compose {
 
 /// A popup over the view.
 pub enum Popup {
-    Help,
     Error(String),
     Info(String),
     /// A comment's thread (index into `ws.comments`).
@@ -136,6 +135,114 @@ pub enum Popup {
     Export(Box<super::export_form::ExportForm>),
     /// Choosing the versions the Diff view compares.
     DiffPick(Box<super::diff_state::Picker>),
+    /// Choosing one value from a short list (horizon, status).
+    Choice(ChoicePopup),
+    /// Asking before something that is hard to take back.
+    Confirm(Confirm),
+    /// A small form: a rank number, a meeting.
+    Form(Form),
+}
+
+/// What a [`Popup::Choice`] chooses, for which recommendation (slug).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChoiceKind {
+    Horizon(String),
+    Status(String),
+}
+
+/// A short list to choose from; saved on Enter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChoicePopup {
+    pub kind: ChoiceKind,
+    /// The options' labels, in order.
+    pub options: Vec<String>,
+    /// The option chosen now, and the one saved before.
+    pub chosen: usize,
+    pub current: usize,
+}
+
+/// What happens when a [`Popup::Confirm`] is answered yes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Confirmed {
+    /// Set a recommendation's status (dropping it).
+    SetStatus {
+        rec: String,
+        status: crate::model::RecStatus,
+    },
+    /// Tag the current draft as sent for meeting `n`.
+    TagMeeting(u32),
+}
+
+/// A yes/no question.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Confirm {
+    pub title: String,
+    /// What will happen, in the person's words.
+    pub lines: Vec<String>,
+    pub then: Confirmed,
+}
+
+/// What a [`Popup::Form`] is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FormKind {
+    /// Move the recommendation (slug) to the rank typed.
+    Rank(String),
+    /// Plan a meeting: number, date, title, deadline.
+    Meeting,
+}
+
+/// One text field of a form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field {
+    pub label: String,
+    pub value: String,
+    /// What the field expects, shown beside it.
+    pub hint: String,
+}
+
+/// A small form of text fields.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Form {
+    pub kind: FormKind,
+    pub title: String,
+    pub fields: Vec<Field>,
+    pub field: usize,
+    /// Why the last Enter was refused, shown in the form.
+    pub error: Option<String>,
+}
+
+/// Anbefalinger: which pane has focus, the detail pane's scroll and an
+/// order being made with K/J before it is saved.
+#[derive(Clone, Debug, Default)]
+pub struct RecsView {
+    pub detail_focus: bool,
+    pub detail_scroll: usize,
+    /// The new order (slugs) while K/J move recommendations; Enter saves it
+    /// as one change, Esc puts the old one back.
+    pub pending: Option<Vec<String>>,
+}
+
+/// Kommentarer: focus and the thread pane's scroll.
+#[derive(Clone, Debug, Default)]
+pub struct CommentsView {
+    pub thread_focus: bool,
+    pub thread_scroll: usize,
+}
+
+/// Historik: focus and the detail pane's scroll.
+#[derive(Clone, Debug, Default)]
+pub struct HistoryView {
+    pub detail_focus: bool,
+    pub detail_scroll: usize,
+}
+
+/// Tidslinje: the meeting chosen in the calendar, focus on it, and the
+/// lanes' scroll.
+#[derive(Clone, Debug, Default)]
+pub struct TimelineView {
+    pub calendar_focus: bool,
+    pub meeting: usize,
+    pub lanes_scroll: usize,
 }
 
 /// What the sync popup shows.
@@ -188,6 +295,10 @@ pub struct State {
     pub wants_editor: bool,
     /// Search text being typed (the `/` prompt), when active.
     pub search_input: Option<String>,
+    /// The help, over the view or the popup, and how far it is scrolled.
+    pub help: Option<usize>,
+    /// How far the open popup's text is scrolled.
+    pub popup_scroll: usize,
 
     // Oplæg
     pub chapter: usize,
@@ -209,6 +320,7 @@ pub struct State {
 
     // Anbefalinger
     pub rec: usize,
+    pub recs: RecsView,
 
     // Kommentarer
     pub comment: usize,
@@ -220,17 +332,18 @@ pub struct State {
     /// Indexes into `ws.comments`, newest first, after filters and search.
     pub comment_rows: Vec<usize>,
     /// Open comments per chapter slug and comments per recommendation slug,
-    /// counted once per load instead of on every frame.
+    /// counted once per load instead of on every frame, so the chapter list
+    /// and the reader's margin count the same comments.
     pub open_per_chapter: HashMap<String, usize>,
     pub per_rec: HashMap<String, usize>,
+    pub comments_view: CommentsView,
 
     // Tidslinje
-    pub timeline_scroll: usize,
+    pub timeline: TimelineView,
 
     // Historik
     pub commit: usize,
-    /// Files changed by the selected commit, when opened.
-    pub commit_files: Option<(String, Vec<String>)>,
+    pub history: HistoryView,
 
     /// Where drafts are kept (inside `.git`, never committed).
     pub draft_path: PathBuf,
@@ -282,6 +395,8 @@ impl State {
             quit: false,
             wants_editor: false,
             search_input: None,
+            help: None,
+            popup_scroll: 0,
             chapter: 0,
             text_focus: false,
             doc: Document::new("", 40),
@@ -293,6 +408,7 @@ impl State {
             anchors: Default::default(),
             reader_search: String::new(),
             rec: 0,
+            recs: RecsView::default(),
             comment: 0,
             status_filter: StatusFilter::All,
             org_filter: None,
@@ -301,9 +417,10 @@ impl State {
             comment_rows: Vec::new(),
             open_per_chapter: HashMap::new(),
             per_rec: HashMap::new(),
-            timeline_scroll: 0,
+            comments_view: CommentsView::default(),
+            timeline: TimelineView::default(),
             commit: 0,
-            commit_files: None,
+            history: HistoryView::default(),
             draft_path,
             today: chrono::Local::now().date_naive(),
             jobs: Vec::new(),
@@ -362,7 +479,7 @@ impl State {
 
     /// The width the reader's text is wrapped to.
     pub fn text_width(&self) -> u16 {
-        super::views::reader::text_width(self.width)
+        super::layout::reader_text_width(self.width)
     }
 
     /// Re-parses the current chapter and places its comment markers.
@@ -442,6 +559,48 @@ impl State {
     /// Forgets the draft after it was saved as a commit.
     pub fn clear_draft(&self) {
         let _ = std::fs::remove_file(&self.draft_path);
+    }
+
+    /// The recommendations in the order shown: the order being made with
+    /// K/J, else the saved one (indexes into `ws.recommendations`).
+    pub fn rec_order(&self) -> Vec<usize> {
+        match &self.recs.pending {
+            Some(order) => order
+                .iter()
+                .filter_map(|s| self.ws.recommendations.iter().position(|r| &r.slug == s))
+                .collect(),
+            None => (0..self.ws.recommendations.len()).collect(),
+        }
+    }
+
+    /// The recommendation selected in the list.
+    pub fn selected_rec(&self) -> Option<&crate::model::Recommendation> {
+        match &self.recs.pending {
+            Some(order) => {
+                let slug = order.get(self.rec)?;
+                self.ws.recommendations.iter().find(|r| &r.slug == slug)
+            }
+            None => self.ws.recommendations.get(self.rec),
+        }
+    }
+
+    /// The meetings of the calendar, by number: planned ones and tagged
+    /// ones, each once.
+    pub fn meeting_numbers(&self) -> Vec<u32> {
+        let mut numbers: Vec<u32> = self.ws.config.meetings.iter().map(|m| m.number).collect();
+        numbers.extend(self.tags.iter().map(|t| t.number));
+        numbers.sort_unstable();
+        numbers.dedup();
+        numbers
+    }
+
+    /// A member's name for an e-mail address, or the address when it
+    /// belongs to no member.
+    pub fn name_of(&self, email: &str) -> String {
+        self.ws
+            .config
+            .member(email)
+            .map_or_else(|| email.to_string(), |m| m.name.clone())
     }
 
     /// The comment selected in the comment list.

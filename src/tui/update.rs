@@ -5,20 +5,39 @@
 use ratatui_textarea::TextArea;
 
 use super::action::Action;
+use super::diff_state::Endpoint;
 use super::job::{self, After};
+use super::layout;
+use super::panes::{self, Pane};
 use super::state::{Compose, ComposeTarget, Draft, Popup, State, StatusFilter, SyncPopup, View};
-use crate::model::{Choice, Disposition, Horizon, RecStatus};
+use crate::model::{Choice, Disposition};
 use crate::ops::{Action as Permission, NewTarget, RecEdit, Session};
 use crate::tr;
 
 /// Carries out one action; may return a follow-up action.
 pub fn update(state: &mut State, action: Action) -> Option<Action> {
+    let before = popup_identity(state.popup.as_ref());
     let next = apply(state, action);
+    if popup_identity(state.popup.as_ref()) != before {
+        // Another popup (or another thread) starts at its top.
+        state.popup_scroll = 0;
+    }
     if state.view == View::Diff {
         // Ask for the comparison, or lay it out again, when it is due.
         super::diff_update::keep_current(state);
     }
     next
+}
+
+/// Which popup is open, to notice when another one opens.
+fn popup_identity(popup: Option<&Popup>) -> Option<(std::mem::Discriminant<Popup>, usize)> {
+    popup.map(|p| {
+        let index = match p {
+            Popup::Thread(i) => *i,
+            _ => 0,
+        };
+        (std::mem::discriminant(p), index)
+    })
 }
 
 fn apply(state: &mut State, action: Action) -> Option<Action> {
@@ -44,6 +63,19 @@ fn apply(state: &mut State, action: Action) -> Option<Action> {
         }
         return None;
     }
+    if state.help.is_some() {
+        help(state, action);
+        return None;
+    }
+    if let Action::ScrollUp(x, y) | Action::ScrollDown(x, y) = action {
+        let up = matches!(action, Action::ScrollUp(..));
+        wheel(state, up, x, y);
+        return None;
+    }
+    if action == Action::Help {
+        state.help = Some(0);
+        return None;
+    }
     if state.popup.is_some() {
         return popup(state, action);
     }
@@ -53,7 +85,6 @@ fn apply(state: &mut State, action: Action) -> Option<Action> {
     state.message = None;
     match action {
         Action::Quit => state.quit = true,
-        Action::Help => state.popup = Some(Popup::Help),
         Action::NextTab => state.view = View::ALL[(state.view.index() + 1) % View::ALL.len()],
         Action::PrevTab => {
             state.view = View::ALL[(state.view.index() + View::ALL.len() - 1) % View::ALL.len()]
@@ -71,17 +102,13 @@ fn apply(state: &mut State, action: Action) -> Option<Action> {
         Action::Sync => start_sync(state),
         Action::Search => state.search_input = Some(String::new()),
         Action::Export => super::export_form::open(state),
-        Action::ScrollUp => {
-            for _ in 0..3 {
-                update(state, Action::Up);
-            }
-        }
-        Action::ScrollDown => {
-            for _ in 0..3 {
-                update(state, Action::Down);
-            }
-        }
         Action::Click(x, y) => return click(state, x, y),
+        Action::FocusLeft | Action::FocusRight => {
+            let right = action == Action::FocusRight;
+            if focused_right(state) != right {
+                return Some(Action::Focus);
+            }
+        }
         other => match state.view {
             View::Reader => super::reader_update::reader(state, other),
             View::Recs => return recs(state, other),
@@ -94,41 +121,129 @@ fn apply(state: &mut State, action: Action) -> Option<Action> {
     None
 }
 
+/// Whether the right pane (text, details, thread) of the view has focus.
+fn focused_right(state: &State) -> bool {
+    match state.view {
+        View::Reader => state.text_focus,
+        View::Recs => state.recs.detail_focus,
+        View::Comments => state.comments_view.thread_focus,
+        View::Timeline => state.timeline.calendar_focus,
+        View::History => state.history.detail_focus,
+        View::Diff => state.diff.text_focus,
+    }
+}
+
+/// The help over everything: it scrolls, and closes with Esc, q, Enter or ?.
+fn help(state: &mut State, action: Action) {
+    if !panes::scroll(state, Pane::Help, &action)
+        && matches!(
+            action,
+            Action::Back | Action::Quit | Action::Help | Action::Open
+        )
+    {
+        state.help = None;
+    }
+}
+
+/// The mouse wheel: scrolls the popup, or the pane under the pointer
+/// (giving it focus), three rows at a time.
+fn wheel(state: &mut State, up: bool, x: u16, y: u16) {
+    let step = if up { Action::Up } else { Action::Down };
+    if state.popup.is_none() && !layout::too_small(state.width, state.height) {
+        let [left, right] = layout::panes(state.view, state.width, state.height, true);
+        let want_right = if layout::contains(right, x, y) {
+            Some(true)
+        } else if layout::contains(left, x, y) {
+            Some(false)
+        } else {
+            None
+        };
+        if let Some(r) = want_right
+            && r != focused_right(state)
+        {
+            dispatch_now(state, Action::Focus);
+        }
+    }
+    for _ in 0..3 {
+        dispatch_now(state, step.clone());
+    }
+}
+
+/// Applies an action and its follow-ups at once.
+fn dispatch_now(state: &mut State, action: Action) {
+    let mut next = Some(action);
+    while let Some(a) = next {
+        next = update(state, a);
+    }
+}
+
+/// A click: a tab, a row of a list, or a pane to focus. Where things are
+/// comes from [`layout`], as for drawing.
 fn click(state: &mut State, x: u16, y: u16) -> Option<Action> {
-    if y == 0 {
-        let mut col = 0;
-        for (i, v) in View::ALL.iter().enumerate() {
-            let w = super::views::chrome::tab_width(*v, state.width);
-            if x >= col && x < col + w {
-                return Some(Action::Tab(i));
-            }
-            col += w;
+    if layout::too_small(state.width, state.height) {
+        return None;
+    }
+    let screen = layout::screen(state.width, state.height);
+    if layout::contains(screen.tabs, x, y) {
+        return layout::tab_at(x, state.width).map(Action::Tab);
+    }
+    let [left, right] = layout::panes(state.view, state.width, state.height, true);
+    if layout::contains(right, x, y) && state.view != View::Diff {
+        if !focused_right(state) {
+            return Some(Action::Focus);
         }
         return None;
     }
-    // Lists start below the tab bar and their top border; they scroll so the
-    // selection stays visible (see views::list_offset).
-    let list_height = usize::from(state.height.saturating_sub(5));
-    let row = usize::from(y.saturating_sub(2));
-    let at = |selected: usize| row + super::views::list_offset(selected, list_height);
+    if !layout::contains(left, x, y) {
+        return None;
+    }
     match state.view {
-        View::Reader
-            if x < super::views::reader::LIST_WIDTH
-                && at(state.chapter) < state.ws.chapters.len() =>
-        {
+        View::Reader => {
             state.text_focus = false;
-            let i = at(state.chapter);
-            select_chapter(state, i);
+            if let Some(i) = layout::list_row(left, y, state.chapter)
+                && i < state.ws.chapters.len()
+            {
+                select_chapter(state, i);
+            }
         }
-        View::Reader if x >= super::views::reader::LIST_WIDTH => state.text_focus = true,
-        View::Recs if at(state.rec) < state.ws.recommendations.len() => state.rec = at(state.rec),
-        View::Comments if at(state.comment) < state.comment_rows.len() => {
-            state.comment = at(state.comment)
+        View::Recs => {
+            state.recs.detail_focus = false;
+            if let Some(i) = layout::list_row(left, y, state.rec)
+                && i < state.ws.recommendations.len()
+            {
+                select_rec(state, i);
+            }
         }
-        View::History if at(state.commit) < state.log.len() => state.commit = at(state.commit),
-        _ => {}
+        View::Comments => {
+            state.comments_view.thread_focus = false;
+            if let Some(i) = layout::list_row(left, y, state.comment)
+                && i < state.comment_rows.len()
+            {
+                state.comment = i;
+                state.comments_view.thread_scroll = 0;
+            }
+        }
+        View::History => {
+            state.history.detail_focus = false;
+            if let Some(i) = layout::list_row(left, y, state.commit)
+                && i < state.log.len()
+            {
+                state.commit = i;
+                state.history.detail_scroll = 0;
+            }
+        }
+        View::Timeline => state.timeline.calendar_focus = false,
+        View::Diff => {}
     }
     None
+}
+
+/// Selects a recommendation in the list; its details start at the top.
+fn select_rec(state: &mut State, i: usize) {
+    if i != state.rec {
+        state.recs.detail_scroll = 0;
+    }
+    state.rec = i;
 }
 
 /// Opens a chapter in the reader.
@@ -204,7 +319,7 @@ pub fn compose(state: &mut State, target: ComposeTarget, title: String, initial:
         _ => initial.to_string(),
     };
     let text = crate::text::for_terminal(&text, true);
-    let mut editor = TextArea::new(text.lines().map(str::to_string).collect());
+    let mut editor = new_editor(&text);
     editor.set_placeholder_text(tr!(
         "Skriv her. Ctrl+S gemmer, Esc lukker (teksten gemmes som kladde), Ctrl+E åbner $EDITOR.",
         "Type here. Ctrl+S saves, Esc closes (the text is kept as a draft), Ctrl+E opens $EDITOR."
@@ -217,8 +332,35 @@ pub fn compose(state: &mut State, target: ComposeTarget, title: String, initial:
 }
 
 fn popup(state: &mut State, action: Action) -> Option<Action> {
-    if matches!(state.popup, Some(Popup::Export(_))) {
-        return super::export_form::update(state, action);
+    let text = matches!(
+        state.popup,
+        Some(
+            Popup::Thread(_)
+                | Popup::Error(_)
+                | Popup::Info(_)
+                | Popup::ConfirmWithdraw(_)
+                | Popup::DraftOffer(_)
+        )
+    );
+    let markers = matches!(state.popup, Some(Popup::Markers(..)));
+    match &state.popup {
+        Some(Popup::Export(_)) => return super::export_form::update(state, action),
+        Some(Popup::Form(_)) => return super::forms::update(state, action),
+        Some(Popup::Choice(_)) => return super::forms::choice(state, action),
+        Some(Popup::Confirm(_)) => return super::forms::confirm(state, action),
+        _ => {}
+    }
+    if text && panes::scroll(state, Pane::Popup, &action) {
+        return None;
+    }
+    if markers
+        && matches!(
+            action,
+            Action::PageUp | Action::PageDown | Action::Top | Action::Bottom
+        )
+    {
+        panes::scroll(state, Pane::Popup, &action);
+        return None;
     }
     let p = state.popup.as_mut()?;
     match p {
@@ -239,6 +381,20 @@ fn popup(state: &mut State, action: Action) -> Option<Action> {
             }
             Action::Submit => submit(state),
             Action::ExternalEditor => state.wants_editor = true,
+            Action::DeleteToLineStart | Action::DeleteWord | Action::Undo => {
+                let changed = match action {
+                    Action::DeleteToLineStart => c.editor.delete_line_by_head(),
+                    Action::DeleteWord => c.editor.delete_word(),
+                    _ => c.editor.undo(),
+                };
+                if changed {
+                    let draft = Draft {
+                        target: c.target.clone(),
+                        text: c.text(),
+                    };
+                    state.save_draft(&draft);
+                }
+            }
             Action::Edit(input) if c.editor.input(input.clone()) => {
                 let draft = Draft {
                     target: c.target.clone(),
@@ -247,7 +403,7 @@ fn popup(state: &mut State, action: Action) -> Option<Action> {
                 state.save_draft(&draft);
             }
             Action::EditorText(text) => {
-                c.editor = TextArea::new(text.lines().map(str::to_string).collect());
+                c.editor = new_editor(&text);
                 let draft = Draft {
                     target: c.target.clone(),
                     text,
@@ -259,6 +415,8 @@ fn popup(state: &mut State, action: Action) -> Option<Action> {
         Popup::Disposition { comment, choice } => match action {
             Action::Up => *choice = choice.saturating_sub(1),
             Action::Down => *choice = (*choice + 1).min(3),
+            Action::Top => *choice = 0,
+            Action::Bottom => *choice = 3,
             Action::Disposition(n) => {
                 *choice = n.min(3);
                 return Some(Action::Open);
@@ -308,7 +466,9 @@ fn popup(state: &mut State, action: Action) -> Option<Action> {
                     state.popup = None;
                     change_own_comment(state, i, &action);
                 }
-                Action::Back | Action::Open | Action::Quit | Action::Help => state.popup = None,
+                Action::Reply => reply_to(state, i),
+                Action::Resolve => resolve(state, i),
+                Action::Back | Action::Open | Action::Quit => state.popup = None,
                 _ => {}
             }
         }
@@ -333,7 +493,7 @@ fn popup(state: &mut State, action: Action) -> Option<Action> {
         Popup::Markers(list, chosen) => match action {
             Action::Up => *chosen = chosen.saturating_sub(1),
             Action::Down => *chosen = (*chosen + 1).min(list.len().saturating_sub(1)),
-            Action::Open | Action::Back | Action::Quit | Action::Help => {
+            Action::Open | Action::Back | Action::Quit => {
                 let picked = list.get(*chosen).copied();
                 state.popup = match (action, picked) {
                     (Action::Open, Some(i)) => Some(Popup::Thread(i)),
@@ -342,13 +502,57 @@ fn popup(state: &mut State, action: Action) -> Option<Action> {
             }
             _ => {}
         },
-        _ => match action {
-            Action::Quit if matches!(p, Popup::Help) => state.popup = None,
-            Action::Back | Action::Open | Action::Quit | Action::Help => state.popup = None,
-            _ => {}
-        },
+        _ => {
+            if matches!(action, Action::Back | Action::Open | Action::Quit) {
+                state.popup = None;
+            }
+        }
+    }
+    // The chosen thread of several stays in view.
+    if let Some(Popup::Markers(list, chosen)) = &state.popup {
+        let (list, chosen) = (list.clone(), *chosen);
+        state.popup_scroll = markers_row(state, &list, chosen);
     }
     None
+}
+
+/// The first row of the chosen thread among several, as wrapped.
+fn markers_row(state: &State, list: &[usize], chosen: usize) -> usize {
+    let width = layout::inner(panes::rect(state, Pane::Popup)).width;
+    let mut row = 0;
+    for (n, i) in list.iter().enumerate().take(chosen) {
+        row += usize::from(n > 0) + 1;
+        row += super::scroll::wrap(&panes::thread_lines(state, *i), width).len();
+    }
+    row + usize::from(chosen > 0)
+}
+
+/// Opens the editor for a reply to the thread that starts with comment `i`.
+fn reply_to(state: &mut State, i: usize) {
+    if refuse(state, Permission::Comment) {
+        return;
+    }
+    let c = &state.ws.comments[i];
+    let title = tr!("Svar til {}", "Reply to {}", c.author.organisation);
+    compose(state, ComposeTarget::Reply(c.id.clone()), title, "");
+}
+
+/// Asks for the disposition to resolve comment `i` with.
+fn resolve(state: &mut State, i: usize) {
+    if refuse(state, Permission::Resolve) {
+        return;
+    }
+    state.popup = Some(Popup::Disposition {
+        comment: state.ws.comments[i].id.clone(),
+        choice: 0,
+    });
+}
+
+/// An editor on a text that wraps long lines at words.
+pub(super) fn new_editor(text: &str) -> TextArea<'static> {
+    let mut editor = TextArea::new(text.lines().map(str::to_string).collect());
+    editor.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
+    editor
 }
 
 /// Queues a write to run off the UI thread; refused while another runs,
@@ -470,6 +674,10 @@ fn job_done(state: &mut State, outcome: &job::Outcome) {
     match data.after {
         After::Nothing => {}
         After::SelectRec(i) => state.rec = i.min(state.ws.recommendations.len().saturating_sub(1)),
+        After::SavedOrder(i) => {
+            state.recs.pending = None;
+            state.rec = i.min(state.ws.recommendations.len().saturating_sub(1));
+        }
         After::ClearDraft => {
             state.submitting = None;
             state.clear_draft();
@@ -589,58 +797,81 @@ pub(super) fn refuse(state: &mut State, what: Permission) -> bool {
 }
 
 fn recs(state: &mut State, action: Action) -> Option<Action> {
-    let page = usize::from(state.height.saturating_sub(6)).max(1);
+    if action == Action::Focus {
+        state.recs.detail_focus = !state.recs.detail_focus;
+        return None;
+    }
+    if state.recs.detail_focus && panes::scroll(state, Pane::RecDetail, &action) {
+        return None;
+    }
+    let [list, _] = layout::panes(View::Recs, state.width, state.height, false);
+    let page = layout::page(usize::from(layout::inner(list).height));
     let len = state.ws.recommendations.len();
-    let rec = state.ws.recommendations.get(state.rec).cloned()?;
+    let rec = state.selected_rec().cloned()?;
     match action {
         Action::Up
         | Action::Down
         | Action::PageUp
         | Action::PageDown
         | Action::Top
-        | Action::Bottom => move_in(&mut state.rec, len, &action, page),
+        | Action::Bottom => {
+            let mut i = state.rec;
+            move_in(&mut i, len, &action, page);
+            select_rec(state, i);
+        }
         Action::MoveUp | Action::MoveDown => {
             if refuse(state, Permission::EditContent) {
                 return None;
             }
             let to = if action == Action::MoveUp {
-                rec.rank.saturating_sub(1)
+                state.rec.checked_sub(1)
             } else {
-                rec.rank + 1
+                Some(state.rec + 1).filter(|&t| t < len)
             };
-            if to >= 1 && to <= len {
-                let done = tr!("«{}» er nu nr. {to}.", "«{}» is now no. {to}.", rec.title);
-                let slug = rec.slug.clone();
-                write(state, done, After::SelectRec(to - 1), move |s| {
-                    s.rec_move(&slug, to).map(|_| ())
+            if let Some(to) = to {
+                let order = state.recs.pending.get_or_insert_with(|| {
+                    state
+                        .ws
+                        .recommendations
+                        .iter()
+                        .map(|r| r.slug.clone())
+                        .collect()
                 });
+                order.swap(state.rec, to);
+                state.rec = to;
+                state.message = Some(tr!(
+                    "«{}» er nu nr. {} – Enter gemmer rækkefølgen, Esc fortryder.",
+                    "«{}» is now no. {} – Enter saves the order, Esc undoes.",
+                    rec.title,
+                    to + 1
+                ));
+                unchanged_order_is_no_order(state);
             }
         }
-        Action::CycleHorizon | Action::CycleStatus => {
+        Action::Open if state.recs.pending.is_some() => save_order(state),
+        Action::Open => state.recs.detail_focus = true,
+        Action::Back if state.recs.pending.is_some() => {
+            // Back to the saved order, on the same recommendation.
+            state.recs.pending = None;
+            state.rec = state
+                .ws
+                .recommendations
+                .iter()
+                .position(|r| r.slug == rec.slug)
+                .unwrap_or(0);
+            state.message = Some(tr!("Rækkefølgen er som før.", "The order is as it was."));
+        }
+        Action::MoveTo => {
             if refuse(state, Permission::EditContent) {
                 return None;
             }
-            let mut edit = RecEdit::default();
-            if action == Action::CycleHorizon {
-                let i = Horizon::ALL
-                    .iter()
-                    .position(|h| *h == rec.horizon)
-                    .unwrap_or(0);
-                edit.horizon = Some(Horizon::ALL[(i + 1) % Horizon::ALL.len()]);
-            } else {
-                let i = RecStatus::ALL
-                    .iter()
-                    .position(|h| *h == rec.status)
-                    .unwrap_or(0);
-                edit.status = Some(RecStatus::ALL[(i + 1) % RecStatus::ALL.len()]);
+            super::forms::ask_rank(state, &rec);
+        }
+        Action::ChooseHorizon | Action::ChooseStatus => {
+            if refuse(state, Permission::EditContent) {
+                return None;
             }
-            let slug = rec.slug.clone();
-            write(
-                state,
-                tr!("«{}» er opdateret.", "«{}» was updated.", rec.title),
-                After::Nothing,
-                move |s| s.rec_set(&slug, &edit).map(|_| ()),
-            );
+            super::forms::choose(state, &rec, action == Action::ChooseHorizon);
         }
         Action::EditText | Action::EditGoal | Action::EditRealizability => {
             if refuse(state, Permission::EditContent) {
@@ -696,8 +927,51 @@ fn recs(state: &mut State, action: Action) -> Option<Action> {
     None
 }
 
+/// An order moved back to where it was is no change to save.
+fn unchanged_order_is_no_order(state: &mut State) {
+    let same = state.recs.pending.as_ref().is_some_and(|o| {
+        o.iter()
+            .zip(&state.ws.recommendations)
+            .all(|(a, r)| *a == r.slug)
+    });
+    if same {
+        state.recs.pending = None;
+    }
+}
+
+/// Saves the order made with K/J as one change.
+fn save_order(state: &mut State) {
+    let Some(order) = state.recs.pending.clone() else {
+        return;
+    };
+    let at = state.rec;
+    let moved = state
+        .ws
+        .recommendations
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| order.get(*i) != Some(&r.slug))
+        .count();
+    let done = tr!(
+        "Den nye rækkefølge er gemt ({} flyttet).",
+        "The new order was saved ({} moved).",
+        moved
+    );
+    write(state, done, After::SavedOrder(at), move |s| {
+        s.rec_reorder(&order).map(|_| ())
+    });
+}
+
 fn comments(state: &mut State, action: Action) -> Option<Action> {
-    let page = usize::from(state.height.saturating_sub(6)).max(1);
+    if action == Action::Focus {
+        state.comments_view.thread_focus = !state.comments_view.thread_focus;
+        return None;
+    }
+    if state.comments_view.thread_focus && panes::scroll(state, Pane::CommentThread, &action) {
+        return None;
+    }
+    let [list, _] = layout::panes(View::Comments, state.width, state.height, false);
+    let page = layout::page(usize::from(layout::inner(list).height));
     let len = state.comment_rows.len();
     match action {
         Action::Up
@@ -705,7 +979,13 @@ fn comments(state: &mut State, action: Action) -> Option<Action> {
         | Action::PageUp
         | Action::PageDown
         | Action::Top
-        | Action::Bottom => move_in(&mut state.comment, len, &action, page),
+        | Action::Bottom => {
+            let before = state.comment;
+            move_in(&mut state.comment, len, &action, page);
+            if state.comment != before {
+                state.comments_view.thread_scroll = 0;
+            }
+        }
         Action::FilterStatus => {
             state.status_filter = match state.status_filter {
                 StatusFilter::All => StatusFilter::Open,
@@ -735,13 +1015,8 @@ fn comments(state: &mut State, action: Action) -> Option<Action> {
             }
         }
         Action::Reply => {
-            if refuse(state, Permission::Comment) {
-                return None;
-            }
             if let Some(i) = state.selected_comment() {
-                let c = &state.ws.comments[i];
-                let title = tr!("Svar til {}", "Reply to {}", c.author.organisation);
-                compose(state, ComposeTarget::Reply(c.id.clone()), title, "");
+                reply_to(state, i);
             }
         }
         Action::EditComment | Action::WithdrawComment => {
@@ -750,14 +1025,8 @@ fn comments(state: &mut State, action: Action) -> Option<Action> {
             }
         }
         Action::Resolve => {
-            if refuse(state, Permission::Resolve) {
-                return None;
-            }
             if let Some(i) = state.selected_comment() {
-                state.popup = Some(Popup::Disposition {
-                    comment: state.ws.comments[i].id.clone(),
-                    choice: 0,
-                });
+                resolve(state, i);
             }
         }
         Action::ConfirmAnchor | Action::AttachAnchor => {
@@ -844,32 +1113,65 @@ fn next_filter(values: &[String], current: Option<&String>) -> Option<String> {
 }
 
 fn timeline(state: &mut State, action: Action) {
-    let len = state.ws.recommendations.len() + state.ws.config.meetings.len() + 12;
-    move_in(&mut state.timeline_scroll, len, &action, 10);
+    match action {
+        Action::Focus => state.timeline.calendar_focus = !state.timeline.calendar_focus,
+        Action::PlanMeeting => {
+            if !refuse(state, Permission::ManageMeetings) {
+                super::forms::plan_meeting(state);
+            }
+        }
+        Action::TagMeeting => {
+            if !refuse(state, Permission::ManageMeetings) {
+                super::forms::confirm_tag(state);
+            }
+        }
+        other if state.timeline.calendar_focus => {
+            let len = state.meeting_numbers().len();
+            move_in(&mut state.timeline.meeting, len, &other, 5);
+        }
+        other => {
+            let len = state.ws.recommendations.len() + 4;
+            move_in(&mut state.timeline.lanes_scroll, len, &other, 5);
+        }
+    }
 }
 
 fn history(state: &mut State, action: Action) {
-    let page = usize::from(state.height.saturating_sub(6)).max(1);
-    match action {
-        Action::Open => {
-            let Some(entry) = state.log.get(state.commit) else {
-                return;
-            };
-            match state.store.changed_files(&entry.commit) {
-                Ok(files) => state.commit_files = Some((entry.commit.clone(), files)),
-                Err(e) => state.popup = Some(Popup::Error(e.to_string())),
-            }
-        }
-        Action::Back => state.commit_files = None,
-        other => {
-            move_in(&mut state.commit, state.log.len(), &other, page);
-            if state
-                .commit_files
-                .as_ref()
-                .is_some_and(|(c, _)| Some(c) != state.log.get(state.commit).map(|e| &e.commit))
-            {
-                state.commit_files = None;
-            }
-        }
+    if action == Action::Focus {
+        state.history.detail_focus = !state.history.detail_focus;
+        return;
     }
+    if action == Action::Open {
+        return show_change(state);
+    }
+    if state.history.detail_focus && panes::scroll(state, Pane::HistoryDetail, &action) {
+        return;
+    }
+    let [list, _] = layout::panes(View::History, state.width, state.height, true);
+    let page = layout::page(usize::from(layout::inner(list).height));
+    let before = state.commit;
+    move_in(&mut state.commit, state.log.len(), &action, page);
+    if state.commit != before {
+        state.history.detail_scroll = 0;
+    }
+}
+
+/// Historik's Enter: what the selected change changed, in Ændringer
+/// (from the version before it to it).
+fn show_change(state: &mut State) {
+    let Some(entry) = state.log.get(state.commit) else {
+        return;
+    };
+    if state.commit + 1 >= state.log.len() {
+        state.message = Some(tr!(
+            "Den første ændring har intet før sig at sammenligne med.",
+            "The first change has nothing before it to compare with."
+        ));
+        return;
+    }
+    let id = entry.commit.clone();
+    state.diff.from = Some(Endpoint::Commit(format!("{id}^")));
+    state.diff.to = Some(Endpoint::Commit(id));
+    state.diff.error = None;
+    state.view = View::Diff;
 }

@@ -19,17 +19,17 @@ use crate::tui::theme::Theme;
 
 /// Width of the list for a terminal `width` wide.
 pub fn list_width(width: u16) -> u16 {
-    if width >= 110 { 36 } else { 30 }
+    crate::tui::layout::diff_list_width(width)
 }
 
 /// Columns of text in the text pane (after borders and the 2-column gutter).
 pub fn text_width(width: u16) -> u16 {
-    width.saturating_sub(list_width(width) + 4).max(20)
+    crate::tui::layout::diff_text_width(width)
 }
 
 /// Rows of text visible, for a terminal `height` high.
 pub fn text_height(height: u16) -> usize {
-    usize::from(height.saturating_sub(6))
+    crate::tui::layout::diff_text_height(height)
 }
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {

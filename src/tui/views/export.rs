@@ -7,12 +7,13 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use super::popup::{centered, frame_block};
+use super::popup::frame_block;
 use super::safe;
 use crate::export::Kind;
 use crate::i18n::lang;
 use crate::tr;
 use crate::tui::export_form::{ExportForm, PATH_FIELD};
+use crate::tui::layout::centered;
 use crate::tui::state::State;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, form: &ExportForm) {

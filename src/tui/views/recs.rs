@@ -2,20 +2,23 @@
 //! detail pane with every field, related chapters and comment threads.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, List, ListItem, Paragraph, Wrap};
+use ratatui::widgets::{List, ListItem};
 
-use super::{list_offset, safe};
+use super::{list_offset, pane, safe};
 use crate::model::Choice;
-use crate::tui::state::State;
+use crate::tui::layout;
+use crate::tui::panes::Pane;
+use crate::tui::state::{State, View};
 
-pub fn render(frame: &mut Frame, area: Rect, state: &State) {
-    let [list, detail] =
-        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
+pub fn render(frame: &mut Frame, state: &State) {
+    let [list, _] = layout::panes(View::Recs, state.width, state.height, false);
     render_list(frame, list, state);
-    render_detail(frame, detail, state);
+    let title = Line::raw(crate::tr!(" Detaljer ", " Details "));
+    let block = pane::block(title, state.recs.detail_focus, state);
+    pane::draw(frame, state, Pane::RecDetail, block, false);
 }
 
 fn render_list(frame: &mut Frame, area: Rect, state: &State) {
@@ -33,17 +36,26 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State) {
             ws.config.recommended_count
         );
     }
+    if state.recs.pending.is_some() {
+        title = crate::tr!(
+            " Ny rækkefølge – Enter gemmer, Esc fortryder ",
+            " New order – Enter saves, Esc undoes "
+        );
+    }
     let height = usize::from(area.height.saturating_sub(2));
     let offset = list_offset(state.rec, height);
     let width = usize::from(area.width.saturating_sub(2));
-    let items: Vec<ListItem> = ws
-        .recommendations
+    let order = state.rec_order();
+    let items: Vec<ListItem> = order
         .iter()
         .enumerate()
         .skip(offset)
         .take(height)
+        .filter_map(|(i, &k)| ws.recommendations.get(k).map(|r| (i, r)))
         .map(|(i, r)| {
             let selected = i == state.rec;
+            // While an order is being made, the ranks shown are the new ones.
+            let rank = i + 1;
             let comments = state.per_rec.get(&r.slug).copied().unwrap_or(0);
             let tail = format!(" {} 💬{comments}", r.status.label());
             let title_w =
@@ -57,7 +69,7 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State) {
             };
             ListItem::new(Line::from(vec![
                 Span::styled(
-                    format!("{}{:>2} ", if selected { "▶" } else { " " }, r.rank),
+                    format!("{}{:>2} ", if selected { "▶" } else { " " }, rank),
                     base,
                 ),
                 Span::styled(
@@ -71,127 +83,15 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State) {
         .collect();
     let style = if over {
         state.theme.error()
+    } else if state.recs.pending.is_some() {
+        state.theme.marker()
     } else {
         Style::new()
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(Span::styled(title, style));
+    let block = pane::block(
+        Line::from(Span::styled(title, style)),
+        !state.recs.detail_focus,
+        state,
+    );
     frame.render_widget(List::new(items).block(block), area);
-}
-
-fn render_detail(frame: &mut Frame, area: Rect, state: &State) {
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(crate::tr!(" Detaljer ", " Details "));
-    let Some(r) = state.ws.recommendations.get(state.rec) else {
-        let text = crate::tr!("Ingen anbefalinger endnu.", "No recommendations yet.");
-        frame.render_widget(Paragraph::new(text).block(block), area);
-        return;
-    };
-    let def = state.ws.config.horizons.get(r.horizon);
-    let mut lines = vec![
-        Line::styled(
-            format!("{}. {}", r.rank, safe(&r.title)),
-            state.theme.title(),
-        ),
-        Line::from(vec![
-            Span::styled(
-                format!("{} ", crate::tr!("Tidshorisont:", "Horizon:")),
-                state.theme.dim(),
-            ),
-            Span::styled(
-                format!("{} ({})", safe(&def.label), def.span()),
-                state.theme.horizon(r.horizon),
-            ),
-        ]),
-        Line::from(vec![
-            Span::styled(
-                format!("{} ", crate::tr!("Status:", "Status:")),
-                state.theme.dim(),
-            ),
-            Span::raw(r.status.label()),
-        ]),
-    ];
-    let mut section = |label: String, text: &str| {
-        if !text.trim().is_empty() {
-            lines.push(Line::raw(""));
-            lines.push(Line::styled(label, state.theme.title()));
-            for l in text.lines() {
-                lines.push(Line::raw(safe(l)));
-            }
-        }
-    };
-    section(crate::tr!("Anbefaling", "Recommendation"), &r.text);
-    section(crate::tr!("Mål", "Goal"), &r.goal);
-    section(
-        crate::tr!("Realiserbarhed", "Realizability"),
-        &r.realizability,
-    );
-    if let Some(k) = &r.kraeftplan_iv {
-        section(
-            crate::tr!("Sammenhæng til Kræftplan IV", "Link to Kræftplan IV"),
-            k,
-        );
-    }
-    if !r.chapters.is_empty() {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(
-            crate::tr!(
-                "Relaterede kapitler (g går til det første)",
-                "Related chapters (g goes to the first)"
-            ),
-            state.theme.title(),
-        ));
-        for slug in &r.chapters {
-            let name = state
-                .ws
-                .chapters
-                .iter()
-                .find(|c| &c.slug == slug)
-                .map_or_else(|| slug.clone(), |c| format!("{} {}", c.number, c.title));
-            lines.push(Line::raw(format!("  {}", safe(&name))));
-        }
-    }
-    let threads: Vec<_> = state
-        .ws
-        .comments
-        .iter()
-        .filter(|c| {
-            c.reply_to.is_none() && c.target.recommendation.as_deref() == Some(r.slug.as_str())
-        })
-        .collect();
-    if !threads.is_empty() {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(
-            crate::tr!("Kommentarer", "Comments"),
-            state.theme.title(),
-        ));
-        for c in threads {
-            lines.push(Line::styled(
-                format!(
-                    "● {} ({}) · {}",
-                    safe(&c.author.name),
-                    safe(&c.author.organisation),
-                    c.status.label()
-                ),
-                state.theme.marker(),
-            ));
-            for l in c.body.lines() {
-                lines.push(Line::raw(format!("  {}", safe(l))));
-            }
-            if let Some(res) = &c.resolution {
-                lines.push(Line::styled(
-                    format!("  → {}: {}", res.disposition.label(), safe(&res.response)),
-                    state.theme.ok(),
-                ));
-            }
-        }
-    }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        area,
-    );
 }

@@ -68,7 +68,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, popup: &SyncPopup) {
         .map(|l| l.width().max(1).div_ceil(inner_width))
         .sum();
     let height = u16::try_from(rows + 2).unwrap_or(u16::MAX).min(area.height);
-    let r = super::popup::centered(area, width, height);
+    let r = crate::tui::layout::centered(area, width, height);
     frame.render_widget(Clear, r);
     let title = if popup.running {
         crate::tr!(" Synkroniserer med serveren ", " Syncing with the server ")
