@@ -413,3 +413,77 @@ fn a_failed_save_reopens_the_editor_with_the_text() {
     );
     assert!(s.load_draft().is_some(), "the draft is still kept");
 }
+
+#[test]
+fn horizon_status_and_rank_are_chosen_then_saved_once_and_dropping_asks() {
+    let d = demo();
+    let mut s = state(&d, WRITER, 80, 24);
+    dispatch(&mut s, Action::Tab(1));
+    let count = || {
+        git(&d.root, &["rev-list", "--count", "HEAD"])
+            .trim()
+            .parse::<usize>()
+            .unwrap()
+    };
+    let start = count();
+    let slug = s.ws.recommendations[0].slug.clone();
+
+    // Horizon: a short list; moving in it saves nothing, Enter saves once.
+    dispatch(&mut s, Action::ChooseHorizon);
+    assert!(matches!(s.popup, Some(Popup::Choice(_))));
+    assert!(screen(&s).contains("(nu)"), "{}", screen(&s));
+    dispatch(&mut s, Action::Up);
+    dispatch(&mut s, Action::Down);
+    dispatch(&mut s, Action::Down);
+    assert_eq!(count(), start);
+    dispatch(&mut s, Action::Open);
+    assert_eq!(count(), start + 1);
+    assert!(git(&d.root, &["log", "-1", "--format=%s"]).contains("tidshorisont"));
+
+    // Status: choosing udgået asks first; no is no change.
+    dispatch(&mut s, Action::ChooseStatus);
+    dispatch(&mut s, Action::Bottom);
+    dispatch(&mut s, Action::Open);
+    assert!(matches!(s.popup, Some(Popup::Confirm(_))));
+    assert!(screen(&s).contains("Udgår anbefalingen?"), "{}", screen(&s));
+    dispatch(&mut s, Action::Back);
+    assert_eq!(count(), start + 1, "no: nothing written");
+    dispatch(&mut s, Action::ChooseStatus);
+    dispatch(&mut s, Action::Bottom);
+    dispatch(&mut s, Action::Open);
+    dispatch(&mut s, Action::Open);
+    assert_eq!(count(), start + 2);
+    let file = git(
+        &d.root,
+        &["show", &format!("HEAD:recommendations/{slug}.toml")],
+    );
+    assert!(file.contains("status = \"dropped\""), "{file}");
+
+    // "Flyt til nr.": a number, Enter, one commit; a wrong number is explained.
+    dispatch(&mut s, Action::MoveTo);
+    assert!(screen(&s).contains("Flyt til nr."), "{}", screen(&s));
+    dispatch(&mut s, Action::SearchChar('9'));
+    dispatch(&mut s, Action::SearchChar('9'));
+    dispatch(&mut s, Action::Open);
+    assert!(
+        screen(&s).contains("Skriv et tal fra 1 til"),
+        "{}",
+        screen(&s)
+    );
+    dispatch(&mut s, Action::SearchBackspace);
+    dispatch(&mut s, Action::SearchBackspace);
+    dispatch(&mut s, Action::SearchChar('3'));
+    dispatch(&mut s, Action::Open);
+    assert!(s.popup.is_none());
+    assert_eq!(count(), start + 3);
+    assert_eq!(s.ws.recommendations[2].slug, slug);
+    assert_eq!(s.rec, 2, "the cursor follows it");
+
+    // Esc puts an unsaved order back.
+    dispatch(&mut s, Action::MoveUp);
+    assert!(s.recs.pending.is_some());
+    dispatch(&mut s, Action::Back);
+    assert!(s.recs.pending.is_none());
+    assert_eq!(s.rec, 2);
+    assert_eq!(count(), start + 3);
+}

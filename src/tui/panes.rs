@@ -611,6 +611,9 @@ pub fn refusal(state: &State, action: &Action) -> Option<String> {
             }?;
             super::update::own_in_thread(state, root).err()
         }
+        Action::Open | Action::Search if state.popup.is_none() && state.view == View::Timeline => {
+            Some(tr!("ikke i tidslinjen", "not in the timeline"))
+        }
         Action::TagMeeting if state.meeting_numbers().is_empty() => Some(tr!(
             "der er intet møde at tagge til: planlæg et med m",
             "there is no meeting to tag for: plan one with m"

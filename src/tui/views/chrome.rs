@@ -50,12 +50,22 @@ pub fn status(frame: &mut Frame, area: Rect, state: &State) {
         }
         None => crate::tr!("ingen version", "no revision"),
     };
-    let mut spans = vec![
-        Span::styled(format!(" {who} "), state.theme.selected()),
-        Span::raw(format!(" {rev} ")),
-    ];
-    if let Some(t) = &state.tracking {
-        spans.push(Span::styled(tracking(t), state.theme.dim()));
+    // A message matters now: when the line is too narrow for all of it,
+    // the identity shortens to the name and role, and the revision goes.
+    let note = state.busy.as_ref().or(state.message.as_ref());
+    let wide = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    let (who, rev) = match (note, &state.actor) {
+        (Some(n), Some(m)) if wide(&who) + wide(&rev) + wide(n) + 8 > usize::from(area.width) => {
+            (format!("{} · {}", safe(&m.name), m.role.label()), None)
+        }
+        _ => (who, Some(rev)),
+    };
+    let mut spans = vec![Span::styled(format!(" {who} "), state.theme.selected())];
+    if let Some(rev) = rev {
+        spans.push(Span::raw(format!(" {rev} ")));
+        if let Some(t) = &state.tracking {
+            spans.push(Span::styled(tracking(t), state.theme.dim()));
+        }
     }
     if let Some(b) = &state.busy {
         spans.push(Span::styled(
@@ -96,12 +106,15 @@ pub fn footer(frame: &mut Frame, area: Rect, state: &State) {
     let width = usize::from(area.width);
     // Only what the person may do here: the rest is in the help, marked.
     let mut shown: Vec<&str> = Vec::new();
-    for b in scope
+    let mut keys: Vec<&crate::tui::keymap::Binding> = scope
         .chain()
         .iter()
         .flat_map(|s| BINDINGS.iter().filter(move |b| b.scope == *s))
         .filter(|b| b.footer && crate::tui::panes::refusal(state, &b.action).is_none())
-    {
+        .collect();
+    // The help first: it names every other key, when the footer runs out.
+    keys.sort_by_key(|b| b.action != A::Help);
+    for b in keys {
         if shown.contains(&b.label) {
             continue;
         }

@@ -38,8 +38,8 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State) {
     }
     if state.recs.pending.is_some() {
         title = crate::tr!(
-            " Ny rækkefølge – Enter gemmer, Esc fortryder ",
-            " New order – Enter saves, Esc undoes "
+            " Ikke gemt: Enter gemmer, Esc fortryder ",
+            " Not saved: Enter saves, Esc undoes "
         );
     }
     let height = usize::from(area.height.saturating_sub(2));
