@@ -487,3 +487,67 @@ fn horizon_status_and_rank_are_chosen_then_saved_once_and_dropping_asks() {
     assert_eq!(s.rec, 2);
     assert_eq!(count(), start + 3);
 }
+
+#[test]
+fn members_see_the_next_comment_deadline_count_down() {
+    let d = demo();
+    let writer = oplaeg::ops::Session::new(Store::open(&d.root).unwrap(), Some(WRITER)).unwrap();
+    let today = chrono::Local::now().date_naive();
+    writer
+        .meeting_add(
+            9,
+            today + chrono::Days::new(20),
+            "Ekstra møde",
+            Some(today + chrono::Days::new(12)),
+        )
+        .unwrap();
+    let mut s = state(&d, MEMBER, 80, 24);
+    dispatch(&mut s, Action::Tab(3));
+    let text = screen(&s);
+    assert!(
+        text.contains("møde 9: frist for kommentarer om 12 dage"),
+        "{text}"
+    );
+    // The member is offered no meeting keys, and the help says why.
+    assert!(!text.lines().last().unwrap().contains("planlæg"), "{text}");
+    dispatch(&mut s, Action::Help);
+    assert!(screen(&s).contains("✗ ikke her"), "{}", screen(&s));
+}
+
+#[test]
+fn the_chapter_list_counts_the_open_comments_the_margin_shows() {
+    let d = demo();
+    let mut s = state(&d, WRITER, 120, 40);
+    for n in 0..s.ws.chapters.len() {
+        dispatch(&mut s, Action::Top);
+        for _ in 0..n {
+            dispatch(&mut s, Action::Down);
+        }
+        let slug = s.ws.chapters[n].slug.clone();
+        let open = |i: &usize| s.ws.comments[*i].is_open();
+        let in_margin: usize = s
+            .markers
+            .values()
+            .map(|l| l.iter().filter(|i| open(i)).count())
+            .sum();
+        let unplaced = s.unplaced.iter().filter(|i| open(i)).count();
+        assert_eq!(
+            s.open_per_chapter.get(&slug).copied().unwrap_or(0),
+            in_margin + unplaced,
+            "chapter {slug}"
+        );
+        // What the margin says is that same number, per paragraph.
+        let text = screen(&s);
+        for list in s.markers.values() {
+            let k = list.iter().filter(|i| open(i)).count();
+            if k > 0 {
+                assert!(
+                    text.contains(&format!("●{k}"))
+                        || text.contains(&format!("◐{k}"))
+                        || text.contains(&format!("§{k}")),
+                    "chapter {slug}: no mark with {k}\n{text}"
+                );
+            }
+        }
+    }
+}

@@ -120,7 +120,11 @@ pub fn place_markers(state: &mut State) {
         let block = match (&p.fate, &p.span) {
             (_, Some(span)) => {
                 let fuzzy = matches!(p.fate, Fate::Fuzzy { .. });
-                mark_words(state, &starts, span.clone(), fuzzy);
+                // A withdrawn comment keeps its place in the margin (its
+                // thread stays reachable) but its words are not coloured.
+                if state.ws.comments[i].status != crate::model::CommentStatus::Withdrawn {
+                    mark_words(state, &starts, span.clone(), fuzzy);
+                }
                 let at = block_at(&starts, &state.doc, span.start);
                 if let Some(at) = at {
                     state.anchors.at.insert(i, at);

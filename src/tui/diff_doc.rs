@@ -891,13 +891,16 @@ fn comments_doc(data: &DiffData, key: DocKey) -> DiffDoc {
     let f = &counts.anchors;
     b.text(
         &tr!(
-            "Citaterne i {to}: {} uændret, {} flyttet, {} tilnærmet, {} kun afsnittet, {} forældreløse, {} i fjernede kapitler.",
+            "Citaterne i {to}: {} uændret, {} flyttet, {} tilnærmet, {} kun afsnittet, {}, {} i fjernede kapitler.",
             "The quotes in {to}: {} unchanged, {} moved, {} approximate, {} section only, {} orphaned, {} in removed chapters.",
             f.exact,
             f.moved,
             f.fuzzy,
             f.section,
-            f.orphaned,
+            match crate::i18n::lang() {
+                crate::i18n::Lang::Da => crate::i18n::count(f.orphaned, "forældreløs", "forældreløse"),
+                crate::i18n::Lang::En => f.orphaned.to_string(),
+            },
             f.chapter_gone
         ),
         Look::Dim,

@@ -702,8 +702,8 @@ pub fn help_lines(state: &State) -> Vec<Line<'static>> {
     for (sign, da, en) in [
         (
             "● 2",
-            "kommentarer på afsnittet (tallet: hvor mange)",
-            "comments on the paragraph (the number: how many)",
+            "åbne kommentarer på afsnittet (●✓ alle besvaret, ●– alle trukket tilbage)",
+            "open comments on the paragraph (●✓ all answered, ●– all withdrawn)",
         ),
         (
             "◐",

@@ -143,7 +143,24 @@ fn reader(frame: &mut Frame, area: Rect, state: &State) {
                 } else {
                     '●'
                 };
-                Span::styled(format!("{symbol}{:<2} ", list.len()), state.theme.marker())
+                // The number counts open comments, as the chapter list does;
+                // a paragraph whose comments are all answered shows ✓, all
+                // withdrawn –.
+                let open = list
+                    .iter()
+                    .filter(|&&i| state.ws.comments[i].is_open())
+                    .count();
+                let answered = list
+                    .iter()
+                    .any(|&i| state.ws.comments[i].status == crate::model::CommentStatus::Resolved);
+                let (count, style) = if open > 0 {
+                    (open.to_string(), state.theme.marker())
+                } else if answered {
+                    ("✓".to_string(), state.theme.ok())
+                } else {
+                    ("–".to_string(), state.theme.dim())
+                };
+                Span::styled(format!("{symbol}{count:<2} "), style)
             }
             _ => Span::raw("    "),
         };

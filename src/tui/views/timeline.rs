@@ -95,11 +95,30 @@ fn render_lanes(frame: &mut Frame, area: Rect, state: &State) {
 }
 
 fn render_calendar(frame: &mut Frame, area: Rect, state: &State) {
-    let block = pane::block(
-        Line::raw(crate::tr!(" Møder og frister ", " Meetings and deadlines ")),
-        state.timeline.calendar_focus,
-        state,
-    );
+    // The next comment deadline, counting down, where it is always seen.
+    let next = state
+        .ws
+        .config
+        .meetings
+        .iter()
+        .filter_map(|m| m.deadline.map(|d| (d, m.number)))
+        .filter(|(d, _)| *d >= state.today)
+        .min();
+    let mut title = vec![Span::raw(crate::tr!(
+        " Møder og frister ",
+        " Meetings and deadlines "
+    ))];
+    if let Some((d, n)) = next {
+        title.push(Span::styled(
+            format!(
+                "– {} {} ",
+                crate::tr!("møde {n}:", "meeting {n}:"),
+                deadline(d, state.today)
+            ),
+            state.theme.marker(),
+        ));
+    }
+    let block = pane::block(Line::from(title), state.timeline.calendar_focus, state);
     let mut rows: Vec<(chrono::NaiveDate, Line)> = Vec::new();
     let mut selected_date = None;
     for (k, n) in state.meeting_numbers().into_iter().enumerate() {
