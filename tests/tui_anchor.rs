@@ -114,7 +114,9 @@ fn markers_sit_on_the_edited_words_and_say_so() {
     assert!(block[off..].starts_with("Præmisserne er udledt af de væsentligste udfordringer"));
     cursor_on(&mut s, i);
     let text = screen(&s);
-    assert!(text.contains("◐1"), "{text}");
+    // The comment is answered: the margin says so instead of counting it.
+    assert_eq!(s.ws.comments[i].status, oplaeg::model::CommentStatus::Resolved);
+    assert!(text.contains("◐✓"), "{text}");
     dispatch(&mut s, Action::Open);
     let text = screen(&s);
     assert!(text.contains("Nu: tilnærmet"), "{text}");
