@@ -127,7 +127,7 @@ fn too_small_says_so_and_resizing_back_redraws() {
     dispatch(&mut s, Action::Resize(80, 24));
     let text = screen(&s);
     assert!(text.contains("Kapitler"), "{text}");
-    assert_eq!(s.doc.width, oplaeg::tui::views::reader::text_width(80));
+    assert_eq!(s.doc.width, oplaeg::tui::layout::reader_text_width(80));
 }
 
 #[test]

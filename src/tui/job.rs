@@ -31,8 +31,8 @@ pub enum After {
     /// Show the message in a popup (an export's file name).
     Info,
     /// A read-only job computed a diff for the Diff view into this slot;
-    /// the workspace is not read again (see [`super::diff_state`]).
-    Diff(super::diff_state::DiffSlot),
+    /// the workspace is not read again (see [`super::changes::state`]).
+    Diff(super::changes::state::DiffSlot),
 }
 
 impl After {

@@ -1,23 +1,29 @@
 //! The terminal UI: state, update and views, on the same operations as the
 //! command line. Data flows one way: event → keymap → [`Action`] →
 //! [`update::update`] → [`views::render`] from `&State`.
+//!
+//! Each tab is a folder (`reader/`, `recommendations/`, `comments/`,
+//! `timeline/`, `history/`, `changes/`) owning its state, `update` and
+//! `view`; `popups/` likewise. Shared: [`layout`] (all geometry, for
+//! drawing and for the mouse), [`keymap`] (every key, views and popups),
+//! [`panes`] and [`scroll`] (text that scrolls), [`state`] (the whole
+//! state, made of the views' states).
 
 pub mod action;
-pub mod anchoring;
-pub mod diff_doc;
-pub mod diff_state;
-mod diff_update;
-pub mod document;
-pub mod export_form;
-mod forms;
+pub mod changes;
+pub mod comments;
+pub mod history;
 pub mod job;
 pub mod keymap;
 pub mod layout;
 pub mod panes;
-mod reader_update;
+pub mod popups;
+pub mod reader;
+pub mod recommendations;
 pub mod scroll;
 pub mod state;
 mod theme;
+pub mod timeline;
 pub mod update;
 pub mod views;
 

@@ -609,7 +609,7 @@ pub fn refusal(state: &State, action: &Action) -> Option<String> {
                 None if state.view == View::Comments => state.selected_comment(),
                 _ => None,
             }?;
-            super::update::own_in_thread(state, root).err()
+            super::comments::update::own_in_thread(state, root).err()
         }
         Action::Open | Action::Search if state.popup.is_none() && state.view == View::Timeline => {
             Some(tr!("ikke i tidslinjen", "not in the timeline"))

@@ -8,9 +8,13 @@ use std::path::PathBuf;
 use ratatui_textarea::TextArea;
 use serde::{Deserialize, Serialize};
 
-use super::document::Document;
+use super::comments::CommentsView;
+use super::history::HistoryView;
 use super::keymap::Scope;
+use super::reader::document::Document;
+use super::recommendations::RecsView;
 use super::theme::Theme;
+use super::timeline::TimelineView;
 use crate::error::Result;
 use crate::model::{CommentStatus, Member, Workspace};
 use crate::ops::{Action as Permission, permit};
@@ -24,7 +28,7 @@ pub enum View {
     Comments,
     Timeline,
     History,
-    /// What changed between two versions (see [`super::diff_state`]).
+    /// What changed between two versions (see [`super::changes::state`]).
     Diff,
 }
 
@@ -132,9 +136,9 @@ pub enum Popup {
     /// Syncing with the server: progress while it runs, then the result.
     Sync(SyncPopup),
     /// Choosing what to export and where.
-    Export(Box<super::export_form::ExportForm>),
+    Export(Box<super::popups::export::ExportForm>),
     /// Choosing the versions the Diff view compares.
-    DiffPick(Box<super::diff_state::Picker>),
+    DiffPick(Box<super::changes::state::Picker>),
     /// Choosing one value from a short list (horizon, status).
     Choice(ChoicePopup),
     /// Asking before something that is hard to take back.
@@ -211,40 +215,6 @@ pub struct Form {
     pub error: Option<String>,
 }
 
-/// Anbefalinger: which pane has focus, the detail pane's scroll and an
-/// order being made with K/J before it is saved.
-#[derive(Clone, Debug, Default)]
-pub struct RecsView {
-    pub detail_focus: bool,
-    pub detail_scroll: usize,
-    /// The new order (slugs) while K/J move recommendations; Enter saves it
-    /// as one change, Esc puts the old one back.
-    pub pending: Option<Vec<String>>,
-}
-
-/// Kommentarer: focus and the thread pane's scroll.
-#[derive(Clone, Debug, Default)]
-pub struct CommentsView {
-    pub thread_focus: bool,
-    pub thread_scroll: usize,
-}
-
-/// Historik: focus and the detail pane's scroll.
-#[derive(Clone, Debug, Default)]
-pub struct HistoryView {
-    pub detail_focus: bool,
-    pub detail_scroll: usize,
-}
-
-/// Tidslinje: the meeting chosen in the calendar, focus on it, and the
-/// lanes' scroll.
-#[derive(Clone, Debug, Default)]
-pub struct TimelineView {
-    pub calendar_focus: bool,
-    pub meeting: usize,
-    pub lanes_scroll: usize,
-}
-
 /// What the sync popup shows.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SyncPopup {
@@ -315,7 +285,7 @@ pub struct State {
     /// Comments on this chapter whose quote is no longer in the text.
     pub unplaced: Vec<usize>,
     /// Where this chapter's comments sit in the version shown.
-    pub anchors: super::anchoring::ReaderAnchors,
+    pub anchors: super::reader::anchoring::ReaderAnchors,
     pub reader_search: String,
 
     // Anbefalinger
@@ -357,7 +327,7 @@ pub struct State {
     pub submitting: Option<Box<Compose>>,
 
     /// Ændringer (the Diff view).
-    pub diff: super::diff_state::DiffState,
+    pub diff: super::changes::state::DiffState,
 }
 
 impl State {
@@ -491,7 +461,7 @@ impl State {
             .map_or("", |c| c.markdown.as_str());
         self.doc = Document::new(markdown, self.text_width());
         self.cursor = self.cursor.min(self.doc.sentences.len().saturating_sub(1));
-        super::anchoring::place_markers(self);
+        super::reader::anchoring::place_markers(self);
     }
 
     /// Re-applies the comment list's filters and search, newest first.

@@ -5,11 +5,10 @@
 use ratatui_textarea::TextArea;
 
 use super::action::Action;
-use super::diff_state::Endpoint;
 use super::job::{self, After};
 use super::layout;
 use super::panes::{self, Pane};
-use super::state::{Compose, ComposeTarget, Draft, Popup, State, StatusFilter, SyncPopup, View};
+use super::state::{Compose, ComposeTarget, Draft, Popup, State, SyncPopup, View};
 use crate::model::{Choice, Disposition};
 use crate::ops::{Action as Permission, NewTarget, RecEdit, Session};
 use crate::tr;
@@ -24,7 +23,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Action> {
     }
     if state.view == View::Diff {
         // Ask for the comparison, or lay it out again, when it is due.
-        super::diff_update::keep_current(state);
+        super::changes::update::keep_current(state);
     }
     next
 }
@@ -101,7 +100,7 @@ fn apply(state: &mut State, action: Action) -> Option<Action> {
         }
         Action::Sync => start_sync(state),
         Action::Search => state.search_input = Some(String::new()),
-        Action::Export => super::export_form::open(state),
+        Action::Export => super::popups::export::open(state),
         Action::Click(x, y) => return click(state, x, y),
         Action::FocusLeft | Action::FocusRight => {
             let right = action == Action::FocusRight;
@@ -110,12 +109,12 @@ fn apply(state: &mut State, action: Action) -> Option<Action> {
             }
         }
         other => match state.view {
-            View::Reader => super::reader_update::reader(state, other),
-            View::Recs => return recs(state, other),
-            View::Comments => return comments(state, other),
-            View::Timeline => timeline(state, other),
-            View::History => history(state, other),
-            View::Diff => super::diff_update::diff(state, other),
+            View::Reader => super::reader::update::reader(state, other),
+            View::Recs => return super::recommendations::update::update(state, other),
+            View::Comments => return super::comments::update::update(state, other),
+            View::Timeline => super::timeline::update::update(state, other),
+            View::History => super::history::update::update(state, other),
+            View::Diff => super::changes::update::diff(state, other),
         },
     }
     None
@@ -211,7 +210,7 @@ fn click(state: &mut State, x: u16, y: u16) -> Option<Action> {
             if let Some(i) = layout::list_row(left, y, state.rec)
                 && i < state.ws.recommendations.len()
             {
-                select_rec(state, i);
+                super::recommendations::update::select_rec(state, i);
             }
         }
         View::Comments => {
@@ -236,14 +235,6 @@ fn click(state: &mut State, x: u16, y: u16) -> Option<Action> {
         View::Diff => {}
     }
     None
-}
-
-/// Selects a recommendation in the list; its details start at the top.
-fn select_rec(state: &mut State, i: usize) {
-    if i != state.rec {
-        state.recs.detail_scroll = 0;
-    }
-    state.rec = i;
 }
 
 /// Opens a chapter in the reader.
@@ -275,7 +266,7 @@ fn search(state: &mut State, action: Action) -> Option<Action> {
         Action::Open => {
             let text = state.search_input.take().unwrap_or_default();
             match state.view {
-                View::Reader => super::reader_update::find(state, &text),
+                View::Reader => super::reader::update::find(state, &text),
                 View::Comments => {}
                 View::Recs => {
                     let t = text.to_lowercase();
@@ -295,7 +286,7 @@ fn search(state: &mut State, action: Action) -> Option<Action> {
                     }
                 }
                 View::Timeline => {}
-                View::Diff => super::diff_update::find(state, &text),
+                View::Diff => super::changes::update::find(state, &text),
             }
             return None;
         }
@@ -344,10 +335,10 @@ fn popup(state: &mut State, action: Action) -> Option<Action> {
     );
     let markers = matches!(state.popup, Some(Popup::Markers(..)));
     match &state.popup {
-        Some(Popup::Export(_)) => return super::export_form::update(state, action),
-        Some(Popup::Form(_)) => return super::forms::update(state, action),
-        Some(Popup::Choice(_)) => return super::forms::choice(state, action),
-        Some(Popup::Confirm(_)) => return super::forms::confirm(state, action),
+        Some(Popup::Export(_)) => return super::popups::export::update(state, action),
+        Some(Popup::Form(_)) => return super::popups::forms::update(state, action),
+        Some(Popup::Choice(_)) => return super::popups::forms::choice(state, action),
+        Some(Popup::Confirm(_)) => return super::popups::forms::confirm(state, action),
         _ => {}
     }
     if text && panes::scroll(state, Pane::Popup, &action) {
@@ -457,14 +448,14 @@ fn popup(state: &mut State, action: Action) -> Option<Action> {
         },
         Popup::Thread(i) if matches!(action, Action::ConfirmAnchor | Action::AttachAnchor) => {
             let i = *i;
-            super::anchoring::decide(state, Some(i), &action);
+            super::reader::anchoring::decide(state, Some(i), &action);
         }
         Popup::Thread(i) => {
             let i = *i;
             match action {
                 Action::EditComment | Action::WithdrawComment => {
                     state.popup = None;
-                    change_own_comment(state, i, &action);
+                    super::comments::update::change_own_comment(state, i, &action);
                 }
                 Action::Reply => reply_to(state, i),
                 Action::Resolve => resolve(state, i),
@@ -489,7 +480,7 @@ fn popup(state: &mut State, action: Action) -> Option<Action> {
             Action::Back | Action::Quit => state.popup = None,
             _ => {}
         },
-        Popup::DiffPick(_) => return super::diff_update::picker(state, action),
+        Popup::DiffPick(_) => return super::changes::update::picker(state, action),
         Popup::Markers(list, chosen) => match action {
             Action::Up => *chosen = chosen.saturating_sub(1),
             Action::Down => *chosen = (*chosen + 1).min(list.len().saturating_sub(1)),
@@ -528,7 +519,7 @@ fn markers_row(state: &State, list: &[usize], chosen: usize) -> usize {
 }
 
 /// Opens the editor for a reply to the thread that starts with comment `i`.
-fn reply_to(state: &mut State, i: usize) {
+pub(crate) fn reply_to(state: &mut State, i: usize) {
     if refuse(state, Permission::Comment) {
         return;
     }
@@ -538,7 +529,7 @@ fn reply_to(state: &mut State, i: usize) {
 }
 
 /// Asks for the disposition to resolve comment `i` with.
-fn resolve(state: &mut State, i: usize) {
+pub(crate) fn resolve(state: &mut State, i: usize) {
     if refuse(state, Permission::Resolve) {
         return;
     }
@@ -549,7 +540,7 @@ fn resolve(state: &mut State, i: usize) {
 }
 
 /// An editor on a text that wraps long lines at words.
-pub(super) fn new_editor(text: &str) -> TextArea<'static> {
+pub(crate) fn new_editor(text: &str) -> TextArea<'static> {
     let mut editor = TextArea::new(text.lines().map(str::to_string).collect());
     editor.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
     editor
@@ -557,7 +548,13 @@ pub(super) fn new_editor(text: &str) -> TextArea<'static> {
 
 /// Queues a write to run off the UI thread; refused while another runs,
 /// so changes land one at a time and in the order they were asked for.
-fn queue(state: &mut State, busy: String, done: String, after: After, work: job::Work) -> bool {
+pub(crate) fn queue(
+    state: &mut State,
+    busy: String,
+    done: String,
+    after: After,
+    work: job::Work,
+) -> bool {
     if state.busy.is_some() {
         state.message = Some(tr!(
             "Vent et øjeblik: den forrige ændring gemmes stadig.",
@@ -571,7 +568,7 @@ fn queue(state: &mut State, busy: String, done: String, after: After, work: job:
 }
 
 /// Queues a write through a session acting as the UI's member.
-pub(super) fn write(
+pub(crate) fn write(
     state: &mut State,
     done: String,
     after: After,
@@ -645,7 +642,7 @@ fn job_done(state: &mut State, outcome: &job::Outcome) {
     if let After::Diff(slot) = &data.after {
         // A comparison for the Diff view; writes are not involved.
         let error = data.result.as_ref().err().cloned();
-        super::diff_update::arrived(state, slot, error);
+        super::changes::update::arrived(state, slot, error);
         return;
     }
     state.busy = None;
@@ -772,7 +769,7 @@ fn submit(state: &mut State) {
     }
 }
 
-pub(super) fn move_in(index: &mut usize, len: usize, action: &Action, page: usize) {
+pub(crate) fn move_in(index: &mut usize, len: usize, action: &Action, page: usize) {
     let last = len.saturating_sub(1);
     *index = match action {
         Action::Up => index.saturating_sub(1),
@@ -786,7 +783,7 @@ pub(super) fn move_in(index: &mut usize, len: usize, action: &Action, page: usiz
 }
 
 /// True (and an explaining popup) when the actor may not do `what`.
-pub(super) fn refuse(state: &mut State, what: Permission) -> bool {
+pub(crate) fn refuse(state: &mut State, what: Permission) -> bool {
     match state.may(what) {
         Ok(()) => false,
         Err(why) => {
@@ -794,384 +791,4 @@ pub(super) fn refuse(state: &mut State, what: Permission) -> bool {
             true
         }
     }
-}
-
-fn recs(state: &mut State, action: Action) -> Option<Action> {
-    if action == Action::Focus {
-        state.recs.detail_focus = !state.recs.detail_focus;
-        return None;
-    }
-    if state.recs.detail_focus && panes::scroll(state, Pane::RecDetail, &action) {
-        return None;
-    }
-    let [list, _] = layout::panes(View::Recs, state.width, state.height, false);
-    let page = layout::page(usize::from(layout::inner(list).height));
-    let len = state.ws.recommendations.len();
-    let rec = state.selected_rec().cloned()?;
-    match action {
-        Action::Up
-        | Action::Down
-        | Action::PageUp
-        | Action::PageDown
-        | Action::Top
-        | Action::Bottom => {
-            let mut i = state.rec;
-            move_in(&mut i, len, &action, page);
-            select_rec(state, i);
-        }
-        Action::MoveUp | Action::MoveDown => {
-            if refuse(state, Permission::EditContent) {
-                return None;
-            }
-            let to = if action == Action::MoveUp {
-                state.rec.checked_sub(1)
-            } else {
-                Some(state.rec + 1).filter(|&t| t < len)
-            };
-            if let Some(to) = to {
-                let order = state.recs.pending.get_or_insert_with(|| {
-                    state
-                        .ws
-                        .recommendations
-                        .iter()
-                        .map(|r| r.slug.clone())
-                        .collect()
-                });
-                order.swap(state.rec, to);
-                state.rec = to;
-                state.message = Some(tr!(
-                    "«{}» er nu nr. {} – Enter gemmer rækkefølgen, Esc fortryder.",
-                    "«{}» is now no. {} – Enter saves the order, Esc undoes.",
-                    rec.title,
-                    to + 1
-                ));
-                unchanged_order_is_no_order(state);
-            }
-        }
-        Action::Open if state.recs.pending.is_some() => save_order(state),
-        Action::Open => state.recs.detail_focus = true,
-        Action::Back if state.recs.pending.is_some() => {
-            // Back to the saved order, on the same recommendation.
-            state.recs.pending = None;
-            state.rec = state
-                .ws
-                .recommendations
-                .iter()
-                .position(|r| r.slug == rec.slug)
-                .unwrap_or(0);
-            state.message = Some(tr!("Rækkefølgen er som før.", "The order is as it was."));
-        }
-        Action::MoveTo => {
-            if refuse(state, Permission::EditContent) {
-                return None;
-            }
-            super::forms::ask_rank(state, &rec);
-        }
-        Action::ChooseHorizon | Action::ChooseStatus => {
-            if refuse(state, Permission::EditContent) {
-                return None;
-            }
-            super::forms::choose(state, &rec, action == Action::ChooseHorizon);
-        }
-        Action::EditText | Action::EditGoal | Action::EditRealizability => {
-            if refuse(state, Permission::EditContent) {
-                return None;
-            }
-            let (field, label, current) = match action {
-                Action::EditGoal => ("goal", tr!("Mål", "Goal"), rec.goal.clone()),
-                Action::EditRealizability => (
-                    "realizability",
-                    tr!("Realiserbarhed", "Realizability"),
-                    rec.realizability.clone(),
-                ),
-                _ => ("text", tr!("Tekst", "Text"), rec.text.clone()),
-            };
-            compose(
-                state,
-                ComposeTarget::RecField {
-                    rec: rec.slug.clone(),
-                    field: field.into(),
-                },
-                format!("{label}: {}", rec.title),
-                &current,
-            );
-        }
-        Action::CommentWhole => {
-            if refuse(state, Permission::Comment) {
-                return None;
-            }
-            let title = tr!(
-                "Kommentar til anbefaling {}",
-                "Comment on recommendation {}",
-                rec.rank
-            );
-            compose(state, ComposeTarget::Rec(rec.slug.clone()), title, "");
-        }
-        Action::Jump => {
-            if let Some(i) = rec
-                .chapters
-                .first()
-                .and_then(|s| state.ws.chapters.iter().position(|c| &c.slug == s))
-            {
-                state.view = View::Reader;
-                select_chapter(state, i);
-            } else {
-                state.message = Some(tr!(
-                    "Anbefalingen nævner ingen kapitler.",
-                    "The recommendation names no chapters."
-                ));
-            }
-        }
-        _ => {}
-    }
-    None
-}
-
-/// An order moved back to where it was is no change to save.
-fn unchanged_order_is_no_order(state: &mut State) {
-    let same = state.recs.pending.as_ref().is_some_and(|o| {
-        o.iter()
-            .zip(&state.ws.recommendations)
-            .all(|(a, r)| *a == r.slug)
-    });
-    if same {
-        state.recs.pending = None;
-    }
-}
-
-/// Saves the order made with K/J as one change.
-fn save_order(state: &mut State) {
-    let Some(order) = state.recs.pending.clone() else {
-        return;
-    };
-    let at = state.rec;
-    let moved = state
-        .ws
-        .recommendations
-        .iter()
-        .enumerate()
-        .filter(|(i, r)| order.get(*i) != Some(&r.slug))
-        .count();
-    let done = tr!(
-        "Den nye rækkefølge er gemt ({} flyttet).",
-        "The new order was saved ({} moved).",
-        moved
-    );
-    write(state, done, After::SavedOrder(at), move |s| {
-        s.rec_reorder(&order).map(|_| ())
-    });
-}
-
-fn comments(state: &mut State, action: Action) -> Option<Action> {
-    if action == Action::Focus {
-        state.comments_view.thread_focus = !state.comments_view.thread_focus;
-        return None;
-    }
-    if state.comments_view.thread_focus && panes::scroll(state, Pane::CommentThread, &action) {
-        return None;
-    }
-    let [list, _] = layout::panes(View::Comments, state.width, state.height, false);
-    let page = layout::page(usize::from(layout::inner(list).height));
-    let len = state.comment_rows.len();
-    match action {
-        Action::Up
-        | Action::Down
-        | Action::PageUp
-        | Action::PageDown
-        | Action::Top
-        | Action::Bottom => {
-            let before = state.comment;
-            move_in(&mut state.comment, len, &action, page);
-            if state.comment != before {
-                state.comments_view.thread_scroll = 0;
-            }
-        }
-        Action::FilterStatus => {
-            state.status_filter = match state.status_filter {
-                StatusFilter::All => StatusFilter::Open,
-                StatusFilter::Open => StatusFilter::Resolved,
-                StatusFilter::Resolved => StatusFilter::All,
-            };
-            state.rebuild_comment_rows();
-        }
-        Action::FilterOrganisation => {
-            state.org_filter = next_filter(&state.organisations(), state.org_filter.as_ref());
-            state.rebuild_comment_rows();
-        }
-        Action::FilterPlace => {
-            state.place_filter = next_filter(&state.places(), state.place_filter.as_ref());
-            state.rebuild_comment_rows();
-        }
-        Action::Back => {
-            state.status_filter = StatusFilter::All;
-            state.org_filter = None;
-            state.place_filter = None;
-            state.comment_search.clear();
-            state.rebuild_comment_rows();
-        }
-        Action::Open => {
-            if let Some(i) = state.selected_comment() {
-                state.popup = Some(Popup::Thread(i));
-            }
-        }
-        Action::Reply => {
-            if let Some(i) = state.selected_comment() {
-                reply_to(state, i);
-            }
-        }
-        Action::EditComment | Action::WithdrawComment => {
-            if let Some(i) = state.selected_comment() {
-                change_own_comment(state, i, &action);
-            }
-        }
-        Action::Resolve => {
-            if let Some(i) = state.selected_comment() {
-                resolve(state, i);
-            }
-        }
-        Action::ConfirmAnchor | Action::AttachAnchor => {
-            super::anchoring::decide(state, None, &action);
-        }
-        Action::Jump => {
-            let i = state.selected_comment()?;
-            let c = state.ws.comments[i].clone();
-            if let Some(ch) = &c.target.chapter
-                && let Some(idx) = state.ws.chapters.iter().position(|x| &x.slug == ch)
-            {
-                state.view = View::Reader;
-                select_chapter(state, idx);
-                state.text_focus = true;
-                super::anchoring::cursor_to_comment(state, i);
-            } else if let Some(r) = &c.target.recommendation
-                && let Some(idx) = state.ws.recommendations.iter().position(|x| &x.slug == r)
-            {
-                state.view = View::Recs;
-                state.rec = idx;
-            }
-        }
-        _ => {}
-    }
-    None
-}
-
-/// Edits (in the editor popup) or withdraws (after asking) the actor's own
-/// open comment in the thread that starts with comment `root`.
-fn change_own_comment(state: &mut State, root: usize, action: &Action) {
-    let i = match own_in_thread(state, root) {
-        Ok(i) => i,
-        Err(why) => {
-            state.popup = Some(Popup::Error(why));
-            return;
-        }
-    };
-    let c = &state.ws.comments[i];
-    let id = c.id.clone();
-    if *action == Action::WithdrawComment {
-        state.popup = Some(Popup::ConfirmWithdraw(id));
-        return;
-    }
-    let body = c.body.clone();
-    let title = tr!("Ret din kommentar", "Edit your comment");
-    compose(state, ComposeTarget::EditComment(id), title, &body);
-}
-
-/// The comment of a thread the actor may edit or withdraw: the thread's
-/// first comment when it is theirs, else their newest open reply in it.
-pub(crate) fn own_in_thread(state: &State, root: usize) -> Result<usize, String> {
-    state.may(Permission::Comment)?;
-    let Some(actor) = state.actor.as_ref() else {
-        return Err(state.actor_problem.clone().unwrap_or_default());
-    };
-    let ws = &state.ws;
-    let mine = |c: &crate::model::Comment| c.author.email.eq_ignore_ascii_case(&actor.email);
-    if !mine(&ws.comments[root]) {
-        let mut queue = vec![ws.comments[root].id.clone()];
-        let mut found = None;
-        while let Some(id) = queue.pop() {
-            for r in ws.replies(&id) {
-                if mine(r) && r.is_open() && found.is_none_or(|f: usize| ws.comments[f].id < r.id) {
-                    found = ws.comments.iter().position(|x| x.id == r.id);
-                }
-                queue.push(r.id.clone());
-            }
-        }
-        if let Some(i) = found {
-            return Ok(i);
-        }
-    }
-    crate::ops::may_change_comment(actor, &ws.comments[root])
-        .map(|()| root)
-        .map_err(|e| e.to_string())
-}
-
-/// The next value of a cycling filter: none → the first → … → the last → none.
-fn next_filter(values: &[String], current: Option<&String>) -> Option<String> {
-    match current {
-        None => values.first().cloned(),
-        Some(cur) => values.iter().skip_while(|v| *v != cur).nth(1).cloned(),
-    }
-}
-
-fn timeline(state: &mut State, action: Action) {
-    match action {
-        Action::Focus => state.timeline.calendar_focus = !state.timeline.calendar_focus,
-        Action::PlanMeeting => {
-            if !refuse(state, Permission::ManageMeetings) {
-                super::forms::plan_meeting(state);
-            }
-        }
-        Action::TagMeeting => {
-            if !refuse(state, Permission::ManageMeetings) {
-                super::forms::confirm_tag(state);
-            }
-        }
-        other if state.timeline.calendar_focus => {
-            let len = state.meeting_numbers().len();
-            move_in(&mut state.timeline.meeting, len, &other, 5);
-        }
-        other => {
-            let len = state.ws.recommendations.len() + 4;
-            move_in(&mut state.timeline.lanes_scroll, len, &other, 5);
-        }
-    }
-}
-
-fn history(state: &mut State, action: Action) {
-    if action == Action::Focus {
-        state.history.detail_focus = !state.history.detail_focus;
-        return;
-    }
-    if action == Action::Open {
-        return show_change(state);
-    }
-    if state.history.detail_focus && panes::scroll(state, Pane::HistoryDetail, &action) {
-        return;
-    }
-    let [list, _] = layout::panes(View::History, state.width, state.height, true);
-    let page = layout::page(usize::from(layout::inner(list).height));
-    let before = state.commit;
-    move_in(&mut state.commit, state.log.len(), &action, page);
-    if state.commit != before {
-        state.history.detail_scroll = 0;
-    }
-}
-
-/// Historik's Enter: what the selected change changed, in Ændringer
-/// (from the version before it to it).
-fn show_change(state: &mut State) {
-    let Some(entry) = state.log.get(state.commit) else {
-        return;
-    };
-    if state.commit + 1 >= state.log.len() {
-        state.message = Some(tr!(
-            "Den første ændring har intet før sig at sammenligne med.",
-            "The first change has nothing before it to compare with."
-        ));
-        return;
-    }
-    let id = entry.commit.clone();
-    state.diff.from = Some(Endpoint::Commit(format!("{id}^")));
-    state.diff.to = Some(Endpoint::Commit(id));
-    state.diff.error = None;
-    state.view = View::Diff;
 }

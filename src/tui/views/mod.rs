@@ -1,17 +1,10 @@
-//! Drawing: pure functions of [`State`]. No I/O, no git, no re-reading.
-//! Every pane is drawn where [`crate::tui::layout`] puts it.
+//! Drawing the screen: pure functions of [`State`]. No I/O, no git, no
+//! re-reading. The tab bar, status line and footer are here ([`chrome`]);
+//! each tab draws itself (its folder's `view`), popups last. Every pane is
+//! drawn where [`crate::tui::layout`] puts it.
 
 pub mod chrome;
-mod comments;
-pub mod diff;
-mod export;
-mod history;
-mod pane;
-mod popup;
-pub mod reader;
-mod recs;
-mod sync;
-mod timeline;
+pub mod pane;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -44,19 +37,19 @@ pub fn render(frame: &mut Frame, state: &State) {
     view(frame, s.body, state);
     chrome::status(frame, s.status, state);
     chrome::footer(frame, s.footer, state);
-    popup::render(frame, area, state);
+    crate::tui::popups::view::render(frame, area, state);
     if state.help.is_some() {
-        popup::help(frame, state);
+        crate::tui::popups::view::help(frame, state);
     }
 }
 
 fn view(frame: &mut Frame, area: Rect, state: &State) {
     match state.view {
-        View::Reader => reader::render(frame, state),
-        View::Recs => recs::render(frame, state),
-        View::Comments => comments::render(frame, state),
-        View::Timeline => timeline::render(frame, state),
-        View::History => history::render(frame, state),
-        View::Diff => diff::render(frame, area, state),
+        View::Reader => crate::tui::reader::view::render(frame, state),
+        View::Recs => crate::tui::recommendations::view::render(frame, state),
+        View::Comments => crate::tui::comments::view::render(frame, state),
+        View::Timeline => crate::tui::timeline::view::render(frame, state),
+        View::History => crate::tui::history::view::render(frame, state),
+        View::Diff => crate::tui::changes::view::render(frame, area, state),
     }
 }

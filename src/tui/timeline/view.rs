@@ -6,11 +6,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{pane, safe};
 use crate::model::{Choice, Horizon};
 use crate::tui::layout;
 use crate::tui::panes::{horizon_label, short_date};
 use crate::tui::state::{State, View};
+use crate::tui::views::{pane, safe};
 
 /// Years shown on the axis.
 const YEARS: u32 = 10;
@@ -184,7 +184,7 @@ fn render_calendar(frame: &mut Frame, area: Rect, state: &State) {
         )));
     }
     let height = usize::from(area.height.saturating_sub(2));
-    let offset = super::list_offset(chosen_row, height);
+    let offset = crate::tui::views::list_offset(chosen_row, height);
     let scroll = u16::try_from(offset).unwrap_or(0);
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
 }

@@ -7,11 +7,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem};
 
-use super::{list_offset, pane, safe};
 use crate::model::Choice;
 use crate::tui::layout;
 use crate::tui::panes::Pane;
 use crate::tui::state::{State, View};
+use crate::tui::views::{list_offset, pane, safe};
 
 pub fn render(frame: &mut Frame, state: &State) {
     let [list, _] = layout::panes(View::Recs, state.width, state.height, false);

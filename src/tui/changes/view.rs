@@ -10,12 +10,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-use super::{list_offset, safe};
 use crate::diff::{ChapterDiff, ChapterStatus, RecChange};
-use crate::tui::diff_doc::{COLUMN_GAP, Look, Piece, column_width};
-use crate::tui::diff_state::{Endpoint, FIRST_CHAPTER, PickSide, Picker};
+use crate::tui::changes::doc::{COLUMN_GAP, Look, Piece, column_width};
+use crate::tui::changes::state::{Endpoint, FIRST_CHAPTER, PickSide, Picker};
 use crate::tui::state::State;
 use crate::tui::theme::Theme;
+use crate::tui::views::{list_offset, safe};
 
 /// Width of the list for a terminal `width` wide.
 pub fn list_width(width: u16) -> u16 {

@@ -5,12 +5,12 @@
 
 use std::path::{Path, PathBuf};
 
-use super::action::Action;
-use super::job::{After, Job};
-use super::state::{Popup, State};
 use crate::export::{self, Format, Kind, Request};
 use crate::store::{MeetingTag, Rev, RevisionInfo, Store};
 use crate::tr;
+use crate::tui::action::Action;
+use crate::tui::job::{After, Job};
+use crate::tui::state::{Popup, State};
 
 /// The fields of the form, top to bottom.
 pub const FIELDS: usize = 4;

@@ -6,8 +6,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::safe;
 use crate::tui::state::{State, SyncPopup};
+use crate::tui::views::safe;
 
 /// A bar of `width` cells for `done` of `total`: `█████░░░░░ 50 %`.
 pub fn bar(done: usize, total: usize, width: usize) -> String {

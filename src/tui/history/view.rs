@@ -7,10 +7,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem};
 
-use super::{list_offset, pane, safe};
 use crate::tui::layout;
 use crate::tui::panes::Pane;
 use crate::tui::state::{State, View};
+use crate::tui::views::{list_offset, pane, safe};
 
 pub fn render(frame: &mut Frame, state: &State) {
     let [list_area, _] = layout::panes(View::History, state.width, state.height, true);

@@ -6,10 +6,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem, Paragraph};
 
-use super::{list_offset, pane, safe};
 use crate::tui::layout;
 use crate::tui::panes::{Pane, place, short_date, status_mark};
 use crate::tui::state::{State, StatusFilter, View};
+use crate::tui::views::{list_offset, pane, safe};
 
 pub fn render(frame: &mut Frame, state: &State) {
     let [list, detail] = layout::panes(View::Comments, state.width, state.height, false);

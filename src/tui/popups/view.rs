@@ -1,7 +1,7 @@
 //! Popups over the view: threads, messages, questions, short lists, forms
 //! and the text editor; the help over all of them. Each sits where
 //! [`crate::tui::layout::popup`] puts it; text that may be long scrolls
-//! (see [`super::pane`]). Their keys are in the footer, from the key table.
+//! (see [`crate::tui::views::pane`]). Their keys are in the footer, from the key table.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -9,12 +9,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::pane;
-use super::safe;
 use crate::model::{Choice, Disposition};
 use crate::tui::layout::{self, Boxed};
 use crate::tui::panes::Pane;
 use crate::tui::state::{Popup, State};
+use crate::tui::views::pane;
+use crate::tui::views::safe;
 
 pub(super) fn frame_block(title: String, state: &State) -> Block<'static> {
     Block::default()
@@ -141,9 +141,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             frame.render_widget(block, r);
             frame.render_widget(&c.editor, inner);
         }
-        Popup::Sync(s) => super::sync::render(frame, area, state, s),
-        Popup::Export(form) => super::export::render(frame, area, state, form),
-        Popup::DiffPick(p) => super::diff::picker(frame, at(Boxed::Large), state, p),
+        Popup::Sync(s) => crate::tui::popups::sync_view::render(frame, area, state, s),
+        Popup::Export(form) => crate::tui::popups::export_view::render(frame, area, state, form),
+        Popup::DiffPick(p) => crate::tui::changes::view::picker(frame, at(Boxed::Large), state, p),
     }
 }
 

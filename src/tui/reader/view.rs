@@ -7,10 +7,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, Paragraph};
 
-use super::{list_offset, pane, safe};
-use crate::tui::document::Look;
 use crate::tui::layout;
+use crate::tui::reader::document::Look;
 use crate::tui::state::{State, View};
+use crate::tui::views::{list_offset, pane, safe};
 
 /// The width the chapter text wraps to, for a terminal `width` wide.
 pub fn text_width(width: u16) -> u16 {

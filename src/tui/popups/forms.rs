@@ -5,15 +5,15 @@
 
 use chrono::NaiveDate;
 
-use super::action::Action;
-use super::job::After;
-use super::state::{
-    ChoiceKind, ChoicePopup, Confirm, Confirmed, Field, Form, FormKind, Popup, State,
-};
-use super::update::{move_in, write};
 use crate::model::{Choice, Horizon, RecStatus, Recommendation};
 use crate::ops::RecEdit;
 use crate::tr;
+use crate::tui::action::Action;
+use crate::tui::job::After;
+use crate::tui::state::{
+    ChoiceKind, ChoicePopup, Confirm, Confirmed, Field, Form, FormKind, Popup, State,
+};
+use crate::tui::update::{move_in, write};
 
 /// Asks for the rank to move a recommendation to ("flyt til nr.").
 pub fn ask_rank(state: &mut State, rec: &Recommendation) {
@@ -41,7 +41,7 @@ pub fn choose(state: &mut State, rec: &Recommendation, horizon: bool) {
                 format!(
                     "{} {} ({})",
                     h.badge(),
-                    super::panes::horizon_label(state, *h),
+                    crate::tui::panes::horizon_label(state, *h),
                     def.span()
                 )
             })

@@ -5,15 +5,15 @@
 
 use std::collections::HashMap;
 
-use super::action::Action;
-use super::document::{BlockKind, Document};
-use super::job::After;
-use super::reader_update::follow_cursor;
-use super::state::{Popup, State, View};
-use super::update::{refuse, select_chapter, write};
 use crate::anchor::{Anchorer, Fate, Placement};
 use crate::ops::Action as Permission;
 use crate::tr;
+use crate::tui::action::Action;
+use crate::tui::job::After;
+use crate::tui::reader::document::{BlockKind, Document};
+use crate::tui::reader::update::follow_cursor;
+use crate::tui::state::{Popup, State, View};
+use crate::tui::update::{refuse, select_chapter, write};
 
 /// Where each block of the reader's document starts in the chapter's
 /// searchable text (the document keeps its own copy of each block's text;

@@ -12,7 +12,6 @@
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
-use super::diff_state::{DiffData, FIRST_CHAPTER, Marker};
 use crate::anchor::Fate;
 use crate::diff::words::is_word;
 use crate::diff::{
@@ -20,6 +19,7 @@ use crate::diff::{
 };
 use crate::model::{Choice, CommentStatus};
 use crate::tr;
+use crate::tui::changes::state::{DiffData, FIRST_CHAPTER, Marker};
 
 /// How a piece of text is shown (the view turns it into a style).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
