@@ -115,7 +115,10 @@ fn markers_sit_on_the_edited_words_and_say_so() {
     cursor_on(&mut s, i);
     let text = screen(&s);
     // The comment is answered: the margin says so instead of counting it.
-    assert_eq!(s.ws.comments[i].status, oplaeg::model::CommentStatus::Resolved);
+    assert_eq!(
+        s.ws.comments[i].status,
+        oplaeg::model::CommentStatus::Resolved
+    );
     assert!(text.contains("◐✓"), "{text}");
     dispatch(&mut s, Action::Open);
     let text = screen(&s);

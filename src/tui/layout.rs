@@ -89,10 +89,7 @@ pub fn contains(r: Rect, x: u16, y: u16) -> bool {
 /// not fit in `width` columns (six tabs in Danish at 80 columns).
 pub fn tab_label(view: View, width: u16) -> String {
     let padded = |v: View| format!(" {} {} ", v.index() + 1, v.title());
-    let total: usize = View::ALL
-        .iter()
-        .map(|v| padded(*v).as_str().width() + 1)
-        .sum();
+    let total: usize = View::all().map(|v| padded(v).as_str().width() + 1).sum();
     if total <= usize::from(width) {
         padded(view)
     } else {
@@ -108,8 +105,8 @@ pub fn tab_width(view: View, width: u16) -> u16 {
 /// The tab at column `x` of the tab bar.
 pub fn tab_at(x: u16, width: u16) -> Option<usize> {
     let mut col = 0;
-    for (i, v) in View::ALL.iter().enumerate() {
-        let w = tab_width(*v, width);
+    for (i, v) in View::all().enumerate() {
+        let w = tab_width(v, width);
         if x >= col && x < col + w {
             return Some(i);
         }
@@ -257,9 +254,9 @@ mod tests {
     fn the_tab_under_a_column_is_the_one_drawn_there() {
         for width in [80, 120, 200] {
             let mut col = 0;
-            for (i, v) in View::ALL.iter().enumerate() {
+            for (i, v) in View::all().enumerate() {
                 assert_eq!(tab_at(col, width), Some(i));
-                col += tab_width(*v, width);
+                col += tab_width(v, width);
                 assert_eq!(tab_at(col - 1, width), Some(i));
             }
         }

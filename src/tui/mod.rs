@@ -22,6 +22,7 @@ pub mod reader;
 pub mod recommendations;
 pub mod scroll;
 pub mod state;
+pub mod tabs;
 mod theme;
 pub mod timeline;
 pub mod update;

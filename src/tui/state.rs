@@ -33,41 +33,33 @@ pub enum View {
 }
 
 impl View {
-    pub const ALL: [View; 6] = [
-        View::Reader,
-        View::Recs,
-        View::Comments,
-        View::Timeline,
-        View::History,
-        View::Diff,
-    ];
+    /// Every tab's view, in the order of [`super::tabs::TABS`].
+    pub fn all() -> impl Iterator<Item = View> {
+        super::tabs::TABS.iter().map(|t| t.view)
+    }
+
+    /// The view of the tab at `index` (the last one when past the end).
+    pub fn at(index: usize) -> View {
+        let tabs = super::tabs::TABS;
+        tabs[index.min(tabs.len() - 1)].view
+    }
 
     /// The tab's title.
     pub fn title(self) -> String {
-        match self {
-            View::Reader => crate::tr!("Oplæg", "Draft"),
-            View::Recs => crate::tr!("Anbefalinger", "Recommendations"),
-            View::Comments => crate::tr!("Kommentarer", "Comments"),
-            View::Timeline => crate::tr!("Tidslinje", "Timeline"),
-            View::History => crate::tr!("Historik", "History"),
-            View::Diff => crate::tr!("Ændringer", "Changes"),
+        let t = super::tabs::tab(self);
+        match crate::i18n::lang() {
+            crate::i18n::Lang::Da => t.da.to_string(),
+            crate::i18n::Lang::En => t.en.to_string(),
         }
     }
 
     /// Where its key bindings live.
     pub fn scope(self) -> Scope {
-        match self {
-            View::Reader => Scope::Reader,
-            View::Recs => Scope::Recs,
-            View::Comments => Scope::Comments,
-            View::Timeline => Scope::Timeline,
-            View::History => Scope::History,
-            View::Diff => Scope::Diff,
-        }
+        super::tabs::tab(self).scope
     }
 
     pub fn index(self) -> usize {
-        View::ALL.iter().position(|v| *v == self).unwrap_or(0)
+        Self::all().position(|v| v == self).unwrap_or(0)
     }
 }
 

@@ -9,6 +9,7 @@ use super::job::{self, After};
 use super::layout;
 use super::panes::{self, Pane};
 use super::state::{Compose, ComposeTarget, Draft, Popup, State, SyncPopup, View};
+use super::tabs::{TABS, tab};
 use crate::model::{Choice, Disposition};
 use crate::ops::{Action as Permission, NewTarget, RecEdit, Session};
 use crate::tr;
@@ -84,11 +85,11 @@ fn apply(state: &mut State, action: Action) -> Option<Action> {
     state.message = None;
     match action {
         Action::Quit => state.quit = true,
-        Action::NextTab => state.view = View::ALL[(state.view.index() + 1) % View::ALL.len()],
+        Action::NextTab => state.view = View::at((state.view.index() + 1) % TABS.len()),
         Action::PrevTab => {
-            state.view = View::ALL[(state.view.index() + View::ALL.len() - 1) % View::ALL.len()]
+            state.view = View::at((state.view.index() + TABS.len() - 1) % TABS.len())
         }
-        Action::Tab(i) => state.view = View::ALL[i.min(View::ALL.len() - 1)],
+        Action::Tab(i) => state.view = View::at(i),
         Action::Reload => {
             queue(
                 state,
@@ -108,28 +109,14 @@ fn apply(state: &mut State, action: Action) -> Option<Action> {
                 return Some(Action::Focus);
             }
         }
-        other => match state.view {
-            View::Reader => super::reader::update::reader(state, other),
-            View::Recs => return super::recommendations::update::update(state, other),
-            View::Comments => return super::comments::update::update(state, other),
-            View::Timeline => super::timeline::update::update(state, other),
-            View::History => super::history::update::update(state, other),
-            View::Diff => super::changes::update::diff(state, other),
-        },
+        other => return (tab(state.view).update)(state, other),
     }
     None
 }
 
 /// Whether the right pane (text, details, thread) of the view has focus.
 fn focused_right(state: &State) -> bool {
-    match state.view {
-        View::Reader => state.text_focus,
-        View::Recs => state.recs.detail_focus,
-        View::Comments => state.comments_view.thread_focus,
-        View::Timeline => state.timeline.calendar_focus,
-        View::History => state.history.detail_focus,
-        View::Diff => state.diff.text_focus,
-    }
+    (tab(state.view).right_focused)(state)
 }
 
 /// The help over everything: it scrolls, and closes with Esc, q, Enter or ?.
@@ -265,29 +252,7 @@ fn search(state: &mut State, action: Action) -> Option<Action> {
         }
         Action::Open => {
             let text = state.search_input.take().unwrap_or_default();
-            match state.view {
-                View::Reader => super::reader::update::find(state, &text),
-                View::Comments => {}
-                View::Recs => {
-                    let t = text.to_lowercase();
-                    if let Some(i) = state.ws.recommendations.iter().position(|r| {
-                        r.title.to_lowercase().contains(&t) || r.text.to_lowercase().contains(&t)
-                    }) {
-                        state.rec = i;
-                    }
-                }
-                View::History => {
-                    let t = text.to_lowercase();
-                    if let Some(i) = state.log.iter().position(|e| {
-                        e.summary.to_lowercase().contains(&t)
-                            || e.author.to_lowercase().contains(&t)
-                    }) {
-                        state.commit = i;
-                    }
-                }
-                View::Timeline => {}
-                View::Diff => super::changes::update::find(state, &text),
-            }
+            (tab(state.view).find)(state, &text);
             return None;
         }
         _ => return None,

@@ -49,3 +49,16 @@ fn show_change(state: &mut State) {
     state.diff.error = None;
     state.view = View::Diff;
 }
+
+/// `/`: the first change whose message or author holds the words.
+pub fn find(state: &mut State, text: &str) {
+    let t = text.to_lowercase();
+    if let Some(i) = state
+        .log
+        .iter()
+        .position(|e| e.summary.to_lowercase().contains(&t) || e.author.to_lowercase().contains(&t))
+    {
+        state.commit = i;
+        state.history.detail_scroll = 0;
+    }
+}

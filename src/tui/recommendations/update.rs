@@ -142,6 +142,18 @@ pub fn update(state: &mut State, action: Action) -> Option<Action> {
     None
 }
 
+/// `/`: the first recommendation whose title or text holds the words.
+pub fn find(state: &mut State, text: &str) {
+    let t = text.to_lowercase();
+    let order = state.rec_order();
+    if let Some(i) = order.iter().position(|&k| {
+        let r = &state.ws.recommendations[k];
+        r.title.to_lowercase().contains(&t) || r.text.to_lowercase().contains(&t)
+    }) {
+        select_rec(state, i);
+    }
+}
+
 /// An order moved back to where it was is no change to save.
 fn unchanged_order_is_no_order(state: &mut State) {
     let same = state.recs.pending.as_ref().is_some_and(|o| {

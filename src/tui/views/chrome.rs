@@ -13,7 +13,7 @@ use crate::tui::state::{State, View};
 
 pub fn tabs(frame: &mut Frame, area: Rect, state: &State) {
     let mut spans = Vec::new();
-    for v in View::ALL {
+    for v in View::all() {
         let label = crate::tui::layout::tab_label(v, area.width);
         let style = if v == state.view {
             state

@@ -11,7 +11,7 @@ use ratatui::layout::Rect;
 use ratatui::widgets::Paragraph;
 
 use super::layout::{self, MIN_HEIGHT, MIN_WIDTH};
-use super::state::{State, View};
+use super::state::State;
 
 pub use super::layout::list_offset;
 pub use super::panes::safe;
@@ -44,12 +44,5 @@ pub fn render(frame: &mut Frame, state: &State) {
 }
 
 fn view(frame: &mut Frame, area: Rect, state: &State) {
-    match state.view {
-        View::Reader => crate::tui::reader::view::render(frame, state),
-        View::Recs => crate::tui::recommendations::view::render(frame, state),
-        View::Comments => crate::tui::comments::view::render(frame, state),
-        View::Timeline => crate::tui::timeline::view::render(frame, state),
-        View::History => crate::tui::history::view::render(frame, state),
-        View::Diff => crate::tui::changes::view::render(frame, area, state),
-    }
+    (crate::tui::tabs::tab(state.view).render)(frame, area, state);
 }
