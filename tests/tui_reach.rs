@@ -302,3 +302,30 @@ fn the_list_of_several_threads_scrolls_and_withdrawing_shows_the_words() {
         assert_eq!(s.view, View::Comments);
     }
 }
+
+#[test]
+fn a_long_sync_report_and_a_long_error_scroll_to_their_end() {
+    let d = demo();
+    for size in SIZES {
+        let mut s = state(&d, MEMBER, size);
+        let lines: Vec<String> = (1..=60).map(|n| format!("Rapportlinje {n}.")).collect();
+        s.popup = Some(Popup::Sync(oplaeg::tui::state::SyncPopup {
+            running: false,
+            progress: None,
+            lines: lines.clone(),
+            failed: true,
+        }));
+        assert!(!screen(&s).contains("Rapportlinje 60."));
+        key(&mut s, KeyCode::End);
+        assert_shows(&s, "Rapportlinje 60.", "sync report end");
+        assert_shows(&s, "Enter eller Esc lukker", "how to close it");
+        key(&mut s, KeyCode::Esc);
+        assert!(s.popup.is_none());
+
+        s.popup = Some(Popup::Error(lines.join("\n")));
+        key(&mut s, KeyCode::Char('G'));
+        assert_shows(&s, "Rapportlinje 60.", "error end");
+        key(&mut s, KeyCode::Enter);
+        assert!(s.popup.is_none());
+    }
+}

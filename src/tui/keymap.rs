@@ -999,8 +999,8 @@ pub static BINDINGS: &[Binding] = &[
         [(Enter, N)],
         "Enter",
         Action::Open,
-        "luk (en kladde: fortsæt på den)",
-        "close (a draft: continue it)",
+        "OK",
+        "OK",
         true
     ),
     // A short list.

@@ -216,6 +216,9 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
 pub enum Boxed {
     /// Help, threads, lists of threads, version pickers: nearly the screen.
     Large,
+    /// A report that should show whole where it can (sync): all but the
+    /// status line and footer.
+    Tall,
     /// The text editor.
     Editor,
     /// A message or an error.
@@ -237,6 +240,16 @@ pub fn popup(kind: Boxed, width: u16, height: u16) -> Rect {
     let tall = height.saturating_sub(4);
     match kind {
         Boxed::Large => centered(whole, wide, tall),
+        Boxed::Tall => {
+            // Over the tabs and the view; the status line and footer stay.
+            let box_width = width.saturating_sub(8).min(96);
+            Rect::new(
+                (width - box_width) / 2,
+                0,
+                box_width,
+                height.saturating_sub(2),
+            )
+        }
         Boxed::Editor => centered(whole, wide, tall.min(18)),
         Boxed::Message => centered(whole, wide.min(70), tall.min(12)),
         Boxed::Confirm => centered(whole, wide.min(70), tall.min(12)),

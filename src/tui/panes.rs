@@ -39,7 +39,7 @@ pub enum Pane {
 pub fn popup_box(popup: &Popup) -> Boxed {
     match popup {
         Popup::Thread(_) | Popup::Markers(..) | Popup::DiffPick(_) => Boxed::Large,
-        Popup::Sync(_) => Boxed::Large,
+        Popup::Sync(_) => Boxed::Tall,
         Popup::Error(_) | Popup::Info(_) => Boxed::Message,
         Popup::Compose(_) => Boxed::Editor,
         Popup::ConfirmWithdraw(_) | Popup::Confirm(_) => Boxed::Confirm,
@@ -550,6 +550,7 @@ pub fn popup_lines(state: &State) -> Vec<Line<'static>> {
             lines
         }
         Popup::Confirm(c) => c.lines.iter().map(|l| Line::raw(safe(l))).collect(),
+        Popup::Sync(s) => super::popups::sync_view::lines(state, s),
         Popup::DraftOffer(d) => {
             let mut lines = vec![
                 Line::styled(

@@ -296,6 +296,7 @@ fn popup(state: &mut State, action: Action) -> Option<Action> {
                 | Popup::Info(_)
                 | Popup::ConfirmWithdraw(_)
                 | Popup::DraftOffer(_)
+                | Popup::Sync(_)
         )
     );
     let markers = matches!(state.popup, Some(Popup::Markers(..)));
