@@ -329,3 +329,47 @@ fn a_long_sync_report_and_a_long_error_scroll_to_their_end() {
         assert!(s.popup.is_none());
     }
 }
+
+#[test]
+fn a_long_comment_is_read_whole_before_it_is_withdrawn() {
+    let d = demo();
+    let member = Session::new(Store::open(&d.root).unwrap(), Some(MEMBER)).unwrap();
+    let body: Vec<String> = (1..=40)
+        .map(|n| format!("Afsnit {n} af min kommentar."))
+        .collect();
+    member
+        .add_comment(
+            oplaeg::ops::NewTarget::Chapter {
+                chapter: "rehabilitering".into(),
+                quote: None,
+            },
+            &body.join("\n"),
+        )
+        .unwrap();
+    let mut s = state(&d, MEMBER, (80, 24));
+    key(&mut s, KeyCode::Char('3'));
+    s.comment = (0..s.comment_rows.len())
+        .find(|&r| {
+            s.ws.comments[s.comment_rows[r]]
+                .body
+                .starts_with("Afsnit 1 ")
+        })
+        .unwrap();
+    key(&mut s, KeyCode::Char('w'));
+    assert!(matches!(s.popup, Some(Popup::ConfirmWithdraw(_))));
+    assert!(!screen(&s).contains("Afsnit 40 af"));
+    // ↓ and End scroll the question; they do not answer it.
+    key(&mut s, KeyCode::Down);
+    key(&mut s, KeyCode::End);
+    assert!(matches!(s.popup, Some(Popup::ConfirmWithdraw(_))));
+    assert_shows(&s, "Afsnit 40 af min kommentar.", "the whole comment");
+    key(&mut s, KeyCode::Esc);
+    assert!(s.popup.is_none());
+
+    // In the reader, keys for the text are offered once the text has focus.
+    key(&mut s, KeyCode::Char('1'));
+    let footer = |s: &State| screen(s).lines().last().unwrap_or("").to_string();
+    assert!(!footer(&s).contains("kommentér"), "{}", footer(&s));
+    key(&mut s, KeyCode::Right);
+    assert!(footer(&s).contains("kommentér"), "{}", footer(&s));
+}

@@ -993,6 +993,53 @@ pub static BINDINGS: &[Binding] = &[
         "help",
         false
     ),
+    // A long question scrolls with the keys that do not answer it.
+    b!(Confirm, [(Up, N)], "↑", Action::Up, "op", "up", false),
+    b!(
+        Confirm,
+        [(Down, N)],
+        "↓",
+        Action::Down,
+        "ned",
+        "down",
+        false
+    ),
+    b!(
+        Confirm,
+        [(PageUp, N)],
+        "PgUp",
+        Action::PageUp,
+        "en side op",
+        "page up",
+        false
+    ),
+    b!(
+        Confirm,
+        [(PageDown, N)],
+        "PgDn",
+        Action::PageDown,
+        "en side ned",
+        "page down",
+        false
+    ),
+    b!(
+        Confirm,
+        [(Home, N)],
+        "Home",
+        Action::Top,
+        "til toppen",
+        "to the top",
+        false
+    ),
+    b!(
+        Confirm,
+        [(End, N)],
+        "End",
+        Action::Bottom,
+        "til bunden",
+        "to the bottom",
+        false
+    ),
     // A message.
     b!(
         Message,

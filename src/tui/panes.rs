@@ -612,6 +612,21 @@ pub fn refusal(state: &State, action: &Action) -> Option<String> {
             }?;
             super::comments::update::own_in_thread(state, root).err()
         }
+        // Keys that work on the text, while the chapter list has focus.
+        Action::Select
+        | Action::CommentQuote
+        | Action::CommentParagraph
+        | Action::NextMarker
+        | Action::PrevMarker
+        | Action::ConfirmAnchor
+        | Action::AttachAnchor
+            if state.popup.is_none() && state.view == View::Reader && !state.text_focus =>
+        {
+            Some(tr!(
+                "gå først ind i teksten med → eller Enter",
+                "first go into the text with → or Enter"
+            ))
+        }
         Action::Open | Action::Search if state.popup.is_none() && state.view == View::Timeline => {
             Some(tr!("ikke i tidslinjen", "not in the timeline"))
         }

@@ -297,6 +297,7 @@ fn popup(state: &mut State, action: Action) -> Option<Action> {
                 | Popup::ConfirmWithdraw(_)
                 | Popup::DraftOffer(_)
                 | Popup::Sync(_)
+                | Popup::Confirm(_)
         )
     );
     let markers = matches!(state.popup, Some(Popup::Markers(..)));
@@ -304,7 +305,9 @@ fn popup(state: &mut State, action: Action) -> Option<Action> {
         Some(Popup::Export(_)) => return super::popups::export::update(state, action),
         Some(Popup::Form(_)) => return super::popups::forms::update(state, action),
         Some(Popup::Choice(_)) => return super::popups::forms::choice(state, action),
-        Some(Popup::Confirm(_)) => return super::popups::forms::confirm(state, action),
+        Some(Popup::Confirm(_)) if !super::scroll::is_movement(&action) => {
+            return super::popups::forms::confirm(state, action);
+        }
         _ => {}
     }
     if text && panes::scroll(state, Pane::Popup, &action) {
