@@ -397,6 +397,7 @@ impl State {
         state.log = loaded.log;
         state.tracking = loaded.tracking;
         state.rebuild();
+        state.timeline.meeting = super::timeline::default_meeting(&state);
         if let Some(draft) = state.load_draft() {
             state.popup = Some(Popup::DraftOffer(draft));
         }
@@ -411,6 +412,10 @@ impl State {
         self.log = loaded.log;
         self.tracking = loaded.tracking;
         self.commit = self.commit.min(self.log.len().saturating_sub(1));
+        self.timeline.meeting = self
+            .timeline
+            .meeting
+            .min(self.meeting_numbers().len().saturating_sub(1));
         if let Some(a) = &self.actor {
             self.actor = self.ws.config.member(&a.email).cloned();
         }

@@ -12,3 +12,23 @@ pub struct TimelineView {
     pub meeting: usize,
     pub lanes_scroll: usize,
 }
+
+/// The meeting chosen when the calendar opens: the next one without a
+/// draft sent, else the last (index into [`State::meeting_numbers`]).
+pub fn default_meeting(state: &crate::tui::state::State) -> usize {
+    let numbers = state.meeting_numbers();
+    numbers
+        .iter()
+        .position(|n| {
+            let tagged = state.tags.iter().any(|t| t.number == *n);
+            let upcoming = state
+                .ws
+                .config
+                .meetings
+                .iter()
+                .find(|m| m.number == *n)
+                .is_some_and(|m| m.date >= state.today);
+            upcoming && !tagged
+        })
+        .unwrap_or(numbers.len().saturating_sub(1))
+}
