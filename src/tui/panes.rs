@@ -705,6 +705,17 @@ pub fn help_lines(state: &State) -> Vec<Line<'static>> {
             if let Some(why) = refusal(state, &b.action) {
                 spans[0].style = state.theme.dim();
                 spans[1].style = state.theme.dim();
+                // The role's refusal is the same for many keys: said
+                // briefly here, in full when the key is pressed.
+                let role_refuses =
+                    super::keymap::permission(&b.action).is_some_and(|p| state.may(p).is_err());
+                let why = match (&state.actor, role_refuses) {
+                    (Some(m), true) => {
+                        tr!("ikke for rollen {}", "not for the role {}", m.role.label())
+                    }
+                    (None, true) => tr!("kun for medlemmer", "members only"),
+                    _ => why,
+                };
                 spans.push(Span::styled(
                     tr!("  ✗ ikke her: {}", "  ✗ not here: {}", safe(&why)),
                     state.theme.dim(),
