@@ -14,7 +14,7 @@ use oplaeg::model::{
 };
 use oplaeg::ops::anchor_in;
 use oplaeg::store::parse_meeting_message;
-use oplaeg::tui::document::Document;
+use oplaeg::tui::reader::document::Document;
 use proptest::prelude::*;
 
 // ---------------------------------------------------------------------------

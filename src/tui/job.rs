@@ -22,6 +22,8 @@ pub enum After {
     Nothing,
     /// Put the cursor on this recommendation (after a move).
     SelectRec(usize),
+    /// A new order was saved: forget the one being made, keep the cursor.
+    SavedOrder(usize),
     /// The text was saved: forget the draft and the editor.
     ClearDraft,
     /// Show the result (or the conflict) in the sync popup.
@@ -29,8 +31,8 @@ pub enum After {
     /// Show the message in a popup (an export's file name).
     Info,
     /// A read-only job computed a diff for the Diff view into this slot;
-    /// the workspace is not read again (see [`super::diff_state`]).
-    Diff(super::diff_state::DiffSlot),
+    /// the workspace is not read again (see [`super::changes::state`]).
+    Diff(super::changes::state::DiffSlot),
 }
 
 impl After {
