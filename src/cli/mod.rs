@@ -13,7 +13,7 @@ mod write;
 use std::io::Read;
 
 pub use args::Cli;
-use args::{Command, CommentCommand, MeetingCommand, MemberCommand, RecCommand};
+use args::{Command, CommentCommand, MeetingCommand, MemberCommand, RecCommand, ServerCommand};
 
 use crate::error::Error;
 use crate::ops::{self, Session};
@@ -73,9 +73,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Clone { url, path } => sync::clone(&cli, url, path.as_deref()),
         Command::Export(c) => export::export(&cli, c),
         Command::Tui => write::open_ui(&cli),
-        Command::Verify { range, refname } => {
+        Command::Verify {
+            pre_receive: true, ..
+        } => verify::pre_receive(&cli),
+        Command::Verify { range, refname, .. } => {
             verify::verify(&cli, range.as_deref(), refname.as_deref())
         }
+        Command::Server(ServerCommand::Init { path }) => verify::server_init(&cli, path),
     }
 }
 

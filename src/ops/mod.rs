@@ -9,6 +9,7 @@ mod comments;
 mod meetings;
 mod members;
 mod recommendations;
+mod server;
 mod sync;
 pub mod verify;
 mod workspace;
@@ -20,7 +21,8 @@ use chrono::{DateTime, FixedOffset, Local, Timelike};
 pub use crate::store::{Progress, SyncConflict, SyncReport, Tracking};
 pub use comments::{NewTarget, anchor_in, may_change_comment};
 pub use recommendations::RecEdit;
-pub use sync::{Cloned, DEFAULT_REMOTE, clone, clone_folder, report_lines};
+pub use server::{hook_script, server_init};
+pub use sync::{Cloned, DEFAULT_REMOTE, clone, clone_folder, report_lines, unenforced_server};
 pub use verify::verify;
 pub use workspace::{Saved, init, parse_person, save, writer};
 

@@ -6,6 +6,7 @@ mod history;
 mod journal;
 mod remote;
 mod revision;
+mod server;
 mod source;
 mod sync;
 mod walk;
@@ -20,6 +21,7 @@ pub use remote::{
     Attempt, Credentials, MAX_CREDENTIAL_CALLS, Progress, default_keys, display_url, human_bytes,
 };
 pub use revision::RevisionInfo;
+pub use server::{SERVER_SETTINGS, ServerSetup, init_server};
 pub use source::{TreeSource, WorktreeSource};
 pub use sync::{
     ConflictFile, Integration, MAX_ATTEMPTS, SyncConflict, SyncReport, TagConflict, Tracking,
