@@ -229,13 +229,12 @@ pub fn own_changes(repo: &Repository, id: Oid) -> Result<Vec<PathChange>> {
             }
         }
     }
-    full_merge(repo, id, p1, p2, &merged, &t1)
+    full_merge(repo, p1, p2, &merged, &t1)
 }
 
 /// Compares the merge commit with libgit2's merge of its parents, file by file.
 fn full_merge(
     repo: &Repository,
-    id: Oid,
     p1: Oid,
     p2: Oid,
     merged: &Tree<'_>,
@@ -306,7 +305,6 @@ fn full_merge(
             });
         }
     }
-    let _ = id;
     Ok(out)
 }
 
