@@ -10,7 +10,7 @@ use super::args::Format;
 use super::output::{json, safe};
 use super::{Cli, store};
 use crate::i18n::count;
-use crate::ops::verify::{Report, pusher};
+use crate::ops::verify::{Report, Rule, Violation, pusher};
 use crate::tr;
 
 /// `oplaeg verify`.
@@ -83,8 +83,25 @@ pub fn pre_receive(cli: &Cli) -> anyhow::Result<()> {
     let mut input = String::new();
     std::io::stdin().read_to_string(&mut input)?;
     let updates = crate::ops::verify::parse_updates(&input)?;
-    let who = pusher::from_env(store.repo())?;
-    let report = crate::ops::verify::verify_push(&store, &updates, who.as_deref())?;
+    // A pusher the server names but nobody mapped: refused (fails closed).
+    let (who, unknown) = match pusher::from_env(store.repo()) {
+        Ok(who) => (who, None),
+        Err(e) => (None, Some(e.to_string())),
+    };
+    let mut report = crate::ops::verify::verify_push(&store, &updates, who.as_deref())?;
+    if let Some(message) = unknown {
+        report.violations.insert(
+            0,
+            Violation {
+                commit: "0".repeat(40),
+                author: String::new(),
+                email: String::new(),
+                file: None,
+                rule: Rule::UnknownPusher,
+                message,
+            },
+        );
+    }
     if cli.format == Format::Json {
         json(&report)?;
     }
