@@ -30,7 +30,9 @@ fn main() {
     set_lang(lang);
     if let Err(e) = oplaeg::cli::run(cli) {
         let label = oplaeg::tr!("fejl", "error");
-        let text = oplaeg::text::for_terminal(&e.to_string(), false).into_owned();
+        // Line breaks stay (a refusal lists its reasons one per line); every
+        // other control character is shown escaped.
+        let text = oplaeg::text::for_terminal(&e.to_string(), true).into_owned();
         eprintln!("oplaeg: {label}: {text}");
         std::process::exit(1);
     }

@@ -32,6 +32,15 @@ fn rank(role: Role) -> u8 {
     }
 }
 
+/// "et medlem", "en læser": the role with its article.
+fn a_role(role: Role) -> String {
+    match role {
+        Role::Writer => tr!("en skribent", "a writer"),
+        Role::Member => tr!("et medlem", "a member"),
+        Role::Reviewer => tr!("en læser", "a reviewer"),
+    }
+}
+
 /// A comment file's path and id, when `path` is one.
 pub(super) fn comment_id(path: &str) -> Option<&str> {
     path.strip_prefix("comments/")
@@ -157,7 +166,7 @@ impl<'s> Checker<'s> {
     /// One file the commit changed, by an author in `role`.
     fn change(&mut self, c: &CommitFacts, role: Role, change: &PathChange) -> Result<()> {
         let path = change.path.as_str();
-        let label = role.label();
+        let label = a_role(role);
         if role == Role::Writer {
             if comment_id(path).is_some()
                 && let Some(new) = change.new
@@ -181,8 +190,8 @@ impl<'s> Checker<'s> {
                 Some(path),
                 Rule::MembersByWriters,
                 tr!(
-                    "oplaeg.toml (medlemmer, roller og møder) må kun ændres af skribenter, ikke af en {label}",
-                    "oplaeg.toml (members, roles and meetings) may only be changed by writers, not by a {label}"
+                    "oplaeg.toml (medlemmer, roller og møder) må kun ændres af skribenter, ikke af {label}",
+                    "oplaeg.toml (members, roles and meetings) may only be changed by writers, not by {label}"
                 ),
             );
             return Ok(());
@@ -193,8 +202,8 @@ impl<'s> Checker<'s> {
                 Some(path),
                 Rule::WritersOnly,
                 tr!(
-                    "kun skribenter må ændre kapitler, anbefalinger, prioriteringen og andre filer; en {label} må kun ændre sine egne kommentarer",
-                    "only writers may change chapters, recommendations, the priority and other files; a {label} may only change their own comments"
+                    "kun skribenter må ændre kapitler, anbefalinger, prioriteringen og andre filer; {label} må kun ændre sine egne kommentarer",
+                    "only writers may change chapters, recommendations, the priority and other files; {label} may only change their own comments"
                 ),
             );
             return Ok(());
