@@ -676,3 +676,103 @@ fn a_bare_repository_is_read_only() {
     );
     assert_eq!(git(&server, &["rev-parse", "main"]), ws.head());
 }
+
+#[test]
+fn the_tree_comparison_finds_what_git_finds() {
+    use oplaeg::ops::verify::merge;
+    let ws = Ws::sample();
+    let c = ws
+        .session(MEMBER)
+        .add_comment(on_chapter(), "En kommentar.")
+        .unwrap();
+    ws.session(WRITER)
+        .resolve(&c.id, Disposition::Met, "Ja.")
+        .unwrap();
+    // Files and folders appearing, vanishing and turning into each other,
+    // with names that sort differently as files and as folders.
+    ws.write("a.b", "x");
+    ws.write("a/b.txt", "y");
+    ws.git_commit_all_as(WRITER_NAME, WRITER, DATE, "Filer");
+    std::fs::remove_dir_all(ws.root.join("a")).unwrap();
+    ws.write("a", "nu en fil");
+    ws.write("a-b/c", "z");
+    ws.git_commit_all_as(WRITER_NAME, WRITER, DATE, "Mappe bliver fil");
+    std::fs::remove_file(ws.root.join("a")).unwrap();
+    ws.write("a/ny.txt", "igen en mappe");
+    std::fs::remove_file(ws.root.join("drafts/02-rehabilitering.md")).unwrap();
+    ws.git_commit_all_as(WRITER_NAME, WRITER, DATE, "Fil bliver mappe");
+    let store = ws.store();
+    let all = git(&ws.root, &["rev-list", "HEAD"]);
+    for id in all.lines() {
+        let oid = git2::Oid::from_str(id).unwrap();
+        let mut ours: Vec<String> = merge::commit_changes(store.repo(), oid)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.path)
+            .collect();
+        ours.sort();
+        let plain = git(
+            &ws.root,
+            &[
+                "diff-tree",
+                "--root",
+                "--no-commit-id",
+                "-r",
+                "--name-only",
+                id,
+            ],
+        );
+        let mut theirs: Vec<String> = plain.lines().map(str::to_string).collect();
+        theirs.sort();
+        assert_eq!(ours, theirs, "commit {id}");
+    }
+}
+
+#[test]
+fn a_members_merge_of_two_writers_edits_in_one_chapter_is_gits_merge() {
+    // Both sides changed the same file (different paragraphs): git merges
+    // the content itself, and a member's merge that equals it is fine; one
+    // that differs from it anywhere in that file is not.
+    let ws = Ws::sample();
+    let base = ws.head();
+    let first = SAMPLE_REHAB.replace("Kommunerne varetager", "Kommunerne står for");
+    ws.session(WRITER)
+        .revise_chapter("rehabilitering", &first, "Første afsnit")
+        .unwrap();
+    let one = ws.head();
+    ws.git(&["switch", "-q", "-c", "to", &base]);
+    let second = SAMPLE_REHAB.replace("Flere patienter", "Langt flere patienter");
+    ws.session(WRITER)
+        .revise_chapter("rehabilitering", &second, "Andet afsnit")
+        .unwrap();
+    ws.session(MEMBER)
+        .add_comment(on_chapter(), "Jens.")
+        .unwrap();
+    let member = author_env(MEMBER_NAME, MEMBER, DATE);
+    ws.git_env(&["merge", "-q", "-m", "Flet", &one], &member);
+    assert!(
+        ws.read("drafts/02-rehabilitering.md")
+            .contains("Langt flere")
+    );
+    assert!(ws.read("drafts/02-rehabilitering.md").contains("står for"));
+    let report = check(&ws, None);
+    assert!(report.ok(), "{:#?}", report.violations);
+    ws.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    ws.git_env(&["merge", "-q", "--no-commit", &one], &member);
+    ws.write(
+        "drafts/02-rehabilitering.md",
+        &ws.read("drafts/02-rehabilitering.md")
+            .replace("står for", "STÅR FOR"),
+    );
+    ws.git(&["add", "-A"]);
+    ws.git_env(&["commit", "-q", "-m", "Flet"], &member);
+    let merge = ws.head();
+    assert_eq!(
+        broken(&check(&ws, None)),
+        [(
+            short(&merge),
+            Some("drafts/02-rehabilitering.md".into()),
+            Rule::WritersOnly
+        )]
+    );
+}
