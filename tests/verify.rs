@@ -702,10 +702,11 @@ fn the_tree_comparison_finds_what_git_finds() {
     std::fs::remove_file(ws.root.join("drafts/02-rehabilitering.md")).unwrap();
     ws.git_commit_all_as(WRITER_NAME, WRITER, DATE, "Fil bliver mappe");
     let store = ws.store();
+    let trees = merge::Trees::new(store.repo());
     let all = git(&ws.root, &["rev-list", "HEAD"]);
     for id in all.lines() {
         let oid = git2::Oid::from_str(id).unwrap();
-        let mut ours: Vec<String> = merge::commit_changes(store.repo(), oid)
+        let mut ours: Vec<String> = merge::commit_changes(&trees, oid)
             .unwrap()
             .into_iter()
             .map(|c| c.path)

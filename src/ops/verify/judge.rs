@@ -18,6 +18,7 @@ pub(super) type Group = Option<Rc<Config>>;
 
 pub(super) struct Checker<'s> {
     pub store: &'s Store,
+    trees: merge::Trees<'s>,
     /// Parsed `oplaeg.toml`s by blob id (most commits share one).
     configs: HashMap<Oid, Group>,
     pub out: Vec<Violation>,
@@ -52,6 +53,7 @@ impl<'s> Checker<'s> {
     pub fn new(store: &'s Store) -> Checker<'s> {
         Checker {
             store,
+            trees: merge::Trees::new(store.repo()),
             configs: HashMap::new(),
             out: Vec::new(),
         }
@@ -142,8 +144,8 @@ impl<'s> Checker<'s> {
             return Ok(());
         };
         let changes = match c.parents.len() {
-            0 | 1 => merge::commit_changes(self.store.repo(), c.id)?,
-            2 => merge::own_changes(self.store.repo(), c.id)?,
+            0 | 1 => merge::commit_changes(&self.trees, c.id)?,
+            2 => merge::own_changes(&self.trees, c.id)?,
             _ => {
                 self.push(
                     c,

@@ -10,6 +10,7 @@
 //! those comparisons alone; anything else is handed to libgit2's
 //! `merge_commits`, which is git's merge with rename detection.
 
+use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashSet};
 
@@ -17,6 +18,57 @@ use git2::{Oid, Repository, Tree};
 
 use crate::error::{Error, Result};
 use crate::store::PathChange;
+
+/// Trees read from a repository, the large ones kept for a while: walking
+/// history compares each commit's tree with its parent's, so the same
+/// `comments/` folder (50,000 files make a 3 MB tree) is needed twice in a
+/// row, and libgit2 itself caches only small trees.
+pub struct Trees<'r> {
+    pub repo: &'r Repository,
+    recent: RefCell<Vec<Tree<'r>>>,
+}
+
+/// Trees with more entries than this are kept in [`Trees`].
+const LARGE: usize = 256;
+/// How many large trees are kept.
+const KEEP: usize = 8;
+
+impl<'r> Trees<'r> {
+    pub fn new(repo: &'r Repository) -> Trees<'r> {
+        Trees {
+            repo,
+            recent: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The tree `id`.
+    pub fn get(&self, id: Oid, context: &str) -> Result<Tree<'r>> {
+        if let Some(t) = self.recent.borrow().iter().find(|t| t.id() == id) {
+            return Ok(t.clone());
+        }
+        let tree = self
+            .repo
+            .find_tree(id)
+            .map_err(Error::git(context.to_string()))?;
+        if tree.len() > LARGE {
+            let mut recent = self.recent.borrow_mut();
+            if recent.len() >= KEEP {
+                recent.remove(0);
+            }
+            recent.push(tree.clone());
+        }
+        Ok(tree)
+    }
+
+    /// A commit's tree.
+    pub fn of_commit(&self, commit: Oid) -> Result<Tree<'r>> {
+        let c = self
+            .repo
+            .find_commit(commit)
+            .map_err(Error::git(commit.to_string()))?;
+        self.get(c.tree_id(), &commit.to_string())
+    }
+}
 
 /// A file in a tree: its blob (or other object) and mode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,7 +103,7 @@ fn order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> Ordering {
 
 /// Adds every file under `tree` (as added or removed) to `out`.
 fn all_files(
-    repo: &Repository,
+    trees: &Trees<'_>,
     tree: &Tree<'_>,
     prefix: &str,
     added: bool,
@@ -65,8 +117,8 @@ fn all_files(
             mode: e.filemode(),
         };
         if is_tree(entry.mode) {
-            let sub = repo.find_tree(entry.id).map_err(Error::git(path.clone()))?;
-            all_files(repo, &sub, &format!("{path}/"), added, out)?;
+            let sub = trees.get(entry.id, &path)?;
+            all_files(trees, &sub, &format!("{path}/"), added, out)?;
         } else if added {
             out.insert(path, (None, Some(entry)));
         } else {
@@ -78,22 +130,22 @@ fn all_files(
 
 /// The files that differ between trees `a` and `b` (either may be absent).
 pub fn diff_trees(
-    repo: &Repository,
+    trees: &Trees<'_>,
     a: Option<&Tree<'_>>,
     b: Option<&Tree<'_>>,
 ) -> Result<Changes> {
     let mut out = Changes::new();
     match (a, b) {
-        (Some(a), Some(b)) => diff_into(repo, a, b, "", &mut out)?,
-        (None, Some(b)) => all_files(repo, b, "", true, &mut out)?,
-        (Some(a), None) => all_files(repo, a, "", false, &mut out)?,
+        (Some(a), Some(b)) => diff_into(trees, a, b, "", &mut out)?,
+        (None, Some(b)) => all_files(trees, b, "", true, &mut out)?,
+        (Some(a), None) => all_files(trees, a, "", false, &mut out)?,
         (None, None) => {}
     }
     Ok(out)
 }
 
 fn diff_into(
-    repo: &Repository,
+    trees: &Trees<'_>,
     a: &Tree<'_>,
     b: &Tree<'_>,
     prefix: &str,
@@ -136,25 +188,22 @@ fn diff_into(
         let path = format!("{prefix}{}", String::from_utf8_lossy(&name_bytes));
         let sub = |e: Option<Entry>| -> Result<Option<Tree<'_>>> {
             match e {
-                Some(e) if is_tree(e.mode) => repo
-                    .find_tree(e.id)
-                    .map(Some)
-                    .map_err(Error::git(path.clone())),
+                Some(e) if is_tree(e.mode) => trees.get(e.id, &path).map(Some),
                 _ => Ok(None),
             }
         };
         let (ta, tb) = (sub(ea)?, sub(eb)?);
         let folder = format!("{path}/");
         match (&ta, &tb) {
-            (Some(x), Some(y)) => diff_into(repo, x, y, &folder, out)?,
+            (Some(x), Some(y)) => diff_into(trees, x, y, &folder, out)?,
             (Some(x), None) => {
-                all_files(repo, x, &folder, false, out)?;
+                all_files(trees, x, &folder, false, out)?;
                 if let Some(e) = eb {
                     out.insert(path, (None, Some(e)));
                 }
             }
             (None, Some(y)) => {
-                all_files(repo, y, &folder, true, out)?;
+                all_files(trees, y, &folder, true, out)?;
                 if let Some(e) = ea {
                     out.insert(path, (Some(e), None));
                 }
@@ -165,12 +214,6 @@ fn diff_into(
         }
     }
     Ok(())
-}
-
-fn tree_of<'r>(repo: &'r Repository, commit: Oid) -> Result<Tree<'r>> {
-    repo.find_commit(commit)
-        .and_then(|c| c.tree())
-        .map_err(Error::git(commit.to_string()))
 }
 
 fn to_path_changes(changes: Changes) -> Vec<PathChange> {
@@ -185,15 +228,18 @@ fn to_path_changes(changes: Changes) -> Vec<PathChange> {
 }
 
 /// The files an ordinary (or first) commit changes against its first parent.
-pub fn commit_changes(repo: &Repository, id: Oid) -> Result<Vec<PathChange>> {
-    let c = repo.find_commit(id).map_err(Error::git(id.to_string()))?;
-    let tree = c.tree().map_err(Error::git(id.to_string()))?;
+pub fn commit_changes(trees: &Trees<'_>, id: Oid) -> Result<Vec<PathChange>> {
+    let c = trees
+        .repo
+        .find_commit(id)
+        .map_err(Error::git(id.to_string()))?;
+    let tree = trees.get(c.tree_id(), &id.to_string())?;
     let parent = match c.parent_id(0) {
-        Ok(p) => Some(tree_of(repo, p)?),
+        Ok(p) => Some(trees.of_commit(p)?),
         Err(_) => None,
     };
     Ok(to_path_changes(diff_trees(
-        repo,
+        trees,
         parent.as_ref(),
         Some(&tree),
     )?))
@@ -202,24 +248,25 @@ pub fn commit_changes(repo: &Repository, id: Oid) -> Result<Vec<PathChange>> {
 /// What a two-parent merge changes beyond git's clean merge of its parents:
 /// `old` is the clean merge's version (for a file git could not merge: the
 /// first parent's), `new` the merge commit's.
-pub fn own_changes(repo: &Repository, id: Oid) -> Result<Vec<PathChange>> {
+pub fn own_changes(trees: &Trees<'_>, id: Oid) -> Result<Vec<PathChange>> {
+    let repo = trees.repo;
     let c = repo.find_commit(id).map_err(Error::git(id.to_string()))?;
     let (p1, p2) = match (c.parent_id(0), c.parent_id(1)) {
         (Ok(a), Ok(b)) => (a, b),
-        _ => return commit_changes(repo, id),
+        _ => return commit_changes(trees, id),
     };
-    let merged = tree_of(repo, id)?;
-    let (t1, t2) = (tree_of(repo, p1)?, tree_of(repo, p2)?);
+    let merged = trees.of_commit(id)?;
+    let (t1, t2) = (trees.of_commit(p1)?, trees.of_commit(p2)?);
     let bases = repo.merge_bases(p1, p2).ok();
     if let Some(bases) = bases.as_ref().filter(|b| b.len() == 1) {
-        let base = tree_of(repo, bases[0])?;
-        let ours = diff_trees(repo, Some(&base), Some(&t1))?;
-        let theirs = diff_trees(repo, Some(&base), Some(&t2))?;
+        let base = trees.of_commit(bases[0])?;
+        let ours = diff_trees(trees, Some(&base), Some(&t1))?;
+        let theirs = diff_trees(trees, Some(&base), Some(&t2))?;
         let disjoint = !theirs.keys().any(|p| ours.contains_key(p));
         if disjoint {
             // git's merge takes each side's files as they are; the merge
             // commit should differ from the first parent exactly there.
-            let against_first = diff_trees(repo, Some(&t1), Some(&merged))?;
+            let against_first = diff_trees(trees, Some(&t1), Some(&merged))?;
             let same = against_first.len() == theirs.len()
                 && against_first
                     .iter()
@@ -229,17 +276,18 @@ pub fn own_changes(repo: &Repository, id: Oid) -> Result<Vec<PathChange>> {
             }
         }
     }
-    full_merge(repo, p1, p2, &merged, &t1)
+    full_merge(trees, p1, p2, &merged, &t1)
 }
 
 /// Compares the merge commit with libgit2's merge of its parents, file by file.
 fn full_merge(
-    repo: &Repository,
+    trees: &Trees<'_>,
     p1: Oid,
     p2: Oid,
     merged: &Tree<'_>,
     first: &Tree<'_>,
 ) -> Result<Vec<PathChange>> {
+    let repo = trees.repo;
     let (c1, c2) = (
         repo.find_commit(p1).map_err(Error::git(p1.to_string()))?,
         repo.find_commit(p2).map_err(Error::git(p2.to_string()))?,
@@ -274,9 +322,9 @@ fn full_merge(
         }
     }
     let mut result = Changes::new();
-    all_files(repo, merged, "", true, &mut result)?;
+    all_files(trees, merged, "", true, &mut result)?;
     let mut first_files = Changes::new();
-    all_files(repo, first, "", true, &mut first_files)?;
+    all_files(trees, first, "", true, &mut first_files)?;
     let mut out = Vec::new();
     let paths: std::collections::BTreeSet<&String> = result.keys().chain(clean.keys()).collect();
     for path in paths {
