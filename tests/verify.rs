@@ -777,3 +777,69 @@ fn a_members_merge_of_two_writers_edits_in_one_chapter_is_gits_merge() {
         )]
     );
 }
+
+#[test]
+fn a_conflict_settled_by_keeping_one_side_loses_no_decision() {
+    let ws = Ws::sample();
+    ws.session(WRITER)
+        .member_add(
+            "Anders",
+            "anders@sst.example",
+            WRITER_ORG,
+            oplaeg::model::Role::Writer,
+        )
+        .unwrap();
+    let c = ws
+        .session(MEMBER)
+        .add_comment(on_chapter(), "Jens'.")
+        .unwrap();
+    let base = ws.head();
+    ws.session(WRITER)
+        .resolve(&c.id, Disposition::Met, "Mettes svar.")
+        .unwrap();
+    let mettes = ws.head();
+    ws.git(&["switch", "-q", "-c", "anders", &base]);
+    ws.session("anders@sst.example")
+        .resolve(&c.id, Disposition::NotMet, "Anders' svar.")
+        .unwrap();
+    // Anders keeps Mette's answer: a writer may choose either side.
+    let writer = author_env("Anders", "anders@sst.example", DATE);
+    let out = git_output_in(&ws.root, &ws.home, &["merge", "-q", &mettes], &writer);
+    assert!(
+        !out.status.success(),
+        "the two answers conflict: {}",
+        text(&out.stderr)
+    );
+    let file = format!("comments/{}.toml", c.id);
+    ws.git(&["checkout", "--theirs", "--", &file]);
+    ws.git(&["add", "-A"]);
+    ws.git_env(&["commit", "-q", "--no-edit"], &writer);
+    let report = check(&ws, None);
+    assert!(report.ok(), "{:#?}", report.violations);
+
+    // Jens edits his comment while Mette answers it, and settles the
+    // conflict by keeping his own side: Mette's answer would be lost.
+    ws.git(&["switch", "-q", "-c", "jens", &base]);
+    ws.session(MEMBER)
+        .edit_comment(&c.id, "Jens', rettet.")
+        .unwrap();
+    let member = author_env(MEMBER_NAME, MEMBER, DATE);
+    let out = git_output_in(&ws.root, &ws.home, &["merge", "-q", &mettes], &member);
+    assert!(!out.status.success(), "edit and answer conflict");
+    ws.git(&["checkout", "--ours", "--", &file]);
+    ws.git(&["add", "-A"]);
+    ws.git_env(&["commit", "-q", "--no-edit"], &member);
+    let lost = ws.head();
+    assert_eq!(
+        broken(&check(&ws, None)),
+        [(short(&lost), Some(file.clone()), Rule::DecisionsByWriters)]
+    );
+    // Keeping Mette's answered side instead is fine.
+    ws.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    let _ = git_output_in(&ws.root, &ws.home, &["merge", "-q", &mettes], &member);
+    ws.git(&["checkout", "--theirs", "--", &file]);
+    ws.git(&["add", "-A"]);
+    ws.git_env(&["commit", "-q", "--no-edit"], &member);
+    let report = check(&ws, None);
+    assert!(report.ok(), "{:#?}", report.violations);
+}

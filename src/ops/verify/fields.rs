@@ -68,6 +68,25 @@ fn authored(t: &Table) -> Table {
     t
 }
 
+/// What `kept` loses of the decisions in `other`: a table with `by` it does
+/// not have, or a status other than open it does not share. `None` when
+/// nothing decided in `other` is lost.
+pub(super) fn lost_decision(other: &Table, kept: &Table) -> Option<String> {
+    let mut theirs = Vec::new();
+    decisions(other, "", &mut theirs);
+    let mut ours = Vec::new();
+    decisions(kept, "", &mut ours);
+    for (place, table) in theirs {
+        if !ours.iter().any(|(p, t)| *p == place && *t == table) {
+            return Some(format!("[{place}]"));
+        }
+    }
+    match (status(other), status(kept)) {
+        (Some(s), k) if s != "open" && k != Some(s) => Some(format!("status = \"{s}\"")),
+        _ => None,
+    }
+}
+
 /// The first problem with the fields naming a person in a comment file
 /// changed (`old` → `new`) by `actor` in `role`.
 pub(super) fn problem(

@@ -2,6 +2,7 @@
 //! changes (for a merge: what it changes beyond git's own merge).
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::rc::Rc;
 
 use git2::Oid;
@@ -160,9 +161,60 @@ impl<'s> Checker<'s> {
             }
         };
         for change in changes {
+            if c.parents.len() == 2 && self.one_side_taken(c, role, &change)? {
+                continue;
+            }
             self.change(c, role, &change)?;
         }
         Ok(())
+    }
+
+    /// A file a merge left exactly as one of its parents has it (the way a
+    /// conflict is often settled: "keep theirs"). A writer may choose either
+    /// side. Anyone else may do so only for a comment file and only when
+    /// nothing decided on the other side is lost: every table with `by`
+    /// there is kept, and a resolved or withdrawn comment stays so. True
+    /// when the file has been judged here.
+    fn one_side_taken(&mut self, c: &CommitFacts, role: Role, change: &PathChange) -> Result<bool> {
+        let Some(new) = change.new else {
+            return Ok(false);
+        };
+        let mut sides = Vec::new();
+        for &p in &c.parents {
+            let tree = self.trees.of_commit(p)?;
+            sides.push(tree.get_path(Path::new(&change.path)).ok().map(|e| e.id()));
+        }
+        if !sides.contains(&Some(new)) {
+            return Ok(false);
+        }
+        if role == Role::Writer {
+            return Ok(true);
+        }
+        if comment_id(&change.path).is_none() {
+            return Ok(false);
+        }
+        let Some(kept) = self.table(new)? else {
+            return Ok(false);
+        };
+        for side in sides.into_iter().flatten().filter(|&b| b != new) {
+            let Some(other) = self.table(side)? else {
+                continue;
+            };
+            if let Some(lost) = fields::lost_decision(&other, &kept) {
+                let path = change.path.clone();
+                self.push(
+                    c,
+                    Some(&path),
+                    Rule::DecisionsByWriters,
+                    tr!(
+                        "sammenfletningen beholder filen, som den er på den ene side, og mister en afgørelse fra den anden ({lost}); kun skribenter kan fjerne en afgørelse – behold den besvarede udgave",
+                        "the merge keeps the file as one side has it and loses a decision from the other ({lost}); only writers can remove a decision – keep the resolved version"
+                    ),
+                );
+                return Ok(true);
+            }
+        }
+        Ok(true)
     }
 
     /// One file the commit changed, by an author in `role`.
