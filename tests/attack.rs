@@ -480,7 +480,8 @@ fn merges_that_drop_or_change_the_other_side_are_refused() {
     lab.refused(&before, &out, "writers-only");
     git(&jens, &["reset", "-q", "--hard", "HEAD~1"]);
 
-    // A merge that also undoes the writer's resolution of a comment.
+    // A merge that also undoes the writer's resolution of a comment (keeps
+    // Birgitte's comment as it was before it was answered).
     git_env(
         &jens,
         &["merge", "-q", "--no-commit", "origin/main"],
@@ -492,7 +493,8 @@ fn merges_that_drop_or_change_the_other_side_are_refused() {
     git(&jens, &["add", "-A"]);
     git_env(&jens, &["commit", "-q", "-m", "Flet"], &member);
     let out = lab.push(&jens, &["origin", "main"]);
-    lab.refused(&before, &out, "own-comments-only");
+    let err = lab.refused(&before, &out, "decisions-by-writers");
+    assert!(err.contains("[resolution]"), "{err}");
     git(&jens, &["reset", "-q", "--hard", "HEAD~1"]);
 
     // Another strategy: -X ours on a merge where git alone would conflict

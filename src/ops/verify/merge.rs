@@ -167,25 +167,27 @@ fn diff_into(
                 is_tree(y.filemode()),
             ),
         };
-        let (ea, eb) = match step {
+        let (ta, tb) = match step {
             Ordering::Less => (ia.next(), None),
             Ordering::Greater => (None, ib.next()),
             Ordering::Equal => (ia.next(), ib.next()),
         };
-        let name_bytes = ea
-            .as_ref()
-            .or(eb.as_ref())
-            .map(|e| e.name_bytes().to_vec())
-            .unwrap_or_default();
         let entry = |e: &git2::TreeEntry<'_>| Entry {
             id: e.id(),
             mode: e.filemode(),
         };
-        let (ea, eb) = (ea.as_ref().map(entry), eb.as_ref().map(entry));
+        let (ea, eb) = (ta.as_ref().map(entry), tb.as_ref().map(entry));
+        // Most entries of a large folder are the same on both sides: compared
+        // by id and mode only, nothing allocated.
         if ea == eb {
             continue;
         }
-        let path = format!("{prefix}{}", String::from_utf8_lossy(&name_bytes));
+        let name = ta
+            .as_ref()
+            .or(tb.as_ref())
+            .map(|e| e.name_bytes())
+            .unwrap_or_default();
+        let path = format!("{prefix}{}", String::from_utf8_lossy(name));
         let sub = |e: Option<Entry>| -> Result<Option<Tree<'_>>> {
             match e {
                 Some(e) if is_tree(e.mode) => trees.get(e.id, &path).map(Some),
