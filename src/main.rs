@@ -35,6 +35,8 @@ fn main() {
     let cli = oplaeg::cli::help::parse(lang);
     if let Err(e) = oplaeg::cli::run(cli) {
         let label = oplaeg::tr!("fejl", "error");
+        // Line breaks stay (a refusal lists its reasons one per line); every
+        // other control character is shown escaped.
         let text = oplaeg::text::for_terminal(&e.to_string(), true).into_owned();
         eprintln!("oplaeg: {label}: {text}");
         std::process::exit(1);

@@ -19,8 +19,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::servers::{Daemon, Sshd};
 use common::*;
+use common::{Daemon, Sshd};
 use oplaeg::ops::{self, NewTarget};
 use oplaeg::store::Progress;
 
@@ -384,6 +384,7 @@ fn a_merging_sync_killed_at_every_step_over_ssh() {
     let Some(sshd) = Sshd::start(&t.ws.tmp, &t.ws.home) else {
         return;
     };
+    sshd.trust(&t.ws.home);
     let user: &'static str = Box::leak(sshd.user.clone().into_boxed_str());
     for (n, step) in STEPS.iter().enumerate() {
         let c = t.copy(&format!("ssh{n}"), Transport::Ssh(sshd.port, user));
@@ -523,14 +524,16 @@ fn files_that_already_hold_the_servers_version_are_not_called_unsaved() {
 fn a_conflicts_explanation_prints_as_lines() {
     let t = Template::new(0, true);
     let c = t.copy("conflict", Transport::Path);
-    // The member's clone changes the line the writer changed too.
+    // A second writer in this clone changes the line the first writer
+    // changed on the server (a member's chapter edit would be refused
+    // before sending, as the roles say).
     let chapter = c.clone.join("drafts/02-rehabilitering.md");
     let text = std::fs::read_to_string(&chapter).unwrap();
     std::fs::write(&chapter, format!("{text}\nEt andet nyt afsnit, lokalt.\n")).unwrap();
     git_env(
         &c.clone,
         &["commit", "-qam", "Lokalt afsnit"],
-        &author_env(MEMBER_NAME, MEMBER, T0),
+        &author_env(WRITER_NAME, WRITER, T0),
     );
     let out = sync_cmd(&c.home, &c.clone).output().unwrap();
     assert!(!out.status.success());

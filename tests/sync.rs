@@ -4,9 +4,8 @@
 
 mod common;
 
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -119,63 +118,6 @@ fn expected_files(ids: &[String]) -> Vec<String> {
     let mut v: Vec<String> = ids.iter().map(|i| format!("comments/{i}.toml")).collect();
     v.sort();
     v
-}
-
-/// A real `git daemon` serving `base` on a free port of 127.0.0.1, stopped
-/// when dropped.
-struct Daemon {
-    child: Child,
-    port: u16,
-}
-
-impl Daemon {
-    fn start(base: &Path, home: &Path) -> Daemon {
-        for _ in 0..5 {
-            let port = TcpListener::bind("127.0.0.1:0")
-                .and_then(|l| l.local_addr())
-                .expect("a free port")
-                .port();
-            let mut cmd = Command::new("git");
-            isolate(&mut cmd, home);
-            cmd.args([
-                "daemon",
-                "--export-all",
-                "--enable=receive-pack",
-                "--reuseaddr",
-                "--listen=127.0.0.1",
-                &format!("--port={port}"),
-                &format!("--base-path={}", base.display()),
-                &base.display().to_string(),
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-            let mut child = cmd.spawn().expect("git daemon starts");
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while Instant::now() < deadline {
-                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                    return Daemon { child, port };
-                }
-                if let Ok(Some(_)) = child.try_wait() {
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        panic!("git daemon did not start");
-    }
-
-    fn url(&self, repo: &str) -> String {
-        format!("git://127.0.0.1:{}/{repo}", self.port)
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// Three members comment on their own clones at the same time, then sync
@@ -308,7 +250,7 @@ fn members_sync_through_git_daemon() {
     // The server refuses nothing it should accept, and git itself reads it.
     let out = git(&g.ws.tmp, &["ls-remote", &url]);
     assert!(out.contains("refs/heads/main"), "{out}");
-    drop(daemon);
+    daemon.stop();
 }
 
 /// Two writers edit the same paragraph: the second sync stops, sends
@@ -919,125 +861,6 @@ fn the_ui_shows_a_conflict_with_the_files_and_steps() {
 // ssh, against a real sshd on 127.0.0.1 (skipped when sshd is not installed)
 // ---------------------------------------------------------------------------
 
-const SSHD: &str = "/usr/sbin/sshd";
-
-/// An sshd on a free port of 127.0.0.1 that lets in the holder of one key,
-/// as the user running the tests. Stopped when dropped.
-struct Sshd {
-    child: Child,
-    port: u16,
-    user: String,
-    host_key: String,
-}
-
-impl Sshd {
-    fn start(dir: &Path, client_home: &Path) -> Option<Sshd> {
-        if !common::tools::available(
-            "sync over ssh",
-            &[SSHD, "ssh-keygen", "ssh"],
-            "openssh-server openssh-client",
-        ) {
-            return None;
-        }
-        let _ = std::fs::create_dir_all("/run/sshd");
-        let keygen = |path: &Path| {
-            let ok = Command::new("ssh-keygen")
-                .args(["-q", "-t", "ed25519", "-N", "", "-f"])
-                .arg(path)
-                .status()
-                .expect("ssh-keygen runs")
-                .success();
-            assert!(ok, "ssh-keygen");
-        };
-        let host = dir.join("hostkey");
-        keygen(&host);
-        let ssh = client_home.join(".ssh");
-        std::fs::create_dir_all(&ssh).unwrap();
-        keygen(&ssh.join("id_ed25519"));
-        let authorized = dir.join("authorized_keys");
-        std::fs::copy(ssh.join("id_ed25519.pub"), &authorized).unwrap();
-        let user = String::from_utf8(Command::new("id").arg("-un").output().unwrap().stdout)
-            .unwrap()
-            .trim()
-            .to_string();
-        for _ in 0..5 {
-            let port = TcpListener::bind("127.0.0.1:0")
-                .and_then(|l| l.local_addr())
-                .expect("a free port")
-                .port();
-            let config = dir.join("sshd_config");
-            std::fs::write(
-                &config,
-                format!(
-                    "Port {port}\nListenAddress 127.0.0.1\nHostKey {}\nAuthorizedKeysFile {}\n\
-                     PasswordAuthentication no\nKbdInteractiveAuthentication no\n\
-                     PubkeyAuthentication yes\nPermitRootLogin prohibit-password\n\
-                     StrictModes no\nUsePAM no\nPidFile none\n",
-                    host.display(),
-                    authorized.display()
-                ),
-            )
-            .unwrap();
-            let mut child = Command::new(SSHD)
-                .arg("-D")
-                .arg("-e")
-                .arg("-f")
-                .arg(&config)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("sshd starts");
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while Instant::now() < deadline {
-                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                    let host_key = std::fs::read_to_string(dir.join("hostkey.pub")).unwrap();
-                    return Some(Sshd {
-                        child,
-                        port,
-                        user,
-                        host_key,
-                    });
-                }
-                if let Ok(Some(_)) = child.try_wait() {
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        common::tools::skipped("sync over ssh", "sshd did not start on 127.0.0.1");
-        None
-    }
-
-    fn url(&self, path: &Path) -> String {
-        format!(
-            "ssh://{}@127.0.0.1:{}{}",
-            self.user,
-            self.port,
-            path.display()
-        )
-    }
-
-    /// Makes `home` trust this server's host key.
-    fn trust(&self, home: &Path) {
-        let ssh = home.join(".ssh");
-        std::fs::create_dir_all(&ssh).unwrap();
-        std::fs::write(
-            ssh.join("known_hosts"),
-            format!("[127.0.0.1]:{} {}", self.port, self.host_key),
-        )
-        .unwrap();
-    }
-}
-
-impl Drop for Sshd {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// The binary with `home` as HOME and no ssh-agent, waiting at most a
 /// minute (a credential loop would hang here instead of ending).
 fn oplaeg_ssh(home: &Path, dir: &Path, args: &[&str]) -> std::process::Output {
@@ -1130,5 +953,5 @@ fn members_sync_over_ssh_with_key_files_and_clear_refusals() {
         "{err}"
     );
     assert!(!dir.join("x2").exists());
-    drop(sshd);
+    sshd.stop();
 }

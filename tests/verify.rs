@@ -1,7 +1,8 @@
 //! `oplaeg verify`: roles that hold in the history. Commits made with plain
 //! git (as anyone can) are checked against who made them; the same check
-//! runs as a real bare server's `pre-receive` hook, and plain `git push`
-//! is refused or accepted by it.
+//! runs as the `pre-receive` hook of a real bare server made by `oplaeg
+//! server init`, and plain `git push` is refused or accepted by it (the
+//! attacks on it are in `tests/attack.rs`).
 
 mod common;
 
@@ -385,8 +386,105 @@ fn a_zero_start_means_what_no_ref_has_yet_and_a_zero_end_nothing() {
     assert_eq!(check(&ws, Some(&format!("{bad}..{zero}"))).commits, 0);
 }
 
+#[test]
+fn a_merge_that_drops_the_other_side_is_the_mergers_own_change() {
+    let ws = Ws::sample();
+    let base = ws.head();
+    let theirs = ws
+        .session(MEMBER2)
+        .add_comment(on_chapter(), "Birgittes.")
+        .unwrap();
+    ws.session(WRITER)
+        .revise_chapter("rehabilitering", "# Rehabilitering\n\nNy.\n", "Ny")
+        .unwrap();
+    let writers = ws.head();
+    ws.git(&["switch", "-q", "-c", "jens", &base]);
+    ws.session(MEMBER)
+        .add_comment(on_chapter(), "Jens'.")
+        .unwrap();
+    ws.git_env(
+        &["merge", "-q", "-s", "ours", "-m", "Flet", &writers],
+        &author_env(MEMBER_NAME, MEMBER, DATE),
+    );
+    let merge = ws.head();
+    let report = check(&ws, None);
+    let got = broken(&report);
+    assert_eq!(
+        got,
+        [
+            (
+                short(&merge),
+                Some(format!("comments/{}.toml", theirs.id)),
+                Rule::CommentDeleted
+            ),
+            (
+                short(&merge),
+                Some("drafts/02-rehabilitering.md".into()),
+                Rule::WritersOnly
+            ),
+        ],
+        "{:#?}",
+        report.violations
+    );
+    // The same merge made the ordinary way is the writer's work only.
+    ws.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    ws.git_env(
+        &["merge", "-q", "-m", "Flet", &writers],
+        &author_env(MEMBER_NAME, MEMBER, DATE),
+    );
+    assert!(check(&ws, None).ok());
+}
+
+#[test]
+fn a_second_first_commit_in_the_history_is_unrelated() {
+    let ws = Ws::sample();
+    ws.git(&["switch", "-q", "--orphan", "other"]);
+    ws.write(
+        "drafts/02-rehabilitering.md",
+        "# Rehabilitering\n\nAndet.\n",
+    );
+    let root = ws.git_commit_all_as(WRITER_NAME, WRITER, DATE, "Anden begyndelse");
+    ws.git(&["switch", "-q", "-f", "main"]);
+    ws.git_env(
+        &[
+            "merge",
+            "-q",
+            "--allow-unrelated-histories",
+            "-s",
+            "ours",
+            "-m",
+            "Flet",
+            "other",
+        ],
+        &author_env(WRITER_NAME, WRITER, DATE),
+    );
+    let merge = ws.head();
+    let report = check(&ws, None);
+    // The merge is judged by both parents' groups, and the unrelated side
+    // has none: no role can come from it.
+    assert_eq!(
+        broken(&report),
+        [
+            (short(&root), None, Rule::UnrelatedHistory),
+            (short(&merge), Some("oplaeg.toml".into()), Rule::NotAMember)
+        ],
+        "{:#?}",
+        report.violations
+    );
+}
+
+#[test]
+fn every_rule_has_a_distinct_key() {
+    let keys: std::collections::HashSet<&str> = Rule::ALL.iter().map(|r| r.key()).collect();
+    assert_eq!(keys.len(), Rule::ALL.len());
+    for r in Rule::ALL {
+        let json = serde_json::to_value(r).unwrap();
+        assert_eq!(json, r.key());
+    }
+}
+
 // ---------------------------------------------------------------------------
-// A real bare server with the README's pre-receive hook
+// A real bare server made by `oplaeg server init`
 // ---------------------------------------------------------------------------
 
 fn text(bytes: &[u8]) -> String {
@@ -404,33 +502,6 @@ fn oplaeg(repo: &Path, home: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
-/// The hook script exactly as the README shows it, pointed at this build.
-fn readme_hook() -> String {
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-        .expect("README.md");
-    let start = readme
-        .find("#!/bin/sh\n# oplaeg pre-receive hook")
-        .expect("the README shows the pre-receive hook");
-    let script = &readme[start..];
-    let script = &script[..script.find("```").expect("end of the code block")];
-    let line = "OPLAEG=${OPLAEG:-oplaeg}";
-    assert!(
-        script.contains(line),
-        "the hook names the program in one place"
-    );
-    script.replace(line, &format!("OPLAEG='{}'", env!("CARGO_BIN_EXE_oplaeg")))
-}
-
-fn install_hook(server: &Path) {
-    let hook = server.join("hooks/pre-receive");
-    std::fs::write(&hook, readme_hook()).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
-}
-
 fn git_in(dir: &Path, home: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     git_output_in(dir, home, args, env)
 }
@@ -439,16 +510,7 @@ fn git_in(dir: &Path, home: &Path, args: &[&str], env: &[(&str, &str)]) -> Outpu
 fn the_pre_receive_hook_refuses_a_members_chapter_edit_and_accepts_a_comment() {
     let ws = Ws::sample();
     let server: PathBuf = ws.tmp.join("server.git");
-    checked(
-        &["init"],
-        git_in(
-            &ws.tmp,
-            &ws.home,
-            &["init", "-q", "--bare", "-b", "main", "server.git"],
-            &[],
-        ),
-    );
-    install_hook(&server);
+    init_server(&server, &ws.home);
 
     // The writer publishes the workspace: a new branch (old = 000…), every
     // commit checked, all fine.
@@ -539,11 +601,13 @@ fn the_pre_receive_hook_refuses_a_members_chapter_edit_and_accepts_a_comment() {
     let out = oplaeg(&server, &ws.home, &["--format", "json", "meeting", "list"]);
     assert!(text(&out.stdout).contains("meeting/3"));
 
-    // Deleting a branch has nothing to check.
-    let out = ws.git_output(&["push", "-q", "origin", "main:refs/heads/extra"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = ws.git_output(&["push", "-q", "origin", ":refs/heads/extra"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Other branches are not kept, and nothing is deleted.
+    let out = ws.git_output(&["push", "origin", "main:refs/heads/extra"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("[ref-not-allowed]"));
+    let out = ws.git_output(&["push", "origin", ":refs/tags/meeting/3"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("[no-deletes]"));
 
     let fsck = git_output(&server, &["fsck", "--no-dangling"]);
     assert!(fsck.status.success(), "{}", text(&fsck.stderr));
@@ -611,4 +675,171 @@ fn a_bare_repository_is_read_only() {
         text(&out.stderr)
     );
     assert_eq!(git(&server, &["rev-parse", "main"]), ws.head());
+}
+
+#[test]
+fn the_tree_comparison_finds_what_git_finds() {
+    use oplaeg::ops::verify::merge;
+    let ws = Ws::sample();
+    let c = ws
+        .session(MEMBER)
+        .add_comment(on_chapter(), "En kommentar.")
+        .unwrap();
+    ws.session(WRITER)
+        .resolve(&c.id, Disposition::Met, "Ja.")
+        .unwrap();
+    // Files and folders appearing, vanishing and turning into each other,
+    // with names that sort differently as files and as folders.
+    ws.write("a.b", "x");
+    ws.write("a/b.txt", "y");
+    ws.git_commit_all_as(WRITER_NAME, WRITER, DATE, "Filer");
+    std::fs::remove_dir_all(ws.root.join("a")).unwrap();
+    ws.write("a", "nu en fil");
+    ws.write("a-b/c", "z");
+    ws.git_commit_all_as(WRITER_NAME, WRITER, DATE, "Mappe bliver fil");
+    std::fs::remove_file(ws.root.join("a")).unwrap();
+    ws.write("a/ny.txt", "igen en mappe");
+    std::fs::remove_file(ws.root.join("drafts/02-rehabilitering.md")).unwrap();
+    ws.git_commit_all_as(WRITER_NAME, WRITER, DATE, "Fil bliver mappe");
+    let store = ws.store();
+    let trees = merge::Trees::new(store.repo());
+    let all = git(&ws.root, &["rev-list", "HEAD"]);
+    for id in all.lines() {
+        let oid = git2::Oid::from_str(id).unwrap();
+        let mut ours: Vec<String> = merge::commit_changes(&trees, oid)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.path)
+            .collect();
+        ours.sort();
+        let plain = git(
+            &ws.root,
+            &[
+                "diff-tree",
+                "--root",
+                "--no-commit-id",
+                "-r",
+                "--name-only",
+                id,
+            ],
+        );
+        let mut theirs: Vec<String> = plain.lines().map(str::to_string).collect();
+        theirs.sort();
+        assert_eq!(ours, theirs, "commit {id}");
+    }
+}
+
+#[test]
+fn a_members_merge_of_two_writers_edits_in_one_chapter_is_gits_merge() {
+    // Both sides changed the same file (different paragraphs): git merges
+    // the content itself, and a member's merge that equals it is fine; one
+    // that differs from it anywhere in that file is not.
+    let ws = Ws::sample();
+    let base = ws.head();
+    let first = SAMPLE_REHAB.replace("Kommunerne varetager", "Kommunerne står for");
+    ws.session(WRITER)
+        .revise_chapter("rehabilitering", &first, "Første afsnit")
+        .unwrap();
+    let one = ws.head();
+    ws.git(&["switch", "-q", "-c", "to", &base]);
+    let second = SAMPLE_REHAB.replace("Flere patienter", "Langt flere patienter");
+    ws.session(WRITER)
+        .revise_chapter("rehabilitering", &second, "Andet afsnit")
+        .unwrap();
+    ws.session(MEMBER)
+        .add_comment(on_chapter(), "Jens.")
+        .unwrap();
+    let member = author_env(MEMBER_NAME, MEMBER, DATE);
+    ws.git_env(&["merge", "-q", "-m", "Flet", &one], &member);
+    assert!(
+        ws.read("drafts/02-rehabilitering.md")
+            .contains("Langt flere")
+    );
+    assert!(ws.read("drafts/02-rehabilitering.md").contains("står for"));
+    let report = check(&ws, None);
+    assert!(report.ok(), "{:#?}", report.violations);
+    ws.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    ws.git_env(&["merge", "-q", "--no-commit", &one], &member);
+    ws.write(
+        "drafts/02-rehabilitering.md",
+        &ws.read("drafts/02-rehabilitering.md")
+            .replace("står for", "STÅR FOR"),
+    );
+    ws.git(&["add", "-A"]);
+    ws.git_env(&["commit", "-q", "-m", "Flet"], &member);
+    let merge = ws.head();
+    assert_eq!(
+        broken(&check(&ws, None)),
+        [(
+            short(&merge),
+            Some("drafts/02-rehabilitering.md".into()),
+            Rule::WritersOnly
+        )]
+    );
+}
+
+#[test]
+fn a_conflict_settled_by_keeping_one_side_loses_no_decision() {
+    let ws = Ws::sample();
+    ws.session(WRITER)
+        .member_add(
+            "Anders",
+            "anders@sst.example",
+            WRITER_ORG,
+            oplaeg::model::Role::Writer,
+        )
+        .unwrap();
+    let c = ws
+        .session(MEMBER)
+        .add_comment(on_chapter(), "Jens'.")
+        .unwrap();
+    let base = ws.head();
+    ws.session(WRITER)
+        .resolve(&c.id, Disposition::Met, "Mettes svar.")
+        .unwrap();
+    let mettes = ws.head();
+    ws.git(&["switch", "-q", "-c", "anders", &base]);
+    ws.session("anders@sst.example")
+        .resolve(&c.id, Disposition::NotMet, "Anders' svar.")
+        .unwrap();
+    // Anders keeps Mette's answer: a writer may choose either side.
+    let writer = author_env("Anders", "anders@sst.example", DATE);
+    let out = git_output_in(&ws.root, &ws.home, &["merge", "-q", &mettes], &writer);
+    assert!(
+        !out.status.success(),
+        "the two answers conflict: {}",
+        text(&out.stderr)
+    );
+    let file = format!("comments/{}.toml", c.id);
+    ws.git(&["checkout", "--theirs", "--", &file]);
+    ws.git(&["add", "-A"]);
+    ws.git_env(&["commit", "-q", "--no-edit"], &writer);
+    let report = check(&ws, None);
+    assert!(report.ok(), "{:#?}", report.violations);
+
+    // Jens edits his comment while Mette answers it, and settles the
+    // conflict by keeping his own side: Mette's answer would be lost.
+    ws.git(&["switch", "-q", "-c", "jens", &base]);
+    ws.session(MEMBER)
+        .edit_comment(&c.id, "Jens', rettet.")
+        .unwrap();
+    let member = author_env(MEMBER_NAME, MEMBER, DATE);
+    let out = git_output_in(&ws.root, &ws.home, &["merge", "-q", &mettes], &member);
+    assert!(!out.status.success(), "edit and answer conflict");
+    ws.git(&["checkout", "--ours", "--", &file]);
+    ws.git(&["add", "-A"]);
+    ws.git_env(&["commit", "-q", "--no-edit"], &member);
+    let lost = ws.head();
+    assert_eq!(
+        broken(&check(&ws, None)),
+        [(short(&lost), Some(file.clone()), Rule::DecisionsByWriters)]
+    );
+    // Keeping Mette's answered side instead is fine.
+    ws.git(&["reset", "-q", "--hard", "HEAD~1"]);
+    let _ = git_output_in(&ws.root, &ws.home, &["merge", "-q", &mettes], &member);
+    ws.git(&["checkout", "--theirs", "--", &file]);
+    ws.git(&["add", "-A"]);
+    ws.git_env(&["commit", "-q", "--no-edit"], &member);
+    let report = check(&ws, None);
+    assert!(report.ok(), "{:#?}", report.violations);
 }

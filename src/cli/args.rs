@@ -166,6 +166,23 @@ pub enum Command {
         /// Den ref, der opdateres (fra hooken), fx refs/tags/meeting/4
         #[arg(long = "ref", value_name = "REF")]
         refname: Option<String>,
+        /// Som serverens pre-receive-hook: læs «gammel ny ref»-linjer fra standard input og bedøm hele skubbet mod det, serveren har
+        #[arg(long, conflicts_with_all = ["range", "refname"])]
+        pre_receive: bool,
+    },
+    /// Den fælles server: opret den med rollerne sikret
+    #[command(subcommand)]
+    Server(ServerCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ServerCommand {
+    /// Opret et tomt, bart repository til den fælles server med oplaegs pre-receive-hook og sikre git-indstillinger
+    #[command(after_help = "Eksempel (på serveren):\n  oplaeg server init /srv/git/kraeftplan.git")]
+    Init {
+        /// Mappen til repositoriet (oprettes; skal være tom eller ikke findes)
+        #[arg(value_name = "STI")]
+        path: PathBuf,
     },
 }
 

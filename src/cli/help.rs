@@ -1186,6 +1186,26 @@ pub const ENGLISH: &[(&str, &str)] = &[
         "rec order recs",
         "All the recommendations (slugs or ranks) in the new order",
     ),
+    (
+        "verify pre_receive",
+        "As the server's pre-receive hook: read «old new ref» lines from standard input and judge the whole push against what the server has",
+    ),
+    (
+        "server#about",
+        "The shared server: create it with the roles secured",
+    ),
+    (
+        "server init#about",
+        "Create an empty bare repository for the shared server with oplaeg's pre-receive hook and safe git settings",
+    ),
+    (
+        "server init#after",
+        "Example (on the server):\n  oplaeg server init /srv/git/kraeftplan.git",
+    ),
+    (
+        "server init path",
+        "The repository's folder (created; must be empty or not exist)",
+    ),
     ("tui#about", "Open the terminal UI"),
     (
         "completions#about",

@@ -16,7 +16,7 @@ mod write;
 use std::io::Read;
 
 pub use args::Cli;
-use args::{Command, CommentCommand, MeetingCommand, MemberCommand, RecCommand};
+use args::{Command, CommentCommand, MeetingCommand, MemberCommand, RecCommand, ServerCommand};
 
 use crate::error::Error;
 use crate::ops::{self, Session};
@@ -87,9 +87,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             help::completion_script(shell, &mut std::io::stdout().lock())
         }
         Command::Man => help::man_page(crate::i18n::lang(), &mut std::io::stdout().lock()),
-        Command::Verify { range, refname } => {
+        Command::Verify {
+            pre_receive: true, ..
+        } => verify::pre_receive(&cli),
+        Command::Verify { range, refname, .. } => {
             verify::verify(&cli, range.as_deref(), refname.as_deref())
         }
+        Command::Server(ServerCommand::Init { path }) => verify::server_init(&cli, path),
     }
 }
 

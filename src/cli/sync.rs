@@ -61,6 +61,9 @@ pub fn sync(cli: &Cli, remote: Option<&str>) -> anyhow::Result<()> {
     line.finish();
     let report = result?;
     if cli.format == Format::Json {
+        if let Some(w) = ops::unenforced_server(&report.url) {
+            eprintln!("{}", safe(&w));
+        }
         return json(&report);
     }
     for l in ops::report_lines(&report) {

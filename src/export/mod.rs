@@ -24,6 +24,7 @@ mod oplaeg;
 pub mod suggestions;
 pub mod words;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -224,7 +225,16 @@ fn build_with_problems(store: &Store, req: &Request) -> Result<(Document, Stats,
         .unwrap_or_default();
     let (mut doc, stats) = match req.kind {
         Kind::Notat => {
-            let (doc, stats) = notat::build(&ws, &info, since.as_ref(), req.lang, &author);
+            // Where each quote stands in this version: the one anchoring
+            // engine's answer, as the reader, `comment list` and `diff` give.
+            let mut anchorer = crate::anchor::Anchorer::new(store, &ws);
+            let placements: HashMap<String, crate::anchor::Placement> = ws
+                .comments
+                .iter()
+                .filter_map(|c| Some((c.id.clone(), anchorer.place(c)?)))
+                .collect();
+            let (doc, stats) =
+                notat::build(&ws, &info, since.as_ref(), req.lang, &author, &placements);
             (doc, Stats::Notat(stats))
         }
         Kind::Oplaeg => {

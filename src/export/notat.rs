@@ -160,6 +160,7 @@ pub fn build(
     since: Option<&(String, RevisionInfo, Workspace)>,
     lang: Lang,
     author: &str,
+    placements: &HashMap<String, crate::anchor::Placement>,
 ) -> (Document, NotatStats) {
     let old_ids: Option<HashSet<&str>> =
         since.map(|(_, _, old)| old.comments.iter().map(|c| c.id.as_str()).collect());
@@ -240,16 +241,11 @@ pub fn build(
         &mut blocks,
     );
 
-    let chapter_texts: HashMap<&str, String> = ws
-        .chapters
-        .iter()
-        .map(|c| (c.slug.as_str(), c.searchable_text()))
-        .collect();
     let mut section = |blocks: &mut Vec<Block>, id: &str, title: String, list: &[usize]| {
         blocks.push(Block::heading(2, id, title));
         for &i in list {
             if let Some(t) = numbered[i].take() {
-                blocks.push(thread_block(ws, lang, &t, &chapter_texts));
+                blocks.push(thread_block(ws, lang, &t, placements));
             }
         }
     };
@@ -672,11 +668,48 @@ fn byline(lang: Lang, c: &Comment) -> Vec<Span> {
     ))]
 }
 
+/// Where a comment's quote stands in the exported version, as the anchoring
+/// engine placed it; `None` when it stands unchanged where it was.
+fn quote_note(lang: Lang, placement: Option<&crate::anchor::Placement>) -> Option<String> {
+    use crate::anchor::Fate;
+    let Some(p) = placement else {
+        return Some(w(
+            lang,
+            "Citatet står ikke længere i kapitlet.",
+            "The quote is no longer in the chapter.",
+        ));
+    };
+    let now = p.text.as_deref().unwrap_or_default();
+    Some(match (&p.fate, lang) {
+        (Fate::Exact, _) => return None,
+        (Fate::Moved, Lang::Da) => "Citatet står uændret, men et andet sted i kapitlet.".into(),
+        (Fate::Moved, Lang::En) => {
+            "The quote stands unchanged, but elsewhere in the chapter.".into()
+        }
+        (Fate::Fuzzy { score }, Lang::Da) => format!(
+            "Ordene er ændret siden (ca. {:.0} % ens); nu: «{now}»",
+            score * 100.0
+        ),
+        (Fate::Fuzzy { score }, Lang::En) => format!(
+            "The words were edited since (about {:.0} % alike); now: «{now}»",
+            score * 100.0
+        ),
+        (Fate::Section { heading }, Lang::Da) => {
+            format!("Ordene er væk; afsnittet «{heading}» står stadig.")
+        }
+        (Fate::Section { heading }, Lang::En) => {
+            format!("The words are gone; the section «{heading}» remains.")
+        }
+        (Fate::Orphaned, Lang::Da) => "Citatet står ikke længere i kapitlet.".into(),
+        (Fate::Orphaned, Lang::En) => "The quote is no longer in the chapter.".into(),
+    })
+}
+
 fn thread_block(
     ws: &Workspace,
     lang: Lang,
     t: &Thread,
-    chapter_texts: &HashMap<&str, String>,
+    placements: &HashMap<String, crate::anchor::Placement>,
 ) -> Block {
     let c = t.first;
     let mut inner = vec![
@@ -695,18 +728,8 @@ fn thread_block(
     let mut fields = Vec::new();
     if let Some(a) = &c.target.anchor {
         let mut quote = vec![Block::Quote(vec![Block::para(&a.quote)])];
-        let present = c
-            .target
-            .chapter
-            .as_deref()
-            .and_then(|ch| chapter_texts.get(ch))
-            .is_some_and(|text| text.contains(&crate::text::collapse_ws(&a.quote)));
-        if !present {
-            quote.push(Block::Note(vec![Span::emph(w(
-                lang,
-                "Citatet står ikke længere ordret i kapitlet.",
-                "The quote no longer appears word for word in the chapter.",
-            ))]));
+        if let Some(note) = quote_note(lang, placements.get(&c.id)) {
+            quote.push(Block::Note(vec![Span::emph(note)]));
         }
         fields.push((w(lang, "Citat fra teksten", "Quoted text"), quote));
     }

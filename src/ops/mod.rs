@@ -10,6 +10,7 @@ mod meetings;
 mod members;
 pub mod mine;
 mod recommendations;
+mod server;
 mod suggestions;
 mod sync;
 pub mod verify;
@@ -22,8 +23,9 @@ use chrono::{DateTime, FixedOffset, Local, Timelike};
 pub use crate::store::{Progress, SyncConflict, SyncReport, Tracking};
 pub use comments::{NewTarget, anchor_in, may_change_comment};
 pub use recommendations::RecEdit;
+pub use server::{hook_script, server_init};
 pub use suggestions::{AcceptPlan, AcceptText, Accepted};
-pub use sync::{Cloned, DEFAULT_REMOTE, clone, clone_folder, report_lines};
+pub use sync::{Cloned, DEFAULT_REMOTE, clone, clone_folder, report_lines, unenforced_server};
 pub use verify::verify;
 pub use workspace::{Saved, init, parse_person, save, writer};
 

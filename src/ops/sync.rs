@@ -27,9 +27,48 @@ impl Session {
             .map(str::trim)
             .filter(|r| !r.is_empty())
             .unwrap_or(DEFAULT_REMOTE);
+        // The server's own rules, checked here first: nothing that it would
+        // refuse (or, without a hook, should refuse) leaves the clone.
+        let outgoing = super::verify::check_outgoing(&self.store, remote)?;
+        if !outgoing.ok() {
+            return Err(outgoing_refused(&outgoing));
+        }
         self.store
             .sync(remote, &self.identity(), self.now(), progress)
     }
+}
+
+/// Why sync sends nothing: the local commits that break the roles.
+fn outgoing_refused(report: &super::verify::Report) -> Error {
+    let mut lines = String::new();
+    for v in &report.violations {
+        lines.push_str(&format!(
+            "\n  {}  {}  [{}] {}",
+            &v.commit[..v.commit.len().min(7)],
+            v.file.as_deref().unwrap_or("–"),
+            v.rule.key(),
+            v.message
+        ));
+    }
+    let n = report.violations.len();
+    Error::Invalid(tr!(
+        "intet er sendt: {n} af dine lokale ændringer bryder rollerne, og serveren ville afvise dem:{lines}\nFjern eller ret de commits (fx `git rebase -i` eller, for at smide alle lokale ændringer væk, `git reset --hard` til serverens main) og gør ændringen igen med oplaeg; kør så `oplaeg sync`.",
+        "nothing was sent: {n} of your local changes break the roles, and the server would refuse them:{lines}\nRemove or fix those commits (e.g. `git rebase -i` or, to drop every local change, `git reset --hard` to the server's main) and make the change again with oplaeg; then run `oplaeg sync`."
+    ))
+}
+
+/// A warning for a server reached as a folder (a path or `file://`): git
+/// runs no hooks there, so nothing on the server enforces the roles.
+pub fn unenforced_server(url: &str) -> Option<String> {
+    let url = url.trim();
+    let local = url.starts_with("file://")
+        || (!url.contains("://") && !url.split('/').next().unwrap_or("").contains(':'));
+    local.then(|| {
+        tr!(
+            "⚠ Serveren {url} er en mappe (sti eller file://). Sådan en server kører ingen hook og kan ikke håndhæve rollerne: enhver med skriveadgang til mappen kan ændre alt. oplaeg har tjekket dine egne ændringer, men ikke de andres. Opret serveren med `oplaeg server init` og nå den over ssh:// (eller git://).",
+            "⚠ The server {url} is a folder (a path or file://). Such a server runs no hook and cannot enforce the roles: anyone who can write to the folder can change anything. oplaeg checked your own changes, but not the others'. Create the server with `oplaeg server init` and reach it over ssh:// (or git://)."
+        )
+    })
 }
 
 /// A new clone and what the new member should do next.
@@ -156,6 +195,9 @@ pub fn report_lines(r: &SyncReport) -> Vec<String> {
             c.name
         ));
     }
+    if let Some(w) = unenforced_server(&r.url) {
+        out.push(format!("  {w}"));
+    }
     if r.attempts > 1 {
         out.push(tr!(
             "  (serveren blev ændret undervejs; {} forsøg)",
@@ -179,5 +221,25 @@ mod tests {
         assert_eq!(clone_folder("/srv/git/kraeftplan.git/"), "kraeftplan");
         assert_eq!(clone_folder("git@host:kraeftplan"), "kraeftplan");
         assert_eq!(clone_folder(""), "oplaeg");
+    }
+
+    #[test]
+    fn folder_servers_are_named_as_unenforced() {
+        for local in [
+            "/srv/git/k.git",
+            "file:///srv/git/k.git",
+            "../k.git",
+            "k.git",
+        ] {
+            assert!(unenforced_server(local).is_some(), "{local}");
+        }
+        for real in [
+            "ssh://server/srv/k.git",
+            "git://server/k.git",
+            "git@server:k.git",
+            "https://host/k.git",
+        ] {
+            assert!(unenforced_server(real).is_none(), "{real}");
+        }
     }
 }

@@ -7,6 +7,7 @@ mod journal;
 mod local;
 mod remote;
 mod revision;
+mod server;
 mod source;
 mod sync;
 mod walk;
@@ -21,6 +22,7 @@ pub use remote::{
     Attempt, Credentials, MAX_CREDENTIAL_CALLS, Progress, default_keys, display_url, human_bytes,
 };
 pub use revision::RevisionInfo;
+pub use server::{SERVER_SETTINGS, ServerSetup, init_server};
 pub use source::{TreeSource, WorktreeSource};
 pub use sync::{
     ConflictFile, Integration, MAX_ATTEMPTS, SyncConflict, SyncReport, TagConflict, Tracking,

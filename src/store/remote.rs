@@ -304,6 +304,9 @@ pub struct Link<'a> {
     pub credentials: RefCell<Credentials>,
     /// `(reference, server's reason)` for every reference a push was refused.
     pub rejected: RefCell<Vec<(String, String)>>,
+    /// What the server wrote for the person (git's `remote: …` lines: a
+    /// hook's reasons), as received over the side band of any transport.
+    pub server_text: RefCell<Vec<u8>>,
 }
 
 impl<'a> Link<'a> {
@@ -313,7 +316,36 @@ impl<'a> Link<'a> {
             last: RefCell::new(None),
             credentials: RefCell::new(Credentials::from_env()),
             rejected: RefCell::new(Vec::new()),
+            server_text: RefCell::new(Vec::new()),
         }
+    }
+
+    /// The server's messages so far, as lines for a person: progress
+    /// counters left out, control characters removed.
+    pub fn server_lines(&self) -> Vec<String> {
+        server_lines(&self.server_text.borrow())
+    }
+
+    /// The error for a push the server refused: each refused reference,
+    /// then the server's own reasons (a hook's lines), then what to do.
+    pub fn refused(&self, rejected: &[(String, String)]) -> crate::error::Error {
+        let list = rejected
+            .iter()
+            .map(|(r, why)| format!("{r}: {why}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let lines = self.server_lines();
+        if lines.is_empty() {
+            return crate::error::Error::Invalid(tr!(
+                "serveren afviste ændringerne ({list}). Dine ændringer er bevaret her; spørg den, der driver serveren, om du har skriveadgang",
+                "the server refused the changes ({list}). Your changes are kept here; ask whoever runs the server whether you may write"
+            ));
+        }
+        let reasons: String = lines.iter().map(|l| format!("\n  {l}")).collect();
+        crate::error::Error::Invalid(tr!(
+            "serveren afviste ændringerne ({list}). Serverens begrundelse:{reasons}\nIntet af det er gemt på serveren; dine ændringer er bevaret her.",
+            "the server refused the changes ({list}). The server's reasons:{reasons}\nNothing of it was stored on the server; your changes are kept here."
+        ))
     }
 
     /// Starts a new connection's credentials: every connection (a fetch, a
@@ -379,6 +411,14 @@ impl<'a> Link<'a> {
                 bytes,
             });
         });
+        cb.sideband_progress(move |data| {
+            let mut text = self.server_text.borrow_mut();
+            // A bound, in case a server talks without end.
+            if text.len() < 64 * 1024 {
+                text.extend_from_slice(data);
+            }
+            true
+        });
         cb.push_update_reference(move |name, status| {
             if let Some(why) = status {
                 self.rejected
@@ -411,6 +451,32 @@ impl<'a> Link<'a> {
         }
         crate::error::Error::git(tr!("forbindelsen til {url}", "the connection to {url}"))(e)
     }
+}
+
+/// A server's side-band text as lines: a line rewritten with `\r` counts
+/// as its last state; git's progress counters and empty lines are left out.
+fn server_lines(bytes: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    let progress = [
+        "Resolving deltas",
+        "Counting objects",
+        "Compressing objects",
+        "Writing objects",
+        "Total ",
+        "Enumerating objects",
+        "Unpacking objects",
+    ];
+    text.split('\n')
+        .filter_map(|line| line.rsplit('\r').find(|s| !s.trim().is_empty()))
+        .map(|l| {
+            l.chars()
+                .filter(|c| !c.is_control() || *c == '\t')
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .filter(|l| !l.trim().is_empty() && !progress.iter().any(|p| l.starts_with(p)))
+        .collect()
 }
 
 /// How to reach the host of an `ssh://` or `user@host:path` address with
@@ -546,6 +612,19 @@ mod tests {
         );
         assert_eq!(host_of("ssh://server.example/x.git"), "server.example");
         assert_eq!(host_of("git@server.example:x.git"), "git@server.example");
+    }
+
+    #[test]
+    fn a_servers_reasons_are_kept_and_its_counters_dropped() {
+        let text = b"Resolving deltas:  50% (1/2)\rResolving deltas: 100% (2/2)\noplaeg: serveren afviser\n  abc  drafts/x.md\n\x1b[31m[writers-only]\x1b[0m kun\n\n";
+        assert_eq!(
+            server_lines(text),
+            [
+                "oplaeg: serveren afviser",
+                "  abc  drafts/x.md",
+                "[31m[writers-only][0m kun"
+            ]
+        );
     }
 
     #[test]

@@ -1027,6 +1027,7 @@ impl Store {
         link: &Link<'_>,
     ) -> Result<bool> {
         link.rejected.borrow_mut().clear();
+        link.server_text.borrow_mut().clear();
         link.new_connection();
         let result = {
             let mut po = PushOptions::new();
@@ -1054,15 +1055,8 @@ impl Store {
                 return Ok(false);
             }
         }
-        let list = rejected
-            .iter()
-            .map(|(r, why)| format!("{r}: {why}"))
-            .collect::<Vec<_>>()
-            .join("; ");
-        Err(Error::Invalid(tr!(
-            "serveren afviste ændringerne ({list}). Dine ændringer er bevaret her; spørg den, der driver serveren, om du har skriveadgang",
-            "the server refused the changes ({list}). Your changes are kept here; ask whoever runs the server whether you may write"
-        )))
+        // The refused refs with the server's own reasons (its hook's lines).
+        Err(link.refused(&rejected))
     }
 
     /// Records the server branch as the branch's upstream (so plain

@@ -1,7 +1,8 @@
 //! Walking a range of history for `oplaeg verify`: which commits a range
-//! names, who made each one, which files it introduced, and the meeting tags
-//! it carries. Reads git objects only, so it works in a bare repository
-//! (a server's `pre-receive` hook) as well as in a clone.
+//! names, who made each one, and the meeting tags it carries (what each
+//! commit changes is worked out in `ops::verify::merge`). Reads git objects
+//! only, so it works in a bare repository (a server's `pre-receive` hook) as
+//! well as in a clone.
 
 use git2::{ObjectType, Oid};
 
@@ -39,8 +40,8 @@ pub struct CommitFacts {
     pub summary: String,
 }
 
-/// A file a commit introduced: its blob before (in the first parent) and
-/// after; `None` where the file does not exist.
+/// A file a commit changed: its blob before and after; `None` where the
+/// file does not exist.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PathChange {
     pub path: String,
@@ -162,61 +163,6 @@ impl Store {
             author_email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
             summary: message.lines().next().unwrap_or("").to_string(),
         })
-    }
-
-    /// The files a commit introduced. For an ordinary commit: every file that
-    /// differs from its parent (or, for the first commit, every file). For a
-    /// merge: only the files that differ from *every* parent, i.e. what the
-    /// merge itself added beyond bringing the two lines together; `old` is
-    /// the first parent's version.
-    pub fn introduced(&self, id: Oid) -> Result<Vec<PathChange>> {
-        let c = self
-            .repo
-            .find_commit(id)
-            .map_err(Error::git(id.to_string()))?;
-        let tree = c.tree().map_err(Error::git(id.to_string()))?;
-        let parents: Vec<git2::Tree> = c
-            .parents()
-            .map(|p| p.tree())
-            .collect::<std::result::Result<_, _>>()
-            .map_err(Error::git(id.to_string()))?;
-        let diff_against = |parent: Option<&git2::Tree>| -> Result<Vec<PathChange>> {
-            let diff = self
-                .repo
-                .diff_tree_to_tree(parent, Some(&tree), None)
-                .map_err(Error::git("diff"))?;
-            let mut out = Vec::new();
-            for d in diff.deltas() {
-                let file = |f: git2::DiffFile| {
-                    let id = f.id();
-                    (!id.is_zero()).then_some(id)
-                };
-                let path = d
-                    .new_file()
-                    .path_bytes()
-                    .or_else(|| d.old_file().path_bytes())
-                    .map(|p| String::from_utf8_lossy(p).into_owned())
-                    .unwrap_or_default();
-                out.push(PathChange {
-                    path,
-                    old: file(d.old_file()),
-                    new: file(d.new_file()),
-                });
-            }
-            Ok(out)
-        };
-        let Some((first, rest)) = parents.split_first() else {
-            return diff_against(None);
-        };
-        let mut changes = diff_against(Some(first))?;
-        for other in rest {
-            let against_other: std::collections::HashSet<String> = diff_against(Some(other))?
-                .into_iter()
-                .map(|c| c.path)
-                .collect();
-            changes.retain(|c| against_other.contains(&c.path));
-        }
-        Ok(changes)
     }
 
     /// A blob's bytes.

@@ -3,7 +3,6 @@
 //! configuration, so the tests see exactly what a user of git would see.
 #![allow(dead_code)]
 
-pub mod servers;
 pub mod tools;
 
 use std::collections::BTreeMap;
@@ -550,4 +549,291 @@ pub fn toml_get<'a>(table: &'a toml::Table, dotted: &str) -> &'a toml::Value {
             .unwrap_or_else(|| panic!("{dotted}: no {p} in {table:#?}"));
     }
     v
+}
+
+// ---------------------------------------------------------------------------
+// Servers: a shared bare repository made by `oplaeg server init`, and the
+// daemons that serve it (git daemon, sshd). Every process a test starts is
+// started in its own process group and the whole group is stopped when the
+// guard is dropped – also when the test panics – so nothing outlives a test
+// (`git daemon` runs its real server, `git-daemon`, as a child process).
+// ---------------------------------------------------------------------------
+
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+/// A started process and its process group; both stopped when dropped.
+pub struct Spawned {
+    pub child: Child,
+}
+
+impl Spawned {
+    /// Starts `cmd` in a new process group of its own.
+    pub fn start(mut cmd: Command) -> std::io::Result<Spawned> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::CommandExt;
+            cmd.process_group(0);
+        }
+        cmd.spawn().map(|child| Spawned { child })
+    }
+
+    /// True once the process has ended.
+    pub fn ended(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(Some(_)))
+    }
+
+    /// Stops the whole group and waits for the process.
+    pub fn stop(&mut self) {
+        #[cfg(unix)]
+        {
+            // The group's id is the child's pid (process_group(0)).
+            if let Ok(pid) = i32::try_from(self.child.id()) {
+                // SAFETY: kill(2) on a process group this guard created.
+                unsafe {
+                    libc::kill(-pid, libc::SIGKILL);
+                }
+            }
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// A free TCP port on 127.0.0.1 (free when asked; the caller retries).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// Waits until `port` accepts connections or `process` ends.
+fn listening(process: &mut Spawned, port: u16) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return true;
+        }
+        if process.ended() {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+/// A real `git daemon` serving `base` (pushes enabled) on a free port of
+/// 127.0.0.1; stopped, with every process it started, when dropped.
+pub struct Daemon {
+    process: Spawned,
+    pub port: u16,
+}
+
+impl Daemon {
+    pub fn start(base: &Path, home: &Path) -> Daemon {
+        for _ in 0..5 {
+            let port = free_port();
+            let mut cmd = Command::new("git");
+            isolate(&mut cmd, home);
+            cmd.args([
+                "daemon",
+                "--export-all",
+                "--enable=receive-pack",
+                "--reuseaddr",
+                "--listen=127.0.0.1",
+                &format!("--port={port}"),
+                &format!("--base-path={}", base.display()),
+                &base.display().to_string(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+            let mut process = Spawned::start(cmd).expect("git daemon starts");
+            if listening(&mut process, port) {
+                return Daemon { process, port };
+            }
+            process.stop();
+        }
+        panic!("git daemon did not start");
+    }
+
+    /// `git://127.0.0.1:PORT/REPO` for a repository under the base folder.
+    pub fn url(&self, repo: &str) -> String {
+        format!("git://127.0.0.1:{}/{repo}", self.port)
+    }
+
+    /// Stops it now (dropping does the same).
+    pub fn stop(mut self) {
+        self.process.stop();
+    }
+}
+
+pub const SSHD: &str = "/usr/sbin/sshd";
+
+/// An sshd on a free port of 127.0.0.1 that lets in the holder of one key
+/// (made in `client_home/.ssh/id_ed25519`), as the user running the tests.
+/// `key_options` go in front of the key in `authorized_keys` (e.g. a
+/// `command="…"` that sets `OPLAEG_PUSHER`). Stopped when dropped.
+pub struct Sshd {
+    process: Spawned,
+    pub port: u16,
+    pub user: String,
+    host_key: String,
+}
+
+impl Sshd {
+    /// `None` when sshd is not installed: the test is skipped loudly, or
+    /// fails where the programs are required (CI; see [`tools`]).
+    pub fn start(dir: &Path, client_home: &Path) -> Option<Sshd> {
+        Self::start_with(dir, client_home, "")
+    }
+
+    pub fn start_with(dir: &Path, client_home: &Path, key_options: &str) -> Option<Sshd> {
+        if !tools::available(
+            "a test over ssh",
+            &[SSHD, "ssh-keygen", "ssh"],
+            "openssh-server openssh-client",
+        ) {
+            return None;
+        }
+        let _ = std::fs::create_dir_all("/run/sshd");
+        let keygen = |path: &Path| {
+            let ok = Command::new("ssh-keygen")
+                .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+                .arg(path)
+                .status()
+                .expect("ssh-keygen runs")
+                .success();
+            assert!(ok, "ssh-keygen");
+        };
+        let host = dir.join("hostkey");
+        if !host.exists() {
+            keygen(&host);
+        }
+        let ssh = client_home.join(".ssh");
+        std::fs::create_dir_all(&ssh).unwrap();
+        if !ssh.join("id_ed25519").exists() {
+            keygen(&ssh.join("id_ed25519"));
+        }
+        let authorized = dir.join("authorized_keys");
+        let public = std::fs::read_to_string(ssh.join("id_ed25519.pub")).unwrap();
+        let line = if key_options.is_empty() {
+            public
+        } else {
+            format!("{key_options} {public}")
+        };
+        std::fs::write(&authorized, line).unwrap();
+        let user = String::from_utf8(Command::new("id").arg("-un").output().unwrap().stdout)
+            .unwrap()
+            .trim()
+            .to_string();
+        for _ in 0..5 {
+            let port = free_port();
+            let config = dir.join("sshd_config");
+            std::fs::write(
+                &config,
+                format!(
+                    "Port {port}\nListenAddress 127.0.0.1\nHostKey {}\nAuthorizedKeysFile {}\n\
+                     PasswordAuthentication no\nKbdInteractiveAuthentication no\n\
+                     PubkeyAuthentication yes\nPermitRootLogin prohibit-password\n\
+                     StrictModes no\nUsePAM no\nPidFile none\n",
+                    host.display(),
+                    authorized.display()
+                ),
+            )
+            .unwrap();
+            let mut cmd = Command::new(SSHD);
+            cmd.arg("-D")
+                .arg("-e")
+                .arg("-f")
+                .arg(&config)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null());
+            let mut process = Spawned::start(cmd).expect("sshd starts");
+            if listening(&mut process, port) {
+                let host_key = std::fs::read_to_string(dir.join("hostkey.pub")).unwrap();
+                return Some(Sshd {
+                    process,
+                    port,
+                    user,
+                    host_key,
+                });
+            }
+            process.stop();
+        }
+        tools::skipped("a test over ssh", "sshd did not start on 127.0.0.1");
+        None
+    }
+
+    pub fn url(&self, path: &Path) -> String {
+        format!(
+            "ssh://{}@127.0.0.1:{}{}",
+            self.user,
+            self.port,
+            path.display()
+        )
+    }
+
+    /// Makes `home` trust this server's host key.
+    pub fn trust(&self, home: &Path) {
+        let ssh = home.join(".ssh");
+        std::fs::create_dir_all(&ssh).unwrap();
+        std::fs::write(
+            ssh.join("known_hosts"),
+            format!("[127.0.0.1]:{} {}", self.port, self.host_key),
+        )
+        .unwrap();
+    }
+
+    /// Stops it now (dropping does the same).
+    pub fn stop(mut self) {
+        self.process.stop();
+    }
+}
+
+/// The oplaeg binary, isolated, with Danish messages.
+pub fn oplaeg_cmd(home: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_oplaeg"));
+    isolate(&mut cmd, home);
+    cmd.env("LANG", "da_DK.UTF-8").env_remove("SSH_AUTH_SOCK");
+    for var in [
+        "OPLAEG_PUSHER",
+        "GITEA_PUSHER_EMAIL",
+        "GL_USERNAME",
+        "REMOTE_USER",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// A shared server made as the docs say: `oplaeg server init PATH`.
+pub fn init_server(path: &Path, home: &Path) -> Output {
+    let out = oplaeg_cmd(home)
+        .arg("server")
+        .arg("init")
+        .arg(path)
+        .output()
+        .expect("oplaeg runs");
+    assert!(
+        out.status.success(),
+        "oplaeg server init: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Every ref of a repository with what it points at (`git for-each-ref`).
+pub fn server_refs(server: &Path) -> String {
+    git(
+        server,
+        &["for-each-ref", "--format=%(refname) %(objectname)"],
+    )
 }
