@@ -16,8 +16,23 @@ fn restore_sigpipe() {
 #[cfg(not(unix))]
 fn restore_sigpipe() {}
 
+/// Trusts the CA certificates git is configured to trust for https
+/// (`http.sslCAInfo`, `GIT_SSL_CAINFO`, …): libgit2 reads them from the
+/// environment once, when it starts.
+fn trust_gits_certificates() {
+    if std::env::var_os("COMPLETE").is_some() {
+        return;
+    }
+    for (var, value) in oplaeg::store::https::ca_variables() {
+        // SAFETY: called first thing in main, before any other thread
+        // exists and before libgit2 is started.
+        unsafe { std::env::set_var(var, value) };
+    }
+}
+
 fn main() {
     restore_sigpipe();
+    trust_gits_certificates();
     // The language is known before parsing, so that help and usage errors
     // already speak it.
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
