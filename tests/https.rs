@@ -627,3 +627,105 @@ fn a_push_the_servers_hook_refuses_reaches_the_member_with_its_reason() {
     );
     assert_eq!(git(&bare, &["rev-parse", "main"]), before);
 }
+
+/// tmux on its own socket, killed when dropped.
+struct Tmux(String);
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.0])
+            .args(args)
+            .output()
+            .expect("tmux runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "https"])
+    }
+
+    fn wait_for(&self, text: &str, times: usize) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.matches(text).count() >= times {
+                return s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "never showed «{text}» {times} time(s):\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn type_line(&self, text: &str) {
+        self.run(&["send-keys", "-t", "https", "-l", text]);
+        self.run(&["send-keys", "-t", "https", "Enter"]);
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.0, "kill-server"])
+            .output();
+    }
+}
+
+#[test]
+fn on_a_terminal_the_token_is_asked_for_hidden_asked_again_once_refused_and_kept() {
+    if !common::tools::available("https prompt", &["tmux"], "tmux") {
+        return;
+    }
+    let tmp = Ws::empty();
+    let Some(server) = Https::start(&tmp.tmp) else {
+        return;
+    };
+    let (_writer, bare) = writer_and_server(&server);
+    let jens = Member::new(&tmp.tmp, "jens-home", Some(&server.ca()));
+    let url = server.url("oplaeg.git");
+    let dir = &tmp.tmp;
+    let command = format!(
+        "cd '{dir}' && env -i PATH=\"$PATH\" TERM=xterm LANG=da_DK.UTF-8 HOME='{home}' \
+         GIT_CONFIG_GLOBAL='{config}' GIT_CONFIG_NOSYSTEM=1 '{bin}' clone '{url}' jens --as {MEMBER}; \
+         echo EXIT=$?; sleep 60",
+        dir = dir.display(),
+        home = jens.home.display(),
+        config = jens.gitconfig.display(),
+        bin = env!("CARGO_BIN_EXE_oplaeg"),
+    );
+    let tmux = Tmux(format!("oplaeg-https-{}", std::process::id()));
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "https",
+        "-x",
+        "150",
+        "-y",
+        "40",
+        &command,
+    ]);
+    tmux.wait_for("Adgangstoken:", 1);
+    tmux.type_line("forkert-token");
+    let s = tmux.wait_for("Adgangstoken:", 2);
+    assert!(s.contains("Serveren godtog ikke det login"), "{s}");
+    tmux.type_line(TOKEN);
+    let s = tmux.wait_for("EXIT=", 1);
+    assert!(s.contains("EXIT=0"), "{s}");
+    assert!(
+        !s.contains(TOKEN) && !s.contains("forkert-token"),
+        "a token was shown on the screen:\n{s}"
+    );
+    assert_eq!(
+        git(&dir.join("jens"), &["rev-parse", "HEAD"]),
+        git(&bare, &["rev-parse", "main"])
+    );
+    let stored = jens.stored();
+    assert!(
+        stored.contains(TOKEN) && !stored.contains("forkert"),
+        "{stored:?}"
+    );
+}
