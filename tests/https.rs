@@ -69,6 +69,9 @@ struct Https {
     dir: PathBuf,
     root: PathBuf,
     port: u16,
+    /// The same server with a certificate that expired when it was made.
+    expired_port: u16,
+    expired_at: Instant,
     // Dropped in this order: nginx first, then fcgiwrap.
     _nginx: Group,
     _fcgi: Group,
@@ -138,6 +141,25 @@ impl Https {
             "-out",
             "server.crt",
         ]);
+        // Valid for no time at all: expired a second later.
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "0",
+            "-extfile",
+            "server.ext",
+            "-out",
+            "expired.crt",
+        ]);
+        let expired_at = Instant::now();
         // Basic authentication.
         let hash = Command::new("openssl")
             .args(["passwd", "-apr1", TOKEN])
@@ -154,6 +176,7 @@ impl Https {
                 .arg(format!("unix:{}", socket.display())),
         );
         let port = free_port();
+        let expired_port = free_port();
         let backend = Path::new(&git(&dir, &["--exec-path"])).join("git-http-backend");
         let d = dir.display();
         let user = if is_root() { "user root root;" } else { "" };
@@ -172,6 +195,12 @@ http {{
   proxy_temp_path {d}/tmp/proxy;
   uwsgi_temp_path {d}/tmp/uwsgi;
   scgi_temp_path {d}/tmp/scgi;
+  server {{
+    listen 127.0.0.1:{expired_port} ssl;
+    ssl_certificate {d}/expired.crt;
+    ssl_certificate_key {d}/server.key;
+    location / {{ return 403; }}
+  }}
   server {{
     listen 127.0.0.1:{port} ssl;
     ssl_certificate {d}/server.crt;
@@ -217,6 +246,8 @@ http {{
             dir,
             root,
             port,
+            expired_port,
+            expired_at,
             _nginx: nginx,
             _fcgi: fcgi,
         };
@@ -277,7 +308,8 @@ impl Member {
         let home = base.join(name);
         std::fs::create_dir_all(&home).unwrap();
         let creds = home.join("git-credentials");
-        let gitconfig = home.join("gitconfig");
+        // Where both git and libgit2 look (HOME is this folder).
+        let gitconfig = home.join(".gitconfig");
         let mut text = format!(
             "[credential]\n\thelper = store --file {}\n",
             creds.display()
@@ -579,6 +611,19 @@ fn refused_tokens_untrusted_certificates_and_proxies_are_explained() {
         ],
     );
 
+    // An expired certificate from the trusted CA: said so, with the date.
+    let wait = Duration::from_millis(1200).saturating_sub(server.expired_at.elapsed());
+    std::thread::sleep(wait);
+    let expired = format!("https://127.0.0.1:{}/oplaeg.git", server.expired_port);
+    let err = jens.oplaeg_err(dir, &["clone", &expired, "x7"], &[("OPLAEG_TOKEN", TOKEN)]);
+    assert!(err.contains("udløb") && err.contains("forny"), "{err}");
+    let err = jens.oplaeg_err(
+        dir,
+        &["--lang", "en", "clone", &expired, "x7"],
+        &[("OPLAEG_TOKEN", TOKEN)],
+    );
+    assert!(err.contains("expired on"), "{err}");
+
     // A proxy that does not answer (from HTTPS_PROXY).
     let dead = format!("http://127.0.0.1:{}", free_port());
     let err = jens.oplaeg_err(
@@ -587,6 +632,15 @@ fn refused_tokens_untrusted_certificates_and_proxies_are_explained() {
         &[("OPLAEG_TOKEN", TOKEN), ("HTTPS_PROXY", &dead)],
     );
     assert!(err.contains("proxyen") && err.contains(&dead), "{err}");
+    assert!(!dir.join("x6").exists());
+    // The same from git's http.proxy.
+    let config = std::fs::read_to_string(&jens.gitconfig).unwrap();
+    std::fs::write(&jens.gitconfig, format!("{config}\tproxy = {dead}\n")).unwrap();
+    let err = jens.oplaeg_err(dir, &["clone", &url, "x6"], &[("OPLAEG_TOKEN", TOKEN)]);
+    assert!(
+        err.contains("proxyen") && err.contains("http.proxy"),
+        "{err}"
+    );
     assert!(!dir.join("x6").exists());
 }
 

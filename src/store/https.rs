@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
 
+use chrono::{DateTime, NaiveDateTime, Utc};
 use git2::{Cred, ProxyOptions};
 
 use crate::error::Error;
@@ -109,6 +110,8 @@ pub struct Auth {
     dir: Option<PathBuf>,
     /// The proxy in effect for the address, for error messages.
     proxy: Option<String>,
+    /// True when git's own configuration names that proxy.
+    proxy_from_git: bool,
     /// Where the login handed out last came from, and the fields for git.
     current: Option<(Source, Login, String)>,
     /// A login the server accepted in this transfer.
@@ -125,6 +128,8 @@ pub struct Auth {
     pub needs_token: bool,
     /// The person declined to type a token.
     pub declined: bool,
+    /// The validity (from, until) of the certificate the server showed.
+    certificate: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
 impl Auth {
@@ -136,7 +141,12 @@ impl Auth {
         if !is_https(url) {
             return;
         }
-        self.proxy = proxy_for(url, config, &|k| std::env::var(k).ok());
+        // git itself reads its configuration best (`http.<url>.proxy`,
+        // includes, GIT_CONFIG_GLOBAL); libgit2's reading is the fallback.
+        let from_git = git_output(dir, &["config", "--get-urlmatch", "http.proxy", url])
+            .filter(|p| !p.is_empty());
+        self.proxy_from_git = from_git.is_some();
+        self.proxy = from_git.or_else(|| proxy_for(url, config, &|k| std::env::var(k).ok()));
     }
 
     /// The next login to offer the https server at `url`, or `None` when
@@ -240,6 +250,12 @@ impl Auth {
         }
     }
 
+    /// The server's certificate (DER), seen while connecting: its validity
+    /// is kept for the message when it is refused.
+    pub fn saw_certificate(&mut self, der: &[u8]) {
+        self.certificate = validity(der);
+    }
+
     /// Starts another connection of the same transfer.
     pub fn new_connection(&mut self) {
         self.accepted_given = false;
@@ -338,6 +354,24 @@ impl Auth {
             )));
         }
         if e.code() == git2::ErrorCode::Certificate || e.class() == git2::ErrorClass::Ssl {
+            let now = Utc::now();
+            match self.certificate {
+                Some((_, until)) if until < now => {
+                    let date = until.format("%Y-%m-%d %H:%M UTC");
+                    return Some(Error::Invalid(tr!(
+                        "serverens certifikat for {host} udløb {date}, så forbindelsen er ikke sikker. Den, der driver serveren, skal forny certifikatet; indtil da kan du ikke synkronisere med den",
+                        "the server's certificate for {host} expired on {date}, so the connection is not safe. Whoever runs the server must renew the certificate; until then you cannot sync with it"
+                    )));
+                }
+                Some((from, _)) if now < from => {
+                    let date = from.format("%Y-%m-%d %H:%M UTC");
+                    return Some(Error::Invalid(tr!(
+                        "serverens certifikat for {host} gælder først fra {date}: går din maskines ur forkert?",
+                        "the server's certificate for {host} is only valid from {date}: is this machine's clock wrong?"
+                    )));
+                }
+                _ => {}
+            }
             return Some(Error::Invalid(tr!(
                 "serverens certifikat for {host} kunne ikke godkendes ({}): det er udløbet, lavet til et andet navn eller udstedt af en, din maskine ikke stoler på. Bruger din organisation sin egen rod-CA, så peg git på den: `git config --global http.sslCAInfo /sti/til/ca.pem` (eller SSL_CERT_FILE)",
                 "the server's certificate for {host} could not be verified ({}): it has expired, was made for another name or was issued by someone this machine does not trust. If your organisation uses its own root CA, point git to it: `git config --global http.sslCAInfo /path/to/ca.pem` (or SSL_CERT_FILE)",
@@ -361,12 +395,19 @@ impl Auth {
     }
 }
 
-/// Proxy options for a transfer: git's own rules (`remote.NAME.proxy`,
-/// `http.proxy`, then `HTTPS_PROXY`/`HTTP_PROXY` and `NO_PROXY`).
-pub fn proxy_options() -> ProxyOptions<'static> {
-    let mut p = ProxyOptions::new();
-    p.auto();
-    p
+impl Auth {
+    /// Proxy options for a transfer: the proxy git's configuration names
+    /// for the address, else libgit2's reading of git's rules
+    /// (`remote.NAME.proxy`, `http.proxy`, then `HTTPS_PROXY`/`HTTP_PROXY`
+    /// and `NO_PROXY`).
+    pub fn proxy_options(&self) -> ProxyOptions<'static> {
+        let mut p = ProxyOptions::new();
+        match &self.proxy {
+            Some(url) if self.proxy_from_git => p.url(url),
+            _ => p.auto(),
+        };
+        p
+    }
 }
 
 /// Whether `url` is an https address.
@@ -470,8 +511,9 @@ pub fn ca_variables() -> Vec<(&'static str, PathBuf)> {
     for (env, key, var) in wanted {
         let value = std::env::var_os(env)
             .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| git_config_path(key));
+            .and_then(|v| v.into_string().ok())
+            .or_else(|| git_output(None, &["config", "--type=path", "--get", key]))
+            .map(PathBuf::from);
         if let Some(v) = value {
             vars.push((var, v));
         }
@@ -479,17 +521,79 @@ pub fn ca_variables() -> Vec<(&'static str, PathBuf)> {
     vars
 }
 
-/// `git config --type=path --get KEY`, when git is installed and says.
-fn git_config_path(key: &str) -> Option<PathBuf> {
-    let out = Command::new("git")
-        .args(["config", "--type=path", "--get", key])
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
+/// The first line `git ARGS` prints (in `dir`), when git is installed and
+/// succeeds (`git config` fails when the key is not set).
+fn git_output(dir: Option<&Path>, args: &[&str]) -> Option<String> {
+    let mut cmd = Command::new("git");
+    cmd.args(args).stdin(Stdio::null()).stderr(Stdio::null());
+    if let Some(dir) = dir.filter(|d| d.is_dir()) {
+        cmd.current_dir(dir);
+    }
+    let out = cmd.output().ok()?;
     let text = String::from_utf8(out.stdout).ok()?;
-    let text = text.trim_end_matches(['\n', '\r']);
-    (out.status.success() && !text.is_empty()).then(|| PathBuf::from(text))
+    let line = text.lines().next().unwrap_or("").trim_end();
+    (out.status.success() && !line.is_empty()).then(|| line.to_string())
+}
+
+/// The validity (not before, not after) of a DER-encoded X.509
+/// certificate: `Certificate → tbsCertificate → validity`.
+fn validity(der: &[u8]) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let (0x30, cert, _) = der_item(der)? else {
+        return None;
+    };
+    let (0x30, tbs, _) = der_item(cert)? else {
+        return None;
+    };
+    let mut rest = tbs;
+    if rest.first() == Some(&0xa0) {
+        rest = der_item(rest)?.2; // version
+    }
+    for _ in 0..3 {
+        rest = der_item(rest)?.2; // serial number, signature, issuer
+    }
+    let (0x30, validity, _) = der_item(rest)? else {
+        return None;
+    };
+    let (t1, from, rest) = der_item(validity)?;
+    let (t2, until, _) = der_item(rest)?;
+    Some((der_time(t1, from)?, der_time(t2, until)?))
+}
+
+/// One DER item: its tag, its content and what follows it.
+fn der_item(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let tag = *b.first()?;
+    let first = *b.get(1)?;
+    let (len, header) = if first < 0x80 {
+        (usize::from(first), 2)
+    } else {
+        let n = usize::from(first & 0x7f);
+        if n == 0 || n > 4 {
+            return None;
+        }
+        let mut len = 0usize;
+        for i in 0..n {
+            len = (len << 8) | usize::from(*b.get(2 + i)?);
+        }
+        (len, 2 + n)
+    };
+    let end = header.checked_add(len)?;
+    Some((tag, b.get(header..end)?, b.get(end..)?))
+}
+
+/// A UTCTime (`YYMMDDHHMMSSZ`) or GeneralizedTime (`YYYYMMDDHHMMSSZ`).
+fn der_time(tag: u8, value: &[u8]) -> Option<DateTime<Utc>> {
+    let s = std::str::from_utf8(value).ok()?.strip_suffix('Z')?;
+    let full = match tag {
+        0x17 => {
+            let yy: u32 = s.get(..2)?.parse().ok()?;
+            format!("{}{s}", if yy >= 50 { "19" } else { "20" })
+        }
+        0x18 => s.to_string(),
+        _ => return None,
+    };
+    NaiveDateTime::parse_from_str(&full, "%Y%m%d%H%M%S")
+        .ok()
+        .map(|t| t.and_utc())
 }
 
 #[cfg(test)]

@@ -327,6 +327,11 @@ impl<'a> Link<'a> {
         self.https.borrow_mut().prepare(url, dir, config);
     }
 
+    /// The proxy options for a transfer (git's `http.proxy`, `HTTPS_PROXY`).
+    pub fn proxy_options(&self) -> git2::ProxyOptions<'static> {
+        self.https.borrow().proxy_options()
+    }
+
     /// A transfer went through: an https login it used is kept by git's
     /// credential helper and reused by the next connection.
     pub fn succeeded(&self) {
@@ -383,8 +388,15 @@ impl<'a> Link<'a> {
                 )),
             }
         });
-        // Host keys: libgit2 checks ~/.ssh/known_hosts; we do not overrule it.
-        cb.certificate_check(|_, _| Ok(CertificateCheckStatus::CertificatePassthrough));
+        // Host keys: libgit2 checks ~/.ssh/known_hosts, and TLS certificates
+        // against the trusted CAs; we do not overrule it. A TLS
+        // certificate's dates are kept for the message when it is refused.
+        cb.certificate_check(move |cert, _| {
+            if let Some(x509) = cert.as_x509() {
+                self.https.borrow_mut().saw_certificate(x509.data());
+            }
+            Ok(CertificateCheckStatus::CertificatePassthrough)
+        });
         cb.transfer_progress(move |p| {
             if p.received_objects() < p.total_objects() || p.total_deltas() == 0 {
                 self.throttled(Progress::Receiving {

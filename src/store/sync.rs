@@ -401,7 +401,7 @@ impl Store {
         let cloned = {
             let mut fo = FetchOptions::new();
             fo.remote_callbacks(link.callbacks())
-                .proxy_options(super::https::proxy_options());
+                .proxy_options(link.proxy_options());
             RepoBuilder::new().fetch_options(fo).clone(url, path)
         };
         if cloned.is_ok() {
@@ -512,7 +512,7 @@ impl Store {
         {
             let mut fo = FetchOptions::new();
             fo.remote_callbacks(link.callbacks())
-                .proxy_options(super::https::proxy_options())
+                .proxy_options(link.proxy_options())
                 .download_tags(AutotagOption::None);
             remote
                 .fetch(&refspecs, Some(&mut fo), Some("oplaeg sync: hentet"))
@@ -908,7 +908,7 @@ impl Store {
         let result = {
             let mut po = PushOptions::new();
             po.remote_callbacks(link.callbacks())
-                .proxy_options(super::https::proxy_options());
+                .proxy_options(link.proxy_options());
             remote.push(refspecs, Some(&mut po))
         };
         if result.is_ok() {
