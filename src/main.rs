@@ -18,21 +18,21 @@ fn restore_sigpipe() {}
 
 /// Trusts the CA certificates git is configured to trust for https
 /// (`http.sslCAInfo`, `GIT_SSL_CAINFO`, …): libgit2 reads them from the
-/// environment once, when it starts.
-fn trust_gits_certificates() {
+/// environment once, when it starts. `repo` is the workspace given with
+/// `--repo`, whose own git configuration counts too.
+fn trust_gits_certificates(repo: Option<&std::path::Path>) {
     if std::env::var_os("COMPLETE").is_some() {
         return;
     }
-    for (var, value) in oplaeg::store::https::ca_variables() {
-        // SAFETY: called first thing in main, before any other thread
-        // exists and before libgit2 is started.
+    for (var, value) in oplaeg::store::https::ca_variables(repo) {
+        // SAFETY: called in main before any other thread exists and
+        // before libgit2 is started (parsing the arguments does not use it).
         unsafe { std::env::set_var(var, value) };
     }
 }
 
 fn main() {
     restore_sigpipe();
-    trust_gits_certificates();
     // The language is known before parsing, so that help and usage errors
     // already speak it.
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
@@ -48,6 +48,7 @@ fn main() {
     set_lang(lang);
     oplaeg::cli::help::complete_if_asked(lang);
     let cli = oplaeg::cli::help::parse(lang);
+    trust_gits_certificates(cli.repo.as_deref());
     if let Err(e) = oplaeg::cli::run(cli) {
         let label = oplaeg::tr!("fejl", "error");
         let text = oplaeg::text::for_terminal(&e.to_string(), false).into_owned();

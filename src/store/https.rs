@@ -493,7 +493,7 @@ fn proxy_for(
 
 /// The CA certificates git is told to trust instead of the system's
 /// (`GIT_SSL_CAINFO`/`GIT_SSL_CAPATH`, else `http.sslCAInfo`/`http.sslCAPath`
-/// as `git config` in the current folder reads them), as the OpenSSL
+/// as `git config` in `dir` or the current folder reads them), as the OpenSSL
 /// variables to set (`SSL_CERT_FILE`, `SSL_CERT_DIR`).
 ///
 /// libgit2 reads its trusted certificates from those variables once, when
@@ -502,7 +502,7 @@ fn proxy_for(
 /// the user is honoured as it is. Without these, openssl-probe finds the
 /// system's bundle when git2 starts (vendored OpenSSL would otherwise look
 /// in /usr/local/ssl).
-pub fn ca_variables() -> Vec<(&'static str, PathBuf)> {
+pub fn ca_variables(dir: Option<&Path>) -> Vec<(&'static str, PathBuf)> {
     let mut vars = Vec::new();
     let wanted = [
         ("GIT_SSL_CAINFO", "http.sslcainfo", "SSL_CERT_FILE"),
@@ -512,7 +512,7 @@ pub fn ca_variables() -> Vec<(&'static str, PathBuf)> {
         let value = std::env::var_os(env)
             .filter(|v| !v.is_empty())
             .and_then(|v| v.into_string().ok())
-            .or_else(|| git_output(None, &["config", "--type=path", "--get", key]))
+            .or_else(|| git_output(dir, &["config", "--type=path", "--get", key]))
             .map(PathBuf::from);
         if let Some(v) = value {
             vars.push((var, v));
