@@ -1,5 +1,6 @@
 //! `oplaeg`: parse the command line and hand over to the CLI or the UI.
 
+use oplaeg::cli::args::Command;
 use oplaeg::i18n::{Lang, set_lang};
 
 /// Lets `oplaeg log | head` end quietly, as command-line tools do, instead
@@ -48,7 +49,13 @@ fn main() {
     set_lang(lang);
     oplaeg::cli::help::complete_if_asked(lang);
     let cli = oplaeg::cli::help::parse(lang);
-    trust_gits_certificates(cli.repo.as_deref());
+    // Only what may talk to a server (the terminal UI syncs too) asks git.
+    if matches!(
+        cli.command,
+        None | Some(Command::Sync { .. } | Command::Clone { .. })
+    ) {
+        trust_gits_certificates(cli.repo.as_deref());
+    }
     if let Err(e) = oplaeg::cli::run(cli) {
         let label = oplaeg::tr!("fejl", "error");
         let text = oplaeg::text::for_terminal(&e.to_string(), false).into_owned();
