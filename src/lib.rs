@@ -12,6 +12,8 @@ pub mod demo;
 pub mod diff;
 pub mod error;
 pub mod export;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod i18n;
 pub mod model;
 pub mod ops;

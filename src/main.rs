@@ -58,7 +58,7 @@ fn main() {
     }
     if let Err(e) = oplaeg::cli::run(cli) {
         let label = oplaeg::tr!("fejl", "error");
-        let text = oplaeg::text::for_terminal(&e.to_string(), false).into_owned();
+        let text = oplaeg::text::for_terminal(&e.to_string(), true).into_owned();
         eprintln!("oplaeg: {label}: {text}");
         std::process::exit(1);
     }

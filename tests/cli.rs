@@ -380,6 +380,19 @@ fn writers_curate_recommendations_and_meetings() {
             .trim(),
         "priority.toml"
     );
+    // A whole new order as one commit.
+    let before = env.git(&["rev-list", "--count", "HEAD"]);
+    env.ok(&[&w[..], &["rec", "order", "2", "1"]].concat());
+    let after = env.git(&["rev-list", "--count", "HEAD"]);
+    assert_eq!(
+        after.trim().parse::<usize>().unwrap(),
+        before.trim().parse::<usize>().unwrap() + 1
+    );
+    assert!(
+        env.git(&["log", "-1", "--format=%s"])
+            .starts_with("Ny prioritering af anbefalingerne (2 flyttet)")
+    );
+    env.ok(&[&w[..], &["rec", "order", "2", "1"]].concat());
     env.ok(&[
         &w[..],
         &[

@@ -1642,7 +1642,11 @@ fn a_locked_index_fails_without_committing() {
     std::fs::write(&lock, "").unwrap();
     let s = ws.session(MEMBER);
     let e = ws.refused(|| s.add_comment(chapter("1", None), "Hej."));
-    assert!(matches!(e, Error::Concurrent | Error::Git { .. }), "{e:?}");
+    // Named, with what to do, before anything is written.
+    assert!(
+        matches!(&e, Error::Invalid(m) if m.contains("index.lock")),
+        "{e:?}"
+    );
     std::fs::remove_file(&lock).unwrap();
     ws.assert_clean();
 }
@@ -1814,4 +1818,55 @@ fn an_all_digit_commit_prefix_names_a_commit() {
         Some(head.clone())
     );
     assert!(store.load(&Rev::Named(short.into())).is_ok());
+}
+
+#[test]
+fn rec_reorder_saves_a_whole_new_order_in_one_commit() {
+    let ws = Ws::sample();
+    let s = ws.session(WRITER);
+    s.rec_add("Tidlig palliativ samtale", Horizon::Short, "Tekst.", None)
+        .unwrap();
+    let count = ws.commit_count();
+    // Last to first, the others keep their order: two moved … three in all.
+    let saved = s
+        .rec_reorder(&["3", "tidlig-diagnostik", "rehabilitering-til-alle"])
+        .unwrap();
+    assert_eq!(ws.commit_count(), count + 1, "one commit");
+    assert_eq!(saved[0].slug, "tidlig-palliativ-samtale");
+    assert_eq!(saved[0].rank, 1);
+    assert_eq!(ws.changed_files("HEAD"), ["M\tpriority.toml"]);
+    assert_eq!(
+        ws.log1("%s", "HEAD"),
+        "Ny prioritering af anbefalingerne (3 flyttet)"
+    );
+    assert!(
+        ws.log1("%b", "HEAD")
+            .contains("nr. 3 → nr. 1: Tidlig palliativ samtale")
+    );
+    let order: Vec<String> = ws
+        .load_head()
+        .recommendations
+        .iter()
+        .map(|r| r.slug.clone())
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "tidlig-palliativ-samtale",
+            "tidlig-diagnostik",
+            "rehabilitering-til-alle"
+        ]
+    );
+    ws.assert_clean();
+
+    // Every recommendation once, or nothing is written.
+    let err = ws.refused(|| s.rec_reorder(&["1", "2"]));
+    assert!(err.to_string().contains("mangler"), "{err}");
+    let err = ws.refused(|| s.rec_reorder(&["1", "1", "2"]));
+    assert!(err.to_string().contains("to gange"), "{err}");
+    let err = ws.refused(|| s.rec_reorder(&["1", "2", "3"]));
+    assert!(err.to_string().contains("ingen ændring"), "{err}");
+    let member = ws.session(MEMBER);
+    let err = ws.refused(|| member.rec_reorder(&["3", "2", "1"]));
+    assert!(matches!(err, Error::Forbidden { .. }), "{err:?}");
 }

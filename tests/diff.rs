@@ -1072,11 +1072,13 @@ fn comments_follow_their_text_and_chapter_filter() {
     let out = oplaeg_in(
         &ws.root,
         &ws.home,
-        &["diff", "1", "HEAD", "--chapter", "rehab"],
+        &["diff", "1", "HEAD", "--chapter", "rehabiliterign"],
         &[],
     );
+    // A misspelt chapter is refused with the nearest one suggested (a
+    // unique beginning such as `rehab` names the chapter itself).
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("rehabilitering"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("mente du «rehabilitering»"));
 }
 
 #[test]

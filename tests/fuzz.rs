@@ -14,7 +14,7 @@ use oplaeg::model::{
 };
 use oplaeg::ops::anchor_in;
 use oplaeg::store::parse_meeting_message;
-use oplaeg::tui::document::Document;
+use oplaeg::tui::reader::document::Document;
 use proptest::prelude::*;
 
 // ---------------------------------------------------------------------------
@@ -259,6 +259,7 @@ impl Source for Mem {
             .filter_map(|(p, b)| {
                 let name = p.strip_prefix(&prefix)?;
                 (!name.contains('/')).then(|| FileData {
+                    flaw: None,
                     name: name.into(),
                     bytes: b.clone(),
                     id: None,
@@ -468,5 +469,125 @@ proptest! {
         prop_assert!(!tags[0].title.contains('\n'));
         // A tag without a date line is dated by its tagger.
         prop_assert!(tags[0].date.is_some());
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Hostile workspaces for the `cargo fuzz` entry points (oplaeg::fuzzing)
+// ---------------------------------------------------------------------------
+
+/// A comment file replying to `to` (or to nothing), its text in any of the
+/// ways editors save it.
+fn comment_text(n: usize, to: Option<usize>, body: &str, bom: bool, crlf: bool) -> String {
+    let mut t = String::new();
+    if bom {
+        t.push('\u{FEFF}');
+    }
+    t.push_str(&format!(
+        "created = \"2024-06-0{}T10:00:00+02:00\"\nbody = {body:?}\nstatus = \"open\"\n",
+        1 + n % 9
+    ));
+    if let Some(p) = to {
+        t.push_str(&format!("reply_to = \"01j000000000000000000000000{p}\"\n"));
+    }
+    t.push_str("\n[author]\nname = \"A\"\nemail = \"a@x.example\"\norganisation = \"O\"\n\n[target]\nchapter = \"a\"\n");
+    if crlf { t.replace('\n', "\r\n") } else { t }
+}
+
+/// Markdown nested `depth` deep in quotes and lists, mixed.
+fn nested(depth: usize, quotes: bool) -> String {
+    let mut t = String::from("# Dybt\r\n\n");
+    if quotes {
+        t.push_str(&">".repeat(depth));
+        t.push_str(" bund\n\n");
+    } else {
+        for d in 0..depth {
+            t.push_str(&"  ".repeat(d));
+            t.push_str("- punkt\n");
+        }
+    }
+    t
+}
+
+proptest! {
+    // Deep nesting is slow to parse in a debug build: few, cheap cases
+    // (tests/hostile_workspaces.rs tries 10,000 levels once).
+    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_fuzz_entry_points_survive_random_bytes(data in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        oplaeg::fuzzing::comment_file(&data);
+        oplaeg::fuzzing::config_file(&data);
+        oplaeg::fuzzing::recommendation_file(&data);
+        oplaeg::fuzzing::chapter_file(&data);
+        oplaeg::fuzzing::workspace(&data);
+    }
+
+    /// Reply shapes of every kind (cycles included), BOM and CRLF, deep
+    /// nesting: loading ends, cycles are reported, nothing panics.
+    #[test]
+    fn hostile_workspaces_load_and_report(
+        parents in proptest::collection::vec(proptest::option::of(1usize..=3), 3),
+        bom in any::<bool>(),
+        crlf in any::<bool>(),
+        depth in 0usize..300,
+        quotes in any::<bool>(),
+    ) {
+        let mut data: Vec<u8> = Vec::new();
+        let files = [
+            "title = \"T\"\n".to_string(),
+            "order = [\"a\"]\n".to_string(),
+            nested(depth, quotes),
+            "# B\n".to_string(),
+            "title = \"A\"\nhorizon = \"short\"\n".to_string(),
+            comment_text(1, parents[0], "en", bom, crlf),
+            comment_text(2, parents[1], "to", bom, crlf),
+            comment_text(3, parents[2], "tre", bom, crlf),
+        ];
+        for (k, f) in files.iter().enumerate() {
+            if k > 0 {
+                data.push(0xFF);
+            }
+            data.extend_from_slice(f.as_bytes());
+        }
+        oplaeg::fuzzing::workspace(&data);
+        oplaeg::fuzzing::chapter_file(nested(depth, quotes).as_bytes());
+        // The same files through the loader: a cycle is always reported.
+        let mut src = Mem::default();
+        src.0.insert("oplaeg.toml".into(), files[0].as_bytes().to_vec());
+        src.0.insert("drafts/01-a.md".into(), files[2].as_bytes().to_vec());
+        for n in 1..=3 {
+            src.0.insert(
+                format!("comments/01j000000000000000000000000{n}.toml"),
+                files[4 + n].as_bytes().to_vec(),
+            );
+        }
+        let ws = Workspace::load(&src).unwrap();
+        prop_assert_eq!(ws.comments.len(), 3, "{:?}", ws.problems);
+        let has_cycle = (1..=3).any(|start| {
+            let mut at = start;
+            for _ in 0..4 {
+                match parents[at - 1] {
+                    Some(p) => at = p,
+                    None => return false,
+                }
+            }
+            true
+        });
+        let reported = ws.problems.iter().any(|p| p.message.contains("ring") || p.message.contains("circle"));
+        prop_assert_eq!(has_cycle, reported, "{:?}", ws.problems);
+        // Every thread walk ends: following reply_to from any comment
+        // reaches a first comment.
+        for c in &ws.comments {
+            let mut at = c;
+            let mut steps = 0;
+            while let Some(p) = at.reply_to.as_deref().and_then(|p| ws.comments.iter().find(|x| x.id == p)) {
+                at = p;
+                steps += 1;
+                prop_assert!(steps <= 3, "a cycle is still followed");
+            }
+        }
+        prop_assert!(!ws.chapters.is_empty());
+        prop_assert_eq!(ws.chapters[0].title.as_str(), "Dybt");
     }
 }

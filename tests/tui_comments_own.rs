@@ -104,12 +104,20 @@ fn withdrawing_asks_first_and_works_from_the_thread_popup() {
     press(&mut s, KeyCode::Enter);
     assert!(matches!(s.popup, Some(Popup::Thread(_))));
     let shown = screen(&s);
-    assert!(shown.contains("w træk din kommentar tilbage"), "{shown}");
+    assert!(shown.contains(" w  træk tilbage"), "{shown}");
 
     // w asks; n cancels and nothing is written.
     press(&mut s, KeyCode::Char('w'));
     assert!(matches!(&s.popup, Some(Popup::ConfirmWithdraw(x)) if *x == id));
-    assert!(screen(&s).contains("Vil du trække kommentaren"));
+    let shown = screen(&s);
+    assert!(
+        shown.contains("Vil du trække denne kommentar tilbage?"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("Jeg fortryder."),
+        "the words, not an id: {shown}"
+    );
     press(&mut s, KeyCode::Char('n'));
     assert!(s.popup.is_none());
     assert_eq!(ws.commit_count(), commits);
@@ -189,5 +197,5 @@ fn the_help_lists_the_new_keys_and_marks_them_for_reviewers() {
         .lines()
         .find(|l| l.contains("ret din egen åbne kommentar"))
         .expect("edit key in the help");
-    assert!(line.contains("ikke for din rolle"), "{line}");
+    assert!(line.contains("✗ ikke her"), "{line}");
 }

@@ -11,8 +11,8 @@ use std::sync::OnceLock;
 
 use oplaeg::diff::{ChapterStatus, Op};
 use oplaeg::store::Store;
-use oplaeg::tui::diff_doc::row_text;
-use oplaeg::tui::diff_state::{Endpoint, FIRST_CHAPTER, PickSide};
+use oplaeg::tui::changes::doc::row_text;
+use oplaeg::tui::changes::state::{Endpoint, FIRST_CHAPTER, PickSide};
 use oplaeg::tui::state::Popup;
 use oplaeg::tui::{Action, State, dispatch, dispatch_async, job, views};
 use ratatui::Terminal;
@@ -67,7 +67,7 @@ fn screen(state: &State) -> String {
 /// The text pane's words (without the gutter), rows joined by spaces, so
 /// words wrapped onto the next row read as in the paragraph.
 fn pane(state: &State) -> String {
-    let start = views::diff::list_width(state.width) + 3;
+    let start = oplaeg::tui::layout::diff_list_width(state.width) + 3;
     let rows = columns(&buffer(state), start, state.width - 1);
     rows.join(" ")
         .split_whitespace()
@@ -374,8 +374,8 @@ fn side_by_side_shows_before_on_the_left_and_after_on_the_right() {
         open_chapter(&mut s, "teknologi-og-kunstig-intelligens");
         dispatch(&mut s, Action::SideBySide);
         assert!(s.diff.side_by_side);
-        let start = views::diff::list_width(w) + 3;
-        let half = oplaeg::tui::diff_doc::column_width(views::diff::text_width(w));
+        let start = oplaeg::tui::layout::diff_list_width(w) + 3;
+        let half = oplaeg::tui::changes::doc::column_width(oplaeg::tui::layout::diff_text_width(w));
         let gap = u16::try_from(half).unwrap() + start;
         let mut seen = false;
         for _ in 0..=s.diff.doc.stops.len() {
@@ -448,7 +448,7 @@ fn n_and_shift_n_jump_between_changes_and_on_to_the_next_chapter() {
     );
     assert_eq!(s.diff.cursor, *stops.last().unwrap());
     // The cursor's row is on screen.
-    let visible = views::diff::text_height(s.height);
+    let visible = oplaeg::tui::layout::diff_text_height(s.height);
     assert!(s.diff.cursor >= s.diff.scroll && s.diff.cursor < s.diff.scroll + visible);
 }
 
@@ -721,7 +721,10 @@ fn resizing_lays_the_text_out_again_and_keeps_the_place() {
             .iter()
             .map(|p| unicode_width::UnicodeWidthStr::width(p.text.as_str()))
             .sum();
-        assert!(w <= usize::from(views::diff::text_width(80)), "{row:?}");
+        assert!(
+            w <= usize::from(oplaeg::tui::layout::diff_text_width(80)),
+            "{row:?}"
+        );
     }
     let text = screen(&s);
     assert_eq!(text.lines().count(), 24);

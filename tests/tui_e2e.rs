@@ -292,8 +292,178 @@ fn the_diff_tab_compares_meeting_3_with_meeting_4() {
     tmux.keys(&["m"]);
     tmux.wait_for("● Region Hovedstaden ·");
     tmux.keys(&["Enter"]);
-    tmux.wait_for("┌ Tråd –");
+    tmux.wait_for("┏ Tråd ");
     tmux.keys(&["Escape"]);
     std::thread::sleep(Duration::from_millis(300));
     tmux.keys(&["q"]);
+}
+
+/// A demo workspace and the UI running on it in tmux at 80×24 as `email`.
+fn demo_session(name: &str, email: &str) -> (tempfile::TempDir, std::path::PathBuf, Tmux) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("demo");
+    let out = Command::new(BIN)
+        .args(["demo", "--no-tui"])
+        .arg(&root)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let tmux = Tmux {
+        socket: format!("oplaeg-e2e-{name}-{}", std::process::id()),
+    };
+    let command = format!(
+        "LANG=da_DK.UTF-8 OPLAEG_MOUSE=off GIT_CONFIG_GLOBAL=/dev/null {BIN} --repo '{}' --as {email}",
+        root.display()
+    );
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        &command,
+    ]);
+    (tmp, root, tmux)
+}
+
+/// The footer: the screen's last line.
+fn footer(screen: &str) -> String {
+    screen.lines().last().unwrap_or("").to_string()
+}
+
+#[test]
+fn a_writer_moves_7_to_2_with_k_and_enter_in_one_commit() {
+    let (_tmp, root, tmux) = demo_session("order", "mette.holm@sst.example");
+    tmux.wait_for("Mette Holm · Sundhedsstyrelsen · skribent");
+    let before = git(&root, &["rev-list", "--count", "HEAD"]);
+    let seventh = git(&root, &["show", "HEAD:priority.toml"])
+        .lines()
+        .filter(|l| l.trim_start().starts_with('"'))
+        .nth(6)
+        .map(|l| l.trim().trim_matches(|c| c == '"' || c == ',').to_string())
+        .expect("seven recommendations");
+    tmux.keys(&["2"]);
+    tmux.wait_for("Prioriterede anbefalinger");
+    tmux.keys(&["j", "j", "j", "j", "j", "j"]);
+    tmux.wait_for("▶ 7 ");
+    tmux.keys(&["K", "K", "K", "K", "K"]);
+    tmux.wait_for("▶ 2 ");
+    tmux.wait_for("Ikke gemt");
+    assert_eq!(
+        git(&root, &["rev-list", "--count", "HEAD"]),
+        before,
+        "K alone writes nothing"
+    );
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Den nye rækkefølge er gemt");
+    tmux.keys(&["q"]);
+    let after: usize = git(&root, &["rev-list", "--count", "HEAD"])
+        .trim()
+        .parse()
+        .unwrap();
+    let before: usize = before.trim().parse().unwrap();
+    assert_eq!(after, before + 1, "one decision, one commit");
+    let order: Vec<String> = git(&root, &["show", "HEAD:priority.toml"])
+        .lines()
+        .filter(|l| l.trim_start().starts_with('"'))
+        .map(|l| l.trim().trim_matches(|c| c == '"' || c == ',').to_string())
+        .collect();
+    assert_eq!(order[1], seventh, "{order:?}");
+    assert!(
+        git(&root, &["log", "-1", "--format=%s"]).starts_with("Ny prioritering af anbefalingerne")
+    );
+}
+
+#[test]
+fn a_writer_plans_a_meeting_and_tags_the_draft_from_the_timeline() {
+    let (_tmp, root, tmux) = demo_session("meeting", "mette.holm@sst.example");
+    tmux.wait_for("Mette Holm · Sundhedsstyrelsen · skribent");
+    tmux.keys(&["4"]);
+    tmux.wait_for("Møder og frister");
+    tmux.keys(&["m"]);
+    tmux.wait_for("Planlæg et møde");
+    // The number is filled in (the next one); type the date, keep the title.
+    tmux.keys(&["Down"]);
+    tmux.keys(&["-l", "2024-10-24"]);
+    tmux.keys(&["Down", "Down"]);
+    tmux.keys(&["-l", "2024-10-10"]);
+    let tags_before = git(&root, &["tag", "--list", "meeting/*"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("er planlagt 2024-10-24");
+    let config = git(&root, &["show", "HEAD:oplaeg.toml"]);
+    assert!(config.contains("2024-10-24"), "{config}");
+    // Choose the new meeting (the last) in the calendar and tag the draft.
+    tmux.keys(&["l", "G"]);
+    let s = tmux.wait_for("▶□ møde");
+    let chosen = s
+        .lines()
+        .find(|l| l.contains("▶□ møde"))
+        .and_then(|l| l.split("møde ").nth(1))
+        .and_then(|t| t.split('.').next())
+        .unwrap()
+        .to_string();
+    assert!(s.contains(&format!("▶□ møde {chosen}. 2024-10-24")), "{s}");
+    tmux.keys(&["t"]);
+    tmux.wait_for("Tag det nuværende udkast");
+    tmux.keys(&["j"]);
+    tmux.wait_for(&format!("tagget som sendt til møde {chosen}"));
+    tmux.keys(&["q"]);
+    let tags = git(&root, &["tag", "--list", "meeting/*"]);
+    let new: Vec<&str> = tags
+        .lines()
+        .filter(|t| !tags_before.lines().any(|b| b == *t))
+        .collect();
+    assert_eq!(new, [format!("meeting/{chosen}")], "{tags}");
+    assert_eq!(
+        git(
+            &root,
+            &["rev-parse", &format!("meeting/{chosen}^{{commit}}")]
+        ),
+        git(&root, &["rev-parse", "HEAD"])
+    );
+}
+
+#[test]
+fn a_reviewer_is_offered_no_write_key() {
+    let (_tmp, _root, tmux) = demo_session("reviewer", "rasmus.winther@sds.example");
+    tmux.wait_for("læser");
+    // In every tab and in a thread, the footer names no key that writes.
+    let write_words = [
+        "kommentér",
+        "markér",
+        "svar",
+        "besvar",
+        "op ",
+        "ned ",
+        "horisont",
+        "flyt",
+        "ret",
+        "træk",
+        "planlæg",
+        "tag udkast",
+    ];
+    for (key, shows) in [
+        ("1", "Kapitler"),
+        ("2", "Prioriterede anbefalinger"),
+        ("3", "Tråd"),
+        ("4", "Møder og frister"),
+        ("5", "Historik ("),
+    ] {
+        tmux.keys(&[key]);
+        let s = tmux.wait_for(shows);
+        let f = footer(&s);
+        assert!(f.contains("hjælp"), "{f}");
+        for w in write_words {
+            assert!(!f.contains(w), "{key}: «{w}» in the footer: {f}");
+        }
+    }
+    tmux.keys(&["3", "Enter"]);
+    let s = tmux.wait_for("┏ Tråd ");
+    let f = footer(&s);
+    assert!(!f.contains("svar") && !f.contains("besvar"), "{f}");
+    tmux.keys(&["Escape", "q"]);
 }

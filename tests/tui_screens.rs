@@ -127,7 +127,7 @@ fn too_small_says_so_and_resizing_back_redraws() {
     dispatch(&mut s, Action::Resize(80, 24));
     let text = screen(&s);
     assert!(text.contains("Kapitler"), "{text}");
-    assert_eq!(s.doc.width, oplaeg::tui::views::reader::text_width(80));
+    assert_eq!(s.doc.width, oplaeg::tui::layout::reader_text_width(80));
 }
 
 #[test]
@@ -208,7 +208,7 @@ fn roles_are_shown_and_refusals_explained() {
     dispatch(&mut s, Action::Help);
     let help = screen(&s);
     assert!(help.contains("flyt anbefalingen op"), "{help}");
-    assert!(help.contains("(ikke for din rolle)"), "{help}");
+    assert!(help.contains("✗ ikke her"), "{help}");
     assert_eq!(git(&d.root, &["rev-parse", "HEAD"]), head);
 }
 
@@ -240,12 +240,20 @@ fn a_writer_reorders_and_resolves() {
     dispatch(&mut s, Action::Tab(1));
     dispatch(&mut s, Action::Down);
     let second = s.ws.recommendations[1].slug.clone();
+    let head = git(&d.root, &["rev-parse", "HEAD"]);
     dispatch(&mut s, Action::MoveUp);
-    assert_eq!(s.ws.recommendations[0].slug, second);
     assert_eq!(s.rec, 0, "the cursor follows the moved recommendation");
+    assert_eq!(
+        git(&d.root, &["rev-parse", "HEAD"]),
+        head,
+        "K alone saves nothing"
+    );
+    dispatch(&mut s, Action::Open);
+    assert_eq!(s.ws.recommendations[0].slug, second);
+    assert_eq!(s.rec, 0);
     assert!(
         git(&d.root, &["log", "-1", "--format=%s"])
-            .starts_with("Anbefaling flyttet fra nr. 2 til nr. 1")
+            .starts_with("Ny prioritering af anbefalingerne (2 flyttet)")
     );
 
     dispatch(&mut s, Action::Tab(2));
@@ -335,7 +343,9 @@ fn saving_runs_off_the_ui_thread_and_keys_are_answered_meanwhile() {
     let head = git(&d.root, &["rev-parse", "HEAD"]);
     dispatch_async(&mut s, Action::Tab(1));
     dispatch_async(&mut s, Action::MoveDown);
-    assert_eq!(s.jobs.len(), 1, "the move is queued, not done in update");
+    assert!(s.jobs.is_empty(), "a move alone is not saved");
+    dispatch_async(&mut s, Action::Open);
+    assert_eq!(s.jobs.len(), 1, "the order is queued, not saved in update");
     assert!(screen(&s).contains("Gemmer …"));
     assert_eq!(
         git(&d.root, &["rev-parse", "HEAD"]),
@@ -348,6 +358,7 @@ fn saving_runs_off_the_ui_thread_and_keys_are_answered_meanwhile() {
     assert_eq!(s.comment, 1);
     dispatch_async(&mut s, Action::Tab(1));
     dispatch_async(&mut s, Action::MoveDown);
+    dispatch_async(&mut s, Action::Open);
     assert_eq!(s.jobs.len(), 1);
     assert!(s.message.as_deref().unwrap_or("").contains("gemmes stadig"));
     // The worker's outcome comes back as an action.
@@ -356,9 +367,10 @@ fn saving_runs_off_the_ui_thread_and_keys_are_answered_meanwhile() {
     dispatch_async(&mut s, Action::JobDone(outcome));
     assert!(s.busy.is_none());
     assert_eq!(s.rec, 1, "the cursor follows the moved recommendation");
+    assert!(s.recs.pending.is_none(), "the saved order is the order");
     assert!(
         git(&d.root, &["log", "-1", "--format=%s"])
-            .starts_with("Anbefaling flyttet fra nr. 1 til nr. 2")
+            .starts_with("Ny prioritering af anbefalingerne (2 flyttet)")
     );
 }
 
@@ -400,4 +412,142 @@ fn a_failed_save_reopens_the_editor_with_the_text() {
         s.message
     );
     assert!(s.load_draft().is_some(), "the draft is still kept");
+}
+
+#[test]
+fn horizon_status_and_rank_are_chosen_then_saved_once_and_dropping_asks() {
+    let d = demo();
+    let mut s = state(&d, WRITER, 80, 24);
+    dispatch(&mut s, Action::Tab(1));
+    let count = || {
+        git(&d.root, &["rev-list", "--count", "HEAD"])
+            .trim()
+            .parse::<usize>()
+            .unwrap()
+    };
+    let start = count();
+    let slug = s.ws.recommendations[0].slug.clone();
+
+    // Horizon: a short list; moving in it saves nothing, Enter saves once.
+    dispatch(&mut s, Action::ChooseHorizon);
+    assert!(matches!(s.popup, Some(Popup::Choice(_))));
+    assert!(screen(&s).contains("(nu)"), "{}", screen(&s));
+    dispatch(&mut s, Action::Up);
+    dispatch(&mut s, Action::Down);
+    dispatch(&mut s, Action::Down);
+    assert_eq!(count(), start);
+    dispatch(&mut s, Action::Open);
+    assert_eq!(count(), start + 1);
+    assert!(git(&d.root, &["log", "-1", "--format=%s"]).contains("tidshorisont"));
+
+    // Status: choosing udgået asks first; no is no change.
+    dispatch(&mut s, Action::ChooseStatus);
+    dispatch(&mut s, Action::Bottom);
+    dispatch(&mut s, Action::Open);
+    assert!(matches!(s.popup, Some(Popup::Confirm(_))));
+    assert!(screen(&s).contains("Udgår anbefalingen?"), "{}", screen(&s));
+    dispatch(&mut s, Action::Back);
+    assert_eq!(count(), start + 1, "no: nothing written");
+    dispatch(&mut s, Action::ChooseStatus);
+    dispatch(&mut s, Action::Bottom);
+    dispatch(&mut s, Action::Open);
+    dispatch(&mut s, Action::Open);
+    assert_eq!(count(), start + 2);
+    let file = git(
+        &d.root,
+        &["show", &format!("HEAD:recommendations/{slug}.toml")],
+    );
+    assert!(file.contains("status = \"dropped\""), "{file}");
+
+    // "Flyt til nr.": a number, Enter, one commit; a wrong number is explained.
+    dispatch(&mut s, Action::MoveTo);
+    assert!(screen(&s).contains("Flyt til nr."), "{}", screen(&s));
+    dispatch(&mut s, Action::SearchChar('9'));
+    dispatch(&mut s, Action::SearchChar('9'));
+    dispatch(&mut s, Action::Open);
+    assert!(
+        screen(&s).contains("Skriv et tal fra 1 til"),
+        "{}",
+        screen(&s)
+    );
+    dispatch(&mut s, Action::SearchBackspace);
+    dispatch(&mut s, Action::SearchBackspace);
+    dispatch(&mut s, Action::SearchChar('3'));
+    dispatch(&mut s, Action::Open);
+    assert!(s.popup.is_none());
+    assert_eq!(count(), start + 3);
+    assert_eq!(s.ws.recommendations[2].slug, slug);
+    assert_eq!(s.rec, 2, "the cursor follows it");
+
+    // Esc puts an unsaved order back.
+    dispatch(&mut s, Action::MoveUp);
+    assert!(s.recs.pending.is_some());
+    dispatch(&mut s, Action::Back);
+    assert!(s.recs.pending.is_none());
+    assert_eq!(s.rec, 2);
+    assert_eq!(count(), start + 3);
+}
+
+#[test]
+fn members_see_the_next_comment_deadline_count_down() {
+    let d = demo();
+    let writer = oplaeg::ops::Session::new(Store::open(&d.root).unwrap(), Some(WRITER)).unwrap();
+    let today = chrono::Local::now().date_naive();
+    writer
+        .meeting_add(
+            9,
+            today + chrono::Days::new(20),
+            "Ekstra møde",
+            Some(today + chrono::Days::new(12)),
+        )
+        .unwrap();
+    let mut s = state(&d, MEMBER, 80, 24);
+    dispatch(&mut s, Action::Tab(3));
+    let text = screen(&s);
+    assert!(
+        text.contains("møde 9: frist for kommentarer om 12 dage"),
+        "{text}"
+    );
+    // The member is offered no meeting keys, and the help says why.
+    assert!(!text.lines().last().unwrap().contains("planlæg"), "{text}");
+    dispatch(&mut s, Action::Help);
+    assert!(screen(&s).contains("✗ ikke her"), "{}", screen(&s));
+}
+
+#[test]
+fn the_chapter_list_counts_the_open_comments_the_margin_shows() {
+    let d = demo();
+    let mut s = state(&d, WRITER, 120, 40);
+    for n in 0..s.ws.chapters.len() {
+        dispatch(&mut s, Action::Top);
+        for _ in 0..n {
+            dispatch(&mut s, Action::Down);
+        }
+        let slug = s.ws.chapters[n].slug.clone();
+        let open = |i: &usize| s.ws.comments[*i].is_open();
+        let in_margin: usize = s
+            .markers
+            .values()
+            .map(|l| l.iter().filter(|i| open(i)).count())
+            .sum();
+        let unplaced = s.unplaced.iter().filter(|i| open(i)).count();
+        assert_eq!(
+            s.open_per_chapter.get(&slug).copied().unwrap_or(0),
+            in_margin + unplaced,
+            "chapter {slug}"
+        );
+        // What the margin says is that same number, per paragraph.
+        let text = screen(&s);
+        for list in s.markers.values() {
+            let k = list.iter().filter(|i| open(i)).count();
+            if k > 0 {
+                assert!(
+                    text.contains(&format!("●{k}"))
+                        || text.contains(&format!("◐{k}"))
+                        || text.contains(&format!("§{k}")),
+                    "chapter {slug}: no mark with {k}\n{text}"
+                );
+            }
+        }
+    }
 }

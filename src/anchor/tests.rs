@@ -177,6 +177,151 @@ fn a_look_alike_elsewhere_does_not_capture_a_deleted_quote() {
     );
 }
 
+/// The anchor for the `n`th occurrence of `quote` in `markdown` (as the
+/// reader writes it from a selection, which need not be unique).
+fn anchor_nth(markdown: &str, quote: &str, n: usize) -> Anchor {
+    let text = searchable_text(markdown);
+    let start = text
+        .match_indices(quote)
+        .nth(n)
+        .map(|(i, _)| i)
+        .expect("the quote occurs");
+    anchor_at(&text, start..start + quote.len(), "c1").expect("not empty")
+}
+
+#[test]
+fn a_look_alike_that_stood_there_already_never_receives_a_deleted_quote() {
+    // The old version already had a sentence like the quote (or the very
+    // same sentence) elsewhere; the quoted one is deleted. The comparison
+    // maps the look-alike from its own old place, so it is not where the
+    // quoted words went, however alike.
+    for look_alike in [
+        QUOTE.to_string(),
+        QUOTE.replace("hovedparten", "størstedelen"),
+        QUOTE.replace("hovedparten af de rehabiliterende", "en stor del af de"),
+    ] {
+        for place in [
+            // Right where the comparison puts the deleted words…
+            "Overgangen mellem sygehus og kommune er et sårbart punkt.",
+            // …and in another section.
+            "Prehabilitering styrker patienten før behandlingen.",
+        ] {
+            let old = CH.replace(place, &format!("{look_alike} {place}"));
+            let new = old.replacen(&format!("{QUOTE} "), "", 1);
+            let a = anchor_nth(&old, QUOTE, 0);
+            let p = place_in(&a, Some(&old), &new);
+            check_span(&p, &new);
+            assert!(!p.fate.is_placed(), "{look_alike} before {place}: {p:?}");
+        }
+    }
+}
+
+#[test]
+fn an_identical_sentence_that_gets_the_quotes_context_is_not_it() {
+    // The old version had the quoted sentence twice, the quoted one in the
+    // paragraph right after the other; that paragraph is deleted. The other
+    // copy now has the quote's text around it on both sides, but the
+    // comparison says it stood there already: not the quote.
+    let twin = "Overgangen mellem sygehus og kommune er et sårbart punkt.";
+    let old = CH.replace(
+        "Almen praksis opfanger behov, der opstår senere.",
+        &format!("Almen praksis opfanger behov, der opstår senere. {twin}"),
+    );
+    let new = old.replace(
+        &format!("{twin} Mange patienter må selv finde vej til tilbuddene.\n\n"),
+        "",
+    );
+    let a = anchor_nth(&old, twin, 1);
+    let p = place_in(&a, Some(&old), &new);
+    check_span(&p, &new);
+    assert_eq!(
+        p.fate,
+        Fate::Section {
+            heading: "Opgavefordeling".into()
+        }
+    );
+    // Without history the text alone cannot tell, and the words are there.
+    assert!(place_in(&a, None, &new).fate.is_placed());
+}
+
+#[test]
+fn a_clause_of_a_deleted_sentence_is_judged_with_its_sentence() {
+    // The quote is a clause; its sentence is deleted and a reworded sentence
+    // elsewhere keeps the clause word for word. The clause alone would pass
+    // as "the same words elsewhere", its sentence does not.
+    let clause = "når patienten er afsluttet på sygehuset";
+    let reworded =
+        "Opfølgningen ligger derfor i kommunalt regi, når patienten er afsluttet på sygehuset.";
+    let new = CH.replace(&format!("{QUOTE} "), "").replace(
+        "Tilbuddene er spredte",
+        &format!("{reworded} Tilbuddene er spredte"),
+    );
+    let p = placed(CH, clause, &new);
+    assert!(!p.fate.is_placed(), "{p:?}");
+    // The same clause in its sentence, moved there whole, is found.
+    let moved = CH.replace(&format!("{QUOTE} "), "").replace(
+        "Tilbuddene er spredte",
+        &format!("{QUOTE} Tilbuddene er spredte"),
+    );
+    let p = placed(CH, clause, &moved);
+    assert_eq!(p.fate, Fate::Moved);
+    assert_eq!(p.text.as_deref(), Some(clause));
+}
+
+#[test]
+fn an_inserted_sentence_repeating_a_short_quote_does_not_take_it() {
+    // A short quote opens its sentence; a new sentence opening with the same
+    // words is written right before it, so it has the quote's text before
+    // it. The comment stays on the words in the sentence it belongs to.
+    let q = "Mange patienter";
+    for inserted in [
+        "Mange patienter savner overblik.",
+        "Mange patienter oplever, at de selv skal koordinere.",
+    ] {
+        let new = CH.replace(
+            "Mange patienter må selv",
+            &format!("{inserted} Mange patienter må selv"),
+        );
+        let p = placed(CH, q, &new);
+        let text = searchable_text(&new);
+        let want = text.find("Mange patienter må selv").expect("still there");
+        assert_eq!(p.span, Some(want..want + q.len()), "{inserted}: {p:?}");
+        assert!(matches!(p.fate, Fate::Exact | Fate::Moved), "{p:?}");
+    }
+}
+
+#[test]
+fn a_short_quote_edited_in_a_moved_paragraph_is_found_by_its_context() {
+    // A typo is fixed in a short quote and its paragraph moves to another
+    // section: the words are nearly the same and their context came along.
+    let old = CH.replace("et sårbart punkt", "et sårbart pnukt");
+    let para = "Overgangen mellem sygehus og kommune er et sårbart punkt. Mange patienter må selv finde vej til tilbuddene.";
+    let new = CH.replace(&format!("{para}\n\n"), "") + &format!("\n{para}\n");
+    let p = placed(&old, "sårbart pnukt", &new);
+    assert!(matches!(p.fate, Fate::Fuzzy { .. }), "{p:?}");
+    assert_eq!(p.text.as_deref(), Some("sårbart punkt"));
+    // One word changed in a short quote, the paragraph moved: found too.
+    let changed = para.replace("kommune er et sårbart", "kommune er et kritisk");
+    let new = CH.replace(&format!("{para}\n\n"), "") + &format!("\n{changed}\n");
+    let p = placed(CH, "er et sårbart punkt", &new);
+    assert!(matches!(p.fate, Fate::Fuzzy { .. }), "{p:?}");
+    assert_eq!(p.text.as_deref(), Some("er et kritisk punkt"));
+}
+
+#[test]
+fn old_text_next_to_a_deleted_quote_is_not_taken_in() {
+    // The quoted sentence is deleted; the sentence now where it was stood
+    // there before and shares many words with it. It is not the quote.
+    let q = "Almen praksis opfanger behov, der opstår senere.";
+    let old = CH.replace(
+        "Overgangen mellem sygehus og kommune er et sårbart punkt.",
+        "Almen praksis opfanger også behov, der opstår under forløbet. Overgangen mellem sygehus og kommune er et sårbart punkt.",
+    );
+    let new = old.replace(&format!(" {q}"), "");
+    let p = placed(&old, q, &new);
+    assert!(!p.fate.is_placed(), "{p:?}");
+}
+
 #[test]
 fn context_chooses_the_edited_quote_over_a_closer_look_alike() {
     // The quote is edited in place; elsewhere a new sentence is closer to

@@ -318,6 +318,12 @@ pub enum RecCommand {
         #[arg(long)]
         to: usize,
     },
+    /// Gem en hel ny prioritering som én ændring (kun skribenter)
+    Order {
+        /// Alle anbefalingerne (slugs eller numre) i den nye rækkefølge
+        #[arg(required = true)]
+        recs: Vec<String>,
+    },
     /// Ret felter i en anbefaling (kun skribenter)
     Set(RecSetArgs),
 }

@@ -132,6 +132,9 @@ pub fn export(cli: &Cli, command: &ExportCommand) -> anyhow::Result<()> {
             force: common.force,
         },
     )?;
+    for p in &summary.problems {
+        eprintln!("oplaeg: {}: {}", tr!("problem", "problem"), safe(p));
+    }
     let path = safe(&summary.path.display().to_string()).into_owned();
     let what = match &summary.stats {
         Stats::Notat(s) => match lang() {

@@ -396,6 +396,10 @@ fn chapter(out: &mut String, c: &ChapterDiff, s: &SinceReport) {
             c.summary.words_removed
         ),
         ChapterStatus::Unchanged => tr!("omdøbt eller omnummereret", "renamed or renumbered"),
+        ChapterStatus::Unreadable => tr!(
+            "kan ikke læses (se «oplaeg status»)",
+            "cannot be read (see «oplaeg status»)"
+        ),
     };
     let from = s
         .from

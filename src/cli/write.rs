@@ -128,6 +128,18 @@ pub fn open_ui(cli: &Cli) -> anyhow::Result<()> {
 /// `oplaeg rec add|move|set`.
 pub fn rec(cli: &Cli, c: &RecCommand) -> anyhow::Result<()> {
     let s = session(cli)?;
+    if let RecCommand::Order { recs } = c {
+        let order = s.rec_reorder(recs)?;
+        match cli.format {
+            Format::Json => json(&order)?,
+            _ => {
+                for r in &order {
+                    println!("{:>2}. {}", r.rank, safe(&r.title));
+                }
+            }
+        }
+        return Ok(());
+    }
     let rec = match c {
         RecCommand::Add {
             title,
@@ -207,7 +219,9 @@ pub fn rec(cli: &Cli, c: &RecCommand) -> anyhow::Result<()> {
             }
             r
         }
-        RecCommand::List { .. } | RecCommand::Show { .. } => unreachable!("handled by read"),
+        RecCommand::List { .. } | RecCommand::Show { .. } | RecCommand::Order { .. } => {
+            unreachable!("handled by read or above")
+        }
     };
     if cli.format == Format::Json {
         json(&rec)?;

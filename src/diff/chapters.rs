@@ -41,6 +41,9 @@ pub enum ChapterStatus {
     Changed,
     /// Same text (the file may still be renamed or renumbered).
     Unchanged,
+    /// The file is there on one side but cannot be read (not UTF-8, too
+    /// large, a symlink): neither added nor removed; `status` says why.
+    Unreadable,
 }
 
 /// One chapter's difference.

@@ -58,6 +58,7 @@ impl Source for Selective<'_> {
                 name: name.clone(),
                 bytes: texts.remove(id).unwrap_or_default(),
                 id: Some(id.to_string()),
+                flaw: None,
             })
             .collect())
     }
@@ -70,10 +71,10 @@ fn parse_comment(name: &str, bytes: &[u8]) -> Option<Comment> {
     if !is_valid_name(id) {
         return None;
     }
-    let text = std::str::from_utf8(bytes).ok()?;
-    let mut c = match Comment::parse_plain(text) {
+    let text = crate::model::editor_text(std::str::from_utf8(bytes).ok()?);
+    let mut c = match Comment::parse_plain(&text) {
         Some(c) => c,
-        None => parse_toml(&paths::comment(id), text).ok()?,
+        None => parse_toml(&paths::comment(id), &text).ok()?,
     };
     c.id = id.to_string();
     Some(c)

@@ -148,6 +148,8 @@ pub struct ChapterCounts {
     /// Renamed or renumbered (the text may be the same).
     pub renamed: usize,
     pub unchanged: usize,
+    /// Present but unreadable on one side (see [`ChapterStatus::Unreadable`]).
+    pub unreadable: usize,
 }
 
 /// Counts over recommendations.
@@ -221,6 +223,7 @@ pub struct WorkspaceDiff {
 pub fn default_from(store: &Store) -> Result<Rev> {
     match store.meeting_tags()?.last() {
         Some(t) => Ok(Rev::Named(t.name.clone())),
+        None if store.repo().is_shallow() => store.refuse_shallow().map(|()| Rev::head()),
         None => Err(Error::Invalid(tr!(
             "der er endnu intet mødetag (meeting/N) at sammenligne med; angiv selv, hvad der skal sammenlignes, fx `oplaeg diff HEAD~3 HEAD`, eller tag et udkast med `oplaeg meeting tag N`",
             "there is no meeting tag (meeting/N) to compare with yet; say what to compare, e.g. `oplaeg diff HEAD~3 HEAD`, or tag a draft with `oplaeg meeting tag N`"
@@ -264,13 +267,27 @@ pub fn compare(
         }),
     };
     let mut reads = chapters::Reads::default();
-    let chapters = chapters::compare_chapters(
+    let mut chapters = chapters::compare_chapters(
         &from.chapters,
         &to.chapters,
         only.as_deref(),
         options.detail,
         &mut reads,
     );
+    // A chapter that is only missing because its file cannot be read on
+    // the other side was neither removed nor added.
+    for c in &mut chapters {
+        let unreadable = match (&c.from, &c.to) {
+            (Some(f), None) => to.broken_chapters.contains_key(&f.slug),
+            (None, Some(t)) => from.broken_chapters.contains_key(&t.slug),
+            _ => false,
+        };
+        if unreadable {
+            c.status = ChapterStatus::Unreadable;
+            c.blocks = Vec::new();
+            c.summary = Default::default();
+        }
+    }
 
     // Slugs in view (both sides).
     let mut in_view: HashSet<&str> = HashSet::new();
@@ -309,6 +326,7 @@ pub fn compare(
             ChapterStatus::Removed => counts.removed += 1,
             ChapterStatus::Changed => counts.changed += 1,
             ChapterStatus::Unchanged => counts.unchanged += 1,
+            ChapterStatus::Unreadable => counts.unreadable += 1,
         }
         if c.renamed || c.renumbered {
             counts.renamed += 1;
@@ -331,7 +349,6 @@ pub fn compare(
         counts.text_changed += usize::from(r.change == RecChange::Changed && !r.fields.is_empty());
     }
     // Only what differs is listed; the rest is counted above.
-    let mut chapters = chapters;
     chapters.retain(|c| !c.is_unchanged());
     let mut recommendations = recommendations;
     recommendations.retain(|r| r.change != RecChange::Unchanged);

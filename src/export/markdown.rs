@@ -25,8 +25,17 @@ enum Frame {
     Cell(Vec<Span>),
 }
 
+/// How deep quotes and lists nest in an export. Deeper ones are kept, with
+/// all their text, at this depth: every renderer walks the document
+/// recursively, and Word cannot open a document nested some hundreds deep.
+pub const MAX_NESTING: usize = crate::model::limits::MAX_NESTING;
+
 struct Builder {
     stack: Vec<Frame>,
+    /// Quotes and lists opened beyond [`MAX_NESTING`] (not given a frame;
+    /// their ends are passed over).
+    flat_quotes: usize,
+    flat_lists: usize,
     style: Style,
     strong: usize,
     emph: usize,
@@ -125,8 +134,26 @@ impl Builder {
         };
     }
 
+    /// Quotes and lists now open.
+    fn nesting(&self) -> usize {
+        self.stack
+            .iter()
+            .filter(|f| matches!(f, Frame::Quote(_) | Frame::List { .. }))
+            .count()
+    }
+
     fn start(&mut self, tag: Tag) {
         match tag {
+            Tag::BlockQuote(_)
+                if self.flat_quotes + self.flat_lists > 0 || self.nesting() >= MAX_NESTING =>
+            {
+                self.flat_quotes += 1;
+            }
+            Tag::List(_)
+                if self.flat_quotes + self.flat_lists > 0 || self.nesting() >= MAX_NESTING =>
+            {
+                self.flat_lists += 1;
+            }
             Tag::Paragraph => self.stack.push(Frame::Para(Vec::new())),
             Tag::Heading { level, .. } => self
                 .stack
@@ -198,6 +225,8 @@ impl Builder {
                     });
                 }
             }
+            TagEnd::BlockQuote(_) if self.flat_quotes > 0 => self.flat_quotes -= 1,
+            TagEnd::List(_) if self.flat_lists > 0 => self.flat_lists -= 1,
             TagEnd::BlockQuote(_) => {
                 if let Some(Frame::Quote(blocks)) = self.stack.pop() {
                     self.push_block(Block::Quote(blocks));
@@ -223,6 +252,12 @@ impl Builder {
                     }
                     if let Some(Frame::List { items, .. }) = self.stack.last_mut() {
                         items.push(blocks);
+                    } else {
+                        // An item of a list kept flat: its blocks join
+                        // whatever holds it.
+                        for block in blocks {
+                            self.push_block(block);
+                        }
                     }
                 }
             }
@@ -268,6 +303,8 @@ pub fn blocks(markdown: &str) -> Vec<Block> {
     options.insert(Options::ENABLE_STRIKETHROUGH);
     let mut b = Builder {
         stack: vec![Frame::Root(Vec::new())],
+        flat_quotes: 0,
+        flat_lists: 0,
         style: Style::default(),
         strong: 0,
         emph: 0,
@@ -333,6 +370,35 @@ mod tests {
         };
         assert_eq!(t.header.len(), 2);
         assert_eq!(t.rows.len(), 1);
+    }
+
+    #[test]
+    fn deep_nesting_is_kept_flat_beyond_the_limit_with_all_its_text() {
+        fn depth(blocks: &[Block]) -> usize {
+            blocks
+                .iter()
+                .map(|b| match b {
+                    Block::Quote(inner) => 1 + depth(inner),
+                    Block::List { items, .. } => {
+                        1 + items.iter().map(|i| depth(i)).max().unwrap_or(0)
+                    }
+                    _ => 0,
+                })
+                .max()
+                .unwrap_or(0)
+        }
+        let mut md = ">".repeat(200);
+        md.push_str(" bund\n\n");
+        for d in 0..100 {
+            md.push_str(&format!("{}- punkt {d}\n", "  ".repeat(d)));
+        }
+        let b = blocks(&md);
+        assert!(depth(&b) <= MAX_NESTING, "{}", depth(&b));
+        let text: String = b.iter().map(Block::plain_text).collect();
+        assert!(text.contains("bund"));
+        for d in 0..100 {
+            assert!(text.contains(&format!("punkt {d}")), "{d}");
+        }
     }
 
     #[test]

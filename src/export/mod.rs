@@ -154,6 +154,10 @@ pub struct Summary {
     pub kind: Kind,
     pub format: Format,
     pub stats: Stats,
+    /// Files that could not be read (whole or in part), one line each as
+    /// the document's «Problemer» section names them: the caller shows them
+    /// too, so nothing is ever left out silently.
+    pub problems: Vec<String>,
 }
 
 /// The default file name: `hoeringsnotat-moede-4.html`, `oplaeg-3f2a1b7.docx`.
@@ -178,6 +182,28 @@ pub fn default_mine_file_name(format: Format, info: &RevisionInfo) -> String {
 
 /// Builds the document a request asks for (without writing anything).
 pub fn build(store: &Store, req: &Request) -> Result<(Document, Stats)> {
+    build_with_problems(store, req).map(|(doc, stats, _)| (doc, stats))
+}
+
+/// The «Problemer» section: every file the workspace could not read, or
+/// read only in part, so the document says what it leaves out.
+fn problems_section(lang: Lang, problems: &[String]) -> Vec<doc::Block> {
+    let intro = words::w(
+        lang,
+        "oplaeg fandt disse problemer i arbejdsmappens filer. En fil, der ikke kunne læses, mangler i dokumentet eller er ufuldstændig; ret filerne, og eksportér igen:",
+        "oplaeg found these problems in the workspace's files. A file that could not be read is missing from the document or incomplete; fix the files and export again:",
+    );
+    vec![
+        doc::Block::heading(1, "problemer", words::w(lang, "Problemer", "Problems")),
+        doc::Block::para(intro),
+        doc::Block::List {
+            start: None,
+            items: problems.iter().map(|p| vec![doc::Block::para(p)]).collect(),
+        },
+    ]
+}
+
+fn build_with_problems(store: &Store, req: &Request) -> Result<(Document, Stats, Vec<String>)> {
     let ws = store.load(&req.at)?;
     let info = store.revision_info(&req.at)?;
     let since = match &req.since {
@@ -207,7 +233,15 @@ pub fn build(store: &Store, req: &Request) -> Result<(Document, Stats)> {
         }
     };
     clean_title_page(&mut doc);
-    Ok((doc, stats))
+    let problems: Vec<String> = ws
+        .problems
+        .iter()
+        .map(|p| doc::clean(&p.to_string()))
+        .collect();
+    if !problems.is_empty() {
+        doc.blocks.extend(problems_section(req.lang, &problems));
+    }
+    Ok((doc, stats, problems))
 }
 
 /// The title page's texts come from the workspace too: cleaned like the body.
@@ -300,7 +334,7 @@ pub fn run_with_suggestions(store: &Store, req: &Request) -> Result<Summary> {
 
 fn run_as(store: &Store, req: &Request, with_suggestions: bool) -> Result<Summary> {
     check_output(store.root(), &req.output, req.force)?;
-    let (mut doc, stats) = build(store, req)?;
+    let (mut doc, stats, problems) = build_with_problems(store, req)?;
     if with_suggestions && req.kind == Kind::Oplaeg {
         suggestions::mark_open(store, &req.at, &mut doc)?;
     }
@@ -312,6 +346,7 @@ fn run_as(store: &Store, req: &Request, with_suggestions: bool) -> Result<Summar
         kind: req.kind,
         format: req.format,
         stats,
+        problems,
     })
 }
 

@@ -29,6 +29,23 @@ fn default_count() -> usize {
     10
 }
 
+impl Config {
+    /// What stands in for an `oplaeg.toml` that cannot be read: no members,
+    /// default settings (the problem itself is reported).
+    pub fn unreadable() -> Config {
+        Config {
+            title: crate::tr!(
+                "(oplaeg.toml kan ikke læses)",
+                "(oplaeg.toml cannot be read)"
+            ),
+            recommended_count: default_count(),
+            members: Vec::new(),
+            horizons: Horizons::default(),
+            meetings: Vec::new(),
+        }
+    }
+}
+
 /// A person who may act in the workspace.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]

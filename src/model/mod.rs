@@ -18,8 +18,52 @@ pub use config::{Config, HorizonDef, Horizons, Meeting, Member};
 pub use problem::{Problem, parse_toml};
 pub use recommendation::Recommendation;
 pub use workspace::{
-    Chapter, FileData, PriorityFile, Source, Workspace, chapter_file_name, parse_chapter_file_name,
+    Chapter, FileData, FileFlaw, PriorityFile, Source, Workspace, chapter_file_name, editor_text,
+    parse_chapter_file_name,
 };
+
+/// The documented limits on what oplaeg reads and writes (see the README).
+/// Writing beyond them is refused; a file beyond them in a commit or on
+/// disk is reported as a problem and left out, never fatal.
+pub mod limits {
+    use super::paths;
+
+    /// A comment or recommendation file.
+    pub const SMALL_FILE_BYTES: u64 = 2 * 1024 * 1024;
+    /// A chapter file.
+    pub const CHAPTER_BYTES: u64 = 16 * 1024 * 1024;
+    /// `oplaeg.toml` and `priority.toml`.
+    pub const SETTINGS_BYTES: u64 = 1024 * 1024;
+    /// Comment files read from one revision.
+    pub const MAX_COMMENTS: usize = 100_000;
+    /// Chapter files read from one revision.
+    pub const MAX_CHAPTERS: usize = 1_000;
+    /// Recommendation files read from one revision.
+    pub const MAX_RECOMMENDATIONS: usize = 1_000;
+    /// How deep quotes and lists nest in an export (deeper ones are kept,
+    /// with their text, at this depth).
+    pub const MAX_NESTING: usize = 16;
+
+    /// The largest file allowed at `path` (a path inside the workspace).
+    pub fn max_bytes(path: &str) -> u64 {
+        if path.starts_with(&format!("{}/", paths::DRAFTS)) {
+            CHAPTER_BYTES
+        } else if path == paths::CONFIG || path == paths::PRIORITY {
+            SETTINGS_BYTES
+        } else {
+            SMALL_FILE_BYTES
+        }
+    }
+
+    /// A size in people's units (`256 KB`, `100 MB`).
+    pub fn human(bytes: u64) -> String {
+        if bytes >= 1024 * 1024 {
+            format!("{} MB", bytes.div_ceil(1024 * 1024))
+        } else {
+            format!("{} KB", bytes.div_ceil(1024))
+        }
+    }
+}
 
 /// Where each kind of file lives in a workspace.
 pub mod paths {

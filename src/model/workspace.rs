@@ -20,6 +20,97 @@ pub struct FileData {
     pub bytes: Vec<u8>,
     /// Content id (the git blob id) when the source knows it.
     pub id: Option<String>,
+    /// What is wrong with the file before it is read, if anything.
+    pub flaw: Option<FileFlaw>,
+}
+
+/// What makes a file untrustworthy whatever it holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileFlaw {
+    /// Larger than [`super::limits::max_bytes`] (its size): not read.
+    TooBig(u64),
+    /// A symbolic link: never followed, not read.
+    Symlink,
+    /// Marked executable: read, and reported.
+    Executable,
+}
+
+impl FileFlaw {
+    /// The problem to report for `file`, and whether the file is left out.
+    fn problem(&self, file: &str) -> (Problem, bool) {
+        match self {
+            FileFlaw::TooBig(size) => {
+                let (size, max) = (
+                    super::limits::human(*size),
+                    super::limits::human(super::limits::max_bytes(file)),
+                );
+                (
+                    Problem::new(
+                        file,
+                        tr!(
+                            "filen er for stor ({size}; grænsen er {max}) og springes over. Gør den mindre",
+                            "the file is too large ({size}; the limit is {max}) and is skipped. Make it smaller"
+                        ),
+                    ),
+                    true,
+                )
+            }
+            FileFlaw::Symlink => (
+                Problem::new(
+                    file,
+                    tr!(
+                        "filen er et symbolsk link; oplaeg følger det ikke og springer filen over. Læg en almindelig fil i stedet",
+                        "the file is a symbolic link; oplaeg does not follow it and skips the file. Put a regular file there instead"
+                    ),
+                ),
+                true,
+            ),
+            FileFlaw::Executable => (
+                Problem::new(
+                    file,
+                    tr!(
+                        "filen er markeret som eksekverbar; det skal den ikke være (ret med `chmod -x` og `git add`)",
+                        "the file is marked executable; it should not be (fix with `chmod -x` and `git add`)"
+                    ),
+                ),
+                false,
+            ),
+        }
+    }
+}
+
+/// Reports a file's flaw; true when the file must be left out.
+fn flawed(file: &str, f: &FileData, problems: &mut Vec<Problem>) -> bool {
+    match &f.flaw {
+        Some(flaw) => {
+            let (p, skip) = flaw.problem(file);
+            problems.push(p);
+            skip
+        }
+        None => false,
+    }
+}
+
+/// Keeps the first `max` files (by name) and reports the rest as one problem.
+fn at_most(
+    mut files: Vec<FileData>,
+    dir: &str,
+    max: usize,
+    problems: &mut Vec<Problem>,
+) -> Vec<FileData> {
+    if files.len() > max {
+        files.sort_by(|a, b| a.name.cmp(&b.name));
+        let left = files.len() - max;
+        files.truncate(max);
+        problems.push(Problem::new(
+            dir,
+            tr!(
+                "mappen har for mange filer (grænsen er {max}); de sidste {left} efter navn springes over",
+                "the folder has too many files (the limit is {max}); the last {left} by name are skipped"
+            ),
+        ));
+    }
+    files
 }
 
 /// Where a workspace's files come from: a commit's tree or the working tree.
@@ -176,21 +267,37 @@ pub struct Workspace {
     pub broken_chapters: HashMap<String, String>,
 }
 
+/// Text as editors mean it: a byte order mark at the start is not part of
+/// the text (Windows editors write one), and CRLF line ends are line ends.
+pub fn editor_text(text: &str) -> std::borrow::Cow<'_, str> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    if text.contains("\r\n") {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 fn utf8(file: &str, bytes: Vec<u8>) -> std::result::Result<String, Problem> {
-    String::from_utf8(bytes).map_err(|e| {
-        let valid = e.utf8_error().valid_up_to();
-        let bytes = e.into_bytes();
-        let text = String::from_utf8_lossy(&bytes[..valid]).into_owned();
-        Problem::at(
-            file,
-            &text,
-            valid,
-            tr!(
-                "filen er ikke gyldig UTF-8 (gem den som UTF-8)",
-                "the file is not valid UTF-8 (save it as UTF-8)"
-            ),
-        )
-    })
+    String::from_utf8(bytes)
+        .map(|t| match editor_text(&t) {
+            std::borrow::Cow::Borrowed(b) if b.len() == t.len() => t,
+            other => other.into_owned(),
+        })
+        .map_err(|e| {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let text = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            Problem::at(
+                file,
+                &text,
+                valid,
+                tr!(
+                    "filen er ikke gyldig UTF-8 (gem den som UTF-8)",
+                    "the file is not valid UTF-8 (save it as UTF-8)"
+                ),
+            )
+        })
 }
 
 impl Workspace {
@@ -204,14 +311,32 @@ impl Workspace {
     }
 
     /// Loads every file from `source`. Fails only when `oplaeg.toml` is
-    /// missing or unreadable; everything else becomes a [`Problem`].
+    /// missing; everything else (a broken `oplaeg.toml` too) becomes a
+    /// [`Problem`].
     pub fn load(source: &dyn Source) -> Result<Workspace> {
-        let config = Workspace::load_config(source)?;
-        let mut problems: Vec<Problem> = config
-            .check()
-            .into_iter()
-            .map(|m| Problem::new(paths::CONFIG, m))
-            .collect();
+        let mut problems: Vec<Problem> = Vec::new();
+        // A broken `oplaeg.toml` is a problem like any other file's (so
+        // `status` can name it and `log` still works); the rest loads with
+        // no members and default settings until it is fixed.
+        let config = match Workspace::load_config(source) {
+            Ok(c) => c,
+            Err(Error::File(mut p)) if p.file == paths::CONFIG => {
+                p.message = tr!(
+                    "{}. Ret filen; en skribent gemmer rettelsen med `oplaeg save -m …`",
+                    "{}. Fix the file; a writer saves the fix with `oplaeg save -m …`",
+                    p.message
+                );
+                problems.push(p);
+                Config::unreadable()
+            }
+            Err(e) => return Err(e),
+        };
+        problems.extend(
+            config
+                .check()
+                .into_iter()
+                .map(|m| Problem::new(paths::CONFIG, m)),
+        );
 
         let (chapters, broken_chapters) = load_chapters(source, &mut problems)?;
         let recommendations = load_recommendations(source, &chapters, &mut problems)?;
@@ -276,6 +401,78 @@ impl Workspace {
             }
         }
         self.problems.extend(found);
+        self.break_reply_cycles();
+    }
+
+    /// Replies that lead back to themselves (a comment answering itself,
+    /// A → B → A …) are a problem, and are never followed: the oldest
+    /// comment of each cycle is treated as a first comment, so every walk
+    /// over threads ends.
+    fn break_reply_cycles(&mut self) {
+        let index: HashMap<String, usize> = self
+            .comments
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.clone(), i))
+            .collect();
+        let parent = |comments: &[super::Comment], i: usize| {
+            comments[i]
+                .reply_to
+                .as_deref()
+                .and_then(|p| index.get(p).copied())
+        };
+        // 0: not seen, 1: on the current path, 2: done.
+        let mut state = vec![0u8; self.comments.len()];
+        let mut cycles: Vec<Vec<usize>> = Vec::new();
+        for start in 0..self.comments.len() {
+            let mut path = Vec::new();
+            let mut i = Some(start);
+            while let Some(k) = i {
+                match state[k] {
+                    2 => break,
+                    1 => {
+                        let from = path.iter().position(|&p| p == k).unwrap_or(0);
+                        cycles.push(path[from..].to_vec());
+                        break;
+                    }
+                    _ => {
+                        state[k] = 1;
+                        path.push(k);
+                        i = parent(&self.comments, k);
+                    }
+                }
+            }
+            for k in path {
+                state[k] = 2;
+            }
+        }
+        for cycle in cycles {
+            let ids: Vec<&str> = cycle
+                .iter()
+                .map(|&k| self.comments[k].id.as_str())
+                .collect();
+            let mut ring = ids.join(" → ");
+            ring.push_str(&format!(" → {}", ids[0]));
+            let problems: Vec<Problem> = cycle
+                .iter()
+                .map(|&k| {
+                    Problem::new(
+                        paths::comment(&self.comments[k].id),
+                        tr!(
+                            "svarene går i ring ({ring}); den ældste vises som en første kommentar. Ret reply_to i en af filerne",
+                            "the replies go round in a circle ({ring}); the oldest is shown as a first comment. Fix reply_to in one of the files"
+                        ),
+                    )
+                })
+                .collect();
+            self.problems.extend(problems);
+            if let Some(&oldest) = cycle
+                .iter()
+                .min_by(|&&a, &&b| self.comments[a].id.cmp(&self.comments[b].id))
+            {
+                self.comments[oldest].reply_to = None;
+            }
+        }
     }
 
     /// A chapter by what a person would type: its number (`5`), its slug,
@@ -446,7 +643,13 @@ fn load_chapters(
 ) -> Result<(Vec<Chapter>, HashMap<String, String>)> {
     let mut chapters = Vec::new();
     let mut broken = HashMap::new();
-    for f in source.files(paths::DRAFTS)? {
+    let files = at_most(
+        source.files(paths::DRAFTS)?,
+        paths::DRAFTS,
+        super::limits::MAX_CHAPTERS,
+        problems,
+    );
+    for f in files {
         let file = format!("{}/{}", paths::DRAFTS, f.name);
         if !f.name.ends_with(".md") {
             continue;
@@ -461,6 +664,12 @@ fn load_chapters(
             ));
             continue;
         };
+        if flawed(&file, &f, problems) {
+            if let Some(p) = problems.last() {
+                broken.insert(slug, p.to_string());
+            }
+            continue;
+        }
         let markdown = match utf8(&file, f.bytes) {
             Ok(t) => t,
             Err(p) => {
@@ -508,7 +717,13 @@ fn load_recommendations(
     problems: &mut Vec<Problem>,
 ) -> Result<Vec<Recommendation>> {
     let mut by_slug: HashMap<String, Recommendation> = HashMap::new();
-    for f in source.files(paths::RECOMMENDATIONS)? {
+    let files = at_most(
+        source.files(paths::RECOMMENDATIONS)?,
+        paths::RECOMMENDATIONS,
+        super::limits::MAX_RECOMMENDATIONS,
+        problems,
+    );
+    for f in files {
         let file = format!("{}/{}", paths::RECOMMENDATIONS, f.name);
         let Some(slug) = f.name.strip_suffix(".toml") else {
             continue;
@@ -521,6 +736,9 @@ fn load_recommendations(
                     "the file name must be slug.toml (a-z, 0-9 and -); the file is skipped"
                 ),
             ));
+            continue;
+        }
+        if flawed(&file, &f, problems) {
             continue;
         }
         let parsed = utf8(&file, f.bytes).and_then(|t| parse_toml::<Recommendation>(&file, &t));
@@ -602,7 +820,13 @@ fn load_recommendations(
 
 fn load_comments(source: &dyn Source, problems: &mut Vec<Problem>) -> Result<Vec<Comment>> {
     let mut comments = Vec::new();
-    for f in source.files(paths::COMMENTS)? {
+    let files = at_most(
+        source.files(paths::COMMENTS)?,
+        paths::COMMENTS,
+        super::limits::MAX_COMMENTS,
+        problems,
+    );
+    for f in files {
         let file = format!("{}/{}", paths::COMMENTS, f.name);
         let Some(id) = f.name.strip_suffix(".toml") else {
             continue;
@@ -615,6 +839,9 @@ fn load_comments(source: &dyn Source, problems: &mut Vec<Problem>) -> Result<Vec
                     "the file name must be an id of a-z, 0-9 and -; the file is skipped"
                 ),
             ));
+            continue;
+        }
+        if flawed(&file, &f, problems) {
             continue;
         }
         match utf8(&file, f.bytes).and_then(|t| parse_toml::<Comment>(&file, &t)) {
@@ -663,6 +890,7 @@ pub(crate) mod tests {
                         name: name.into(),
                         bytes: b.clone(),
                         id: None,
+                        flaw: None,
                     })
                 })
                 .collect())

@@ -187,10 +187,16 @@ impl Session {
     }
 }
 
-/// The member with this address in the committed `oplaeg.toml`.
+/// The member with this address as `oplaeg.toml` at HEAD has them; while that file is broken
+/// there, as the newest earlier version that can be read has them (so a
+/// writer can still save the fix).
 pub(crate) fn member_at_head(store: &Store, email: &str) -> Result<Member> {
-    store
-        .head_config()?
+    let config = match store.head_config() {
+        Ok(c) => c,
+        Err(Error::File(p)) => store.last_readable_config()?.ok_or(Error::File(p))?,
+        Err(e) => return Err(e),
+    };
+    config
         .member(email)
         .cloned()
         .ok_or_else(|| Error::NotAMember(email.to_string()))

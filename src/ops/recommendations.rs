@@ -143,6 +143,70 @@ impl Session {
         Ok(moved)
     }
 
+    /// Saves a whole new priority order as one change. `order` names every
+    /// recommendation once (by slug or rank), most important first.
+    pub fn rec_reorder<S: AsRef<str>>(&self, order: &[S]) -> Result<Vec<Recommendation>> {
+        self.permit(Action::EditContent)?;
+        let (ws, base) = self.head_at()?;
+        let mut slugs: Vec<String> = Vec::with_capacity(order.len());
+        for key in order {
+            let slug = ws.recommendation(key.as_ref())?.slug.clone();
+            if slugs.contains(&slug) {
+                return Err(Error::Invalid(tr!(
+                    "«{slug}» står to gange i den nye rækkefølge",
+                    "«{slug}» is twice in the new order"
+                )));
+            }
+            slugs.push(slug);
+        }
+        if let Some(missing) = ws.recommendations.iter().find(|r| !slugs.contains(&r.slug)) {
+            return Err(Error::Invalid(tr!(
+                "den nye rækkefølge mangler «{}»: nævn alle {} anbefalinger",
+                "the new order lacks «{}»: name all {} recommendations",
+                missing.slug,
+                ws.recommendations.len()
+            )));
+        }
+        let moved: Vec<(usize, usize, &Recommendation)> = ws
+            .recommendations
+            .iter()
+            .filter_map(|r| {
+                let to = slugs.iter().position(|s| *s == r.slug)? + 1;
+                (to != r.rank).then_some((r.rank, to, r))
+            })
+            .collect();
+        if moved.is_empty() {
+            return Err(Error::Invalid(tr!(
+                "ingen ændring: rækkefølgen er allerede sådan",
+                "no change: the order is already like that"
+            )));
+        }
+        let mut message = format!(
+            "Ny prioritering af anbefalingerne ({} flyttet)\n\n",
+            moved.len()
+        );
+        for (from, to, r) in &moved {
+            message.push_str(&format!(
+                "nr. {from} → nr. {to}: {}\n",
+                truncate(&r.title, 60)
+            ));
+        }
+        self.commit(
+            Change::new(message)
+                .based_on(base)
+                .write(paths::PRIORITY, priority_file(slugs.iter().cloned())),
+        )?;
+        let mut out: Vec<Recommendation> = Vec::with_capacity(slugs.len());
+        for (i, slug) in slugs.iter().enumerate() {
+            if let Some(r) = ws.recommendations.iter().find(|r| &r.slug == slug) {
+                let mut r = r.clone();
+                r.rank = i + 1;
+                out.push(r);
+            }
+        }
+        Ok(out)
+    }
+
     /// Changes fields of a recommendation.
     pub fn rec_set(&self, key: &str, edit: &RecEdit) -> Result<Recommendation> {
         self.permit(Action::EditContent)?;

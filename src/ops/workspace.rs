@@ -88,6 +88,7 @@ pub struct Saved {
 
 /// See [`Session::save`].
 pub fn save(session: &Session, message: &str) -> Result<Saved> {
+    session.store().refuse_bare()?;
     permit(session.actor(), Action::EditContent)?;
     let message = super::non_empty_message(message)?;
     let store = session.store();

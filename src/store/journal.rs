@@ -13,6 +13,14 @@
 //! workspace finishes it (the branch moved: files and index are brought to
 //! the new commit) or undoes it (files and index go back to HEAD). A file
 //! that holds neither version was edited by hand since, and is left alone.
+//!
+//! A sync uses the same journal when it moves the branch to the server's
+//! work (its files are written one by one, atomically, like a change's),
+//! and one more: `oplaeg-sync.journal` lives for the whole sync. Found
+//! without a live sync, it means git's library died with lock files of its
+//! own (`index.lock`, a ref's `.lock`) and the sync's private refs left
+//! behind; those that date from the dead sync are removed, so the next
+//! command is never jammed by them.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -21,9 +29,22 @@ use git2::{ObjectType, Oid, Tree};
 
 use super::Store;
 use crate::error::{Error, Result};
+use crate::tr;
 
 /// The journal's file name inside `.git`.
 const JOURNAL: &str = "oplaeg-write.journal";
+
+/// The sync journal's file name inside `.git`.
+const SYNC_JOURNAL: &str = "oplaeg-sync.journal";
+
+/// Lock files git (and libgit2) take at the top of `.git`.
+const GIT_LOCKS: [&str; 5] = [
+    "index.lock",
+    "HEAD.lock",
+    "packed-refs.lock",
+    "config.lock",
+    "FETCH_HEAD.lock",
+];
 
 /// What an interrupted write was doing.
 #[derive(Debug, PartialEq, Eq)]
@@ -65,10 +86,7 @@ impl Journal {
                 "head" if value == "-" => head = Some(None),
                 "head" => head = Some(Some(Oid::from_str(value).ok()?)),
                 "branch" if value.starts_with("refs/heads/") => branch = Some(value.to_string()),
-                "path" => {
-                    super::check_path(value).ok()?;
-                    paths.push(value.to_string());
-                }
+                "path" if is_safe_repo_path(value) => paths.push(value.to_string()),
                 _ => return None,
             }
         }
@@ -79,6 +97,16 @@ impl Journal {
             paths,
         })
     }
+}
+
+/// A path inside the working tree that cannot leave it or reach into
+/// `.git` (a sync journals whatever paths the server's commits touch).
+pub(super) fn is_safe_repo_path(path: &str) -> bool {
+    !path.is_empty()
+        && !path.contains(['\\', '\0', '\n'])
+        && path.split('/').all(|part| {
+            !part.is_empty() && part != "." && part != ".." && !part.eq_ignore_ascii_case(".git")
+        })
 }
 
 /// Stops here when the developer build is told to (`OPLAEG_TEST_PAUSE_AT`),
@@ -108,11 +136,74 @@ impl Store {
         let _ = std::fs::remove_file(self.journal_path());
     }
 
+    fn sync_journal_path(&self) -> PathBuf {
+        self.repo.path().join(SYNC_JOURNAL)
+    }
+
+    /// Records that a sync with `remote` starts (with the write lock held).
+    pub(super) fn begin_sync_journal(&self, remote: &str) -> Result<()> {
+        let text = format!("oplaeg sync journal 1\nremote {remote}\n");
+        super::write_atomic(&self.sync_journal_path(), text.as_bytes())
+    }
+
+    /// The sync ended (done or refused); its private refs go with it.
+    pub(super) fn end_sync_journal(&self) {
+        let _ = self.delete_private_refs();
+        let _ = std::fs::remove_file(self.sync_journal_path());
+    }
+
+    /// Removes what a sync that died left in `.git`: lock files taken after
+    /// it started, and its private refs (the write lock is held).
+    fn recover_sync(&self) -> Result<()> {
+        let path = self.sync_journal_path();
+        let Ok(meta) = std::fs::metadata(&path) else {
+            return Ok(());
+        };
+        let since = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+        let git_dir = self.repo.path();
+        for name in GIT_LOCKS {
+            remove_stale_lock(&git_dir.join(name), since);
+        }
+        let mut locks = Vec::new();
+        find_lock_files(&git_dir.join("refs"), &mut locks, 0);
+        for lock in &locks {
+            remove_stale_lock(lock, since);
+        }
+        self.delete_private_refs()?;
+        std::fs::remove_file(&path).map_err(Error::io(&path))
+    }
+
+    /// Deletes `refs/oplaeg/*` (where a sync keeps refs only while it runs).
+    fn delete_private_refs(&self) -> Result<()> {
+        let glob = "refs/oplaeg/*";
+        let refs = self.repo.references_glob(glob).map_err(Error::git(glob))?;
+        for mut r in refs.flatten() {
+            r.delete().map_err(Error::git(glob))?;
+        }
+        Ok(())
+    }
+
+    /// Refuses, with what to do, when git's index is locked by a file that
+    /// no oplaeg write of this clone left (those are cleared by recovery):
+    /// another git program is running, or one died. Writing around it would
+    /// leave files on disk that the index does not know.
+    pub(super) fn check_index_unlocked(&self) -> Result<()> {
+        let lock = self.repo.path().join("index.lock");
+        if lock.exists() {
+            return Err(Error::Invalid(tr!(
+                "git's indeks er låst af {}: et andet git-program kører lige nu, eller et er stoppet midt i et skridt. Vent på det; kører intet git-program, så slet filen og prøv igen. Intet er ændret",
+                "git's index is locked by {}: another git program is running right now, or one stopped in the middle of a step. Wait for it; if no git program is running, delete the file and try again. Nothing was changed",
+                lock.display()
+            )));
+        }
+        Ok(())
+    }
+
     /// Finishes or undoes an interrupted write, if there is one and no
     /// other oplaeg process is writing. Called when the workspace is opened;
     /// best effort (a failure leaves the journal for the next time).
     pub(super) fn recover_if_interrupted(&self) {
-        if self.bare || !self.journal_path().exists() {
+        if self.bare || !(self.journal_path().exists() || self.sync_journal_path().exists()) {
             return;
         }
         let Ok(lock) = self.lock_file() else { return };
@@ -122,8 +213,15 @@ impl Store {
         let _ = self.recover();
     }
 
-    /// Finishes or undoes an interrupted write (the write lock is held).
+    /// Finishes or undoes an interrupted write, and clears what an
+    /// interrupted sync left (the write lock is held).
     pub(super) fn recover(&self) -> Result<()> {
+        self.recover_sync()?;
+        self.recover_write()
+    }
+
+    /// Finishes or undoes an interrupted write (the write lock is held).
+    pub(super) fn recover_write(&self) -> Result<()> {
         let path = self.journal_path();
         remove_temporary_files(&path);
         let text = match std::fs::read_to_string(&path) {
@@ -175,8 +273,8 @@ impl Store {
         let mut index = self.repo.index().map_err(Error::git("index"))?;
         index.read(true).map_err(Error::git("index"))?;
         for rel in &journal.paths {
-            let want = self.content(want_tree.as_ref(), rel)?;
-            let other = self.content(other_tree.as_ref(), rel)?;
+            let (want, executable) = self.content(want_tree.as_ref(), rel)?;
+            let (other, _) = self.content(other_tree.as_ref(), rel)?;
             let full = self.root.join(rel);
             remove_temporary_files(&full);
             let disk = std::fs::read(&full).ok();
@@ -185,7 +283,7 @@ impl Store {
                     continue; // changed by hand since: leave it, and its index entry
                 }
                 match &want {
-                    Some(bytes) => super::write_atomic(&full, bytes)?,
+                    Some(bytes) => super::write_atomic_mode(&full, bytes, executable)?,
                     None => {
                         let _ = std::fs::remove_file(&full);
                     }
@@ -205,18 +303,25 @@ impl Store {
         Ok(())
     }
 
-    /// A file's bytes in a tree (`None` when absent).
-    fn content(&self, tree: Option<&Tree<'_>>, path: &str) -> Result<Option<Vec<u8>>> {
-        let Some(tree) = tree else { return Ok(None) };
+    /// A file's bytes in a tree (`None` when absent or not a regular
+    /// file), and whether git marks it executable.
+    fn content(&self, tree: Option<&Tree<'_>>, path: &str) -> Result<(Option<Vec<u8>>, bool)> {
+        let Some(tree) = tree else {
+            return Ok((None, false));
+        };
         let entry = match tree.get_path(Path::new(path)) {
             Ok(e) => e,
-            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(None),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok((None, false)),
             Err(e) => return Err(Error::git(path.to_string())(e)),
         };
-        if entry.kind() != Some(ObjectType::Blob) {
-            return Ok(None);
+        let mode = entry.filemode();
+        let regular = mode == i32::from(git2::FileMode::Blob)
+            || mode == i32::from(git2::FileMode::BlobExecutable);
+        if entry.kind() != Some(ObjectType::Blob) || !regular {
+            return Ok((None, false));
         }
-        Ok(Some(self.blob(entry.id())?))
+        let executable = mode == i32::from(git2::FileMode::BlobExecutable);
+        Ok((Some(self.blob(entry.id())?), executable))
     }
 }
 
@@ -234,6 +339,26 @@ fn remove_stale_lock(lock: &Path, since: SystemTime) {
         std::thread::sleep(Duration::from_millis(50));
     }
     let _ = std::fs::remove_file(lock);
+}
+
+/// Lock files (`*.lock`) under a folder of refs.
+fn find_lock_files(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
+    if depth > 16 {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => find_lock_files(&path, out, depth + 1),
+            Ok(t) if t.is_file() && path.extension().is_some_and(|e| e == "lock") => {
+                out.push(path);
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Removes the temporary files an interrupted atomic write of `path` left
@@ -273,5 +398,17 @@ mod tests {
         assert_eq!(Journal::parse("oplaeg write journal 1\ncommit x\n"), None);
         let escape = "oplaeg write journal 1\ncommit 0123456789abcdef0123456789abcdef01234567\nhead -\nbranch refs/heads/main\npath ../../etc/passwd\n";
         assert_eq!(Journal::parse(escape), None);
+        for bad in [
+            "/etc/passwd",
+            ".git/config",
+            "a/.GIT/x",
+            "a//b",
+            "a/./b",
+            "",
+        ] {
+            assert!(!is_safe_repo_path(bad), "{bad}");
+        }
+        assert!(is_safe_repo_path("docs/README.md"));
+        assert!(is_safe_repo_path(".gitignore"));
     }
 }

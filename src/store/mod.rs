@@ -219,13 +219,43 @@ impl Store {
         self.bare
     }
 
-    fn refuse_bare(&self) -> Result<()> {
+    pub(crate) fn refuse_bare(&self) -> Result<()> {
         if self.bare {
             return Err(Error::Invalid(tr!(
-                "{} er et bart repository (en server uden arbejdsmappe); oplaeg kan læse det, men ændringer laves i en klon",
-                "{} is a bare repository (a server without a working tree); oplaeg can read it, but changes are made in a clone",
+                "{0} er et bart repository (en server uden arbejdsmappe); oplaeg kan læse det, men ændringer laves i en klon: `oplaeg clone {0}`, og arbejd i den",
+                "{0} is a bare repository (a server without a working tree); oplaeg can read it, but changes are made in a clone: `oplaeg clone {0}`, and work there",
                 self.root.display()
             )));
+        }
+        Ok(())
+    }
+
+    /// The one-line explanation for a shallow clone (only the newest
+    /// commits fetched), for what needs the whole history.
+    fn shallow_error(&self) -> Error {
+        Error::Invalid(tr!(
+            "{} er en overfladisk klon (shallow: kun de nyeste ændringer og ingen mødetags er hentet); hent hele historikken med `git fetch --unshallow --tags` og prøv igen",
+            "{} is a shallow clone (only the newest changes and no meeting tags were fetched); fetch the whole history with `git fetch --unshallow --tags` and try again",
+            self.root.display()
+        ))
+    }
+
+    /// The one-line explanation for a branch without commits.
+    fn unborn_error(&self) -> Error {
+        let branch = self
+            .branch_ref()
+            .map(|b| b.trim_start_matches("refs/heads/").to_string())
+            .unwrap_or_else(|_| "HEAD".into());
+        Error::Invalid(tr!(
+            "grenen «{branch}» har endnu ingen commits, så oplæggets filer er ikke gemt i git. En skribent gemmer den første version med `git add -A` og `git commit -m \"Første udkast\"` (eller starter med `oplaeg init` i en tom mappe)",
+            "the branch «{branch}» has no commits yet, so the oplæg's files are not in git. A writer saves the first version with `git add -A` and `git commit -m \"First draft\"` (or starts with `oplaeg init` in an empty folder)"
+        ))
+    }
+
+    /// Refuses in a shallow clone (see [`Store::shallow_error`]).
+    pub fn refuse_shallow(&self) -> Result<()> {
+        if self.repo.is_shallow() {
+            return Err(self.shallow_error());
         }
         Ok(())
     }
@@ -320,6 +350,7 @@ impl Store {
             .and_then(|o| o.peel_to_commit());
         match found {
             Ok(c) => Ok(c.id()),
+            Err(_) if self.repo.is_shallow() => Err(self.shallow_error()),
             Err(_) => {
                 let tags = self.meeting_tags().unwrap_or_default();
                 Err(Error::unknown(
@@ -342,7 +373,10 @@ impl Store {
             }
             Rev::Named(name) => {
                 if name == "HEAD" && self.head()?.is_none() {
-                    return self.load_commit(None);
+                    return self.load_commit(None).map_err(|e| match e {
+                        Error::NotAWorkspace(_) => self.unborn_error(),
+                        e => e,
+                    });
                 }
                 let oid = self.resolve(name)?;
                 self.load_commit(Some(oid))
@@ -365,6 +399,28 @@ impl Store {
             repo: &self.repo,
             tree,
         })
+    }
+
+    /// The newest `oplaeg.toml` in HEAD's first-parent history that can be
+    /// read (looking back at most 1,000 commits).
+    pub fn last_readable_config(&self) -> Result<Option<crate::model::Config>> {
+        let mut next = self.head()?;
+        for _ in 0..1000 {
+            let Some(oid) = next else { break };
+            let commit = self
+                .repo
+                .find_commit(oid)
+                .map_err(Error::git(oid.to_string()))?;
+            let source = TreeSource {
+                repo: &self.repo,
+                tree: Some(commit.tree().map_err(Error::git(oid.to_string()))?),
+            };
+            if let Ok(config) = Workspace::load_config(&source) {
+                return Ok(Some(config));
+            }
+            next = commit.parent_id(0).ok();
+        }
+        Ok(None)
     }
 
     /// The files of a commit as a [`crate::model::Source`].
@@ -661,8 +717,9 @@ impl Store {
         edits: bool,
     ) -> Result<Oid> {
         self.refuse_bare()?;
-        for (path, _) in &change.writes {
+        for (path, content) in &change.writes {
             check_path(path)?;
+            check_size(path, content.as_deref())?;
         }
         check_signature(&who.name, &who.email)?;
         // One writer at a time per clone: the lock is held from reading HEAD
@@ -670,6 +727,8 @@ impl Store {
         let _lock = self.lock()?;
         // A write killed half-way is finished or undone before this one.
         self.recover()?;
+        self.refuse_unfinished_git_operation()?;
+        self.check_index_unlocked()?;
         let branch = self.branch_ref()?;
         let head = self.head()?;
         if let Some(base) = change.base
@@ -723,9 +782,7 @@ impl Store {
             )));
         }
         let tree = self.repo.find_tree(tree_id).map_err(Error::git("tree"))?;
-        let time = Time::new(when.timestamp(), when.offset().local_minus_utc() / 60);
-        let sig = Signature::new(&who.name, &who.email, &time)
-            .map_err(Error::git(tr!("forfatter", "author")))?;
+        let sig = signature(who, when)?;
         let parents: Vec<&git2::Commit> = parent.iter().collect();
         let commit = self
             .repo
@@ -787,6 +844,61 @@ impl Store {
         journal::pause_point("branch");
         self.end_journal();
         Ok(commit)
+    }
+
+    /// Refuses, with what to do, while git is in the middle of a merge,
+    /// rebase, cherry-pick, revert or `git am`: a commit made now would
+    /// record the files with their conflict markers as ordinary work and
+    /// drop what git was doing (a merge's second parent, say).
+    pub(crate) fn refuse_unfinished_git_operation(&self) -> Result<()> {
+        use git2::RepositoryState as S;
+        if self.bare {
+            return Ok(());
+        }
+        let (da, en, finish, abort) = match self.repo.state() {
+            S::Clean => return Ok(()),
+            S::Merge => (
+                "en sammenfletning (git merge)",
+                "a merge (git merge)",
+                "git commit",
+                "git merge --abort",
+            ),
+            S::Rebase | S::RebaseInteractive | S::RebaseMerge => (
+                "en rebase (git rebase)",
+                "a rebase (git rebase)",
+                "git rebase --continue",
+                "git rebase --abort",
+            ),
+            S::CherryPick | S::CherryPickSequence => (
+                "en cherry-pick (git cherry-pick)",
+                "a cherry-pick (git cherry-pick)",
+                "git cherry-pick --continue",
+                "git cherry-pick --abort",
+            ),
+            S::Revert | S::RevertSequence => (
+                "en revert (git revert)",
+                "a revert (git revert)",
+                "git revert --continue",
+                "git revert --abort",
+            ),
+            S::ApplyMailbox | S::ApplyMailboxOrRebase => (
+                "en git am",
+                "a git am",
+                "git am --continue",
+                "git am --abort",
+            ),
+            S::Bisect => (
+                "en git bisect",
+                "a git bisect",
+                "git bisect reset",
+                "git bisect reset",
+            ),
+        };
+        Err(Error::Invalid(tr!(
+            "git er midt i {da} i {root}, så oplaeg ændrer intet nu (det ville gemme filerne med eventuelle <<<<<<<-markeringer som almindeligt arbejde). Gør den færdig: ret filerne og kør `{finish}`, eller fortryd med `{abort}`; prøv så igen",
+            "git is in the middle of {en} in {root}, so oplaeg changes nothing now (it would save the files, with any <<<<<<< markers, as ordinary work). Finish it: fix the files and run `{finish}`, or undo it with `{abort}`; then try again",
+            root = self.root.display()
+        )))
     }
 
     /// Takes the clone's write lock (`.git/oplaeg.lock`), waiting for
@@ -905,6 +1017,7 @@ impl Store {
         when: DateTime<FixedOffset>,
     ) -> Result<()> {
         self.refuse_bare()?;
+        self.refuse_unfinished_git_operation()?;
         let name = format!("meeting/{number}");
         if self
             .repo
@@ -920,9 +1033,7 @@ impl Store {
             .repo
             .find_object(commit, None)
             .map_err(Error::git(commit.to_string()))?;
-        let time = Time::new(when.timestamp(), when.offset().local_minus_utc() / 60);
-        let sig = Signature::new(&who.name, &who.email, &time)
-            .map_err(Error::git(tr!("forfatter", "author")))?;
+        let sig = signature(who, when)?;
         self.repo
             .tag(&name, &object, &sig, &git_message(message), false)
             .map_err(Error::git(name.clone()))?;
@@ -932,15 +1043,26 @@ impl Store {
 
 type IndexBackup = Vec<(String, Option<git2::IndexEntry>)>;
 
-/// A commit or tag message git can store: messages are built from people's
-/// text (titles, organisations), and git cannot hold a NUL in one, so a NUL
-/// is written as the visible `␀` instead of refusing the change.
-fn git_message(message: &str) -> std::borrow::Cow<'_, str> {
-    if message.contains('\0') {
-        std::borrow::Cow::Owned(message.replace('\0', "\u{2400}"))
-    } else {
-        std::borrow::Cow::Borrowed(message)
-    }
+/// A commit or tag message git can store and `git log` can show safely:
+/// messages are built from people's text (names, organisations, titles), so
+/// control characters (escape sequences, NUL) and invisible formatting
+/// characters are written visibly, as `\u{1b}`, the way oplaeg shows them
+/// everywhere else ([`crate::text::for_terminal`]); line breaks stay.
+pub(crate) fn git_message(message: &str) -> std::borrow::Cow<'_, str> {
+    crate::text::for_terminal(message, true)
+}
+
+/// The author and committer of a commit or tag by `who` at `when`. The
+/// name is people's text and `git log` prints it as it is, so control and
+/// invisible characters are written visibly (see [`git_message`]).
+pub(crate) fn signature(who: &Identity, when: DateTime<FixedOffset>) -> Result<Signature<'static>> {
+    let time = Time::new(when.timestamp(), when.offset().local_minus_utc() / 60);
+    Signature::new(
+        &crate::text::for_terminal(&who.name, false),
+        &who.email,
+        &time,
+    )
+    .map_err(Error::git(tr!("forfatter", "author")))
 }
 
 /// Refuses a name or address git cannot put in a commit (`<`, `>`, line
@@ -957,7 +1079,11 @@ pub fn check_signature(name: &str, email: &str) -> Result<()> {
             ),
         });
     }
-    if bad(email) || !email.contains('@') || email.contains(char::is_whitespace) {
+    if bad(email)
+        || !email.contains('@')
+        || email.contains(char::is_whitespace)
+        || email.contains(crate::text::is_unsafe_for_terminal)
+    {
         return Err(Error::InvalidValue {
             field: tr!("e-mail", "e-mail"),
             value: email.to_string(),
@@ -977,6 +1103,21 @@ fn is_workspace_file(path: &str) -> bool {
         || [paths::DRAFTS, paths::RECOMMENDATIONS, paths::COMMENTS]
             .iter()
             .any(|d| path.strip_prefix(d).is_some_and(|r| r.starts_with('/')))
+}
+
+/// Refuses content beyond the documented limit for its kind of file.
+fn check_size(path: &str, content: Option<&[u8]>) -> Result<()> {
+    use crate::model::limits;
+    let size = content.map_or(0, <[u8]>::len) as u64;
+    let max = limits::max_bytes(path);
+    if size > max {
+        let (size, max) = (limits::human(size), limits::human(max));
+        return Err(Error::Invalid(tr!(
+            "{path} ville blive for stor ({size}; grænsen er {max}). Gør teksten kortere; intet er ændret",
+            "{path} would be too large ({size}; the limit is {max}). Make the text shorter; nothing was changed"
+        )));
+    }
+    Ok(())
 }
 
 /// Only the workspace's own files, with names that cannot leave it.
@@ -1003,14 +1144,75 @@ pub fn check_path(path: &str) -> Result<()> {
     }
 }
 
+/// Writes a regular, non-executable file (mode 0644) atomically.
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_mode(path, bytes, false)
+}
+
+/// Writes a regular file atomically: to a temporary file beside it that is
+/// renamed into place. The mode is set, never taken over from what was
+/// there: a symlink in the way is replaced by a file (its target is not
+/// written through, and its 0777 is not copied), an executable bit is kept
+/// only when git's tree says so (`executable`, 0755; else 0644).
+fn write_atomic_mode(path: &Path, bytes: &[u8], executable: bool) -> Result<()> {
     use std::io::Write;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
     }
-    let mut file = atomic_write_file::AtomicWriteFile::open(path).map_err(Error::io(path))?;
+    let mut options = atomic_write_file::OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use atomic_write_file::unix::OpenOptionsExt;
+        options.preserve_mode(false).preserve_owner(false);
+    }
+    let mut file = options.open(path).map_err(Error::io(path))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = if executable { 0o755 } else { 0o644 };
+        file.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(Error::io(path))?;
+    }
+    #[cfg(not(unix))]
+    let _ = executable;
     file.write_all(bytes).map_err(Error::io(path))?;
     file.commit().map_err(Error::io(path))
+}
+
+/// Like [`write_atomic_mode`], without waiting for the disk (no fsync):
+/// for the many files a sync may bring, where waiting for each made a
+/// 600-file sync take ten seconds. The file still appears whole or not at
+/// all to anyone who reads it, also if the process is killed; after a power
+/// loss the sync journal lets the next command finish or undo the step.
+fn write_atomic_unsynced(path: &Path, bytes: &[u8], executable: bool) -> Result<()> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    // `.NAME.XXXXXX`, the pattern the journal's recovery clears.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix("")
+        .rand_bytes(6)
+        .tempfile_in(dir)
+        .map_err(Error::io(dir))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = if executable { 0o755 } else { 0o644 };
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(Error::io(path))?;
+    }
+    #[cfg(not(unix))]
+    let _ = executable;
+    tmp.write_all(bytes).map_err(Error::io(path))?;
+    tmp.persist(path).map_err(|e| Error::io(path)(e.error))?;
+    Ok(())
 }
 
 /// Puts files back as they were before a failed change (best effort: this

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use git2::{ObjectType, Repository, Tree};
 
 use crate::error::{Error, Result};
-use crate::model::{FileData, Source};
+use crate::model::{FileData, FileFlaw, Source, limits};
 
 /// Files as they are in one commit.
 pub struct TreeSource<'r> {
@@ -48,19 +48,42 @@ impl Source for TreeSource<'_> {
             Err(e) => return Err(Error::git(format!("læsning af {dir}"))(e)),
         };
         let mut out = Vec::with_capacity(sub.len());
+        let odb = self.repo.odb().map_err(Error::git("objects"))?;
         for entry in sub.iter() {
             if entry.kind() != Some(ObjectType::Blob) {
                 continue;
             }
             let Ok(name) = entry.name() else { continue };
-            let blob = self
-                .repo
-                .find_blob(entry.id())
-                .map_err(Error::git(format!("læsning af {dir}/{name}")))?;
+            let id = Some(entry.id().to_string());
+            let mode = entry.filemode();
+            let flaw = if mode == i32::from(git2::FileMode::Link) {
+                Some(FileFlaw::Symlink)
+            } else {
+                // The size is read from the object's header, so a huge file
+                // is never unpacked.
+                let max = limits::max_bytes(&format!("{dir}/{name}"));
+                match odb.read_header(entry.id()) {
+                    Ok((size, _)) if size as u64 > max => Some(FileFlaw::TooBig(size as u64)),
+                    _ if mode == i32::from(git2::FileMode::BlobExecutable) => {
+                        Some(FileFlaw::Executable)
+                    }
+                    _ => None,
+                }
+            };
+            let bytes = match flaw {
+                Some(FileFlaw::Symlink | FileFlaw::TooBig(_)) => Vec::new(),
+                _ => self
+                    .repo
+                    .find_blob(entry.id())
+                    .map_err(Error::git(format!("læsning af {dir}/{name}")))?
+                    .content()
+                    .to_vec(),
+            };
             out.push(FileData {
                 name: name.to_string(),
-                bytes: blob.content().to_vec(),
-                id: Some(entry.id().to_string()),
+                bytes,
+                id,
+                flaw,
             });
         }
         Ok(out)
@@ -93,7 +116,8 @@ impl Source for WorktreeSource {
         for entry in entries {
             let entry = entry.map_err(Error::io(&full))?;
             let path = entry.path();
-            if !entry.file_type().map_err(Error::io(&path))?.is_file() {
+            let kind = entry.file_type().map_err(Error::io(&path))?;
+            if !(kind.is_file() || kind.is_symlink()) {
                 continue;
             }
             let Some(name) = entry.file_name().to_str().map(str::to_string) else {
@@ -103,13 +127,39 @@ impl Source for WorktreeSource {
             if name.starts_with('.') {
                 continue;
             }
-            let bytes = std::fs::read(&path).map_err(Error::io(&path))?;
+            // A symlink is never followed (it could point anywhere).
+            let meta = std::fs::symlink_metadata(&path).map_err(Error::io(&path))?;
+            let flaw = if kind.is_symlink() {
+                Some(FileFlaw::Symlink)
+            } else if meta.len() > limits::max_bytes(&format!("{dir}/{name}")) {
+                Some(FileFlaw::TooBig(meta.len()))
+            } else if is_executable(&meta) {
+                Some(FileFlaw::Executable)
+            } else {
+                None
+            };
+            let bytes = match flaw {
+                Some(FileFlaw::Symlink | FileFlaw::TooBig(_)) => Vec::new(),
+                _ => std::fs::read(&path).map_err(Error::io(&path))?,
+            };
             out.push(FileData {
                 name,
                 bytes,
                 id: None,
+                flaw,
             });
         }
         Ok(out)
     }
+}
+
+#[cfg(unix)]
+fn is_executable(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o111 != 0
+}
+
+#[cfg(not(unix))]
+fn is_executable(_: &std::fs::Metadata) -> bool {
+    false
 }

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
 use git2::build::{CheckoutBuilder, RepoBuilder};
-use git2::{AutotagOption, FetchOptions, Oid, PushOptions, Signature, Time, Tree};
+use git2::{AutotagOption, FetchOptions, Oid, PushOptions, Tree};
 use serde::Serialize;
 
 use super::remote::{Link, Progress, display_url};
@@ -135,8 +135,15 @@ impl SyncConflict {
             "\nÆndret begge steder:\n",
             "\nChanged on both sides:\n"
         ));
+        // Paths and reasons come from the server's commits: one line each,
+        // whatever they hold (the explanation's own line breaks stay).
+        let one_line = |t: &str| crate::text::for_terminal(t, false).into_owned();
         for f in &self.files {
-            s.push_str(&format!("  {} – {}\n", f.path, f.reason));
+            s.push_str(&format!(
+                "  {} – {}\n",
+                one_line(&f.path),
+                one_line(&f.reason)
+            ));
         }
         let root = self.root.display();
         let up = &self.upstream;
@@ -190,14 +197,28 @@ impl Store {
         progress: &mut dyn FnMut(&Progress),
     ) -> Result<SyncReport> {
         check_signature(&who.name, &who.email)?;
+        self.refuse_bare()?;
         let _lock = self.lock()?;
-        if self.repo.state() != git2::RepositoryState::Clean {
-            return Err(Error::Invalid(tr!(
-                "git er midt i en sammenfletning (eller lignende) i denne mappe. Gør den færdig med `git commit -a --no-edit`, eller fortryd den med `git merge --abort`, og kør så `oplaeg sync` igen",
-                "git is in the middle of a merge (or similar) in this folder. Finish it with `git commit -a --no-edit`, or undo it with `git merge --abort`, then run `oplaeg sync` again"
-            )));
-        }
+        // What a sync or write that died left behind is cleared first.
+        self.recover()?;
+        self.refuse_unfinished_git_operation()?;
+        self.check_index_unlocked()?;
         let route = self.route(remote_name)?;
+        self.begin_sync_journal(&route.remote)?;
+        let result = self.sync_rounds(&route, who, when, progress);
+        self.end_sync_journal();
+        result
+    }
+
+    /// The rounds of fetch, combine and send (the lock and journal are held).
+    fn sync_rounds(
+        &self,
+        route: &Route,
+        who: &Identity,
+        when: DateTime<FixedOffset>,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<SyncReport> {
+        let remote_name = route.remote.as_str();
         let mut remote = self.repo.find_remote(remote_name).map_err(Error::git(tr!(
             "opslag af serveren {remote_name}",
             "looking up the server {remote_name}"
@@ -244,12 +265,13 @@ impl Store {
                 Some(dir) => Some(lock_file(&dir.join("oplaeg-sync.lock"))?),
                 None => None,
             };
-            let remote_tags = self.fetch(&mut remote, &route, &link)?;
+            let remote_tags = self.fetch(&mut remote, route, &link)?;
+            super::journal::pause_point("sync-fetched");
             self.take_tags(&remote_tags, &mut report)?;
             let theirs = self.ref_target(&route.tracking_ref);
             let ours = self.head()?.unwrap_or(start);
             link.report(&Progress::Integrating);
-            let plan = self.integrate(&route, ours, theirs, who, when)?;
+            let plan = self.integrate(route, ours, theirs, who, when)?;
             // What the server should get: for a merge, the merge commit,
             // which becomes the local branch only once the server has it
             // (so a refused round leaves nothing behind here).
@@ -291,7 +313,7 @@ impl Store {
                 refspecs.push(format!("refs/tags/{t}:refs/tags/{t}"));
             }
             if !refspecs.is_empty() {
-                let pushed = self.push(&mut remote, &route, &refspecs, &link);
+                let pushed = self.push(&mut remote, route, &refspecs, &link);
                 self.delete_refs(&outgoing)?;
                 if !pushed? {
                     continue;
@@ -300,11 +322,12 @@ impl Store {
                 self.repo
                     .reference(&route.tracking_ref, send, true, "oplaeg sync: sendt")
                     .map_err(Error::git(route.tracking_ref.clone()))?;
+                super::journal::pause_point("sync-pushed");
             }
             if report.integration == Integration::Merged {
                 // The server has the merge; if the files here cannot follow
                 // right now, the next sync takes it as a fast-forward.
-                self.move_branch(&route, ours, send, "merge").map_err(|e| {
+                self.move_branch(route, ours, send, "merge").map_err(|e| {
                     Error::Invalid(tr!(
                         "sammenfletningen er sendt til serveren, men filerne her kunne ikke opdateres ({e}); kør `oplaeg sync` igen",
                         "the merge was sent to the server, but the files here could not be updated ({e}); run `oplaeg sync` again"
@@ -315,7 +338,7 @@ impl Store {
             report.sent = to_send;
             report.tags_sent = new_tags;
             report.head = send.to_string();
-            self.set_upstream(&route)?;
+            self.set_upstream(route)?;
             return Ok(report);
         }
         Err(Error::ServerBusy(MAX_ATTEMPTS))
@@ -725,9 +748,7 @@ impl Store {
             }
             if files.is_empty() {
                 let message = merge_message(route, self.count_missing(ours, theirs)?);
-                let time = Time::new(when.timestamp(), when.offset().local_minus_utc() / 60);
-                let sig = Signature::new(&who.name, &who.email, &time)
-                    .map_err(Error::git(tr!("forfatter", "author")))?;
+                let sig = super::signature(who, when)?;
                 // Refused here, before anything is sent, if hand edits
                 // are in the way of the merged files.
                 self.check_clean_for(&our_tree, &merged)?;
@@ -737,7 +758,7 @@ impl Store {
                         None,
                         &sig,
                         &sig,
-                        &message,
+                        &super::git_message(&message),
                         &merged,
                         &[&our_commit, &their_commit],
                     )
@@ -817,11 +838,17 @@ impl Store {
     }
 
     /// Refuses, changing nothing, when a file that differs between `old`
-    /// and `new` has edits that are not committed.
+    /// and `new` has edits that are not committed. A file that already
+    /// holds what `new` has is not in the way (an earlier sync that was
+    /// stopped may have written it): it came from the server, and nobody
+    /// is ever asked to commit it as their own work.
     fn check_clean_for(&self, old: &Tree<'_>, new: &Tree<'_>) -> Result<HashSet<String>> {
         let touched = self.changed_paths(old, new)?;
         let dirty = self.dirty_paths()?;
-        let mut blocked: Vec<&String> = touched.intersection(&dirty).collect();
+        let mut blocked: Vec<&String> = touched
+            .intersection(&dirty)
+            .filter(|p| !self.disk_matches(new, p))
+            .collect();
         if !blocked.is_empty() {
             blocked.sort();
             let list = blocked
@@ -837,9 +864,29 @@ impl Store {
         Ok(touched)
     }
 
-    /// Moves the branch from `old` to `new` and the files on disk with it.
-    /// Refuses, changing nothing, when a file it would change has edits that
-    /// are not committed.
+    /// Whether the file at `path` on disk is exactly `tree`'s version
+    /// (both absent counts as equal).
+    fn disk_matches(&self, tree: &Tree<'_>, path: &str) -> bool {
+        let disk = std::fs::symlink_metadata(self.root.join(path))
+            .ok()
+            .filter(|m| m.is_file())
+            .and_then(|_| std::fs::read(self.root.join(path)).ok());
+        let want = match tree.get_path(Path::new(path)) {
+            Ok(e) => match self.repo.find_blob(e.id()) {
+                Ok(b) => Some(b.content().to_vec()),
+                Err(_) => return false,
+            },
+            Err(_) => None,
+        };
+        disk == want
+    }
+
+    /// Moves the branch from `old` to `new` and the files on disk with it,
+    /// as a journaled write (see [`super::journal`]): the files that differ
+    /// are written one by one, atomically, then the index, then the branch.
+    /// Killed at any step, the next command finishes or undoes it; failed,
+    /// it is undone here. Refuses, changing nothing, when a file it would
+    /// change has edits that are not committed.
     fn move_branch(&self, route: &Route, old: Oid, new: Oid, what: &str) -> Result<()> {
         let tree_of = |oid: Oid| {
             self.repo
@@ -848,36 +895,124 @@ impl Store {
                 .map_err(Error::git(oid.to_string()))
         };
         let (old_tree, new_tree) = (tree_of(old)?, tree_of(new)?);
-        let touched = self.check_clean_for(&old_tree, &new_tree)?;
-        let mut co = CheckoutBuilder::new();
-        co.safe();
-        self.repo
-            .checkout_tree(new_tree.as_object(), Some(&mut co))
-            .map_err(Error::git(tr!(
-                "opdatering af filerne",
-                "updating the files"
-            )))?;
+        let mut touched: Vec<String> = self
+            .check_clean_for(&old_tree, &new_tree)?
+            .into_iter()
+            .collect();
+        touched.sort();
+        if let Some(bad) = touched
+            .iter()
+            .find(|p| !super::journal::is_safe_repo_path(p))
+        {
+            return Err(Error::InvalidName {
+                what: "sti",
+                value: bad.clone(),
+            });
+        }
+        self.begin_journal(&super::journal::Journal {
+            commit: new,
+            head: Some(old),
+            branch: route.local_ref.clone(),
+            paths: touched.clone(),
+        })?;
+        super::journal::pause_point("sync-journal");
+        let undo = |e: Error| -> Error {
+            // The branch did not move: files and index go back to it.
+            let _ = self.recover_write();
+            e
+        };
+        self.write_tree_files(&new_tree, &touched).map_err(undo)?;
+        super::journal::pause_point("sync-files");
+        self.stage_paths(&new_tree, &touched).map_err(undo)?;
+        super::journal::pause_point("sync-index");
         let log = format!("oplaeg sync: {what} {}", route.upstream);
         if let Err(e) = self
             .repo
             .reference_matching(&route.local_ref, new, true, old, &log)
         {
-            // Put the files just written back as they were for the branch
-            // that stays (they had no edits of their own: checked above).
-            let mut back = CheckoutBuilder::new();
-            back.force();
-            for p in &touched {
-                back.path(p);
-            }
-            let _ = self
-                .repo
-                .checkout_tree(old_tree.as_object(), Some(&mut back));
-            return Err(match e.code() {
+            return Err(undo(match e.code() {
                 git2::ErrorCode::Modified | git2::ErrorCode::Exists => Error::Concurrent,
                 _ => Error::git(tr!("flytning af grenen", "moving the branch"))(e),
-            });
+            }));
+        }
+        super::journal::pause_point("sync-branch");
+        self.end_journal();
+        Ok(())
+    }
+
+    /// Writes `paths` as `tree` has them (deleting those it lacks), each
+    /// atomically. What git stores as a symlink or a submodule is not
+    /// written at all (never trusted; `status` reports it).
+    fn write_tree_files(&self, tree: &Tree<'_>, paths: &[String]) -> Result<()> {
+        for (n, rel) in paths.iter().enumerate() {
+            let full = self.root.join(rel);
+            match tree.get_path(Path::new(rel)) {
+                Ok(entry) => {
+                    let mode = entry.filemode();
+                    let executable = mode == i32::from(git2::FileMode::BlobExecutable);
+                    if !(executable || mode == i32::from(git2::FileMode::Blob)) {
+                        // Not written; a regular file of the old version
+                        // there would be stale.
+                        if std::fs::symlink_metadata(&full).is_ok_and(|m| m.is_file()) {
+                            std::fs::remove_file(&full).map_err(Error::io(&full))?;
+                        }
+                        continue;
+                    }
+                    let blob = self
+                        .repo
+                        .find_blob(entry.id())
+                        .map_err(Error::git(rel.clone()))?;
+                    super::write_atomic_unsynced(&full, blob.content(), executable)?;
+                }
+                Err(e) if e.code() == git2::ErrorCode::NotFound => {
+                    match std::fs::remove_file(&full) {
+                        Ok(()) => remove_empty_parents(&self.root, &full),
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                        Err(e) => return Err(Error::io(&full)(e)),
+                    }
+                }
+                Err(e) => return Err(Error::git(rel.clone())(e)),
+            }
+            if n == 0 {
+                super::journal::pause_point("sync-first-file");
+            }
         }
         Ok(())
+    }
+
+    /// Brings the index entries of `paths` in line with `tree`, whose
+    /// files were just written: each entry takes the blob id from the tree
+    /// and the file's stat data from the disk (so git sees it unchanged
+    /// without reading it again).
+    fn stage_paths(&self, tree: &Tree<'_>, paths: &[String]) -> Result<()> {
+        let mut index = self.repo.index().map_err(Error::git("index"))?;
+        index.read(true).map_err(Error::git("index"))?;
+        for rel in paths {
+            let p = Path::new(rel);
+            let full = self.root.join(rel);
+            let meta = std::fs::symlink_metadata(&full)
+                .ok()
+                .filter(|m| m.is_file());
+            let entry = tree.get_path(p).ok();
+            let regular = |mode: i32| {
+                mode == i32::from(git2::FileMode::Blob)
+                    || mode == i32::from(git2::FileMode::BlobExecutable)
+            };
+            let r = match (entry, meta) {
+                (Some(e), Some(meta)) if regular(e.filemode()) => {
+                    index.add(&index_entry(rel, e.id(), e.filemode(), &meta))
+                }
+                // A symlink or submodule is not written (never trusted), but
+                // the index keeps git's entry, so nothing looks staged.
+                (Some(e), _) if !regular(e.filemode()) => {
+                    index.add(&tree_index_entry(rel, e.id(), e.filemode()))
+                }
+                _ if index.get_path(p, 0).is_some() => index.remove_path(p),
+                _ => Ok(()),
+            };
+            r.map_err(Error::git(format!("index {rel}")))?;
+        }
+        index.write().map_err(Error::git("index"))
     }
 
     /// Paths with uncommitted edits or untracked files.
@@ -1077,6 +1212,74 @@ fn local_repository(url: &str) -> Option<PathBuf> {
         Some(path)
     } else {
         None
+    }
+}
+
+/// An index entry as git's tree has it, without stat data (git compares
+/// the file itself).
+fn tree_index_entry(path: &str, id: Oid, mode: i32) -> git2::IndexEntry {
+    let zero = git2::IndexTime::new(0, 0);
+    git2::IndexEntry {
+        ctime: zero,
+        mtime: zero,
+        dev: 0,
+        ino: 0,
+        mode: u32::try_from(mode).unwrap_or(0o100644),
+        uid: 0,
+        gid: 0,
+        file_size: 0,
+        id,
+        flags: u16::try_from(path.len()).unwrap_or(0xfff).min(0xfff),
+        flags_extended: 0,
+        path: path.as_bytes().to_vec(),
+    }
+}
+
+/// An index entry for a file just written with the content of blob `id`.
+fn index_entry(path: &str, id: Oid, mode: i32, meta: &std::fs::Metadata) -> git2::IndexEntry {
+    #[cfg(unix)]
+    use std::os::unix::fs::MetadataExt;
+    let time = |secs: i64, nanos: i64| {
+        git2::IndexTime::new(
+            i32::try_from(secs).unwrap_or(0),
+            u32::try_from(nanos).unwrap_or(0),
+        )
+    };
+    #[cfg(unix)]
+    let (ctime, mtime, dev, ino, uid, gid) = (
+        time(meta.ctime(), meta.ctime_nsec()),
+        time(meta.mtime(), meta.mtime_nsec()),
+        u32::try_from(meta.dev()).unwrap_or(0),
+        u32::try_from(meta.ino() & 0xffff_ffff).unwrap_or(0),
+        meta.uid(),
+        meta.gid(),
+    );
+    #[cfg(not(unix))]
+    let (ctime, mtime, dev, ino, uid, gid) = (time(0, 0), time(0, 0), 0, 0, 0, 0);
+    git2::IndexEntry {
+        ctime,
+        mtime,
+        dev,
+        ino,
+        mode: u32::try_from(mode).unwrap_or(0o100644),
+        uid,
+        gid,
+        file_size: u32::try_from(meta.len()).unwrap_or(u32::MAX),
+        id,
+        flags: u16::try_from(path.len()).unwrap_or(0xfff).min(0xfff),
+        flags_extended: 0,
+        path: path.as_bytes().to_vec(),
+    }
+}
+
+/// Removes the folders a deleted file leaves empty, up to the root.
+fn remove_empty_parents(root: &Path, file: &Path) {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        if d == root || !d.starts_with(root) || std::fs::remove_dir(d).is_err() {
+            return;
+        }
+        dir = d.parent();
     }
 }
 

@@ -64,6 +64,9 @@ impl Store {
     /// B may be a tag (`meeting/4`, or a tag object's id): the tag is
     /// returned too, with `refname` naming it when B is a plain id.
     pub fn walk(&self, spec: &str, refname: Option<&str>) -> Result<Walk> {
+        // In a shallow clone the oldest commits look like new roots that
+        // add everything: checking them would report false violations.
+        self.refuse_shallow()?;
         let spec = spec.trim();
         let (from, to) = match spec.split_once("..") {
             Some((a, b)) => (Some(a.trim()), b.trim()),

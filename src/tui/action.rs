@@ -19,6 +19,9 @@ pub enum Action {
     Bottom,
     /// Switch focus between the list and the text or detail pane.
     Focus,
+    /// Focus the pane on the left (the list) / on the right (text, details).
+    FocusLeft,
+    FocusRight,
     /// Open what is selected (a chapter, a comment marker, a thread, a commit).
     Open,
     /// Start a search in the current view.
@@ -43,12 +46,19 @@ pub enum Action {
     ConfirmAnchor,
     /// Attach a comment to new words chosen in the reader (writers).
     AttachAnchor,
-    /// Move the selected recommendation one place up / down (writers).
+    /// Move the selected recommendation one place up / down in the order
+    /// being made; Enter saves it as one change, Esc puts it back (writers).
     MoveUp,
     MoveDown,
-    /// Next horizon / status for the selected recommendation (writers).
-    CycleHorizon,
-    CycleStatus,
+    /// Ask for a rank and move the selected recommendation there (writers).
+    MoveTo,
+    /// Choose the horizon / status of the selected recommendation from a
+    /// short list, saved on Enter (writers).
+    ChooseHorizon,
+    ChooseStatus,
+    /// Tidslinje: plan a meeting; tag the draft as sent for the chosen one.
+    PlanMeeting,
+    TagMeeting,
     /// Edit the recommendation's text, goal or realizability (writers).
     EditText,
     EditGoal,
@@ -82,6 +92,11 @@ pub enum Action {
     /// In a text popup: save / open `$EDITOR`.
     Submit,
     ExternalEditor,
+    /// In a text popup: delete to the line's start, the word before the
+    /// cursor; undo.
+    DeleteToLineStart,
+    DeleteWord,
+    Undo,
     /// In the resolve popup: choose a disposition (0–3).
     Disposition(usize),
     /// A key typed into the text editor popup.
@@ -95,8 +110,8 @@ pub enum Action {
     JobDone(super::job::Outcome),
     /// The terminal's size changed.
     Resize(u16, u16),
-    /// Mouse: scroll, or click at (column, row).
-    ScrollUp,
-    ScrollDown,
+    /// Mouse: the wheel at (column, row), or a click there.
+    ScrollUp(u16, u16),
+    ScrollDown(u16, u16),
     Click(u16, u16),
 }

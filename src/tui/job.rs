@@ -22,6 +22,8 @@ pub enum After {
     Nothing,
     /// Put the cursor on this recommendation (after a move).
     SelectRec(usize),
+    /// A new order was saved: forget the one being made, keep the cursor.
+    SavedOrder(usize),
     /// The text was saved: forget the draft and the editor.
     ClearDraft,
     /// Show the result (or the conflict) in the sync popup.
@@ -29,8 +31,8 @@ pub enum After {
     /// Show the message in a popup (an export's file name).
     Info,
     /// A read-only job computed a diff for the Diff view into this slot;
-    /// the workspace is not read again (see [`super::diff_state`]).
-    Diff(super::diff_state::DiffSlot),
+    /// the workspace is not read again (see [`super::changes::state`]).
+    Diff(super::changes::state::DiffSlot),
 }
 
 impl After {
@@ -104,13 +106,35 @@ impl std::fmt::Debug for Outcome {
     }
 }
 
+thread_local! {
+    /// True while this thread runs a job (its panics are caught and shown).
+    static IN_JOB: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Keeps the panic hook (which restores the terminal and prints) quiet for
+/// a panic inside a job: that one is caught and shown in the UI, which
+/// keeps running. Call once, after the terminal is set up.
+pub fn catch_job_panics() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !IN_JOB.get() {
+            previous(info);
+        }
+    }));
+}
+
 /// Runs a job: the write, then a fresh read of the workspace (not after a
 /// read-only diff job, which hands its result back in its slot).
+/// A failure inside it (a panic) is caught and becomes the job's error: the
+/// UI shows it and keeps running, and the write journal has left nothing
+/// half-done.
 pub fn run(root: &Path, email: Option<&str>, job: Job) -> Outcome {
     let reread = !matches!(job.after, After::Diff(_));
     let mut message = None;
-    let result = (job.work)(root, email)
-        .and_then(|m| {
+    let work = job.work;
+    IN_JOB.set(true);
+    let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        work(root, email).and_then(|m| {
             message = m;
             if reread {
                 Loaded::read(&Store::open(root)?).map(Some)
@@ -118,8 +142,22 @@ pub fn run(root: &Path, email: Option<&str>, job: Job) -> Outcome {
                 Ok(None)
             }
         })
-        .map(std::sync::Mutex::new)
-        .map_err(|e| e.to_string());
+    }));
+    IN_JOB.set(false);
+    let result = match attempt {
+        Ok(r) => r.map(std::sync::Mutex::new).map_err(|e| e.to_string()),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(crate::tr!(
+                "en intern fejl stoppede handlingen ({what}); intet er gemt halvt. Prøv igen, og meld fejlen, hvis den kommer igen",
+                "an internal error stopped the action ({what}); nothing is saved half-way. Try again, and report the error if it happens again"
+            ))
+        }
+    };
     Outcome(Arc::new(OutcomeData {
         result,
         done: message.unwrap_or(job.done),

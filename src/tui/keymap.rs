@@ -1,10 +1,12 @@
 //! The key table: every binding, where it applies, and its help text. Input
-//! handling, the footer and the help popup are all generated from it.
+//! handling, the footer and the help popup are all generated from it — for
+//! the views and for every popup alike.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Action;
 use crate::i18n::{Lang, lang};
+use crate::ops::Action as Permission;
 
 /// Where a binding applies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,9 +17,104 @@ pub enum Scope {
     Comments,
     Timeline,
     History,
-    /// The thread popup, over any view.
-    Thread,
     Diff,
+    /// Every popup that shows text or a list: scrolling, help and closing.
+    Popup,
+    /// The help popup.
+    Help,
+    /// A comment's thread.
+    Thread,
+    /// Several threads in one place.
+    Markers,
+    /// Choosing a disposition.
+    Disposition,
+    /// A question answered yes or no.
+    Confirm,
+    /// A message, an error or a report.
+    Message,
+    /// A short list to choose one value from (horizon, status).
+    Choice,
+    /// The text editor.
+    Compose,
+    /// A form with fields (export, a rank number, a meeting).
+    Form,
+    /// Choosing the versions the Ændringer view compares.
+    Picker,
+}
+
+impl Scope {
+    /// Every scope, for the checks below.
+    pub const ALL: [Scope; 18] = [
+        Scope::Global,
+        Scope::Reader,
+        Scope::Recs,
+        Scope::Comments,
+        Scope::Timeline,
+        Scope::History,
+        Scope::Diff,
+        Scope::Popup,
+        Scope::Help,
+        Scope::Thread,
+        Scope::Markers,
+        Scope::Disposition,
+        Scope::Confirm,
+        Scope::Message,
+        Scope::Choice,
+        Scope::Compose,
+        Scope::Form,
+        Scope::Picker,
+    ];
+
+    /// The scopes a key is looked up in, in order: a view's own keys, then
+    /// the global ones; a popup's own keys, then the common popup keys. The
+    /// editor and forms take typed characters, so nothing falls through.
+    pub fn chain(self) -> &'static [Scope] {
+        match self {
+            Scope::Global => &[Scope::Global],
+            Scope::Reader => &[Scope::Reader, Scope::Global],
+            Scope::Recs => &[Scope::Recs, Scope::Global],
+            Scope::Comments => &[Scope::Comments, Scope::Global],
+            Scope::Timeline => &[Scope::Timeline, Scope::Global],
+            Scope::History => &[Scope::History, Scope::Global],
+            Scope::Diff => &[Scope::Diff, Scope::Global],
+            Scope::Popup => &[Scope::Popup],
+            Scope::Help => &[Scope::Help, Scope::Popup],
+            Scope::Thread => &[Scope::Thread, Scope::Popup],
+            Scope::Markers => &[Scope::Markers, Scope::Popup],
+            Scope::Disposition => &[Scope::Disposition, Scope::Popup],
+            Scope::Confirm => &[Scope::Confirm],
+            Scope::Message => &[Scope::Message, Scope::Popup],
+            Scope::Choice => &[Scope::Choice, Scope::Popup],
+            Scope::Compose => &[Scope::Compose],
+            Scope::Form => &[Scope::Form],
+            Scope::Picker => &[Scope::Picker, Scope::Popup],
+        }
+    }
+
+    /// The heading of the scope's part of the help.
+    pub fn title(self) -> String {
+        use crate::tr;
+        match self {
+            Scope::Global => tr!("Overalt", "Everywhere"),
+            Scope::Reader => tr!("Oplæg", "Draft"),
+            Scope::Recs => tr!("Anbefalinger", "Recommendations"),
+            Scope::Comments => tr!("Kommentarer", "Comments"),
+            Scope::Timeline => tr!("Tidslinje", "Timeline"),
+            Scope::History => tr!("Historik", "History"),
+            Scope::Diff => tr!("Ændringer", "Changes"),
+            Scope::Popup => tr!("I vinduer", "In windows"),
+            Scope::Help => tr!("Hjælp", "Help"),
+            Scope::Thread => tr!("Tråd", "Thread"),
+            Scope::Markers => tr!("Flere kommentarer ét sted", "Several comments in one place"),
+            Scope::Disposition => tr!("Besvar", "Resolve"),
+            Scope::Confirm => tr!("Spørgsmål", "Question"),
+            Scope::Message => tr!("Besked", "Message"),
+            Scope::Choice => tr!("Valg", "Choice"),
+            Scope::Compose => tr!("Tekstfelt", "Text field"),
+            Scope::Form => tr!("Formular", "Form"),
+            Scope::Picker => tr!("Vælg versioner", "Choose versions"),
+        }
+    }
 }
 
 /// One key binding.
@@ -43,6 +140,31 @@ impl Binding {
     }
 }
 
+/// What a role must be allowed to do for an action, if anything.
+pub fn permission(action: &Action) -> Option<Permission> {
+    Some(match action {
+        Action::MoveUp
+        | Action::MoveDown
+        | Action::MoveTo
+        | Action::ChooseHorizon
+        | Action::ChooseStatus
+        | Action::EditText
+        | Action::EditGoal
+        | Action::EditRealizability => Permission::EditContent,
+        Action::Resolve => Permission::Resolve,
+        Action::ConfirmAnchor | Action::AttachAnchor => Permission::Reanchor,
+        Action::PlanMeeting | Action::TagMeeting => Permission::ManageMeetings,
+        Action::CommentQuote
+        | Action::CommentParagraph
+        | Action::CommentWhole
+        | Action::EditComment
+        | Action::WithdrawComment
+        | Action::Reply
+        | Action::Select => Permission::Comment,
+        _ => return None,
+    })
+}
+
 const N: KeyModifiers = KeyModifiers::NONE;
 const S: KeyModifiers = KeyModifiers::SHIFT;
 const C: KeyModifiers = KeyModifiers::CONTROL;
@@ -61,10 +183,13 @@ macro_rules! b {
     };
 }
 
-use KeyCode::{Char, Down, End, Enter, Esc, F, Home, PageDown, PageUp, Tab, Up};
+use KeyCode::{
+    BackTab, Backspace, Char, Down, End, Enter, Esc, F, Home, Left, PageDown, PageUp, Right, Tab,
+    Up,
+};
 
-/// Every binding. The first match for the current view wins; view bindings
-/// are listed before global ones.
+/// Every binding. Within a scope the first match wins; see [`Scope::chain`]
+/// for the order scopes are tried in.
 pub static BINDINGS: &[Binding] = &[
     // The reader (Oplæg).
     b!(
@@ -106,7 +231,7 @@ pub static BINDINGS: &[Binding] = &[
     b!(
         Reader,
         [(Char('n'), N)],
-        "n/N",
+        "n",
         Action::NextMarker,
         "næste kommentar i teksten",
         "next comment in the text",
@@ -126,8 +251,8 @@ pub static BINDINGS: &[Binding] = &[
         [(Char('b'), N)],
         "b",
         Action::ConfirmAnchor,
-        "bekræft hvor et ændret citat er fundet (◐, skribent)",
-        "confirm where an edited quote was found (◐, writer)",
+        "bekræft hvor et ændret citat er fundet (◐)",
+        "confirm where an edited quote was found (◐)",
         false
     ),
     b!(
@@ -135,8 +260,8 @@ pub static BINDINGS: &[Binding] = &[
         [(Char('A'), S), (Char('A'), N)],
         "A",
         Action::AttachAnchor,
-        "knyt kommentaren til ny tekst, du vælger (skribent)",
-        "attach the comment to new words you choose (writer)",
+        "knyt kommentaren til ny tekst, du vælger",
+        "attach the comment to new words you choose",
         false
     ),
     // Recommendations.
@@ -145,8 +270,8 @@ pub static BINDINGS: &[Binding] = &[
         [(Char('K'), S), (Char('K'), N), (Up, S)],
         "K/⇧↑",
         Action::MoveUp,
-        "flyt anbefalingen op (skribent)",
-        "move the recommendation up (writer)",
+        "flyt anbefalingen op (Enter gemmer rækkefølgen, Esc fortryder)",
+        "move the recommendation up (Enter saves the order, Esc undoes)",
         true
     ),
     b!(
@@ -154,26 +279,35 @@ pub static BINDINGS: &[Binding] = &[
         [(Char('J'), S), (Char('J'), N), (Down, S)],
         "J/⇧↓",
         Action::MoveDown,
-        "flyt anbefalingen ned (skribent)",
-        "move the recommendation down (writer)",
+        "flyt anbefalingen ned (Enter gemmer rækkefølgen, Esc fortryder)",
+        "move the recommendation down (Enter saves the order, Esc undoes)",
+        true
+    ),
+    b!(
+        Recs,
+        [(Char('#'), N), (Char('#'), S)],
+        "#",
+        Action::MoveTo,
+        "flyt anbefalingen til nr. …",
+        "move the recommendation to no. …",
         true
     ),
     b!(
         Recs,
         [(Char('t'), N)],
         "t",
-        Action::CycleHorizon,
-        "skift tidshorisont (skribent)",
-        "change horizon (writer)",
+        Action::ChooseHorizon,
+        "vælg tidshorisont",
+        "choose the horizon",
         true
     ),
     b!(
         Recs,
         [(Char('s'), N)],
         "s",
-        Action::CycleStatus,
-        "skift status (skribent)",
-        "change status (writer)",
+        Action::ChooseStatus,
+        "vælg status",
+        "choose the status",
         false
     ),
     b!(
@@ -181,8 +315,8 @@ pub static BINDINGS: &[Binding] = &[
         [(Char('e'), N)],
         "e",
         Action::EditText,
-        "ret teksten (skribent)",
-        "edit the text (writer)",
+        "ret teksten",
+        "edit the text",
         false
     ),
     b!(
@@ -190,8 +324,8 @@ pub static BINDINGS: &[Binding] = &[
         [(Char('m'), N)],
         "m",
         Action::EditGoal,
-        "ret målet (skribent)",
-        "edit the goal (writer)",
+        "ret målet",
+        "edit the goal",
         false
     ),
     b!(
@@ -199,8 +333,8 @@ pub static BINDINGS: &[Binding] = &[
         [(Char('R'), S), (Char('R'), N)],
         "R",
         Action::EditRealizability,
-        "ret realiserbarheden (skribent)",
-        "edit realizability (writer)",
+        "ret realiserbarheden",
+        "edit realizability",
         false
     ),
     b!(
@@ -214,8 +348,8 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b!(
         Recs,
-        [(Char('g'), N)],
-        "g",
+        [(Char('>'), N), (Char('>'), S)],
+        ">",
         Action::Jump,
         "gå til det første relaterede kapitel",
         "go to the first related chapter",
@@ -236,8 +370,8 @@ pub static BINDINGS: &[Binding] = &[
         [(Char('a'), N)],
         "a",
         Action::Resolve,
-        "besvar med afgørelse (skribent)",
-        "resolve with a disposition (writer)",
+        "besvar med afgørelse",
+        "resolve with a disposition",
         true
     ),
     b!(
@@ -247,7 +381,7 @@ pub static BINDINGS: &[Binding] = &[
         Action::EditComment,
         "ret din egen åbne kommentar i tråden",
         "edit your own open comment in the thread",
-        false
+        true
     ),
     b!(
         Comments,
@@ -256,24 +390,6 @@ pub static BINDINGS: &[Binding] = &[
         Action::WithdrawComment,
         "træk din egen åbne kommentar tilbage",
         "withdraw your own open comment",
-        false
-    ),
-    b!(
-        Thread,
-        [(Char('e'), N)],
-        "e",
-        Action::EditComment,
-        "ret din kommentar",
-        "edit your comment",
-        true
-    ),
-    b!(
-        Thread,
-        [(Char('w'), N)],
-        "w",
-        Action::WithdrawComment,
-        "træk din kommentar tilbage",
-        "withdraw your comment",
         true
     ),
     b!(
@@ -305,8 +421,8 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b!(
         Comments,
-        [(Char('g'), N)],
-        "g",
+        [(Char('>'), N), (Char('>'), S)],
+        ">",
         Action::Jump,
         "gå til stedet i teksten",
         "go to the place in the text",
@@ -317,8 +433,8 @@ pub static BINDINGS: &[Binding] = &[
         [(Char('b'), N)],
         "b",
         Action::ConfirmAnchor,
-        "bekræft hvor et ændret citat er fundet (skribent)",
-        "confirm where an edited quote was found (writer)",
+        "bekræft hvor et ændret citat er fundet",
+        "confirm where an edited quote was found",
         false
     ),
     b!(
@@ -326,9 +442,38 @@ pub static BINDINGS: &[Binding] = &[
         [(Char('A'), S), (Char('A'), N)],
         "A",
         Action::AttachAnchor,
-        "knyt kommentaren til ny tekst i kapitlet (skribent)",
-        "attach the comment to new words in the chapter (writer)",
+        "knyt kommentaren til ny tekst i kapitlet",
+        "attach the comment to new words in the chapter",
         false
+    ),
+    // Tidslinje.
+    b!(
+        Timeline,
+        [(Char('m'), N)],
+        "m",
+        Action::PlanMeeting,
+        "planlæg et møde (nummer, dato, titel, frist)",
+        "plan a meeting (number, date, title, deadline)",
+        true
+    ),
+    b!(
+        Timeline,
+        [(Char('t'), N)],
+        "t",
+        Action::TagMeeting,
+        "tag det nuværende udkast som sendt til det valgte møde",
+        "tag the current draft as sent for the chosen meeting",
+        true
+    ),
+    // Historik.
+    b!(
+        History,
+        [(Enter, N)],
+        "Enter",
+        Action::Open,
+        "vis hvad ændringen ændrede (i Ændringer)",
+        "show what the change changed (in Changes)",
+        true
     ),
     // Ændringer (the diff between two versions).
     b!(
@@ -352,7 +497,7 @@ pub static BINDINGS: &[Binding] = &[
     b!(
         Diff,
         [(Char('n'), N)],
-        "n/N",
+        "n",
         Action::NextChange,
         "næste ændring",
         "next change",
@@ -370,7 +515,7 @@ pub static BINDINGS: &[Binding] = &[
     b!(
         Diff,
         [(Char('m'), N)],
-        "m/M",
+        "m",
         Action::NextMarker,
         "næste kommentar i teksten (Enter viser tråden)",
         "next comment in the text (Enter shows the thread)",
@@ -409,8 +554,8 @@ pub static BINDINGS: &[Binding] = &[
         [(Char('?'), N), (Char('?'), S), (F(1), N)],
         "?",
         Action::Help,
-        "hjælp til visningen",
-        "help for this view",
+        "hjælp: alle taster her",
+        "help: every key here",
         true
     ),
     b!(
@@ -418,8 +563,8 @@ pub static BINDINGS: &[Binding] = &[
         [(Esc, N)],
         "Esc",
         Action::Back,
-        "tilbage / luk",
-        "back / close",
+        "tilbage / fortryd",
+        "back / undo",
         false
     ),
     b!(
@@ -433,7 +578,7 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b!(
         Global,
-        [(KeyCode::BackTab, S), (KeyCode::BackTab, N)],
+        [(BackTab, S), (BackTab, N)],
         "⇧Tab",
         Action::PrevTab,
         "forrige fane",
@@ -446,7 +591,7 @@ pub static BINDINGS: &[Binding] = &[
         "1",
         Action::Tab(0),
         "Oplæg",
-        "Oplæg (the draft)",
+        "Draft",
         false
     ),
     b!(
@@ -532,8 +677,8 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b!(
         Global,
-        [(Home, N)],
-        "Home",
+        [(Home, N), (Char('g'), N)],
+        "Home/g",
         Action::Top,
         "til toppen",
         "to the top",
@@ -541,7 +686,7 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b!(
         Global,
-        [(End, N), (Char('G'), S)],
+        [(End, N), (Char('G'), S), (Char('G'), N)],
         "End/G",
         Action::Bottom,
         "til bunden",
@@ -550,16 +695,20 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b!(
         Global,
-        [
-            (KeyCode::Left, N),
-            (KeyCode::Right, N),
-            (Char('h'), N),
-            (Char('l'), N)
-        ],
-        "←/→/h/l",
-        Action::Focus,
-        "skift mellem liste og tekst",
-        "switch between list and text",
+        [(Left, N), (Char('h'), N)],
+        "←/h",
+        Action::FocusLeft,
+        "til ruden til venstre (listen)",
+        "to the pane on the left (the list)",
+        false
+    ),
+    b!(
+        Global,
+        [(Right, N), (Char('l'), N)],
+        "→/l",
+        Action::FocusRight,
+        "til ruden til højre (teksten, detaljerne)",
+        "to the pane on the right (the text, the details)",
         false
     ),
     b!(
@@ -607,9 +756,493 @@ pub static BINDINGS: &[Binding] = &[
         "reload from git",
         false
     ),
+    // Every popup that shows text or a list.
+    b!(
+        Popup,
+        [(Up, N), (Char('k'), N)],
+        "↑/k",
+        Action::Up,
+        "op",
+        "up",
+        false
+    ),
+    b!(
+        Popup,
+        [(Down, N), (Char('j'), N)],
+        "↓/j",
+        Action::Down,
+        "ned",
+        "down",
+        false
+    ),
+    b!(
+        Popup,
+        [(PageUp, N), (Char('b'), C)],
+        "PgUp",
+        Action::PageUp,
+        "en side op",
+        "page up",
+        false
+    ),
+    b!(
+        Popup,
+        [(PageDown, N), (Char('f'), C), (Char(' '), N)],
+        "PgDn/Mellemrum",
+        Action::PageDown,
+        "en side ned",
+        "page down",
+        false
+    ),
+    b!(
+        Popup,
+        [(Home, N), (Char('g'), N)],
+        "Home/g",
+        Action::Top,
+        "til toppen",
+        "to the top",
+        false
+    ),
+    b!(
+        Popup,
+        [(End, N), (Char('G'), S), (Char('G'), N)],
+        "End/G",
+        Action::Bottom,
+        "til bunden",
+        "to the bottom",
+        false
+    ),
+    b!(
+        Popup,
+        [(Char('?'), N), (Char('?'), S), (F(1), N)],
+        "?",
+        Action::Help,
+        "hjælp: alle taster her",
+        "help: every key here",
+        true
+    ),
+    b!(
+        Popup,
+        [(Esc, N), (Char('q'), N)],
+        "Esc/q",
+        Action::Back,
+        "luk",
+        "close",
+        true
+    ),
+    // The help.
+    b!(
+        Help,
+        [(Enter, N)],
+        "Enter",
+        Action::Back,
+        "luk hjælpen",
+        "close the help",
+        false
+    ),
+    // A thread.
+    b!(
+        Thread,
+        [(Char('r'), N)],
+        "r",
+        Action::Reply,
+        "svar i tråden",
+        "reply in the thread",
+        true
+    ),
+    b!(
+        Thread,
+        [(Char('a'), N)],
+        "a",
+        Action::Resolve,
+        "besvar med afgørelse",
+        "resolve with a disposition",
+        true
+    ),
+    b!(
+        Thread,
+        [(Char('e'), N)],
+        "e",
+        Action::EditComment,
+        "ret din kommentar",
+        "edit your comment",
+        true
+    ),
+    b!(
+        Thread,
+        [(Char('w'), N)],
+        "w",
+        Action::WithdrawComment,
+        "træk din kommentar tilbage",
+        "withdraw your comment",
+        true
+    ),
+    b!(
+        Thread,
+        [(Char('b'), N)],
+        "b",
+        Action::ConfirmAnchor,
+        "bekræft hvor et ændret citat er fundet",
+        "confirm where an edited quote was found",
+        false
+    ),
+    b!(
+        Thread,
+        [(Char('A'), S), (Char('A'), N)],
+        "A",
+        Action::AttachAnchor,
+        "knyt kommentaren til ny tekst",
+        "attach the comment to new words",
+        false
+    ),
+    b!(
+        Thread,
+        [(Enter, N)],
+        "Enter",
+        Action::Back,
+        "luk",
+        "close",
+        false
+    ),
+    // Several threads in one place.
+    b!(
+        Markers,
+        [(Enter, N)],
+        "Enter",
+        Action::Open,
+        "åbn den valgte tråd",
+        "open the chosen thread",
+        true
+    ),
+    // The disposition.
+    b!(
+        Disposition,
+        [(Char('1'), N)],
+        "1",
+        Action::Disposition(0),
+        "imødekommet",
+        "met",
+        false
+    ),
+    b!(
+        Disposition,
+        [(Char('2'), N)],
+        "2",
+        Action::Disposition(1),
+        "delvist imødekommet",
+        "partly met",
+        false
+    ),
+    b!(
+        Disposition,
+        [(Char('3'), N)],
+        "3",
+        Action::Disposition(2),
+        "ikke imødekommet",
+        "not met",
+        false
+    ),
+    b!(
+        Disposition,
+        [(Char('4'), N)],
+        "4",
+        Action::Disposition(3),
+        "taget til efterretning",
+        "noted",
+        false
+    ),
+    b!(
+        Disposition,
+        [(Enter, N)],
+        "Enter",
+        Action::Open,
+        "vælg og skriv svaret",
+        "choose and write the response",
+        true
+    ),
+    // A question.
+    b!(
+        Confirm,
+        [
+            (Char('j'), N),
+            (Char('J'), S),
+            (Char('y'), N),
+            (Char('Y'), S),
+            (Enter, N)
+        ],
+        "j/Enter",
+        Action::Open,
+        "ja, gør det",
+        "yes, do it",
+        true
+    ),
+    b!(
+        Confirm,
+        [(Char('n'), N), (Char('N'), S), (Esc, N), (Char('q'), N)],
+        "n/Esc",
+        Action::Back,
+        "nej, fortryd",
+        "no, cancel",
+        true
+    ),
+    b!(
+        Confirm,
+        [(Char('?'), N), (Char('?'), S), (F(1), N)],
+        "?",
+        Action::Help,
+        "hjælp",
+        "help",
+        false
+    ),
+    // A long question scrolls with the keys that do not answer it.
+    b!(Confirm, [(Up, N)], "↑", Action::Up, "op", "up", false),
+    b!(
+        Confirm,
+        [(Down, N)],
+        "↓",
+        Action::Down,
+        "ned",
+        "down",
+        false
+    ),
+    b!(
+        Confirm,
+        [(PageUp, N)],
+        "PgUp",
+        Action::PageUp,
+        "en side op",
+        "page up",
+        false
+    ),
+    b!(
+        Confirm,
+        [(PageDown, N)],
+        "PgDn",
+        Action::PageDown,
+        "en side ned",
+        "page down",
+        false
+    ),
+    b!(
+        Confirm,
+        [(Home, N)],
+        "Home",
+        Action::Top,
+        "til toppen",
+        "to the top",
+        false
+    ),
+    b!(
+        Confirm,
+        [(End, N)],
+        "End",
+        Action::Bottom,
+        "til bunden",
+        "to the bottom",
+        false
+    ),
+    // A message.
+    b!(
+        Message,
+        [(Enter, N)],
+        "Enter",
+        Action::Open,
+        "OK",
+        "OK",
+        true
+    ),
+    // A short list.
+    b!(
+        Choice,
+        [(Enter, N)],
+        "Enter",
+        Action::Open,
+        "gem valget",
+        "save the choice",
+        true
+    ),
+    // The editor.
+    b!(
+        Compose,
+        [(Char('s'), C)],
+        "Ctrl+S",
+        Action::Submit,
+        "gem",
+        "save",
+        true
+    ),
+    b!(
+        Compose,
+        [(Esc, N)],
+        "Esc",
+        Action::Back,
+        "luk (teksten gemmes som kladde)",
+        "close (the text is kept as a draft)",
+        true
+    ),
+    b!(
+        Compose,
+        [(Char('e'), C)],
+        "Ctrl+E",
+        Action::ExternalEditor,
+        "åbn teksten i din egen editor ($EDITOR)",
+        "open the text in your own editor ($EDITOR)",
+        true
+    ),
+    b!(
+        Compose,
+        [(Char('u'), C)],
+        "Ctrl+U",
+        Action::DeleteToLineStart,
+        "slet til linjens start",
+        "delete to the start of the line",
+        false
+    ),
+    b!(
+        Compose,
+        [(Char('w'), C)],
+        "Ctrl+W",
+        Action::DeleteWord,
+        "slet ordet før markøren",
+        "delete the word before the cursor",
+        false
+    ),
+    b!(
+        Compose,
+        [(Char('z'), C)],
+        "Ctrl+Z",
+        Action::Undo,
+        "fortryd",
+        "undo",
+        false
+    ),
+    b!(
+        Compose,
+        [(F(1), N)],
+        "F1",
+        Action::Help,
+        "hjælp",
+        "help",
+        false
+    ),
+    // A form.
+    b!(
+        Form,
+        [(Enter, N)],
+        "Enter",
+        Action::Open,
+        "gem / udfør",
+        "save / do it",
+        true
+    ),
+    b!(
+        Form,
+        [(Esc, N), (Char('c'), C)],
+        "Esc",
+        Action::Back,
+        "fortryd",
+        "cancel",
+        true
+    ),
+    b!(
+        Form,
+        [(Down, N), (Tab, N)],
+        "↓/Tab",
+        Action::Down,
+        "næste felt",
+        "next field",
+        true
+    ),
+    b!(
+        Form,
+        [(Up, N), (BackTab, S), (BackTab, N)],
+        "↑/⇧Tab",
+        Action::Up,
+        "forrige felt",
+        "previous field",
+        false
+    ),
+    b!(
+        Form,
+        [(Left, N)],
+        "←",
+        Action::ChoiceLeft,
+        "forrige valg i feltet",
+        "previous choice in the field",
+        false
+    ),
+    b!(
+        Form,
+        [(Right, N)],
+        "→",
+        Action::ChoiceRight,
+        "næste valg i feltet",
+        "next choice in the field",
+        false
+    ),
+    b!(
+        Form,
+        [(Backspace, N)],
+        "⌫",
+        Action::SearchBackspace,
+        "slet et tegn",
+        "delete a character",
+        false
+    ),
+    b!(
+        Form,
+        [(F(1), N)],
+        "F1",
+        Action::Help,
+        "hjælp",
+        "help",
+        false
+    ),
+    // The version picker.
+    b!(
+        Picker,
+        [(Enter, N)],
+        "Enter",
+        Action::Open,
+        "sammenlign",
+        "compare",
+        true
+    ),
+    b!(
+        Picker,
+        [(Char('f'), N)],
+        "f",
+        Action::ChooseFrom,
+        "vælg fra-versionen",
+        "choose the from version",
+        true
+    ),
+    b!(
+        Picker,
+        [(Char('t'), N)],
+        "t",
+        Action::ChooseTo,
+        "vælg til-versionen",
+        "choose the to version",
+        true
+    ),
+    b!(
+        Picker,
+        [
+            (Left, N),
+            (Right, N),
+            (Tab, N),
+            (Char('h'), N),
+            (Char('l'), N)
+        ],
+        "←/→/Tab",
+        Action::Focus,
+        "skift mellem fra og til",
+        "switch between from and to",
+        false
+    ),
 ];
 
-/// The action for a key in a view, if any.
+/// The action for a key in a scope (and the scopes it falls through to).
 pub fn lookup(scope: Scope, key: &KeyEvent) -> Option<Action> {
     let mods = key.modifiers & (KeyModifiers::SHIFT | KeyModifiers::CONTROL | KeyModifiers::ALT);
     let matches = |b: &&Binding| {
@@ -617,25 +1250,20 @@ pub fn lookup(scope: Scope, key: &KeyEvent) -> Option<Action> {
             .iter()
             .any(|&(code, m)| code == key.code && m == mods)
     };
-    BINDINGS
+    scope
+        .chain()
         .iter()
-        .filter(|b| b.scope == scope)
-        .find(matches)
-        .or_else(|| {
-            BINDINGS
-                .iter()
-                .filter(|b| b.scope == Scope::Global)
-                .find(matches)
-        })
+        .find_map(|s| BINDINGS.iter().filter(|b| b.scope == *s).find(matches))
         .map(|b| b.action.clone())
 }
 
-/// Bindings for the help popup: the view's own, then the global ones.
+/// Bindings for the help popup: the scope's own, then those it falls
+/// through to, each group in table order.
 pub fn help_for(scope: Scope) -> impl Iterator<Item = &'static Binding> {
-    BINDINGS
+    scope
+        .chain()
         .iter()
-        .filter(move |b| b.scope == scope)
-        .chain(BINDINGS.iter().filter(|b| b.scope == Scope::Global))
+        .flat_map(|s| BINDINGS.iter().filter(move |b| b.scope == *s))
 }
 
 #[cfg(test)]
@@ -674,26 +1302,50 @@ mod tests {
             Some(Action::FilterPlace)
         );
         assert_eq!(
-            lookup(Scope::Reader, &key(Char('p'), N)),
-            Some(Action::CommentParagraph)
-        );
-        assert_eq!(
             lookup(Scope::Diff, &key(Char('n'), N)),
             Some(Action::NextChange)
-        );
-        assert_eq!(
-            lookup(Scope::Reader, &key(Char('n'), N)),
-            Some(Action::NextMarker)
         );
         assert_eq!(
             lookup(Scope::Diff, &key(Char('6'), N)),
             Some(Action::Tab(5))
         );
+        assert_eq!(lookup(Scope::Recs, &key(Char('g'), N)), Some(Action::Top));
+        assert_eq!(
+            lookup(Scope::Reader, &key(Left, N)),
+            Some(Action::FocusLeft)
+        );
     }
 
-    /// Every action a view handles has a key, so the help screen lists it.
     #[test]
-    fn every_view_action_has_a_key() {
+    fn popups_scroll_with_the_same_keys_and_help_does_not_close_them() {
+        for scope in [Scope::Help, Scope::Thread, Scope::Markers, Scope::Message] {
+            for (k, a) in [
+                (key(Char('j'), N), Action::Down),
+                (key(PageDown, N), Action::PageDown),
+                (key(End, N), Action::Bottom),
+                (key(Char('G'), S), Action::Bottom),
+                (key(Char('g'), N), Action::Top),
+                (key(Char('?'), N), Action::Help),
+            ] {
+                assert_eq!(lookup(scope, &k), Some(a), "{scope:?} {k:?}");
+            }
+        }
+        assert_eq!(
+            lookup(Scope::Thread, &key(Char('r'), N)),
+            Some(Action::Reply)
+        );
+        // Where text is typed, letters are text, not commands.
+        assert_eq!(lookup(Scope::Compose, &key(Char('j'), N)), None);
+        assert_eq!(lookup(Scope::Form, &key(Char('?'), N)), None);
+        assert_eq!(
+            lookup(Scope::Compose, &key(Char('u'), C)),
+            Some(Action::DeleteToLineStart)
+        );
+    }
+
+    /// Every action a view or popup handles has a key, so the help lists it.
+    #[test]
+    fn every_action_has_a_key() {
         let bound: Vec<&Action> = BINDINGS.iter().map(|b| &b.action).collect();
         for a in [
             Action::Select,
@@ -710,8 +1362,9 @@ mod tests {
             Action::AttachAnchor,
             Action::MoveUp,
             Action::MoveDown,
-            Action::CycleHorizon,
-            Action::CycleStatus,
+            Action::MoveTo,
+            Action::ChooseHorizon,
+            Action::ChooseStatus,
             Action::EditText,
             Action::EditGoal,
             Action::EditRealizability,
@@ -719,6 +1372,8 @@ mod tests {
             Action::FilterStatus,
             Action::FilterOrganisation,
             Action::FilterPlace,
+            Action::PlanMeeting,
+            Action::TagMeeting,
             Action::Reload,
             Action::Sync,
             Action::Export,
@@ -730,26 +1385,27 @@ mod tests {
             Action::Search,
             Action::Help,
             Action::Quit,
+            Action::FocusLeft,
+            Action::FocusRight,
+            Action::Submit,
+            Action::ExternalEditor,
+            Action::DeleteToLineStart,
+            Action::DeleteWord,
         ] {
             assert!(bound.contains(&&a), "{a:?} has no key");
         }
     }
 
     #[test]
-    fn no_key_is_bound_twice_in_one_scope() {
-        let scopes = [
-            Scope::Global,
-            Scope::Reader,
-            Scope::Recs,
-            Scope::Comments,
-            Scope::Timeline,
-            Scope::History,
-            Scope::Thread,
-            Scope::Diff,
-        ];
-        for scope in scopes {
+    fn no_key_is_bound_twice_in_one_lookup() {
+        for scope in Scope::ALL {
             let mut seen = std::collections::HashSet::new();
-            for b in BINDINGS.iter().filter(|b| b.scope == scope) {
+            for b in scope
+                .chain()
+                .iter()
+                .take(1)
+                .flat_map(|s| BINDINGS.iter().filter(move |b| b.scope == *s))
+            {
                 for k in b.keys {
                     assert!(seen.insert(*k), "{k:?} twice in {scope:?}");
                 }

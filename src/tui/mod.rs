@@ -1,19 +1,30 @@
 //! The terminal UI: state, update and views, on the same operations as the
 //! command line. Data flows one way: event → keymap → [`Action`] →
 //! [`update::update`] → [`views::render`] from `&State`.
+//!
+//! Each tab is a folder (`reader/`, `recommendations/`, `comments/`,
+//! `timeline/`, `history/`, `changes/`) owning its state, `update` and
+//! `view`; `popups/` likewise. Shared: [`layout`] (all geometry, for
+//! drawing and for the mouse), [`keymap`] (every key, views and popups),
+//! [`panes`] and [`scroll`] (text that scrolls), [`state`] (the whole
+//! state, made of the views' states).
 
 pub mod action;
-pub mod anchoring;
-pub mod diff_doc;
-pub mod diff_state;
-mod diff_update;
-pub mod document;
-pub mod export_form;
+pub mod changes;
+pub mod comments;
+pub mod history;
 pub mod job;
 pub mod keymap;
-mod reader_update;
+pub mod layout;
+pub mod panes;
+pub mod popups;
+pub mod reader;
+pub mod recommendations;
+pub mod scroll;
 pub mod state;
+pub mod tabs;
 mod theme;
+pub mod timeline;
 pub mod update;
 pub mod views;
 
@@ -28,70 +39,24 @@ pub use state::State;
 use crate::store::Store;
 use state::Popup;
 
-/// Turns a terminal event into an action for the current state.
+/// Turns a terminal event into an action for the current state: keys are
+/// looked up in the key table for what is in front (the help, a popup or
+/// the view); in the editor and forms, keys the table does not name are
+/// typed text.
 pub fn to_action(state: &State, event: Event) -> Option<Action> {
     match event {
         Event::Resize(w, h) => Some(Action::Resize(w, h)),
         Event::Mouse(m) => match m.kind {
-            MouseEventKind::ScrollUp => Some(Action::ScrollUp),
-            MouseEventKind::ScrollDown => Some(Action::ScrollDown),
-            MouseEventKind::Down(_) if state.popup.is_none() => {
+            MouseEventKind::ScrollUp => Some(Action::ScrollUp(m.column, m.row)),
+            MouseEventKind::ScrollDown => Some(Action::ScrollDown(m.column, m.row)),
+            MouseEventKind::Down(_) if state.popup.is_none() && state.help.is_none() => {
                 Some(Action::Click(m.column, m.row))
             }
             _ => None,
         },
         Event::Key(key) if key.kind != KeyEventKind::Release => {
             let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-            match &state.popup {
-                Some(Popup::Compose(_)) => {
-                    return match key.code {
-                        KeyCode::Esc => Some(Action::Back),
-                        KeyCode::Char('s') if ctrl => Some(Action::Submit),
-                        KeyCode::Char('e') if ctrl => Some(Action::ExternalEditor),
-                        _ => Some(Action::Edit(key.into())),
-                    };
-                }
-                Some(Popup::Export(_)) => {
-                    return match key.code {
-                        KeyCode::Esc => Some(Action::Back),
-                        KeyCode::Enter => Some(Action::Open),
-                        KeyCode::Up => Some(Action::Up),
-                        KeyCode::Down | KeyCode::Tab => Some(Action::Down),
-                        KeyCode::BackTab => Some(Action::PrevTab),
-                        KeyCode::Left => Some(Action::ChoiceLeft),
-                        KeyCode::Right => Some(Action::ChoiceRight),
-                        KeyCode::Backspace => Some(Action::SearchBackspace),
-                        KeyCode::Char('c') if ctrl => Some(Action::Back),
-                        KeyCode::Char(c) if !ctrl => Some(Action::SearchChar(c)),
-                        _ => None,
-                    };
-                }
-                Some(Popup::Disposition { .. }) => {
-                    if let KeyCode::Char(c @ '1'..='4') = key.code {
-                        return Some(Action::Disposition(c as usize - '1' as usize));
-                    }
-                }
-                Some(Popup::ConfirmWithdraw(_)) => {
-                    return match key.code {
-                        KeyCode::Char('j' | 'J' | 'y' | 'Y') | KeyCode::Enter => Some(Action::Open),
-                        KeyCode::Char('n' | 'N') | KeyCode::Esc => Some(Action::Back),
-                        _ => None,
-                    };
-                }
-                Some(Popup::Thread(_)) => return keymap::lookup(keymap::Scope::Thread, &key),
-                Some(Popup::Markers(..)) => {
-                    return match key.code {
-                        KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
-                        KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
-                        KeyCode::Enter => Some(Action::Open),
-                        KeyCode::Esc | KeyCode::Char('q') => Some(Action::Back),
-                        KeyCode::Char('?') => Some(Action::Help),
-                        _ => None,
-                    };
-                }
-                _ => {}
-            }
-            if state.search_input.is_some() {
+            if state.popup.is_none() && state.help.is_none() && state.search_input.is_some() {
                 return match key.code {
                     KeyCode::Esc => Some(Action::Back),
                     KeyCode::Enter => Some(Action::Open),
@@ -100,7 +65,21 @@ pub fn to_action(state: &State, event: Event) -> Option<Action> {
                     _ => None,
                 };
             }
-            keymap::lookup(state.view.scope(), &key)
+            let scope = panes::scope(state);
+            if let Some(action) = keymap::lookup(scope, &key) {
+                return Some(action);
+            }
+            match scope {
+                keymap::Scope::Compose => return Some(Action::Edit(key.into())),
+                keymap::Scope::Form => {
+                    return match key.code {
+                        KeyCode::Char(c) if !ctrl => Some(Action::SearchChar(c)),
+                        _ => None,
+                    };
+                }
+                _ => {}
+            }
+            None
         }
         _ => None,
     }
@@ -145,6 +124,7 @@ pub fn run(root: &Path, email: Option<String>) -> anyhow::Result<()> {
     let (w, h) = crossterm::terminal::size().unwrap_or((80, 24));
     let mut state = State::new(store, email, w, h)?;
     let mut terminal = ratatui::init();
+    job::catch_job_panics();
     let mouse = mouse_wanted();
     if mouse {
         crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture)?;
@@ -227,12 +207,43 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, state: &mut State) -> any
     }
 }
 
+/// The first common editor found on `PATH`, for when neither `$VISUAL`
+/// nor `$EDITOR` is set.
+fn fallback_editor() -> Option<String> {
+    let path = std::env::var_os("PATH")?;
+    [
+        "sensible-editor",
+        "editor",
+        "nano",
+        "micro",
+        "vim",
+        "vi",
+        "emacs",
+        "ed",
+    ]
+    .into_iter()
+    .find(|name| std::env::split_paths(&path).any(|dir| dir.join(name).is_file()))
+    .map(str::to_string)
+}
+
 /// Opens `$VISUAL` or `$EDITOR` (without a shell) on the text; the UI is
 /// suspended meanwhile and restored after, whatever the editor does.
 fn external_editor(text: &str) -> anyhow::Result<String> {
     let editor = std::env::var("VISUAL")
-        .or_else(|_| std::env::var("EDITOR"))
-        .unwrap_or_else(|_| "nano".into());
+        .ok()
+        .filter(|e| !e.trim().is_empty())
+        .or_else(|| {
+            std::env::var("EDITOR")
+                .ok()
+                .filter(|e| !e.trim().is_empty())
+        })
+        .or_else(fallback_editor)
+        .ok_or_else(|| {
+            anyhow::anyhow!(crate::tr!(
+                "ingen editor fundet: sæt $EDITOR, fx export EDITOR=nano",
+                "no editor found: set $EDITOR, e.g. export EDITOR=nano"
+            ))
+        })?;
     let mut parts = editor.split_whitespace();
     let program = parts
         .next()

@@ -8,9 +8,13 @@ use std::path::PathBuf;
 use ratatui_textarea::TextArea;
 use serde::{Deserialize, Serialize};
 
-use super::document::Document;
+use super::comments::CommentsView;
+use super::history::HistoryView;
 use super::keymap::Scope;
+use super::reader::document::Document;
+use super::recommendations::RecsView;
 use super::theme::Theme;
+use super::timeline::TimelineView;
 use crate::error::Result;
 use crate::model::{CommentStatus, Member, Workspace};
 use crate::ops::{Action as Permission, permit};
@@ -24,46 +28,38 @@ pub enum View {
     Comments,
     Timeline,
     History,
-    /// What changed between two versions (see [`super::diff_state`]).
+    /// What changed between two versions (see [`super::changes::state`]).
     Diff,
 }
 
 impl View {
-    pub const ALL: [View; 6] = [
-        View::Reader,
-        View::Recs,
-        View::Comments,
-        View::Timeline,
-        View::History,
-        View::Diff,
-    ];
+    /// Every tab's view, in the order of [`super::tabs::TABS`].
+    pub fn all() -> impl Iterator<Item = View> {
+        super::tabs::TABS.iter().map(|t| t.view)
+    }
+
+    /// The view of the tab at `index` (the last one when past the end).
+    pub fn at(index: usize) -> View {
+        let tabs = super::tabs::TABS;
+        tabs[index.min(tabs.len() - 1)].view
+    }
 
     /// The tab's title.
     pub fn title(self) -> String {
-        match self {
-            View::Reader => crate::tr!("Oplæg", "Draft"),
-            View::Recs => crate::tr!("Anbefalinger", "Recommendations"),
-            View::Comments => crate::tr!("Kommentarer", "Comments"),
-            View::Timeline => crate::tr!("Tidslinje", "Timeline"),
-            View::History => crate::tr!("Historik", "History"),
-            View::Diff => crate::tr!("Ændringer", "Changes"),
+        let t = super::tabs::tab(self);
+        match crate::i18n::lang() {
+            crate::i18n::Lang::Da => t.da.to_string(),
+            crate::i18n::Lang::En => t.en.to_string(),
         }
     }
 
     /// Where its key bindings live.
     pub fn scope(self) -> Scope {
-        match self {
-            View::Reader => Scope::Reader,
-            View::Recs => Scope::Recs,
-            View::Comments => Scope::Comments,
-            View::Timeline => Scope::Timeline,
-            View::History => Scope::History,
-            View::Diff => Scope::Diff,
-        }
+        super::tabs::tab(self).scope
     }
 
     pub fn index(self) -> usize {
-        View::ALL.iter().position(|v| *v == self).unwrap_or(0)
+        Self::all().position(|v| v == self).unwrap_or(0)
     }
 }
 
@@ -112,7 +108,6 @@ impl Compose {
 
 /// A popup over the view.
 pub enum Popup {
-    Help,
     Error(String),
     Info(String),
     /// A comment's thread (index into `ws.comments`).
@@ -133,9 +128,83 @@ pub enum Popup {
     /// Syncing with the server: progress while it runs, then the result.
     Sync(SyncPopup),
     /// Choosing what to export and where.
-    Export(Box<super::export_form::ExportForm>),
+    Export(Box<super::popups::export::ExportForm>),
     /// Choosing the versions the Diff view compares.
-    DiffPick(Box<super::diff_state::Picker>),
+    DiffPick(Box<super::changes::state::Picker>),
+    /// Choosing one value from a short list (horizon, status).
+    Choice(ChoicePopup),
+    /// Asking before something that is hard to take back.
+    Confirm(Confirm),
+    /// A small form: a rank number, a meeting.
+    Form(Form),
+}
+
+/// What a [`Popup::Choice`] chooses, for which recommendation (slug).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChoiceKind {
+    Horizon(String),
+    Status(String),
+}
+
+/// A short list to choose from; saved on Enter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChoicePopup {
+    pub kind: ChoiceKind,
+    /// The options' labels, in order.
+    pub options: Vec<String>,
+    /// The option chosen now, and the one saved before.
+    pub chosen: usize,
+    pub current: usize,
+}
+
+/// What happens when a [`Popup::Confirm`] is answered yes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Confirmed {
+    /// Set a recommendation's status (dropping it).
+    SetStatus {
+        rec: String,
+        status: crate::model::RecStatus,
+    },
+    /// Tag the current draft as sent for meeting `n`.
+    TagMeeting(u32),
+}
+
+/// A yes/no question.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Confirm {
+    pub title: String,
+    /// What will happen, in the person's words.
+    pub lines: Vec<String>,
+    pub then: Confirmed,
+}
+
+/// What a [`Popup::Form`] is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FormKind {
+    /// Move the recommendation (slug) to the rank typed.
+    Rank(String),
+    /// Plan a meeting: number, date, title, deadline.
+    Meeting,
+}
+
+/// One text field of a form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field {
+    pub label: String,
+    pub value: String,
+    /// What the field expects, shown beside it.
+    pub hint: String,
+}
+
+/// A small form of text fields.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Form {
+    pub kind: FormKind,
+    pub title: String,
+    pub fields: Vec<Field>,
+    pub field: usize,
+    /// Why the last Enter was refused, shown in the form.
+    pub error: Option<String>,
 }
 
 /// What the sync popup shows.
@@ -188,6 +257,10 @@ pub struct State {
     pub wants_editor: bool,
     /// Search text being typed (the `/` prompt), when active.
     pub search_input: Option<String>,
+    /// The help, over the view or the popup, and how far it is scrolled.
+    pub help: Option<usize>,
+    /// How far the open popup's text is scrolled.
+    pub popup_scroll: usize,
 
     // Oplæg
     pub chapter: usize,
@@ -204,11 +277,12 @@ pub struct State {
     /// Comments on this chapter whose quote is no longer in the text.
     pub unplaced: Vec<usize>,
     /// Where this chapter's comments sit in the version shown.
-    pub anchors: super::anchoring::ReaderAnchors,
+    pub anchors: super::reader::anchoring::ReaderAnchors,
     pub reader_search: String,
 
     // Anbefalinger
     pub rec: usize,
+    pub recs: RecsView,
 
     // Kommentarer
     pub comment: usize,
@@ -220,17 +294,18 @@ pub struct State {
     /// Indexes into `ws.comments`, newest first, after filters and search.
     pub comment_rows: Vec<usize>,
     /// Open comments per chapter slug and comments per recommendation slug,
-    /// counted once per load instead of on every frame.
+    /// counted once per load instead of on every frame, so the chapter list
+    /// and the reader's margin count the same comments.
     pub open_per_chapter: HashMap<String, usize>,
     pub per_rec: HashMap<String, usize>,
+    pub comments_view: CommentsView,
 
     // Tidslinje
-    pub timeline_scroll: usize,
+    pub timeline: TimelineView,
 
     // Historik
     pub commit: usize,
-    /// Files changed by the selected commit, when opened.
-    pub commit_files: Option<(String, Vec<String>)>,
+    pub history: HistoryView,
 
     /// Where drafts are kept (inside `.git`, never committed).
     pub draft_path: PathBuf,
@@ -244,7 +319,7 @@ pub struct State {
     pub submitting: Option<Box<Compose>>,
 
     /// Ændringer (the Diff view).
-    pub diff: super::diff_state::DiffState,
+    pub diff: super::changes::state::DiffState,
 }
 
 impl State {
@@ -282,6 +357,8 @@ impl State {
             quit: false,
             wants_editor: false,
             search_input: None,
+            help: None,
+            popup_scroll: 0,
             chapter: 0,
             text_focus: false,
             doc: Document::new("", 40),
@@ -293,6 +370,7 @@ impl State {
             anchors: Default::default(),
             reader_search: String::new(),
             rec: 0,
+            recs: RecsView::default(),
             comment: 0,
             status_filter: StatusFilter::All,
             org_filter: None,
@@ -301,9 +379,10 @@ impl State {
             comment_rows: Vec::new(),
             open_per_chapter: HashMap::new(),
             per_rec: HashMap::new(),
-            timeline_scroll: 0,
+            comments_view: CommentsView::default(),
+            timeline: TimelineView::default(),
             commit: 0,
-            commit_files: None,
+            history: HistoryView::default(),
             draft_path,
             today: chrono::Local::now().date_naive(),
             jobs: Vec::new(),
@@ -318,6 +397,7 @@ impl State {
         state.log = loaded.log;
         state.tracking = loaded.tracking;
         state.rebuild();
+        state.timeline.meeting = super::timeline::default_meeting(&state);
         if let Some(draft) = state.load_draft() {
             state.popup = Some(Popup::DraftOffer(draft));
         }
@@ -332,6 +412,10 @@ impl State {
         self.log = loaded.log;
         self.tracking = loaded.tracking;
         self.commit = self.commit.min(self.log.len().saturating_sub(1));
+        self.timeline.meeting = self
+            .timeline
+            .meeting
+            .min(self.meeting_numbers().len().saturating_sub(1));
         if let Some(a) = &self.actor {
             self.actor = self.ws.config.member(&a.email).cloned();
         }
@@ -362,7 +446,7 @@ impl State {
 
     /// The width the reader's text is wrapped to.
     pub fn text_width(&self) -> u16 {
-        super::views::reader::text_width(self.width)
+        super::layout::reader_text_width(self.width)
     }
 
     /// Re-parses the current chapter and places its comment markers.
@@ -374,7 +458,7 @@ impl State {
             .map_or("", |c| c.markdown.as_str());
         self.doc = Document::new(markdown, self.text_width());
         self.cursor = self.cursor.min(self.doc.sentences.len().saturating_sub(1));
-        super::anchoring::place_markers(self);
+        super::reader::anchoring::place_markers(self);
     }
 
     /// Re-applies the comment list's filters and search, newest first.
@@ -442,6 +526,48 @@ impl State {
     /// Forgets the draft after it was saved as a commit.
     pub fn clear_draft(&self) {
         let _ = std::fs::remove_file(&self.draft_path);
+    }
+
+    /// The recommendations in the order shown: the order being made with
+    /// K/J, else the saved one (indexes into `ws.recommendations`).
+    pub fn rec_order(&self) -> Vec<usize> {
+        match &self.recs.pending {
+            Some(order) => order
+                .iter()
+                .filter_map(|s| self.ws.recommendations.iter().position(|r| &r.slug == s))
+                .collect(),
+            None => (0..self.ws.recommendations.len()).collect(),
+        }
+    }
+
+    /// The recommendation selected in the list.
+    pub fn selected_rec(&self) -> Option<&crate::model::Recommendation> {
+        match &self.recs.pending {
+            Some(order) => {
+                let slug = order.get(self.rec)?;
+                self.ws.recommendations.iter().find(|r| &r.slug == slug)
+            }
+            None => self.ws.recommendations.get(self.rec),
+        }
+    }
+
+    /// The meetings of the calendar, by number: planned ones and tagged
+    /// ones, each once.
+    pub fn meeting_numbers(&self) -> Vec<u32> {
+        let mut numbers: Vec<u32> = self.ws.config.meetings.iter().map(|m| m.number).collect();
+        numbers.extend(self.tags.iter().map(|t| t.number));
+        numbers.sort_unstable();
+        numbers.dedup();
+        numbers
+    }
+
+    /// A member's name for an e-mail address, or the address when it
+    /// belongs to no member.
+    pub fn name_of(&self, email: &str) -> String {
+        self.ws
+            .config
+            .member(email)
+            .map_or_else(|| email.to_string(), |m| m.name.clone())
     }
 
     /// The comment selected in the comment list.

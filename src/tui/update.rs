@@ -6,19 +6,38 @@ use ratatui_textarea::TextArea;
 
 use super::action::Action;
 use super::job::{self, After};
-use super::state::{Compose, ComposeTarget, Draft, Popup, State, StatusFilter, SyncPopup, View};
-use crate::model::{Choice, Disposition, Horizon, RecStatus};
+use super::layout;
+use super::panes::{self, Pane};
+use super::state::{Compose, ComposeTarget, Draft, Popup, State, SyncPopup, View};
+use super::tabs::{TABS, tab};
+use crate::model::{Choice, Disposition};
 use crate::ops::{Action as Permission, NewTarget, RecEdit, Session};
 use crate::tr;
 
 /// Carries out one action; may return a follow-up action.
 pub fn update(state: &mut State, action: Action) -> Option<Action> {
+    let before = popup_identity(state.popup.as_ref());
     let next = apply(state, action);
+    if popup_identity(state.popup.as_ref()) != before {
+        // Another popup (or another thread) starts at its top.
+        state.popup_scroll = 0;
+    }
     if state.view == View::Diff {
         // Ask for the comparison, or lay it out again, when it is due.
-        super::diff_update::keep_current(state);
+        super::changes::update::keep_current(state);
     }
     next
+}
+
+/// Which popup is open, to notice when another one opens.
+fn popup_identity(popup: Option<&Popup>) -> Option<(std::mem::Discriminant<Popup>, usize)> {
+    popup.map(|p| {
+        let index = match p {
+            Popup::Thread(i) => *i,
+            _ => 0,
+        };
+        (std::mem::discriminant(p), index)
+    })
 }
 
 fn apply(state: &mut State, action: Action) -> Option<Action> {
@@ -44,6 +63,19 @@ fn apply(state: &mut State, action: Action) -> Option<Action> {
         }
         return None;
     }
+    if state.help.is_some() {
+        help(state, action);
+        return None;
+    }
+    if let Action::ScrollUp(x, y) | Action::ScrollDown(x, y) = action {
+        let up = matches!(action, Action::ScrollUp(..));
+        wheel(state, up, x, y);
+        return None;
+    }
+    if action == Action::Help {
+        state.help = Some(0);
+        return None;
+    }
     if state.popup.is_some() {
         return popup(state, action);
     }
@@ -53,12 +85,11 @@ fn apply(state: &mut State, action: Action) -> Option<Action> {
     state.message = None;
     match action {
         Action::Quit => state.quit = true,
-        Action::Help => state.popup = Some(Popup::Help),
-        Action::NextTab => state.view = View::ALL[(state.view.index() + 1) % View::ALL.len()],
+        Action::NextTab => state.view = View::at((state.view.index() + 1) % TABS.len()),
         Action::PrevTab => {
-            state.view = View::ALL[(state.view.index() + View::ALL.len() - 1) % View::ALL.len()]
+            state.view = View::at((state.view.index() + TABS.len() - 1) % TABS.len())
         }
-        Action::Tab(i) => state.view = View::ALL[i.min(View::ALL.len() - 1)],
+        Action::Tab(i) => state.view = View::at(i),
         Action::Reload => {
             queue(
                 state,
@@ -70,63 +101,125 @@ fn apply(state: &mut State, action: Action) -> Option<Action> {
         }
         Action::Sync => start_sync(state),
         Action::Search => state.search_input = Some(String::new()),
-        Action::Export => super::export_form::open(state),
-        Action::ScrollUp => {
-            for _ in 0..3 {
-                update(state, Action::Up);
-            }
-        }
-        Action::ScrollDown => {
-            for _ in 0..3 {
-                update(state, Action::Down);
-            }
-        }
+        Action::Export => super::popups::export::open(state),
         Action::Click(x, y) => return click(state, x, y),
-        other => match state.view {
-            View::Reader => super::reader_update::reader(state, other),
-            View::Recs => return recs(state, other),
-            View::Comments => return comments(state, other),
-            View::Timeline => timeline(state, other),
-            View::History => history(state, other),
-            View::Diff => super::diff_update::diff(state, other),
-        },
+        Action::FocusLeft | Action::FocusRight => {
+            let right = action == Action::FocusRight;
+            if focused_right(state) != right {
+                return Some(Action::Focus);
+            }
+        }
+        other => return (tab(state.view).update)(state, other),
     }
     None
 }
 
+/// Whether the right pane (text, details, thread) of the view has focus.
+fn focused_right(state: &State) -> bool {
+    (tab(state.view).right_focused)(state)
+}
+
+/// The help over everything: it scrolls, and closes with Esc, q, Enter or ?.
+fn help(state: &mut State, action: Action) {
+    if !panes::scroll(state, Pane::Help, &action)
+        && matches!(
+            action,
+            Action::Back | Action::Quit | Action::Help | Action::Open
+        )
+    {
+        state.help = None;
+    }
+}
+
+/// The mouse wheel: scrolls the popup, or the pane under the pointer
+/// (giving it focus), three rows at a time.
+fn wheel(state: &mut State, up: bool, x: u16, y: u16) {
+    let step = if up { Action::Up } else { Action::Down };
+    if state.popup.is_none() && !layout::too_small(state.width, state.height) {
+        let [left, right] = layout::panes(state.view, state.width, state.height, true);
+        let want_right = if layout::contains(right, x, y) {
+            Some(true)
+        } else if layout::contains(left, x, y) {
+            Some(false)
+        } else {
+            None
+        };
+        if let Some(r) = want_right
+            && r != focused_right(state)
+        {
+            dispatch_now(state, Action::Focus);
+        }
+    }
+    for _ in 0..3 {
+        dispatch_now(state, step.clone());
+    }
+}
+
+/// Applies an action and its follow-ups at once.
+fn dispatch_now(state: &mut State, action: Action) {
+    let mut next = Some(action);
+    while let Some(a) = next {
+        next = update(state, a);
+    }
+}
+
+/// A click: a tab, a row of a list, or a pane to focus. Where things are
+/// comes from [`layout`], as for drawing.
 fn click(state: &mut State, x: u16, y: u16) -> Option<Action> {
-    if y == 0 {
-        let mut col = 0;
-        for (i, v) in View::ALL.iter().enumerate() {
-            let w = super::views::chrome::tab_width(*v, state.width);
-            if x >= col && x < col + w {
-                return Some(Action::Tab(i));
-            }
-            col += w;
+    if layout::too_small(state.width, state.height) {
+        return None;
+    }
+    let screen = layout::screen(state.width, state.height);
+    if layout::contains(screen.tabs, x, y) {
+        return layout::tab_at(x, state.width).map(Action::Tab);
+    }
+    let [left, right] = layout::panes(state.view, state.width, state.height, true);
+    if layout::contains(right, x, y) && state.view != View::Diff {
+        if !focused_right(state) {
+            return Some(Action::Focus);
         }
         return None;
     }
-    // Lists start below the tab bar and their top border; they scroll so the
-    // selection stays visible (see views::list_offset).
-    let list_height = usize::from(state.height.saturating_sub(5));
-    let row = usize::from(y.saturating_sub(2));
-    let at = |selected: usize| row + super::views::list_offset(selected, list_height);
+    if !layout::contains(left, x, y) {
+        return None;
+    }
     match state.view {
-        View::Reader
-            if x < super::views::reader::LIST_WIDTH
-                && at(state.chapter) < state.ws.chapters.len() =>
-        {
+        View::Reader => {
             state.text_focus = false;
-            let i = at(state.chapter);
-            select_chapter(state, i);
+            if let Some(i) = layout::list_row(left, y, state.chapter)
+                && i < state.ws.chapters.len()
+            {
+                select_chapter(state, i);
+            }
         }
-        View::Reader if x >= super::views::reader::LIST_WIDTH => state.text_focus = true,
-        View::Recs if at(state.rec) < state.ws.recommendations.len() => state.rec = at(state.rec),
-        View::Comments if at(state.comment) < state.comment_rows.len() => {
-            state.comment = at(state.comment)
+        View::Recs => {
+            state.recs.detail_focus = false;
+            if let Some(i) = layout::list_row(left, y, state.rec)
+                && i < state.ws.recommendations.len()
+            {
+                super::recommendations::update::select_rec(state, i);
+            }
         }
-        View::History if at(state.commit) < state.log.len() => state.commit = at(state.commit),
-        _ => {}
+        View::Comments => {
+            state.comments_view.thread_focus = false;
+            if let Some(i) = layout::list_row(left, y, state.comment)
+                && i < state.comment_rows.len()
+            {
+                state.comment = i;
+                state.comments_view.thread_scroll = 0;
+            }
+        }
+        View::History => {
+            state.history.detail_focus = false;
+            if let Some(i) = layout::list_row(left, y, state.commit)
+                && i < state.log.len()
+            {
+                state.commit = i;
+                state.history.detail_scroll = 0;
+            }
+        }
+        View::Timeline => state.timeline.calendar_focus = false,
+        View::Diff => {}
     }
     None
 }
@@ -159,29 +252,7 @@ fn search(state: &mut State, action: Action) -> Option<Action> {
         }
         Action::Open => {
             let text = state.search_input.take().unwrap_or_default();
-            match state.view {
-                View::Reader => super::reader_update::find(state, &text),
-                View::Comments => {}
-                View::Recs => {
-                    let t = text.to_lowercase();
-                    if let Some(i) = state.ws.recommendations.iter().position(|r| {
-                        r.title.to_lowercase().contains(&t) || r.text.to_lowercase().contains(&t)
-                    }) {
-                        state.rec = i;
-                    }
-                }
-                View::History => {
-                    let t = text.to_lowercase();
-                    if let Some(i) = state.log.iter().position(|e| {
-                        e.summary.to_lowercase().contains(&t)
-                            || e.author.to_lowercase().contains(&t)
-                    }) {
-                        state.commit = i;
-                    }
-                }
-                View::Timeline => {}
-                View::Diff => super::diff_update::find(state, &text),
-            }
+            (tab(state.view).find)(state, &text);
             return None;
         }
         _ => return None,
@@ -204,7 +275,7 @@ pub fn compose(state: &mut State, target: ComposeTarget, title: String, initial:
         _ => initial.to_string(),
     };
     let text = crate::text::for_terminal(&text, true);
-    let mut editor = TextArea::new(text.lines().map(str::to_string).collect());
+    let mut editor = new_editor(&text);
     editor.set_placeholder_text(tr!(
         "Skriv her. Ctrl+S gemmer, Esc lukker (teksten gemmes som kladde), Ctrl+E åbner $EDITOR.",
         "Type here. Ctrl+S saves, Esc closes (the text is kept as a draft), Ctrl+E opens $EDITOR."
@@ -217,8 +288,39 @@ pub fn compose(state: &mut State, target: ComposeTarget, title: String, initial:
 }
 
 fn popup(state: &mut State, action: Action) -> Option<Action> {
-    if matches!(state.popup, Some(Popup::Export(_))) {
-        return super::export_form::update(state, action);
+    let text = matches!(
+        state.popup,
+        Some(
+            Popup::Thread(_)
+                | Popup::Error(_)
+                | Popup::Info(_)
+                | Popup::ConfirmWithdraw(_)
+                | Popup::DraftOffer(_)
+                | Popup::Sync(_)
+                | Popup::Confirm(_)
+        )
+    );
+    let markers = matches!(state.popup, Some(Popup::Markers(..)));
+    match &state.popup {
+        Some(Popup::Export(_)) => return super::popups::export::update(state, action),
+        Some(Popup::Form(_)) => return super::popups::forms::update(state, action),
+        Some(Popup::Choice(_)) => return super::popups::forms::choice(state, action),
+        Some(Popup::Confirm(_)) if !super::scroll::is_movement(&action) => {
+            return super::popups::forms::confirm(state, action);
+        }
+        _ => {}
+    }
+    if text && panes::scroll(state, Pane::Popup, &action) {
+        return None;
+    }
+    if markers
+        && matches!(
+            action,
+            Action::PageUp | Action::PageDown | Action::Top | Action::Bottom
+        )
+    {
+        panes::scroll(state, Pane::Popup, &action);
+        return None;
     }
     let p = state.popup.as_mut()?;
     match p {
@@ -239,6 +341,20 @@ fn popup(state: &mut State, action: Action) -> Option<Action> {
             }
             Action::Submit => submit(state),
             Action::ExternalEditor => state.wants_editor = true,
+            Action::DeleteToLineStart | Action::DeleteWord | Action::Undo => {
+                let changed = match action {
+                    Action::DeleteToLineStart => c.editor.delete_line_by_head(),
+                    Action::DeleteWord => c.editor.delete_word(),
+                    _ => c.editor.undo(),
+                };
+                if changed {
+                    let draft = Draft {
+                        target: c.target.clone(),
+                        text: c.text(),
+                    };
+                    state.save_draft(&draft);
+                }
+            }
             Action::Edit(input) if c.editor.input(input.clone()) => {
                 let draft = Draft {
                     target: c.target.clone(),
@@ -247,7 +363,7 @@ fn popup(state: &mut State, action: Action) -> Option<Action> {
                 state.save_draft(&draft);
             }
             Action::EditorText(text) => {
-                c.editor = TextArea::new(text.lines().map(str::to_string).collect());
+                c.editor = new_editor(&text);
                 let draft = Draft {
                     target: c.target.clone(),
                     text,
@@ -259,6 +375,8 @@ fn popup(state: &mut State, action: Action) -> Option<Action> {
         Popup::Disposition { comment, choice } => match action {
             Action::Up => *choice = choice.saturating_sub(1),
             Action::Down => *choice = (*choice + 1).min(3),
+            Action::Top => *choice = 0,
+            Action::Bottom => *choice = 3,
             Action::Disposition(n) => {
                 *choice = n.min(3);
                 return Some(Action::Open);
@@ -299,16 +417,18 @@ fn popup(state: &mut State, action: Action) -> Option<Action> {
         },
         Popup::Thread(i) if matches!(action, Action::ConfirmAnchor | Action::AttachAnchor) => {
             let i = *i;
-            super::anchoring::decide(state, Some(i), &action);
+            super::reader::anchoring::decide(state, Some(i), &action);
         }
         Popup::Thread(i) => {
             let i = *i;
             match action {
                 Action::EditComment | Action::WithdrawComment => {
                     state.popup = None;
-                    change_own_comment(state, i, &action);
+                    super::comments::update::change_own_comment(state, i, &action);
                 }
-                Action::Back | Action::Open | Action::Quit | Action::Help => state.popup = None,
+                Action::Reply => reply_to(state, i),
+                Action::Resolve => resolve(state, i),
+                Action::Back | Action::Open | Action::Quit => state.popup = None,
                 _ => {}
             }
         }
@@ -329,11 +449,11 @@ fn popup(state: &mut State, action: Action) -> Option<Action> {
             Action::Back | Action::Quit => state.popup = None,
             _ => {}
         },
-        Popup::DiffPick(_) => return super::diff_update::picker(state, action),
+        Popup::DiffPick(_) => return super::changes::update::picker(state, action),
         Popup::Markers(list, chosen) => match action {
             Action::Up => *chosen = chosen.saturating_sub(1),
             Action::Down => *chosen = (*chosen + 1).min(list.len().saturating_sub(1)),
-            Action::Open | Action::Back | Action::Quit | Action::Help => {
+            Action::Open | Action::Back | Action::Quit => {
                 let picked = list.get(*chosen).copied();
                 state.popup = match (action, picked) {
                     (Action::Open, Some(i)) => Some(Popup::Thread(i)),
@@ -342,18 +462,68 @@ fn popup(state: &mut State, action: Action) -> Option<Action> {
             }
             _ => {}
         },
-        _ => match action {
-            Action::Quit if matches!(p, Popup::Help) => state.popup = None,
-            Action::Back | Action::Open | Action::Quit | Action::Help => state.popup = None,
-            _ => {}
-        },
+        _ => {
+            if matches!(action, Action::Back | Action::Open | Action::Quit) {
+                state.popup = None;
+            }
+        }
+    }
+    // The chosen thread of several stays in view.
+    if let Some(Popup::Markers(list, chosen)) = &state.popup {
+        let (list, chosen) = (list.clone(), *chosen);
+        state.popup_scroll = markers_row(state, &list, chosen);
     }
     None
 }
 
+/// The first row of the chosen thread among several, as wrapped.
+fn markers_row(state: &State, list: &[usize], chosen: usize) -> usize {
+    let width = layout::inner(panes::rect(state, Pane::Popup)).width;
+    let mut row = 0;
+    for (n, i) in list.iter().enumerate().take(chosen) {
+        row += usize::from(n > 0) + 1;
+        row += super::scroll::wrap(&panes::thread_lines(state, *i), width).len();
+    }
+    row + usize::from(chosen > 0)
+}
+
+/// Opens the editor for a reply to the thread that starts with comment `i`.
+pub(crate) fn reply_to(state: &mut State, i: usize) {
+    if refuse(state, Permission::Comment) {
+        return;
+    }
+    let c = &state.ws.comments[i];
+    let title = tr!("Svar til {}", "Reply to {}", c.author.organisation);
+    compose(state, ComposeTarget::Reply(c.id.clone()), title, "");
+}
+
+/// Asks for the disposition to resolve comment `i` with.
+pub(crate) fn resolve(state: &mut State, i: usize) {
+    if refuse(state, Permission::Resolve) {
+        return;
+    }
+    state.popup = Some(Popup::Disposition {
+        comment: state.ws.comments[i].id.clone(),
+        choice: 0,
+    });
+}
+
+/// An editor on a text that wraps long lines at words.
+pub(crate) fn new_editor(text: &str) -> TextArea<'static> {
+    let mut editor = TextArea::new(text.lines().map(str::to_string).collect());
+    editor.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
+    editor
+}
+
 /// Queues a write to run off the UI thread; refused while another runs,
 /// so changes land one at a time and in the order they were asked for.
-fn queue(state: &mut State, busy: String, done: String, after: After, work: job::Work) -> bool {
+pub(crate) fn queue(
+    state: &mut State,
+    busy: String,
+    done: String,
+    after: After,
+    work: job::Work,
+) -> bool {
     if state.busy.is_some() {
         state.message = Some(tr!(
             "Vent et øjeblik: den forrige ændring gemmes stadig.",
@@ -367,7 +537,7 @@ fn queue(state: &mut State, busy: String, done: String, after: After, work: job:
 }
 
 /// Queues a write through a session acting as the UI's member.
-pub(super) fn write(
+pub(crate) fn write(
     state: &mut State,
     done: String,
     after: After,
@@ -441,7 +611,7 @@ fn job_done(state: &mut State, outcome: &job::Outcome) {
     if let After::Diff(slot) = &data.after {
         // A comparison for the Diff view; writes are not involved.
         let error = data.result.as_ref().err().cloned();
-        super::diff_update::arrived(state, slot, error);
+        super::changes::update::arrived(state, slot, error);
         return;
     }
     state.busy = None;
@@ -470,6 +640,10 @@ fn job_done(state: &mut State, outcome: &job::Outcome) {
     match data.after {
         After::Nothing => {}
         After::SelectRec(i) => state.rec = i.min(state.ws.recommendations.len().saturating_sub(1)),
+        After::SavedOrder(i) => {
+            state.recs.pending = None;
+            state.rec = i.min(state.ws.recommendations.len().saturating_sub(1));
+        }
         After::ClearDraft => {
             state.submitting = None;
             state.clear_draft();
@@ -564,7 +738,7 @@ fn submit(state: &mut State) {
     }
 }
 
-pub(super) fn move_in(index: &mut usize, len: usize, action: &Action, page: usize) {
+pub(crate) fn move_in(index: &mut usize, len: usize, action: &Action, page: usize) {
     let last = len.saturating_sub(1);
     *index = match action {
         Action::Up => index.saturating_sub(1),
@@ -578,298 +752,12 @@ pub(super) fn move_in(index: &mut usize, len: usize, action: &Action, page: usiz
 }
 
 /// True (and an explaining popup) when the actor may not do `what`.
-pub(super) fn refuse(state: &mut State, what: Permission) -> bool {
+pub(crate) fn refuse(state: &mut State, what: Permission) -> bool {
     match state.may(what) {
         Ok(()) => false,
         Err(why) => {
             state.popup = Some(Popup::Error(why));
             true
-        }
-    }
-}
-
-fn recs(state: &mut State, action: Action) -> Option<Action> {
-    let page = usize::from(state.height.saturating_sub(6)).max(1);
-    let len = state.ws.recommendations.len();
-    let rec = state.ws.recommendations.get(state.rec).cloned()?;
-    match action {
-        Action::Up
-        | Action::Down
-        | Action::PageUp
-        | Action::PageDown
-        | Action::Top
-        | Action::Bottom => move_in(&mut state.rec, len, &action, page),
-        Action::MoveUp | Action::MoveDown => {
-            if refuse(state, Permission::EditContent) {
-                return None;
-            }
-            let to = if action == Action::MoveUp {
-                rec.rank.saturating_sub(1)
-            } else {
-                rec.rank + 1
-            };
-            if to >= 1 && to <= len {
-                let done = tr!("«{}» er nu nr. {to}.", "«{}» is now no. {to}.", rec.title);
-                let slug = rec.slug.clone();
-                write(state, done, After::SelectRec(to - 1), move |s| {
-                    s.rec_move(&slug, to).map(|_| ())
-                });
-            }
-        }
-        Action::CycleHorizon | Action::CycleStatus => {
-            if refuse(state, Permission::EditContent) {
-                return None;
-            }
-            let mut edit = RecEdit::default();
-            if action == Action::CycleHorizon {
-                let i = Horizon::ALL
-                    .iter()
-                    .position(|h| *h == rec.horizon)
-                    .unwrap_or(0);
-                edit.horizon = Some(Horizon::ALL[(i + 1) % Horizon::ALL.len()]);
-            } else {
-                let i = RecStatus::ALL
-                    .iter()
-                    .position(|h| *h == rec.status)
-                    .unwrap_or(0);
-                edit.status = Some(RecStatus::ALL[(i + 1) % RecStatus::ALL.len()]);
-            }
-            let slug = rec.slug.clone();
-            write(
-                state,
-                tr!("«{}» er opdateret.", "«{}» was updated.", rec.title),
-                After::Nothing,
-                move |s| s.rec_set(&slug, &edit).map(|_| ()),
-            );
-        }
-        Action::EditText | Action::EditGoal | Action::EditRealizability => {
-            if refuse(state, Permission::EditContent) {
-                return None;
-            }
-            let (field, label, current) = match action {
-                Action::EditGoal => ("goal", tr!("Mål", "Goal"), rec.goal.clone()),
-                Action::EditRealizability => (
-                    "realizability",
-                    tr!("Realiserbarhed", "Realizability"),
-                    rec.realizability.clone(),
-                ),
-                _ => ("text", tr!("Tekst", "Text"), rec.text.clone()),
-            };
-            compose(
-                state,
-                ComposeTarget::RecField {
-                    rec: rec.slug.clone(),
-                    field: field.into(),
-                },
-                format!("{label}: {}", rec.title),
-                &current,
-            );
-        }
-        Action::CommentWhole => {
-            if refuse(state, Permission::Comment) {
-                return None;
-            }
-            let title = tr!(
-                "Kommentar til anbefaling {}",
-                "Comment on recommendation {}",
-                rec.rank
-            );
-            compose(state, ComposeTarget::Rec(rec.slug.clone()), title, "");
-        }
-        Action::Jump => {
-            if let Some(i) = rec
-                .chapters
-                .first()
-                .and_then(|s| state.ws.chapters.iter().position(|c| &c.slug == s))
-            {
-                state.view = View::Reader;
-                select_chapter(state, i);
-            } else {
-                state.message = Some(tr!(
-                    "Anbefalingen nævner ingen kapitler.",
-                    "The recommendation names no chapters."
-                ));
-            }
-        }
-        _ => {}
-    }
-    None
-}
-
-fn comments(state: &mut State, action: Action) -> Option<Action> {
-    let page = usize::from(state.height.saturating_sub(6)).max(1);
-    let len = state.comment_rows.len();
-    match action {
-        Action::Up
-        | Action::Down
-        | Action::PageUp
-        | Action::PageDown
-        | Action::Top
-        | Action::Bottom => move_in(&mut state.comment, len, &action, page),
-        Action::FilterStatus => {
-            state.status_filter = match state.status_filter {
-                StatusFilter::All => StatusFilter::Open,
-                StatusFilter::Open => StatusFilter::Resolved,
-                StatusFilter::Resolved => StatusFilter::All,
-            };
-            state.rebuild_comment_rows();
-        }
-        Action::FilterOrganisation => {
-            state.org_filter = next_filter(&state.organisations(), state.org_filter.as_ref());
-            state.rebuild_comment_rows();
-        }
-        Action::FilterPlace => {
-            state.place_filter = next_filter(&state.places(), state.place_filter.as_ref());
-            state.rebuild_comment_rows();
-        }
-        Action::Back => {
-            state.status_filter = StatusFilter::All;
-            state.org_filter = None;
-            state.place_filter = None;
-            state.comment_search.clear();
-            state.rebuild_comment_rows();
-        }
-        Action::Open => {
-            if let Some(i) = state.selected_comment() {
-                state.popup = Some(Popup::Thread(i));
-            }
-        }
-        Action::Reply => {
-            if refuse(state, Permission::Comment) {
-                return None;
-            }
-            if let Some(i) = state.selected_comment() {
-                let c = &state.ws.comments[i];
-                let title = tr!("Svar til {}", "Reply to {}", c.author.organisation);
-                compose(state, ComposeTarget::Reply(c.id.clone()), title, "");
-            }
-        }
-        Action::EditComment | Action::WithdrawComment => {
-            if let Some(i) = state.selected_comment() {
-                change_own_comment(state, i, &action);
-            }
-        }
-        Action::Resolve => {
-            if refuse(state, Permission::Resolve) {
-                return None;
-            }
-            if let Some(i) = state.selected_comment() {
-                state.popup = Some(Popup::Disposition {
-                    comment: state.ws.comments[i].id.clone(),
-                    choice: 0,
-                });
-            }
-        }
-        Action::ConfirmAnchor | Action::AttachAnchor => {
-            super::anchoring::decide(state, None, &action);
-        }
-        Action::Jump => {
-            let i = state.selected_comment()?;
-            let c = state.ws.comments[i].clone();
-            if let Some(ch) = &c.target.chapter
-                && let Some(idx) = state.ws.chapters.iter().position(|x| &x.slug == ch)
-            {
-                state.view = View::Reader;
-                select_chapter(state, idx);
-                state.text_focus = true;
-                super::anchoring::cursor_to_comment(state, i);
-            } else if let Some(r) = &c.target.recommendation
-                && let Some(idx) = state.ws.recommendations.iter().position(|x| &x.slug == r)
-            {
-                state.view = View::Recs;
-                state.rec = idx;
-            }
-        }
-        _ => {}
-    }
-    None
-}
-
-/// Edits (in the editor popup) or withdraws (after asking) the actor's own
-/// open comment in the thread that starts with comment `root`.
-fn change_own_comment(state: &mut State, root: usize, action: &Action) {
-    let i = match own_in_thread(state, root) {
-        Ok(i) => i,
-        Err(why) => {
-            state.popup = Some(Popup::Error(why));
-            return;
-        }
-    };
-    let c = &state.ws.comments[i];
-    let id = c.id.clone();
-    if *action == Action::WithdrawComment {
-        state.popup = Some(Popup::ConfirmWithdraw(id));
-        return;
-    }
-    let body = c.body.clone();
-    let title = tr!("Ret din kommentar", "Edit your comment");
-    compose(state, ComposeTarget::EditComment(id), title, &body);
-}
-
-/// The comment of a thread the actor may edit or withdraw: the thread's
-/// first comment when it is theirs, else their newest open reply in it.
-pub(crate) fn own_in_thread(state: &State, root: usize) -> Result<usize, String> {
-    state.may(Permission::Comment)?;
-    let Some(actor) = state.actor.as_ref() else {
-        return Err(state.actor_problem.clone().unwrap_or_default());
-    };
-    let ws = &state.ws;
-    let mine = |c: &crate::model::Comment| c.author.email.eq_ignore_ascii_case(&actor.email);
-    if !mine(&ws.comments[root]) {
-        let mut queue = vec![ws.comments[root].id.clone()];
-        let mut found = None;
-        while let Some(id) = queue.pop() {
-            for r in ws.replies(&id) {
-                if mine(r) && r.is_open() && found.is_none_or(|f: usize| ws.comments[f].id < r.id) {
-                    found = ws.comments.iter().position(|x| x.id == r.id);
-                }
-                queue.push(r.id.clone());
-            }
-        }
-        if let Some(i) = found {
-            return Ok(i);
-        }
-    }
-    crate::ops::may_change_comment(actor, &ws.comments[root])
-        .map(|()| root)
-        .map_err(|e| e.to_string())
-}
-
-/// The next value of a cycling filter: none → the first → … → the last → none.
-fn next_filter(values: &[String], current: Option<&String>) -> Option<String> {
-    match current {
-        None => values.first().cloned(),
-        Some(cur) => values.iter().skip_while(|v| *v != cur).nth(1).cloned(),
-    }
-}
-
-fn timeline(state: &mut State, action: Action) {
-    let len = state.ws.recommendations.len() + state.ws.config.meetings.len() + 12;
-    move_in(&mut state.timeline_scroll, len, &action, 10);
-}
-
-fn history(state: &mut State, action: Action) {
-    let page = usize::from(state.height.saturating_sub(6)).max(1);
-    match action {
-        Action::Open => {
-            let Some(entry) = state.log.get(state.commit) else {
-                return;
-            };
-            match state.store.changed_files(&entry.commit) {
-                Ok(files) => state.commit_files = Some((entry.commit.clone(), files)),
-                Err(e) => state.popup = Some(Popup::Error(e.to_string())),
-            }
-        }
-        Action::Back => state.commit_files = None,
-        other => {
-            move_in(&mut state.commit, state.log.len(), &other, page);
-            if state
-                .commit_files
-                .as_ref()
-                .is_some_and(|(c, _)| Some(c) != state.log.get(state.commit).map(|e| &e.commit))
-            {
-                state.commit_files = None;
-            }
         }
     }
 }

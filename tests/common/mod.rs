@@ -3,6 +3,7 @@
 //! configuration, so the tests see exactly what a user of git would see.
 #![allow(dead_code)]
 
+pub mod servers;
 pub mod tools;
 
 use std::collections::BTreeMap;

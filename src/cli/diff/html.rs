@@ -145,6 +145,7 @@ fn status_label(c: &ChapterDiff) -> String {
     let mut s = match c.status {
         ChapterStatus::Added => tr!("nyt", "new"),
         ChapterStatus::Removed => tr!("fjernet", "removed"),
+        ChapterStatus::Unreadable => tr!("kan ikke læses", "cannot be read"),
         ChapterStatus::Changed => tr!("ændret", "changed"),
         ChapterStatus::Unchanged => tr!("teksten uændret", "text unchanged"),
     };

@@ -155,12 +155,19 @@ fn chapter_note(c: &ChapterDiff) -> String {
     match c.status {
         ChapterStatus::Added => notes.push(tr!("nyt", "new")),
         ChapterStatus::Removed => notes.push(tr!("fjernet", "removed")),
+        ChapterStatus::Unreadable => notes.push(tr!(
+            "filen kan ikke læses i den ene version – se `oplaeg status`",
+            "the file cannot be read in one version – see `oplaeg status`"
+        )),
         _ => {}
     }
     if let Some(f) = c.from.as_ref().filter(|_| c.renamed || c.renumbered) {
         notes.push(tr!("omdøbt fra {}", "renamed from {}", line(&f.file)));
     }
-    if c.status != ChapterStatus::Unchanged {
+    if !matches!(
+        c.status,
+        ChapterStatus::Unchanged | ChapterStatus::Unreadable
+    ) {
         let s = &c.summary;
         notes.push(word_delta(s.words_added, s.words_removed));
         let mut blocks = Vec::new();

@@ -7,34 +7,14 @@ use ratatui::widgets::Paragraph;
 
 use super::safe;
 use crate::model::Choice;
-use crate::tui::keymap::BINDINGS;
+use crate::tui::action::Action as A;
+use crate::tui::keymap::{BINDINGS, Scope};
 use crate::tui::state::{State, View};
-
-/// A tab's label: ` 1 Oplæg `, or ` 1 Oplæg` when the padded tabs would
-/// not fit in `width` columns (six tabs in Danish at 80 columns).
-fn tab_label(view: View, width: u16) -> String {
-    let padded = |v: View| format!(" {} {} ", v.index() + 1, v.title());
-    let total: usize = View::ALL
-        .iter()
-        .map(|v| unicode_width::UnicodeWidthStr::width(padded(*v).as_str()) + 1)
-        .sum();
-    if total <= usize::from(width) {
-        padded(view)
-    } else {
-        format!(" {} {}", view.index() + 1, view.title())
-    }
-}
-
-/// Columns a tab's label takes in the tab bar of a terminal `width` wide.
-pub fn tab_width(view: View, width: u16) -> u16 {
-    let label = tab_label(view, width);
-    u16::try_from(unicode_width::UnicodeWidthStr::width(label.as_str()) + 1).unwrap_or(20)
-}
 
 pub fn tabs(frame: &mut Frame, area: Rect, state: &State) {
     let mut spans = Vec::new();
-    for v in View::ALL {
-        let label = tab_label(v, area.width);
+    for v in View::all() {
+        let label = crate::tui::layout::tab_label(v, area.width);
         let style = if v == state.view {
             state
                 .theme
@@ -70,12 +50,22 @@ pub fn status(frame: &mut Frame, area: Rect, state: &State) {
         }
         None => crate::tr!("ingen version", "no revision"),
     };
-    let mut spans = vec![
-        Span::styled(format!(" {who} "), state.theme.selected()),
-        Span::raw(format!(" {rev} ")),
-    ];
-    if let Some(t) = &state.tracking {
-        spans.push(Span::styled(tracking(t), state.theme.dim()));
+    // A message matters now: when the line is too narrow for all of it,
+    // the identity shortens to the name and role, and the revision goes.
+    let note = state.busy.as_ref().or(state.message.as_ref());
+    let wide = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    let (who, rev) = match (note, &state.actor) {
+        (Some(n), Some(m)) if wide(&who) + wide(&rev) + wide(n) + 8 > usize::from(area.width) => {
+            (format!("{} · {}", safe(&m.name), m.role.label()), None)
+        }
+        _ => (who, Some(rev)),
+    };
+    let mut spans = vec![Span::styled(format!(" {who} "), state.theme.selected())];
+    if let Some(rev) = rev {
+        spans.push(Span::raw(format!(" {rev} ")));
+        if let Some(t) = &state.tracking {
+            spans.push(Span::styled(tracking(t), state.theme.dim()));
+        }
     }
     if let Some(b) = &state.busy {
         spans.push(Span::styled(
@@ -110,20 +100,50 @@ pub fn footer(frame: &mut Frame, area: Rect, state: &State) {
         frame.render_widget(Paragraph::new(text), area);
         return;
     }
-    let scope = state.view.scope();
+    let scope = crate::tui::panes::scope(state);
     let mut spans = Vec::new();
-    for b in BINDINGS
+    let mut used = 0usize;
+    let width = usize::from(area.width);
+    // Only what the person may do here: the rest is in the help, marked.
+    let mut shown: Vec<&str> = Vec::new();
+    let mut keys: Vec<&crate::tui::keymap::Binding> = scope
+        .chain()
         .iter()
-        .filter(|b| b.footer && (b.scope == scope || b.scope == crate::tui::keymap::Scope::Global))
-    {
-        spans.push(Span::styled(
-            format!(" {} ", b.label),
-            state.theme.selected(),
-        ));
-        spans.push(Span::raw(format!(
-            " {}  ",
-            short(&b.action).unwrap_or_else(|| b.help().to_string())
-        )));
+        .flat_map(|s| BINDINGS.iter().filter(move |b| b.scope == *s))
+        .filter(|b| b.footer && crate::tui::panes::refusal(state, &b.action).is_none())
+        .collect();
+    // The help first: it names every other key, when the footer runs out.
+    keys.sort_by_key(|b| b.action != A::Help);
+    for b in keys {
+        if shown.contains(&b.label) {
+            continue;
+        }
+        shown.push(b.label);
+        let key = format!(" {} ", b.label);
+        // In popups, Enter and Esc mean what the popup says they do.
+        let popup = !matches!(
+            b.scope,
+            Scope::Global
+                | Scope::Reader
+                | Scope::Recs
+                | Scope::Comments
+                | Scope::Timeline
+                | Scope::History
+                | Scope::Diff
+        );
+        let words = match short(&b.action) {
+            Some(w) if !(popup && matches!(b.action, A::Open | A::Back | A::Down)) => w,
+            _ => b.help().to_string(),
+        };
+        let words = format!(" {words}  ");
+        let w = unicode_width::UnicodeWidthStr::width(key.as_str())
+            + unicode_width::UnicodeWidthStr::width(words.as_str());
+        if used + w > width {
+            break;
+        }
+        used += w;
+        spans.push(Span::styled(key, state.theme.selected()));
+        spans.push(Span::raw(words));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -137,7 +157,16 @@ fn short(action: &crate::tui::action::Action) -> Option<String> {
         A::CommentQuote | A::CommentWhole => tr!("kommentér", "comment"),
         A::MoveUp => tr!("op", "up"),
         A::MoveDown => tr!("ned", "down"),
-        A::CycleHorizon => tr!("horisont", "horizon"),
+        A::MoveTo => tr!("flyt til nr.", "move to no."),
+        A::ChooseHorizon => tr!("horisont", "horizon"),
+        A::EditComment => tr!("ret", "edit"),
+        A::WithdrawComment => tr!("træk tilbage", "withdraw"),
+        A::PlanMeeting => tr!("planlæg møde", "plan meeting"),
+        A::TagMeeting => tr!("tag udkast", "tag draft"),
+        A::Back => tr!("luk", "close"),
+        A::Submit => tr!("gem", "save"),
+        A::ExternalEditor => tr!("editor", "editor"),
+        A::Down => tr!("næste felt", "next field"),
         A::Reply => tr!("svar", "reply"),
         A::Resolve => tr!("besvar", "resolve"),
         A::FilterStatus => tr!("filter", "filter"),

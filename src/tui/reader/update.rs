@@ -1,19 +1,19 @@
 //! The reader's part of `update`: moving through the chapter list and the
 //! text, selecting sentences, and starting comments on them.
 
-use super::action::Action;
-use super::state::{ComposeTarget, Popup, State};
-use super::update::{compose, refuse, select_chapter};
 use crate::ops::Action as Permission;
 use crate::tr;
+use crate::tui::action::Action;
+use crate::tui::state::{ComposeTarget, Popup, State};
+use crate::tui::update::{compose, refuse, select_chapter};
 
 /// Handles an action in the Oplæg view.
 pub fn reader(state: &mut State, action: Action) {
-    if super::anchoring::attach_key(state, &action) {
+    if crate::tui::reader::anchoring::attach_key(state, &action) {
         return;
     }
     if let Action::ConfirmAnchor | Action::AttachAnchor = action {
-        return super::anchoring::decide(state, None, &action);
+        return crate::tui::reader::anchoring::decide(state, None, &action);
     }
     if action == Action::Focus {
         state.text_focus = !state.text_focus;
@@ -37,7 +37,7 @@ pub fn reader(state: &mut State, action: Action) {
         return;
     }
     let sentences = state.doc.sentences.len();
-    let page = super::views::reader::text_height(state.height);
+    let page = crate::tui::layout::reader_text_height(state.height);
     match action {
         Action::Up => state.cursor = state.cursor.saturating_sub(1),
         Action::Down => state.cursor = (state.cursor + 1).min(sentences.saturating_sub(1)),
@@ -173,15 +173,36 @@ pub fn cursor_to_block(state: &mut State, block: usize) {
     follow_cursor(state);
 }
 
-/// Scrolls so the cursor's line is visible.
+/// Scrolls so the cursor's whole sentence is visible (its start, when it
+/// is taller than the pane); on the last sentence, the chapter's end too.
 pub fn follow_cursor(state: &mut State) {
-    let line = state.doc.line_of_sentence(state.cursor);
-    let height = super::views::reader::text_height(state.height).max(1);
-    if line < state.scroll {
-        state.scroll = line;
-    } else if line >= state.scroll + height {
-        state.scroll = line + 1 - height;
+    let height = crate::tui::layout::reader_text_height(state.height).max(1);
+    let start = state.doc.line_of_sentence(state.cursor);
+    let last_line = state.doc.lines.len().saturating_sub(1);
+    let end = if state.cursor + 1 >= state.doc.sentences.len() {
+        last_line
+    } else {
+        let mut end = start;
+        while end < last_line
+            && state.doc.lines[end + 1]
+                .words
+                .iter()
+                .any(|w| w.sentence == state.cursor)
+        {
+            end += 1;
+        }
+        end
+    };
+    if end >= state.scroll + height {
+        state.scroll = end + 1 - height;
     }
+    if start < state.scroll {
+        state.scroll = start;
+    }
+    state.scroll = state.scroll.min(crate::tui::scroll::max_offset(
+        state.doc.lines.len(),
+        height,
+    ));
 }
 
 /// Finds text in the chapter (then in the following chapters).

@@ -7,13 +7,14 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use super::popup::{centered, frame_block};
-use super::safe;
 use crate::export::Kind;
 use crate::i18n::lang;
 use crate::tr;
-use crate::tui::export_form::{ExportForm, PATH_FIELD};
+use crate::tui::layout::centered;
+use crate::tui::popups::export::{ExportForm, PATH_FIELD};
+use crate::tui::popups::view::frame_block;
 use crate::tui::state::State;
+use crate::tui::views::safe;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, form: &ExportForm) {
     let width = area.width.saturating_sub(8).min(90);

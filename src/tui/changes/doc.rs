@@ -12,7 +12,6 @@
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
-use super::diff_state::{DiffData, FIRST_CHAPTER, Marker};
 use crate::anchor::Fate;
 use crate::diff::words::is_word;
 use crate::diff::{
@@ -20,6 +19,7 @@ use crate::diff::{
 };
 use crate::model::{Choice, CommentStatus};
 use crate::tr;
+use crate::tui::changes::state::{DiffData, FIRST_CHAPTER, Marker};
 
 /// How a piece of text is shown (the view turns it into a style).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -602,6 +602,10 @@ fn chapter_doc(data: &DiffData, ci: usize, key: DocKey) -> DiffDoc {
             "Kapitlet findes ikke i {to}; her er teksten fra {from}.",
             "The chapter is not in {to}; this is its text in {from}."
         ),
+        ChapterStatus::Unreadable => tr!(
+            "Kapitlets fil kan ikke læses i den ene version; se `oplaeg status`.",
+            "The chapter's file cannot be read in one version; see `oplaeg status`."
+        ),
         ChapterStatus::Unchanged => tr!(
             "Ingen ændringer i teksten mellem {from} og {to}.",
             "No changes to the text between {from} and {to}."
@@ -891,13 +895,16 @@ fn comments_doc(data: &DiffData, key: DocKey) -> DiffDoc {
     let f = &counts.anchors;
     b.text(
         &tr!(
-            "Citaterne i {to}: {} uændret, {} flyttet, {} tilnærmet, {} kun afsnittet, {} forældreløse, {} i fjernede kapitler.",
+            "Citaterne i {to}: {} uændret, {} flyttet, {} tilnærmet, {} kun afsnittet, {}, {} i fjernede kapitler.",
             "The quotes in {to}: {} unchanged, {} moved, {} approximate, {} section only, {} orphaned, {} in removed chapters.",
             f.exact,
             f.moved,
             f.fuzzy,
             f.section,
-            f.orphaned,
+            match crate::i18n::lang() {
+                crate::i18n::Lang::Da => crate::i18n::count(f.orphaned, "forældreløs", "forældreløse"),
+                crate::i18n::Lang::En => f.orphaned.to_string(),
+            },
             f.chapter_gone
         ),
         Look::Dim,

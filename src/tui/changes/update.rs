@@ -2,14 +2,14 @@
 //! worker for the comparison and taking it in, moving through the list and
 //! the changes, and opening the threads of the comments shown in the text.
 
-use super::action::Action;
-use super::diff_doc::{self, DiffDoc, DocKey};
-use super::diff_state::{DiffSlot, Endpoint, FIRST_CHAPTER, PickChoice, PickSide, Picker};
-use super::job::{self, After};
-use super::state::{Popup, State};
-use super::update::move_in;
 use crate::store::Store;
 use crate::tr;
+use crate::tui::action::Action;
+use crate::tui::changes::doc::{self, DiffDoc, DocKey};
+use crate::tui::changes::state::{DiffSlot, Endpoint, FIRST_CHAPTER, PickChoice, PickSide, Picker};
+use crate::tui::job::{self, After};
+use crate::tui::state::{Popup, State};
+use crate::tui::update::move_in;
 
 /// Commits offered in the picker besides the meetings.
 const PICK_COMMITS: usize = 200;
@@ -90,7 +90,7 @@ fn request(state: &mut State, from: Endpoint, to: Endpoint) {
     let cell = slot.cell.clone();
     let work: job::Work = Box::new(move |root: &std::path::Path, _: Option<&str>| {
         let store = Store::open(root)?;
-        let data = super::diff_state::compute(&store, &from, &to)?;
+        let data = crate::tui::changes::state::compute(&store, &from, &to)?;
         if let Ok(mut c) = cell.lock() {
             *c = Some(data);
         }
@@ -138,7 +138,7 @@ pub fn arrived(state: &mut State, slot: &DiffSlot, error: Option<String>) {
 }
 
 /// The first changed chapter, else the recommendations.
-fn first_changed(data: &super::diff_state::DiffData) -> usize {
+fn first_changed(data: &crate::tui::changes::state::DiffData) -> usize {
     let chapters = &data.diff.chapters;
     match chapters.iter().position(|c| !c.is_unchanged()) {
         Some(i) => FIRST_CHAPTER + i,
@@ -166,7 +166,7 @@ fn relayout(state: &mut State) {
     state.diff.entry = state.diff.entry.min(entries.saturating_sub(1));
     let key = DocKey {
         entry: state.diff.entry,
-        width: super::views::diff::text_width(state.width),
+        width: crate::tui::layout::diff_text_width(state.width),
         side_by_side: state.diff.side_by_side,
         signs: !state.theme.color,
     };
@@ -175,7 +175,7 @@ fn relayout(state: &mut State) {
     }
     let same_entry = state.diff.doc.key.is_some_and(|k| k.entry == key.entry);
     let group = state.diff.doc.rows.get(state.diff.cursor).map(|r| r.group);
-    state.diff.doc = diff_doc::build(data, key);
+    state.diff.doc = doc::build(data, key);
     let rows = state.diff.doc.rows.len();
     state.diff.cursor = match group {
         Some(g) if same_entry => state
@@ -227,7 +227,7 @@ pub fn diff(state: &mut State, action: Action) {
         | Action::Top
         | Action::Bottom => {
             if state.diff.text_focus {
-                let page = super::views::diff::text_height(state.height).max(1);
+                let page = crate::tui::layout::diff_text_height(state.height).max(1);
                 let rows = state.diff.doc.rows.len();
                 move_in(&mut state.diff.cursor, rows, &action, page);
                 follow_cursor(state);
@@ -272,7 +272,7 @@ fn jump(state: &mut State, rows: &[usize], forward: bool) -> bool {
 /// After a jump: the cursor's row a third down the pane when it was out
 /// of view, so what follows it shows too.
 fn reveal(state: &mut State) {
-    let height = super::views::diff::text_height(state.height).max(1);
+    let height = crate::tui::layout::diff_text_height(state.height).max(1);
     let d = &mut state.diff;
     if d.cursor < d.scroll || d.cursor >= d.scroll + height {
         d.scroll = d.cursor.saturating_sub(height / 3);
@@ -314,7 +314,7 @@ fn next_change(state: &mut State, forward: bool) {
 
 /// Scrolls so the cursor's row is visible.
 fn follow_cursor(state: &mut State) {
-    let height = super::views::diff::text_height(state.height).max(1);
+    let height = crate::tui::layout::diff_text_height(state.height).max(1);
     let d = &mut state.diff;
     if d.cursor < d.scroll {
         d.scroll = d.cursor;
@@ -394,11 +394,9 @@ pub fn find(state: &mut State, text: &str) {
     let rows = &state.diff.doc.rows;
     let n = rows.len();
     let start = state.diff.cursor + 1;
-    let hit = (start..n).chain(0..start.min(n)).find(|&r| {
-        diff_doc::row_text(&rows[r])
-            .to_lowercase()
-            .contains(&needle)
-    });
+    let hit = (start..n)
+        .chain(0..start.min(n))
+        .find(|&r| doc::row_text(&rows[r]).to_lowercase().contains(&needle));
     match hit {
         Some(r) => {
             state.diff.text_focus = true;

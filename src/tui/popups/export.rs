@@ -5,12 +5,12 @@
 
 use std::path::{Path, PathBuf};
 
-use super::action::Action;
-use super::job::{After, Job};
-use super::state::{Popup, State};
 use crate::export::{self, Format, Kind, Request};
 use crate::store::{MeetingTag, Rev, RevisionInfo, Store};
 use crate::tr;
+use crate::tui::action::Action;
+use crate::tui::job::{After, Job};
+use crate::tui::state::{Popup, State};
 
 /// The fields of the form, top to bottom.
 pub const FIELDS: usize = 4;
@@ -44,7 +44,8 @@ pub struct ExportForm {
 }
 
 impl ExportForm {
-    /// A form with defaults: the høringsnotat as Word, in the current folder.
+    /// A form with defaults: the høringsnotat as Word, in the current folder
+    /// (beside the workspace when started inside it).
     pub fn new(store: &Store, meetings: Vec<MeetingTag>) -> ExportForm {
         let info = store.revision_info(&Rev::head()).unwrap_or(RevisionInfo {
             commit: None,
@@ -52,7 +53,10 @@ impl ExportForm {
             meeting: None,
             last_meeting: None,
         });
-        let folder = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        let folder = export_folder(
+            std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            store.root(),
+        );
         let mut form = ExportForm {
             kind: 0,
             format: Format::ALL
@@ -167,6 +171,25 @@ impl ExportForm {
 }
 
 /// Opens the form (`E`).
+/// Where exports go by default: the folder oplaeg was started in, unless
+/// that is inside the workspace – a file there would show up in `git
+/// status` – then the folder that holds the workspace.
+pub fn export_folder(current: PathBuf, workspace: &Path) -> PathBuf {
+    let inside = |p: &Path| {
+        let canon = |x: &Path| x.canonicalize().unwrap_or_else(|_| x.to_path_buf());
+        canon(p).starts_with(canon(workspace))
+    };
+    if inside(&current) {
+        workspace
+            .canonicalize()
+            .unwrap_or_else(|_| workspace.to_path_buf())
+            .parent()
+            .map_or(current, Path::to_path_buf)
+    } else {
+        current
+    }
+}
+
 pub fn open(state: &mut State) {
     let form = ExportForm::new(&state.store, state.tags.clone());
     state.popup = Some(Popup::Export(Box::new(form)));
@@ -283,4 +306,22 @@ fn confirm(state: &mut State) -> Option<Action> {
         after: After::Info,
     });
     None
+}
+
+#[cfg(test)]
+mod folder_tests {
+    use super::*;
+
+    #[test]
+    fn exports_go_beside_the_workspace_when_started_inside_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ws = tmp.path().join("oplaeg");
+        std::fs::create_dir_all(ws.join("drafts")).unwrap();
+        let home = tmp.path().canonicalize().unwrap();
+        assert_eq!(export_folder(ws.clone(), &ws), home);
+        assert_eq!(export_folder(ws.join("drafts"), &ws), home);
+        let elsewhere = tmp.path().join("andet");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        assert_eq!(export_folder(elsewhere.clone(), &ws), elsewhere);
+    }
 }

@@ -1,18 +1,18 @@
 //! The Diff view's state: which two versions are compared, the comparison
 //! the worker computed (with comment markers already placed on blocks), and
 //! where the view is. The comparison is made by [`compute`] on a worker
-//! thread (see [`super::job`]); `update` only asks for it and takes it in.
+//! thread (see [`crate::tui::job`]); `update` only asks for it and takes it in.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use super::diff_doc::DiffDoc;
 use crate::diff::{self, BlockDiff, ChapterStatus, DiffOptions, WorkspaceDiff, diff_blocks};
 use crate::error::Result;
 use crate::model::Workspace;
 use crate::store::{Rev, Store};
 use crate::text::{collapse_ws, searchable_text};
 use crate::tr;
+use crate::tui::changes::doc::DiffDoc;
 
 /// A version a person can pick to compare.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,7 +44,11 @@ impl Endpoint {
             Endpoint::Meeting(n) => tr!("møde {n}", "meeting {n}"),
             Endpoint::Head => tr!("nyeste (HEAD)", "latest (HEAD)"),
             Endpoint::Worktree => tr!("arbejdsmappen", "working folder"),
-            Endpoint::Commit(id) => id[..id.len().min(7)].to_string(),
+            // `id^` is the version before a change (Historik's Enter).
+            Endpoint::Commit(id) => match id.strip_suffix('^') {
+                Some(base) => tr!("før {}", "before {}", &base[..base.len().min(7)]),
+                None => id[..id.len().min(7)].to_string(),
+            },
         }
     }
 
@@ -81,7 +85,7 @@ pub struct DiffData {
     pub head: Option<String>,
 }
 
-/// Where the worker puts its result; shared with the job's [`super::job::After`].
+/// Where the worker puts its result; shared with the job's [`crate::tui::job::After`].
 #[derive(Clone)]
 pub struct DiffSlot {
     /// Which request this answers (older answers are dropped).

@@ -1,23 +1,19 @@
 //! Tab 5, Historik: the commits, newest first, with author, organisation and
-//! meeting tags; Enter shows the files a commit changed.
+//! meeting tags, the selected change's message below; Enter shows what it
+//! changed in the Ændringer tab.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, List, ListItem, Paragraph, Wrap};
+use ratatui::widgets::{List, ListItem};
 
-use super::{list_offset, safe};
-use crate::tui::state::State;
+use crate::tui::layout;
+use crate::tui::panes::Pane;
+use crate::tui::state::{State, View};
+use crate::tui::views::{list_offset, pane, safe};
 
-pub fn render(frame: &mut Frame, area: Rect, state: &State) {
-    let (list_area, detail) = if state.commit_files.is_some() {
-        let [a, b] =
-            Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(area);
-        (a, Some(b))
-    } else {
-        (area, None)
-    };
+pub fn render(frame: &mut Frame, state: &State) {
+    let [list_area, _] = layout::panes(View::History, state.width, state.height, true);
     let height = usize::from(list_area.height.saturating_sub(2));
     let offset = list_offset(state.commit, height);
     let width = usize::from(list_area.width.saturating_sub(2));
@@ -40,7 +36,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             } else {
                 format!("[{}] ", safe(&e.tags.join(", ")))
             };
-            let head = format!("{} {}{org} ", e.time.format("%Y-%m-%d %H:%M"), e.author);
+            let head = format!(
+                "{} {}{org} ",
+                e.time.format("%Y-%m-%d %H:%M"),
+                state.name_of(&e.email)
+            );
             let selected = i == state.commit;
             let style = if selected {
                 state.theme.selected()
@@ -68,32 +68,17 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         state.log.len()
     );
     frame.render_widget(
-        List::new(items).block(Block::default().borders(Borders::ALL).title(title)),
+        List::new(items).block(pane::block(
+            Line::raw(title),
+            !state.history.detail_focus,
+            state,
+        )),
         list_area,
     );
-    if let (Some(area), Some((commit, files))) = (detail, &state.commit_files) {
-        let entry = state.log.iter().find(|e| &e.commit == commit);
-        let mut lines = vec![Line::styled(
-            entry.map(|e| safe(&e.summary)).unwrap_or_default(),
-            state.theme.title(),
-        )];
-        lines.extend(entry.into_iter().flat_map(|e| {
-            e.message
-                .lines()
-                .skip(1)
-                .filter(|l| !l.trim().is_empty())
-                .map(|l| Line::raw(safe(l)))
-        }));
-        lines.push(Line::raw(""));
-        lines.extend(files.iter().map(|f| Line::raw(safe(f))));
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .title(format!(" {} ", &commit[..commit.len().min(10)]));
-        frame.render_widget(
-            Paragraph::new(lines)
-                .block(block)
-                .wrap(Wrap { trim: false }),
-            area,
-        );
-    }
+    let block = pane::block(
+        Line::raw(crate::tr!(" Ændringen ", " The change ")),
+        state.history.detail_focus,
+        state,
+    );
+    pane::draw(frame, state, Pane::HistoryDetail, block, false);
 }

@@ -2,33 +2,23 @@
 //! in the margin and the cursor and selection on sentences.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, Paragraph};
 
-use super::{list_offset, safe};
-use crate::tui::document::Look;
-use crate::tui::state::State;
-
-/// Width of the chapter list.
-pub const LIST_WIDTH: u16 = 30;
-/// Width of the marker margin.
-const GUTTER: u16 = 4;
+use crate::tui::layout;
+use crate::tui::reader::document::Look;
+use crate::tui::state::{State, View};
+use crate::tui::views::{list_offset, pane, safe};
 
 /// The width the chapter text wraps to, for a terminal `width` wide.
 pub fn text_width(width: u16) -> u16 {
-    width.saturating_sub(LIST_WIDTH + 2 + GUTTER + 1).max(20)
+    layout::reader_text_width(width)
 }
 
-/// Rows of text visible, for a terminal `height` high.
-pub fn text_height(height: u16) -> usize {
-    usize::from(height.saturating_sub(5))
-}
-
-pub fn render(frame: &mut Frame, area: Rect, state: &State) {
-    let [list, text] =
-        Layout::horizontal([Constraint::Length(LIST_WIDTH), Constraint::Min(20)]).areas(area);
+pub fn render(frame: &mut Frame, state: &State) {
+    let [list, text] = layout::panes(View::Reader, state.width, state.height, false);
     chapters(frame, list, state);
     reader(frame, text, state);
 }
@@ -58,7 +48,8 @@ fn chapters(frame: &mut Frame, area: Rect, state: &State) {
             } else {
                 Style::new()
             };
-            let width = usize::from(LIST_WIDTH).saturating_sub(8 + count.chars().count());
+            let width =
+                usize::from(layout::CHAPTER_LIST_WIDTH).saturating_sub(8 + count.chars().count());
             let title = crate::text::truncate(&safe(&c.title), width).into_owned();
             ListItem::new(Line::from(vec![
                 Span::styled(format!("{mark}{:>2} {title}", c.number), style),
@@ -66,9 +57,11 @@ fn chapters(frame: &mut Frame, area: Rect, state: &State) {
             ]))
         })
         .collect();
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(crate::tr!(" Kapitler ", " Chapters "));
+    let block = pane::block(
+        Line::raw(crate::tr!(" Kapitler ", " Chapters ")),
+        !state.text_focus,
+        state,
+    );
     frame.render_widget(List::new(items).block(block), area);
 }
 
@@ -91,21 +84,39 @@ fn reader(frame: &mut Frame, area: Rect, state: &State) {
             "· choose new words for the comment: Enter attaches, Esc cancels "
         ));
     } else if !state.unplaced.is_empty() {
+        let n = state.unplaced.len();
         title.push_str(&crate::tr!(
-            "· {} kommentar(er) uden placering i denne version ",
-            "· {} comment(s) not placed in this version ",
-            state.unplaced.len()
+            "· {} uden placering i denne version (Enter i starten viser dem) ",
+            "· {} not placed in this version (Enter at the start shows them) ",
+            crate::tr!(
+                "{}",
+                "{}",
+                match crate::i18n::lang() {
+                    crate::i18n::Lang::Da => crate::i18n::count(n, "kommentar", "kommentarer"),
+                    crate::i18n::Lang::En => crate::i18n::count(n, "comment", "comments"),
+                }
+            )
         ));
     }
-    let border = if state.text_focus {
-        state.theme.title()
-    } else {
-        state.theme.dim()
-    };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(border)
-        .title(title);
+    let mut block = pane::block(Line::raw(title), state.text_focus, state);
+    let rows = layout::reader_text_height(state.height);
+    let total = state.doc.lines.len();
+    if total > rows {
+        let last = (state.scroll + rows).min(total);
+        block = block.title_bottom(
+            Line::styled(
+                crate::tr!(
+                    " {}–{} af {} ",
+                    " {}–{} of {} ",
+                    state.scroll + 1,
+                    last,
+                    total
+                ),
+                state.theme.dim(),
+            )
+            .right_aligned(),
+        );
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
@@ -132,7 +143,24 @@ fn reader(frame: &mut Frame, area: Rect, state: &State) {
                 } else {
                     '●'
                 };
-                Span::styled(format!("{symbol}{:<2} ", list.len()), state.theme.marker())
+                // The number counts open comments, as the chapter list does;
+                // a paragraph whose comments are all answered shows ✓, all
+                // withdrawn –.
+                let open = list
+                    .iter()
+                    .filter(|&&i| state.ws.comments[i].is_open())
+                    .count();
+                let answered = list
+                    .iter()
+                    .any(|&i| state.ws.comments[i].status == crate::model::CommentStatus::Resolved);
+                let (count, style) = if open > 0 {
+                    (open.to_string(), state.theme.marker())
+                } else if answered {
+                    ("✓".to_string(), state.theme.ok())
+                } else {
+                    ("–".to_string(), state.theme.dim())
+                };
+                Span::styled(format!("{symbol}{count:<2} "), style)
             }
             _ => Span::raw("    "),
         };

@@ -1,13 +1,13 @@
 //! The sync popup: how far a running sync has come, then its report or
 //! what stopped it (with the steps to resolve a conflict).
 
+use crate::tui::panes::Pane;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::safe;
 use crate::tui::state::{State, SyncPopup};
+use crate::tui::views::safe;
 
 /// A bar of `width` cells for `done` of `total`: `█████░░░░░ 50 %`.
 pub fn bar(done: usize, total: usize, width: usize) -> String {
@@ -22,9 +22,9 @@ pub fn bar(done: usize, total: usize, width: usize) -> String {
     )
 }
 
-pub fn render(frame: &mut Frame, area: Rect, state: &State, popup: &SyncPopup) {
-    let width = area.width.saturating_sub(8).min(96);
-    let mut lines: Vec<Line> = Vec::new();
+/// The popup's text: the step and a bar while running, then the report.
+pub fn lines(state: &State, popup: &SyncPopup) -> Vec<Line<'static>> {
+    let mut lines: Vec<Line<'static>> = Vec::new();
     if popup.running {
         let step = popup.progress.as_ref().map_or_else(
             || crate::tr!("Forbinder …", "Connecting …"),
@@ -52,24 +52,20 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, popup: &SyncPopup) {
             lines.push(Line::from(Span::styled(safe(l), s)));
         }
     }
+    lines
+}
+
+pub fn render(frame: &mut Frame, _area: Rect, state: &State, popup: &SyncPopup) {
     // How to close it sits in the bottom border, so it shows even when a
-    // long conflict text fills the window.
+    // long conflict text fills the window (which then scrolls).
     let close = if popup.running {
         crate::tr!(
-            " Esc lukker vinduet; synkroniseringen fortsætter i baggrunden ",
-            " Esc closes this window; the sync goes on in the background "
+            " Esc lukker; synkroniseringen fortsætter i baggrunden ",
+            " Esc closes; the sync goes on in the background "
         )
     } else {
         crate::tr!(" Enter eller Esc lukker ", " Enter or Esc closes ")
     };
-    let inner_width = usize::from(width.saturating_sub(2)).max(1);
-    let rows: usize = lines
-        .iter()
-        .map(|l| l.width().max(1).div_ceil(inner_width))
-        .sum();
-    let height = u16::try_from(rows + 2).unwrap_or(u16::MAX).min(area.height);
-    let r = super::popup::centered(area, width, height);
-    frame.render_widget(Clear, r);
     let title = if popup.running {
         crate::tr!(" Synkroniserer med serveren ", " Syncing with the server ")
     } else if popup.failed {
@@ -77,17 +73,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, popup: &SyncPopup) {
     } else {
         crate::tr!(" Synkroniseret ", " Synced ")
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(state.theme.title())
-        .title(title)
+    let block = crate::tui::views::pane::block(Line::raw(title), true, state)
         .title_bottom(Line::styled(close, state.theme.dim()));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        r,
-    );
+    crate::tui::views::pane::draw(frame, state, Pane::Popup, block, true);
 }
 
 #[cfg(test)]

@@ -10,26 +10,26 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-use super::{list_offset, safe};
 use crate::diff::{ChapterDiff, ChapterStatus, RecChange};
-use crate::tui::diff_doc::{COLUMN_GAP, Look, Piece, column_width};
-use crate::tui::diff_state::{Endpoint, FIRST_CHAPTER, PickSide, Picker};
+use crate::tui::changes::doc::{COLUMN_GAP, Look, Piece, column_width};
+use crate::tui::changes::state::{Endpoint, FIRST_CHAPTER, PickSide, Picker};
 use crate::tui::state::State;
 use crate::tui::theme::Theme;
+use crate::tui::views::{list_offset, safe};
 
 /// Width of the list for a terminal `width` wide.
 pub fn list_width(width: u16) -> u16 {
-    if width >= 110 { 36 } else { 30 }
+    crate::tui::layout::diff_list_width(width)
 }
 
 /// Columns of text in the text pane (after borders and the 2-column gutter).
 pub fn text_width(width: u16) -> u16 {
-    width.saturating_sub(list_width(width) + 4).max(20)
+    crate::tui::layout::diff_text_width(width)
 }
 
 /// Rows of text visible, for a terminal `height` high.
 pub fn text_height(height: u16) -> usize {
-    usize::from(height.saturating_sub(6))
+    crate::tui::layout::diff_text_height(height)
 }
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
@@ -95,6 +95,7 @@ fn counts(c: &ChapterDiff, theme: &Theme) -> (String, Style) {
     match c.status {
         ChapterStatus::Added => (crate::tr!("ny", "new"), theme.ok()),
         ChapterStatus::Removed => (crate::tr!("fjernet", "removed"), theme.error()),
+        ChapterStatus::Unreadable => (crate::tr!("ulæselig", "unreadable"), theme.error()),
         ChapterStatus::Changed => {
             let mut t = format!("+{} −{}", s.words_added, s.words_removed);
             if s.blocks_moved > 0 {

@@ -5,15 +5,15 @@
 
 use std::collections::HashMap;
 
-use super::action::Action;
-use super::document::{BlockKind, Document};
-use super::job::After;
-use super::reader_update::follow_cursor;
-use super::state::{Popup, State, View};
-use super::update::{refuse, select_chapter, write};
 use crate::anchor::{Anchorer, Fate, Placement};
 use crate::ops::Action as Permission;
 use crate::tr;
+use crate::tui::action::Action;
+use crate::tui::job::After;
+use crate::tui::reader::document::{BlockKind, Document};
+use crate::tui::reader::update::follow_cursor;
+use crate::tui::state::{Popup, State, View};
+use crate::tui::update::{refuse, select_chapter, write};
 
 /// Where each block of the reader's document starts in the chapter's
 /// searchable text (the document keeps its own copy of each block's text;
@@ -120,7 +120,11 @@ pub fn place_markers(state: &mut State) {
         let block = match (&p.fate, &p.span) {
             (_, Some(span)) => {
                 let fuzzy = matches!(p.fate, Fate::Fuzzy { .. });
-                mark_words(state, &starts, span.clone(), fuzzy);
+                // A withdrawn comment keeps its place in the margin (its
+                // thread stays reachable) but its words are not coloured.
+                if state.ws.comments[i].status != crate::model::CommentStatus::Withdrawn {
+                    mark_words(state, &starts, span.clone(), fuzzy);
+                }
                 let at = block_at(&starts, &state.doc, span.start);
                 if let Some(at) = at {
                     state.anchors.at.insert(i, at);

@@ -1,0 +1,12 @@
+//! Tab 5, Historik: the changes, newest first, and what the chosen one says.
+//! The view's state is here; its `update` and `view` beside it.
+
+pub mod update;
+pub mod view;
+
+/// Historik: focus and the detail pane's scroll.
+#[derive(Clone, Debug, Default)]
+pub struct HistoryView {
+    pub detail_focus: bool,
+    pub detail_scroll: usize,
+}

@@ -1,0 +1,287 @@
+//! Where everything sits on the screen, computed from the terminal's size
+//! alone. Drawing, mouse clicks, the wheel and scrolling by keys all ask
+//! this module, so a click lands on what the eye sees and a page is as tall
+//! as the pane that shows it. No other module computes geometry.
+
+use ratatui::layout::{Constraint, Flex, Layout, Margin, Rect};
+use unicode_width::UnicodeWidthStr;
+
+use super::state::View;
+
+/// The smallest terminal the layout is made for.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// Width of the reader's chapter list.
+pub const CHAPTER_LIST_WIDTH: u16 = 30;
+/// Width of the reader's marker margin (● 2 and a space).
+pub const GUTTER: u16 = 4;
+
+/// The screen's four bands.
+#[derive(Clone, Copy, Debug)]
+pub struct Screen {
+    pub tabs: Rect,
+    pub body: Rect,
+    pub status: Rect,
+    pub footer: Rect,
+}
+
+/// The whole terminal.
+pub fn area(width: u16, height: u16) -> Rect {
+    Rect::new(0, 0, width, height)
+}
+
+/// Whether the terminal is smaller than the layout is made for.
+pub fn too_small(width: u16, height: u16) -> bool {
+    width < MIN_WIDTH || height < MIN_HEIGHT
+}
+
+/// The tab bar, the view, the status line and the footer.
+pub fn screen(width: u16, height: u16) -> Screen {
+    let [tabs, body, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area(width, height));
+    Screen {
+        tabs,
+        body,
+        status,
+        footer,
+    }
+}
+
+/// The inside of a bordered pane.
+pub fn inner(r: Rect) -> Rect {
+    r.inner(Margin::new(1, 1))
+}
+
+/// The first visible row of a list so `selected` stays in view.
+pub fn list_offset(selected: usize, height: usize) -> usize {
+    if height == 0 {
+        0
+    } else {
+        selected.saturating_sub(height - 1)
+    }
+}
+
+/// The list row under screen row `y` in a bordered list `area` whose
+/// selection is `selected`, if `y` is on a row.
+pub fn list_row(area: Rect, y: u16, selected: usize) -> Option<usize> {
+    let inside = inner(area);
+    if y < inside.y || y >= inside.y + inside.height {
+        return None;
+    }
+    let offset = list_offset(selected, usize::from(inside.height));
+    Some(usize::from(y - inside.y) + offset)
+}
+
+/// Whether the point is inside the rectangle.
+pub fn contains(r: Rect, x: u16, y: u16) -> bool {
+    x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height
+}
+
+// ---- The tab bar ----
+
+/// A tab's label: ` 1 Oplæg `, or ` 1 Oplæg` when the padded tabs would
+/// not fit in `width` columns (six tabs in Danish at 80 columns).
+pub fn tab_label(view: View, width: u16) -> String {
+    let padded = |v: View| format!(" {} {} ", v.index() + 1, v.title());
+    let total: usize = View::all().map(|v| padded(v).as_str().width() + 1).sum();
+    if total <= usize::from(width) {
+        padded(view)
+    } else {
+        format!(" {} {}", view.index() + 1, view.title())
+    }
+}
+
+/// Columns a tab's label and its separator take.
+pub fn tab_width(view: View, width: u16) -> u16 {
+    u16::try_from(tab_label(view, width).as_str().width() + 1).unwrap_or(20)
+}
+
+/// The tab at column `x` of the tab bar.
+pub fn tab_at(x: u16, width: u16) -> Option<usize> {
+    let mut col = 0;
+    for (i, v) in View::all().enumerate() {
+        let w = tab_width(v, width);
+        if x >= col && x < col + w {
+            return Some(i);
+        }
+        col += w;
+    }
+    None
+}
+
+// ---- Views with a list and a pane beside it ----
+
+/// Which side of a two-pane view something is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Left,
+    Right,
+}
+
+/// The left and right panes of a view, for a terminal `width`×`height`.
+/// Views with one pane (or a layout of their own) give the body twice.
+pub fn panes(view: View, width: u16, height: u16, history_open: bool) -> [Rect; 2] {
+    let body = screen(width, height).body;
+    match view {
+        View::Reader => {
+            Layout::horizontal([Constraint::Length(CHAPTER_LIST_WIDTH), Constraint::Min(20)])
+                .areas(body)
+        }
+        View::Recs => {
+            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body)
+        }
+        View::Comments => {
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body)
+        }
+        View::History if history_open => {
+            Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body)
+        }
+        View::History => [body, Rect::new(body.x, body.bottom(), body.width, 0)],
+        View::Timeline => {
+            let [lanes, calendar] =
+                Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)])
+                    .areas(body);
+            [lanes, calendar]
+        }
+        View::Diff => {
+            let [_, rest] =
+                Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
+            Layout::horizontal([
+                Constraint::Length(diff_list_width(width)),
+                Constraint::Min(20),
+            ])
+            .areas(rest)
+        }
+    }
+}
+
+/// The three horizon lanes of the timeline.
+pub fn timeline_lanes(lanes: Rect) -> [Rect; 3] {
+    Layout::horizontal([Constraint::Ratio(1, 3); 3]).areas(lanes)
+}
+
+/// The width the reader's text is wrapped to, for a terminal `width` wide.
+pub fn reader_text_width(width: u16) -> u16 {
+    width
+        .saturating_sub(CHAPTER_LIST_WIDTH + 2 + GUTTER + 1)
+        .max(20)
+}
+
+/// Rows of reader text visible, for a terminal `height` high.
+pub fn reader_text_height(height: u16) -> usize {
+    usize::from(height.saturating_sub(5))
+}
+
+/// Width of the Ændringer list for a terminal `width` wide.
+pub fn diff_list_width(width: u16) -> u16 {
+    if width >= 110 { 36 } else { 30 }
+}
+
+/// Columns of text in the Ændringer text pane (after borders and the 2-column gutter).
+pub fn diff_text_width(width: u16) -> u16 {
+    width.saturating_sub(diff_list_width(width) + 4).max(20)
+}
+
+/// Rows of Ændringer text visible, for a terminal `height` high.
+pub fn diff_text_height(height: u16) -> usize {
+    usize::from(height.saturating_sub(6))
+}
+
+/// Rows a page key moves in a list or pane of `rows` visible rows.
+pub fn page(rows: usize) -> usize {
+    rows.saturating_sub(1).max(1)
+}
+
+// ---- Popups ----
+
+/// A box of the given size in the middle of `area`.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let [v] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [h] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(v);
+    h
+}
+
+/// The kinds of popup box.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Boxed {
+    /// Help, threads, lists of threads, version pickers: nearly the screen.
+    Large,
+    /// A report that should show whole where it can (sync): all but the
+    /// status line and footer.
+    Tall,
+    /// The text editor.
+    Editor,
+    /// A message or an error.
+    Message,
+    /// A question to confirm.
+    Confirm,
+    /// A short list to choose from (disposition, horizon, status).
+    Choice,
+    /// A small form (a rank number, a meeting).
+    Form,
+    /// The kept draft offered back.
+    Draft,
+}
+
+/// Where a popup of a kind sits on a terminal `width`×`height`.
+pub fn popup(kind: Boxed, width: u16, height: u16) -> Rect {
+    let whole = area(width, height);
+    let wide = width.saturating_sub(8).min(100);
+    let tall = height.saturating_sub(4);
+    match kind {
+        Boxed::Large => centered(whole, wide, tall),
+        Boxed::Tall => {
+            // Over the tabs and the view; the status line and footer stay.
+            let box_width = width.saturating_sub(8).min(96);
+            Rect::new(
+                (width - box_width) / 2,
+                0,
+                box_width,
+                height.saturating_sub(2),
+            )
+        }
+        Boxed::Editor => centered(whole, wide, tall.min(18)),
+        Boxed::Message => centered(whole, wide.min(70), tall.min(12)),
+        Boxed::Confirm => centered(whole, wide.min(70), tall.min(12)),
+        Boxed::Choice => centered(whole, 56, 10),
+        Boxed::Form => centered(whole, wide.min(64), 12),
+        Boxed::Draft => centered(whole, wide.min(70), 12),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tab_under_a_column_is_the_one_drawn_there() {
+        for width in [80, 120, 200] {
+            let mut col = 0;
+            for (i, v) in View::all().enumerate() {
+                assert_eq!(tab_at(col, width), Some(i));
+                col += tab_width(v, width);
+                assert_eq!(tab_at(col - 1, width), Some(i));
+            }
+        }
+    }
+
+    #[test]
+    fn list_rows_follow_the_scrolled_list() {
+        let list = Rect::new(0, 1, 30, 12);
+        assert_eq!(list_row(list, 1, 0), None, "the border");
+        assert_eq!(list_row(list, 2, 0), Some(0));
+        // Ten rows show; with the 15th selected the list starts at row 5.
+        assert_eq!(list_row(list, 2, 14), Some(5));
+        assert_eq!(list_row(list, 12, 0), None, "the bottom border");
+    }
+}

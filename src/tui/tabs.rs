@@ -1,0 +1,125 @@
+//! The tab list: one line per tab, naming what the tab is made of. Adding a
+//! tab is a folder with its state, `update` and `view`, a [`View`] variant,
+//! a line here, its keys in the key table (a [`Scope`] and its bindings)
+//! and its panes in [`super::layout::panes`].
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use super::action::Action;
+use super::keymap::Scope;
+use super::state::{State, View};
+
+/// What a tab is made of.
+pub struct Tab {
+    pub view: View,
+    /// The title, in Danish and English.
+    pub da: &'static str,
+    pub en: &'static str,
+    /// Where its keys are in the key table.
+    pub scope: Scope,
+    /// Handles the actions the view gets; may return a follow-up.
+    pub update: fn(&mut State, Action) -> Option<Action>,
+    /// Draws the view in the screen's body.
+    pub render: fn(&mut Frame, Rect, &State),
+    /// Whether the pane on the right (text, details) has focus.
+    pub right_focused: fn(&State) -> bool,
+    /// What Enter does after `/` and a text (nothing when it cannot search).
+    pub find: fn(&mut State, &str),
+}
+
+/// Every tab, in order (the number keys 1–6 follow it).
+pub static TABS: &[Tab] = &[
+    Tab {
+        view: View::Reader,
+        da: "Oplæg",
+        en: "Draft",
+        scope: Scope::Reader,
+        update: |s, a| {
+            super::reader::update::reader(s, a);
+            None
+        },
+        render: |f, _, s| super::reader::view::render(f, s),
+        right_focused: |s| s.text_focus,
+        find: super::reader::update::find,
+    },
+    Tab {
+        view: View::Recs,
+        da: "Anbefalinger",
+        en: "Recommendations",
+        scope: Scope::Recs,
+        update: super::recommendations::update::update,
+        render: |f, _, s| super::recommendations::view::render(f, s),
+        right_focused: |s| s.recs.detail_focus,
+        find: super::recommendations::update::find,
+    },
+    Tab {
+        view: View::Comments,
+        da: "Kommentarer",
+        en: "Comments",
+        scope: Scope::Comments,
+        update: super::comments::update::update,
+        render: |f, _, s| super::comments::view::render(f, s),
+        right_focused: |s| s.comments_view.thread_focus,
+        // The list is filtered while the search is typed.
+        find: |_, _| {},
+    },
+    Tab {
+        view: View::Timeline,
+        da: "Tidslinje",
+        en: "Timeline",
+        scope: Scope::Timeline,
+        update: |s, a| {
+            super::timeline::update::update(s, a);
+            None
+        },
+        render: |f, _, s| super::timeline::view::render(f, s),
+        right_focused: |s| s.timeline.calendar_focus,
+        find: |_, _| {},
+    },
+    Tab {
+        view: View::History,
+        da: "Historik",
+        en: "History",
+        scope: Scope::History,
+        update: |s, a| {
+            super::history::update::update(s, a);
+            None
+        },
+        render: |f, _, s| super::history::view::render(f, s),
+        right_focused: |s| s.history.detail_focus,
+        find: super::history::update::find,
+    },
+    Tab {
+        view: View::Diff,
+        da: "Ændringer",
+        en: "Changes",
+        scope: Scope::Diff,
+        update: |s, a| {
+            super::changes::update::diff(s, a);
+            None
+        },
+        render: super::changes::view::render,
+        right_focused: |s| s.diff.text_focus,
+        find: super::changes::update::find,
+    },
+];
+
+/// The tab of a view.
+pub fn tab(view: View) -> &'static Tab {
+    TABS.iter().find(|t| t.view == view).unwrap_or(&TABS[0])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_view_has_one_tab() {
+        for (i, t) in TABS.iter().enumerate() {
+            assert_eq!(t.view.index(), i);
+            assert_eq!(TABS.iter().filter(|x| x.view == t.view).count(), 1);
+            assert_eq!(t.view.scope(), t.scope);
+        }
+    }
+}

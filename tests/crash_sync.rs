@@ -1,0 +1,574 @@
+//! A sync killed at any moment jams nothing and loses nothing. The real
+//! binary's `oplaeg sync` is killed with SIGKILL at each of its steps (the
+//! developer build pauses there when told to by `OPLAEG_TEST_PAUSE_AT`) and
+//! at random moments of a small and a ~600-commit transfer, through a
+//! server given as a path and through `git daemon` (`git://`). Afterwards
+//! plain git must find the clone whole once the next command has run
+//! (`git fsck`, `git status --porcelain`, no journal or lock left), the
+//! server's branch never rewound, every local commit kept, and the next
+//! sync must succeed and bring clone and server together.
+//!
+//! A longer soak (many more random kills) is `#[ignore]`d; run it with
+//! `cargo test --test crash_sync -- --ignored`.
+#![cfg(unix)]
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::servers::{Daemon, Sshd};
+use common::*;
+use oplaeg::ops::{self, NewTarget};
+use oplaeg::store::Progress;
+
+fn oplaeg(home: &Path, dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_oplaeg"));
+    isolate(&mut cmd, home);
+    cmd.env("LANG", "da_DK.UTF-8")
+        .env_remove("OPLAEG_TEST_PAUSE_AT")
+        .current_dir(dir)
+        .args(args)
+        .stdin(Stdio::null());
+    cmd
+}
+
+fn sync_cmd(home: &Path, dir: &Path) -> Command {
+    oplaeg(home, dir, &["--as", MEMBER, "sync"])
+}
+
+#[track_caller]
+fn run_ok(mut cmd: Command, what: &str) -> String {
+    let out = cmd.output().expect("run oplaeg");
+    assert!(
+        out.status.success(),
+        "{what}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn kill(child: &mut Child) {
+    let _ = child.kill(); // SIGKILL: no destructor, no cleanup runs
+    let _ = child.wait();
+}
+
+/// Starts a sync that stops at `step`; kills it there. False when the sync
+/// ended without reaching the step (a step that this kind of sync skips).
+fn kill_sync_at(home: &Path, dir: &Path, step: &str) -> bool {
+    let mut child = sync_cmd(home, dir)
+        .env("OPLAEG_TEST_PAUSE_AT", step)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start oplaeg sync");
+    let mut reader = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    let reached = loop {
+        line.clear();
+        match reader.read_line(&mut line) {
+            Ok(0) | Err(_) => break false,
+            Ok(_) if line.trim() == format!("oplaeg-test: paused at {step}") => break true,
+            Ok(_) => {}
+        }
+    };
+    kill(&mut child);
+    reached
+}
+
+/// How the clone reaches the server.
+#[derive(Clone, Copy, Debug)]
+enum Transport {
+    Path,
+    GitDaemon(u16),
+    /// `ssh://user@127.0.0.1:PORT/path`.
+    Ssh(u16, &'static str),
+}
+
+/// A starting point copied for every kill: a bare server that is ahead of
+/// a member's clone by `incoming` commits, the clone holding one comment of
+/// its own (so the sync merges) unless `fast_forward`.
+struct Template {
+    ws: Ws,
+    dir: PathBuf,
+    /// The member's own commit (None for a fast-forward).
+    local: Option<String>,
+}
+
+impl Template {
+    fn new(incoming: usize, fast_forward: bool) -> Template {
+        let ws = Ws::sample();
+        let dir = ws.tmp.join("template");
+        std::fs::create_dir_all(&dir).unwrap();
+        let server = dir.join("server.git");
+        git(
+            &dir,
+            &[
+                "init",
+                "-q",
+                "--bare",
+                "--initial-branch=main",
+                "server.git",
+            ],
+        );
+        ws.git(&["remote", "add", "origin", server.to_str().unwrap()]);
+        ws.session(WRITER)
+            .sync(None, &mut |_: &Progress| {})
+            .expect("first sync");
+        let clone = dir.join("clone");
+        ops::clone(
+            server.to_str().unwrap(),
+            &clone,
+            Some(MEMBER),
+            &mut |_: &Progress| {},
+        )
+        .expect("clone");
+        // The writer's new work reaches the server.
+        ws.session(WRITER)
+            .add_comment(
+                NewTarget::Chapter {
+                    chapter: "2".into(),
+                    quote: None,
+                },
+                "Skribentens nye kommentar.",
+            )
+            .expect("writer's comment");
+        let chapter = ws.root.join("drafts/02-rehabilitering.md");
+        let text = std::fs::read_to_string(&chapter).unwrap();
+        std::fs::write(&chapter, format!("{text}\nEt nyt afsnit fra skribenten.\n")).unwrap();
+        ws.session(WRITER)
+            .save("Nyt afsnit")
+            .expect("writer's save");
+        ws.session(WRITER)
+            .sync(None, &mut |_: &Progress| {})
+            .expect("writer's sync");
+        if incoming > 0 {
+            many_commits(&server, &ws.home, incoming);
+        }
+        let local = (!fast_forward).then(|| {
+            let store = oplaeg::store::Store::open(&clone).expect("open clone");
+            ops::Session::new(store, Some(MEMBER))
+                .expect("member session")
+                .add_comment(
+                    NewTarget::Chapter {
+                        chapter: "2".into(),
+                        quote: None,
+                    },
+                    "Medlemmets egen kommentar, ikke sendt endnu.",
+                )
+                .expect("member's comment");
+            git(&clone, &["rev-parse", "HEAD"])
+        });
+        Template { ws, dir, local }
+    }
+
+    /// A fresh copy of server and clone in `name`, the clone pointed at its
+    /// own server through `transport`.
+    fn copy(&self, name: &str, transport: Transport) -> Copy {
+        let dir = self.ws.tmp.join(name);
+        let status = Command::new("cp")
+            .arg("-a")
+            .arg(&self.dir)
+            .arg(&dir)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let server = dir.join("server.git");
+        let clone = dir.join("clone");
+        let url = match transport {
+            Transport::Path => server.display().to_string(),
+            Transport::GitDaemon(port) => format!("git://127.0.0.1:{port}/{name}/server.git"),
+            Transport::Ssh(port, user) => {
+                format!("ssh://{user}@127.0.0.1:{port}{}", server.display())
+            }
+        };
+        git(&clone, &["remote", "set-url", "origin", &url]);
+        let server_main = git(&server, &["rev-parse", "main"]);
+        Copy {
+            home: self.ws.home.clone(),
+            server,
+            clone,
+            server_main,
+            local: self.local.clone(),
+        }
+    }
+}
+
+/// `n` commits, each adding a comment file, straight into the server's
+/// `main` with `git fast-import` (one process, so it takes a moment only).
+fn many_commits(server: &Path, home: &Path, n: usize) {
+    let tip = git(server, &["rev-parse", "main"]);
+    let mut stream = String::new();
+    for k in 0..n {
+        let id = format!("01j1{k:022}");
+        let body = format!(
+            "created = 2024-06-01T10:00:00+02:00\nbody = \"Kommentar nummer {k}.\"\nstatus = \"open\"\n\n[author]\nname = \"{MEMBER2_NAME}\"\nemail = \"{MEMBER2}\"\norganisation = \"{MEMBER2_ORG}\"\n\n[target]\nchapter = \"rehabilitering\"\n"
+        );
+        let message = format!("Kommentar {k}\n");
+        stream.push_str(&format!(
+            "commit refs/heads/main\ncommitter {MEMBER2_NAME} <{MEMBER2}> {} +0200\ndata {}\n{message}",
+            1_717_236_000 + k,
+            message.len()
+        ));
+        if k == 0 {
+            stream.push_str(&format!("from {tip}\n"));
+        }
+        stream.push_str(&format!(
+            "M 100644 inline comments/{id}.toml\ndata {}\n{body}\n",
+            body.len()
+        ));
+    }
+    let mut cmd = Command::new("git");
+    isolate(&mut cmd, home);
+    let mut child = cmd
+        .arg("-C")
+        .arg(server)
+        .args(["fast-import", "--quiet"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stream.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success(), "git fast-import");
+}
+
+/// One server and clone to kill a sync in.
+struct Copy {
+    home: PathBuf,
+    server: PathBuf,
+    clone: PathBuf,
+    /// The server's branch before the sync.
+    server_main: String,
+    /// The member's own commit, to be kept.
+    local: Option<String>,
+}
+
+impl Copy {
+    fn is_ancestor(dir: &Path, commit: &str, tip: &str) -> bool {
+        git_output(dir, &["merge-base", "--is-ancestor", commit, tip])
+            .status
+            .success()
+    }
+
+    /// Everything that must hold once the next command (`status`) has run
+    /// after a kill, checked with plain git; then the next sync succeeds
+    /// and leaves clone and server with the same whole history.
+    #[track_caller]
+    fn assert_whole_and_synced(&self, what: &str) {
+        run_ok(
+            oplaeg(&self.home, &self.clone, &["status"]),
+            &format!("{what}: status after the kill"),
+        );
+        self.assert_whole(what);
+        let local_head = git(&self.clone, &["rev-parse", "HEAD"]);
+        if let Some(local) = &self.local {
+            assert!(
+                Self::is_ancestor(&self.clone, local, &local_head),
+                "{what}: the member's own commit is lost"
+            );
+        }
+        let out = run_ok(
+            sync_cmd(&self.home, &self.clone),
+            &format!("{what}: the next sync"),
+        );
+        assert!(!out.contains("oplaeg save"), "{what}: {out}");
+        self.assert_whole(&format!("{what}, after the next sync"));
+        let head = git(&self.clone, &["rev-parse", "HEAD"]);
+        let server_main = git(&self.server, &["rev-parse", "main"]);
+        assert_eq!(head, server_main, "{what}: clone and server agree");
+        assert!(Self::is_ancestor(&self.server, &self.server_main, &head));
+        assert!(Self::is_ancestor(&self.clone, &local_head, &head));
+        // What the branch holds is what the files show.
+        let tracked = git(&self.clone, &["ls-files"]);
+        let committed = git(&self.clone, &["ls-tree", "-r", "--name-only", "HEAD"]);
+        assert_eq!(tracked, committed, "{what}");
+    }
+
+    #[track_caller]
+    fn assert_whole(&self, what: &str) {
+        let porcelain = git(
+            &self.clone,
+            &["status", "--porcelain", "--untracked-files=all"],
+        );
+        assert!(porcelain.is_empty(), "{what}: git status:\n{porcelain}");
+        let cached = git_output(&self.clone, &["diff", "--cached", "--quiet"]);
+        assert!(
+            cached.status.success(),
+            "{what}: the index differs from HEAD"
+        );
+        for dir in [&self.clone, &self.server] {
+            let fsck = git_output(dir, &["fsck", "--full", "--no-dangling"]);
+            assert!(
+                fsck.status.success(),
+                "{what}: git fsck in {}: {}",
+                dir.display(),
+                String::from_utf8_lossy(&fsck.stderr)
+            );
+        }
+        let git_dir = self.clone.join(".git");
+        for left in ["oplaeg-write.journal", "oplaeg-sync.journal", "index.lock"] {
+            assert!(!git_dir.join(left).exists(), "{what}: {left} was left");
+        }
+        let refs_locks = git(&self.clone, &["for-each-ref", "refs/oplaeg/"]);
+        assert!(
+            refs_locks.is_empty(),
+            "{what}: private refs left: {refs_locks}"
+        );
+        assert!(
+            Self::is_ancestor(
+                &self.server,
+                &self.server_main,
+                &git(&self.server, &["rev-parse", "main"])
+            ),
+            "{what}: the server's branch was rewound"
+        );
+    }
+}
+
+const STEPS: [&str; 7] = [
+    "sync-fetched",
+    "sync-journal",
+    "sync-first-file",
+    "sync-files",
+    "sync-index",
+    "sync-branch",
+    "sync-pushed",
+];
+
+fn killed_at_every_step(fast_forward: bool, transport: impl Fn(&Template) -> Transport) {
+    let t = Template::new(0, fast_forward);
+    let mut reached = 0;
+    for (n, step) in STEPS.iter().enumerate() {
+        let c = t.copy(&format!("step{n}"), transport(&t));
+        if kill_sync_at(&c.home, &c.clone, step) {
+            reached += 1;
+        }
+        c.assert_whole_and_synced(&format!("killed at {step}"));
+    }
+    // A fast-forward sends nothing; a merge passes every step.
+    assert_eq!(reached, if fast_forward { 6 } else { 7 });
+}
+
+#[test]
+fn a_merging_sync_killed_at_every_step_through_a_path() {
+    killed_at_every_step(false, |_| Transport::Path);
+}
+
+#[test]
+fn a_fast_forward_killed_at_every_step_through_a_path() {
+    killed_at_every_step(true, |_| Transport::Path);
+}
+
+#[test]
+fn a_merging_sync_killed_at_every_step_through_git_daemon() {
+    let t = Template::new(0, false);
+    let daemon = Daemon::start(&t.ws.tmp, &t.ws.home);
+    let port = daemon.port;
+    for (n, step) in STEPS.iter().enumerate() {
+        let c = t.copy(&format!("step{n}"), Transport::GitDaemon(port));
+        assert!(kill_sync_at(&c.home, &c.clone, step), "{step}");
+        c.assert_whole_and_synced(&format!("git://, killed at {step}"));
+    }
+}
+
+#[test]
+fn a_merging_sync_killed_at_every_step_over_ssh() {
+    let t = Template::new(0, false);
+    let Some(sshd) = Sshd::start(&t.ws.tmp, &t.ws.home) else {
+        return;
+    };
+    let user: &'static str = Box::leak(sshd.user.clone().into_boxed_str());
+    for (n, step) in STEPS.iter().enumerate() {
+        let c = t.copy(&format!("ssh{n}"), Transport::Ssh(sshd.port, user));
+        assert!(kill_sync_at(&c.home, &c.clone, step), "{step}");
+        c.assert_whole_and_synced(&format!("ssh://, killed at {step}"));
+    }
+    drop(sshd);
+}
+
+/// A small deterministic generator for the kill delays (no extra crate).
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n.max(1)
+    }
+}
+
+/// Kills `rounds` syncs of a `incoming`-commit transfer at random moments.
+fn killed_at_random_moments(incoming: usize, rounds: usize, daemon: bool) {
+    let t = Template::new(incoming, false);
+    let server = daemon.then(|| Daemon::start(&t.ws.tmp, &t.ws.home));
+    let transport = match &server {
+        Some(d) => Transport::GitDaemon(d.port),
+        None => Transport::Path,
+    };
+    // How long a whole sync takes here, so the kills land inside one.
+    let c = t.copy("measure", transport);
+    let start = Instant::now();
+    run_ok(sync_cmd(&c.home, &c.clone), "the measured sync");
+    let span = u64::try_from(start.elapsed().as_micros()).unwrap_or(1_000_000);
+    let seed = 0x5eed_5eed + u64::from(std::process::id() % 1000);
+    eprintln!("seed {seed}; one sync of {incoming} commits takes {span} µs");
+    let mut rng = Lcg(seed);
+    let mut killed = 0;
+    for round in 0..rounds {
+        let c = t.copy(&format!("round{round}"), transport);
+        let mut child = sync_cmd(&c.home, &c.clone)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let delay = Duration::from_micros(rng.below(span));
+        std::thread::sleep(delay);
+        if child.try_wait().unwrap().is_none() {
+            killed += 1;
+        }
+        kill(&mut child);
+        c.assert_whole_and_synced(&format!("round {round}, killed after {delay:?}"));
+        let _ = std::fs::remove_dir_all(c.server.parent().unwrap());
+    }
+    eprintln!("{killed} of {rounds} syncs were killed midway");
+    assert!(killed > 0, "no sync was killed midway");
+}
+
+#[test]
+fn a_small_sync_killed_at_random_moments_through_a_path() {
+    killed_at_random_moments(0, 8, false);
+}
+
+#[test]
+fn a_600_commit_sync_killed_at_random_moments_through_a_path() {
+    killed_at_random_moments(600, 2, false);
+}
+
+#[test]
+fn a_600_commit_sync_killed_at_random_moments_through_git_daemon() {
+    killed_at_random_moments(600, 2, true);
+}
+
+/// The long soak: many more kills of both sizes and both transports.
+#[test]
+#[ignore = "a soak of a few minutes; run with --ignored"]
+fn soak_syncs_killed_at_random_moments() {
+    for daemon in [false, true] {
+        killed_at_random_moments(0, 60, daemon);
+        killed_at_random_moments(600, 40, daemon);
+    }
+}
+
+/// A stale `index.lock` (a git program that died): sync refuses before it
+/// changes anything, says what to do, and never advises committing the
+/// server's files; once the lock is gone the sync goes through.
+#[test]
+fn a_stale_index_lock_is_named_and_nothing_is_left_half_done() {
+    let t = Template::new(0, true);
+    let c = t.copy("lock", Transport::Path);
+    let head = git(&c.clone, &["rev-parse", "HEAD"]);
+    std::fs::write(c.clone.join(".git/index.lock"), "").unwrap();
+    let out = sync_cmd(&c.home, &c.clone).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("index.lock"), "{err}");
+    assert!(!err.contains("oplaeg save"), "{err}");
+    assert_eq!(git(&c.clone, &["rev-parse", "HEAD"]), head);
+    std::fs::remove_file(c.clone.join(".git/index.lock")).unwrap();
+    let porcelain = git(
+        &c.clone,
+        &["status", "--porcelain", "--untracked-files=all"],
+    );
+    assert!(porcelain.is_empty(), "{porcelain}");
+    c.assert_whole_and_synced("after the stale lock");
+}
+
+/// Files an interrupted sync of an older version (or plain `git checkout`)
+/// left on disk holding exactly the server's content are not the member's
+/// edits: the sync takes them in, and no message calls them unsaved work.
+#[test]
+fn files_that_already_hold_the_servers_version_are_not_called_unsaved() {
+    let t = Template::new(0, true);
+    let c = t.copy("leftover", Transport::Path);
+    git(&c.clone, &["fetch", "-q", "origin"]);
+    // The server's files written into the working tree, HEAD not moved:
+    // what a killed sync of an older oplaeg left.
+    let files = git(&c.clone, &["diff", "--name-only", "HEAD", "origin/main"]);
+    assert!(!files.is_empty());
+    for f in files.lines() {
+        let content = git_output(&c.clone, &["show", &format!("origin/main:{f}")]).stdout;
+        let path = c.clone.join(f);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+    let out = sync_cmd(&c.home, &c.clone).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("oplaeg save"), "{err}");
+    c.assert_whole("after taking in the leftover files");
+}
+
+/// A writers' conflict explains itself on the command line in lines, as
+/// written (not as one line with `\u{a}` where each break belongs).
+#[test]
+fn a_conflicts_explanation_prints_as_lines() {
+    let t = Template::new(0, true);
+    let c = t.copy("conflict", Transport::Path);
+    // The member's clone changes the line the writer changed too.
+    let chapter = c.clone.join("drafts/02-rehabilitering.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    std::fs::write(&chapter, format!("{text}\nEt andet nyt afsnit, lokalt.\n")).unwrap();
+    git_env(
+        &c.clone,
+        &["commit", "-qam", "Lokalt afsnit"],
+        &author_env(MEMBER_NAME, MEMBER, T0),
+    );
+    let out = sync_cmd(&c.home, &c.clone).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("\\u{a}"), "{err}");
+    assert!(err.lines().count() > 5, "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.trim_start().starts_with("1. git merge")),
+        "{err}"
+    );
+}
+
+/// A symlink someone pushed with plain git is never written by sync (nor
+/// followed): the sync goes through, nothing is staged, and `status`
+/// reports the link.
+#[test]
+fn a_symlink_from_the_server_is_not_written_and_nothing_is_staged() {
+    let t = Template::new(0, true);
+    let c = t.copy("symlink", Transport::Path);
+    let other = c.server.parent().unwrap().join("other");
+    git(
+        c.server.parent().unwrap(),
+        &["clone", "-q", c.server.to_str().unwrap(), "other"],
+    );
+    let link = "comments/01j0000000000000000000link.toml";
+    std::os::unix::fs::symlink("/etc/passwd", other.join(link)).unwrap();
+    git(&other, &["add", link]);
+    git_env(
+        &other,
+        &["commit", "-qm", "Et link"],
+        &author_env(MEMBER2_NAME, MEMBER2, T0),
+    );
+    git(&other, &["push", "-q", "origin", "main"]);
+    run_ok(sync_cmd(&c.home, &c.clone), "sync");
+    assert!(std::fs::symlink_metadata(c.clone.join(link)).is_err());
+    let cached = git_output(&c.clone, &["diff", "--cached", "--quiet"]);
+    assert!(cached.status.success(), "something is staged");
+    let status = run_ok(oplaeg(&c.home, &c.clone, &["status"]), "status");
+    assert!(status.contains("symbolsk link"), "{status}");
+}
