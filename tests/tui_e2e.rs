@@ -337,6 +337,13 @@ fn footer(screen: &str) -> String {
 
 #[test]
 fn a_writer_moves_7_to_2_with_k_and_enter_in_one_commit() {
+    if !common::tools::available(
+        "a_writer_moves_7_to_2_with_k_and_enter_in_one_commit",
+        &["tmux"],
+        "tmux",
+    ) {
+        return;
+    }
     let (_tmp, root, tmux) = demo_session("order", "mette.holm@sst.example");
     tmux.wait_for("Mette Holm · Sundhedsstyrelsen · skribent");
     let before = git(&root, &["rev-list", "--count", "HEAD"]);
@@ -380,6 +387,13 @@ fn a_writer_moves_7_to_2_with_k_and_enter_in_one_commit() {
 
 #[test]
 fn a_writer_plans_a_meeting_and_tags_the_draft_from_the_timeline() {
+    if !common::tools::available(
+        "a_writer_plans_a_meeting_and_tags_the_draft_from_the_timeline",
+        &["tmux"],
+        "tmux",
+    ) {
+        return;
+    }
     let (_tmp, root, tmux) = demo_session("meeting", "mette.holm@sst.example");
     tmux.wait_for("Mette Holm · Sundhedsstyrelsen · skribent");
     tmux.keys(&["4"]);
@@ -429,6 +443,9 @@ fn a_writer_plans_a_meeting_and_tags_the_draft_from_the_timeline() {
 
 #[test]
 fn a_reviewer_is_offered_no_write_key() {
+    if !common::tools::available("a_reviewer_is_offered_no_write_key", &["tmux"], "tmux") {
+        return;
+    }
     let (_tmp, _root, tmux) = demo_session("reviewer", "rasmus.winther@sds.example");
     tmux.wait_for("læser");
     // In every tab and in a thread, the footer names no key that writes.

@@ -333,6 +333,7 @@ fn value_name(id: &str, lang: Lang) -> Option<&'static str> {
         "body" => ("TEKST", "TEXT"),
         "slug" => ("SLUG", "SLUG"),
         "to" => ("NR", "RANK"),
+        "recs" => ("ANBEFALINGER", "RECOMMENDATIONS"),
         "status" => ("STATUS", "STATUS"),
         "chapters" => ("KAPITLER", "CHAPTERS"),
         "chapter" => ("KAPITEL", "CHAPTER"),
@@ -1176,6 +1177,14 @@ pub const ENGLISH: &[(&str, &str)] = &[
     (
         "export oplaeg suggestions",
         "Show open suggestions for new wording as tracked changes in the proposer's name",
+    ),
+    (
+        "rec order#about",
+        "Save a whole new priority order as one change (writers only)",
+    ),
+    (
+        "rec order recs",
+        "All the recommendations (slugs or ranks) in the new order",
     ),
     ("tui#about", "Open the terminal UI"),
     (
