@@ -9,6 +9,7 @@ use super::output::{json, safe};
 use super::{Cli, session};
 use crate::model::Choice;
 use crate::ops::{self, Progress};
+use crate::store::https;
 use crate::tr;
 
 /// Shows progress on stderr, in one rewritten line, when stderr is a
@@ -52,8 +53,74 @@ impl ProgressLine {
     }
 }
 
+/// Lets an https server's login be asked for on this terminal, when the
+/// command runs in one (not in scripts: they set `OPLAEG_TOKEN` or use
+/// git's credential helper).
+fn install_login_prompt() {
+    if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+        https::set_prompter(Some(Box::new(ask_login)));
+    }
+}
+
+/// Asks for a user name (when the address names none) and a personal
+/// access token (not shown while typed). An empty token gives up.
+fn ask_login(ask: &https::Ask) -> Option<https::Login> {
+    let url = safe(&ask.url);
+    {
+        let mut err = std::io::stderr().lock();
+        // Clear a progress line first.
+        let _ = write!(err, "\r\x1b[2K");
+        if ask.refused {
+            let _ = writeln!(
+                err,
+                "{}",
+                tr!(
+                    "Serveren godtog ikke det login. Prøv igen (tom linje afbryder).",
+                    "The server did not accept that login. Try again (an empty line gives up)."
+                )
+            );
+        }
+        let _ = writeln!(
+            err,
+            "{}",
+            tr!(
+                "{url} kræver login. Giv dit personlige adgangstoken (GitLab, Gitea, GitHub eller Azure DevOps: under din profils indstillinger); git's credential helper gemmer det, hvis du har en, så du kun bliver spurgt én gang.",
+                "{url} needs a login. Give your personal access token (GitLab, Gitea, GitHub or Azure DevOps: in your profile's settings); git's credential helper keeps it, if you have one, so you are asked only once."
+            )
+        );
+        let _ = err.flush();
+    }
+    let username = match &ask.username {
+        Some(u) => u.clone(),
+        None => {
+            let default = https::DEFAULT_USER;
+            eprint!(
+                "{}",
+                tr!(
+                    "Brugernavn (tomt: {default}): ",
+                    "User name (empty: {default}): "
+                )
+            );
+            let _ = std::io::stderr().flush();
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line).ok()?;
+            line.trim().to_string()
+        }
+    };
+    let token = rpassword::prompt_password(tr!("Adgangstoken: ", "Access token: ")).ok()?;
+    let token = token.trim().to_string();
+    if token.is_empty() {
+        return None;
+    }
+    Some(https::Login {
+        username,
+        password: token,
+    })
+}
+
 /// `oplaeg sync [SERVER]`.
 pub fn sync(cli: &Cli, remote: Option<&str>) -> anyhow::Result<()> {
+    install_login_prompt();
     let s = session(cli)?;
     let before = s.store().head()?;
     let mut line = ProgressLine::new();
@@ -93,6 +160,7 @@ pub fn clone(cli: &Cli, url: &str, path: Option<&Path>) -> anyhow::Result<()> {
         Some(p) => p.to_path_buf(),
         None => PathBuf::from(ops::clone_folder(url)),
     };
+    install_login_prompt();
     let mut line = ProgressLine::new();
     let result = ops::clone(url, &path, cli.as_email.as_deref(), &mut |p| line.show(p));
     line.finish();

@@ -3,6 +3,7 @@
 //! module that touches the repository.
 
 mod history;
+pub mod https;
 mod journal;
 mod local;
 mod remote;

@@ -1,7 +1,8 @@
 //! Talking to another repository: credentials (bounded), progress, and the
 //! callbacks git2 needs for fetch, push and clone. Works over local paths,
-//! `file://`, `git://` and `ssh://` (libssh2, built from source with its
-//! own OpenSSL, so no system package is needed).
+//! `file://`, `git://`, `ssh://` (libssh2, built from source with its
+//! own OpenSSL, so no system package is needed) and `https://` (logins,
+//! certificates and proxies in [`super::https`]).
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -307,6 +308,8 @@ pub struct Link<'a> {
     /// What the server wrote for the person (git's `remote: …` lines: a
     /// hook's reasons), as received over the side band of any transport.
     pub server_text: RefCell<Vec<u8>>,
+    /// Logins, certificates and proxy of an https server.
+    pub https: RefCell<super::https::Auth>,
 }
 
 impl<'a> Link<'a> {
@@ -317,6 +320,7 @@ impl<'a> Link<'a> {
             credentials: RefCell::new(Credentials::from_env()),
             rejected: RefCell::new(Vec::new()),
             server_text: RefCell::new(Vec::new()),
+            https: RefCell::new(super::https::Auth::default()),
         }
     }
 
@@ -348,11 +352,30 @@ impl<'a> Link<'a> {
         ))
     }
 
+    /// Before the first transfer to an https `url`: the repository folder
+    /// (none for a clone) and its configuration, for git's credential
+    /// helpers, CA certificates and proxy.
+    pub fn prepare(&self, url: &str, dir: Option<&Path>, config: &git2::Config) {
+        self.https.borrow_mut().prepare(url, dir, config);
+    }
+
+    /// The proxy options for a transfer (git's `http.proxy`, `HTTPS_PROXY`).
+    pub fn proxy_options(&self) -> git2::ProxyOptions<'static> {
+        self.https.borrow().proxy_options()
+    }
+
+    /// A transfer went through: an https login it used is kept by git's
+    /// credential helper and reused by the next connection.
+    pub fn succeeded(&self) {
+        self.https.borrow_mut().succeeded();
+    }
+
     /// Starts a new connection's credentials: every connection (a fetch, a
     /// push) may offer each key once again, within the same bound.
     pub fn new_connection(&self) {
         let creds = self.credentials.borrow().fresh();
         *self.credentials.borrow_mut() = creds;
+        self.https.borrow_mut().new_connection();
     }
 
     /// Reports a step right away.
@@ -379,6 +402,16 @@ impl<'a> Link<'a> {
     pub fn callbacks(&self) -> RemoteCallbacks<'_> {
         let mut cb = RemoteCallbacks::new();
         cb.credentials(move |url, user, allowed| {
+            if super::https::is_https(url) && allowed.contains(CredentialType::USER_PASS_PLAINTEXT)
+            {
+                return self.https.borrow_mut().next(url, user).ok_or_else(|| {
+                    git2::Error::new(
+                        git2::ErrorCode::Auth,
+                        git2::ErrorClass::Http,
+                        tr!("intet login at give", "no login to give"),
+                    )
+                });
+            }
             let attempt = self.credentials.borrow_mut().next(user, allowed);
             match attempt {
                 Some(a) => to_cred(&a, url),
@@ -387,8 +420,15 @@ impl<'a> Link<'a> {
                 )),
             }
         });
-        // Host keys: libgit2 checks ~/.ssh/known_hosts; we do not overrule it.
-        cb.certificate_check(|_, _| Ok(CertificateCheckStatus::CertificatePassthrough));
+        // Host keys: libgit2 checks ~/.ssh/known_hosts, and TLS certificates
+        // against the trusted CAs; we do not overrule it. A TLS
+        // certificate's dates are kept for the message when it is refused.
+        cb.certificate_check(move |cert, _| {
+            if let Some(x509) = cert.as_x509() {
+                self.https.borrow_mut().saw_certificate(x509.data());
+            }
+            Ok(CertificateCheckStatus::CertificatePassthrough)
+        });
         cb.transfer_progress(move |p| {
             if p.received_objects() < p.total_objects() || p.total_deltas() == 0 {
                 self.throttled(Progress::Receiving {
@@ -433,6 +473,10 @@ impl<'a> Link<'a> {
     /// A clearer error for a failed transfer: names what was tried when the
     /// login was refused, and how to trust an unknown ssh host.
     pub fn explain(&self, url: &str, e: git2::Error) -> crate::error::Error {
+        let exhausted = self.credentials.borrow().exhausted;
+        if let Some(err) = self.https.borrow_mut().explain(url, &e, exhausted) {
+            return err;
+        }
         let creds = self.credentials.borrow();
         if creds.exhausted || e.code() == git2::ErrorCode::Auth {
             return crate::error::Error::Invalid(tr!(

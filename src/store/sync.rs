@@ -224,6 +224,9 @@ impl Store {
             "looking up the server {remote_name}"
         )))?;
         let link = Link::new(progress);
+        if let Ok(config) = self.repo.config() {
+            link.prepare(&route.url, self.repo.workdir(), &config);
+        }
         let start = self.head()?.ok_or_else(|| {
             Error::Invalid(tr!(
                 "der er intet at synkronisere endnu (ingen commits)",
@@ -414,12 +417,19 @@ impl Store {
         }
         let shown = display_url(url);
         let link = Link::new(progress);
+        if let Ok(config) = git2::Config::open_default() {
+            link.prepare(url, None, &config);
+        }
         link.report(&Progress::Connecting(shown.clone()));
         let cloned = {
             let mut fo = FetchOptions::new();
-            fo.remote_callbacks(link.callbacks());
+            fo.remote_callbacks(link.callbacks())
+                .proxy_options(link.proxy_options());
             RepoBuilder::new().fetch_options(fo).clone(url, path)
         };
+        if cloned.is_ok() {
+            link.succeeded();
+        }
         let fail = |e: Error| {
             remove_clone(path, existed);
             Err(e)
@@ -525,10 +535,12 @@ impl Store {
         {
             let mut fo = FetchOptions::new();
             fo.remote_callbacks(link.callbacks())
+                .proxy_options(link.proxy_options())
                 .download_tags(AutotagOption::None);
             remote
                 .fetch(&refspecs, Some(&mut fo), Some("oplaeg sync: hentet"))
                 .map_err(|e| link.explain(&display_url(&route.url), e))?;
+            link.succeeded();
         }
         let mut tags = BTreeMap::new();
         let glob = format!("{incoming}*");
@@ -1031,9 +1043,13 @@ impl Store {
         link.new_connection();
         let result = {
             let mut po = PushOptions::new();
-            po.remote_callbacks(link.callbacks());
+            po.remote_callbacks(link.callbacks())
+                .proxy_options(link.proxy_options());
             remote.push(refspecs, Some(&mut po))
         };
+        if result.is_ok() {
+            link.succeeded();
+        }
         match result {
             Ok(()) => {}
             Err(e) if e.code() == git2::ErrorCode::NotFastForward => return Ok(false),
