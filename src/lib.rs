@@ -15,6 +15,7 @@ pub mod export;
 pub mod i18n;
 pub mod model;
 pub mod ops;
+pub mod ranking;
 pub mod store;
 pub mod text;
 pub mod tui;

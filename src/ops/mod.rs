@@ -8,6 +8,7 @@ mod chapters;
 mod comments;
 mod meetings;
 mod members;
+pub mod ranking;
 mod recommendations;
 mod sync;
 pub mod verify;

@@ -56,6 +56,9 @@ pub enum Rule {
     UnreadableComment,
     /// Only writers tag meetings, with an annotated tag.
     MeetingTagsByWriters,
+    /// Members write only their own ranking, only while its round is open
+    /// (see [`crate::ops::ranking::verify_ranking_change`]).
+    Rankings,
 }
 
 impl Rule {
@@ -72,6 +75,7 @@ impl Rule {
             Rule::CommentDeleted => "comment-deleted",
             Rule::UnreadableComment => "unreadable-comment",
             Rule::MeetingTagsByWriters => "meeting-tags-by-writers",
+            Rule::Rankings => "rankings",
         }
     }
 }
@@ -228,6 +232,15 @@ impl Checker<'_> {
                     "oplaeg.toml (members, roles and meetings) may only be changed by writers, not by a {role}"
                 ),
             );
+            return Ok(());
+        }
+        // Ranking files (issue 16): judged in their own module.
+        if crate::ranking::parse_path(path).is_some() {
+            for message in
+                crate::ops::ranking::verify_ranking_change(self.store, c, member, change)?
+            {
+                self.push(c, Some(path), Rule::Rankings, message);
+            }
             return Ok(());
         }
         let comment_id = path

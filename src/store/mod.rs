@@ -981,6 +981,8 @@ fn is_workspace_file(path: &str) -> bool {
 pub fn check_path(path: &str) -> Result<()> {
     let ok = if path == paths::CONFIG || path == paths::PRIORITY {
         true
+    } else if let Some(kind) = crate::ranking::parse_path(path) {
+        kind != crate::ranking::RankingPath::Other
     } else if let Some((dir, file)) = path.split_once('/') {
         let stem = file
             .strip_suffix(".md")
