@@ -93,6 +93,12 @@ pub enum Command {
     /// Møder: planlæg, tag udkastet, vis
     #[command(subcommand)]
     Meeting(MeetingCommand),
+    /// Prioriteringsrunder: hvert medlem rangordner anbefalingerne, og gruppen ser, hvor den er enig
+    #[command(
+        subcommand,
+        after_help = "Eksempler:\n  oplaeg ranking open --meeting 4 --closes 2024-08-20\n  oplaeg ranking submit --order kapacitet,screening,ai --no-opinion palliation --reason ai=\"Evidensen mangler\"\n  oplaeg ranking results\n  oplaeg ranking results --round 1 --format json\n  oplaeg ranking close\n  oplaeg ranking adopt"
+    )]
+    Ranking(RankingCommand),
     /// Hvad er ændret mellem to versioner: kapitler, anbefalinger og kommentarer
     #[command(
         after_help = "Eksempler:\n  oplaeg diff                 seneste mødetag → HEAD\n  oplaeg diff 3 4             udkastet til 3. møde → udkastet til 4. møde\n  oplaeg diff 4 worktree      4. møde → filerne på disken\n  oplaeg diff --stat\n  oplaeg diff 3 4 --chapter rehabilitering\n  oplaeg diff 3 4 --format html > ændringer.html"
@@ -386,5 +392,53 @@ pub enum MeetingCommand {
     /// Markér det nuværende udkast som sendt til møde N (tag meeting/N; kun skribenter)
     Tag { number: u32 },
     /// Planlagte og afholdte møder
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RankingCommand {
+    /// Åbn en prioriteringsrunde på de nuværende anbefalinger (kun skribenter)
+    Open {
+        /// Det møde, runden forbereder
+        #[arg(long, value_name = "N")]
+        meeting: Option<u32>,
+        /// Sidste dag, der tages imod rangordninger, ÅÅÅÅ-MM-DD (standard: til en skribent lukker runden)
+        #[arg(long, value_name = "DATO")]
+        closes: Option<String>,
+    },
+    /// Luk den åbne runde (kun skribenter)
+    Close {
+        /// Rundens nummer (standard: den åbne)
+        #[arg(long, value_name = "N")]
+        round: Option<u32>,
+    },
+    /// Afgiv eller ret din egen rangordning i den åbne runde (medlemmer)
+    Submit {
+        /// Anbefalingerne, den vigtigste først: slugs eller numre adskilt af komma
+        #[arg(long, value_delimiter = ',', required = true, value_name = "A,B,C")]
+        order: Vec<String>,
+        /// Anbefalinger uden for din organisations felt
+        #[arg(long, value_delimiter = ',', value_name = "X,Y")]
+        no_opinion: Vec<String>,
+        /// En kort begrundelse for én anbefaling (kan gentages)
+        #[arg(long = "reason", value_name = "SLUG=TEKST")]
+        reasons: Vec<String>,
+    },
+    /// Resultaterne af en runde: gruppens rækkefølge, spredning, enighed (Kendalls W)
+    Results {
+        /// Rundens nummer (standard: den seneste)
+        #[arg(long, value_name = "N")]
+        round: Option<u32>,
+        /// Tekstens bredde i tegn (standard 80)
+        #[arg(long, value_name = "TEGN")]
+        width: Option<usize>,
+    },
+    /// Gør gruppens samlede rækkefølge fra en lukket runde til skribenternes (kun skribenter)
+    Adopt {
+        /// Rundens nummer (standard: den seneste)
+        #[arg(long, value_name = "N")]
+        round: Option<u32>,
+    },
+    /// Alle runder
     List,
 }

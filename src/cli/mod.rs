@@ -5,6 +5,7 @@ pub mod args;
 mod diff;
 mod export;
 mod output;
+mod ranking;
 mod read;
 mod sync;
 mod verify;
@@ -66,6 +67,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Member(c) => write::member(&cli, c),
         Command::Meeting(MeetingCommand::List) => read::meeting_list(&cli),
         Command::Meeting(c) => write::meeting(&cli, c),
+        Command::Ranking(c) => ranking::run(&cli, c),
         Command::Diff(a) => diff::run(&cli, a),
         Command::Log { limit } => read::log(&cli, *limit),
         Command::Save { message } => write::save(&cli, message),

@@ -177,6 +177,32 @@ fn fit(s: &str, width: usize) -> String {
     out
 }
 
+/// Breaks text into lines of at most `width` columns at spaces (a word
+/// longer than a line is cut).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(10);
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for word in text.split_whitespace() {
+        let word = fit(word, width);
+        let extra = if current.is_empty() { 0 } else { 1 };
+        if UnicodeWidthStr::width(current.as_str()) + extra + UnicodeWidthStr::width(word.as_str())
+            > width
+            && !current.is_empty()
+        {
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(&word);
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
 fn opt(x: Option<f64>, decimals: usize) -> String {
     x.map_or_else(|| "–".to_string(), |v| number(v, decimals))
 }
@@ -239,10 +265,11 @@ pub fn render(r: &Results, width: usize) -> Vec<TextLine> {
     let width = width.max(60);
     let mut out = Vec::new();
     out.push(line(SpanKind::Heading, title(r)));
-    let mut count = crate::i18n::count(r.rankings, "rangordning", "rangordninger");
-    if lang() == Lang::En {
-        count = crate::i18n::count(r.rankings, "ranking", "rankings");
-    }
+    let count = crate::i18n::count(
+        r.rankings,
+        &tr!("rangordning", "ranking"),
+        &tr!("rangordninger", "rankings"),
+    );
     let mut who = TextLine::default();
     who.push(SpanKind::Plain, count);
     if !r.not_submitted.is_empty() {
@@ -491,14 +518,22 @@ pub fn render(r: &Results, width: usize) -> Vec<TextLine> {
             let mut l = TextLine::default();
             l.push(
                 SpanKind::Plain,
-                format!("  {}. {}: ", i.aggregate_rank, fit(&safe(&i.title), 30)),
-            );
-            l.push(SpanKind::Plain, format!("«{}» ", safe(&x.text)));
-            l.push(
-                SpanKind::Faint,
-                format!("– {} ({})", safe(&x.name), safe(&x.organisation)),
+                fit(
+                    &format!("  {}. {}", i.aggregate_rank, safe(&i.title)),
+                    width,
+                ),
             );
             out.push(l);
+            for part in wrap(&format!("«{}»", safe(&x.text)), width.saturating_sub(6)) {
+                out.push(line(SpanKind::Plain, format!("      {part}")));
+            }
+            out.push(line(
+                SpanKind::Faint,
+                fit(
+                    &format!("      – {} ({})", safe(&x.name), safe(&x.organisation)),
+                    width,
+                ),
+            ));
         }
     }
     out
@@ -560,6 +595,17 @@ mod tests {
         assert_eq!(difference(&i).as_deref(), Some("↓2"));
         i.aggregate_rank = 3;
         assert_eq!(difference(&i), None);
+    }
+
+    #[test]
+    fn wrapping_keeps_words_and_width() {
+        let lines = wrap("en to tre fire fem seks syv", 10);
+        assert_eq!(lines, ["en to tre", "fire fem", "seks syv"]);
+        assert!(
+            wrap(&"x".repeat(30), 10)
+                .iter()
+                .all(|l| l.chars().count() <= 10)
+        );
     }
 
     #[test]
