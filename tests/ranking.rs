@@ -479,7 +479,10 @@ fn round_two_shows_the_movement_and_the_writers_adopt_the_order() {
         .expect("adopt");
     assert_eq!(adopted.order, strings(&[D, C, A, B, "screening"]));
     assert_eq!(ws.commit_count(), count + 2);
-    assert_eq!(ws.changed_files("HEAD"), vec!["M\tpriority.toml".to_string()]);
+    assert_eq!(
+        ws.changed_files("HEAD"),
+        vec!["M\tpriority.toml".to_string()]
+    );
     let shown = ws.show("HEAD", "priority.toml");
     let positions: Vec<usize> = [D, C, A, B, "screening"]
         .iter()

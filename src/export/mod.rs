@@ -20,6 +20,7 @@ pub mod markdown;
 mod md;
 mod notat;
 mod oplaeg;
+pub mod ranking;
 pub mod words;
 
 use std::path::{Path, PathBuf};
@@ -186,7 +187,10 @@ pub fn build(store: &Store, req: &Request) -> Result<(Document, Stats)> {
         .unwrap_or_default();
     let (mut doc, stats) = match req.kind {
         Kind::Notat => {
-            let (doc, stats) = notat::build(&ws, &info, since.as_ref(), req.lang, &author);
+            let (mut doc, stats) = notat::build(&ws, &info, since.as_ref(), req.lang, &author);
+            // The prioritisation rounds (issue 16), after the comments.
+            doc.blocks
+                .extend(ranking::section(store, &req.at, &info, req.lang)?);
             (doc, Stats::Notat(stats))
         }
         Kind::Oplaeg => {

@@ -338,6 +338,21 @@ fn load_submissions(
             ));
             continue;
         }
+        let late = round.closed.is_some_and(|c| file.submitted > c)
+            || round
+                .closes
+                .is_some_and(|d| file.submitted.date_naive() > d);
+        if late {
+            problems.push(Problem::new(
+                &path,
+                tr!(
+                    "rangordningen er afgivet {}, efter at runden lukkede; den tælles ikke med",
+                    "the ranking was submitted {}, after the round closed; it is not counted",
+                    file.submitted
+                ),
+            ));
+            continue;
+        }
         let found = file.check(&round.items);
         if !found.is_empty() {
             for m in found {
