@@ -599,3 +599,45 @@ fn the_command_line_submits_and_shows_results_escaped() {
         (Some(0), Some(1))
     );
 }
+
+#[test]
+fn a_ranking_made_after_the_writers_close_in_another_clone_is_not_counted() {
+    let ws = workspace_closing(None);
+    let server = ws.tmp.join("server.git");
+    git(
+        &ws.tmp,
+        &[
+            "init",
+            "-q",
+            "--bare",
+            "--initial-branch=main",
+            "server.git",
+        ],
+    );
+    ws.git(&["remote", "add", "origin", server.to_str().unwrap()]);
+    let sync = |root: &Path, email: &str| {
+        session(root, email, "2024-06-12T12:00:00+02:00")
+            .sync(None, &mut quiet())
+            .expect("sync")
+    };
+    sync(&ws.root, WRITER);
+    let clone = ws.tmp.join("rm");
+    ops::clone(server.to_str().unwrap(), &clone, Some(MEMBER), &mut quiet()).expect("clone");
+    submit(&ws.root, MEMBER2, "2024-06-05T10:00:00+02:00", &[A, B], &[]).expect("in time");
+    ws.session_at(WRITER, "2024-06-10T09:00:00+02:00")
+        .ranking_close(None)
+        .expect("close");
+    sync(&ws.root, WRITER);
+    // The member's clone has not seen the close yet and still takes it.
+    submit(&clone, MEMBER, "2024-06-11T09:00:00+02:00", &[B, A], &[]).expect("late");
+    sync(&clone, MEMBER);
+    sync(&ws.root, WRITER);
+    let at = rounds_at(&ws.store(), &Rev::head()).expect("rounds");
+    let late = ranking_path(1, &member_id(MEMBER));
+    // Both files are in the history, but only the one in time counts.
+    assert!(ws.show("HEAD", &late).contains(MEMBER));
+    let r = at.results(None, day(12)).expect("results");
+    assert_eq!(r.rankings, 1);
+    assert_eq!(at.problems.len(), 1);
+    assert_eq!(at.problems[0].file, late);
+}

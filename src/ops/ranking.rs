@@ -13,8 +13,8 @@ use super::{Action, Session};
 use crate::error::{Error, Result};
 use crate::model::{Choice, Member, PriorityFile, RecStatus, Role, Workspace, paths};
 use crate::ranking::{
-    RankingFile, RankingPath, Results, Round, RoundFile, load_rounds, member_id, parse_path,
-    ranking_path, round_path,
+    RankingFile, RankingPath, Results, Round, RoundFile, load_rounds, member_id, open_round,
+    parse_path, ranking_path, round_path,
 };
 use crate::store::{Change, CommitFacts, PathChange, Rev, Store, WorktreeSource};
 use crate::text::truncate;
@@ -97,11 +97,6 @@ pub struct Adopted {
     pub order: Vec<String>,
     /// Recommendations whose place changed.
     pub moved: usize,
-}
-
-/// The open round of `rounds` on `date`, if any.
-fn open_round(rounds: &[Round], date: NaiveDate) -> Option<&Round> {
-    rounds.iter().rev().find(|r| r.file.is_open_on(date))
 }
 
 impl Session {

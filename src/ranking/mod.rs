@@ -259,6 +259,38 @@ pub struct Round {
     pub submissions: Vec<Submission>,
 }
 
+impl Round {
+    /// The member's ranking in this round, if they have submitted one.
+    pub fn submission_of(&self, email: &str) -> Option<&Submission> {
+        let id = member_id(email);
+        self.submissions
+            .iter()
+            .find(|s| s.id == id && s.file.member.eq_ignore_ascii_case(email.trim()))
+    }
+
+    /// The list a member starts from when ranking (a face's editable copy):
+    /// their own ranking if they have one, then what they marked "no
+    /// opinion", then the rest in the writers' order; with the set of
+    /// slugs marked "no opinion".
+    pub fn starting_order(&self, email: &str) -> (Vec<String>, Vec<String>) {
+        let Some(own) = self.submission_of(email) else {
+            return (self.file.items.clone(), Vec::new());
+        };
+        let mut order: Vec<String> = own.file.order.clone();
+        for slug in own.file.no_opinion.iter().chain(&self.file.items) {
+            if !order.contains(slug) {
+                order.push(slug.clone());
+            }
+        }
+        (order, own.file.no_opinion.clone())
+    }
+}
+
+/// The round taking rankings on `date` (the latest one open), if any.
+pub fn open_round(rounds: &[Round], date: NaiveDate) -> Option<&Round> {
+    rounds.iter().rev().find(|r| r.file.is_open_on(date))
+}
+
 /// Every round in `source`, oldest first, and the problems met: a broken
 /// ranking file is skipped (and named), a broken `round.toml` skips its
 /// round.
@@ -536,6 +568,36 @@ mod tests {
         let day = |d| NaiveDate::from_ymd_opt(2024, 8, d).unwrap();
         assert!(round.is_open_on(day(20)));
         assert!(!round.is_open_on(day(21)));
+    }
+
+    #[test]
+    fn a_member_starts_from_their_own_ranking() {
+        let mut own = ranking(&["c", "a"], &["b"]);
+        own.member = "Jens@RM.example".into();
+        let round = Round {
+            number: 1,
+            file: RoundFile {
+                meeting: None,
+                opened: own.submitted,
+                opened_by: "w@x".into(),
+                closes: None,
+                closed: None,
+                closed_by: None,
+                items: ["a", "b", "c", "d"].iter().map(|s| s.to_string()).collect(),
+            },
+            submissions: vec![Submission {
+                id: member_id("jens@rm.example"),
+                organisation: "Region Midtjylland".into(),
+                file: own,
+            }],
+        };
+        let (order, none) = round.starting_order("jens@rm.example");
+        assert_eq!(order, ["c", "a", "b", "d"]);
+        assert_eq!(none, ["b"]);
+        let (order, none) = round.starting_order("other@x.example");
+        assert_eq!(order, ["a", "b", "c", "d"]);
+        assert!(none.is_empty());
+        assert!(round.submission_of("other@x.example").is_none());
     }
 
     #[test]
