@@ -540,6 +540,8 @@ fn the_command_line_submits_and_shows_results_escaped() {
         "submit",
         "--order",
         &format!("{B},{A}"),
+        "--reason",
+        &format!("{B}=<script>alert(1)</script> & mere"),
     ]);
     assert!(ok, "{err}");
     // Submitting for someone else is not possible: --as names a member,
@@ -588,6 +590,31 @@ fn the_command_line_submits_and_shows_results_escaped() {
         a["reasons"][0]["text"],
         "Hurtig \u{202e}udredning\u{1b}[31m"
     );
+    // A round's document, and the høringsnotat's section, escape user text.
+    let file = ws.tmp.join("runde.html");
+    let (ok, out, err) = run(&["ranking", "export", "-o", file.to_str().unwrap()]);
+    assert!(ok, "{out}{err}");
+    let html = std::fs::read_to_string(&file).expect("the round's document");
+    assert!(html.contains("Prioriteringsrunde 1") && html.contains("Kendalls W"));
+    assert!(!html.contains("<script>") && html.contains("&lt;script&gt;"));
+    let (ok, _, _) = run(&["ranking", "export", "-o", file.to_str().unwrap()]);
+    assert!(!ok, "an existing file is not overwritten without --force");
+    let notat = ws.tmp.join("notat.md");
+    let (ok, _, err) = run(&[
+        "export",
+        "notat",
+        "--format",
+        "md",
+        "-o",
+        notat.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    let md = std::fs::read_to_string(&notat).expect("notat");
+    assert!(
+        md.contains("Følgegruppens prioritering af anbefalingerne"),
+        "{md}"
+    );
+    assert!(md.contains("Kendalls W = "), "{md}");
     let d = v["items"]
         .as_array()
         .unwrap()

@@ -433,6 +433,18 @@ pub enum RankingCommand {
         #[arg(long, value_name = "TEGN")]
         width: Option<usize>,
     },
+    /// Gem en rundes resultater som dokument (--format md, html eller docx) til gruppen
+    Export {
+        /// Rundens nummer (standard: den seneste)
+        #[arg(long, value_name = "N")]
+        round: Option<u32>,
+        /// Filen (standard: prioriteringsrunde-N.html i mappen, du står i)
+        #[arg(short, long, value_name = "FIL")]
+        output: Option<std::path::PathBuf>,
+        /// Overskriv en eksisterende fil
+        #[arg(long)]
+        force: bool,
+    },
     /// Gør gruppens samlede rækkefølge fra en lukket runde til skribenternes (kun skribenter)
     Adopt {
         /// Rundens nummer (standard: den seneste)

@@ -119,6 +119,40 @@ pub fn run(cli: &Cli, c: &RankingCommand) -> anyhow::Result<()> {
                 eprintln!("{}", safe(&p.to_string()));
             }
         }
+        RankingCommand::Export {
+            round,
+            output,
+            force,
+        } => {
+            let store = store(cli)?;
+            let format = super::export::format(cli, output.as_deref())?;
+            let output = match output {
+                Some(p) => p.clone(),
+                None => {
+                    let n = match round {
+                        Some(n) => *n,
+                        None => rounds_at(&store, &Rev::head())?.round(None)?.number,
+                    };
+                    format!("prioriteringsrunde-{n}.{}", format.extension()).into()
+                }
+            };
+            let path = crate::export::ranking::run_round(
+                &store,
+                *round,
+                format,
+                &output,
+                crate::i18n::lang(),
+                *force,
+            )?;
+            println!(
+                "{}",
+                tr!(
+                    "Rundens resultater er gemt i {}.",
+                    "The round's results are saved in {}.",
+                    safe(&path.display().to_string())
+                )
+            );
+        }
         RankingCommand::Adopt { round } => {
             let a = session(cli)?.ranking_adopt(*round)?;
             if cli.format == Format::Json {

@@ -4,9 +4,11 @@
 //! round before. Added after the comments; absent when there is no round.
 //! Labels follow the export's language, not the interface's.
 
+use std::path::{Path, PathBuf};
+
 use chrono::NaiveDate;
 
-use super::doc::{Block, Span, Table};
+use super::doc::{Block, Document, Span, Table};
 use super::words::w;
 use crate::error::Result;
 use crate::i18n::Lang;
@@ -58,6 +60,71 @@ fn strength(lang: Lang, value: f64) -> String {
         ("meget stærk enighed", "very strong agreement")
     };
     w(lang, da, en)
+}
+
+/// A round's results as a document of its own (`oplaeg ranking export`):
+/// to send to the group before a meeting. Written like every export:
+/// the output is checked first, then written atomically.
+pub fn run_round(
+    store: &Store,
+    round: Option<u32>,
+    format: super::Format,
+    output: &Path,
+    lang: Lang,
+    force: bool,
+) -> Result<PathBuf> {
+    super::check_output(store.root(), output, force)?;
+    let at = Rev::head();
+    let rounds = crate::ops::ranking::rounds_at(store, &at)?;
+    let info = store.revision_info(&at)?;
+    let today = chrono::Local::now().date_naive();
+    let r = rounds.results(round, today)?;
+    let mut blocks = blocks(&r, lang, today);
+    // The document's title says what the section heading said.
+    if matches!(blocks.first(), Some(Block::Heading { level: 1, .. })) {
+        blocks.remove(0);
+    }
+    let author = rounds
+        .workspace
+        .config
+        .members
+        .iter()
+        .find(|m| m.role == crate::model::Role::Writer)
+        .map(|m| m.organisation.clone())
+        .unwrap_or_default();
+    let title = match lang {
+        Lang::Da => format!("Prioriteringsrunde {}", r.round),
+        Lang::En => format!("Ranking round {}", r.round),
+    };
+    let mut meta = vec![(
+        w(lang, "Anbefalinger", "Recommendations"),
+        r.items.len().to_string(),
+    )];
+    meta.push((w(lang, "Rangordninger", "Rankings"), r.rankings.to_string()));
+    if let Some(m) = r.meeting {
+        meta.push((w(lang, "Møde", "Meeting"), m.to_string()));
+    }
+    meta.push((w(lang, "Dato", "Date"), super::words::date(lang, today)));
+    let doc = Document {
+        lang,
+        kicker: super::doc::clean(&author),
+        title,
+        subtitle: Some(super::doc::clean(&rounds.workspace.config.title)),
+        meta,
+        note: None,
+        toc: false,
+        toc_title: w(lang, "Indhold", "Contents"),
+        chapters_on_new_pages: false,
+        author: super::doc::clean(&author),
+        date: info
+            .time
+            .unwrap_or_else(|| chrono::Local::now().fixed_offset()),
+        change_author: super::doc::clean(&author),
+        blocks,
+    };
+    let bytes = super::render(&doc, format)?;
+    super::write_file(output, &bytes, force)?;
+    Ok(output.to_path_buf())
 }
 
 /// The section's blocks for the revision `at` (empty without rounds).

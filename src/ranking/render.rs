@@ -216,18 +216,22 @@ pub fn title(r: &Results) -> String {
     s.push_str(" – ");
     s.push_str(&match (r.status, r.closed, r.closes) {
         (Status::Closed, Some(at), _) => {
-            tr!("lukket {}", "closed {}", at.date_naive().format("%d-%m-%Y"))
+            tr!(
+                "lukket {}",
+                "closed {}",
+                crate::export::words::date(lang(), at.date_naive())
+            )
         }
         (Status::Closed, None, Some(d)) => tr!(
             "lukket ved fristen {}",
             "closed at its deadline {}",
-            d.format("%d-%m-%Y")
+            crate::export::words::date(lang(), d)
         ),
         (Status::Closed, None, None) => tr!("lukket", "closed"),
         (Status::Open, _, Some(d)) => tr!(
             "åben til og med {}",
             "open until {} inclusive",
-            d.format("%d-%m-%Y")
+            crate::export::words::date(lang(), d)
         ),
         (Status::Open, _, None) => tr!(
             "åben, til en skribent lukker den",
