@@ -306,6 +306,23 @@ pub fn load_rounds(source: &dyn Source, config: &Config) -> Result<(Vec<Round>, 
             Ok(text) => parse_toml::<RoundFile>(&path, &text),
             Err(_) => Err(not_utf8(&path)),
         };
+        let file = file.and_then(|f| {
+            let mut seen = HashSet::new();
+            match f
+                .items
+                .iter()
+                .find(|s| !is_valid_name(s) || !seen.insert(s.as_str()))
+            {
+                Some(bad) => Err(Problem::new(
+                    &path,
+                    tr!(
+                        "«{bad}» i items er ikke et gyldigt slug eller står to gange; runden springes over",
+                        "«{bad}» in items is not a valid slug or is given twice; the round is skipped"
+                    ),
+                )),
+                None => Ok(f),
+            }
+        });
         match file {
             Ok(file) => {
                 let submissions = load_submissions(source, number, &file, config, &mut problems)?;
@@ -598,6 +615,79 @@ mod tests {
         assert_eq!(order, ["a", "b", "c", "d"]);
         assert!(none.is_empty());
         assert!(round.submission_of("other@x.example").is_none());
+    }
+
+    /// Files in memory.
+    struct Mem(BTreeMap<String, String>);
+
+    impl Source for Mem {
+        fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
+            Ok(self.0.get(path).map(|t| t.clone().into_bytes()))
+        }
+        fn files(&self, dir: &str) -> Result<Vec<crate::model::FileData>> {
+            Ok(self
+                .0
+                .iter()
+                .filter_map(|(p, t)| {
+                    let name = p.strip_prefix(dir)?.strip_prefix('/')?;
+                    (!name.contains('/')).then(|| crate::model::FileData {
+                        name: name.to_string(),
+                        bytes: t.clone().into_bytes(),
+                        id: None,
+                    })
+                })
+                .collect())
+        }
+    }
+
+    #[test]
+    fn loading_skips_what_cannot_count_and_names_it() {
+        let config = Config::new("T", crate::ops::writer("W", "w@sst.example", "SST"));
+        let round = |items: &[&str], closed: Option<&str>| RoundFile {
+            meeting: None,
+            opened: DateTime::parse_from_rfc3339("2024-07-01T10:00:00+02:00").unwrap(),
+            opened_by: "w@sst.example".into(),
+            closes: None,
+            closed: closed.map(|c| DateTime::parse_from_rfc3339(c).unwrap()),
+            closed_by: None,
+            items: items.iter().map(|s| s.to_string()).collect(),
+        };
+        let mut files = BTreeMap::new();
+        files.insert(
+            round_path(1),
+            round(&["a", "b", "c"], Some("2024-08-01T12:00:00+02:00")).render(),
+        );
+        let good = ranking(&["b", "a"], &["c"]);
+        files.insert(ranking_path(1, &member_id(&good.member)), good.render());
+        // In another member's name than the file's.
+        files.insert(ranking_path(1, "someone-else"), good.render());
+        // Unreadable.
+        files.insert(ranking_path(1, "broken"), "order = [".into());
+        // After the writer's close.
+        let mut late = ranking(&["a"], &[]);
+        late.member = "late@x.example".into();
+        late.submitted = DateTime::parse_from_rfc3339("2024-08-02T09:00:00+02:00").unwrap();
+        files.insert(ranking_path(1, &member_id(&late.member)), late.render());
+        // Round 2 lists an item twice; round 4 is not reached (3 is missing).
+        files.insert(round_path(2), round(&["a", "a"], None).render());
+        files.insert(round_path(4), round(&["a", "b"], None).render());
+        let (rounds, problems) = load_rounds(&Mem(files), &config).unwrap();
+        assert_eq!(rounds.len(), 1);
+        assert_eq!(rounds[0].submissions.len(), 1);
+        assert_eq!(rounds[0].submissions[0].file, good);
+        // Not in the group's list: the organisation as written.
+        assert_eq!(rounds[0].submissions[0].organisation, "KL");
+        let mut named: Vec<&str> = problems.iter().map(|p| p.file.as_str()).collect();
+        named.sort_unstable();
+        assert_eq!(
+            named,
+            [
+                "rankings/1/broken.toml",
+                "rankings/1/late-x-example.toml",
+                "rankings/1/someone-else.toml",
+                "rankings/2/round.toml",
+            ]
+        );
     }
 
     #[test]

@@ -369,6 +369,28 @@ mod tests {
         assert!(c.p_value > 0.5 && c.p_value < 0.9, "{}", c.p_value);
     }
 
+    /// A second published exercise (three judges rate eight essays; in a
+    /// teaching handout on Kendall's W, "Jegie", pp. 177 ff.): rank sums 23,
+    /// 17, 15, 4, 8, 6, 13, 22; W = 0.94; χ² with 7 df above the 0.01
+    /// critical value 18.475. (The handout's χ² = 19.74 is 21 · 0.94, from
+    /// the rounded W; unrounded it is 21 · 4248/4536 = 19.67.)
+    #[test]
+    fn essays_worked_example() {
+        let judges = [
+            [8.0, 6.0, 4.0, 1.0, 3.0, 2.0, 5.0, 7.0],
+            [7.0, 5.0, 6.0, 2.0, 3.0, 1.0, 4.0, 8.0],
+            [8.0, 6.0, 5.0, 1.0, 2.0, 3.0, 4.0, 7.0],
+        ];
+        let ranks: Vec<Vec<f64>> = judges.iter().map(|j| j.to_vec()).collect();
+        let c = kendalls_w(&ranks).unwrap();
+        assert!(close(c.w, 4248.0 / 4536.0, 1e-12));
+        assert_eq!(format!("{:.2}", c.w), "0.94");
+        assert!(close(c.chi_square, 21.0 * 4248.0 / 4536.0, 1e-12));
+        assert_eq!(c.df, 7);
+        assert!(c.chi_square > 18.475);
+        assert!(c.p_value < 0.01 && c.p_value > 0.005, "{}", c.p_value);
+    }
+
     #[test]
     fn ties_are_corrected_for() {
         // Two members; the second ranked two of four items, so the other
