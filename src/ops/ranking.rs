@@ -282,9 +282,10 @@ impl Session {
         };
         let found = file.check(&round.file.items);
         if !found.is_empty() {
+            // One line: the command line shows an error as one line.
             return Err(Error::Invalid(format!(
-                "{}\n{}",
-                found.join("\n"),
+                "{}. {}",
+                found.join("; "),
                 tr!(
                     "Rundens anbefalinger: {}",
                     "The round's recommendations: {}",
