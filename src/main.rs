@@ -1,6 +1,5 @@
 //! `oplaeg`: parse the command line and hand over to the CLI or the UI.
 
-use clap::Parser;
 use oplaeg::i18n::{Lang, set_lang};
 
 /// Lets `oplaeg log | head` end quietly, as command-line tools do, instead
@@ -19,15 +18,21 @@ fn restore_sigpipe() {}
 
 fn main() {
     restore_sigpipe();
-    let cli = oplaeg::cli::Cli::parse();
-    let lang = match cli.lang.as_deref() {
-        Some(l) => Lang::parse(l).unwrap_or_else(|| {
+    // The language is known before parsing, so that help and usage errors
+    // already speak it.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = match oplaeg::cli::help::lang_in_args(&args) {
+        Ok(Some(lang)) => lang,
+        Ok(None) => Lang::from_env(),
+        Err(l) => {
+            let l = oplaeg::text::for_terminal(&l, false).into_owned();
             eprintln!("oplaeg: --lang {l}: brug da eller en / use da or en");
             std::process::exit(2)
-        }),
-        None => Lang::from_env(),
+        }
     };
     set_lang(lang);
+    oplaeg::cli::help::complete_if_asked(lang);
+    let cli = oplaeg::cli::help::parse(lang);
     if let Err(e) = oplaeg::cli::run(cli) {
         let label = oplaeg::tr!("fejl", "error");
         let text = oplaeg::text::for_terminal(&e.to_string(), false).into_owned();

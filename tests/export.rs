@@ -1266,27 +1266,6 @@ fn the_command_line_exports_and_explains_mistakes() {
 // Real renderers: headless Chromium and LibreOffice
 // ---------------------------------------------------------------------------
 
-/// Whether a program is installed; when it is not, the test fails unless
-/// `OPLAEG_SKIP_RENDERERS=1` says to skip (`.ci/run` installs them).
-fn tool(name: &str) -> bool {
-    let found = Command::new("sh")
-        .args(["-c", &format!("command -v {name}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if found {
-        return true;
-    }
-    if std::env::var("OPLAEG_SKIP_RENDERERS").as_deref() == Ok("1") {
-        eprintln!(
-            "\n!!! SKIPPED: {name} is not installed and OPLAEG_SKIP_RENDERERS=1. The renderer test did not run. !!!\n"
-        );
-        return false;
-    }
-    panic!(
-        "{name} is not installed: run `apt-get install chromium libreoffice-writer poppler-utils` (as .ci/run does), or set OPLAEG_SKIP_RENDERERS=1 to skip this test locally"
-    );
-}
-
 /// Chromium without the network: every host name fails to resolve, the
 /// browser's own background requests are off, and the profile is private.
 fn chromium(profile: &Path, args: &[&str]) -> std::process::Output {
@@ -1338,7 +1317,11 @@ fn is_png(path: &Path) -> bool {
 
 #[test]
 fn chromium_renders_the_html_exports_without_any_request() {
-    if !tool("chromium") {
+    if !common::tools::available(
+        "chromium_renders_the_html_exports_without_any_request",
+        &["chromium"],
+        "chromium",
+    ) {
         return;
     }
     let (tmp, store) = demo();
@@ -1418,7 +1401,11 @@ fn chromium_renders_the_html_exports_without_any_request() {
 
 #[test]
 fn libreoffice_opens_the_docx_exports() {
-    if !tool("libreoffice") || !tool("pdftotext") || !tool("pdftoppm") {
+    if !common::tools::available(
+        "libreoffice_opens_the_docx_exports",
+        &["libreoffice", "pdftotext", "pdftoppm"],
+        "libreoffice-writer poppler-utils",
+    ) {
         return;
     }
     let (tmp, store) = demo();

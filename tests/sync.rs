@@ -932,11 +932,11 @@ struct Sshd {
 
 impl Sshd {
     fn start(dir: &Path, client_home: &Path) -> Option<Sshd> {
-        let keygen_found = Command::new("ssh-keygen").arg("-V").output().is_ok();
-        if !Path::new(SSHD).exists() || !keygen_found {
-            eprintln!(
-                "skipped: sshd or ssh-keygen is not installed (apt-get install openssh-server)"
-            );
+        if !common::tools::available(
+            "sync over ssh",
+            &[SSHD, "ssh-keygen", "ssh"],
+            "openssh-server openssh-client",
+        ) {
             return None;
         }
         let _ = std::fs::create_dir_all("/run/sshd");
@@ -1006,7 +1006,7 @@ impl Sshd {
             let _ = child.kill();
             let _ = child.wait();
         }
-        eprintln!("skipped: sshd did not start");
+        common::tools::skipped("sync over ssh", "sshd did not start on 127.0.0.1");
         None
     }
 

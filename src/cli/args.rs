@@ -142,6 +142,18 @@ pub enum Command {
     Export(ExportCommand),
     /// Åbn brugerfladen i terminalen
     Tui,
+    /// Skriv det skalscript, der giver tab-fuldførelse af kommandoer, tilvalg, kapitler, anbefalinger og kommentar-id'er
+    #[command(
+        after_help = "Eksempler:\n  echo 'source <(oplaeg completions bash)' >> ~/.bashrc\n  echo 'source <(oplaeg completions zsh)' >> ~/.zshrc\n  oplaeg completions fish > ~/.config/fish/completions/oplaeg.fish\n\nSkallen spørger oplaeg selv om navnene i arbejdsmappen, så fuldførelsen følger med, når kapitler og kommentarer kommer til."
+    )]
+    Completions {
+        /// bash, zsh, fish, elvish eller powershell
+        #[arg(value_name = "SKAL")]
+        shell: String,
+    },
+    /// Skriv manualsiden (man-format) til standard output
+    #[command(after_help = "Eksempel:\n  oplaeg man > oplaeg.1 && man ./oplaeg.1")]
+    Man,
     /// Tjek at hver ændring i historikken holder rollerne (til serverens pre-receive-hook)
     Verify {
         /// A..B, en enkelt version (hele dens historik) eller intet (hele historikken til HEAD)
@@ -234,7 +246,7 @@ pub struct DemoArgs {
 pub enum RecCommand {
     /// Anbefalingerne i prioriteret rækkefølge
     List {
-        /// Kun denne tidshorisont: short|medium|long (kort|mellemlang|lang)
+        /// Kun denne tidshorisont: kort, mellemlang eller lang (short|medium|long)
         #[arg(long)]
         horizon: Option<String>,
     },
@@ -245,9 +257,10 @@ pub enum RecCommand {
     },
     /// Tilføj en anbefaling nederst i prioriteringen (kun skribenter)
     Add {
+        /// Anbefalingens titel
         #[arg(long)]
         title: String,
-        /// short|medium|long (kort|mellemlang|lang)
+        /// Tidshorisont: kort, mellemlang eller lang (short|medium|long)
         #[arg(long)]
         horizon: String,
         /// Anbefalingens tekst (- læser fra standard input)
@@ -259,6 +272,7 @@ pub enum RecCommand {
     },
     /// Flyt en anbefaling til en ny plads i prioriteringen (kun skribenter)
     Move {
+        /// Anbefalingens slug eller nuværende nummer
         rec: String,
         /// Ny plads, 1 er den vigtigste
         #[arg(long)]
@@ -270,16 +284,18 @@ pub enum RecCommand {
 
 #[derive(Args, Debug)]
 pub struct RecSetArgs {
+    /// Anbefalingens slug eller nummer i prioriteringen
     pub rec: String,
+    /// Ny titel
     #[arg(long)]
     pub title: Option<String>,
-    /// short|medium|long (kort|mellemlang|lang)
+    /// Tidshorisont: kort, mellemlang eller lang (short|medium|long)
     #[arg(long)]
     pub horizon: Option<String>,
-    /// draft|proposed|agreed|dropped
+    /// Status: udkast, foreslået, vedtaget eller udgået (draft|proposed|agreed|dropped)
     #[arg(long)]
     pub status: Option<String>,
-    /// (- læser fra standard input)
+    /// Anbefalingens tekst (- læser fra standard input)
     #[arg(long)]
     pub text: Option<String>,
     /// Mål (- læser fra standard input)
@@ -302,11 +318,13 @@ pub enum CommentCommand {
     Add(CommentAddArgs),
     /// Kommentarerne, ældste først
     List {
-        /// open|resolved|withdrawn (åben|besvaret)
+        /// Kun kommentarer med denne status: åben, besvaret eller trukket tilbage (open|resolved|withdrawn)
         #[arg(long)]
         status: Option<String>,
+        /// Kun kommentarer til dette kapitel (slug, nummer eller titel)
         #[arg(long)]
         chapter: Option<String>,
+        /// Kun kommentarer til denne anbefaling (slug eller nummer)
         #[arg(long)]
         rec: Option<String>,
         /// Kun fra denne organisation (uden forskel på store og små bogstaver)
@@ -314,19 +332,27 @@ pub enum CommentCommand {
         organisation: Option<String>,
     },
     /// En kommentar med hele tråden
-    Show { id: String },
+    Show {
+        /// Kommentarens id (eller de første mindst 4 tegn af det)
+        id: String,
+    },
     /// Ret teksten i din egen åbne kommentar (uden TEKST: fra standard input eller $EDITOR)
     Edit {
+        /// Kommentarens id (eller de første mindst 4 tegn af det)
         id: String,
         /// Den nye tekst (- læser fra standard input)
         text: Option<String>,
     },
     /// Træk din egen åbne kommentar tilbage
-    Withdraw { id: String },
+    Withdraw {
+        /// Kommentarens id (eller de første mindst 4 tegn af det)
+        id: String,
+    },
     /// Besvar en kommentar med en afgørelse og en begrundelse (kun skribenter)
     Resolve {
+        /// Kommentarens id (eller de første mindst 4 tegn af det)
         id: String,
-        /// met|partly_met|not_met|noted (imødekommet|delvist|ikke|efterretning)
+        /// Afgørelsen: imødekommet, delvist, ikke eller efterretning (met|partly_met|not_met|noted)
         #[arg(long)]
         disposition: String,
         /// Sundhedsstyrelsens svar (- læser fra standard input)
@@ -361,13 +387,16 @@ pub struct CommentAddArgs {
 pub enum MemberCommand {
     /// Tilføj et medlem (kun skribenter)
     Add {
+        /// Medlemmets navn
         #[arg(long)]
         name: String,
+        /// Medlemmets e-mailadresse (den, medlemmets git-ændringer bærer)
         #[arg(long)]
         email: String,
+        /// Organisationen, medlemmet repræsenterer (fx Region Midtjylland)
         #[arg(long)]
         organisation: String,
-        /// writer|member|reviewer (skribent|medlem|læser)
+        /// Rolle: skribent, medlem eller læser (writer|member|reviewer)
         #[arg(long, default_value = "member")]
         role: String,
     },
@@ -379,10 +408,12 @@ pub enum MemberCommand {
 pub enum MeetingCommand {
     /// Planlæg et møde (kun skribenter)
     Add {
+        /// Mødets nummer (1, 2, 3 …)
         number: u32,
-        /// ÅÅÅÅ-MM-DD
+        /// Mødets dato, ÅÅÅÅ-MM-DD
         #[arg(long)]
         date: String,
+        /// Mødets titel
         #[arg(long)]
         title: String,
         /// Frist for skriftlige kommentarer, ÅÅÅÅ-MM-DD
@@ -390,7 +421,10 @@ pub enum MeetingCommand {
         deadline: Option<String>,
     },
     /// Markér det nuværende udkast som sendt til møde N (tag meeting/N; kun skribenter)
-    Tag { number: u32 },
+    Tag {
+        /// Mødets nummer
+        number: u32,
+    },
     /// Planlagte og afholdte møder
     List,
 }

@@ -4,6 +4,7 @@ mod anchors;
 pub mod args;
 mod diff;
 mod export;
+pub mod help;
 mod output;
 mod ranking;
 mod read;
@@ -77,6 +78,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Clone { url, path } => sync::clone(&cli, url, path.as_deref()),
         Command::Export(c) => export::export(&cli, c),
         Command::Tui => write::open_ui(&cli),
+        Command::Completions { shell } => {
+            help::completion_script(shell, &mut std::io::stdout().lock())
+        }
+        Command::Man => help::man_page(crate::i18n::lang(), &mut std::io::stdout().lock()),
         Command::Verify { range, refname } => {
             verify::verify(&cli, range.as_deref(), refname.as_deref())
         }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Comment, Config, Problem, Recommendation, parse_toml, paths};
 use crate::error::{Error, Kind, Result};
-use crate::text::is_valid_name;
+use crate::text::{is_valid_name, slugify};
 use crate::tr;
 
 /// One file read from a revision.
@@ -63,6 +63,67 @@ pub fn parse_chapter_file_name(name: &str) -> Option<(u32, String)> {
         return None;
     }
     Some((num.parse().ok()?, slug.to_string()))
+}
+
+/// `05-rehabilitering` → `rehabilitering`: a chapter's number typed before
+/// its slug.
+fn strip_number(slug: &str) -> String {
+    match slug.split_once('-') {
+        Some((n, rest))
+            if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && !rest.is_empty() =>
+        {
+            rest.to_string()
+        }
+        _ => slug.to_string(),
+    }
+}
+
+/// What a typed name fits.
+enum Fit<'a, T> {
+    One(&'a T),
+    Several(Vec<&'a T>),
+    None,
+}
+
+/// The items whose names (slug, slugified title) equal `wanted`; else
+/// those whose names begin with it (at least 3 characters), else those
+/// whose names hold it as whole words: the first of these tests that any
+/// item passes decides.
+fn by_name<'a, T, const N: usize>(
+    items: &'a [T],
+    wanted: &str,
+    names: impl Fn(&T) -> [String; N],
+) -> Fit<'a, T> {
+    if wanted.is_empty() {
+        return Fit::None;
+    }
+    let words = format!("-{wanted}-");
+    let tests: [&dyn Fn(&str) -> bool; 3] = [
+        &|n: &str| n == wanted,
+        &|n: &str| wanted.len() >= 3 && n.starts_with(wanted),
+        &|n: &str| wanted.len() >= 3 && format!("-{n}-").contains(&words),
+    ];
+    for test in tests {
+        let found: Vec<&T> = items
+            .iter()
+            .filter(|i| names(i).iter().any(|n| test(n)))
+            .collect();
+        match found.len() {
+            0 => continue,
+            1 => return Fit::One(found[0]),
+            _ => return Fit::Several(found),
+        }
+    }
+    Fit::None
+}
+
+/// The error for a name that fits several items: which, and what to do.
+fn several(key: &str, slugs: Vec<&str>) -> Error {
+    let list = slugs.join(", ");
+    Error::Invalid(tr!(
+        "«{key}» passer på flere: {list} – skriv mere af navnet",
+        "«{key}» fits several: {list} – type more of the name"
+    ))
 }
 
 /// (5, "rehabilitering") → `05-rehabilitering.md`.
@@ -217,7 +278,12 @@ impl Workspace {
         self.problems.extend(found);
     }
 
-    /// A chapter by slug, by number (`5`), or by file name.
+    /// A chapter by what a person would type: its number (`5`), its slug,
+    /// its file name (`05-rehabilitering.md`, with or without `.md`), its
+    /// title, in any case and with æ/ø/å or their spellings without them
+    /// (`Senfølger`, `senfoelger`), or words that begin or stand in only one
+    /// chapter's slug or title (`tidlig`, `kunstig intelligens`). Otherwise an
+    /// error naming the nearest chapter.
     pub fn chapter(&self, key: &str) -> Result<&Chapter> {
         let key = key.trim();
         if let Ok(n) = key.parse::<u32>()
@@ -225,29 +291,52 @@ impl Workspace {
         {
             return Ok(c);
         }
-        let slug = parse_chapter_file_name(key.rsplit('/').next().unwrap_or(key))
+        let file_slug = parse_chapter_file_name(key.rsplit('/').next().unwrap_or(key))
             .map(|(_, s)| s)
             .unwrap_or_else(|| key.to_string());
-        if let Some(c) = self.chapters.iter().find(|c| c.slug == slug) {
+        if let Some(c) = self.chapters.iter().find(|c| c.slug == file_slug) {
             return Ok(c);
         }
-        if let Some(reason) = self.broken_chapters.get(&slug) {
+        if let Some(reason) = self.broken_chapters.get(&file_slug) {
             return Err(Error::Invalid(reason.clone()));
         }
-        if !is_valid_name(&slug) {
+        if key.contains(['/', '\\']) || key.chars().any(char::is_control) {
             return Err(Error::InvalidName {
                 what: "kapitel-slug",
                 value: key.to_string(),
             });
         }
-        Err(Error::unknown(
-            Kind::Chapter,
-            key,
-            self.chapters.iter().map(|c| c.slug.as_str()),
-        ))
+        let wanted = strip_number(&slugify(key.strip_suffix(".md").unwrap_or(key)));
+        let names = |c: &Chapter| [c.slug.clone(), slugify(&c.title)];
+        match by_name(&self.chapters, &wanted, names) {
+            Fit::One(c) => return Ok(c),
+            Fit::Several(cs) => {
+                return Err(several(key, cs.iter().map(|c| c.slug.as_str()).collect()));
+            }
+            Fit::None => {}
+        }
+        if let Some(reason) = self.broken_chapters.get(&wanted) {
+            return Err(Error::Invalid(reason.clone()));
+        }
+        if wanted.is_empty() {
+            return Err(Error::InvalidName {
+                what: "kapitel-slug",
+                value: key.to_string(),
+            });
+        }
+        Err(Error::Unknown {
+            kind: Kind::Chapter,
+            name: key.to_string(),
+            suggestion: crate::text::nearest(
+                &wanted,
+                self.chapters.iter().map(|c| c.slug.as_str()),
+            ),
+        })
     }
 
-    /// A recommendation by slug, or by rank (`3`).
+    /// A recommendation by rank (`3`), slug, or title, in any case and with
+    /// or without æ/ø/å, or by words that begin or stand in only one
+    /// recommendation's slug or title.
     pub fn recommendation(&self, key: &str) -> Result<&Recommendation> {
         let key = key.trim();
         if let Ok(n) = key.parse::<usize>()
@@ -258,17 +347,35 @@ impl Workspace {
         if let Some(r) = self.recommendations.iter().find(|r| r.slug == key) {
             return Ok(r);
         }
-        if !is_valid_name(key) {
+        if key.contains(['/', '\\']) || key.chars().any(char::is_control) {
             return Err(Error::InvalidName {
                 what: "anbefalings-slug",
                 value: key.to_string(),
             });
         }
-        Err(Error::unknown(
-            Kind::Recommendation,
-            key,
-            self.recommendations.iter().map(|r| r.slug.as_str()),
-        ))
+        let wanted = slugify(key);
+        let names = |r: &Recommendation| [r.slug.clone(), slugify(&r.title)];
+        match by_name(&self.recommendations, &wanted, names) {
+            Fit::One(r) => return Ok(r),
+            Fit::Several(rs) => {
+                return Err(several(key, rs.iter().map(|r| r.slug.as_str()).collect()));
+            }
+            Fit::None => {}
+        }
+        if wanted.is_empty() {
+            return Err(Error::InvalidName {
+                what: "anbefalings-slug",
+                value: key.to_string(),
+            });
+        }
+        Err(Error::Unknown {
+            kind: Kind::Recommendation,
+            name: key.to_string(),
+            suggestion: crate::text::nearest(
+                &wanted,
+                self.recommendations.iter().map(|r| r.slug.as_str()),
+            ),
+        })
     }
 
     /// A comment by id or by a unique prefix of at least 4 characters.

@@ -3,6 +3,8 @@
 //! configuration, so the tests see exactly what a user of git would see.
 #![allow(dead_code)]
 
+pub mod tools;
+
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
