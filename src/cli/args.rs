@@ -99,6 +99,17 @@ pub enum Command {
         after_help = "Eksempler:\n  oplaeg ranking open --meeting 4 --closes 2024-08-20\n  oplaeg ranking submit --order kapacitet,screening,ai --no-opinion palliation --reason ai=\"Evidensen mangler\"\n  oplaeg ranking results\n  oplaeg ranking results --round 1 --format json\n  oplaeg ranking close\n  oplaeg ranking adopt"
     )]
     Ranking(RankingCommand),
+    /// Mit overblik: hvad der blev af dine kommentarer, og hvad der er sket siden
+    #[command(
+        after_help = "Eksempler:\n  oplaeg mine                      siden seneste mødetag\n  oplaeg mine --since 3            siden udkastet til 3. møde\n  oplaeg mine --since-last-look    siden du sidst markerede som læst\n  oplaeg mine --since-last-look --mark-read\n  oplaeg mine --organisation --format json"
+    )]
+    Mine {
+        #[command(flatten)]
+        what: MineArgs,
+        /// Markér det viste som læst: næste --since-last-look viser kun det, der kommer efter
+        #[arg(long)]
+        mark_read: bool,
+    },
     /// Hvad er ændret mellem to versioner: kapitler, anbefalinger og kommentarer
     #[command(
         after_help = "Eksempler:\n  oplaeg diff                 seneste mødetag → HEAD\n  oplaeg diff 3 4             udkastet til 3. møde → udkastet til 4. møde\n  oplaeg diff 4 worktree      4. møde → filerne på disken\n  oplaeg diff --stat\n  oplaeg diff 3 4 --chapter rehabilitering\n  oplaeg diff 3 4 --format html > ændringer.html"
@@ -164,8 +175,40 @@ pub enum Command {
     },
 }
 
+/// What `oplaeg mine` and `oplaeg export mine` look at.
+#[derive(Args, Debug, Clone)]
+#[command(group(clap::ArgGroup::new("since_what").args(["since", "since_last_look", "all"])))]
+pub struct MineArgs {
+    /// Hvad der er sket siden denne version: mødenummer (3), meeting/3 eller commit (standard: seneste mødetag)
+    #[arg(long, value_name = "VERSION")]
+    pub since: Option<String>,
+    /// Hvad der er sket siden du sidst markerede overblikket som læst (--mark-read)
+    #[arg(long)]
+    pub since_last_look: bool,
+    /// Kun kommentarerne, uden "siden"-delen
+    #[arg(long)]
+    pub all: bool,
+    /// Hele din organisations kommentarer, ikke kun dine egne
+    #[arg(long)]
+    pub organisation: bool,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum ExportCommand {
+    /// Mit overblik som ét dokument til næste møde: dine kommentarer, svarene og den ændrede tekst
+    #[command(
+        after_help = "Eksempler:\n  oplaeg export mine -o mine-kommentarer.docx\n  oplaeg export mine --since 3 --organisation -o region.html\n\nFormatet tages fra --format, ellers fra filnavnets endelse (.md, .html, .docx)."
+    )]
+    Mine {
+        #[command(flatten)]
+        what: MineArgs,
+        /// Filen, der skal skrives (standard: mit-overblik-….html i den mappe, du står i)
+        #[arg(short, long, value_name = "FIL")]
+        output: Option<PathBuf>,
+        /// Overskriv filen, hvis den findes
+        #[arg(long)]
+        force: bool,
+    },
     /// Høringsnotatet: alle kommentarer med afgørelse og svar, grupperet efter kapitel og anbefaling
     #[command(
         after_help = "Eksempler:\n  oplaeg export notat -o hoeringsnotat.docx\n  oplaeg export notat --since meeting/3 --format html -o nye-kommentarer.html\n\nFormatet tages fra --format, ellers fra filnavnets endelse (.md, .html, .docx)."
@@ -330,6 +373,15 @@ pub enum CommentCommand {
         /// Kun fra denne organisation (uden forskel på store og små bogstaver)
         #[arg(long)]
         organisation: Option<String>,
+        /// Kun skrevet af denne person (e-mail, uden forskel på store og små bogstaver)
+        #[arg(long, value_name = "EMAIL", conflicts_with = "mine")]
+        author: Option<String>,
+        /// Kun dine egne (som --as, OPLAEG_AUTHOR eller git config user.email)
+        #[arg(long)]
+        mine: bool,
+        /// Kun kommentarer, der er skrevet, besvaret, rettet eller trukket tilbage efter denne version
+        #[arg(long, value_name = "VERSION")]
+        since: Option<String>,
     },
     /// En kommentar med hele tråden
     Show {

@@ -41,9 +41,66 @@ pub(super) fn format(cli: &Cli, output: Option<&std::path::Path>) -> Result<Form
     }
 }
 
+/// `oplaeg export mine`: the member's overview as a brief.
+fn export_mine(
+    cli: &Cli,
+    what: &super::args::MineArgs,
+    output: Option<&std::path::Path>,
+    force: bool,
+) -> anyhow::Result<()> {
+    let s = super::session(cli)?;
+    let format = format(cli, output)?;
+    let email = s.actor().email.clone();
+    let overview = crate::ops::mine::overview(s.store(), &super::mine::query(&email, what))?;
+    let output = match output {
+        Some(p) => p.to_path_buf(),
+        None => {
+            let at = overview.commit.clone().map_or_else(Rev::head, Rev::Named);
+            export::default_mine_file_name(format, &s.store().revision_info(&at)?).into()
+        }
+    };
+    let summary = export::run_mine(s.store(), &overview, format, &output, lang(), force)?;
+    let path = safe(&summary.path.display().to_string()).into_owned();
+    let st = &summary.stats;
+    let what = match lang() {
+        Lang::Da => format!(
+            "{}: {} besvaret, {} åbne, {} trukket tilbage",
+            count(
+                st.answered + st.open + st.withdrawn,
+                "kommentar",
+                "kommentarer"
+            ),
+            st.answered,
+            st.open,
+            st.withdrawn
+        ),
+        Lang::En => format!(
+            "{}: {} answered, {} open, {} withdrawn",
+            count(st.answered + st.open + st.withdrawn, "comment", "comments"),
+            st.answered,
+            st.open,
+            st.withdrawn
+        ),
+    };
+    let label = format.name();
+    println!(
+        "{}",
+        tr!(
+            "Overblikket er gemt i {path} ({label}; {what}).",
+            "The overview was saved in {path} ({label}; {what})."
+        )
+    );
+    Ok(())
+}
+
 /// `oplaeg export …`.
 pub fn export(cli: &Cli, command: &ExportCommand) -> anyhow::Result<()> {
     let (kind, common, since) = match command {
+        ExportCommand::Mine {
+            what,
+            output,
+            force,
+        } => return export_mine(cli, what, output.as_deref(), *force),
         ExportCommand::Notat { since, common } => (Kind::Notat, common, since),
         ExportCommand::Oplaeg {
             changes_since,

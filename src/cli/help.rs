@@ -1170,6 +1170,59 @@ pub const ENGLISH: &[(&str, &str)] = &[
         "The round's number (default: the latest)",
     ),
     ("ranking list#about", "Every round"),
+    (
+        "comment list author",
+        "Only written by this person (e-mail, any case)",
+    ),
+    (
+        "comment list mine",
+        "Only your own (as --as, OPLAEG_AUTHOR or git config user.email)",
+    ),
+    (
+        "comment list since",
+        "Only comments written, answered, edited or withdrawn after this revision",
+    ),
+    (
+        "mine#about",
+        "My overview: what became of your comments, and what happened since",
+    ),
+    (
+        "mine#after",
+        "Examples:\n  oplaeg mine                      since the latest meeting tag\n  oplaeg mine --since 3            since the draft for meeting 3\n  oplaeg mine --since-last-look    since you last marked it as read\n  oplaeg mine --since-last-look --mark-read\n  oplaeg mine --organisation --format json",
+    ),
+    (
+        "* since_last_look",
+        "What happened since you last marked the overview as read (--mark-read)",
+    ),
+    ("* all", "Only the comments, without the \"since\" part"),
+    (
+        "mine organisation",
+        "Your whole organisation's comments, not only your own",
+    ),
+    (
+        "export mine organisation",
+        "Your whole organisation's comments, not only your own",
+    ),
+    (
+        "mine since",
+        "What happened since this revision: meeting number (3), meeting/3 or commit (default: latest meeting tag)",
+    ),
+    (
+        "export mine since",
+        "What happened since this revision: meeting number (3), meeting/3 or commit (default: latest meeting tag)",
+    ),
+    (
+        "mine mark_read",
+        "Mark what is shown as read: the next --since-last-look shows only what comes after",
+    ),
+    (
+        "export mine#about",
+        "My overview as one document for the next meeting: your comments, the answers and the changed text",
+    ),
+    (
+        "export mine#after",
+        "Examples:\n  oplaeg export mine -o my-comments.docx\n  oplaeg export mine --since 3 --organisation -o region.html\n\nThe format is taken from --format, else from the file name's ending (.md, .html, .docx).",
+    ),
     ("tui#about", "Open the terminal UI"),
     (
         "completions#about",

@@ -5,6 +5,7 @@ pub mod args;
 mod diff;
 mod export;
 pub mod help;
+mod mine;
 mod output;
 mod ranking;
 mod read;
@@ -54,6 +55,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             chapter,
             rec,
             organisation,
+            author,
+            mine,
+            since,
         }) => read::comment_list(
             &cli,
             &read::CommentFilter {
@@ -61,6 +65,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 chapter: chapter.as_deref(),
                 rec: rec.as_deref(),
                 organisation: organisation.as_deref(),
+                author: author.as_deref(),
+                mine: *mine,
+                since: since.as_deref(),
             },
         ),
         Command::Comment(CommentCommand::Show { id }) => read::comment_show(&cli, id),
@@ -72,6 +79,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Meeting(c) => write::meeting(&cli, c),
         Command::Ranking(c) => ranking::run(&cli, c),
         Command::Diff(a) => diff::run(&cli, a),
+        Command::Mine { what, mark_read } => mine::run(&cli, what, *mark_read),
         Command::Log { limit } => read::log(&cli, *limit),
         Command::Save { message } => write::save(&cli, message),
         Command::Sync { remote } => sync::sync(&cli, remote.as_deref()),

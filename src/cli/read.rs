@@ -479,6 +479,12 @@ pub struct CommentFilter<'a> {
     pub chapter: Option<&'a str>,
     pub rec: Option<&'a str>,
     pub organisation: Option<&'a str>,
+    /// Only by this address (any case).
+    pub author: Option<&'a str>,
+    /// Only by the acting member.
+    pub mine: bool,
+    /// Only comments whose file is new or changed since this revision.
+    pub since: Option<&'a str>,
 }
 
 /// `oplaeg comment list`.
@@ -501,6 +507,14 @@ pub fn comment_list(cli: &Cli, f: &CommentFilter) -> anyhow::Result<()> {
         .map(|r| ws.recommendation(r).map(|r| r.slug.clone()))
         .transpose()?;
     let org = f.organisation.map(str::to_lowercase);
+    let author = match (f.mine, f.author) {
+        (true, _) => Some(super::session(cli)?.actor().email.clone()),
+        (false, a) => a.map(|a| a.trim().to_string()),
+    };
+    let before = match f.since {
+        Some(spec) => Some(store.load_commit(Some(crate::ops::mine::resolve_rev(&store, spec)?))?),
+        None => None,
+    };
     let rows: Vec<&Comment> = ws
         .comments
         .iter()
@@ -518,6 +532,17 @@ pub fn comment_list(cli: &Cli, f: &CommentFilter) -> anyhow::Result<()> {
         .filter(|c| {
             org.as_ref()
                 .is_none_or(|o| c.author.organisation.to_lowercase().contains(o.as_str()))
+        })
+        .filter(|c| {
+            author
+                .as_ref()
+                .is_none_or(|a| c.author.email.trim().eq_ignore_ascii_case(a))
+        })
+        // New, or its file changed (answered, edited, withdrawn, re-anchored).
+        .filter(|c| {
+            before
+                .as_ref()
+                .is_none_or(|b| !b.comments.iter().any(|old| old == *c))
         })
         .collect();
     let mut placer = Placer::new(&store, &ws);

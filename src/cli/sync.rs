@@ -55,6 +55,7 @@ impl ProgressLine {
 /// `oplaeg sync [SERVER]`.
 pub fn sync(cli: &Cli, remote: Option<&str>) -> anyhow::Result<()> {
     let s = session(cli)?;
+    let before = s.store().head()?;
     let mut line = ProgressLine::new();
     let result = s.sync(remote, &mut |p| line.show(p));
     line.finish();
@@ -64,6 +65,21 @@ pub fn sync(cli: &Cli, remote: Option<&str>) -> anyhow::Result<()> {
     }
     for l in ops::report_lines(&report) {
         println!("{}", safe(&l));
+    }
+    // What arrived for the member; the sync is done, so a failure to tell
+    // (say, they are no longer a member) only leaves the line out.
+    let arrived = git2::Oid::from_str(&report.head).ok().and_then(|after| {
+        let email = &s.actor().email;
+        ops::mine::arrived_between(s.store(), email, ops::mine::Scope::Member, before, after).ok()
+    });
+    if let Some(m) = arrived.and_then(|a| a.message(ops::mine::Scope::Member)) {
+        println!(
+            "{}",
+            tr!(
+                "Til dig: {m} (se `oplaeg mine --since-last-look`).",
+                "For you: {m} (see `oplaeg mine --since-last-look`)."
+            )
+        );
     }
     Ok(())
 }

@@ -18,6 +18,7 @@ mod docx;
 mod html;
 pub mod markdown;
 mod md;
+pub mod mine;
 mod notat;
 mod oplaeg;
 pub mod ranking;
@@ -157,12 +158,22 @@ pub struct Summary {
 
 /// The default file name: `hoeringsnotat-moede-4.html`, `oplaeg-3f2a1b7.docx`.
 pub fn default_file_name(kind: Kind, format: Format, info: &RevisionInfo) -> String {
+    file_name(kind.file_stem(), format, info)
+}
+
+/// `STEM-moede-4.html`, `STEM-3f2a1b7.docx`.
+fn file_name(stem: &str, format: Format, info: &RevisionInfo) -> String {
     let rev = match (&info.meeting, info.commit) {
         (Some(m), _) => format!("moede-{}", m.number),
         (None, Some(c)) => c.to_string()[..7].to_string(),
         (None, None) => "arbejdsmappe".to_string(),
     };
-    format!("{}-{rev}.{}", kind.file_stem(), format.extension())
+    format!("{stem}-{rev}.{}", format.extension())
+}
+
+/// The default file name of `oplaeg export mine`: `mit-overblik-moede-4.html`.
+pub fn default_mine_file_name(format: Format, info: &RevisionInfo) -> String {
+    file_name("mit-overblik", format, info)
 }
 
 /// Builds the document a request asks for (without writing anything).
@@ -198,7 +209,12 @@ pub fn build(store: &Store, req: &Request) -> Result<(Document, Stats)> {
             (doc, Stats::Oplaeg(stats))
         }
     };
-    // The title page's texts come from the workspace too.
+    clean_title_page(&mut doc);
+    Ok((doc, stats))
+}
+
+/// The title page's texts come from the workspace too: cleaned like the body.
+fn clean_title_page(doc: &mut Document) {
     doc.kicker = doc::clean(&doc.kicker);
     doc.title = doc::clean(&doc.title);
     doc.subtitle = doc.subtitle.as_deref().map(doc::clean);
@@ -209,7 +225,58 @@ pub fn build(store: &Store, req: &Request) -> Result<(Document, Stats)> {
         *v = doc::clean(v);
     }
     doc.note = doc.note.as_deref().map(doc::clean);
+}
+
+/// What `oplaeg export mine` wrote.
+#[derive(Clone, Debug)]
+pub struct MineSummary {
+    pub path: PathBuf,
+    pub bytes: usize,
+    pub format: Format,
+    pub stats: mine::MineStats,
+}
+
+/// Builds the brief of an overview (see [`crate::ops::mine::overview`])
+/// without writing anything.
+pub fn build_mine(
+    store: &Store,
+    overview: &crate::ops::mine::Overview,
+    lang: Lang,
+) -> Result<(Document, mine::MineStats)> {
+    let at = overview.commit.clone().map_or_else(Rev::head, Rev::Named);
+    let ws_config = store.head_config()?;
+    let info = store.revision_info(&at)?;
+    let author = ws_config
+        .members
+        .iter()
+        .find(|m| m.role == crate::model::Role::Writer)
+        .map(|m| m.organisation.clone())
+        .unwrap_or_default();
+    let (mut doc, stats) = mine::build(overview, &ws_config.title, &info, lang, &author);
+    clean_title_page(&mut doc);
     Ok((doc, stats))
+}
+
+/// Exports an overview as a brief: checks the output path, builds, renders
+/// and writes the file atomically, as [`run`] does.
+pub fn run_mine(
+    store: &Store,
+    overview: &crate::ops::mine::Overview,
+    format: Format,
+    output: &Path,
+    lang: Lang,
+    force: bool,
+) -> Result<MineSummary> {
+    check_output(store.root(), output, force)?;
+    let (doc, stats) = build_mine(store, overview, lang)?;
+    let bytes = render(&doc, format)?;
+    write_file(output, &bytes, force)?;
+    Ok(MineSummary {
+        path: output.to_path_buf(),
+        bytes: bytes.len(),
+        format,
+        stats,
+    })
 }
 
 /// Lays a document out in a format.

@@ -8,6 +8,7 @@ mod chapters;
 mod comments;
 mod meetings;
 mod members;
+pub mod mine;
 pub mod ranking;
 mod recommendations;
 mod sync;
@@ -186,7 +187,7 @@ impl Session {
 }
 
 /// The member with this address in the committed `oplaeg.toml`.
-fn member_at_head(store: &Store, email: &str) -> Result<Member> {
+pub(crate) fn member_at_head(store: &Store, email: &str) -> Result<Member> {
     store
         .head_config()?
         .member(email)

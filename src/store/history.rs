@@ -69,6 +69,22 @@ impl Store {
         Ok(git_time(c.author().when()))
     }
 
+    /// The first commit of HEAD's history (following first parents): where
+    /// the workspace began. None in a repository without commits.
+    pub fn first_commit(&self) -> Result<Option<Oid>> {
+        let Some(head) = self.head()? else {
+            return Ok(None);
+        };
+        let mut walk = self.repo.revwalk().map_err(Error::git("HEAD"))?;
+        walk.push(head).map_err(Error::git("HEAD"))?;
+        walk.simplify_first_parent().map_err(Error::git("HEAD"))?;
+        let mut last = head;
+        for oid in walk {
+            last = oid.map_err(Error::git("HEAD"))?;
+        }
+        Ok(Some(last))
+    }
+
     /// Every `meeting/N` tag, by number.
     pub fn meeting_tags(&self) -> Result<Vec<MeetingTag>> {
         let names = self

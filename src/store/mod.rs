@@ -4,6 +4,7 @@
 
 mod history;
 mod journal;
+mod local;
 mod remote;
 mod revision;
 mod source;

@@ -34,6 +34,17 @@ pub fn run(cli: &Cli, args: &DiffArgs) -> anyhow::Result<()> {
     result
 }
 
+pub(super) use text::{Style, rec_notes, segments};
+
+/// Colours on a terminal, markers when piped or with `NO_COLOR`.
+pub(super) fn text_style() -> Style {
+    if use_colour(std::io::stdout().is_terminal(), |k| std::env::var(k).ok()) {
+        Style::Colour
+    } else {
+        Style::Plain
+    }
+}
+
 fn print(cli: &Cli, d: &WorkspaceDiff, stat: bool) -> anyhow::Result<()> {
     match cli.format {
         Format::Json => {
@@ -44,15 +55,7 @@ fn print(cli: &Cli, d: &WorkspaceDiff, stat: bool) -> anyhow::Result<()> {
         Format::Html => emit(&html::page(d)),
         // Refused before the command runs (see `cli::run`).
         Format::Md | Format::Docx => unreachable!("md/docx are export formats"),
-        Format::Text => {
-            let colour = use_colour(std::io::stdout().is_terminal(), |k| std::env::var(k).ok());
-            let style = if colour {
-                text::Style::Colour
-            } else {
-                text::Style::Plain
-            };
-            emit(&text::render(d, style, stat))
-        }
+        Format::Text => emit(&text::render(d, text_style(), stat)),
     }
 }
 
