@@ -68,6 +68,10 @@ struct Step {
     goal: Option<String>,
     realizability: Option<String>,
     text: Option<String>,
+    order: Option<Vec<String>>,
+    no_opinion: Option<Vec<String>>,
+    reasons: Option<std::collections::BTreeMap<String, String>>,
+    closes: Option<String>,
 }
 
 fn need<'a, T>(v: &'a Option<T>, field: &str, n: usize) -> Result<&'a T> {
@@ -186,6 +190,29 @@ fn replay(s: &Session, step: &Step, n: usize, labels: &mut HashMap<String, Strin
                 ..RecEdit::default()
             };
             s.rec_set(need(&step.rec, "rec", n)?, &edit)?;
+            None
+        }
+        "ranking-open" => {
+            let closes = match &step.closes {
+                Some(d) => Some(
+                    chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                        .map_err(|e| Error::Invalid(format!("closes {d}: {e}")))?,
+                ),
+                None => None,
+            };
+            s.ranking_open(step.meeting, closes)?;
+            None
+        }
+        "ranking-submit" => {
+            s.ranking_submit(
+                need(&step.order, "order", n)?,
+                step.no_opinion.as_deref().unwrap_or_default(),
+                &step.reasons.clone().unwrap_or_default(),
+            )?;
+            None
+        }
+        "ranking-close" => {
+            s.ranking_close(None)?;
             None
         }
         other => return Err(Error::Invalid(format!("ukendt handling «{other}»"))),

@@ -93,6 +93,12 @@ pub enum Command {
     /// Møder: planlæg, tag udkastet, vis
     #[command(subcommand)]
     Meeting(MeetingCommand),
+    /// Prioriteringsrunder: hvert medlem rangordner anbefalingerne, og gruppen ser, hvor den er enig
+    #[command(
+        subcommand,
+        after_help = "Eksempler:\n  oplaeg ranking open --meeting 4 --closes 2024-08-20\n  oplaeg ranking submit --order kapacitet,screening,ai --no-opinion palliation --reason ai=\"Evidensen mangler\"\n  oplaeg ranking results\n  oplaeg ranking results --round 1 --format json\n  oplaeg ranking close\n  oplaeg ranking adopt"
+    )]
+    Ranking(RankingCommand),
     /// Mit overblik: hvad der blev af dine kommentarer, og hvad der er sket siden
     #[command(
         after_help = "Eksempler:\n  oplaeg mine                      siden seneste mødetag\n  oplaeg mine --since 3            siden udkastet til 3. møde\n  oplaeg mine --since-last-look    siden du sidst markerede som læst\n  oplaeg mine --since-last-look --mark-read\n  oplaeg mine --organisation --format json"
@@ -521,5 +527,65 @@ pub enum MeetingCommand {
         number: u32,
     },
     /// Planlagte og afholdte møder
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RankingCommand {
+    /// Åbn en prioriteringsrunde på de nuværende anbefalinger (kun skribenter)
+    Open {
+        /// Det møde, runden forbereder
+        #[arg(long, value_name = "N")]
+        meeting: Option<u32>,
+        /// Sidste dag, der tages imod rangordninger, ÅÅÅÅ-MM-DD (standard: til en skribent lukker runden)
+        #[arg(long, value_name = "DATO")]
+        closes: Option<String>,
+    },
+    /// Luk den åbne runde (kun skribenter)
+    Close {
+        /// Rundens nummer (standard: den åbne)
+        #[arg(long, value_name = "N")]
+        round: Option<u32>,
+    },
+    /// Afgiv eller ret din egen rangordning i den åbne runde (medlemmer)
+    Submit {
+        /// Anbefalingerne, den vigtigste først: slugs eller numre adskilt af komma
+        #[arg(long, value_delimiter = ',', required = true, value_name = "A,B,C")]
+        order: Vec<String>,
+        /// Anbefalinger uden for din organisations felt
+        #[arg(long, value_delimiter = ',', value_name = "X,Y")]
+        no_opinion: Vec<String>,
+        /// En kort begrundelse for én anbefaling (kan gentages)
+        #[arg(long = "reason", value_name = "SLUG=TEKST")]
+        reasons: Vec<String>,
+    },
+    /// Resultaterne af en runde: gruppens rækkefølge, spredning, enighed (Kendalls W)
+    Results {
+        /// Rundens nummer (standard: den seneste)
+        #[arg(long, value_name = "N")]
+        round: Option<u32>,
+        /// Tekstens bredde i tegn (standard 80)
+        #[arg(long, value_name = "TEGN")]
+        width: Option<usize>,
+    },
+    /// Gem en rundes resultater som dokument (--format md, html eller docx) til gruppen
+    Export {
+        /// Rundens nummer (standard: den seneste)
+        #[arg(long, value_name = "N")]
+        round: Option<u32>,
+        /// Filen (standard: prioriteringsrunde-N.html i mappen, du står i)
+        #[arg(short, long, value_name = "FIL")]
+        output: Option<std::path::PathBuf>,
+        /// Overskriv en eksisterende fil
+        #[arg(long)]
+        force: bool,
+    },
+    /// Gør gruppens samlede rækkefølge fra en lukket runde til skribenternes (kun skribenter)
+    Adopt {
+        /// Rundens nummer (standard: den seneste)
+        #[arg(long, value_name = "N")]
+        round: Option<u32>,
+    },
+    /// Alle runder
     List,
 }

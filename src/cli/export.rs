@@ -10,7 +10,7 @@ use crate::store::Rev;
 use crate::tr;
 
 /// The export format: `--format`, else the file name's extension, else HTML.
-fn format(cli: &Cli, output: Option<&std::path::Path>) -> Result<Format, Error> {
+pub(super) fn format(cli: &Cli, output: Option<&std::path::Path>) -> Result<Format, Error> {
     if cli.format == CliFormat::Json {
         return Err(Error::Invalid(tr!(
             "--format json passer ikke til export; brug md, html eller docx",

@@ -385,13 +385,19 @@ fn english_value_name(danish: &str) -> Option<&'static str> {
         "REF" => "REF",
         "SERVER" => "REMOTE",
         "SKAL" => "SHELL",
+        "N" => "N",
+        "DATO" => "DATE",
+        "A,B,C" => "A,B,C",
+        "X,Y" => "X,Y",
+        "SLUG=TEKST" => "SLUG=TEXT",
+        "TEGN" => "COLUMNS",
         _ => return None,
     })
 }
 
 /// What `--format` means for the command at `path`.
 fn format_help(path: &str, lang: Lang) -> &'static str {
-    if path.starts_with("export") {
+    if path.starts_with("export") || path == "ranking export" {
         pick(
             lang,
             "Filformat: md, html eller docx (standard: efter filnavnets endelse)",
@@ -1093,6 +1099,78 @@ pub const ENGLISH: &[(&str, &str)] = &[
         "export oplaeg changes_since",
         "Mark text added or deleted since this revision (e.g. meeting/3)",
     ),
+    (
+        "ranking#about",
+        "Ranking rounds: every member ranks the recommendations, and the group sees where it agrees",
+    ),
+    (
+        "ranking#after",
+        "Examples:\n  oplaeg ranking open --meeting 4 --closes 2024-08-20\n  oplaeg ranking submit --order kapacitet,screening,ai --no-opinion palliation --reason ai=\"The evidence is missing\"\n  oplaeg ranking results\n  oplaeg ranking results --round 1 --format json\n  oplaeg ranking close\n  oplaeg ranking adopt",
+    ),
+    (
+        "ranking open#about",
+        "Open a ranking round on the current recommendations (writers only)",
+    ),
+    ("ranking open meeting", "The meeting the round prepares"),
+    (
+        "ranking open closes",
+        "The last day rankings are taken, YYYY-MM-DD (default: until a writer closes the round)",
+    ),
+    ("ranking close#about", "Close the open round (writers only)"),
+    (
+        "ranking close round",
+        "The round's number (default: the open one)",
+    ),
+    (
+        "ranking submit#about",
+        "Submit or change your own ranking in the open round (members)",
+    ),
+    (
+        "ranking submit order",
+        "The recommendations, most important first: slugs or numbers separated by commas",
+    ),
+    (
+        "ranking submit no_opinion",
+        "Recommendations outside your organisation's field",
+    ),
+    (
+        "ranking submit reasons",
+        "A short reason for one recommendation (may be repeated)",
+    ),
+    (
+        "ranking results#about",
+        "A round's results: the group's order, spread, agreement (Kendall's W)",
+    ),
+    (
+        "ranking results round",
+        "The round's number (default: the latest)",
+    ),
+    (
+        "ranking results width",
+        "The text's width in columns (default 80)",
+    ),
+    (
+        "ranking export#about",
+        "Save a round's results as a document (--format md, html or docx) for the group",
+    ),
+    (
+        "ranking export round",
+        "The round's number (default: the latest)",
+    ),
+    (
+        "ranking export output",
+        "The file (default: prioriteringsrunde-N.html in the current folder)",
+    ),
+    ("ranking export force", "Overwrite an existing file"),
+    (
+        "ranking adopt#about",
+        "Make the group's aggregate order from a closed round the writers' order (writers only)",
+    ),
+    (
+        "ranking adopt round",
+        "The round's number (default: the latest)",
+    ),
+    ("ranking list#about", "Every round"),
     (
         "comment list author",
         "Only written by this person (e-mail, any case)",

@@ -7,6 +7,7 @@ mod export;
 pub mod help;
 mod mine;
 mod output;
+mod ranking;
 mod read;
 mod suggest;
 mod sync;
@@ -29,13 +30,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         return write::open_ui(&cli);
     };
     let html_diff = cli.format == args::Format::Html && matches!(command, Command::Diff(_));
-    if !matches!(command, Command::Export(_))
-        && !html_diff
+    if !matches!(
+        command,
+        Command::Export(_) | Command::Ranking(args::RankingCommand::Export { .. })
+    ) && !html_diff
         && let Some(f) = cli.format.export()
     {
         anyhow::bail!(tr!(
-            "--format {} gælder kun for `oplaeg export` (html også for `oplaeg diff`); her kan du bruge text eller json",
-            "--format {} is only for `oplaeg export` (html also for `oplaeg diff`); here you can use text or json",
+            "--format {} gælder kun for `oplaeg export` og `oplaeg ranking export` (html også for `oplaeg diff`); her kan du bruge text eller json",
+            "--format {} is only for `oplaeg export` and `oplaeg ranking export` (html also for `oplaeg diff`); here you can use text or json",
             f.extension()
         ));
     }
@@ -75,6 +78,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Member(c) => write::member(&cli, c),
         Command::Meeting(MeetingCommand::List) => read::meeting_list(&cli),
         Command::Meeting(c) => write::meeting(&cli, c),
+        Command::Ranking(c) => ranking::run(&cli, c),
         Command::Diff(a) => diff::run(&cli, a),
         Command::Mine { what, mark_read } => mine::run(&cli, what, *mark_read),
         Command::Log { limit } => read::log(&cli, *limit),

@@ -21,7 +21,7 @@ pub(super) fn parse_choice<T: Choice>(field: &str, value: &str) -> Result<T, Err
     })
 }
 
-fn parse_date(field: &str, value: &str) -> Result<NaiveDate, Error> {
+pub(super) fn parse_date(field: &str, value: &str) -> Result<NaiveDate, Error> {
     NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| Error::InvalidValue {
         field: field.into(),
         value: value.into(),

@@ -21,6 +21,7 @@ mod md;
 pub mod mine;
 mod notat;
 mod oplaeg;
+pub mod ranking;
 pub mod suggestions;
 pub mod words;
 
@@ -233,8 +234,11 @@ fn build_with_problems(store: &Store, req: &Request) -> Result<(Document, Stats,
                 .iter()
                 .filter_map(|c| Some((c.id.clone(), anchorer.place(c)?)))
                 .collect();
-            let (doc, stats) =
+            let (mut doc, stats) =
                 notat::build(&ws, &info, since.as_ref(), req.lang, &author, &placements);
+            // The prioritisation rounds (issue 16), after the comments.
+            doc.blocks
+                .extend(ranking::section(store, &req.at, &info, req.lang)?);
             (doc, Stats::Notat(stats))
         }
         Kind::Oplaeg => {

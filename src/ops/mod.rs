@@ -9,6 +9,7 @@ mod comments;
 mod meetings;
 mod members;
 pub mod mine;
+pub mod ranking;
 mod recommendations;
 mod server;
 mod suggestions;

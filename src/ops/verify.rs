@@ -84,6 +84,9 @@ pub enum Rule {
     PusherIsAuthor,
     /// The server knows who pushes but not which member that is.
     UnknownPusher,
+    /// Members write only their own ranking, only while its round is open
+    /// (see [`crate::ops::ranking::verify_ranking_change`]).
+    Rankings,
 }
 
 impl Rule {
@@ -110,11 +113,12 @@ impl Rule {
             Rule::NoDeletes => "no-deletes",
             Rule::PusherIsAuthor => "pusher-is-author",
             Rule::UnknownPusher => "unknown-pusher",
+            Rule::Rankings => "rankings",
         }
     }
 
     /// Every rule, for documentation and tests.
-    pub const ALL: [Rule; 20] = [
+    pub const ALL: [Rule; 21] = [
         Rule::NotAMember,
         Rule::WritersOnly,
         Rule::MembersByWriters,
@@ -135,6 +139,7 @@ impl Rule {
         Rule::NoDeletes,
         Rule::PusherIsAuthor,
         Rule::UnknownPusher,
+        Rule::Rankings,
     ];
 }
 

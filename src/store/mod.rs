@@ -1126,6 +1126,8 @@ fn check_size(path: &str, content: Option<&[u8]>) -> Result<()> {
 pub fn check_path(path: &str) -> Result<()> {
     let ok = if path == paths::CONFIG || path == paths::PRIORITY {
         true
+    } else if let Some(kind) = crate::ranking::parse_path(path) {
+        kind != crate::ranking::RankingPath::Other
     } else if let Some((dir, file)) = path.split_once('/') {
         let stem = file
             .strip_suffix(".md")
