@@ -428,6 +428,7 @@ fn popup(state: &mut State, action: Action) -> Option<Action> {
                 }
                 Action::Reply => reply_to(state, i),
                 Action::Resolve => resolve(state, i),
+                Action::AcceptSuggestion => super::popups::suggestion::accept(state, i),
                 Action::Back | Action::Open | Action::Quit => state.popup = None,
                 _ => {}
             }
@@ -711,6 +712,21 @@ fn submit(state: &mut State) {
             tr!("Kommentaren er rettet.", "The comment was edited."),
             After::ClearDraft,
             move |s| s.edit_comment(&id, &text).map(|_| ()),
+        ),
+        ComposeTarget::Suggest { chapter, quote } => write(
+            state,
+            tr!(
+                "Forslaget til ny formulering er gemt.",
+                "The suggestion for new wording was saved."
+            ),
+            After::ClearDraft,
+            move |s| s.suggest(&chapter, &quote, &text, "").map(|_| ()),
+        ),
+        ComposeTarget::AcceptEdited(id) => super::popups::suggestion::apply(
+            state,
+            id,
+            crate::ops::AcceptText::Edited(text),
+            After::ClearDraft,
         ),
         ComposeTarget::RecField { rec, field } => {
             let mut edit = RecEdit::default();
