@@ -131,6 +131,13 @@ fn a_member_proposes_new_wording_from_the_reader() {
     assert!(toml.contains("[suggestion]"), "{toml}");
     assert!(toml.contains(&proposal), "{toml}");
 
+    // The reader marks the paragraph and shows the change at the cursor.
+    let reader = screen(&s);
+    assert!(reader.contains("✎1"), "{reader}");
+    assert!(
+        reader.contains("✎ Jens Nørgaard: [-Rehabilitering-]{+Fremover+}"),
+        "{reader}"
+    );
     // The thread shows the change with its signs and who proposed it.
     let id = file
         .trim_start_matches("comments/")

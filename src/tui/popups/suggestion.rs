@@ -135,15 +135,43 @@ pub fn apply(state: &mut State, id: String, text: AcceptText, after: After) -> b
 }
 
 /// The proposal as spans: deleted words struck, new words underlined, and
-/// without colour marked `[-…-]` and `{+…+}` as well.
-pub fn change_spans(state: &State, quote: &str, text: &str) -> Vec<Span<'static>> {
+/// without colour marked `[-…-]` and `{+…+}` as well. With `context`, the
+/// unchanged words before the first change and after the last are cut to
+/// that many (for one line).
+pub fn change_spans(
+    state: &State,
+    quote: &str,
+    text: &str,
+    context: Option<usize>,
+) -> Vec<Span<'static>> {
     let signs = !state.theme.color;
-    crate::suggest::proposed_change(quote, text)
+    let segments = crate::suggest::proposed_change(quote, text);
+    let last = segments.len().saturating_sub(1);
+    segments
         .into_iter()
-        .map(|seg| {
+        .enumerate()
+        .map(|(n, seg)| {
             let t = safe(&seg.text).replace('\n', " ");
             match seg.op {
-                Op::Equal => Span::raw(t),
+                Op::Equal => Span::raw(match context {
+                    Some(k) if n == 0 && n != last => {
+                        let words: Vec<&str> = t.split_whitespace().collect();
+                        if words.len() > k {
+                            format!("…{} ", words[words.len() - k..].join(" "))
+                        } else {
+                            t
+                        }
+                    }
+                    Some(k) if n == last && n != 0 => {
+                        let words: Vec<&str> = t.split_whitespace().collect();
+                        if words.len() > k {
+                            format!(" {}…", words[..k].join(" "))
+                        } else {
+                            t
+                        }
+                    }
+                    _ => t,
+                }),
                 Op::Delete if signs => Span::styled(format!("[-{t}-]"), state.theme.deleted()),
                 Op::Delete => Span::styled(t, state.theme.deleted()),
                 Op::Insert if signs => Span::styled(format!("{{+{t}+}}"), state.theme.inserted()),
@@ -168,7 +196,7 @@ pub fn lines(state: &State, c: &Comment) -> Vec<Line<'static>> {
         ),
         state.theme.title(),
     )];
-    head.extend(change_spans(state, &a.quote, &s.text));
+    head.extend(change_spans(state, &a.quote, &s.text, None));
     let mut out = vec![Line::from(head)];
     if let Some(outcome) = Outcome::of(c) {
         out.push(Line::raw(format!(
