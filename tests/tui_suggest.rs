@@ -252,3 +252,31 @@ fn edited_words_show_three_texts_in_a_popup_that_scrolls_to_its_end() {
         "{ch}\n{merged}"
     );
 }
+
+#[test]
+fn partly_met_lets_the_writer_edit_the_proposal_before_it_is_written() {
+    let d = demo();
+    let (quote, slug, file) = first_sentence(&d);
+    let proposal = reworded(&quote, "Fremover");
+    let c = session(&d, MEMBER)
+        .suggest(&slug, &quote, &proposal, "")
+        .unwrap();
+    let mut s = state(&d, WRITER);
+    chapter_five(&mut s);
+    open_thread(&mut s, &c.id);
+    dispatch(&mut s, Action::Resolve);
+    dispatch(&mut s, Action::Disposition(1));
+    let Some(Popup::Compose(editor)) = &s.popup else {
+        panic!("the editor opens on the proposal")
+    };
+    assert_eq!(editor.text(), proposal);
+    let ours = reworded(&quote, "Fremadrettet");
+    dispatch(&mut s, Action::EditorText(ours.clone()));
+    dispatch(&mut s, Action::Submit);
+    assert!(s.popup.is_none(), "{:?}", s.message);
+    let changed = git(&d.root, &["show", "--name-only", "--format=", "HEAD"]);
+    assert!(changed.lines().any(|l| l == file), "{changed}");
+    assert!(oplaeg::text::collapse_ws(&chapter_md(&d, &slug)).contains(&ours));
+    let toml = git(&d.root, &["show", &format!("HEAD:comments/{}.toml", c.id)]);
+    assert!(toml.contains("disposition = \"partly_met\""), "{toml}");
+}

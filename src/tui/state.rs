@@ -85,8 +85,12 @@ pub enum ComposeTarget {
     EditComment(String),
     /// New wording proposed for a quote from a chapter (an ændringsforslag).
     Suggest { chapter: String, quote: String },
-    /// The writer's own words for a suggestion (by id) before it is applied.
-    AcceptEdited(String),
+    /// The writer's own words for a suggestion before it is applied, with
+    /// the disposition's key (`met` after reading a merge, `partly_met`).
+    AcceptEdited {
+        comment: String,
+        disposition: String,
+    },
 }
 
 /// A text being written, kept on disk so it survives quitting or a crash.

@@ -384,6 +384,11 @@ fn popup(state: &mut State, action: Action) -> Option<Action> {
             Action::Open => {
                 let d = Disposition::ALL[*choice];
                 let comment = comment.clone();
+                if d == Disposition::PartlyMet
+                    && super::popups::suggestion::partly_met(state, &comment)
+                {
+                    return None;
+                }
                 let title = tr!("Svar ({})", "Response ({})", d.label());
                 compose(
                     state,
@@ -722,12 +727,19 @@ fn submit(state: &mut State) {
             After::ClearDraft,
             move |s| s.suggest(&chapter, &quote, &text, "").map(|_| ()),
         ),
-        ComposeTarget::AcceptEdited(id) => super::popups::suggestion::apply(
-            state,
-            id,
-            crate::ops::AcceptText::Edited(text),
-            After::ClearDraft,
-        ),
+        ComposeTarget::AcceptEdited {
+            comment,
+            disposition,
+        } => {
+            let d = Disposition::parse(&disposition).unwrap_or(Disposition::Met);
+            super::popups::suggestion::apply(
+                state,
+                comment,
+                crate::ops::AcceptText::Edited(text),
+                d,
+                After::ClearDraft,
+            )
+        }
         ComposeTarget::RecField { rec, field } => {
             let mut edit = RecEdit::default();
             match field.as_str() {

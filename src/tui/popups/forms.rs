@@ -236,6 +236,7 @@ pub fn confirm(state: &mut State, action: Action) -> Option<Action> {
                         state,
                         id,
                         crate::ops::AcceptText::Merged,
+                        crate::model::Disposition::Met,
                         After::Nothing,
                     );
                 }

@@ -6,7 +6,7 @@
 use ratatui::text::{Line, Span};
 
 use crate::diff::Op;
-use crate::model::{Comment, Disposition};
+use crate::model::{Choice, Comment, Disposition};
 use crate::ops::{AcceptPlan, AcceptText, Session};
 use crate::store::Store;
 use crate::suggest::Outcome;
@@ -46,7 +46,13 @@ pub fn accept(state: &mut State, i: usize) {
     }
     if !plan.needs_confirmation {
         state.popup = None;
-        apply(state, plan.id, AcceptText::Proposed, After::Nothing);
+        apply(
+            state,
+            plan.id,
+            AcceptText::Proposed,
+            Disposition::Met,
+            After::Nothing,
+        );
         return;
     }
     state.popup = Some(Popup::Confirm(three_texts(&plan)));
@@ -108,7 +114,10 @@ pub fn edit_merged(state: &mut State, id: String, merged: &str) {
     state.popup = None;
     compose(
         state,
-        ComposeTarget::AcceptEdited(id),
+        ComposeTarget::AcceptEdited {
+            comment: id,
+            disposition: Disposition::Met.key().to_string(),
+        },
         tr!(
             "Teksten der indføres i kapitlet (Ctrl+S indfører)",
             "The text written into the chapter (Ctrl+S applies it)"
@@ -117,9 +126,43 @@ pub fn edit_merged(state: &mut State, id: String, merged: &str) {
     );
 }
 
+/// Choosing *delvist imødekommet* for an open suggestion: the editor on
+/// the proposed words, which the writer changes before they are written
+/// into the chapter. True when the editor opened (writers only).
+pub fn partly_met(state: &mut State, id: &str) -> bool {
+    let Some(c) = state.ws.comments.iter().find(|c| c.id == id) else {
+        return false;
+    };
+    let Some(proposed) = c.suggestion.as_ref().map(|s| s.text.clone()) else {
+        return false;
+    };
+    if !c.is_open() || state.may(crate::ops::Action::EditContent).is_err() {
+        return false;
+    }
+    compose(
+        state,
+        ComposeTarget::AcceptEdited {
+            comment: id.to_string(),
+            disposition: Disposition::PartlyMet.key().to_string(),
+        },
+        tr!(
+            "Delvist imødekommet: ret forslaget; Ctrl+S indfører det i kapitlet",
+            "Partly met: edit the proposal; Ctrl+S writes it into the chapter"
+        ),
+        &proposed,
+    );
+    true
+}
+
 /// Queues the commit that writes the suggestion into its chapter and
 /// answers it as imødekommet.
-pub fn apply(state: &mut State, id: String, text: AcceptText, after: After) -> bool {
+pub fn apply(
+    state: &mut State,
+    id: String,
+    text: AcceptText,
+    disposition: Disposition,
+    after: After,
+) -> bool {
     write(
         state,
         tr!(
@@ -128,7 +171,7 @@ pub fn apply(state: &mut State, id: String, text: AcceptText, after: After) -> b
         ),
         after,
         move |s| {
-            s.accept_suggestion(&id, text, Disposition::Met, None)
+            s.accept_suggestion(&id, text, disposition, None)
                 .map(|_| ())
         },
     )
