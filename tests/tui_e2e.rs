@@ -484,3 +484,100 @@ fn a_reviewer_is_offered_no_write_key() {
     assert!(!f.contains("svar") && !f.contains("besvar"), "{f}");
     tmux.keys(&["Escape", "q"]);
 }
+
+/// The UI on an existing workspace in tmux at 80×24 as `email`.
+fn session_on(root: &std::path::Path, name: &str, email: &str) -> Tmux {
+    let tmux = Tmux {
+        socket: format!("oplaeg-e2e-{name}-{}", std::process::id()),
+    };
+    let command = format!(
+        "LANG=da_DK.UTF-8 OPLAEG_MOUSE=off GIT_CONFIG_GLOBAL=/dev/null {BIN} --repo '{}' --as {email}",
+        root.display()
+    );
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        &command,
+    ]);
+    tmux
+}
+
+#[test]
+fn a_member_proposes_new_wording_and_a_writer_applies_it_with_one_key() {
+    if !common::tools::available(
+        "a_member_proposes_new_wording_and_a_writer_applies_it_with_one_key",
+        &["tmux"],
+        "tmux",
+    ) {
+        return;
+    }
+    let (_tmp, root, member) = demo_session("suggest", "jens.noergaard@rm.example");
+    member.wait_for("Jens Nørgaard · Region Midtjylland · medlem");
+    // Chapter 5, into the text, its first sentence, propose new wording:
+    // the editor holds the quoted words, the cursor at their start.
+    member.keys(&["j", "j", "j", "j"]);
+    member.wait_for("▶ 5 Rehabilitering");
+    member.keys(&["l", "j", "f"]);
+    member.wait_for("Foreslå ny formulering");
+    member.keys(&["-l", "Samtidig "]);
+    member.keys(&["C-s"]);
+    member.wait_for("Forslaget til ny formulering er gemt.");
+    member.keys(&["q"]);
+    drop(member);
+    assert_eq!(
+        git(&root, &["log", "-1", "--format=%an"]).trim(),
+        "Jens Nørgaard"
+    );
+    let chapter = "drafts/05-rehabilitering.md";
+    let before = git(&root, &["rev-parse", "HEAD"]);
+
+    // The writer opens the thread at the same place and applies it with i.
+    let writer = session_on(&root, "suggest-w", "mette.holm@sst.example");
+    writer.wait_for("Mette Holm · Sundhedsstyrelsen · skribent");
+    writer.keys(&["j", "j", "j", "j"]);
+    writer.wait_for("▶ 5 Rehabilitering");
+    writer.keys(&["l", "j", "Enter"]);
+    writer.wait_for("Forslag til ny formulering fra Jens");
+    writer.keys(&["i"]);
+    writer.wait_for("Forslaget er indført i kapitlet og besvaret.");
+    writer.keys(&["q"]);
+    drop(writer);
+
+    assert_eq!(
+        git(&root, &["rev-parse", "HEAD~1"]),
+        before,
+        "one commit applies it"
+    );
+    assert_eq!(
+        git(&root, &["log", "-1", "--format=%an"]).trim(),
+        "Mette Holm"
+    );
+    let diff = git(
+        &root,
+        &[
+            "show",
+            "--format=",
+            "--word-diff=plain",
+            "HEAD",
+            "--",
+            chapter,
+        ],
+    );
+    let changed: Vec<&str> = diff
+        .lines()
+        .filter(|l| l.contains("{+") || l.contains("[-"))
+        .collect();
+    assert_eq!(changed.len(), 1, "{diff}");
+    assert!(
+        changed[0].contains("{+Samtidig+} Rehabilitering skal"),
+        "{diff}"
+    );
+    assert_eq!(changed[0].matches("{+").count(), 1, "{diff}");
+    assert!(!changed[0].contains("[-"), "{diff}");
+}

@@ -39,6 +39,12 @@ pub enum Action {
     PrevMarker,
     Reply,
     Resolve,
+    /// Propose new wording for the selected words (ændringsforslag).
+    Suggest,
+    /// Write a suggestion into its chapter and answer it (writers).
+    AcceptSuggestion,
+    /// Edit the merged text of a suggestion before it is written (writers).
+    EditMerged,
     /// Edit / withdraw the actor's own open comment in the selected thread.
     EditComment,
     WithdrawComment,

@@ -151,7 +151,7 @@ pub fn permission(action: &Action) -> Option<Permission> {
         | Action::EditText
         | Action::EditGoal
         | Action::EditRealizability => Permission::EditContent,
-        Action::Resolve => Permission::Resolve,
+        Action::Resolve | Action::AcceptSuggestion | Action::EditMerged => Permission::Resolve,
         Action::ConfirmAnchor | Action::AttachAnchor => Permission::Reanchor,
         Action::PlanMeeting | Action::TagMeeting => Permission::ManageMeetings,
         Action::CommentQuote
@@ -160,6 +160,7 @@ pub fn permission(action: &Action) -> Option<Permission> {
         | Action::EditComment
         | Action::WithdrawComment
         | Action::Reply
+        | Action::Suggest
         | Action::Select => Permission::Comment,
         _ => return None,
     })
@@ -208,6 +209,15 @@ pub static BINDINGS: &[Binding] = &[
         Action::CommentQuote,
         "kommentér markeret tekst (eller sætningen)",
         "comment on the selection (or the sentence)",
+        true
+    ),
+    b!(
+        Reader,
+        [(Char('f'), N)],
+        "f",
+        Action::Suggest,
+        "foreslå ny formulering af markeret tekst",
+        "suggest new wording for the selection",
         true
     ),
     b!(
@@ -860,6 +870,15 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b!(
         Thread,
+        [(Char('i'), N)],
+        "i",
+        Action::AcceptSuggestion,
+        "indfør ændringsforslaget i kapitlet",
+        "apply the suggestion to the chapter",
+        true
+    ),
+    b!(
+        Thread,
         [(Char('e'), N)],
         "e",
         Action::EditComment,
@@ -958,6 +977,15 @@ pub static BINDINGS: &[Binding] = &[
         "vælg og skriv svaret",
         "choose and write the response",
         true
+    ),
+    b!(
+        Confirm,
+        [(Char('e'), N)],
+        "e",
+        Action::EditMerged,
+        "ret den flettede tekst før den indføres (ændringsforslag)",
+        "edit the merged text before it is applied (suggestions)",
+        false
     ),
     // A question.
     b!(

@@ -176,6 +176,7 @@ pub fn thread_lines(state: &State, i: usize) -> Vec<Line<'static>> {
             state.theme.quote()
         };
         lines.push(Line::styled(format!("«{}»", safe(&a.quote)), style));
+        lines.extend(super::popups::suggestion::lines(state, c));
         lines.extend(placement_lines(state, i, a));
     }
     let push = |c: &crate::model::Comment, indent: &str, lines: &mut Vec<Line<'static>>| {

@@ -83,6 +83,14 @@ pub enum ComposeTarget {
     RecField { rec: String, field: String },
     /// A new text for one of the actor's own comments (by id).
     EditComment(String),
+    /// New wording proposed for a quote from a chapter (an ændringsforslag).
+    Suggest { chapter: String, quote: String },
+    /// The writer's own words for a suggestion before it is applied, with
+    /// the disposition's key (`met` after reading a merge, `partly_met`).
+    AcceptEdited {
+        comment: String,
+        disposition: String,
+    },
 }
 
 /// A text being written, kept on disk so it survives quitting or a crash.
@@ -167,6 +175,8 @@ pub enum Confirmed {
     },
     /// Tag the current draft as sent for meeting `n`.
     TagMeeting(u32),
+    /// Apply the suggestion (by id) with its merged text.
+    AcceptSuggestion { id: String, merged: String },
 }
 
 /// A yes/no question.

@@ -384,6 +384,11 @@ fn popup(state: &mut State, action: Action) -> Option<Action> {
             Action::Open => {
                 let d = Disposition::ALL[*choice];
                 let comment = comment.clone();
+                if d == Disposition::PartlyMet
+                    && super::popups::suggestion::partly_met(state, &comment)
+                {
+                    return None;
+                }
                 let title = tr!("Svar ({})", "Response ({})", d.label());
                 compose(
                     state,
@@ -428,6 +433,7 @@ fn popup(state: &mut State, action: Action) -> Option<Action> {
                 }
                 Action::Reply => reply_to(state, i),
                 Action::Resolve => resolve(state, i),
+                Action::AcceptSuggestion => super::popups::suggestion::accept(state, i),
                 Action::Back | Action::Open | Action::Quit => state.popup = None,
                 _ => {}
             }
@@ -712,6 +718,28 @@ fn submit(state: &mut State) {
             After::ClearDraft,
             move |s| s.edit_comment(&id, &text).map(|_| ()),
         ),
+        ComposeTarget::Suggest { chapter, quote } => write(
+            state,
+            tr!(
+                "Forslaget til ny formulering er gemt.",
+                "The suggestion for new wording was saved."
+            ),
+            After::ClearDraft,
+            move |s| s.suggest(&chapter, &quote, &text, "").map(|_| ()),
+        ),
+        ComposeTarget::AcceptEdited {
+            comment,
+            disposition,
+        } => {
+            let d = Disposition::parse(&disposition).unwrap_or(Disposition::Met);
+            super::popups::suggestion::apply(
+                state,
+                comment,
+                crate::ops::AcceptText::Edited(text),
+                d,
+                After::ClearDraft,
+            )
+        }
         ComposeTarget::RecField { rec, field } => {
             let mut edit = RecEdit::default();
             match field.as_str() {

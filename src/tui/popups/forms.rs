@@ -231,6 +231,20 @@ pub fn confirm(state: &mut State, action: Action) -> Option<Action> {
                         move |s| s.meeting_tag(n).map(|_| ()),
                     );
                 }
+                Confirmed::AcceptSuggestion { id, .. } => {
+                    super::suggestion::apply(
+                        state,
+                        id,
+                        crate::ops::AcceptText::Merged,
+                        crate::model::Disposition::Met,
+                        After::Nothing,
+                    );
+                }
+            }
+        }
+        Action::EditMerged => {
+            if let Confirmed::AcceptSuggestion { id, merged } = c.then.clone() {
+                super::suggestion::edit_merged(state, id, &merged);
             }
         }
         Action::Back | Action::Quit => state.popup = None,

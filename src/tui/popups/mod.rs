@@ -5,5 +5,6 @@
 pub mod export;
 pub mod export_view;
 pub mod forms;
+pub mod suggestion;
 pub mod sync_view;
 pub mod view;

@@ -50,6 +50,9 @@ pub struct ReaderAnchors {
     pub placements: HashMap<usize, Placement>,
     /// Per block: (start, end, fuzzy) byte ranges of its text that comments sit on.
     pub marks: HashMap<usize, Vec<(usize, usize, bool)>>,
+    /// Per block: (start, end) byte ranges of its text that open
+    /// suggestions propose to replace (drawn struck).
+    pub suggested: HashMap<usize, Vec<(usize, usize)>>,
     /// Per comment index: the block and byte in it where its words start.
     pub at: HashMap<usize, (usize, usize)>,
     /// The id of the comment whose new words the writer is choosing, if any.
@@ -122,8 +125,10 @@ pub fn place_markers(state: &mut State) {
                 let fuzzy = matches!(p.fate, Fate::Fuzzy { .. });
                 // A withdrawn comment keeps its place in the margin (its
                 // thread stays reachable) but its words are not coloured.
-                if state.ws.comments[i].status != crate::model::CommentStatus::Withdrawn {
-                    mark_words(state, &starts, span.clone(), fuzzy);
+                let c = &state.ws.comments[i];
+                let suggested = c.is_open() && c.suggestion.is_some();
+                if c.status != crate::model::CommentStatus::Withdrawn {
+                    mark_words(state, &starts, span.clone(), fuzzy, suggested);
                 }
                 let at = block_at(&starts, &state.doc, span.start);
                 if let Some(at) = at {
@@ -150,6 +155,7 @@ fn mark_words(
     starts: &[Option<usize>],
     span: std::ops::Range<usize>,
     fuzzy: bool,
+    suggested: bool,
 ) {
     for (b, s) in starts.iter().enumerate() {
         let Some(s) = *s else { continue };
@@ -163,6 +169,14 @@ fn mark_words(
                 .entry(b)
                 .or_default()
                 .push((from, to, fuzzy));
+            if suggested {
+                state
+                    .anchors
+                    .suggested
+                    .entry(b)
+                    .or_default()
+                    .push((from, to));
+            }
         }
     }
 }

@@ -110,6 +110,7 @@ pub fn reader(state: &mut State, action: Action) {
             );
         }
         Action::CommentWhole => comment_chapter(state),
+        Action::Suggest => suggest(state),
         Action::NextMarker | Action::PrevMarker => {
             let current = state.doc.sentences.get(state.cursor).map_or(0, |s| s.0);
             let mut blocks: Vec<usize> = state.markers.keys().copied().collect();
@@ -148,6 +149,35 @@ pub fn reader(state: &mut State, action: Action) {
         _ => {}
     }
     follow_cursor(state);
+}
+
+/// Opens the editor on the selected words (or the sentence at the cursor)
+/// for the member to rewrite them: an ændringsforslag.
+fn suggest(state: &mut State) {
+    if refuse(state, Permission::Comment) {
+        return;
+    }
+    let quote = state
+        .doc
+        .quote(state.selection.unwrap_or(state.cursor), state.cursor);
+    let Some(ch) = state.ws.chapters.get(state.chapter) else {
+        return;
+    };
+    let (slug, number) = (ch.slug.clone(), ch.number);
+    state.selection = None;
+    let title = tr!(
+        "Foreslå ny formulering i kapitel {number} (ret ordene; tom tekst foreslår at slette dem)",
+        "Suggest new wording in chapter {number} (change the words; empty text proposes deleting them)"
+    );
+    compose(
+        state,
+        ComposeTarget::Suggest {
+            chapter: slug,
+            quote: quote.clone(),
+        },
+        title,
+        &quote,
+    );
 }
 
 fn comment_chapter(state: &mut State) {

@@ -101,7 +101,8 @@ fn reader(frame: &mut Frame, area: Rect, state: &State) {
     let mut block = pane::block(Line::raw(title), state.text_focus, state);
     let rows = layout::reader_text_height(state.height);
     let total = state.doc.lines.len();
-    if total > rows {
+    let suggestion = suggestion_at_cursor(state);
+    if total > rows && suggestion.is_none() {
         let last = (state.scroll + rows).min(total);
         block = block.title_bottom(
             Line::styled(
@@ -116,6 +117,9 @@ fn reader(frame: &mut Frame, area: Rect, state: &State) {
             )
             .right_aligned(),
         );
+    }
+    if let Some(line) = suggestion {
+        block = block.title_bottom(line);
     }
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -136,10 +140,16 @@ fn reader(frame: &mut Frame, area: Rect, state: &State) {
         // heading of a section whose quoted words are gone.
         let gutter = match state.markers.get(&line.block) {
             Some(list) if first_of_block => {
+                let suggestion = list.iter().any(|&i| {
+                    let c = &state.ws.comments[i];
+                    c.is_open() && c.suggestion.is_some()
+                });
                 let symbol = if state.anchors.any_fuzzy(list) {
                     '◐'
                 } else if state.anchors.all_sections(list) {
                     '§'
+                } else if suggestion {
+                    '✎'
                 } else {
                     '●'
                 };
@@ -179,6 +189,12 @@ fn reader(frame: &mut Frame, area: Rect, state: &State) {
                     style = style.patch(state.theme.anchored(fuzzy));
                 }
             }
+            if let Some(ranges) = state.anchors.suggested.get(&line.block) {
+                let end = w.start + w.text.len();
+                if ranges.iter().any(|r| r.0 < end && w.start < r.1) {
+                    style = style.patch(state.theme.deleted());
+                }
+            }
             let in_sel = w.sentence >= sel_from && w.sentence <= sel_to;
             if state.text_focus && in_sel {
                 style = if state.selection.is_some() {
@@ -199,4 +215,31 @@ fn reader(frame: &mut Frame, area: Rect, state: &State) {
         lines.push(Line::from(spans));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The open suggestion in the cursor's paragraph, as one line for the
+/// pane's lower border: who proposed it and the change, deleted words
+/// struck and new ones underlined (`[-…-]{+…+}` without colour).
+fn suggestion_at_cursor(state: &State) -> Option<Line<'static>> {
+    if !state.text_focus {
+        return None;
+    }
+    let b = state.doc.sentences.get(state.cursor)?.0;
+    let c = state.markers.get(&b)?.iter().find_map(|&i| {
+        let c = &state.ws.comments[i];
+        (c.is_open() && c.suggestion.is_some()).then_some(c)
+    })?;
+    let (s, a) = (c.suggestion.as_ref()?, c.target.anchor.as_ref()?);
+    let mut spans = vec![Span::styled(
+        format!(" ✎ {}: ", safe(&c.author.name)),
+        state.theme.title(),
+    )];
+    spans.extend(crate::tui::popups::suggestion::change_spans(
+        state,
+        &a.quote,
+        &s.text,
+        Some(3),
+    ));
+    spans.push(Span::raw(" "));
+    Some(Line::from(spans))
 }
