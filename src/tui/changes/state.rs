@@ -330,9 +330,19 @@ impl ChapterTexts {
                 return marker;
             }
         }
-        // Gone from TO (or not placed): on the FROM words it quoted.
+        // Gone from TO (or not placed): on the FROM words it quoted – but
+        // only where they stood once; with several copies nothing says which
+        // one was meant, and a marker on the wrong words is worse than none.
         let quote = collapse_ws(&r.quote);
         if quote.is_empty() {
+            return marker;
+        }
+        let copies = self
+            .old
+            .iter()
+            .map(|old| old.matches(quote.as_str()).count())
+            .sum::<usize>();
+        if copies != 1 {
             return marker;
         }
         for (b, old) in self.old.iter().enumerate() {
