@@ -16,7 +16,10 @@ use ratatui::backend::TestBackend;
 use ratatui_textarea::{Input, Key};
 
 fn state(ws: &Ws, email: &str) -> State {
-    State::new(ws.store(), Some(email.to_string()), 100, 30).unwrap()
+    let mut s = State::new(ws.store(), Some(email.to_string()), 100, 30).unwrap();
+    // These tests start in the draft; a member would start on Mit overblik.
+    s.view = oplaeg::tui::state::View::Reader;
+    s
 }
 
 fn screen(state: &State) -> String {

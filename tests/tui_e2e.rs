@@ -521,6 +521,8 @@ fn a_member_proposes_new_wording_and_a_writer_applies_it_with_one_key() {
     member.wait_for("Jens Nørgaard · Region Midtjylland · medlem");
     // Chapter 5, into the text, its first sentence, propose new wording:
     // the editor holds the quoted words, the cursor at their start.
+    // A member starts on Mit overblik; the reader is tab 1.
+    member.keys(&["1"]);
     member.keys(&["j", "j", "j", "j"]);
     member.wait_for("▶ 5 Rehabilitering");
     member.keys(&["l", "j", "f"]);
@@ -580,4 +582,102 @@ fn a_member_proposes_new_wording_and_a_writer_applies_it_with_one_key() {
     );
     assert_eq!(changed[0].matches("{+").count(), 1, "{diff}");
     assert!(!changed[0].contains("[-"), "{diff}");
+}
+
+#[test]
+fn a_member_syncs_a_writers_answer_and_mit_overblik_shows_it() {
+    if !common::tools::available(
+        "a_member_syncs_a_writers_answer_and_mit_overblik_shows_it",
+        &["tmux"],
+        "tmux",
+    ) {
+        return;
+    }
+    use oplaeg::ops::{self, Session, mine};
+    use oplaeg::store::Store;
+    const JENS: &str = "jens.noergaard@rm.example";
+    const WRITER: &str = "mette.holm@sst.example";
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("demo");
+    oplaeg::demo::build(&root).unwrap();
+    let server = tmp.path().join("server.git");
+    git(
+        tmp.path(),
+        &[
+            "init",
+            "-q",
+            "--bare",
+            "--initial-branch=main",
+            "server.git",
+        ],
+    );
+    git(
+        &root,
+        &["remote", "add", "origin", server.to_str().unwrap()],
+    );
+    let jens = Session::new(Store::open(&root).unwrap(), Some(JENS)).unwrap();
+    jens.sync(None, &mut |_| {}).expect("first sync");
+    let overview = mine::overview(
+        &Store::open(&root).unwrap(),
+        &mine::Query {
+            email: JENS.to_string(),
+            scope: mine::Scope::Member,
+            since: mine::Since::Nothing,
+            today: chrono::Local::now().date_naive(),
+        },
+    )
+    .unwrap();
+    let open = overview.open.first().expect("Jens has an open comment");
+    let (open_id, label) = (open.id.clone(), open.on.label());
+
+    // A writer answers it in another clone.
+    let writer_root = tmp.path().join("writer");
+    ops::clone(
+        server.to_str().unwrap(),
+        &writer_root,
+        Some(WRITER),
+        &mut |_| {},
+    )
+    .expect("clone");
+    let w = Session::new(Store::open(&writer_root).unwrap(), Some(WRITER)).unwrap();
+    w.resolve(
+        &open_id,
+        oplaeg::model::Disposition::PartlyMet,
+        "Vi tager det med i næste udkast.",
+    )
+    .expect("resolve");
+    w.sync(None, &mut |_| {}).expect("writer sync");
+
+    let tmux = Tmux {
+        socket: format!("oplaeg-e2e-mine-{}", std::process::id()),
+    };
+    let command = format!(
+        "LANG=da_DK.UTF-8 OPLAEG_MOUSE=off GIT_CONFIG_GLOBAL=/dev/null {BIN} --repo '{}' --as {JENS}",
+        root.display()
+    );
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        &command,
+    ]);
+    // A member starts on Mit overblik.
+    tmux.wait_for("Mine kommentarer");
+    tmux.keys(&["S"]);
+    let screen = tmux.wait_for("1 nyt svar på dine kommentarer");
+    assert!(screen.contains("Mit overblik"), "{screen}");
+    let screen = tmux.wait_for("Nyt svar:");
+    assert!(screen.contains("delvist imødekommet"), "{screen}");
+    let short: String = label.chars().take(15).collect();
+    assert!(screen.contains(&short), "{short} in {screen}");
+    tmux.keys(&["q"]);
+    assert_eq!(
+        git(&root, &["rev-parse", "HEAD"]).trim(),
+        git(&writer_root, &["rev-parse", "HEAD"]).trim()
+    );
 }

@@ -87,6 +87,17 @@ pub enum Action {
     /// In a form: the previous / next choice of the field (← / →).
     ChoiceLeft,
     ChoiceRight,
+    /// Mit overblik: the next / previous comment.
+    MineNext,
+    MinePrev,
+    /// Mit overblik: mine or my organisation's.
+    MineScope,
+    /// Mit overblik: since the last meeting, an earlier one, or my last look.
+    MineSince,
+    /// Mit overblik: move my last-look marker to what is shown.
+    MarkRead,
+    /// Mit overblik: the selected comment's chapter in Ændringer.
+    MineChanges,
     /// Diff view: choose the version to compare from / to.
     ChooseFrom,
     ChooseTo,

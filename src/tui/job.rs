@@ -33,13 +33,15 @@ pub enum After {
     /// A read-only job computed a diff for the Diff view into this slot;
     /// the workspace is not read again (see [`super::changes::state`]).
     Diff(super::changes::state::DiffSlot),
+    /// A read-only job made Mit overblik's overview into this slot.
+    Mine(super::mine::state::MineSlot),
 }
 
 impl After {
     /// Whether the job writes (quitting waits for writes, not for a
     /// comparison still being made).
     pub fn writes(&self) -> bool {
-        !matches!(self, After::Diff(_))
+        !matches!(self, After::Diff(_) | After::Mine(_))
     }
 }
 
@@ -129,7 +131,7 @@ pub fn catch_job_panics() {
 /// UI shows it and keeps running, and the write journal has left nothing
 /// half-done.
 pub fn run(root: &Path, email: Option<&str>, job: Job) -> Outcome {
-    let reread = !matches!(job.after, After::Diff(_));
+    let reread = !matches!(job.after, After::Diff(_) | After::Mine(_));
     let mut message = None;
     let work = job.work;
     IN_JOB.set(true);

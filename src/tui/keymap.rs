@@ -18,6 +18,8 @@ pub enum Scope {
     Timeline,
     History,
     Diff,
+    /// Mit overblik.
+    Mine,
     /// Every popup that shows text or a list: scrolling, help and closing.
     Popup,
     /// The help popup.
@@ -44,7 +46,7 @@ pub enum Scope {
 
 impl Scope {
     /// Every scope, for the checks below.
-    pub const ALL: [Scope; 18] = [
+    pub const ALL: [Scope; 19] = [
         Scope::Global,
         Scope::Reader,
         Scope::Recs,
@@ -52,6 +54,7 @@ impl Scope {
         Scope::Timeline,
         Scope::History,
         Scope::Diff,
+        Scope::Mine,
         Scope::Popup,
         Scope::Help,
         Scope::Thread,
@@ -77,6 +80,7 @@ impl Scope {
             Scope::Timeline => &[Scope::Timeline, Scope::Global],
             Scope::History => &[Scope::History, Scope::Global],
             Scope::Diff => &[Scope::Diff, Scope::Global],
+            Scope::Mine => &[Scope::Mine, Scope::Global],
             Scope::Popup => &[Scope::Popup],
             Scope::Help => &[Scope::Help, Scope::Popup],
             Scope::Thread => &[Scope::Thread, Scope::Popup],
@@ -102,6 +106,7 @@ impl Scope {
             Scope::Timeline => tr!("Tidslinje", "Timeline"),
             Scope::History => tr!("Historik", "History"),
             Scope::Diff => tr!("Ændringer", "Changes"),
+            Scope::Mine => tr!("Mit overblik", "My overview"),
             Scope::Popup => tr!("I vinduer", "In windows"),
             Scope::Help => tr!("Hjælp", "Help"),
             Scope::Thread => tr!("Tråd", "Thread"),
@@ -485,6 +490,70 @@ pub static BINDINGS: &[Binding] = &[
         "show what the change changed (in Changes)",
         true
     ),
+    // Mit overblik.
+    b!(
+        Mine,
+        [(Char('s'), N)],
+        "s",
+        Action::MineSince,
+        "siden hvad: sidste møde, et tidligere møde, sidst jeg kiggede",
+        "since what: the last meeting, an earlier one, when I last looked",
+        true
+    ),
+    b!(
+        Mine,
+        [(Char('o'), N)],
+        "o",
+        Action::MineScope,
+        "mine kommentarer / hele min organisations",
+        "my comments / all of my organisation's",
+        true
+    ),
+    b!(
+        Mine,
+        [(Char('r'), N)],
+        "r",
+        Action::MarkRead,
+        "markér som læst (\"siden sidst jeg kiggede\" starter her)",
+        "mark as read (\"since I last looked\" starts here)",
+        true
+    ),
+    b!(
+        Mine,
+        [(Char('n'), N)],
+        "n",
+        Action::MineNext,
+        "næste kommentar",
+        "next comment",
+        true
+    ),
+    b!(
+        Mine,
+        [(Char('N'), S), (Char('N'), N)],
+        "N",
+        Action::MinePrev,
+        "forrige kommentar",
+        "previous comment",
+        false
+    ),
+    b!(
+        Mine,
+        [(Enter, N)],
+        "Enter",
+        Action::Open,
+        "åbn den valgte kommentars tråd",
+        "open the selected comment's thread",
+        true
+    ),
+    b!(
+        Mine,
+        [(Char('c'), N)],
+        "c",
+        Action::MineChanges,
+        "hvad der er ændret i den valgte kommentars kapitel (i Ændringer)",
+        "what changed in the selected comment's chapter (in Changes)",
+        true
+    ),
     // Ændringer (the diff between two versions).
     b!(
         Diff,
@@ -647,6 +716,15 @@ pub static BINDINGS: &[Binding] = &[
         Action::Tab(5),
         "Ændringer",
         "Changes",
+        false
+    ),
+    b!(
+        Global,
+        [(Char('7'), N)],
+        "7",
+        Action::Tab(6),
+        "Mit overblik",
+        "My overview",
         false
     ),
     b!(

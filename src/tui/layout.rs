@@ -87,26 +87,57 @@ pub fn contains(r: Rect, x: u16, y: u16) -> bool {
 
 /// A tab's label: ` 1 Oplæg `, or ` 1 Oplæg` when the padded tabs would
 /// not fit in `width` columns (six tabs in Danish at 80 columns).
-pub fn tab_label(view: View, width: u16) -> String {
+pub fn tab_label(view: View, width: u16, selected: View) -> String {
     let padded = |v: View| format!(" {} {} ", v.index() + 1, v.title());
     let total: usize = View::all().map(|v| padded(v).as_str().width() + 1).sum();
     if total <= usize::from(width) {
-        padded(view)
-    } else {
-        format!(" {} {}", view.index() + 1, view.title())
+        return padded(view);
     }
+    let plain = |v: View| format!(" {} {}", v.index() + 1, v.title());
+    let total: usize = View::all().map(|v| plain(v).as_str().width() + 1).sum();
+    if total <= usize::from(width) || view == selected {
+        return plain(view);
+    }
+    // Too narrow for every title: the chosen tab keeps its own, the others
+    // are shortened alike to what fits (at least their number).
+    let fits = |n: usize| {
+        View::all()
+            .map(|v| {
+                if v == selected {
+                    plain(v).as_str().width() + 1
+                } else {
+                    short_tab(v, n).as_str().width() + 1
+                }
+            })
+            .sum::<usize>()
+            <= usize::from(width)
+    };
+    let n = (0..=20).rev().find(|&n| fits(n)).unwrap_or(0);
+    short_tab(view, n)
+}
+
+/// ` 3 Komme…`: a tab's number and at most `n` characters of its title.
+fn short_tab(view: View, n: usize) -> String {
+    if n == 0 {
+        return format!(" {}", view.index() + 1);
+    }
+    format!(
+        " {} {}",
+        view.index() + 1,
+        crate::text::truncate(&view.title(), n)
+    )
 }
 
 /// Columns a tab's label and its separator take.
-pub fn tab_width(view: View, width: u16) -> u16 {
-    u16::try_from(tab_label(view, width).as_str().width() + 1).unwrap_or(20)
+pub fn tab_width(view: View, width: u16, selected: View) -> u16 {
+    u16::try_from(tab_label(view, width, selected).as_str().width() + 1).unwrap_or(20)
 }
 
 /// The tab at column `x` of the tab bar.
-pub fn tab_at(x: u16, width: u16) -> Option<usize> {
+pub fn tab_at(x: u16, width: u16, selected: View) -> Option<usize> {
     let mut col = 0;
     for (i, v) in View::all().enumerate() {
-        let w = tab_width(v, width);
+        let w = tab_width(v, width, selected);
         if x >= col && x < col + w {
             return Some(i);
         }
@@ -143,6 +174,7 @@ pub fn panes(view: View, width: u16, height: u16, history_open: bool) -> [Rect; 
             Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body)
         }
         View::History => [body, Rect::new(body.x, body.bottom(), body.width, 0)],
+        View::Mine => [body, body],
         View::Timeline => {
             let [lanes, calendar] =
                 Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)])
@@ -265,12 +297,15 @@ mod tests {
 
     #[test]
     fn the_tab_under_a_column_is_the_one_drawn_there() {
-        for width in [80, 120, 200] {
-            let mut col = 0;
-            for (i, v) in View::all().enumerate() {
-                assert_eq!(tab_at(col, width), Some(i));
-                col += tab_width(v, width);
-                assert_eq!(tab_at(col - 1, width), Some(i));
+        for width in [60, 80, 120, 200] {
+            for selected in View::all() {
+                let mut col = 0;
+                for (i, v) in View::all().enumerate() {
+                    assert_eq!(tab_at(col, width, selected), Some(i));
+                    col += tab_width(v, width, selected);
+                    assert_eq!(tab_at(col - 1, width, selected), Some(i));
+                }
+                assert!(col <= width || width < 70, "{width}: {col}");
             }
         }
     }

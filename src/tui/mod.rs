@@ -16,6 +16,7 @@ pub mod history;
 pub mod job;
 pub mod keymap;
 pub mod layout;
+pub mod mine;
 pub mod panes;
 pub mod popups;
 pub mod reader;

@@ -29,6 +29,8 @@ pub enum Pane {
     CommentThread,
     /// Historik: the selected change's message.
     HistoryDetail,
+    /// Mit overblik: the whole overview.
+    Mine,
     /// The open popup's text.
     Popup,
     /// The help, over everything.
@@ -56,6 +58,7 @@ pub fn rect(state: &State, pane: Pane) -> Rect {
         Pane::RecDetail => layout::panes(View::Recs, w, h, false)[1],
         Pane::CommentThread => layout::panes(View::Comments, w, h, false)[1],
         Pane::HistoryDetail => layout::panes(View::History, w, h, true)[1],
+        Pane::Mine => layout::panes(View::Mine, w, h, false)[0],
         Pane::Popup => state
             .popup
             .as_ref()
@@ -72,6 +75,7 @@ pub fn lines(state: &State, pane: Pane) -> Vec<Line<'static>> {
             .selected_comment()
             .map_or_else(Vec::new, |i| thread_lines(state, i)),
         Pane::HistoryDetail => history_detail_lines(state),
+        Pane::Mine => super::mine::view::lines(state),
         Pane::Popup => popup_lines(state),
         Pane::Help => help_lines(state),
     }
@@ -89,6 +93,7 @@ pub fn offset(state: &State, pane: Pane) -> usize {
         Pane::RecDetail => state.recs.detail_scroll,
         Pane::CommentThread => state.comments_view.thread_scroll,
         Pane::HistoryDetail => state.history.detail_scroll,
+        Pane::Mine => state.mine.scroll,
         Pane::Popup => state.popup_scroll,
         Pane::Help => state.help.unwrap_or(0),
     }
@@ -99,6 +104,7 @@ fn offset_mut(state: &mut State, pane: Pane) -> &mut usize {
         Pane::RecDetail => &mut state.recs.detail_scroll,
         Pane::CommentThread => &mut state.comments_view.thread_scroll,
         Pane::HistoryDetail => &mut state.history.detail_scroll,
+        Pane::Mine => &mut state.mine.scroll,
         Pane::Popup => &mut state.popup_scroll,
         Pane::Help => state.help.get_or_insert(0),
     }

@@ -30,6 +30,8 @@ pub enum View {
     History,
     /// What changed between two versions (see [`super::changes::state`]).
     Diff,
+    /// Mit overblik (see [`super::mine`]).
+    Mine,
 }
 
 impl View {
@@ -330,6 +332,8 @@ pub struct State {
 
     /// Ændringer (the Diff view).
     pub diff: super::changes::state::DiffState,
+    /// Mit overblik.
+    pub mine: super::mine::state::MineState,
 }
 
 impl State {
@@ -399,6 +403,7 @@ impl State {
             busy: None,
             submitting: None,
             diff: Default::default(),
+            mine: Default::default(),
             ws,
             store,
         };
@@ -408,6 +413,16 @@ impl State {
         state.tracking = loaded.tracking;
         state.rebuild();
         state.timeline.meeting = super::timeline::default_meeting(&state);
+        // A member starts on what became of their comments; writers and
+        // reviewers on the draft.
+        if state
+            .actor
+            .as_ref()
+            .is_some_and(|m| m.role == crate::model::Role::Member)
+        {
+            state.view = View::Mine;
+            super::mine::update::keep_current(&mut state);
+        }
         if let Some(draft) = state.load_draft() {
             state.popup = Some(Popup::DraftOffer(draft));
         }

@@ -28,7 +28,7 @@ pub struct Tab {
     pub find: fn(&mut State, &str),
 }
 
-/// Every tab, in order (the number keys 1–6 follow it).
+/// Every tab, in order (the number keys 1–7 follow it).
 pub static TABS: &[Tab] = &[
     Tab {
         view: View::Reader,
@@ -102,6 +102,16 @@ pub static TABS: &[Tab] = &[
         render: super::changes::view::render,
         right_focused: |s| s.diff.text_focus,
         find: super::changes::update::find,
+    },
+    Tab {
+        view: View::Mine,
+        da: "Mit overblik",
+        en: "My overview",
+        scope: Scope::Mine,
+        update: super::mine::update::update,
+        render: |f, _, s| super::mine::view::render(f, s),
+        right_focused: |_| false,
+        find: super::mine::update::find,
     },
 ];
 

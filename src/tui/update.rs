@@ -26,6 +26,9 @@ pub fn update(state: &mut State, action: Action) -> Option<Action> {
         // Ask for the comparison, or lay it out again, when it is due.
         super::changes::update::keep_current(state);
     }
+    if state.view == View::Mine {
+        super::mine::update::keep_current(state);
+    }
     next
 }
 
@@ -171,10 +174,10 @@ fn click(state: &mut State, x: u16, y: u16) -> Option<Action> {
     }
     let screen = layout::screen(state.width, state.height);
     if layout::contains(screen.tabs, x, y) {
-        return layout::tab_at(x, state.width).map(Action::Tab);
+        return layout::tab_at(x, state.width, state.view).map(Action::Tab);
     }
     let [left, right] = layout::panes(state.view, state.width, state.height, true);
-    if layout::contains(right, x, y) && state.view != View::Diff {
+    if layout::contains(right, x, y) && !matches!(state.view, View::Diff | View::Mine) {
         if !focused_right(state) {
             return Some(Action::Focus);
         }
@@ -219,7 +222,7 @@ fn click(state: &mut State, x: u16, y: u16) -> Option<Action> {
             }
         }
         View::Timeline => state.timeline.calendar_focus = false,
-        View::Diff => {}
+        View::Diff | View::Mine => {}
     }
     None
 }
@@ -591,6 +594,7 @@ fn sync_done(state: &mut State, outcome: &job::Outcome) {
         Ok(_) => (data.done.lines().map(str::to_string).collect(), false),
         Err(e) => (e.lines().map(str::to_string).collect(), true),
     };
+    let before = state.head.clone();
     if let Some(loaded) = job::take_loaded(outcome) {
         state.apply(loaded);
     }
@@ -599,6 +603,16 @@ fn sync_done(state: &mut State, outcome: &job::Outcome) {
     } else {
         tr!("Synkroniseret.", "Synced.")
     });
+    // What arrived for me goes in the status line instead of the report
+    // (a sync that went through needs no answer), and Mit overblik opens
+    // on it.
+    if !failed && super::mine::update::after_sync(state, before) {
+        if matches!(state.popup, Some(Popup::Sync(_))) {
+            state.popup = None;
+        }
+        super::mine::update::keep_current(state);
+        return;
+    }
     // Shown even if the popup was closed meanwhile: the result matters.
     if !matches!(state.popup, Some(Popup::Compose(_))) {
         state.popup = Some(Popup::Sync(SyncPopup {
@@ -618,6 +632,11 @@ fn job_done(state: &mut State, outcome: &job::Outcome) {
         // A comparison for the Diff view; writes are not involved.
         let error = data.result.as_ref().err().cloned();
         super::changes::update::arrived(state, slot, error);
+        return;
+    }
+    if let After::Mine(slot) = &data.after {
+        let error = data.result.as_ref().err().cloned();
+        super::mine::update::arrived(state, slot, error);
         return;
     }
     state.busy = None;
@@ -656,7 +675,7 @@ fn job_done(state: &mut State, outcome: &job::Outcome) {
         }
         After::ShowSync => {}
         After::Info => state.popup = Some(Popup::Info(data.done.clone())),
-        After::Diff(_) => {}
+        After::Diff(_) | After::Mine(_) => {}
     }
 }
 

@@ -170,6 +170,8 @@ pub struct DiffState {
     /// Row of the doc the cursor is on, and the first row shown.
     pub cursor: usize,
     pub scroll: usize,
+    /// The chapter (slug) to select when the comparison arrives.
+    pub want_chapter: Option<String>,
 }
 
 /// Rows of the list before the chapters.

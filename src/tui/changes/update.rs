@@ -134,7 +134,44 @@ pub fn arrived(state: &mut State, slot: &DiffSlot, error: Option<String>) {
     }
     state.diff.data = Some(Box::new(data));
     state.diff.doc = DiffDoc::default();
+    select_wanted(state);
     relayout(state);
+}
+
+/// Compares `from` with `to`, on `chapter` when it is given (another tab's
+/// way here, e.g. Mit overblik's `c`).
+pub fn show(state: &mut State, from: Endpoint, to: Endpoint, chapter: Option<String>) {
+    state.diff.from = Some(from);
+    state.diff.to = Some(to);
+    state.diff.error = None;
+    state.diff.want_chapter = chapter;
+    // Already compared: select the chapter now.
+    select_wanted(state);
+}
+
+/// Selects the chapter asked for, once the comparison holding it is here.
+fn select_wanted(state: &mut State) {
+    let Some(slug) = state.diff.want_chapter.clone() else {
+        return;
+    };
+    let Some(data) = &state.diff.data else {
+        return;
+    };
+    if Some(&data.from) != state.diff.from.as_ref() || Some(&data.to) != state.diff.to.as_ref() {
+        return;
+    }
+    state.diff.want_chapter = None;
+    if let Some(i) = data
+        .diff
+        .chapters
+        .iter()
+        .position(|c| c.side().slug == slug)
+    {
+        state.diff.entry = FIRST_CHAPTER + i;
+        state.diff.cursor = 0;
+        state.diff.scroll = 0;
+        state.diff.doc = DiffDoc::default();
+    }
 }
 
 /// The first changed chapter, else the recommendations.

@@ -14,7 +14,7 @@ use crate::tui::state::{State, View};
 pub fn tabs(frame: &mut Frame, area: Rect, state: &State) {
     let mut spans = Vec::new();
     for v in View::all() {
-        let label = crate::tui::layout::tab_label(v, area.width);
+        let label = crate::tui::layout::tab_label(v, area.width, state.view);
         let style = if v == state.view {
             state
                 .theme
@@ -130,6 +130,7 @@ pub fn footer(frame: &mut Frame, area: Rect, state: &State) {
                 | Scope::Timeline
                 | Scope::History
                 | Scope::Diff
+                | Scope::Mine
         );
         let words = match short(&b.action) {
             Some(w) if !(popup && matches!(b.action, A::Open | A::Back | A::Down)) => w,
@@ -178,6 +179,11 @@ fn short(action: &crate::tui::action::Action) -> Option<String> {
         A::ChooseFrom => tr!("fra", "from"),
         A::ChooseTo => tr!("til", "to"),
         A::NextChange => tr!("ændring", "change"),
+        A::MineSince => tr!("siden", "since"),
+        A::MineScope => tr!("mine/org.", "mine/org."),
+        A::MarkRead => tr!("læst", "read"),
+        A::MineNext => tr!("næste", "next"),
+        A::MineChanges => tr!("ændringer", "changes"),
         _ => return None,
     })
 }
