@@ -239,8 +239,56 @@ fn enter_opens_the_selected_thread_and_c_the_chapter_in_changes() {
         Some(oplaeg::tui::changes::state::Endpoint::Commit(from))
     );
     assert!(s.diff.data.is_some(), "compared");
-    // TODO: selecting `c.on.slug`'s chapter on arrival does not happen yet.
-    let _ = c;
+    // Since the last meeting no chapter changed: nothing to select, and
+    // the list stays off the chapters.
+    let data = s.diff.data.as_ref().unwrap();
+    if !data
+        .diff
+        .chapters
+        .iter()
+        .any(|ch| ch.side().slug == c.on.slug)
+    {
+        assert!(s.diff.chapter().is_none());
+    }
+}
+
+#[test]
+fn c_shows_the_comments_chapter_when_it_changed_since() {
+    let mut s = start(demo(), JENS, 120, 40);
+    let o = overview(demo(), JENS, Scope::Member, s.today);
+    // Since the draft for meeting 3, chapters 3, 4, 5 and 11 changed.
+    dispatch(&mut s, Action::MineSince);
+    assert_eq!(s.mine.since, SinceChoice::Meeting(3));
+    let mut checked = 0;
+    for (n, c) in o.comments().enumerate() {
+        if c.on.kind != mine::SubjectKind::Chapter {
+            continue;
+        }
+        dispatch(&mut s, Action::Tab(6));
+        dispatch(&mut s, Action::MinePrev);
+        while s.mine.selected > 0 {
+            dispatch(&mut s, Action::MinePrev);
+        }
+        for _ in 0..n {
+            dispatch(&mut s, Action::MineNext);
+        }
+        dispatch(&mut s, Action::MineChanges);
+        assert_eq!(s.view, View::Diff);
+        let data = s.diff.data.as_ref().expect("compared");
+        let changed = data
+            .diff
+            .chapters
+            .iter()
+            .position(|ch| ch.side().slug == c.on.slug);
+        if let Some(i) = changed {
+            assert_eq!(s.diff.chapter(), Some(i), "{}", c.on.slug);
+            checked += 1;
+        }
+    }
+    assert!(
+        checked > 0,
+        "a comment on a chapter changed since meeting 3"
+    );
 }
 
 #[test]
