@@ -56,7 +56,7 @@ fn decisions(t: &Table, place: &str, out: &mut Vec<(String, Table)>) {
 }
 
 /// What the author wrote: the file without its decisions (status,
-/// resolution, and the anchor a writer may move).
+/// resolution, the anchor a writer may move, and a suggestion's outcome).
 fn authored(t: &Table) -> Table {
     let mut t = t.clone();
     for k in DECISIONS {
@@ -64,6 +64,12 @@ fn authored(t: &Table) -> Table {
     }
     if let Some(Value::Table(target)) = t.get_mut("target") {
         target.remove("anchor");
+    }
+    // A suggestion's outcome is the writers' (who applied it, and whether
+    // it needs a new look); who may set it is judged in `crate::suggest`.
+    if let Some(Value::Table(suggestion)) = t.get_mut("suggestion") {
+        suggestion.remove("applied");
+        suggestion.remove("review");
     }
     t
 }
