@@ -195,6 +195,8 @@ fn two_hundred_chapters_ten_thousand_comments_and_a_megabyte_comment() {
 
     // The terminal UI.
     let mut s = State::new(ws.store(), Some(MEMBER.to_string()), 120, 40).unwrap();
+    // A member starts on Mit overblik; this checks the reader.
+    s.view = oplaeg::tui::state::View::Reader;
     assert!(draw(&s).contains("Kapitler"));
     dispatch(&mut s, Action::Bottom);
     let screen = draw(&s);

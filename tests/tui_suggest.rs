@@ -38,6 +38,8 @@ fn state(d: &Demo, email: &str) -> State {
     .unwrap();
     // Drawn without colour, so the signs [-…-] and {+…+} show.
     s.theme.color = false;
+    // A member starts on Mit overblik; these tests begin in the reader.
+    s.view = View::Reader;
     s
 }
 
