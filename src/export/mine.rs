@@ -8,7 +8,7 @@
 use super::changes::mark_blocks;
 use super::doc::{Block, BoxKind, Document, Mark, Span, text_blocks};
 use super::markdown;
-use super::notat::revision_meta;
+use super::notat::{revision_meta, verdict};
 use super::words::{self, w};
 use crate::diff::{BlockChange, Op, Segment};
 use crate::i18n::Lang;
@@ -350,18 +350,10 @@ fn comment_block(lang: Lang, c: &MyComment, n: usize) -> Block {
         fields.push((w(lang, "Citat fra teksten", "Quoted text"), b));
     }
     fields.push((w(lang, "Kommentar", "Comment"), text_blocks(&c.body)));
-    let verdict = match (&c.answer, c.status) {
-        (Some(a), CommentStatus::Resolved) => {
-            Span::strong(words::disposition(lang, a.disposition)).toned(a.disposition.key())
-        }
-        (_, CommentStatus::Withdrawn) => {
-            Span::strong(words::unresolved(lang, CommentStatus::Withdrawn)).toned("withdrawn")
-        }
-        _ => Span::strong(words::unresolved(lang, CommentStatus::Open)).toned("open"),
-    };
+    let disposition = c.answer.as_ref().map(|a| a.disposition);
     fields.push((
         w(lang, "Afgørelse", "Disposition"),
-        vec![Block::Para(vec![verdict])],
+        vec![Block::Para(vec![verdict(lang, disposition, c.status)])],
     ));
     if let Some(a) = c
         .answer

@@ -668,6 +668,20 @@ fn byline(lang: Lang, c: &Comment) -> Vec<Span> {
     ))]
 }
 
+/// A comment's outcome as a toned word: its disposition once resolved,
+/// else withdrawn or open.
+pub(super) fn verdict(lang: Lang, disposition: Option<Disposition>, status: CommentStatus) -> Span {
+    match (disposition, status) {
+        (Some(d), CommentStatus::Resolved) => {
+            Span::strong(words::disposition(lang, d)).toned(d.key())
+        }
+        (_, CommentStatus::Withdrawn) => {
+            Span::strong(words::unresolved(lang, CommentStatus::Withdrawn)).toned("withdrawn")
+        }
+        _ => Span::strong(words::unresolved(lang, CommentStatus::Open)).toned("open"),
+    }
+}
+
 /// Where a comment's quote stands in the exported version, as the anchoring
 /// engine placed it; `None` when it stands unchanged where it was.
 fn quote_note(lang: Lang, placement: Option<&crate::anchor::Placement>) -> Option<String> {
@@ -738,18 +752,10 @@ fn thread_block(
     if !(c.suggestion.is_some() && c.body.trim().is_empty()) {
         fields.push((w(lang, "Kommentar", "Comment"), text_blocks(&c.body)));
     }
-    let verdict = match (&c.resolution, c.status) {
-        (Some(r), CommentStatus::Resolved) => {
-            Span::strong(words::disposition(lang, r.disposition)).toned(r.disposition.key())
-        }
-        (_, CommentStatus::Withdrawn) => {
-            Span::strong(words::unresolved(lang, CommentStatus::Withdrawn)).toned("withdrawn")
-        }
-        _ => Span::strong(words::unresolved(lang, CommentStatus::Open)).toned("open"),
-    };
+    let disposition = c.resolution.as_ref().map(|r| r.disposition);
     fields.push((
         w(lang, "Afgørelse", "Disposition"),
-        vec![Block::Para(vec![verdict])],
+        vec![Block::Para(vec![verdict(lang, disposition, c.status)])],
     ));
     if let Some(r) = c
         .resolution
