@@ -380,8 +380,39 @@ pub fn for_terminal(s: &str, keep_newlines: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Whether `query` names `name` by whole words: its words, in order, are
+/// consecutive words of `name`, letter case ignored. "Region" finds "Region
+/// Midtjylland", but "KL" does not find "Dansk Selskab for Klinisk Onkologi"
+/// and "Region" does not find "Danske Regioner".
+pub fn names_by_words(name: &str, query: &str) -> bool {
+    fn words(s: &str) -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    }
+    let (name, query) = (words(name), words(query));
+    !query.is_empty() && name.windows(query.len()).any(|w| w == query.as_slice())
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn names_by_words_matches_whole_words_only() {
+        assert!(names_by_words("Region Midtjylland", "region"));
+        assert!(names_by_words("Region Midtjylland", "REGION midtjylland"));
+        assert!(names_by_words("KL", "kl"));
+        assert!(names_by_words(
+            "Dansk Selskab for Klinisk Onkologi",
+            "klinisk onkologi"
+        ));
+        assert!(!names_by_words("Dansk Selskab for Klinisk Onkologi", "KL"));
+        assert!(!names_by_words("Danske Regioner", "Region"));
+        assert!(!names_by_words("Region Midtjylland", "Midtjylland Region"));
+        assert!(!names_by_words("Region Midtjylland", " "));
+        assert!(names_by_words("Kræftens Bekæmpelse", "kræftens"));
+    }
+
     use super::*;
 
     #[test]

@@ -396,7 +396,7 @@ pub enum CommentCommand {
         /// Kun kommentarer til denne anbefaling (slug eller nummer)
         #[arg(long)]
         rec: Option<String>,
-        /// Kun fra denne organisation (uden forskel på store og små bogstaver)
+        /// Kun fra denne organisation: hele ord af navnet, uden forskel på store og små bogstaver ("Region" finder alle regioner, "KL" kun KL)
         #[arg(long)]
         organisation: Option<String>,
         /// Kun skrevet af denne person (e-mail, uden forskel på store og små bogstaver)

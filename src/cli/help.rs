@@ -951,7 +951,7 @@ pub const ENGLISH: &[(&str, &str)] = &[
     ),
     (
         "comment list organisation",
-        "Only from this organisation (any case)",
+        "Only from this organisation: whole words of its name, any case (\"Region\" finds every region, \"KL\" only KL)",
     ),
     ("comment show#about", "A comment with its whole thread"),
     (

@@ -506,7 +506,7 @@ pub fn comment_list(cli: &Cli, f: &CommentFilter) -> anyhow::Result<()> {
         .rec
         .map(|r| ws.recommendation(r).map(|r| r.slug.clone()))
         .transpose()?;
-    let org = f.organisation.map(str::to_lowercase);
+    let org = f.organisation;
     let author = match (f.mine, f.author) {
         (true, _) => Some(super::session(cli)?.actor().email.clone()),
         (false, a) => a.map(|a| a.trim().to_string()),
@@ -531,7 +531,7 @@ pub fn comment_list(cli: &Cli, f: &CommentFilter) -> anyhow::Result<()> {
         })
         .filter(|c| {
             org.as_ref()
-                .is_none_or(|o| c.author.organisation.to_lowercase().contains(o.as_str()))
+                .is_none_or(|o| crate::text::names_by_words(&c.author.organisation, o))
         })
         .filter(|c| {
             author
