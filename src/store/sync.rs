@@ -1185,7 +1185,7 @@ fn merge_message(route: &Route, received: usize) -> String {
 }
 
 /// The folder of a server given as a local path or `file://` address.
-fn local_repository(url: &str) -> Option<PathBuf> {
+pub(super) fn local_repository(url: &str) -> Option<PathBuf> {
     let path = if let Some(p) = url.strip_prefix("file://") {
         PathBuf::from(p)
     } else if url.contains("://") {
@@ -1277,7 +1277,7 @@ fn remove_empty_parents(root: &Path, file: &Path) {
     }
 }
 
-fn lock_file(path: &Path) -> Result<std::fs::File> {
+pub(super) fn lock_file(path: &Path) -> Result<std::fs::File> {
     let file = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
