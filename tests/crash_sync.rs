@@ -418,6 +418,19 @@ fn a_server_ref_lock_left_by_a_killed_sync_is_cleared_by_the_next() {
     assert!(kill_sync_at(&c.home, &c.clone, "sync-fetched"));
     run_ok(oplaeg(&c.home, &c.clone, &["status"]), "status");
     assert!(lock.exists(), "a lock from before the sync is not touched");
+    // The sync that meets it says the branch is locked and what to do,
+    // not that the server kept changing; nothing changed here or there.
+    let head = git(&c.clone, &["rev-parse", "HEAD"]);
+    let out = sync_cmd(&c.home, &c.clone).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("låst") && err.contains("main.lock"), "{err}");
+    assert!(err.contains("slet låsefilen"), "{err}");
+    assert!(!err.contains("ændre sig undervejs"), "{err}");
+    assert_eq!(git(&c.clone, &["rev-parse", "HEAD"]), head);
+    assert_eq!(git(&c.server, &["rev-parse", "main"]), c.server_main);
+    std::fs::remove_file(&lock).unwrap();
+    c.assert_whole_and_synced("after the old lock was deleted");
 }
 
 /// A small deterministic generator for the kill delays (no extra crate).
