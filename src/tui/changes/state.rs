@@ -245,10 +245,11 @@ pub fn compute(store: &Store, from: &Endpoint, to: &Endpoint) -> Result<DiffData
     list_unchanged_chapters_of(&mut d, &a, &b);
     let reports: Vec<&AnchorReport> = d.comments.anchors.iter().chain(&open_suggestions).collect();
     let markers = place_markers(&d, &reports, &b);
+    let shown: std::collections::HashSet<&str> = reports.iter().map(|r| r.id.as_str()).collect();
     let proposals = b
         .comments
         .iter()
-        .filter(|c| reports.iter().any(|r| r.id == c.id))
+        .filter(|c| c.suggestion.is_some() && shown.contains(c.id.as_str()))
         .filter_map(|c| {
             let proposal = Proposal {
                 text: c.suggestion.as_ref()?.text.clone(),
