@@ -149,6 +149,27 @@ fn replay(s: &Session, step: &Step, n: usize, labels: &mut HashMap<String, Strin
             };
             Some(s.add_comment(target, need(&step.body, "body", n)?)?.id)
         }
+        "suggest" => {
+            let id = s
+                .suggest(
+                    need(&step.chapter, "chapter", n)?,
+                    need(&step.quote, "quote", n)?,
+                    need(&step.text, "text", n)?,
+                    step.body.as_deref().unwrap_or_default(),
+                )?
+                .id;
+            Some(id)
+        }
+        "accept" => {
+            let id = label_of(need(&step.comment, "comment", n)?)?;
+            s.accept_suggestion(
+                &id,
+                ops::AcceptText::Proposed,
+                Disposition::Met,
+                step.response.as_deref(),
+            )?;
+            None
+        }
         "reply" => {
             let to = need(&step.to, "to", n)?;
             let parent = label_of(to.as_str().unwrap_or_default())?;

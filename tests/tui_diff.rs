@@ -776,3 +776,212 @@ fn when_head_moves_a_comparison_with_head_is_made_again() {
     // Five words added, shown beside the chapter in the list.
     assert!(screen(&s).contains("+5 −0"), "{}", screen(&s));
 }
+
+// ------------------------------------------------------ ændringsforslag
+
+/// The demo's open suggestion in chapter 5 (by DSAM, after meeting 4).
+const OPEN_QUOTE: &str = "Behovsvurderingen gennemføres ikke systematisk";
+
+/// The rows of the doc as text, each row's words joined by single spaces.
+fn doc_rows(s: &State) -> Vec<String> {
+    s.diff
+        .doc
+        .rows
+        .iter()
+        .map(|r| row_text(r).split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+/// Meeting 4 to HEAD (what the tab opens on), chapter 5 selected: its text
+/// did not change since, yet it is listed (`·`) for its open suggestion.
+fn chapter_five_since_meeting_4(w: u16, h: u16, colour: bool) -> State {
+    let mut s = state(demo(), w, h, colour);
+    dispatch(&mut s, Action::Tab(5));
+    let data = s.diff.data.as_ref().expect("compared");
+    assert_eq!(
+        (&data.from, &data.to),
+        (&Endpoint::Meeting(4), &Endpoint::Head)
+    );
+    let ci = open_chapter(&mut s, "rehabilitering");
+    let data = s.diff.data.as_ref().unwrap();
+    assert_eq!(data.diff.chapters[ci].status, ChapterStatus::Unchanged);
+    s
+}
+
+#[test]
+fn an_open_suggestion_shows_as_a_proposed_change_under_its_words() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut s = chapter_five_since_meeting_4(w, h, false);
+        let rows = doc_rows(&s);
+        let all = rows.join(" ");
+        // The note: who proposed it, where the words stand, the change with
+        // its deleted and new words marked, and that it awaits the writers.
+        let head = "✎ Dansk Selskab for Almen Medicin · uændret · forslag til ny formulering fra Line Thygesen Bak:";
+        assert!(all.contains(head), "{w}×{h}: {all}");
+        assert!(
+            all.contains("sygehuse{+, kommuner+} og [-kommuner-]{+almen praksis+}."),
+            "{w}×{h}: {all}"
+        );
+        assert!(all.contains("Udfald: afventer skribenterne"), "{all}");
+        // It sits under the paragraph that holds the words, whose glyph
+        // stands before the quote's first word.
+        let note = rows.iter().position(|r| r.starts_with("✎ Dansk")).unwrap();
+        let words = rows
+            .iter()
+            .position(|r| r.contains("✎Behovsvurderingen gennemføres"))
+            .expect("the glyph sits before the quoted words");
+        assert!(words < note, "{w}×{h}: words at {words}, note at {note}");
+        assert!(
+            rows[words..note].iter().all(|r| !r.is_empty()),
+            "the note follows the paragraph directly: {:?}",
+            &rows[words..=note]
+        );
+        // m reaches the note, Enter opens its thread, where a writer applies it.
+        let id = s.diff.doc.rows[note].comments[0].clone();
+        let mark = s.diff.doc.marks.iter().position(|&m| m == note).unwrap();
+        for _ in 0..=mark {
+            dispatch(&mut s, Action::NextMarker);
+        }
+        assert_eq!(s.diff.cursor, note);
+        assert!(
+            screen(&s).contains("Dansk Selskab for Almen"),
+            "{}",
+            screen(&s)
+        );
+        dispatch(&mut s, Action::Open);
+        match &s.popup {
+            Some(Popup::Thread(i)) => {
+                let c = &s.ws.comments[*i];
+                assert_eq!(c.id, id);
+                assert!(
+                    c.target
+                        .anchor
+                        .as_ref()
+                        .unwrap()
+                        .quote
+                        .starts_with(OPEN_QUOTE)
+                );
+            }
+            _ => panic!("Enter shows the thread"),
+        }
+        assert!(
+            screen(&s).contains("Forslag til ny formulering"),
+            "{}",
+            screen(&s)
+        );
+    }
+}
+
+#[test]
+fn with_colour_the_proposal_strikes_its_deleted_words_underlines_new_ones_and_keeps_the_rest() {
+    let mut s = chapter_five_since_meeting_4(120, 40, true);
+    let note = s
+        .diff
+        .doc
+        .rows
+        .iter()
+        .position(|r| row_text(r).contains("✎ Dansk Selskab for Almen"))
+        .unwrap();
+    let change = (note..s.diff.doc.rows.len())
+        .find(|&r| row_text(&s.diff.doc.rows[r]).contains("almen praksis"))
+        .expect("the change follows the note's head");
+    // The cursor on the change: the note is in view.
+    if !s.diff.text_focus {
+        dispatch(&mut s, Action::Focus);
+    }
+    for _ in 0..s.diff.doc.rows.len() {
+        if s.diff.cursor >= change {
+            break;
+        }
+        dispatch(&mut s, Action::Down);
+    }
+    assert_eq!(s.diff.cursor, change, "the cursor reaches the change");
+    let buf = buffer(&s);
+    let text = screen(&s);
+    assert!(!text.contains("{+"), "no signs with colour:\n{text}");
+    // In the note, below the paragraph (which has the same words, plain):
+    // «kommuner» that goes is red and struck, «almen praksis» green and
+    // underlined (without signs a space keeps them apart), and the words
+    // that stay are neither.
+    let (_, top) = find_word(&buf, "✎ Dansk Selskab").expect("the note is in view");
+    let below = |word: &str| {
+        (top..buf.area.height)
+            .find_map(|y| {
+                let line: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
+                let byte = line.find(word)?;
+                Some((u16::try_from(line[..byte].chars().count()).unwrap(), y))
+            })
+            .unwrap_or_else(|| panic!("«{word}» in the note:\n{text}"))
+    };
+    let (x, y) = below("kommuner almen praksis");
+    assert_eq!(buf[(x, y)].fg, Color::Red);
+    assert!(buf[(x, y)].modifier.contains(Modifier::CROSSED_OUT));
+    let (x, y) = below("almen praksis");
+    assert_eq!(buf[(x, y)].fg, Color::Green);
+    assert!(buf[(x, y)].modifier.contains(Modifier::UNDERLINED));
+    let (x, y) = below("systematisk");
+    assert!(!buf[(x, y)].modifier.contains(Modifier::CROSSED_OUT));
+    assert!(!buf[(x, y)].modifier.contains(Modifier::UNDERLINED));
+}
+
+#[test]
+fn an_applied_suggestion_shows_its_outcome_in_the_comparison_where_it_was_answered() {
+    let mut s = meetings_3_to_4(120, 40, false);
+    open_chapter(&mut s, "rehabilitering");
+    let all = doc_rows(&s).join(" ");
+    assert!(
+        all.contains("forslag til ny formulering fra Sofie Lund Ahlmann:"),
+        "{all}"
+    );
+    assert!(all.contains("{+og af, hvor patienten bor+}"), "{all}");
+    assert!(
+        all.contains("Udfald: imødekommet, indført i kapitlet"),
+        "{all}"
+    );
+    // The words it proposed stand in meeting 4's text, as git has them.
+    let chapter = git(
+        &demo().root,
+        &["show", "meeting/4:drafts/05-rehabilitering.md"],
+    );
+    assert!(
+        chapter.contains("af det enkelte sygehus og af, hvor patienten bor."),
+        "{chapter}"
+    );
+}
+
+#[test]
+fn open_suggestions_written_before_from_show_too_and_the_comments_entry_lists_them() {
+    // HEAD against the working folder: nothing was written between them,
+    // yet the open suggestion is shown where its words stand; the applied
+    // one (answered before FROM) is not.
+    let mut s = state(demo(), 120, 40, false);
+    dispatch(&mut s, Action::Tab(5));
+    pick(&mut s, PickSide::From, &Endpoint::Head);
+    pick(&mut s, PickSide::To, &Endpoint::Worktree);
+    let data = s.diff.data.as_ref().unwrap();
+    assert!(data.diff.comments.anchors.is_empty());
+    assert_eq!(data.open_suggestions.len(), 1);
+    open_chapter(&mut s, "rehabilitering");
+    let all = doc_rows(&s).join(" ");
+    assert!(all.contains("Ingen ændringer i teksten"), "{all}");
+    assert!(all.contains("✎ Dansk Selskab for Almen Medicin"), "{all}");
+    assert!(all.contains("[-kommuner-]{+almen praksis+}"), "{all}");
+    assert!(!all.contains("Sofie Lund Ahlmann"), "{all}");
+    // The comments entry counts and lists the open ones.
+    if s.diff.text_focus {
+        dispatch(&mut s, Action::Focus);
+    }
+    dispatch(&mut s, Action::Top);
+    dispatch(&mut s, Action::Down);
+    assert_eq!(s.diff.entry, 1, "the comments entry");
+    let all = doc_rows(&s).join(" ");
+    assert!(
+        all.contains("Forslag til ny formulering, der venter på skribenterne i arbejdsmappen (1):"),
+        "{all}"
+    );
+    assert!(
+        all.contains("✎ Dansk Selskab for Almen Medicin · kap. 5: «Behovsvurderingen gennemføres"),
+        "{all}"
+    );
+    assert!(all.contains("→ «Behovsvurderingen gennemføres"), "{all}");
+}

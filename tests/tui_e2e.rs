@@ -508,16 +508,52 @@ fn session_on(root: &std::path::Path, name: &str, email: &str) -> Tmux {
     tmux
 }
 
+/// `oplaeg ARGS` in `dir` with no personal git configuration; must succeed.
+fn oplaeg_ok(dir: &std::path::Path, args: &[&str]) {
+    let out = Command::new(BIN)
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("LANG", "da_DK.UTF-8")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "oplaeg {args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
-fn a_member_proposes_new_wording_and_a_writer_applies_it_with_one_key() {
+fn a_member_proposes_new_wording_syncs_and_a_writer_applies_it_with_one_key() {
     if !common::tools::available(
-        "a_member_proposes_new_wording_and_a_writer_applies_it_with_one_key",
+        "a_member_proposes_new_wording_syncs_and_a_writer_applies_it_with_one_key",
         &["tmux"],
         "tmux",
     ) {
         return;
     }
-    let (_tmp, root, member) = demo_session("suggest", "jens.noergaard@rm.example");
+    const JENS: &str = "jens.noergaard@rm.example";
+    const METTE: &str = "mette.holm@sst.example";
+    // The demo on a real bare server (made by `oplaeg server init`), and
+    // the member and the writer each in a clone of their own.
+    let tmp = tempfile::tempdir().unwrap();
+    let top = tmp.path();
+    oplaeg_ok(top, &["demo", "--no-tui", "demo"]);
+    oplaeg_ok(top, &["server", "init", "server.git"]);
+    let server = top.join("server.git");
+    git(
+        &top.join("demo"),
+        &["remote", "add", "origin", server.to_str().unwrap()],
+    );
+    oplaeg_ok(&top.join("demo"), &["--as", METTE, "sync"]);
+    let url = server.to_str().unwrap();
+    oplaeg_ok(top, &["--as", JENS, "clone", url, "jens"]);
+    oplaeg_ok(top, &["--as", METTE, "clone", url, "mette"]);
+    let (jens, mette) = (top.join("jens"), top.join("mette"));
+
+    let member = session_on(&jens, "suggest", JENS);
     member.wait_for("Jens Nørgaard · Region Midtjylland · medlem");
     // Chapter 5, into the text, its first sentence, propose new wording:
     // the editor holds the quoted words, the cursor at their start.
@@ -530,43 +566,57 @@ fn a_member_proposes_new_wording_and_a_writer_applies_it_with_one_key() {
     member.keys(&["-l", "Samtidig "]);
     member.keys(&["C-s"]);
     member.wait_for("Forslaget til ny formulering er gemt.");
-    member.keys(&["q"]);
+    // Sent to the server with S.
+    member.keys(&["S"]);
+    member.wait_for("sendt: 1");
+    member.keys(&["Escape", "q"]);
     drop(member);
+    let proposed = git(&server, &["rev-parse", "main"]);
     assert_eq!(
-        git(&root, &["log", "-1", "--format=%an"]).trim(),
+        proposed,
+        git(&jens, &["rev-parse", "HEAD"]),
+        "the server has it"
+    );
+    assert_eq!(
+        git(&server, &["log", "-1", "--format=%an", "main"]).trim(),
         "Jens Nørgaard"
     );
-    let chapter = "drafts/05-rehabilitering.md";
-    let before = git(&root, &["rev-parse", "HEAD"]);
 
-    // The writer opens the thread at the same place and applies it with i.
-    let writer = session_on(&root, "suggest-w", "mette.holm@sst.example");
+    // The writer takes it in with S, sees it in the thread at the same
+    // place, applies it with i, and sends that with S.
+    let writer = session_on(&mette, "suggest-w", METTE);
     writer.wait_for("Mette Holm · Sundhedsstyrelsen · skribent");
+    writer.keys(&["S"]);
+    writer.wait_for("Hentet: 1");
+    writer.keys(&["Escape"]);
     writer.keys(&["j", "j", "j", "j"]);
     writer.wait_for("▶ 5 Rehabilitering");
     writer.keys(&["l", "j", "Enter"]);
     writer.wait_for("Forslag til ny formulering fra Jens");
     writer.keys(&["i"]);
     writer.wait_for("Forslaget er indført i kapitlet og besvaret.");
-    writer.keys(&["q"]);
+    writer.keys(&["S"]);
+    writer.wait_for("sendt: 1");
+    writer.keys(&["Escape", "q"]);
     drop(writer);
 
+    // Plain git on the server: one commit by the writer on top of the
+    // member's, changing exactly the quoted words of the chapter.
+    assert_eq!(git(&server, &["rev-parse", "main~1"]), proposed);
     assert_eq!(
-        git(&root, &["rev-parse", "HEAD~1"]),
-        before,
-        "one commit applies it"
-    );
-    assert_eq!(
-        git(&root, &["log", "-1", "--format=%an"]).trim(),
+        git(&server, &["log", "-1", "--format=%an", "main"]).trim(),
         "Mette Holm"
     );
+    let chapter = "drafts/05-rehabilitering.md";
+    let files = git(&server, &["show", "--format=", "--name-only", "main"]);
+    assert!(files.lines().any(|f| f == chapter), "{files}");
     let diff = git(
-        &root,
+        &server,
         &[
             "show",
             "--format=",
             "--word-diff=plain",
-            "HEAD",
+            "main",
             "--",
             chapter,
         ],

@@ -138,3 +138,79 @@ fn a_reviewer_exports_from_the_popup_and_confirms_an_overwrite() {
     );
     assert!(!bad.exists());
 }
+
+/// Git in `dir` with no personal or system configuration.
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .args([
+            "-c",
+            "user.name=Mette Holm",
+            "-c",
+            "user.email=mette.holm@sst.example",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+}
+
+/// An export that left files out says so in its message: how many problems,
+/// that the document's «Problemer» section names them, and each file, down
+/// to the last line of the popup at 80×24.
+#[test]
+fn the_export_message_counts_the_problems_and_names_each_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("demo");
+    oplaeg::demo::build(&root).unwrap();
+    // A chapter saved as Latin-1, and a comment file that is not TOML.
+    let chapter = "drafts/05-rehabilitering.md";
+    let mut latin = std::fs::read(root.join(chapter)).unwrap();
+    latin.extend_from_slice(b"\nS\xf8ren skrev \xe6ndringer.\n");
+    std::fs::write(root.join(chapter), latin).unwrap();
+    let comment = "comments/01j9zzzzzzzzzzzzzzzzzzzzzz.toml";
+    std::fs::write(root.join(comment), "body = = \n").unwrap();
+    git(&root, &["add", "-A"]);
+    git(&root, &["commit", "-qm", "Ulæselige filer"]);
+
+    let mut s = State::new(
+        Store::open(&root).unwrap(),
+        Some(REVIEWER.to_string()),
+        80,
+        24,
+    )
+    .unwrap();
+    dispatch(&mut s, Action::Export);
+    let out = tmp.path().join("notat.md");
+    type_path(&mut s, &out.display().to_string());
+    dispatch(&mut s, Action::Open);
+    let Some(Popup::Info(done)) = &s.popup else {
+        panic!("the result is shown: {}", screen(&s))
+    };
+    assert!(done.contains("Høringsnotatet er gemt i"), "{done}");
+    // As many as loading the workspace reports (the unreadable chapter, the
+    // recommendations that name it, the comment file).
+    let problems = Store::open(&root)
+        .unwrap()
+        .load(&oplaeg::store::Rev::head())
+        .unwrap()
+        .problems
+        .len();
+    assert!(problems >= 2, "{problems}");
+    let counted = format!("fandt {problems} problemer");
+    assert!(done.contains(&counted), "{done}");
+    assert!(done.contains("«Problemer» sidst i dokumentet"), "{done}");
+    assert!(done.contains("05-rehabilitering.md"), "{done}");
+    assert!(done.contains(comment), "{done}");
+    let doc = std::fs::read_to_string(&out).unwrap();
+    assert!(doc.contains("Problemer") && doc.contains(comment), "{doc}");
+
+    // On screen, the count first; the last problem is reached by scrolling.
+    let first = screen(&s);
+    assert!(first.contains(&counted), "{first}");
+    dispatch(&mut s, Action::Bottom);
+    let last = screen(&s);
+    assert!(last.contains("01j9zzzzzzzz"), "{last}");
+}

@@ -282,3 +282,28 @@ fn partly_met_lets_the_writer_edit_the_proposal_before_it_is_written() {
     let toml = git(&d.root, &["show", &format!("HEAD:comments/{}.toml", c.id)]);
     assert!(toml.contains("disposition = \"partly_met\""), "{toml}");
 }
+
+/// With colour (no signs), a deleted word and the new word that takes its
+/// place are kept apart by a space in the thread and under the reader, so
+/// they never read as one word.
+#[test]
+fn with_colour_replaced_and_new_words_do_not_run_together() {
+    let d = demo();
+    let (quote, slug, _) = first_sentence(&d);
+    let first = quote.split(' ').next().unwrap().to_string();
+    let proposal = reworded(&quote, "Fremover");
+    let c = session(&d, MEMBER)
+        .suggest(&slug, &quote, &proposal, "Klarere.")
+        .unwrap();
+    let mut s = state(&d, WRITER);
+    s.theme.color = true;
+    chapter_five(&mut s);
+    // Under the reader: the suggestion at the cursor, on the pane's border.
+    let text = screen(&s);
+    assert!(text.contains(&format!("{first} Fremover")), "{text}");
+    assert!(!text.contains(&format!("{first}Fremover")), "{text}");
+    open_thread(&mut s, &c.id);
+    let text = screen(&s);
+    assert!(text.contains(&format!("{first} Fremover")), "{text}");
+    assert!(!text.contains(&format!("{first}Fremover")), "{text}");
+}

@@ -169,8 +169,52 @@ impl Store {
         for lock in &locks {
             remove_stale_lock(lock, since);
         }
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            self.recover_local_server(&text, since);
+        }
         self.delete_private_refs()?;
         std::fs::remove_file(&path).map_err(Error::io(&path))
+    }
+
+    /// A sync with a server that is a folder on this machine writes the
+    /// server's refs itself (libgit2's local transport takes git's lock on
+    /// the ref there, `refs/heads/main.lock`). Killed while it held one, it
+    /// left the server's branch locked: every later push would be refused
+    /// ("failed to lock"), by oplaeg's retries ten times over, until someone
+    /// deleted the file. So the locks in the server that date from the dead
+    /// sync go like the clone's: with the server's oplaeg lock held (no
+    /// other oplaeg sync is in a round with it), and only those that no live
+    /// git program releases within moments.
+    fn recover_local_server(&self, journal: &str, since: SystemTime) {
+        let Some(remote) = journal
+            .lines()
+            .find_map(|l| l.strip_prefix("remote "))
+            .map(str::trim)
+        else {
+            return;
+        };
+        let Some(url) = self
+            .repo
+            .find_remote(remote)
+            .ok()
+            .and_then(|r| r.url().ok().map(String::from))
+        else {
+            return;
+        };
+        let Some(server) = super::sync::local_repository(&url) else {
+            return;
+        };
+        let Ok(_turn) = super::sync::lock_file(&server.join("oplaeg-sync.lock")) else {
+            return;
+        };
+        for name in GIT_LOCKS {
+            remove_stale_lock(&server.join(name), since);
+        }
+        let mut locks = Vec::new();
+        find_lock_files(&server.join("refs"), &mut locks, 0);
+        for lock in &locks {
+            remove_stale_lock(lock, since);
+        }
     }
 
     /// Deletes `refs/oplaeg/*` (where a sync keeps refs only while it runs).

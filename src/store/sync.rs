@@ -250,6 +250,9 @@ impl Store {
         };
         let outgoing = format!("{OUTGOING}/{}", route.remote);
         let mut fast_forwarded = false;
+        // Rounds in a row that a folder server refused for a lock on its
+        // branch while we held its oplaeg lock (so no oplaeg sync held it).
+        let mut locked_rounds = 0;
         for attempt in 1..=MAX_ATTEMPTS {
             report.attempts = attempt;
             if attempt > 1 {
@@ -261,7 +264,7 @@ impl Store {
             // that they did not move since it looked, so oplaeg clients of
             // such a server take turns for a whole round (which also means
             // they never need a second one). Real servers check themselves.
-            let _server_lock = match local_repository(&route.url) {
+            let server_turn = match local_repository(&route.url) {
                 Some(dir) => Some(lock_file(&dir.join("oplaeg-sync.lock"))?),
                 None => None,
             };
@@ -316,6 +319,21 @@ impl Store {
                 let pushed = self.push(&mut remote, route, &refspecs, &link);
                 self.delete_refs(&outgoing)?;
                 if !pushed? {
+                    let lock_refusal = link
+                        .rejected
+                        .borrow()
+                        .first()
+                        .is_some_and(|(_, why)| why.contains("lock"));
+                    locked_rounds = if server_turn.is_some() && lock_refusal {
+                        locked_rounds + 1
+                    } else {
+                        0
+                    };
+                    // A plain git push holds a ref lock for moments; three
+                    // rounds in a row means it is left over: say so now.
+                    if locked_rounds == 3 {
+                        break;
+                    }
                     continue;
                 }
                 // The server has it: remember that, as a fetch would.
@@ -340,6 +358,16 @@ impl Store {
             report.head = send.to_string();
             self.set_upstream(route)?;
             return Ok(report);
+        }
+        // Refused for a lock to the end: no other sync is winning the race,
+        // something holds the server's branch (a git program still running
+        // there, or one that died holding it). Say so, not "busy".
+        let last = link.rejected.borrow().first().map(|(_, why)| why.clone());
+        if let Some(why) = last.filter(|w| w.contains("lock")) {
+            return Err(Error::Invalid(tr!(
+                "serveren afviste at opdatere grenen, fordi den er låst: {why}. Kører intet git-program mod serveren lige nu, er låsen efterladt af et program, der stoppede midt i et skridt: slet låsefilen på serveren, og kør `oplaeg sync` igen. Intet er tabt",
+                "the server refused to update the branch because it is locked: {why}. If no git program is working on the server right now, the lock was left by one that stopped in the middle of a step: delete the lock file on the server and run `oplaeg sync` again. Nothing is lost"
+            )));
         }
         Err(Error::ServerBusy(MAX_ATTEMPTS))
     }
@@ -1185,7 +1213,7 @@ fn merge_message(route: &Route, received: usize) -> String {
 }
 
 /// The folder of a server given as a local path or `file://` address.
-fn local_repository(url: &str) -> Option<PathBuf> {
+pub(super) fn local_repository(url: &str) -> Option<PathBuf> {
     let path = if let Some(p) = url.strip_prefix("file://") {
         PathBuf::from(p)
     } else if url.contains("://") {
@@ -1277,7 +1305,7 @@ fn remove_empty_parents(root: &Path, file: &Path) {
     }
 }
 
-fn lock_file(path: &Path) -> Result<std::fs::File> {
+pub(super) fn lock_file(path: &Path) -> Result<std::fs::File> {
     let file = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)

@@ -18,8 +18,9 @@ use crate::diff::{
     AnchorReport, BlockChange, BlockKind, ChapterStatus, Op, RecChange, RecDiff, Segment,
 };
 use crate::model::{Choice, CommentStatus};
+use crate::suggest::Outcome;
 use crate::tr;
-use crate::tui::changes::state::{DiffData, FIRST_CHAPTER, Marker};
+use crate::tui::changes::state::{DiffData, FIRST_CHAPTER, Marker, Proposal};
 
 /// How a piece of text is shown (the view turns it into a style).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -291,8 +292,9 @@ impl Show {
     }
 }
 
-/// A comment glyph to put before a word: (word index, on FROM's words, id).
-type Glyph = (usize, bool, String);
+/// A comment glyph to put before a word: (word index, on FROM's words, id,
+/// symbol: `●` for a comment, `✎` for an ændringsforslag).
+type Glyph = (usize, bool, String, &'static str);
 
 /// Items for word segments: changes with their looks (and signs), a stop
 /// tag on the first word of each change, and comment glyphs.
@@ -374,7 +376,7 @@ fn segment_items(
                 continue;
             }
             if is_word(token) {
-                for (g, (word, on_old, id)) in glyphs.iter().enumerate() {
+                for (g, (word, on_old, id, symbol)) in glyphs.iter().enumerate() {
                     let here = if *on_old {
                         seg.op != Op::Insert && old_words == *word
                     } else {
@@ -383,7 +385,7 @@ fn segment_items(
                     if here && !placed[g] {
                         placed[g] = true;
                         items.push(Item::Atom {
-                            text: "●".into(),
+                            text: (*symbol).into(),
                             look: Look::Comment,
                             tag: Some(Tag::Comment(id.clone())),
                         });
@@ -504,28 +506,81 @@ impl Builder {
         }
     }
 
-    /// A comment's note: marker, organisation, fate and quote.
-    fn note(&mut self, report: &AnchorReport, width: usize, group: usize) {
+    /// A comment's note: marker, organisation, fate and quote. For an
+    /// ændringsforslag, the proposed change instead of the quote (deleted
+    /// words struck, new ones underlined; `[-…-]`/`{+…+}` with `signs`),
+    /// who proposed it and what became of it.
+    fn note(
+        &mut self,
+        report: &AnchorReport,
+        proposal: Option<&Proposal>,
+        signs: bool,
+        width: usize,
+        group: usize,
+    ) {
         self.marks.push(self.rows.len());
         let mut items = vec![Item::Atom {
-            text: "●".into(),
+            text: if proposal.is_some() { "✎" } else { "●" }.into(),
             look: Look::Comment,
             tag: None,
         }];
         items.push(Item::Space(Look::Plain));
         let mut head = format!("{} · {}", report.author.organisation, fate_text(report));
-        if report.status == CommentStatus::Resolved {
-            head.push_str(&format!(" · {}", report.status.label()));
+        match proposal {
+            Some(p) => head.push_str(&tr!(
+                " · forslag til ny formulering fra {}",
+                " · new wording proposed by {}",
+                p.name
+            )),
+            None if report.status == CommentStatus::Resolved => {
+                head.push_str(&format!(" · {}", report.status.label()));
+            }
+            None => {}
         }
         head.push(':');
         text_items(&mut items, &head, Look::Label);
-        items.push(Item::Space(Look::Plain));
-        text_items(
-            &mut items,
-            &format!("«{}»", crate::text::truncate(&report.quote, 160)),
-            Look::Dim,
+        let Some(p) = proposal else {
+            items.push(Item::Space(Look::Plain));
+            text_items(
+                &mut items,
+                &format!("«{}»", crate::text::truncate(&report.quote, 160)),
+                Look::Dim,
+            );
+            let rows = wrap(items, width.saturating_sub(2));
+            self.note_rows(rows, &report.id, group);
+            return;
+        };
+        let mut rows = wrap(items, width.saturating_sub(2));
+        let change = crate::suggest::proposed_change(&report.quote, &p.text);
+        let mut unused = 0;
+        let items = segment_items(
+            &change,
+            Show::Both,
+            signs,
+            Look::Plain,
+            false,
+            &mut unused,
+            &[],
         );
-        for l in wrap(items, width.saturating_sub(2)) {
+        rows.extend(
+            wrap(items, width.saturating_sub(4))
+                .into_iter()
+                .map(indented),
+        );
+        let mut outcome = Vec::new();
+        let text = format!("{} {}", tr!("Udfald:", "Outcome:"), p.outcome.describe());
+        text_items(&mut outcome, &text, Look::Dim);
+        rows.extend(
+            wrap(outcome, width.saturating_sub(4))
+                .into_iter()
+                .map(indented),
+        );
+        self.note_rows(rows, &report.id, group);
+    }
+
+    /// A note's wrapped lines as rows, indented under the text.
+    fn note_rows(&mut self, rows: Vec<Line>, id: &str, group: usize) {
+        for l in rows {
             let mut left = vec![Piece {
                 text: "  ".into(),
                 look: Look::Plain,
@@ -536,7 +591,7 @@ impl Builder {
                 right: None,
                 sign: ' ',
                 group,
-                comments: vec![report.id.clone()],
+                comments: vec![id.to_string()],
             });
         }
     }
@@ -555,6 +610,18 @@ impl Builder {
             marks: self.marks,
         }
     }
+}
+
+/// A wrapped line moved two columns in (a note's body under its head).
+fn indented(mut line: Line) -> Line {
+    line.pieces.insert(
+        0,
+        Piece {
+            text: "  ".into(),
+            look: Look::Plain,
+        },
+    );
+    line
 }
 
 /// How a comment fares in TO, for people.
@@ -634,7 +701,7 @@ fn chapter_doc(data: &DiffData, ci: usize, key: DocKey) -> DiffDoc {
         b.text(&note, Look::Label, width, 0);
     }
     let markers: &[Marker] = data.markers.get(ci).map_or(&[], Vec::as_slice);
-    let report = |m: &Marker| data.diff.comments.anchors.get(m.report);
+    let report = |m: &Marker| data.report(m.report);
     let unplaced: Vec<&Marker> = markers.iter().filter(|m| m.block.is_none()).collect();
     if !unplaced.is_empty() {
         b.blank(0);
@@ -649,7 +716,7 @@ fn chapter_doc(data: &DiffData, ci: usize, key: DocKey) -> DiffDoc {
         );
         for m in unplaced {
             if let Some(r) = report(m) {
-                b.note(r, width, 0);
+                b.note(r, data.proposals.get(&r.id), key.signs, width, 0);
             }
         }
     }
@@ -672,7 +739,15 @@ fn chapter_doc(data: &DiffData, ci: usize, key: DocKey) -> DiffDoc {
         let here: Vec<&Marker> = markers.iter().filter(|m| m.block == Some(i)).collect();
         let glyphs: Vec<Glyph> = here
             .iter()
-            .filter_map(|m| Some((m.word?, m.old_side, report(m)?.id.clone())))
+            .filter_map(|m| {
+                let id = &report(m)?.id;
+                let symbol = if data.proposals.contains_key(id) {
+                    "✎"
+                } else {
+                    "●"
+                };
+                Some((m.word?, m.old_side, id.clone(), symbol))
+            })
             .collect();
         let base = if block.kind == BlockKind::Heading {
             Look::Strong
@@ -720,7 +795,7 @@ fn chapter_doc(data: &DiffData, ci: usize, key: DocKey) -> DiffDoc {
         }
         for m in here {
             if let Some(r) = report(m) {
-                b.note(r, width, i);
+                b.note(r, data.proposals.get(&r.id), key.signs, width, i);
             }
         }
         b.blank(i);
@@ -988,6 +1063,33 @@ fn comments_doc(data: &DiffData, key: DocKey) -> DiffDoc {
         );
         item(&mut b, &text, &r.id, width, group);
     }
+    let open: Vec<(&AnchorReport, &Proposal)> = changes
+        .anchors
+        .iter()
+        .chain(&data.open_suggestions)
+        .filter_map(|r| Some((r, data.proposals.get(&r.id)?)))
+        .filter(|(_, p)| matches!(p.outcome, Outcome::Open | Outcome::NeedsReview { .. }))
+        .collect();
+    section(
+        &mut b,
+        tr!(
+            "Forslag til ny formulering, der venter på skribenterne i {to} ({}):",
+            "Proposed new wording awaiting the writers in {to} ({}):",
+            open.len()
+        ),
+        group,
+    );
+    for (r, p) in open {
+        group += 1;
+        let text = format!(
+            "✎ {} · {}: «{}» → «{}»",
+            r.author.organisation,
+            place(data, Some(&r.chapter), None),
+            crate::text::truncate(&r.quote, 120),
+            crate::text::truncate(&p.text, 120)
+        );
+        item(&mut b, &text, &r.id, width, group);
+    }
     b.finish(key)
 }
 
@@ -1160,7 +1262,7 @@ mod tests {
             "Regionerne og kommunerne skal sikre hurtig udredning af patienter.",
         );
         let mut k = 0;
-        let glyphs = vec![(4usize, false, "c1".to_string())];
+        let glyphs = vec![(4usize, false, "c1".to_string(), "●")];
         let items = segment_items(
             &segments,
             Show::Both,

@@ -6,10 +6,14 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use crate::diff::{self, BlockDiff, ChapterStatus, DiffOptions, WorkspaceDiff, diff_blocks};
+use crate::anchor::Anchorer;
+use crate::diff::{
+    self, AnchorReport, BlockDiff, ChapterStatus, DiffOptions, WorkspaceDiff, diff_blocks,
+};
 use crate::error::Result;
 use crate::model::Workspace;
 use crate::store::{Rev, Store};
+use crate::suggest::Outcome;
 use crate::text::{collapse_ws, searchable_text};
 use crate::tr;
 use crate::tui::changes::doc::DiffDoc;
@@ -61,7 +65,7 @@ impl Endpoint {
 /// Where a comment marker goes in a chapter's diff.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Marker {
-    /// Index into `diff.comments.anchors`.
+    /// Index into [`DiffData::report`]'s reports.
     pub report: usize,
     /// Index into the chapter diff's blocks (None: not placed on any block).
     pub block: Option<usize>,
@@ -81,8 +85,36 @@ pub struct DiffData {
     pub diff: WorkspaceDiff,
     /// Comment markers per chapter (same index as `diff.chapters`).
     pub markers: Vec<Vec<Marker>>,
+    /// Open suggestions in TO that the comparison does not list (written
+    /// before FROM), placed in TO like the comments it lists.
+    pub open_suggestions: Vec<AnchorReport>,
+    /// Every suggestion among the placed comments, by comment id.
+    pub proposals: HashMap<String, Proposal>,
     /// HEAD when the comparison was made (to notice when it moves).
     pub head: Option<String>,
+}
+
+impl DiffData {
+    /// A marker's report: the comparison's placed comments, then the open
+    /// suggestions it does not list.
+    pub fn report(&self, index: usize) -> Option<&AnchorReport> {
+        let listed = &self.diff.comments.anchors;
+        match index.checked_sub(listed.len()) {
+            None => listed.get(index),
+            Some(k) => self.open_suggestions.get(k),
+        }
+    }
+}
+
+/// An ændringsforslag as the view shows it: the change to the quoted
+/// words, who proposed it, and what became of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Proposal {
+    /// The proposed words (empty: delete the quoted words).
+    pub text: String,
+    /// The proposer's name.
+    pub name: String,
+    pub outcome: Outcome,
 }
 
 /// Where the worker puts its result; shared with the job's [`crate::tui::job::After`].
@@ -209,14 +241,119 @@ pub fn compute(store: &Store, from: &Endpoint, to: &Endpoint) -> Result<DiffData
             c.blocks = diff_blocks(&ch.markdown, &ch.markdown);
         }
     }
-    let markers = place_markers(&d, &b);
+    let open_suggestions = open_suggestions(store, &d, &b);
+    list_unchanged_chapters_of(&mut d, &a, &b);
+    let reports: Vec<&AnchorReport> = d.comments.anchors.iter().chain(&open_suggestions).collect();
+    let markers = place_markers(&d, &reports, &b);
+    let shown: std::collections::HashSet<&str> = reports.iter().map(|r| r.id.as_str()).collect();
+    let proposals = b
+        .comments
+        .iter()
+        .filter(|c| c.suggestion.is_some() && shown.contains(c.id.as_str()))
+        .filter_map(|c| {
+            let proposal = Proposal {
+                text: c.suggestion.as_ref()?.text.clone(),
+                name: c.author.name.clone(),
+                outcome: Outcome::of(c)?,
+            };
+            Some((c.id.clone(), proposal))
+        })
+        .collect();
     Ok(DiffData {
         from: from.clone(),
         to: to.clone(),
         diff: d,
         markers,
+        open_suggestions,
+        proposals,
         head: store.head()?.map(|h| h.to_string()),
     })
+}
+
+/// A suggestion awaiting the writers, with words to show it on.
+fn is_open_suggestion(c: &crate::model::Comment) -> bool {
+    c.reply_to.is_none()
+        && c.target.anchor.is_some()
+        && matches!(
+            Outcome::of(c),
+            Some(Outcome::Open | Outcome::NeedsReview { .. })
+        )
+}
+
+/// The comparison lists only chapters that changed; a chapter that did not
+/// but holds an open suggestion is listed too (as unchanged, `·`), so the
+/// suggestion can be shown where its words stand. In TO's order.
+fn list_unchanged_chapters_of(d: &mut WorkspaceDiff, from: &Workspace, to: &Workspace) {
+    let open: std::collections::HashSet<&str> = to
+        .comments
+        .iter()
+        .filter(|c| is_open_suggestion(c))
+        .filter_map(|c| c.target.chapter.as_deref())
+        .collect();
+    let side = |c: &crate::model::Chapter| diff::ChapterSide {
+        number: c.number,
+        slug: c.slug.clone(),
+        file: c.file.clone(),
+        title: c.title.clone(),
+        blob: c.blob.clone(),
+    };
+    for chapter in &to.chapters {
+        let listed = d
+            .chapters
+            .iter()
+            .any(|c| c.to.as_ref().is_some_and(|t| t.slug == chapter.slug));
+        if listed || !open.contains(chapter.slug.as_str()) {
+            continue;
+        }
+        let Some(before) = from.chapters.iter().find(|c| c.slug == chapter.slug) else {
+            continue;
+        };
+        let blocks = diff_blocks(&chapter.markdown, &chapter.markdown);
+        let at = d
+            .chapters
+            .iter()
+            .position(|c| c.to.as_ref().is_none_or(|t| t.number > chapter.number))
+            .unwrap_or(d.chapters.len());
+        d.chapters.insert(
+            at,
+            diff::ChapterDiff {
+                status: ChapterStatus::Unchanged,
+                from: Some(side(before)),
+                to: Some(side(chapter)),
+                renamed: false,
+                renumbered: false,
+                summary: diff::ChapterSummary::of(&blocks),
+                blocks,
+            },
+        );
+    }
+}
+
+/// The suggestions still awaiting the writers in TO that the comparison
+/// does not list (written before FROM and not answered since): they are
+/// shown where the anchoring puts their words in TO all the same.
+fn open_suggestions(store: &Store, d: &WorkspaceDiff, to: &Workspace) -> Vec<AnchorReport> {
+    let mut anchorer = Anchorer::new(store, to);
+    let in_to: std::collections::HashSet<&str> =
+        to.chapters.iter().map(|c| c.slug.as_str()).collect();
+    to.comments
+        .iter()
+        .filter(|c| is_open_suggestion(c))
+        .filter(|c| !d.comments.anchors.iter().any(|r| r.id == c.id))
+        .filter_map(|c| {
+            let (anchor, chapter) = (c.target.anchor.as_ref()?, c.target.chapter.as_ref()?);
+            Some(AnchorReport {
+                id: c.id.clone(),
+                chapter: chapter.clone(),
+                quote: anchor.quote.clone(),
+                author: c.author.clone(),
+                status: c.status,
+                new: false,
+                chapter_gone: !in_to.contains(chapter.as_str()),
+                placement: anchorer.place(c),
+            })
+        })
+        .collect()
 }
 
 /// Number of words (as the diff counts them) in a text.
@@ -227,8 +364,13 @@ fn words(text: &str) -> usize {
 /// Puts every anchor report on the block of its chapter where it sits:
 /// by its placement's span in TO's text, by its section heading, or (when
 /// the words are gone) on the FROM words it quoted. Each chapter's texts
-/// are prepared once, however many comments it has.
-pub fn place_markers(d: &WorkspaceDiff, to: &Workspace) -> Vec<Vec<Marker>> {
+/// are prepared once, however many comments it has. A marker's `report`
+/// is its index in `reports`.
+pub fn place_markers(
+    d: &WorkspaceDiff,
+    reports: &[&AnchorReport],
+    to: &Workspace,
+) -> Vec<Vec<Marker>> {
     let mut out: Vec<Vec<Marker>> = vec![Vec::new(); d.chapters.len()];
     let mut by_slug: HashMap<&str, usize> = HashMap::new();
     for (i, c) in d.chapters.iter().enumerate() {
@@ -243,7 +385,7 @@ pub fn place_markers(d: &WorkspaceDiff, to: &Workspace) -> Vec<Vec<Marker>> {
         }
     }
     let mut texts: HashMap<usize, ChapterTexts> = HashMap::new();
-    for (r, report) in d.comments.anchors.iter().enumerate() {
+    for (r, &report) in reports.iter().enumerate() {
         let Some(&ci) = by_slug.get(report.chapter.as_str()) else {
             continue;
         };

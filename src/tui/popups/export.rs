@@ -300,12 +300,41 @@ fn confirm(state: &mut State) -> Option<Action> {
     state.busy = Some(tr!("Eksporterer …", "Exporting …"));
     state.jobs.push(Job {
         work: Box::new(move |root: &Path, _: Option<&str>| {
-            export::run(&Store::open(root)?, &request).map(|_| None)
+            let summary = export::run(&Store::open(root)?, &request)?;
+            Ok(Some(with_problems(&done, &request, &summary.problems)))
         }),
-        done,
+        done: String::new(),
         after: After::Info,
     });
     None
+}
+
+/// The message after an export: where the file is and, when the export
+/// reported problems (files it could not read, left out of the document or
+/// incomplete), how many, that the document's «Problemer» section at its
+/// end names them, and each of them, so none goes unnoticed.
+fn with_problems(done: &str, request: &Request, problems: &[String]) -> String {
+    if problems.is_empty() {
+        return done.to_string();
+    }
+    let n = problems.len();
+    let counted = match crate::i18n::lang() {
+        crate::i18n::Lang::Da => crate::i18n::count(n, "problem", "problemer"),
+        crate::i18n::Lang::En => crate::i18n::count(n, "problem", "problems"),
+    };
+    let section = match request.lang {
+        crate::i18n::Lang::Da => "Problemer",
+        crate::i18n::Lang::En => "Problems",
+    };
+    let mut out = tr!(
+        "{done}\n\nEksporten fandt {counted} i arbejdsmappens filer. Det, der ikke kunne læses, mangler i dokumentet eller er ufuldstændigt; afsnittet «{section}» sidst i dokumentet og listen her nævner hver fil. Ret filerne, og eksportér igen:",
+        "{done}\n\nThe export found {counted} in the workspace's files. What could not be read is missing from the document or incomplete; the section «{section}» at the end of the document and the list here name each file. Fix the files and export again:"
+    );
+    for p in problems {
+        out.push_str("\n• ");
+        out.push_str(&crate::text::for_terminal(p, false));
+    }
+    out
 }
 
 #[cfg(test)]

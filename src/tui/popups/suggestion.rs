@@ -190,38 +190,48 @@ pub fn change_spans(
     let signs = !state.theme.color;
     let segments = crate::suggest::proposed_change(quote, text);
     let last = segments.len().saturating_sub(1);
-    segments
-        .into_iter()
-        .enumerate()
-        .map(|(n, seg)| {
-            let t = safe(&seg.text).replace('\n', " ");
-            match seg.op {
-                Op::Equal => Span::raw(match context {
-                    Some(k) if n == 0 && n != last => {
-                        let words: Vec<&str> = t.split_whitespace().collect();
-                        if words.len() > k {
-                            format!("…{} ", words[words.len() - k..].join(" "))
-                        } else {
-                            t
-                        }
+    let mut spans = Vec::with_capacity(segments.len());
+    // The op of the previous segment when it was a change that ended in a word.
+    let mut touching: Option<Op> = None;
+    for (n, seg) in segments.into_iter().enumerate() {
+        let t = safe(&seg.text).replace('\n', " ");
+        // Without signs, deleted and new words that touch get a space
+        // between them, so «sårbart» and «det» do not read «sårbartdet».
+        if !signs
+            && seg.op != Op::Equal
+            && !t.starts_with(char::is_whitespace)
+            && touching.is_some_and(|op| op != seg.op)
+        {
+            spans.push(Span::raw(" "));
+        }
+        touching = (seg.op != Op::Equal && !t.ends_with(char::is_whitespace)).then_some(seg.op);
+        spans.push(match seg.op {
+            Op::Equal => Span::raw(match context {
+                Some(k) if n == 0 && n != last => {
+                    let words: Vec<&str> = t.split_whitespace().collect();
+                    if words.len() > k {
+                        format!("…{} ", words[words.len() - k..].join(" "))
+                    } else {
+                        t
                     }
-                    Some(k) if n == last && n != 0 => {
-                        let words: Vec<&str> = t.split_whitespace().collect();
-                        if words.len() > k {
-                            format!(" {}…", words[..k].join(" "))
-                        } else {
-                            t
-                        }
+                }
+                Some(k) if n == last && n != 0 => {
+                    let words: Vec<&str> = t.split_whitespace().collect();
+                    if words.len() > k {
+                        format!(" {}…", words[..k].join(" "))
+                    } else {
+                        t
                     }
-                    _ => t,
-                }),
-                Op::Delete if signs => Span::styled(format!("[-{t}-]"), state.theme.deleted()),
-                Op::Delete => Span::styled(t, state.theme.deleted()),
-                Op::Insert if signs => Span::styled(format!("{{+{t}+}}"), state.theme.inserted()),
-                Op::Insert => Span::styled(t, state.theme.inserted()),
-            }
-        })
-        .collect()
+                }
+                _ => t,
+            }),
+            Op::Delete if signs => Span::styled(format!("[-{t}-]"), state.theme.deleted()),
+            Op::Delete => Span::styled(t, state.theme.deleted()),
+            Op::Insert if signs => Span::styled(format!("{{+{t}+}}"), state.theme.inserted()),
+            Op::Insert => Span::styled(t, state.theme.inserted()),
+        });
+    }
+    spans
 }
 
 /// The lines a thread shows for a suggestion: the change, who proposed
