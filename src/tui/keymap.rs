@@ -583,6 +583,24 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b!(
         Ranking,
+        [(Enter, N)],
+        "Enter",
+        Action::RankSave,
+        "gem din rangordning (én ændring; kan rettes, til runden lukker)",
+        "save your ranking (one change; can be changed until the round closes)",
+        true
+    ),
+    b!(
+        Ranking,
+        [(Esc, N)],
+        "Esc",
+        Action::RankRevert,
+        "fortryd: tilbage til din gemte rangordning",
+        "undo: back to your saved ranking",
+        true
+    ),
+    b!(
+        Ranking,
         [(Char('#'), N), (Char('#'), S)],
         "#",
         Action::RankTo,
@@ -606,24 +624,6 @@ pub static BINDINGS: &[Binding] = &[
         Action::RankReason,
         "en kort begrundelse for anbefalingens plads",
         "a short reason for the recommendation's place",
-        true
-    ),
-    b!(
-        Ranking,
-        [(Enter, N)],
-        "Enter",
-        Action::RankSave,
-        "gem din rangordning (én ændring; kan rettes, til runden lukker)",
-        "save your ranking (one change; can be changed until the round closes)",
-        true
-    ),
-    b!(
-        Ranking,
-        [(Esc, N)],
-        "Esc",
-        Action::RankRevert,
-        "fortryd: tilbage til din gemte rangordning",
-        "undo: back to your saved ranking",
         true
     ),
     b!(

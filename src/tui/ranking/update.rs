@@ -169,6 +169,11 @@ pub fn refusal(state: &State, action: &Action) -> Option<String> {
             "intet at fortryde: din rangordning er som gemt",
             "nothing to undo: your ranking is as saved"
         )),
+        // Enter saves a ranking here; there is nothing else to open.
+        Action::Open => Some(tr!(
+            "Enter gemmer din rangordning i fanen Prioritering",
+            "Enter saves your ranking in the Ranking tab"
+        )),
         Action::RankMode if !is_member(state) => Some(tr!(
             "kun medlemmer har en rangordning at vise",
             "only members have a ranking to show"
@@ -491,9 +496,8 @@ fn save(state: &mut State) {
     };
     let (order, none, reasons) = e.submission();
     let done = tr!(
-        "Din rangordning i runde {} er gemt. Du kan rette den, til runden lukker. Husk S for at synkronisere.",
-        "Your ranking in round {} is saved. You can change it until the round closes. Remember S to sync.",
-        e.round
+        "Din rangordning er gemt. S sender den til de andre.",
+        "Your ranking is saved. S sends it to the others."
     );
     write(state, done, After::Nothing, move |s| {
         s.ranking_submit(&order, &none, &reasons).map(|_| ())
@@ -635,8 +639,8 @@ pub fn form(state: &mut State, kind: &RankingForm, f: &Form) -> Result<(), Strin
                 }
             }
             state.message = Some(tr!(
-                "Begrundelsen gemmes med din rangordning, når du trykker Enter.",
-                "The reason is saved with your ranking when you press Enter."
+                "Begrundelsen gemmes med rangordningen (Enter).",
+                "The reason is saved with the ranking (Enter)."
             ));
             Ok(())
         }

@@ -132,7 +132,7 @@ pub fn results_lines(state: &State, width: usize) -> Vec<Line<'static>> {
         th.title(),
     ));
     let (nr, num) = (4, 7);
-    let title_w = width.saturating_sub(nr + 4 * num + 1).clamp(10, 60);
+    let title_w = width.saturating_sub(nr + 1 + 4 * num + 1).clamp(10, 60);
     out.push(Line::styled(
         format!(
             "{}{} {}{}{}{}",
@@ -227,7 +227,21 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State) {
     let th = &state.theme;
     let round = state.ranking.own_round(state.today);
     let editable = not_editable(state).is_none();
+    let submitted = round.is_some_and(|r| {
+        state
+            .actor_email
+            .as_deref()
+            .is_some_and(|e| r.submission_of(e).is_some())
+    });
     let (title, title_style) = match round {
+        Some(r) if editable && !submitted => (
+            tr!(
+                " Runde {}: ikke afgivet – Enter gemmer ",
+                " Round {}: not submitted – Enter saves ",
+                r.number
+            ),
+            th.marker(),
+        ),
         _ if editable && unsaved(state) => (
             tr!(
                 " Ikke gemt: Enter gemmer, Esc fortryder ",
@@ -290,7 +304,7 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State) {
                         + 1,
                 ),
             };
-            let number = place.map_or_else(|| " –".to_string(), |p| format!("{p:>2}"));
+            let number = place.map_or_else(|| "  – ".to_string(), |p| format!("{p:>2}. "));
             let mut tail = String::new();
             if none {
                 tail.push_str(&tr!(" ingen holdning", " no opinion"));
@@ -310,7 +324,7 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State) {
             };
             ListItem::new(Line::from(vec![
                 Span::styled(
-                    format!("{}{number}. ", if selected { "▶" } else { " " }),
+                    format!("{}{number}", if selected { "▶" } else { " " }),
                     base,
                 ),
                 Span::styled(format!("{t}{}", " ".repeat(gap)), base),
