@@ -55,18 +55,15 @@ impl Edit {
         (ranked, none, self.reasons.clone())
     }
 
-    /// Whether this differs from what the member has saved in `round`
-    /// (always true before the first submission).
-    pub fn unsaved(&self, round: &Round, email: &str) -> bool {
-        let Some(saved) = round.submission_of(email) else {
-            return true;
-        };
-        let (order, none, reasons) = self.submission();
-        let mut saved_none = saved.file.no_opinion.clone();
-        saved_none.sort();
-        let mut none_sorted = none;
-        none_sorted.sort();
-        order != saved.file.order || none_sorted != saved_none || reasons != saved.file.reasons
+    /// Whether this would submit the same as `other`: the same ranked
+    /// order, the same items without opinion, the same reasons (where the
+    /// items without opinion stand in the list does not matter).
+    pub fn same_as(&self, other: &Edit) -> bool {
+        let (a_order, mut a_none, a_reasons) = self.submission();
+        let (b_order, mut b_none, b_reasons) = other.submission();
+        a_none.sort();
+        b_none.sort();
+        a_order == b_order && a_none == b_none && a_reasons == b_reasons
     }
 
     /// The place an item would get (1 = highest), `None` without opinion.

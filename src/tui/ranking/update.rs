@@ -140,7 +140,8 @@ pub fn not_editable(state: &State) -> Option<String> {
     })
 }
 
-/// Whether the member's copy differs from what they saved.
+/// Whether the member's copy differs from where it started: their saved
+/// ranking, or the writers' order before the first.
 pub fn unsaved(state: &State) -> bool {
     let (Some(e), Some(email)) = (&state.ranking.edit, &state.actor_email) else {
         return false;
@@ -150,7 +151,7 @@ pub fn unsaved(state: &State) -> bool {
         .rounds()
         .iter()
         .find(|r| r.number == e.round)
-        .is_some_and(|r| e.unsaved(r, email))
+        .is_some_and(|r| !e.same_as(&Edit::start(r, email)))
 }
 
 /// Why an action of this tab cannot be used now (for the footer and the
@@ -210,7 +211,21 @@ pub fn refusal(state: &State, action: &Action) -> Option<String> {
                 "round {} has no rankings",
                 r.number
             )),
-            Some(_) => None,
+            Some(r) => {
+                let current: Vec<String> = state
+                    .ws
+                    .recommendations
+                    .iter()
+                    .map(|x| x.slug.clone())
+                    .collect();
+                (adopted_order(r, &current) == current).then(|| {
+                    tr!(
+                        "skribenternes rækkefølge er allerede gruppens fra runde {}",
+                        "the writers' order already is the group's from round {}",
+                        r.number
+                    )
+                })
+            }
         },
         _ => None,
     }
@@ -274,6 +289,19 @@ pub fn update(state: &mut State, action: Action) -> Option<Action> {
             if !refused(state, &action) {
                 ask_adopt(state);
             }
+        }
+        // A member's keys in the results (or for someone who does not
+        // rank): say why they do nothing.
+        Action::RankUp
+        | Action::RankDown
+        | Action::RankTo
+        | Action::RankNoOpinion
+        | Action::RankReason
+        | Action::RankSave
+        | Action::RankRevert
+            if mode(state) == Mode::Results =>
+        {
+            refused(state, &action);
         }
         a if mode(state) == Mode::Results => {
             let (total, height) = results_size(state);

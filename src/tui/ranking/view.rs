@@ -158,8 +158,15 @@ pub fn results_lines(state: &State, width: usize) -> Vec<Line<'static>> {
     }
     out.push(Line::styled(
         tr!(
-            "Borda: summen af (antal anbefalinger − plads) over medlemmerne. n: antal, der rangordnede den.",
-            "Borda: the sum of (number of recommendations − place) over the members. n: how many ranked it."
+            "Borda: summen over medlemmerne af (antal anbefalinger − plads).",
+            "Borda: the sum over the members of (number of recommendations − place)."
+        ),
+        th.dim(),
+    ));
+    out.push(Line::styled(
+        tr!(
+            "n: antal, der rangordnede den. Mangl.: afgav uden at nævne den.",
+            "n: how many ranked it. Miss.: submitted without naming it."
         ),
         th.dim(),
     ));
