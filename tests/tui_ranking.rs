@@ -422,3 +422,23 @@ fn a_writer_closes_the_round_adopts_the_order_and_opens_the_next() {
     let m = start(&d.root, JENS, 80, 24);
     assert!(shows(&m, "Lukker om 10 dage"), "{}", screen(&m).join("\n"));
 }
+
+#[test]
+fn a_member_who_has_not_ranked_is_told_at_start() {
+    let d = demo();
+    let open = |email: &str| {
+        let store = Store::open(&d.root).unwrap();
+        State::new(store, Some(email.to_string()), 80, 24).unwrap()
+    };
+    let s = open(CAMILLA);
+    assert_eq!(s.view, View::Mine);
+    let said = s.message.clone().unwrap_or_default();
+    assert!(
+        said.contains("runde 2 er åben") && said.contains("tryk 8"),
+        "{said}"
+    );
+    for email in [JENS, WRITER, REVIEWER] {
+        let said = open(email).message.unwrap_or_default();
+        assert!(!said.contains("tryk 8"), "{email}: {said}");
+    }
+}

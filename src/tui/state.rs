@@ -431,6 +431,7 @@ impl State {
         {
             state.view = View::Mine;
             super::mine::update::keep_current(&mut state);
+            super::ranking::update::greet(&mut state);
         }
         if let Some(draft) = state.load_draft() {
             state.popup = Some(Popup::DraftOffer(draft));

@@ -93,6 +93,32 @@ pub fn keep_current(state: &mut State) {
     state.ranking.selected = state.ranking.selected.min(len.saturating_sub(1));
 }
 
+/// At start, for a member: a word in the status line when a round is open
+/// that they have not ranked in yet (read from HEAD's `rankings/` only).
+pub fn greet(state: &mut State) {
+    if !is_member(state) {
+        return;
+    }
+    let (Some(email), Ok(Some(head))) = (state.actor_email.clone(), state.store.head()) else {
+        return;
+    };
+    let Ok(source) = state.store.source_at(head) else {
+        return;
+    };
+    let Ok((rounds, _)) = crate::ranking::load_rounds(&source, &state.ws.config) else {
+        return;
+    };
+    if let Some(r) = crate::ranking::open_round(&rounds, state.today)
+        && r.submission_of(&email).is_none()
+    {
+        state.message = Some(tr!(
+            "Prioriteringsrunde {} er åben, og du har ikke rangordnet: tryk 8.",
+            "Ranking round {} is open and you have not ranked: press 8.",
+            r.number
+        ));
+    }
+}
+
 /// The slugs of the member's list as shown: the copy being made while a
 /// round is open, else their saved ranking of the latest round (ranked,
 /// then without opinion), else that round's items.
