@@ -210,6 +210,10 @@ fn esc_puts_the_saved_ranking_back_and_writes_nothing() {
         .clone();
     assert!(shows(&s, "Din rangordning er gemt"));
     let before = commits(&d.root);
+    // A click on the list's third row (tab bar, border, two rows above) selects it.
+    dispatch(&mut s, oplaeg::tui::Action::Click(5, 4));
+    assert_eq!(s.ranking.selected, 2);
+    key(&mut s, 'g');
     key(&mut s, 'J');
     key(&mut s, 'J');
     assert!(shows(&s, "Ikke gemt"), "{}", screen(&s).join("\n"));
@@ -434,8 +438,13 @@ fn a_member_who_has_not_ranked_is_told_at_start() {
     assert_eq!(s.view, View::Mine);
     let said = s.message.clone().unwrap_or_default();
     assert!(
-        said.contains("runde 2 er åben") && said.contains("tryk 8"),
+        said.contains("Runde 2 er åben") && said.contains("tryk 8"),
         "{said}"
+    );
+    assert!(
+        screen(&s)[22].contains("tryk 8"),
+        "the whole sentence fits in the status line at 80 columns: {}",
+        screen(&s)[22]
     );
     for email in [JENS, WRITER, REVIEWER] {
         let said = open(email).message.unwrap_or_default();

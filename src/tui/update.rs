@@ -225,7 +225,8 @@ fn click(state: &mut State, x: u16, y: u16) -> Option<Action> {
             }
         }
         View::Timeline => state.timeline.calendar_focus = false,
-        View::Diff | View::Mine | View::Ranking => {}
+        View::Ranking => super::ranking::update::click(state, y),
+        View::Diff | View::Mine => {}
     }
     None
 }

@@ -112,8 +112,8 @@ pub fn greet(state: &mut State) {
         && r.submission_of(&email).is_none()
     {
         state.message = Some(tr!(
-            "Prioriteringsrunde {} er åben, og du har ikke rangordnet: tryk 8.",
-            "Ranking round {} is open and you have not ranked: press 8.",
+            "Runde {} er åben; du har ikke rangordnet: tryk 8.",
+            "Round {} is open; you have not ranked: press 8.",
             r.number
         ));
     }
@@ -336,6 +336,23 @@ pub fn update(state: &mut State, action: Action) -> Option<Action> {
         a => own(state, a),
     }
     None
+}
+
+/// A click in the member's list selects the row (the list has focus).
+pub fn click(state: &mut State, y: u16) {
+    if mode(state) != Mode::Mine {
+        return;
+    }
+    let [list, _] = super::view::own_panes(state);
+    state.ranking.detail_focus = false;
+    if let Some(i) = layout::list_row(list, y, state.ranking.selected)
+        && i < rows(state).len()
+    {
+        if i != state.ranking.selected {
+            state.ranking.detail_scroll = 0;
+        }
+        state.ranking.selected = i;
+    }
 }
 
 /// The results pane's rows (as wrapped) and height.

@@ -7,7 +7,7 @@
 //! through [`safe`].
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{List, ListItem};
@@ -37,8 +37,12 @@ pub fn results_area(state: &State) -> Rect {
 
 /// The member's list and the detail pane beside it.
 pub fn own_panes(state: &State) -> [Rect; 2] {
-    let body = layout::screen(state.width, state.height).body;
-    Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body)
+    layout::panes(
+        crate::tui::state::View::Ranking,
+        state.width,
+        state.height,
+        false,
+    )
 }
 
 fn render_results(frame: &mut Frame, state: &State) {
