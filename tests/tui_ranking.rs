@@ -268,6 +268,29 @@ fn the_results_show_the_cores_order_with_bars_agreement_and_counts() {
                 assert!(text[row].contains('│'), "a range bar: {}", text[row]);
                 last = row;
             }
+            // The table of the rest: Borda, n, no opinion, missing, as the core has them.
+            let head = text
+                .iter()
+                .position(|l| l.contains("Borda    n  Ingen h.  Mangl."))
+                .unwrap_or_else(|| panic!("the counts' heading:\n{all}"));
+            let store = Store::open(&d.root).unwrap();
+            let core = rounds_at(&store, &Rev::head())
+                .unwrap()
+                .results(Some(2), chrono::Local::now().date_naive())
+                .unwrap();
+            for (row, item) in text[head + 1..].iter().zip(&core.items) {
+                let cols: Vec<&str> = row.split_whitespace().rev().take(4).collect();
+                assert_eq!(
+                    cols,
+                    [
+                        item.missing.to_string(),
+                        item.no_opinion.to_string(),
+                        item.n.to_string(),
+                        oplaeg::ranking::render::number(item.borda, 1),
+                    ],
+                    "{row}"
+                );
+            }
             // On screen, the same heading; and it scrolls with End.
             assert!(shows(&s, "resultater af runde 2"));
             key(&mut s, 'G');
@@ -317,6 +340,17 @@ fn the_footer_offers_each_role_only_its_own_keys() {
 #[test]
 fn a_writer_closes_the_round_adopts_the_order_and_opens_the_next() {
     let d = new_demo();
+    // The questions and the form are drawn whole at the larger size too.
+    let mut big = start(&d.root, WRITER, 120, 40);
+    key(&mut big, 'x');
+    assert!(shows(&big, "Luk prioriteringsrunde 2?"));
+    assert!(shows(&big, "j/Enter: ja · n/Esc: nej"));
+    key(&mut big, 'n');
+    key(&mut big, 'o');
+    assert!(
+        matches!(&big.popup, Some(Popup::Error(e)) if e.contains("stadig åben")),
+        "one round at a time"
+    );
     let mut s = start(&d.root, WRITER, 80, 24);
     let before = commits(&d.root);
     key(&mut s, 'x');

@@ -485,9 +485,10 @@ fn own(state: &mut State, action: Action) {
             }
         }
         Action::RankSave => {
-            if !refused(state, &action) {
-                save(state);
+            if refused(state, &action) {
+                return;
             }
+            save(state);
         }
         Action::RankRevert => {
             if refused(state, &action) {

@@ -135,17 +135,20 @@ pub fn results_lines(state: &State, width: usize) -> Vec<Line<'static>> {
         tr!("Point og antal", "Points and counts"),
         th.title(),
     ));
-    let (nr, num) = (4, 7);
-    let title_w = width.saturating_sub(nr + 1 + 4 * num + 1).clamp(10, 60);
+    // Columns: number, title, Borda, n, no opinion, missing.
+    let (nr, borda, n, none, missing) = (4, 7, 5, 10, 8);
+    let title_w = width
+        .saturating_sub(nr + 1 + borda + n + none + missing)
+        .clamp(10, 60);
     out.push(Line::styled(
         format!(
             "{}{} {}{}{}{}",
             pad(&tr!(" Nr", " No"), nr),
             pad(&tr!("Anbefaling", "Recommendation"), title_w),
-            right("Borda", num),
-            right("n", num),
-            right(&tr!("Ingen h.", "No op."), num + 1),
-            right(&tr!("Mangl.", "Miss."), num),
+            right("Borda", borda),
+            right("n", n),
+            right(&tr!("Ingen h.", "No op."), none),
+            right(&tr!("Mangl.", "Miss."), missing),
         ),
         th.title(),
     ));
@@ -154,10 +157,10 @@ pub fn results_lines(state: &State, width: usize) -> Vec<Line<'static>> {
             "{}{} {}{}{}{}",
             pad(&format!("{:>2}.", i.aggregate_rank), nr),
             pad(&fit(&safe(&i.title), title_w), title_w),
-            right(&render::number(i.borda, 1), num),
-            right(&i.n.to_string(), num),
-            right(&i.no_opinion.to_string(), num + 1),
-            right(&i.missing.to_string(), num),
+            right(&render::number(i.borda, 1), borda),
+            right(&i.n.to_string(), n),
+            right(&i.no_opinion.to_string(), none),
+            right(&i.missing.to_string(), missing),
         )));
     }
     out.push(Line::styled(
