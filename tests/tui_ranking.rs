@@ -384,6 +384,15 @@ fn a_writer_closes_the_round_adopts_the_order_and_opens_the_next() {
     key(&mut m, 'K');
     assert!(matches!(&m.popup, Some(Popup::Error(e)) if e.contains("lukket")));
     assert_eq!(commits(&d.root), before + 1);
+    // One who did not rank sees that, not a list that looks like a ranking.
+    let mut c = start(&d.root, CAMILLA, 80, 24);
+    key(&mut c, 'r');
+    assert!(
+        shows(&c, "Du afgav ingen rangordning i runde 2."),
+        "{}",
+        screen(&c).join("\n")
+    );
+    assert!(!shows(&c, " 1. "), "{}", screen(&c).join("\n"));
 
     // Adopt: asks first, then one commit with the core's order.
     let store = Store::open(&d.root).unwrap();

@@ -121,7 +121,7 @@ pub fn greet(state: &mut State) {
 
 /// The slugs of the member's list as shown: the copy being made while a
 /// round is open, else their saved ranking of the latest round (ranked,
-/// then without opinion), else that round's items.
+/// then without opinion), else nothing.
 pub fn rows(state: &State) -> Vec<String> {
     if let Some(e) = &state.ranking.edit {
         return e.order.clone();
@@ -130,6 +130,10 @@ pub fn rows(state: &State) -> Vec<String> {
         return Vec::new();
     };
     let email = state.actor_email.clone().unwrap_or_default();
+    if round.submission_of(&email).is_none() {
+        // A closed round the member did not rank in: nothing of theirs.
+        return Vec::new();
+    }
     round.starting_order(&email).0
 }
 

@@ -348,10 +348,14 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State) {
         .collect();
     let mut list = List::new(items);
     if slugs.is_empty() {
-        list = List::new(vec![ListItem::new(tr!(
-            "Ingen runde at rangordne i.",
-            "No round to rank in."
-        ))]);
+        list = List::new(vec![ListItem::new(match round {
+            Some(r) => tr!(
+                "Du afgav ingen rangordning i runde {}.",
+                "You submitted no ranking in round {}.",
+                r.number
+            ),
+            None => tr!("Ingen runde at rangordne i.", "No round to rank in."),
+        })]);
     }
     let block = pane::block(
         Line::from(Span::styled(title, title_style)),
