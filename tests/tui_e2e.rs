@@ -692,7 +692,8 @@ fn a_member_ranks_in_the_ui_and_a_writer_reads_where_the_group_disagrees() {
         return;
     }
     let (_tmp, root, tmux) = demo_session("ranking", "camilla.froestrup@regionh.example");
-    tmux.wait_for("Camilla Frøstrup · Region Hovedstaden · medlem");
+    // She has not ranked in the open round: the UI says so at start.
+    tmux.wait_for("Runde 2 er åben; du har ikke rangordnet: tryk 8.");
     let before: usize = git(&root, &["rev-list", "--count", "HEAD"])
         .trim()
         .parse()
