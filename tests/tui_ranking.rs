@@ -133,6 +133,10 @@ fn a_member_ranks_marks_no_opinion_gives_a_reason_and_saves_one_commit() {
         let screen_text = screen(&s).join("\n");
         assert!(screen_text.contains("ikke afgivet"), "{screen_text}");
         assert!(screen_text.contains("Prioriteringsrunde 2 til møde 5"));
+        assert!(
+            screen_text.contains("r viser gruppens resultater"),
+            "the way to the results is named: {screen_text}"
+        );
         let foot = footer(&s);
         for k in ["K/⇧↑", "J/⇧↓", "Enter", "ingen holdning"] {
             assert!(foot.contains(k), "{k} missing from the footer: {foot}");

@@ -465,6 +465,14 @@ pub fn detail_lines(state: &State) -> Vec<Line<'static>> {
             ),
             th.dim(),
         ));
+    } else if editable {
+        out.push(Line::styled(
+            tr!(
+                "r viser gruppens resultater indtil nu; ? viser alle taster.",
+                "r shows the group's results so far; ? shows every key."
+            ),
+            th.dim(),
+        ));
     }
     out.push(Line::raw(""));
     let rows = rows(state);
