@@ -668,3 +668,51 @@ fn a_ranking_made_after_the_writers_close_in_another_clone_is_not_counted() {
     assert_eq!(at.problems.len(), 1);
     assert_eq!(at.problems[0].file, late);
 }
+
+#[test]
+fn status_names_the_open_round_and_whether_the_member_has_ranked() {
+    // The binary runs on the real clock: a round without a closing date.
+    let ws = workspace_closing(None);
+    let status = |email: &str, lang: &str, json: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_oplaeg"));
+        isolate(&mut cmd, &ws.home);
+        cmd.arg("--repo")
+            .arg(&ws.root)
+            .args(["--as", email, "--lang", lang]);
+        if json {
+            cmd.args(["--format", "json"]);
+        }
+        let out = cmd.arg("status").output().expect("run oplaeg");
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    submit(&ws.root, MEMBER, "2024-06-02T09:00:00+02:00", &[A, B], &[]).expect("submit");
+    let da = status(MEMBER, "da", false);
+    assert!(
+        da.contains("Prioritering: runde 1 er åben – 1 af 3 medlemmer har rangordnet"),
+        "{da}"
+    );
+    assert!(da.contains("Du har rangordnet"), "{da}");
+    let en = status(MEMBER3, "en", false);
+    assert!(
+        en.contains("Ranking:      round 1 is open – 1 of 3 members have ranked"),
+        "{en}"
+    );
+    assert!(en.contains("You have not ranked yet"), "{en}");
+    // A writer does not rank: no line about their own ranking.
+    let writer = status(WRITER, "da", false);
+    assert!(writer.contains("runde 1 er åben"), "{writer}");
+    assert!(!writer.contains("Du har"), "{writer}");
+    let json: serde_json::Value = serde_json::from_str(&status(MEMBER3, "en", true)).unwrap();
+    assert_eq!(json["ranking_round"]["round"], 1);
+    assert_eq!(json["ranking_round"]["rankings"], 1);
+    assert_eq!(json["ranking_round"]["submitted"], false);
+    // Closed: nothing to mention.
+    ws.session_at(WRITER, "2024-06-03T09:00:00+02:00")
+        .ranking_close(None)
+        .expect("close");
+    let closed = status(MEMBER3, "da", false);
+    assert!(!closed.contains("Prioritering:"), "{closed}");
+    let json: serde_json::Value = serde_json::from_str(&status(MEMBER3, "en", true)).unwrap();
+    assert!(json["ranking_round"].is_null());
+}

@@ -731,3 +731,82 @@ fn a_member_syncs_a_writers_answer_and_mit_overblik_shows_it() {
         git(&writer_root, &["rev-parse", "HEAD"]).trim()
     );
 }
+
+#[test]
+fn a_member_ranks_in_the_ui_and_a_writer_reads_where_the_group_disagrees() {
+    if !common::tools::available(
+        "a_member_ranks_in_the_ui_and_a_writer_reads_where_the_group_disagrees",
+        &["tmux"],
+        "tmux",
+    ) {
+        return;
+    }
+    let (_tmp, root, tmux) = demo_session("ranking", "camilla.froestrup@regionh.example");
+    // She has not ranked in the open round: the UI says so at start.
+    tmux.wait_for("Runde 2 er åben; du har ikke rangordnet: tryk 8.");
+    let before: usize = git(&root, &["rev-list", "--count", "HEAD"])
+        .trim()
+        .parse()
+        .unwrap();
+    tmux.keys(&["8"]);
+    tmux.wait_for("ikke afgivet");
+    // The first recommendation down one place with J, then saved.
+    tmux.keys(&["J"]);
+    tmux.wait_for("▶ 2. ");
+    assert!(
+        footer(&tmux.screen()).contains("Enter"),
+        "{}",
+        tmux.screen()
+    );
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Din rangordning er gemt");
+    tmux.keys(&["q"]);
+
+    let after: usize = git(&root, &["rev-list", "--count", "HEAD"])
+        .trim()
+        .parse()
+        .unwrap();
+    assert_eq!(after, before + 1, "one ranking, one commit");
+    assert_eq!(
+        git(&root, &["log", "-1", "--format=%an <%ae>"]).trim(),
+        "Camilla Frøstrup <camilla.froestrup@regionh.example>"
+    );
+    let path = "rankings/2/camilla-froestrup-regionh-example.toml";
+    assert_eq!(
+        git(&root, &["show", "--name-only", "--format=", "HEAD"]).trim(),
+        path
+    );
+    let mine: toml::Table = git(&root, &["show", &format!("HEAD:{path}")])
+        .parse()
+        .unwrap();
+    let round: toml::Table = git(&root, &["show", "HEAD:rankings/2/round.toml"])
+        .parse()
+        .unwrap();
+    let items: Vec<&str> = round["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let order: Vec<&str> = mine["order"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let mut expected = items.clone();
+    expected.swap(0, 1);
+    assert_eq!(order, expected);
+
+    // A writer reads the results, down to where the group disagrees.
+    let writer = session_on(&root, "ranking-writer", "mette.holm@sst.example");
+    writer.wait_for("Mette Holm · Sundhedsstyrelsen · skribent");
+    writer.keys(&["8"]);
+    let screen = writer.wait_for("resultater af runde 2");
+    assert!(screen.contains("4 rangordninger"), "{screen}");
+    assert!(screen.contains("Kendalls W"), "{screen}");
+    writer.keys(&["PageDown"]);
+    writer.wait_for("Størst uenighed");
+    assert!(footer(&writer.screen()).contains("luk runde"));
+    writer.keys(&["q"]);
+}

@@ -38,6 +38,46 @@ struct StatusJson<'a> {
     uncommitted: Vec<String>,
     /// Ahead/behind the shared server as of the last sync; null without one.
     sync: Option<crate::store::Tracking>,
+    /// The ranking round open today; null when none is.
+    ranking_round: Option<OpenRoundJson>,
+}
+
+/// The open ranking round in `oplaeg status`.
+#[derive(Serialize)]
+struct OpenRoundJson {
+    round: u32,
+    meeting: Option<u32>,
+    closes: Option<chrono::NaiveDate>,
+    rankings: usize,
+    /// Members (role member) of the group.
+    members: usize,
+    /// Whether the acting member has submitted; null when the acting
+    /// person is no member (or unknown).
+    submitted: Option<bool>,
+}
+
+/// The round open today at HEAD, with whether `email` (a member) has
+/// ranked in it.
+fn open_round_status(store: &Store, ws: &Workspace, email: Option<&str>) -> Option<OpenRoundJson> {
+    let at = crate::ops::ranking::rounds_at(store, &Rev::head()).ok()?;
+    let today = chrono::Local::now().date_naive();
+    let round = crate::ranking::open_round(&at.rounds, today)?;
+    let member = email
+        .and_then(|e| ws.config.member(e))
+        .filter(|m| m.role == crate::model::Role::Member);
+    Some(OpenRoundJson {
+        round: round.number,
+        meeting: round.file.meeting,
+        closes: round.file.closes,
+        rankings: round.submissions.len(),
+        members: ws
+            .config
+            .members
+            .iter()
+            .filter(|m| m.role == crate::model::Role::Member)
+            .count(),
+        submitted: member.map(|m| round.submission_of(&m.email).is_some()),
+    })
 }
 
 #[derive(Serialize)]
@@ -95,6 +135,8 @@ pub fn status(cli: &Cli) -> anyhow::Result<()> {
     let comments = comment_counts(&ws);
     let uncommitted = store.uncommitted()?;
     let tracking = store.tracking()?;
+    let email = cli.as_email.clone().or_else(|| store.git_email());
+    let round = open_round_status(&store, &ws, email.as_deref());
     if cli.format == Format::Json {
         return json(&StatusJson {
             title: &ws.config.title,
@@ -108,6 +150,7 @@ pub fn status(cli: &Cli) -> anyhow::Result<()> {
             problems: &ws.problems,
             uncommitted,
             sync: tracking,
+            ranking_round: round,
         });
     }
     let h = &ws.config.horizons;
@@ -202,6 +245,41 @@ pub fn status(cli: &Cli) -> anyhow::Result<()> {
             tr!("Næste møde:", "Next meeting:"),
             tr!("intet planlagt", "none planned")
         ),
+    }
+    if let Some(r) = &round {
+        let mut line = tr!("runde {} er åben", "round {} is open", r.round);
+        if let Some(m) = r.meeting {
+            line.push_str(&tr!(" (til møde {m})", " (for meeting {m})"));
+        }
+        if let Some(d) = r.closes {
+            line.push_str(&tr!(" til og med {d}", " until {d} inclusive"));
+        }
+        line.push_str(&tr!(
+            " – {} af {} medlemmer har rangordnet",
+            " – {} of {} members have ranked",
+            r.rankings,
+            r.members
+        ));
+        println!("{:<14}{line}", tr!("Prioritering:", "Ranking:"));
+        match r.submitted {
+            Some(true) => println!(
+                "{:<14}{}",
+                "",
+                tr!(
+                    "Du har rangordnet; du kan rette det, til runden lukker.",
+                    "You have ranked; you can change it until the round closes."
+                )
+            ),
+            Some(false) => println!(
+                "{:<14}{}",
+                "",
+                tr!(
+                    "Du har ikke rangordnet endnu: fanen Prioritering i `oplaeg`, eller `oplaeg ranking submit`.",
+                    "You have not ranked yet: the Ranking tab in `oplaeg`, or `oplaeg ranking submit`."
+                )
+            ),
+            None => {}
+        }
     }
     if !uncommitted.is_empty() {
         println!(

@@ -81,14 +81,27 @@ pub fn demo(cli: &Cli, a: &DemoArgs) -> anyhow::Result<()> {
     println!(
         "{}",
         tr!(
-            "Den indeholder udkastet til fagligt oplæg for Kræftplan V med historik: 3. og 4. møde (tags meeting/3 og meeting/4), kommentarer fra følgegruppen, svar og ændrede kapitler.",
-            "It holds the draft oplæg for Kræftplan V with history: the 3rd and 4th meetings (tags meeting/3 and meeting/4), the group's comments, answers and revised chapters."
+            "Den indeholder udkastet til fagligt oplæg for Kræftplan V med historik: 3. og 4. møde (tags meeting/3 og meeting/4), kommentarer fra følgegruppen, svar og ændrede kapitler, en afsluttet prioriteringsrunde og en åben.",
+            "It holds the draft oplæg for Kræftplan V with history: the 3rd and 4th meetings (tags meeting/3 and meeting/4), the group's comments, answers and revised chapters, a finished ranking round and an open one."
         )
     );
     println!("\n{}", tr!("Prøv fx:", "Try for example:"));
-    for cmd in ["status", "rec list", "comment list", "log"] {
+    for cmd in [
+        "status",
+        "rec list",
+        "comment list",
+        "log",
+        "ranking results",
+    ] {
         println!("  oplaeg --repo {root} {cmd}");
     }
+    println!(
+        "  oplaeg --repo {root} --as camilla.froestrup@regionh.example    {}",
+        tr!(
+            "# som medlem: rangordn i fanen 8 Prioritering",
+            "# as a member: rank in tab 8 Ranking"
+        )
+    );
     println!(
         "{}",
         tr!(

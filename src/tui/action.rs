@@ -98,6 +98,27 @@ pub enum Action {
     MarkRead,
     /// Mit overblik: the selected comment's chapter in Ændringer.
     MineChanges,
+    /// Prioritering: move the item up or down in my ranking, to a place.
+    RankUp,
+    RankDown,
+    RankTo,
+    /// Prioritering: no opinion on the item (on/off).
+    RankNoOpinion,
+    /// Prioritering: a short reason for the item's place.
+    RankReason,
+    /// Prioritering: save my ranking as one commit.
+    RankSave,
+    /// Prioritering: back to my saved ranking.
+    RankRevert,
+    /// Prioritering: my ranking / the results.
+    RankMode,
+    /// Prioritering: the results of the round before or after.
+    RankEarlier,
+    RankLater,
+    /// Prioritering, writers: open, close, adopt.
+    RoundOpen,
+    RoundClose,
+    RoundAdopt,
     /// Diff view: choose the version to compare from / to.
     ChooseFrom,
     ChooseTo,

@@ -20,6 +20,8 @@ pub enum Scope {
     Diff,
     /// Mit overblik.
     Mine,
+    /// Prioritering.
+    Ranking,
     /// Every popup that shows text or a list: scrolling, help and closing.
     Popup,
     /// The help popup.
@@ -46,7 +48,7 @@ pub enum Scope {
 
 impl Scope {
     /// Every scope, for the checks below.
-    pub const ALL: [Scope; 19] = [
+    pub const ALL: [Scope; 20] = [
         Scope::Global,
         Scope::Reader,
         Scope::Recs,
@@ -55,6 +57,7 @@ impl Scope {
         Scope::History,
         Scope::Diff,
         Scope::Mine,
+        Scope::Ranking,
         Scope::Popup,
         Scope::Help,
         Scope::Thread,
@@ -81,6 +84,7 @@ impl Scope {
             Scope::History => &[Scope::History, Scope::Global],
             Scope::Diff => &[Scope::Diff, Scope::Global],
             Scope::Mine => &[Scope::Mine, Scope::Global],
+            Scope::Ranking => &[Scope::Ranking, Scope::Global],
             Scope::Popup => &[Scope::Popup],
             Scope::Help => &[Scope::Help, Scope::Popup],
             Scope::Thread => &[Scope::Thread, Scope::Popup],
@@ -107,6 +111,7 @@ impl Scope {
             Scope::History => tr!("Historik", "History"),
             Scope::Diff => tr!("Ændringer", "Changes"),
             Scope::Mine => tr!("Mit overblik", "My overview"),
+            Scope::Ranking => tr!("Prioritering", "Ranking"),
             Scope::Popup => tr!("I vinduer", "In windows"),
             Scope::Help => tr!("Hjælp", "Help"),
             Scope::Thread => tr!("Tråd", "Thread"),
@@ -158,7 +163,10 @@ pub fn permission(action: &Action) -> Option<Permission> {
         | Action::EditRealizability => Permission::EditContent,
         Action::Resolve | Action::AcceptSuggestion | Action::EditMerged => Permission::Resolve,
         Action::ConfirmAnchor | Action::AttachAnchor => Permission::Reanchor,
-        Action::PlanMeeting | Action::TagMeeting => Permission::ManageMeetings,
+        Action::PlanMeeting | Action::TagMeeting | Action::RoundOpen | Action::RoundClose => {
+            Permission::ManageMeetings
+        }
+        Action::RoundAdopt => Permission::EditContent,
         Action::CommentQuote
         | Action::CommentParagraph
         | Action::CommentWhole
@@ -554,6 +562,124 @@ pub static BINDINGS: &[Binding] = &[
         "what changed in the selected comment's chapter (in Changes)",
         true
     ),
+    // Prioritering: a member's own ranking, the results, the writers' rounds.
+    b!(
+        Ranking,
+        [(Char('K'), S), (Char('K'), N), (Up, S)],
+        "K/⇧↑",
+        Action::RankUp,
+        "flyt anbefalingen op i din rangordning (Enter gemmer, Esc fortryder)",
+        "move the recommendation up in your ranking (Enter saves, Esc undoes)",
+        true
+    ),
+    b!(
+        Ranking,
+        [(Char('J'), S), (Char('J'), N), (Down, S)],
+        "J/⇧↓",
+        Action::RankDown,
+        "flyt anbefalingen ned i din rangordning (Enter gemmer, Esc fortryder)",
+        "move the recommendation down in your ranking (Enter saves, Esc undoes)",
+        true
+    ),
+    b!(
+        Ranking,
+        [(Enter, N)],
+        "Enter",
+        Action::RankSave,
+        "gem din rangordning (én ændring; kan rettes, til runden lukker)",
+        "save your ranking (one change; can be changed until the round closes)",
+        true
+    ),
+    b!(
+        Ranking,
+        [(Esc, N)],
+        "Esc",
+        Action::RankRevert,
+        "fortryd: tilbage til din gemte rangordning",
+        "undo: back to your saved ranking",
+        true
+    ),
+    b!(
+        Ranking,
+        [(Char('#'), N), (Char('#'), S)],
+        "#",
+        Action::RankTo,
+        "flyt anbefalingen til nr. … i din rangordning",
+        "move the recommendation to no. … in your ranking",
+        false
+    ),
+    b!(
+        Ranking,
+        [(Char('i'), N)],
+        "i",
+        Action::RankNoOpinion,
+        "ingen holdning til anbefalingen (uden for dit felt); igen: med igen",
+        "no opinion on the recommendation (outside your field); again: back in",
+        true
+    ),
+    b!(
+        Ranking,
+        [(Char('b'), N)],
+        "b",
+        Action::RankReason,
+        "en kort begrundelse for anbefalingens plads",
+        "a short reason for the recommendation's place",
+        true
+    ),
+    b!(
+        Ranking,
+        [(Char('r'), N)],
+        "r",
+        Action::RankMode,
+        "skift mellem din rangordning og resultaterne",
+        "switch between your ranking and the results",
+        true
+    ),
+    b!(
+        Ranking,
+        [(Char('['), N)],
+        "[",
+        Action::RankEarlier,
+        "resultaterne af den forrige runde",
+        "the results of the previous round",
+        false
+    ),
+    b!(
+        Ranking,
+        [(Char(']'), N)],
+        "]",
+        Action::RankLater,
+        "resultaterne af den næste runde",
+        "the results of the next round",
+        false
+    ),
+    b!(
+        Ranking,
+        [(Char('o'), N)],
+        "o",
+        Action::RoundOpen,
+        "åbn en prioriteringsrunde på den nuværende liste (skribenter)",
+        "open a ranking round on the current list (writers)",
+        true
+    ),
+    b!(
+        Ranking,
+        [(Char('x'), N)],
+        "x",
+        Action::RoundClose,
+        "luk den åbne runde (skribenter; spørger først)",
+        "close the open round (writers; asks first)",
+        true
+    ),
+    b!(
+        Ranking,
+        [(Char('a'), N)],
+        "a",
+        Action::RoundAdopt,
+        "tag gruppens samlede rækkefølge i brug som skribenternes (spørger først)",
+        "adopt the group's aggregate order as the writers' (asks first)",
+        true
+    ),
     // Ændringer (the diff between two versions).
     b!(
         Diff,
@@ -725,6 +851,15 @@ pub static BINDINGS: &[Binding] = &[
         Action::Tab(6),
         "Mit overblik",
         "My overview",
+        false
+    ),
+    b!(
+        Global,
+        [(Char('8'), N)],
+        "8",
+        Action::Tab(7),
+        "Prioritering",
+        "Ranking",
         false
     ),
     b!(
@@ -1480,6 +1615,19 @@ mod tests {
             Action::FilterPlace,
             Action::PlanMeeting,
             Action::TagMeeting,
+            Action::RankUp,
+            Action::RankDown,
+            Action::RankTo,
+            Action::RankNoOpinion,
+            Action::RankReason,
+            Action::RankSave,
+            Action::RankRevert,
+            Action::RankMode,
+            Action::RankEarlier,
+            Action::RankLater,
+            Action::RoundOpen,
+            Action::RoundClose,
+            Action::RoundAdopt,
             Action::Reload,
             Action::Sync,
             Action::Export,

@@ -175,6 +175,10 @@ pub fn panes(view: View, width: u16, height: u16, history_open: bool) -> [Rect; 
         }
         View::History => [body, Rect::new(body.x, body.bottom(), body.width, 0)],
         View::Mine => [body, body],
+        // The member's list and the detail pane (the results use the body).
+        View::Ranking => {
+            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body)
+        }
         View::Timeline => {
             let [lanes, calendar] =
                 Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)])

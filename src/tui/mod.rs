@@ -19,6 +19,7 @@ pub mod layout;
 pub mod mine;
 pub mod panes;
 pub mod popups;
+pub mod ranking;
 pub mod reader;
 pub mod recommendations;
 pub mod scroll;

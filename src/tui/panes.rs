@@ -610,6 +610,9 @@ pub fn refusal(state: &State, action: &Action) -> Option<String> {
     {
         return Some(why);
     }
+    if state.popup.is_none() && state.view == View::Ranking {
+        return super::ranking::update::refusal(state, action);
+    }
     match action {
         Action::EditComment | Action::WithdrawComment => {
             let root = match &state.popup {

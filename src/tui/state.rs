@@ -32,6 +32,8 @@ pub enum View {
     Diff,
     /// Mit overblik (see [`super::mine`]).
     Mine,
+    /// Prioritering (see [`super::ranking`]).
+    Ranking,
 }
 
 impl View {
@@ -179,6 +181,8 @@ pub enum Confirmed {
     TagMeeting(u32),
     /// Apply the suggestion (by id) with its merged text.
     AcceptSuggestion { id: String, merged: String },
+    /// Close a round or adopt its order (Prioritering).
+    Ranking(super::ranking::update::RankingConfirm),
 }
 
 /// A yes/no question.
@@ -197,6 +201,8 @@ pub enum FormKind {
     Rank(String),
     /// Plan a meeting: number, date, title, deadline.
     Meeting,
+    /// A form of Prioritering.
+    Ranking(super::ranking::update::RankingForm),
 }
 
 /// One text field of a form.
@@ -334,6 +340,8 @@ pub struct State {
     pub diff: super::changes::state::DiffState,
     /// Mit overblik.
     pub mine: super::mine::state::MineState,
+    /// Prioritering.
+    pub ranking: super::ranking::state::RankingState,
 }
 
 impl State {
@@ -404,6 +412,7 @@ impl State {
             submitting: None,
             diff: Default::default(),
             mine: Default::default(),
+            ranking: Default::default(),
             ws,
             store,
         };
@@ -422,6 +431,7 @@ impl State {
         {
             state.view = View::Mine;
             super::mine::update::keep_current(&mut state);
+            super::ranking::update::greet(&mut state);
         }
         if let Some(draft) = state.load_draft() {
             state.popup = Some(Popup::DraftOffer(draft));

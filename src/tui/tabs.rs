@@ -28,7 +28,7 @@ pub struct Tab {
     pub find: fn(&mut State, &str),
 }
 
-/// Every tab, in order (the number keys 1–7 follow it).
+/// Every tab, in order (the number keys 1–8 follow it).
 pub static TABS: &[Tab] = &[
     Tab {
         view: View::Reader,
@@ -112,6 +112,16 @@ pub static TABS: &[Tab] = &[
         render: |f, _, s| super::mine::view::render(f, s),
         right_focused: |_| false,
         find: super::mine::update::find,
+    },
+    Tab {
+        view: View::Ranking,
+        da: "Prioritering",
+        en: "Ranking",
+        scope: Scope::Ranking,
+        update: super::ranking::update::update,
+        render: |f, _, s| super::ranking::view::render(f, s),
+        right_focused: |s| s.ranking.detail_focus,
+        find: super::ranking::update::find,
     },
 ];
 

@@ -29,6 +29,9 @@ pub fn update(state: &mut State, action: Action) -> Option<Action> {
     if state.view == View::Mine {
         super::mine::update::keep_current(state);
     }
+    if state.view == View::Ranking {
+        super::ranking::update::keep_current(state);
+    }
     next
 }
 
@@ -222,6 +225,7 @@ fn click(state: &mut State, x: u16, y: u16) -> Option<Action> {
             }
         }
         View::Timeline => state.timeline.calendar_focus = false,
+        View::Ranking => super::ranking::update::click(state, y),
         View::Diff | View::Mine => {}
     }
     None

@@ -231,6 +231,7 @@ pub fn confirm(state: &mut State, action: Action) -> Option<Action> {
                         move |s| s.meeting_tag(n).map(|_| ()),
                     );
                 }
+                Confirmed::Ranking(what) => crate::tui::ranking::update::confirmed(state, what),
                 Confirmed::AcceptSuggestion { id, .. } => {
                     super::suggestion::apply(
                         state,
@@ -341,6 +342,7 @@ fn date(text: &str, what: &str, required: bool) -> Result<Option<NaiveDate>, Str
 fn submit(state: &mut State, f: &Form) -> Result<(), String> {
     let value = |i: usize| f.fields.get(i).map_or("", |x| x.value.trim());
     match &f.kind {
+        FormKind::Ranking(kind) => crate::tui::ranking::update::form(state, kind, f),
         FormKind::Rank(slug) => {
             let count = state.ws.recommendations.len();
             let to: usize = value(0)

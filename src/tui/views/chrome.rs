@@ -131,6 +131,7 @@ pub fn footer(frame: &mut Frame, area: Rect, state: &State) {
                 | Scope::History
                 | Scope::Diff
                 | Scope::Mine
+                | Scope::Ranking
         );
         let words = match short(&b.action) {
             Some(w) if !(popup && matches!(b.action, A::Open | A::Back | A::Down)) => w,
@@ -184,6 +185,17 @@ fn short(action: &crate::tui::action::Action) -> Option<String> {
         A::MarkRead => tr!("læst", "read"),
         A::MineNext => tr!("næste", "next"),
         A::MineChanges => tr!("ændringer", "changes"),
+        A::RankUp => tr!("op", "up"),
+        A::RankDown => tr!("ned", "down"),
+        A::RankTo => tr!("flyt til nr.", "move to no."),
+        A::RankNoOpinion => tr!("ingen holdning", "no opinion"),
+        A::RankReason => tr!("begrundelse", "reason"),
+        A::RankSave => tr!("gem", "save"),
+        A::RankRevert => tr!("fortryd", "undo"),
+        A::RankMode => tr!("min/resultater", "mine/results"),
+        A::RoundOpen => tr!("åbn runde", "open round"),
+        A::RoundClose => tr!("luk runde", "close round"),
+        A::RoundAdopt => tr!("tag i brug", "adopt"),
         _ => return None,
     })
 }
