@@ -625,6 +625,22 @@ pub fn refusal(state: &State, action: &Action) -> Option<String> {
 /// pane with focus, the view. [`super::update`] says so when it is pressed.
 pub fn place_refusal(state: &State, action: &Action) -> Option<String> {
     match action {
+        // Only a suggestion (ændringsforslag) has words to apply.
+        Action::AcceptSuggestion => match &state.popup {
+            Some(Popup::Thread(i))
+                if state
+                    .ws
+                    .comments
+                    .get(*i)
+                    .is_some_and(|c| c.suggestion.is_none()) =>
+            {
+                Some(tr!(
+                    "kommentaren er ikke et ændringsforslag; besvar den med a",
+                    "the comment is not a suggestion; answer it with a"
+                ))
+            }
+            _ => None,
+        },
         // Keys that work on the text, while the chapter list has focus.
         Action::Select
         | Action::Suggest

@@ -502,7 +502,10 @@ fn popup(state: &mut State, action: Action) -> Option<Action> {
                 }
                 Action::Reply => reply_to(state, i),
                 Action::Resolve => resolve(state, i),
-                Action::AcceptSuggestion => super::popups::suggestion::accept(state, i),
+                Action::AcceptSuggestion => match panes::place_refusal(state, &action) {
+                    Some(why) => state.message = Some(as_sentence(&why)),
+                    None => super::popups::suggestion::accept(state, i),
+                },
                 Action::Back | Action::Open | Action::Quit => state.popup = None,
                 _ => {}
             }
