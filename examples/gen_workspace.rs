@@ -1334,6 +1334,7 @@ impl Gen {
                     deadline: Some(m.deadline),
                 })
                 .collect(),
+            plan_start: None,
         }
     }
 

@@ -115,13 +115,18 @@ pub fn build(path: &Path) -> Result<Store> {
     let first = config.members[0].email.clone();
     let mut session = Session::new(store, Some(&first))?;
     let mut labels: HashMap<String, String> = HashMap::new();
-    for (i, step) in script.step.iter().enumerate() {
-        let n = i + 1;
-        session.set_actor(&step.actor)?;
-        session.set_time(Some(time(&step.at)?));
-        replay(&session, step, n, &mut labels)
-            .map_err(|e| Error::Invalid(format!("demo/history.toml trin {n}: {e}")))?;
-    }
+    // The same ids every time: the demo's commits, and so its screens, are
+    // then the same on every machine (the snapshot tests rely on it).
+    ops::seeded_ids(|| -> Result<()> {
+        for (i, step) in script.step.iter().enumerate() {
+            let n = i + 1;
+            session.set_actor(&step.actor)?;
+            session.set_time(Some(time(&step.at)?));
+            replay(&session, step, n, &mut labels)
+                .map_err(|e| Error::Invalid(format!("demo/history.toml trin {n}: {e}")))?;
+        }
+        Ok(())
+    })?;
     let root = session.store().root().to_path_buf();
     Store::open(&root)
 }

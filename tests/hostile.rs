@@ -434,7 +434,7 @@ fn the_terminal_ui_draws_no_raw_control_or_bidi_character() {
         }
         // Comments: every thread, beside the list and as a popup.
         dispatch(&mut s, Action::Tab(2));
-        for _ in 0..s.comment_rows.len() {
+        for _ in 0..s.comments_view.rows.len() {
             check(&s, "comment");
             dispatch(&mut s, Action::Open);
             check(&s, "thread popup");
@@ -466,11 +466,12 @@ fn the_terminal_ui_draws_no_raw_control_or_bidi_character() {
         // escaped, so saving keeps exactly what was seen.
         dispatch(&mut s, Action::Tab(2));
         let row = s
-            .comment_rows
+            .comments_view
+            .rows
             .iter()
             .position(|&i| s.ws.comments[i].id == h.writers_comment)
             .unwrap();
-        s.comment = row;
+        s.comments_view.selected = row;
         dispatch(&mut s, Action::EditComment);
         assert!(matches!(s.popup, Some(Popup::Compose(_))));
         check(&s, "editor");

@@ -202,7 +202,7 @@ fn two_hundred_chapters_ten_thousand_comments_and_a_megabyte_comment() {
     let screen = draw(&s);
     assert!(screen.contains("Kapitel 200"), "{screen}");
     dispatch(&mut s, Action::Tab(2));
-    assert_eq!(s.comment_rows.len(), COMMENTS + 1 - replies);
+    assert_eq!(s.comments_view.rows.len(), COMMENTS + 1 - replies);
     // Newest first: the big comment is at the top, its thread beside it.
     let screen = draw(&s);
     assert!(screen.contains("Lang første linje"), "{screen}");

@@ -76,7 +76,7 @@ fn open_chapter(s: &mut State, number: u32) {
             .position(|c| c.number == number)
             .unwrap();
     oplaeg::tui::update::select_chapter(s, i);
-    s.text_focus = true;
+    s.reader.text_focus = true;
 }
 
 /// The index of the comment quoting words that start with `start`.
@@ -94,12 +94,18 @@ fn comment_quoting(s: &State, start: &str) -> usize {
 
 /// Moves the cursor onto the sentence where comment `i` sits.
 fn cursor_on(s: &mut State, i: usize) {
-    let (b, _) = s.anchors.at[&i];
-    let target = s.doc.sentences.iter().position(|x| x.0 == b).unwrap();
-    while s.cursor < target {
+    let (b, _) = s.reader.anchors.at[&i];
+    let target = s
+        .reader
+        .doc
+        .sentences
+        .iter()
+        .position(|x| x.0 == b)
+        .unwrap();
+    while s.reader.cursor < target {
         dispatch(s, Action::Down);
     }
-    while s.cursor > target {
+    while s.reader.cursor > target {
         dispatch(s, Action::Up);
     }
 }
@@ -110,10 +116,13 @@ fn markers_sit_on_the_edited_words_and_say_so() {
     let mut s = state(&d, MEMBER);
     open_chapter(&mut s, 3);
     let i = comment_quoting(&s, "Præmisserne er udledt");
-    assert!(matches!(s.anchors.placements[&i].fate, Fate::Fuzzy { .. }));
+    assert!(matches!(
+        s.reader.anchors.placements[&i].fate,
+        Fate::Fuzzy { .. }
+    ));
     // The marker is in the paragraph that holds the edited sentence.
-    let (b, off) = s.anchors.at[&i];
-    let block = &s.doc.blocks[b].text;
+    let (b, off) = s.reader.anchors.at[&i];
+    let block = &s.reader.doc.blocks[b].text;
     assert!(block[off..].starts_with("Præmisserne er udledt af de væsentligste udfordringer"));
     cursor_on(&mut s, i);
     let text = screen(&s);
@@ -133,13 +142,13 @@ fn markers_sit_on_the_edited_words_and_say_so() {
     // The unchanged-but-moved and the orphaned comments of the demo.
     open_chapter(&mut s, 4);
     let moved = comment_quoting(&s, "Kræft rammer ikke alle lige");
-    assert_eq!(s.anchors.placements[&moved].fate, Fate::Moved);
+    assert_eq!(s.reader.anchors.placements[&moved].fate, Fate::Moved);
     open_chapter(&mut s, 11);
     let orphan = comment_quoting(&s, "Kunstig intelligens forventes");
-    assert_eq!(s.unplaced, vec![orphan]);
+    assert_eq!(s.reader.unplaced, vec![orphan]);
     let text = screen(&s);
     assert!(text.contains("1 kommentar uden placering"), "{text}");
-    s.cursor = 0;
+    s.reader.cursor = 0;
     dispatch(&mut s, Action::Open);
     dispatch(&mut s, Action::Open);
     let text = screen(&s);
@@ -180,9 +189,9 @@ fn a_writer_confirms_from_the_thread() {
     assert!(text.contains("Placeringen er bekræftet"), "{text}");
     // Placed exactly now, on the edited words.
     let i = s.ws.comments.iter().position(|c| c.id == id).unwrap();
-    assert_eq!(s.anchors.placements[&i].fate, Fate::Exact);
+    assert_eq!(s.reader.anchors.placements[&i].fate, Fate::Exact);
     assert_eq!(
-        s.anchors.placements[&i].text.as_deref(),
+        s.reader.anchors.placements[&i].text.as_deref(),
         Some(
             "Kommunerne varetager langt hovedparten af de rehabiliterende indsatser, når patienten er afsluttet på sygehuset."
         )
@@ -205,26 +214,31 @@ fn a_writer_attaches_an_orphaned_comment_to_a_chosen_sentence() {
     dispatch(&mut s, Action::Tab(2));
     let orphan = comment_quoting(&s, "Kunstig intelligens forventes");
     let id = s.ws.comments[orphan].id.clone();
-    s.comment = s.comment_rows.iter().position(|&r| r == orphan).unwrap();
+    s.comments_view.selected = s
+        .comments_view
+        .rows
+        .iter()
+        .position(|&r| r == orphan)
+        .unwrap();
     dispatch(&mut s, Action::AttachAnchor);
     assert_eq!(s.view, oplaeg::tui::state::View::Reader);
-    assert_eq!(s.ws.chapters[s.chapter].number, 11);
+    assert_eq!(s.ws.chapters[s.reader.chapter].number, 11);
     let text = screen(&s);
     assert!(text.contains("vælg ny tekst til kommentaren"), "{text}");
     // Choose the first sentence of the chapter's text, then Enter.
-    s.cursor = 0;
+    s.reader.cursor = 0;
     dispatch(&mut s, Action::Down);
-    let sentence = s.doc.quote(s.cursor, s.cursor);
+    let sentence = s.reader.doc.quote(s.reader.cursor, s.reader.cursor);
     dispatch(&mut s, Action::Open);
-    assert!(s.anchors.attaching.is_none());
+    assert!(s.reader.anchors.attaching.is_none());
     assert!(screen(&s).contains("knyttet til den nye tekst"));
     let i = s.ws.comments.iter().position(|c| c.id == id).unwrap();
-    assert_eq!(s.anchors.placements[&i].fate, Fate::Exact);
+    assert_eq!(s.reader.anchors.placements[&i].fate, Fate::Exact);
     assert_eq!(
-        s.anchors.placements[&i].text.as_deref(),
+        s.reader.anchors.placements[&i].text.as_deref(),
         Some(sentence.as_str())
     );
-    assert!(s.unplaced.is_empty());
+    assert!(s.reader.unplaced.is_empty());
     let file = git(&d.root, &["show", &format!("HEAD:comments/{id}.toml")]);
     assert!(file.contains("change = \"reattached\""), "{file}");
     assert!(
@@ -246,11 +260,14 @@ fn escape_cancels_choosing_new_words() {
     let orphan = comment_quoting(&s, "Kunstig intelligens forventes");
     s.popup = Some(oplaeg::tui::state::Popup::Thread(orphan));
     dispatch(&mut s, Action::AttachAnchor);
-    assert_eq!(s.anchors.attaching, Some(s.ws.comments[orphan].id.clone()));
+    assert_eq!(
+        s.reader.anchors.attaching,
+        Some(s.ws.comments[orphan].id.clone())
+    );
     let head = git(&d.root, &["rev-parse", "HEAD"]);
     dispatch(&mut s, Action::Down);
     dispatch(&mut s, Action::Back);
-    assert_eq!(s.anchors.attaching, None);
+    assert_eq!(s.reader.anchors.attaching, None);
     assert_eq!(git(&d.root, &["rev-parse", "HEAD"]), head);
     assert!(screen(&s).contains("Fortrudt"));
 }
@@ -299,8 +316,8 @@ fn several_comments_in_one_place_are_chosen_with_the_arrows() {
         })
         .collect();
     cursor_on(&mut s, extra[0]);
-    let here = s.doc.sentences[s.cursor].0;
-    let list = s.markers[&here].clone();
+    let here = s.reader.doc.sentences[s.reader.cursor].0;
+    let list = s.reader.markers[&here].clone();
     assert!(list.len() >= 2 && list.contains(&extra[1]), "{list:?}");
 
     press(&mut s, KeyCode::Enter);

@@ -170,7 +170,7 @@ fn every_recommendations_details_scroll_to_the_end() {
         key(&mut s, KeyCode::Char('2'));
         let count = s.ws.recommendations.len();
         for n in 0..count {
-            s.rec = n;
+            s.recs.selected = n;
             s.recs.detail_scroll = 0;
             key(&mut s, KeyCode::Right);
             assert!(s.recs.detail_focus);
@@ -186,7 +186,7 @@ fn every_recommendations_details_scroll_to_the_end() {
                 .iter()
                 .position(|r| r.kraeftplan_iv.is_some())
                 .expect("the demo links a recommendation to Kræftplan IV");
-        s.rec = with_k4;
+        s.recs.selected = with_k4;
         key(&mut s, KeyCode::Char('l'));
         for _ in 0..40 {
             if screen(&s).contains("Sammenhæng til Kræftplan IV") {
@@ -204,10 +204,10 @@ fn the_longest_thread_in_the_comment_list_and_history_details_scroll() {
     for size in SIZES {
         let mut s = state(&d, WRITER, size);
         key(&mut s, KeyCode::Char('3'));
-        let longest = (0..s.comment_rows.len())
-            .max_by_key(|&r| panes::thread_lines(&s, s.comment_rows[r]).len())
+        let longest = (0..s.comments_view.rows.len())
+            .max_by_key(|&r| panes::thread_lines(&s, s.comments_view.rows[r]).len())
             .unwrap();
-        s.comment = longest;
+        s.comments_view.selected = longest;
         key(&mut s, KeyCode::Right);
         key(&mut s, KeyCode::End);
         let last = last_row(&s, Pane::CommentThread);
@@ -217,7 +217,7 @@ fn the_longest_thread_in_the_comment_list_and_history_details_scroll() {
         let longest = (0..s.log.len())
             .max_by_key(|&i| s.log[i].message.len())
             .unwrap();
-        s.commit = longest;
+        s.history.selected = longest;
         key(&mut s, KeyCode::Right);
         key(&mut s, KeyCode::End);
         let last = last_row(&s, Pane::HistoryDetail);
@@ -237,9 +237,10 @@ fn the_reader_reaches_the_last_line_of_every_chapter() {
                 key(&mut s, KeyCode::Down);
             }
             key(&mut s, KeyCode::Right);
-            assert!(s.text_focus, "→ focuses the text");
+            assert!(s.reader.text_focus, "→ focuses the text");
             key(&mut s, KeyCode::End);
             let last = s
+                .reader
                 .doc
                 .lines
                 .iter()
@@ -293,10 +294,10 @@ fn the_list_of_several_threads_scrolls_and_withdrawing_shows_the_words() {
 
         // Withdrawing asks with the comment's own words.
         key(&mut s, KeyCode::Char('3'));
-        let mine = (0..s.comment_rows.len())
-            .find(|&r| s.ws.comments[s.comment_rows[r]].body == words)
+        let mine = (0..s.comments_view.rows.len())
+            .find(|&r| s.ws.comments[s.comments_view.rows[r]].body == words)
             .unwrap();
-        s.comment = mine;
+        s.comments_view.selected = mine;
         key(&mut s, KeyCode::Char('w'));
         assert!(matches!(s.popup, Some(Popup::ConfirmWithdraw(_))));
         assert_shows(&s, "Denne kommentar trækkes tilbage", "withdraw dialog");
@@ -351,9 +352,9 @@ fn a_long_comment_is_read_whole_before_it_is_withdrawn() {
         .unwrap();
     let mut s = state(&d, MEMBER, (80, 24));
     key(&mut s, KeyCode::Char('3'));
-    s.comment = (0..s.comment_rows.len())
+    s.comments_view.selected = (0..s.comments_view.rows.len())
         .find(|&r| {
-            s.ws.comments[s.comment_rows[r]]
+            s.ws.comments[s.comments_view.rows[r]]
                 .body
                 .starts_with("Afsnit 1 ")
         })

@@ -91,9 +91,9 @@ fn every_view_renders_at_both_sizes() {
             (
                 3,
                 &[
-                    "K kort (0–2 år)",
-                    "M mellemlang (2–5 år)",
-                    "L lang (5+ år)",
+                    "planen fra 2025",
+                    "kort (0–2 år)",
+                    "mellemlang (2–5 år)",
                     "i dag",
                     "2024-08-28",
                 ],
@@ -132,7 +132,10 @@ fn too_small_says_so_and_resizing_back_redraws() {
     dispatch(&mut s, Action::Resize(80, 24));
     let text = screen(&s);
     assert!(text.contains("Kapitler"), "{text}");
-    assert_eq!(s.doc.width, oplaeg::tui::layout::reader_text_width(80));
+    assert_eq!(
+        s.reader.doc.width,
+        oplaeg::tui::layout::reader_text_width(80)
+    );
 }
 
 #[test]
@@ -147,7 +150,7 @@ fn a_member_comments_on_selected_sentences_through_the_keyboard() {
     dispatch(&mut s, Action::Down);
     dispatch(&mut s, Action::Select);
     dispatch(&mut s, Action::Down);
-    let quote = s.doc.quote(1, 2);
+    let quote = s.reader.doc.quote(1, 2);
     dispatch(&mut s, Action::CommentQuote);
     assert!(matches!(s.popup, Some(Popup::Compose(_))));
     typed(&mut s, "Husk økonomien 🎉");
@@ -247,7 +250,10 @@ fn a_writer_reorders_and_resolves() {
     let second = s.ws.recommendations[1].slug.clone();
     let head = git(&d.root, &["rev-parse", "HEAD"]);
     dispatch(&mut s, Action::MoveUp);
-    assert_eq!(s.rec, 0, "the cursor follows the moved recommendation");
+    assert_eq!(
+        s.recs.selected, 0,
+        "the cursor follows the moved recommendation"
+    );
     assert_eq!(
         git(&d.root, &["rev-parse", "HEAD"]),
         head,
@@ -255,7 +261,7 @@ fn a_writer_reorders_and_resolves() {
     );
     dispatch(&mut s, Action::Open);
     assert_eq!(s.ws.recommendations[0].slug, second);
-    assert_eq!(s.rec, 0);
+    assert_eq!(s.recs.selected, 0);
     assert!(
         git(&d.root, &["log", "-1", "--format=%s"])
             .starts_with("Ny prioritering af anbefalingerne (2 flyttet)")
@@ -263,7 +269,7 @@ fn a_writer_reorders_and_resolves() {
 
     dispatch(&mut s, Action::Tab(2));
     dispatch(&mut s, Action::FilterStatus);
-    let open_before = s.comment_rows.len();
+    let open_before = s.comments_view.rows.len();
     assert!(open_before > 0);
     let id = s.ws.comments[s.selected_comment().unwrap()].id.clone();
     dispatch(&mut s, Action::Resolve);
@@ -272,7 +278,7 @@ fn a_writer_reorders_and_resolves() {
     typed(&mut s, "Tilføjet i afsnit 3.");
     dispatch(&mut s, Action::Submit);
     assert!(s.popup.is_none());
-    assert_eq!(s.comment_rows.len(), open_before - 1);
+    assert_eq!(s.comments_view.rows.len(), open_before - 1);
     let file = git(&d.root, &["show", &format!("HEAD:comments/{id}.toml")]);
     assert!(file.contains("disposition = \"partly_met\""), "{file}");
 }
@@ -282,11 +288,12 @@ fn comments_filter_by_place_and_organisation() {
     let d = demo();
     let mut s = state(&d, WRITER, 120, 40);
     dispatch(&mut s, Action::Tab(2));
-    let all = s.comment_rows.len();
+    let all = s.comments_view.rows.len();
     dispatch(&mut s, Action::FilterPlace);
     let first = s.ws.chapters[0].slug.clone();
     assert!(
-        s.comment_rows
+        s.comments_view
+            .rows
             .iter()
             .all(|&i| s.ws.comments[i].target.chapter.as_deref() == Some(first.as_str()))
     );
@@ -295,17 +302,18 @@ fn comments_filter_by_place_and_organisation() {
         dispatch(&mut s, Action::FilterPlace);
     }
     assert!(screen(&s).contains("kap. 4 Status"), "{}", screen(&s));
-    assert!(!s.comment_rows.is_empty() && s.comment_rows.len() < all);
+    assert!(!s.comments_view.rows.is_empty() && s.comments_view.rows.len() < all);
     dispatch(&mut s, Action::Back);
     dispatch(&mut s, Action::FilterOrganisation);
-    let org = s.org_filter.clone().unwrap();
+    let org = s.comments_view.org_filter.clone().unwrap();
     assert!(
-        s.comment_rows
+        s.comments_view
+            .rows
             .iter()
             .all(|&i| s.ws.comments[i].author.organisation == org)
     );
     dispatch(&mut s, Action::Back);
-    assert_eq!(s.comment_rows.len(), all);
+    assert_eq!(s.comments_view.rows.len(), all);
 }
 
 #[test]
@@ -318,25 +326,30 @@ fn comments_are_searchable_and_jump_to_their_place() {
         dispatch(&mut s, Action::SearchChar(c));
     }
     dispatch(&mut s, Action::Open);
-    assert!(!s.comment_rows.is_empty());
-    for &i in &s.comment_rows {
+    assert!(!s.comments_view.rows.is_empty());
+    for &i in &s.comments_view.rows {
         let c = &s.ws.comments[i];
         let hay = format!("{} {:?}", c.body, c.target.anchor).to_lowercase();
         assert!(hay.contains("kapacitet"), "{hay}");
     }
-    let with_quote = (0..s.comment_rows.len())
-        .find(|&r| s.ws.comments[s.comment_rows[r]].target.anchor.is_some())
+    let with_quote = (0..s.comments_view.rows.len())
+        .find(|&r| {
+            s.ws.comments[s.comments_view.rows[r]]
+                .target
+                .anchor
+                .is_some()
+        })
         .expect("a quoted comment matches");
-    s.comment = with_quote;
-    let index = s.comment_rows[with_quote];
+    s.comments_view.selected = with_quote;
+    let index = s.comments_view.rows[with_quote];
     let quote = s.ws.comments[index].target.anchor.clone().unwrap().quote;
     dispatch(&mut s, Action::Jump);
     assert_eq!(s.view, View::Reader);
-    match s.doc.block_of_quote(&quote) {
+    match s.reader.doc.block_of_quote(&quote) {
         // The quote is in today's text: the cursor is on its paragraph.
-        Some(b) => assert_eq!(s.doc.sentences[s.cursor].0, b),
+        Some(b) => assert_eq!(s.reader.doc.sentences[s.reader.cursor].0, b),
         // The words were revised away: the comment is listed as not placed.
-        None => assert!(s.unplaced.contains(&index)),
+        None => assert!(s.reader.unplaced.contains(&index)),
     }
 }
 
@@ -360,7 +373,7 @@ fn saving_runs_off_the_ui_thread_and_keys_are_answered_meanwhile() {
     // Keys still work, and a second write waits its turn.
     dispatch_async(&mut s, Action::Tab(2));
     dispatch_async(&mut s, Action::Down);
-    assert_eq!(s.comment, 1);
+    assert_eq!(s.comments_view.selected, 1);
     dispatch_async(&mut s, Action::Tab(1));
     dispatch_async(&mut s, Action::MoveDown);
     dispatch_async(&mut s, Action::Open);
@@ -371,7 +384,10 @@ fn saving_runs_off_the_ui_thread_and_keys_are_answered_meanwhile() {
     let outcome = job::run(&d.root, Some(WRITER), j);
     dispatch_async(&mut s, Action::JobDone(outcome));
     assert!(s.busy.is_none());
-    assert_eq!(s.rec, 1, "the cursor follows the moved recommendation");
+    assert_eq!(
+        s.recs.selected, 1,
+        "the cursor follows the moved recommendation"
+    );
     assert!(s.recs.pending.is_none(), "the saved order is the order");
     assert!(
         git(&d.root, &["log", "-1", "--format=%s"])
@@ -482,14 +498,14 @@ fn horizon_status_and_rank_are_chosen_then_saved_once_and_dropping_asks() {
     assert!(s.popup.is_none());
     assert_eq!(count(), start + 3);
     assert_eq!(s.ws.recommendations[2].slug, slug);
-    assert_eq!(s.rec, 2, "the cursor follows it");
+    assert_eq!(s.recs.selected, 2, "the cursor follows it");
 
     // Esc puts an unsaved order back.
     dispatch(&mut s, Action::MoveUp);
     assert!(s.recs.pending.is_some());
     dispatch(&mut s, Action::Back);
     assert!(s.recs.pending.is_none());
-    assert_eq!(s.rec, 2);
+    assert_eq!(s.recs.selected, 2);
     assert_eq!(count(), start + 3);
 }
 
@@ -531,11 +547,12 @@ fn the_chapter_list_counts_the_open_comments_the_margin_shows() {
         let slug = s.ws.chapters[n].slug.clone();
         let open = |i: &usize| s.ws.comments[*i].is_open();
         let in_margin: usize = s
+            .reader
             .markers
             .values()
             .map(|l| l.iter().filter(|i| open(i)).count())
             .sum();
-        let unplaced = s.unplaced.iter().filter(|i| open(i)).count();
+        let unplaced = s.reader.unplaced.iter().filter(|i| open(i)).count();
         assert_eq!(
             s.open_per_chapter.get(&slug).copied().unwrap_or(0),
             in_margin + unplaced,
@@ -543,7 +560,7 @@ fn the_chapter_list_counts_the_open_comments_the_margin_shows() {
         );
         // What the margin says is that same number, per paragraph.
         let text = screen(&s);
-        for list in s.markers.values() {
+        for list in s.reader.markers.values() {
             let k = list.iter().filter(|i| open(i)).count();
             if k > 0 {
                 assert!(

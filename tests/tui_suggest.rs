@@ -71,8 +71,8 @@ fn chapter_five(s: &mut State) {
 fn first_sentence(d: &Demo) -> (String, String, String) {
     let mut s = state(d, MEMBER);
     chapter_five(&mut s);
-    let ch = &s.ws.chapters[s.chapter];
-    (s.doc.quote(1, 1), ch.slug.clone(), ch.file.clone())
+    let ch = &s.ws.chapters[s.reader.chapter];
+    (s.reader.doc.quote(1, 1), ch.slug.clone(), ch.file.clone())
 }
 
 /// The proposal: the quote's first word replaced.
@@ -112,7 +112,7 @@ fn a_member_proposes_new_wording_from_the_reader() {
     );
     dispatch(&mut s, Action::Back);
     assert!(s.popup.is_none());
-    let quote = s.doc.quote(1, 1);
+    let quote = s.reader.doc.quote(1, 1);
     dispatch(&mut s, Action::Suggest);
     let Some(Popup::Compose(c)) = &s.popup else {
         panic!("the editor opens")

@@ -23,6 +23,36 @@ pub struct Config {
     /// Planned meetings (held ones are tagged `meeting/N` in git).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub meetings: Vec<Meeting>,
+    /// The calendar year the plan starts (its horizons count from it);
+    /// when absent, the year after the last planned meeting.
+    #[serde(
+        default,
+        deserialize_with = "de_plan_start",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub plan_start: Option<i32>,
+}
+
+/// The years a plan may start in.
+pub const PLAN_START_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// Accepts a year such as `2025` (also written as a string).
+fn de_plan_start<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Error> {
+    let value = toml::Value::deserialize(d)?;
+    let year = match &value {
+        toml::Value::Integer(n) => i32::try_from(*n).ok(),
+        toml::Value::String(s) => s.trim().parse::<i32>().ok(),
+        _ => None,
+    };
+    match year {
+        Some(y) if PLAN_START_YEARS.contains(&y) => Ok(Some(y)),
+        _ => Err(serde::de::Error::custom(crate::tr!(
+            "plan_start skal være det årstal, planen begynder, mellem {} og {} (fx plan_start = 2025), ikke «{value}»",
+            "plan_start must be the year the plan starts, between {} and {} (e.g. plan_start = 2025), not «{value}»",
+            PLAN_START_YEARS.start(),
+            PLAN_START_YEARS.end()
+        ))),
+    }
 }
 
 fn default_count() -> usize {
@@ -42,6 +72,7 @@ impl Config {
             members: Vec::new(),
             horizons: Horizons::default(),
             meetings: Vec::new(),
+            plan_start: None,
         }
     }
 }
@@ -179,6 +210,7 @@ impl Config {
             members: vec![writer],
             horizons: Horizons::default(),
             meetings: Vec::new(),
+            plan_start: None,
         }
     }
 
@@ -227,6 +259,21 @@ impl Config {
         out
     }
 
+    /// The calendar year the plan starts: `plan_start`, else the year after
+    /// the last planned meeting (the oplæg is handed over after it), else
+    /// the year after `today`.
+    pub fn plan_start_year(&self, today: NaiveDate) -> i32 {
+        use chrono::Datelike;
+        self.plan_start.unwrap_or_else(|| {
+            self.meetings
+                .iter()
+                .map(|m| m.date.year())
+                .max()
+                .unwrap_or(today.year())
+                + 1
+        })
+    }
+
     /// The role's label, for messages.
     pub fn role_label(role: Role) -> &'static str {
         role.label()
@@ -237,6 +284,38 @@ impl Config {
 mod tests {
     use super::*;
     use crate::model::parse_toml;
+
+    #[test]
+    fn the_plan_starts_in_the_year_given_or_after_the_last_meeting() {
+        let parse = |extra: &str| {
+            parse_toml::<Config>(
+                "oplaeg.toml",
+                &format!(
+                    "title = \"T\"\n{extra}\n[[meetings]]\nnumber = 4\ndate = 2024-08-28\ntitle = \"4. møde\"\n"
+                ),
+            )
+        };
+        let today = NaiveDate::from_ymd_opt(2030, 1, 1).unwrap();
+        assert_eq!(parse("").unwrap().plan_start_year(today), 2025);
+        assert_eq!(
+            parse("plan_start = 2027").unwrap().plan_start_year(today),
+            2027
+        );
+        assert_eq!(
+            parse("plan_start = \"2026\"").unwrap().plan_start,
+            Some(2026)
+        );
+        let c = Config::new("T", crate::ops::writer("W", "w@x.example", "SST"));
+        assert_eq!(c.plan_start_year(today), 2031, "no meetings: after today");
+        for bad in [
+            "plan_start = 25",
+            "plan_start = \"næste år\"",
+            "plan_start = 2025.5",
+        ] {
+            let e = parse(bad).unwrap_err().to_string();
+            assert!(e.contains("plan_start skal være det årstal"), "{bad}: {e}");
+        }
+    }
 
     #[test]
     fn defaults_and_dates_in_both_spellings() {

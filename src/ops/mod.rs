@@ -22,7 +22,7 @@ use std::path::Path;
 use chrono::{DateTime, FixedOffset, Local, Timelike};
 
 pub use crate::store::{Progress, SyncConflict, SyncReport, Tracking};
-pub use comments::{NewTarget, anchor_in, may_change_comment};
+pub use comments::{NewTarget, anchor_in, may_change_comment, seeded_ids};
 pub use recommendations::RecEdit;
 pub use server::{hook_script, server_init};
 pub use suggestions::{AcceptPlan, AcceptText, Accepted};

@@ -155,51 +155,72 @@ pub enum Side {
     Right,
 }
 
-/// The left and right panes of a view, for a terminal `width`×`height`.
-/// Views with one pane (or a layout of their own) give the body twice.
-pub fn panes(view: View, width: u16, height: u16, history_open: bool) -> [Rect; 2] {
-    let body = screen(width, height).body;
-    match view {
-        View::Reader => {
-            Layout::horizontal([Constraint::Length(CHAPTER_LIST_WIDTH), Constraint::Min(20)])
-                .areas(body)
-        }
-        View::Recs => {
-            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body)
-        }
-        View::Comments => {
-            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body)
-        }
-        View::History if history_open => {
-            Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body)
-        }
-        View::History => [body, Rect::new(body.x, body.bottom(), body.width, 0)],
-        View::Mine => [body, body],
-        // The member's list and the detail pane (the results use the body).
-        View::Ranking => {
-            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body)
-        }
-        View::Timeline => {
-            let [lanes, calendar] =
-                Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)])
-                    .areas(body);
-            [lanes, calendar]
-        }
-        View::Diff => {
-            let [_, rest] =
-                Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
-            Layout::horizontal([
-                Constraint::Length(diff_list_width(width)),
-                Constraint::Min(20),
+/// How a tab divides the screen's body into its two panes (named in its
+/// line of [`super::tabs::TABS`]).
+#[derive(Clone, Copy)]
+pub enum Split {
+    /// One pane: the body twice.
+    Whole,
+    /// Side by side, the left pane this many columns wide.
+    LeftColumns(u16),
+    /// Side by side, the left pane this many percent of the width.
+    LeftPercent(u16),
+    /// Above and below, the upper pane this many percent of the height.
+    TopPercent(u16),
+    /// A layout of its own: from the body, the terminal's width and
+    /// whether the second pane is open.
+    Own(fn(Rect, u16, bool) -> [Rect; 2]),
+}
+
+impl Split {
+    /// The two panes in `body`, for a terminal `width` wide.
+    pub fn areas(self, body: Rect, width: u16, open: bool) -> [Rect; 2] {
+        match self {
+            Split::Whole => [body, body],
+            Split::LeftColumns(n) => {
+                Layout::horizontal([Constraint::Length(n), Constraint::Min(20)]).areas(body)
+            }
+            Split::LeftPercent(p) => Layout::horizontal([
+                Constraint::Percentage(p),
+                Constraint::Percentage(100 - p.min(100)),
             ])
-            .areas(rest)
+            .areas(body),
+            Split::TopPercent(p) => Layout::vertical([
+                Constraint::Percentage(p),
+                Constraint::Percentage(100 - p.min(100)),
+            ])
+            .areas(body),
+            Split::Own(f) => f(body, width, open),
         }
     }
 }
 
-/// The three horizon lanes of the timeline.
-pub fn timeline_lanes(lanes: Rect) -> [Rect; 3] {
-    Layout::horizontal([Constraint::Ratio(1, 3); 3]).areas(lanes)
+/// The left and right panes of a view, for a terminal `width`×`height`, as
+/// its tab splits the body. Views with one pane give the body twice.
+pub fn panes(view: View, width: u16, height: u16, history_open: bool) -> [Rect; 2] {
+    let body = screen(width, height).body;
+    super::tabs::tab(view)
+        .split
+        .areas(body, width, history_open)
+}
+
+/// Historik: the list, and below it the chosen change when it is open.
+pub fn history_split(body: Rect, _width: u16, open: bool) -> [Rect; 2] {
+    if open {
+        Split::TopPercent(55).areas(body, 0, open)
+    } else {
+        [body, Rect::new(body.x, body.bottom(), body.width, 0)]
+    }
+}
+
+/// Ændringer: a line for the versions compared, then the list and the text.
+pub fn diff_split(body: Rect, width: u16, _open: bool) -> [Rect; 2] {
+    let [_, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(body);
+    Layout::horizontal([
+        Constraint::Length(diff_list_width(width)),
+        Constraint::Min(20),
+    ])
+    .areas(rest)
 }
 
 /// The width the reader's text is wrapped to, for a terminal `width` wide.

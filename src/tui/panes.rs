@@ -284,7 +284,7 @@ pub fn thread_lines(state: &State, i: usize) -> Vec<Line<'static>> {
 /// earlier quotes, and what a writer can do about it.
 pub fn placement_lines(state: &State, i: usize, anchor: &Anchor) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
-    if let Some(p) = state.anchors.placements.get(&i) {
+    if let Some(p) = state.reader.anchors.placements.get(&i) {
         match (&p.fate, &p.text) {
             (Fate::Exact, _) => {}
             (Fate::Fuzzy { .. } | Fate::Moved, Some(text)) => {
@@ -459,7 +459,7 @@ pub fn rec_detail_lines(state: &State) -> Vec<Line<'static>> {
 
 /// The selected change: its whole message and its meeting tags.
 pub fn history_detail_lines(state: &State) -> Vec<Line<'static>> {
-    let Some(e) = state.log.get(state.commit) else {
+    let Some(e) = state.log.get(state.history.selected) else {
         return Vec::new();
     };
     let mut lines = vec![Line::styled(safe(&e.summary), state.theme.title())];
@@ -613,28 +613,63 @@ pub fn refusal(state: &State, action: &Action) -> Option<String> {
     if state.popup.is_none() && state.view == View::Ranking {
         return super::ranking::update::refusal(state, action);
     }
+    if let Action::EditComment | Action::WithdrawComment = action {
+        let root = match &state.popup {
+            Some(Popup::Thread(i)) => Some(*i),
+            None if state.view == View::Comments => state.selected_comment(),
+            _ => None,
+        }?;
+        return super::comments::update::own_in_thread(state, root).err();
+    }
+    place_refusal(state, action)
+}
+
+/// Why a key cannot work where the person is now (not who they are): the
+/// pane with focus, the view. [`super::update`] says so when it is pressed.
+pub fn place_refusal(state: &State, action: &Action) -> Option<String> {
     match action {
-        Action::EditComment | Action::WithdrawComment => {
-            let root = match &state.popup {
-                Some(Popup::Thread(i)) => Some(*i),
-                None if state.view == View::Comments => state.selected_comment(),
-                _ => None,
-            }?;
-            super::comments::update::own_in_thread(state, root).err()
-        }
+        // Only a suggestion (ændringsforslag) has words to apply.
+        Action::AcceptSuggestion => match &state.popup {
+            Some(Popup::Thread(i))
+                if state
+                    .ws
+                    .comments
+                    .get(*i)
+                    .is_some_and(|c| c.suggestion.is_none()) =>
+            {
+                Some(tr!(
+                    "kommentaren er ikke et ændringsforslag; besvar den med a",
+                    "the comment is not a suggestion; answer it with a"
+                ))
+            }
+            _ => None,
+        },
         // Keys that work on the text, while the chapter list has focus.
         Action::Select
+        | Action::Suggest
         | Action::CommentQuote
         | Action::CommentParagraph
         | Action::NextMarker
         | Action::PrevMarker
         | Action::ConfirmAnchor
         | Action::AttachAnchor
-            if state.popup.is_none() && state.view == View::Reader && !state.text_focus =>
+            if state.popup.is_none() && state.view == View::Reader && !state.reader.text_focus =>
         {
             Some(tr!(
                 "gå først ind i teksten med → eller Enter",
                 "first go into the text with → or Enter"
+            ))
+        }
+        Action::FocusLeft | Action::FocusRight
+            if state.popup.is_none()
+                && matches!(
+                    super::tabs::tab(state.view).split,
+                    super::layout::Split::Whole
+                ) =>
+        {
+            Some(tr!(
+                "her er kun én rude; ↑/↓ flytter i den",
+                "there is only one pane here; ↑/↓ move in it"
             ))
         }
         Action::Open | Action::Search if state.popup.is_none() && state.view == View::Timeline => {

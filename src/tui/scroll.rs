@@ -9,33 +9,44 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 use super::action::Action;
 
 /// The lines word-wrapped to `width` columns, keeping styles. A word longer
-/// than the width is cut where it must be; blank lines stay.
+/// than the width is cut where it must be; blank lines stay. The rows a
+/// line continues on are indented as the line is (up to half the width), so
+/// an indented quote or answer stays one block.
 pub fn wrap(lines: &[Line<'static>], width: u16) -> Vec<Line<'static>> {
     let width = usize::from(width.max(1));
     let mut out = Vec::with_capacity(lines.len());
     for line in lines {
+        let lead = line
+            .spans
+            .iter()
+            .flat_map(|s| s.content.chars())
+            .take_while(|c| *c == ' ')
+            .count();
+        let indent = if lead * 2 <= width { lead } else { 0 };
         let mut row: Vec<Span<'static>> = Vec::new();
         let mut used = 0usize;
         let flush = |row: &mut Vec<Span<'static>>, out: &mut Vec<Line<'static>>| {
             out.push(Line::from(std::mem::take(row)).style(line.style));
+            if indent > 0 {
+                row.push(Span::raw(" ".repeat(indent)));
+            }
+            indent
         };
         for span in &line.spans {
             for piece in pieces(&span.content) {
                 let word = piece.trim_end_matches(' ');
                 let word_w = word.width();
-                if used > 0 && used + word_w > width {
-                    flush(&mut row, &mut out);
-                    used = 0;
+                if used > indent && used + word_w > width {
+                    used = flush(&mut row, &mut out);
                 }
-                if word_w > width {
+                if used + word_w > width {
                     // Cut a word that fits on no line.
                     let mut part = String::new();
                     for ch in piece.chars() {
                         let w = ch.width().unwrap_or(0);
-                        if used + w > width && used > 0 {
+                        if used + w > width && used > indent {
                             row.push(Span::styled(std::mem::take(&mut part), span.style));
-                            flush(&mut row, &mut out);
-                            used = 0;
+                            used = flush(&mut row, &mut out);
                         }
                         part.push(ch);
                         used += w;
@@ -119,7 +130,8 @@ mod tests {
     #[test]
     fn words_wrap_within_the_width_and_keep_indentation() {
         let wrapped = wrap(&[Line::raw("  et to tre fire fem seks")], 10);
-        assert_eq!(text(&wrapped), ["  et to ", "tre fire ", "fem seks"]);
+        // The continued rows keep the line's indentation.
+        assert_eq!(text(&wrapped), ["  et to ", "  tre fire ", "  fem seks"]);
         for l in &wrapped {
             assert!(l.to_string().trim_end().width() <= 10);
         }

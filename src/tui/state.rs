@@ -1,6 +1,10 @@
 //! The UI's whole state. Changed only by [`super::update::update`]; drawn by
-//! [`super::views::render`]. Derived data (the wrapped chapter, the filtered
-//! comment list) is rebuilt here when its inputs change, never per frame.
+//! [`super::views::render`]. It holds what every view shares (the workspace,
+//! who acts, the popup, the terminal's size) and one state per tab, each
+//! defined in its tab's folder (`reader`, `recs`, `comments_view`,
+//! `timeline`, `history`, `diff`, `mine`). Derived data (the wrapped chapter,
+//! the filtered comment list) is rebuilt here when its inputs change, never
+//! per frame.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -11,7 +15,6 @@ use serde::{Deserialize, Serialize};
 use super::comments::CommentsView;
 use super::history::HistoryView;
 use super::keymap::Scope;
-use super::reader::document::Document;
 use super::recommendations::RecsView;
 use super::theme::Theme;
 use super::timeline::TimelineView;
@@ -238,13 +241,7 @@ pub struct SyncPopup {
     pub failed: bool,
 }
 
-/// Which comments the comment list shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StatusFilter {
-    All,
-    Open,
-    Resolved,
-}
+pub use super::comments::StatusFilter;
 
 /// The whole state.
 pub struct State {
@@ -280,37 +277,13 @@ pub struct State {
     /// How far the open popup's text is scrolled.
     pub popup_scroll: usize,
 
-    // Oplæg
-    pub chapter: usize,
-    /// Focus on the text (true) or the chapter list (false).
-    pub text_focus: bool,
-    pub doc: Document,
-    /// Sentence under the cursor.
-    pub cursor: usize,
-    /// Start of a selection (sentence), while selecting.
-    pub selection: Option<usize>,
-    pub scroll: usize,
-    /// Comments (indexes into `ws.comments`) anchored in each block.
-    pub markers: HashMap<usize, Vec<usize>>,
-    /// Comments on this chapter whose quote is no longer in the text.
-    pub unplaced: Vec<usize>,
-    /// Where this chapter's comments sit in the version shown.
-    pub anchors: super::reader::anchoring::ReaderAnchors,
-    pub reader_search: String,
+    /// Oplæg.
+    pub reader: super::reader::ReaderState,
 
     // Anbefalinger
-    pub rec: usize,
     pub recs: RecsView,
 
     // Kommentarer
-    pub comment: usize,
-    pub status_filter: StatusFilter,
-    pub org_filter: Option<String>,
-    /// Only comments on this place: `chapter:slug` or `rec:slug`.
-    pub place_filter: Option<String>,
-    pub comment_search: String,
-    /// Indexes into `ws.comments`, newest first, after filters and search.
-    pub comment_rows: Vec<usize>,
     /// Open comments per chapter slug and comments per recommendation slug,
     /// counted once per load instead of on every frame, so the chapter list
     /// and the reader's margin count the same comments.
@@ -322,7 +295,6 @@ pub struct State {
     pub timeline: TimelineView,
 
     // Historik
-    pub commit: usize,
     pub history: HistoryView,
 
     /// Where drafts are kept (inside `.git`, never committed).
@@ -381,29 +353,12 @@ impl State {
             search_input: None,
             help: None,
             popup_scroll: 0,
-            chapter: 0,
-            text_focus: false,
-            doc: Document::new("", 40),
-            cursor: 0,
-            selection: None,
-            scroll: 0,
-            markers: HashMap::new(),
-            unplaced: Vec::new(),
-            anchors: Default::default(),
-            reader_search: String::new(),
-            rec: 0,
+            reader: Default::default(),
             recs: RecsView::default(),
-            comment: 0,
-            status_filter: StatusFilter::All,
-            org_filter: None,
-            place_filter: None,
-            comment_search: String::new(),
-            comment_rows: Vec::new(),
             open_per_chapter: HashMap::new(),
             per_rec: HashMap::new(),
             comments_view: CommentsView::default(),
             timeline: TimelineView::default(),
-            commit: 0,
             history: HistoryView::default(),
             draft_path,
             today: chrono::Local::now().date_naive(),
@@ -439,6 +394,14 @@ impl State {
         Ok(state)
     }
 
+    /// Sets the date taken as today (read from the clock when the UI
+    /// starts), and the meeting the calendar opens on with it. Tests pin it
+    /// so deadlines count down the same on every run.
+    pub fn set_today(&mut self, today: chrono::NaiveDate) {
+        self.today = today;
+        self.timeline.meeting = super::timeline::default_meeting(self);
+    }
+
     /// Shows a freshly read workspace and rebuilds what derives from it.
     pub fn apply(&mut self, loaded: super::job::Loaded) {
         self.ws = loaded.ws;
@@ -446,7 +409,7 @@ impl State {
         self.tags = loaded.tags;
         self.log = loaded.log;
         self.tracking = loaded.tracking;
-        self.commit = self.commit.min(self.log.len().saturating_sub(1));
+        self.history.selected = self.history.selected.min(self.log.len().saturating_sub(1));
         self.timeline.meeting = self
             .timeline
             .meeting
@@ -459,9 +422,13 @@ impl State {
 
     /// Rebuilds the reader's document and the comment list.
     pub fn rebuild(&mut self) {
-        self.chapter = self.chapter.min(self.ws.chapters.len().saturating_sub(1));
-        self.rec = self
-            .rec
+        self.reader.chapter = self
+            .reader
+            .chapter
+            .min(self.ws.chapters.len().saturating_sub(1));
+        self.recs.selected = self
+            .recs
+            .selected
             .min(self.ws.recommendations.len().saturating_sub(1));
         self.rebuild_document();
         self.rebuild_comment_rows();
@@ -489,34 +456,43 @@ impl State {
         let markdown = self
             .ws
             .chapters
-            .get(self.chapter)
+            .get(self.reader.chapter)
             .map_or("", |c| c.markdown.as_str());
-        self.doc = Document::new(markdown, self.text_width());
-        self.cursor = self.cursor.min(self.doc.sentences.len().saturating_sub(1));
+        self.reader.doc = super::reader::document::Document::new(markdown, self.text_width());
+        self.reader.cursor = self
+            .reader
+            .cursor
+            .min(self.reader.doc.sentences.len().saturating_sub(1));
         super::reader::anchoring::place_markers(self);
     }
 
     /// Re-applies the comment list's filters and search, newest first.
     pub fn rebuild_comment_rows(&mut self) {
-        let search = self.comment_search.to_lowercase();
+        let search = self.comments_view.search.to_lowercase();
         let mut rows: Vec<usize> = (0..self.ws.comments.len())
             .filter(|&i| {
                 let c = &self.ws.comments[i];
                 if c.reply_to.is_some() {
                     return false;
                 }
-                let status_ok = match self.status_filter {
+                let status_ok = match self.comments_view.status_filter {
                     StatusFilter::All => true,
                     StatusFilter::Open => c.status == CommentStatus::Open,
                     StatusFilter::Resolved => c.status == CommentStatus::Resolved,
                 };
-                let place_ok = match self.place_filter.as_deref().and_then(|p| p.split_once(':')) {
+                let place_ok = match self
+                    .comments_view
+                    .place_filter
+                    .as_deref()
+                    .and_then(|p| p.split_once(':'))
+                {
                     Some(("chapter", slug)) => c.target.chapter.as_deref() == Some(slug),
                     Some((_, slug)) => c.target.recommendation.as_deref() == Some(slug),
                     None => true,
                 };
                 let org_ok = place_ok
                     && self
+                        .comments_view
                         .org_filter
                         .as_ref()
                         .is_none_or(|o| &c.author.organisation == o);
@@ -532,8 +508,11 @@ impl State {
             })
             .collect();
         rows.reverse();
-        self.comment_rows = rows;
-        self.comment = self.comment.min(self.comment_rows.len().saturating_sub(1));
+        self.comments_view.rows = rows;
+        self.comments_view.selected = self
+            .comments_view
+            .selected
+            .min(self.comments_view.rows.len().saturating_sub(1));
     }
 
     /// Whether the actor may do something; the error text says why not.
@@ -579,10 +558,10 @@ impl State {
     pub fn selected_rec(&self) -> Option<&crate::model::Recommendation> {
         match &self.recs.pending {
             Some(order) => {
-                let slug = order.get(self.rec)?;
+                let slug = order.get(self.recs.selected)?;
                 self.ws.recommendations.iter().find(|r| &r.slug == slug)
             }
-            None => self.ws.recommendations.get(self.rec),
+            None => self.ws.recommendations.get(self.recs.selected),
         }
     }
 
@@ -607,7 +586,10 @@ impl State {
 
     /// The comment selected in the comment list.
     pub fn selected_comment(&self) -> Option<usize> {
-        self.comment_rows.get(self.comment).copied()
+        self.comments_view
+            .rows
+            .get(self.comments_view.selected)
+            .copied()
     }
 
     /// The places comments can be filtered by: chapters, then recommendations.

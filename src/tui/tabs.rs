@@ -1,13 +1,14 @@
 //! The tab list: one line per tab, naming what the tab is made of. Adding a
 //! tab is a folder with its state, `update` and `view`, a [`View`] variant,
-//! a line here, its keys in the key table (a [`Scope`] and its bindings)
-//! and its panes in [`super::layout::panes`].
+//! a line here (which also says how its panes divide the screen) and its
+//! keys in the key table (a [`Scope`] and its bindings).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::action::Action;
 use super::keymap::Scope;
+use super::layout::{self, Split};
 use super::state::{State, View};
 
 /// What a tab is made of.
@@ -18,6 +19,8 @@ pub struct Tab {
     pub en: &'static str,
     /// Where its keys are in the key table.
     pub scope: Scope,
+    /// How its panes divide the screen's body ([`super::layout::panes`]).
+    pub split: Split,
     /// Handles the actions the view gets; may return a follow-up.
     pub update: fn(&mut State, Action) -> Option<Action>,
     /// Draws the view in the screen's body.
@@ -35,12 +38,13 @@ pub static TABS: &[Tab] = &[
         da: "Oplæg",
         en: "Draft",
         scope: Scope::Reader,
+        split: Split::LeftColumns(layout::CHAPTER_LIST_WIDTH),
         update: |s, a| {
             super::reader::update::reader(s, a);
             None
         },
         render: |f, _, s| super::reader::view::render(f, s),
-        right_focused: |s| s.text_focus,
+        right_focused: |s| s.reader.text_focus,
         find: super::reader::update::find,
     },
     Tab {
@@ -48,6 +52,7 @@ pub static TABS: &[Tab] = &[
         da: "Anbefalinger",
         en: "Recommendations",
         scope: Scope::Recs,
+        split: Split::LeftPercent(55),
         update: super::recommendations::update::update,
         render: |f, _, s| super::recommendations::view::render(f, s),
         right_focused: |s| s.recs.detail_focus,
@@ -58,6 +63,7 @@ pub static TABS: &[Tab] = &[
         da: "Kommentarer",
         en: "Comments",
         scope: Scope::Comments,
+        split: Split::LeftPercent(50),
         update: super::comments::update::update,
         render: |f, _, s| super::comments::view::render(f, s),
         right_focused: |s| s.comments_view.thread_focus,
@@ -69,6 +75,7 @@ pub static TABS: &[Tab] = &[
         da: "Tidslinje",
         en: "Timeline",
         scope: Scope::Timeline,
+        split: Split::TopPercent(60),
         update: |s, a| {
             super::timeline::update::update(s, a);
             None
@@ -82,6 +89,7 @@ pub static TABS: &[Tab] = &[
         da: "Historik",
         en: "History",
         scope: Scope::History,
+        split: Split::Own(layout::history_split),
         update: |s, a| {
             super::history::update::update(s, a);
             None
@@ -95,6 +103,7 @@ pub static TABS: &[Tab] = &[
         da: "Ændringer",
         en: "Changes",
         scope: Scope::Diff,
+        split: Split::Own(layout::diff_split),
         update: |s, a| {
             super::changes::update::diff(s, a);
             None
@@ -108,6 +117,7 @@ pub static TABS: &[Tab] = &[
         da: "Mit overblik",
         en: "My overview",
         scope: Scope::Mine,
+        split: Split::Whole,
         update: super::mine::update::update,
         render: |f, _, s| super::mine::view::render(f, s),
         right_focused: |_| false,
@@ -118,6 +128,8 @@ pub static TABS: &[Tab] = &[
         da: "Prioritering",
         en: "Ranking",
         scope: Scope::Ranking,
+        // The member's list beside the detail pane (the results use the body).
+        split: Split::LeftPercent(55),
         update: super::ranking::update::update,
         render: |f, _, s| super::ranking::view::render(f, s),
         right_focused: |s| s.ranking.detail_focus,

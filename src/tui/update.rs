@@ -50,10 +50,10 @@ fn apply(state: &mut State, action: Action) -> Option<Action> {
     if let Action::Resize(w, h) = action {
         state.width = w;
         state.height = h;
-        if state.doc.width != state.text_width() {
-            let keep = state.cursor;
-            state.doc.rewrap(state.text_width());
-            state.cursor = keep;
+        if state.reader.doc.width != state.text_width() {
+            let keep = state.reader.cursor;
+            state.reader.doc.rewrap(state.text_width());
+            state.reader.cursor = keep;
         }
         return None;
     }
@@ -89,6 +89,17 @@ fn apply(state: &mut State, action: Action) -> Option<Action> {
         return search(state, action);
     }
     state.message = None;
+    // A key that cannot work here says why, as the help marks it: what the
+    // role may not do (or not to this comment) in a popup, what needs
+    // another pane or view in the status line.
+    if let Some(why) = panes::refusal(state, &action) {
+        if panes::place_refusal(state, &action).as_ref() == Some(&why) {
+            state.message = Some(as_sentence(&why));
+        } else {
+            state.popup = Some(Popup::Error(why));
+        }
+        return None;
+    }
     match action {
         Action::Quit => state.quit = true,
         Action::NextTab => state.view = View::at((state.view.index() + 1) % TABS.len()),
@@ -115,9 +126,62 @@ fn apply(state: &mut State, action: Action) -> Option<Action> {
                 return Some(Action::Focus);
             }
         }
-        other => return (tab(state.view).update)(state, other),
+        other => {
+            if other == Action::Back {
+                return back(state);
+            }
+            return (tab(state.view).update)(state, other);
+        }
     }
     None
+}
+
+/// Esc in a view: what the view undoes or closes (a selection, an order
+/// not saved, a filter, the right pane's focus); when there is nothing,
+/// the status line says so and how to quit, so the key never seems dead.
+fn back(state: &mut State) -> Option<Action> {
+    let before = undo_marks(state);
+    let next = (tab(state.view).update)(state, Action::Back);
+    if next.is_none() && undo_marks(state) == before {
+        if focused_right(state) {
+            return Some(Action::Focus);
+        }
+        state.message = Some(tr!(
+            "Intet at lukke eller fortryde her (q afslutter).",
+            "Nothing to close or undo here (q quits)."
+        ));
+    }
+    next
+}
+
+/// What Esc can change in a view, to tell whether it did.
+fn undo_marks(state: &State) -> String {
+    format!(
+        "{:?} {:?} {} {:?} {:?} {:?} {:?} {:?} {} {}",
+        state.view,
+        state.popup.is_some(),
+        focused_right(state),
+        state.reader.selection,
+        state.recs.pending,
+        state.comments_view.status_filter,
+        state.comments_view.org_filter,
+        state.comments_view.place_filter,
+        state.comments_view.search,
+        state.message.is_some(),
+    )
+}
+
+/// A reason (`gå først ind i teksten …`) as a sentence for the status line.
+fn as_sentence(reason: &str) -> String {
+    let mut chars = reason.chars();
+    let mut out: String = chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
 }
 
 /// Whether the right pane (text, details, thread) of the view has focus.
@@ -191,8 +255,8 @@ fn click(state: &mut State, x: u16, y: u16) -> Option<Action> {
     }
     match state.view {
         View::Reader => {
-            state.text_focus = false;
-            if let Some(i) = layout::list_row(left, y, state.chapter)
+            state.reader.text_focus = false;
+            if let Some(i) = layout::list_row(left, y, state.reader.chapter)
                 && i < state.ws.chapters.len()
             {
                 select_chapter(state, i);
@@ -200,7 +264,7 @@ fn click(state: &mut State, x: u16, y: u16) -> Option<Action> {
         }
         View::Recs => {
             state.recs.detail_focus = false;
-            if let Some(i) = layout::list_row(left, y, state.rec)
+            if let Some(i) = layout::list_row(left, y, state.recs.selected)
                 && i < state.ws.recommendations.len()
             {
                 super::recommendations::update::select_rec(state, i);
@@ -208,19 +272,19 @@ fn click(state: &mut State, x: u16, y: u16) -> Option<Action> {
         }
         View::Comments => {
             state.comments_view.thread_focus = false;
-            if let Some(i) = layout::list_row(left, y, state.comment)
-                && i < state.comment_rows.len()
+            if let Some(i) = layout::list_row(left, y, state.comments_view.selected)
+                && i < state.comments_view.rows.len()
             {
-                state.comment = i;
+                state.comments_view.selected = i;
                 state.comments_view.thread_scroll = 0;
             }
         }
         View::History => {
             state.history.detail_focus = false;
-            if let Some(i) = layout::list_row(left, y, state.commit)
+            if let Some(i) = layout::list_row(left, y, state.history.selected)
                 && i < state.log.len()
             {
-                state.commit = i;
+                state.history.selected = i;
                 state.history.detail_scroll = 0;
             }
         }
@@ -233,11 +297,11 @@ fn click(state: &mut State, x: u16, y: u16) -> Option<Action> {
 
 /// Opens a chapter in the reader.
 pub fn select_chapter(state: &mut State, index: usize) {
-    if index != state.chapter || state.doc.blocks.is_empty() {
-        state.chapter = index;
-        state.cursor = 0;
-        state.scroll = 0;
-        state.selection = None;
+    if index != state.reader.chapter || state.reader.doc.blocks.is_empty() {
+        state.reader.chapter = index;
+        state.reader.cursor = 0;
+        state.reader.scroll = 0;
+        state.reader.selection = None;
         state.rebuild_document();
     }
 }
@@ -252,7 +316,7 @@ fn search(state: &mut State, action: Action) -> Option<Action> {
         Action::Back => {
             state.search_input = None;
             if state.view == View::Comments {
-                state.comment_search.clear();
+                state.comments_view.search.clear();
                 state.rebuild_comment_rows();
             }
             return None;
@@ -265,7 +329,7 @@ fn search(state: &mut State, action: Action) -> Option<Action> {
         _ => return None,
     }
     if state.view == View::Comments {
-        state.comment_search = state.search_input.clone().unwrap_or_default();
+        state.comments_view.search = state.search_input.clone().unwrap_or_default();
         state.rebuild_comment_rows();
     }
     None
@@ -284,8 +348,10 @@ pub fn compose(state: &mut State, target: ComposeTarget, title: String, initial:
     let text = crate::text::for_terminal(&text, true);
     let mut editor = new_editor(&text);
     editor.set_placeholder_text(tr!(
-        "Skriv her. Ctrl+S gemmer, Esc lukker (teksten gemmes som kladde), Ctrl+E åbner $EDITOR.",
-        "Type here. Ctrl+S saves, Esc closes (the text is kept as a draft), Ctrl+E opens $EDITOR."
+        // Short enough for the editor at 80 columns; the keys are in the
+        // title and the footer.
+        "Skriv her – teksten gemmes som kladde undervejs.",
+        "Type here – the text is kept as a draft as you go."
     ));
     state.popup = Some(Popup::Compose(Box::new(Compose {
         target,
@@ -440,7 +506,10 @@ fn popup(state: &mut State, action: Action) -> Option<Action> {
                 }
                 Action::Reply => reply_to(state, i),
                 Action::Resolve => resolve(state, i),
-                Action::AcceptSuggestion => super::popups::suggestion::accept(state, i),
+                Action::AcceptSuggestion => match panes::place_refusal(state, &action) {
+                    Some(why) => state.message = Some(as_sentence(&why)),
+                    None => super::popups::suggestion::accept(state, i),
+                },
                 Action::Back | Action::Open | Action::Quit => state.popup = None,
                 _ => {}
             }
@@ -668,10 +737,12 @@ fn job_done(state: &mut State, outcome: &job::Outcome) {
     state.message = Some(data.done.clone());
     match data.after {
         After::Nothing => {}
-        After::SelectRec(i) => state.rec = i.min(state.ws.recommendations.len().saturating_sub(1)),
+        After::SelectRec(i) => {
+            state.recs.selected = i.min(state.ws.recommendations.len().saturating_sub(1))
+        }
         After::SavedOrder(i) => {
             state.recs.pending = None;
-            state.rec = i.min(state.ws.recommendations.len().saturating_sub(1));
+            state.recs.selected = i.min(state.ws.recommendations.len().saturating_sub(1));
         }
         After::ClearDraft => {
             state.submitting = None;

@@ -185,7 +185,12 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State) {
         })
         .collect();
     frame.render_widget(
-        List::new(items).block(Block::default().borders(Borders::ALL).title(title)),
+        List::new(items).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_type(focus_border(!d.text_focus))
+                .title(title),
+        ),
         area,
     );
 }
@@ -245,6 +250,16 @@ fn pane_title(state: &State) -> String {
     }
 }
 
+/// The focused pane has a thick border, as in the other views (and
+/// without colour).
+fn focus_border(focused: bool) -> ratatui::widgets::BorderType {
+    if focused {
+        ratatui::widgets::BorderType::Thick
+    } else {
+        ratatui::widgets::BorderType::Plain
+    }
+}
+
 fn render_text(frame: &mut Frame, area: Rect, state: &State) {
     let d = &state.diff;
     let border = if d.text_focus {
@@ -254,6 +269,7 @@ fn render_text(frame: &mut Frame, area: Rect, state: &State) {
     };
     let block = Block::default()
         .borders(Borders::ALL)
+        .border_type(focus_border(d.text_focus))
         .border_style(border)
         .title(pane_title(state));
     let inner = block.inner(area);

@@ -20,7 +20,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Action> {
     }
     let [list, _] = layout::panes(View::Comments, state.width, state.height, false);
     let page = layout::page(usize::from(layout::inner(list).height));
-    let len = state.comment_rows.len();
+    let len = state.comments_view.rows.len();
     match action {
         Action::Up
         | Action::Down
@@ -28,14 +28,14 @@ pub fn update(state: &mut State, action: Action) -> Option<Action> {
         | Action::PageDown
         | Action::Top
         | Action::Bottom => {
-            let before = state.comment;
-            move_in(&mut state.comment, len, &action, page);
-            if state.comment != before {
+            let before = state.comments_view.selected;
+            move_in(&mut state.comments_view.selected, len, &action, page);
+            if state.comments_view.selected != before {
                 state.comments_view.thread_scroll = 0;
             }
         }
         Action::FilterStatus => {
-            state.status_filter = match state.status_filter {
+            state.comments_view.status_filter = match state.comments_view.status_filter {
                 StatusFilter::All => StatusFilter::Open,
                 StatusFilter::Open => StatusFilter::Resolved,
                 StatusFilter::Resolved => StatusFilter::All,
@@ -43,18 +43,22 @@ pub fn update(state: &mut State, action: Action) -> Option<Action> {
             state.rebuild_comment_rows();
         }
         Action::FilterOrganisation => {
-            state.org_filter = next_filter(&state.organisations(), state.org_filter.as_ref());
+            state.comments_view.org_filter = next_filter(
+                &state.organisations(),
+                state.comments_view.org_filter.as_ref(),
+            );
             state.rebuild_comment_rows();
         }
         Action::FilterPlace => {
-            state.place_filter = next_filter(&state.places(), state.place_filter.as_ref());
+            state.comments_view.place_filter =
+                next_filter(&state.places(), state.comments_view.place_filter.as_ref());
             state.rebuild_comment_rows();
         }
         Action::Back => {
-            state.status_filter = StatusFilter::All;
-            state.org_filter = None;
-            state.place_filter = None;
-            state.comment_search.clear();
+            state.comments_view.status_filter = StatusFilter::All;
+            state.comments_view.org_filter = None;
+            state.comments_view.place_filter = None;
+            state.comments_view.search.clear();
             state.rebuild_comment_rows();
         }
         Action::Open => {
@@ -88,13 +92,13 @@ pub fn update(state: &mut State, action: Action) -> Option<Action> {
             {
                 state.view = View::Reader;
                 select_chapter(state, idx);
-                state.text_focus = true;
+                state.reader.text_focus = true;
                 crate::tui::reader::anchoring::cursor_to_comment(state, i);
             } else if let Some(r) = &c.target.recommendation
                 && let Some(idx) = state.ws.recommendations.iter().position(|x| &x.slug == r)
             {
                 state.view = View::Recs;
-                state.rec = idx;
+                state.recs.selected = idx;
             }
         }
         _ => {}

@@ -13,30 +13,31 @@ use crate::tui::views::{list_offset, pane, safe};
 
 pub fn render(frame: &mut Frame, state: &State) {
     let [list, detail] = layout::panes(View::Comments, state.width, state.height, false);
-    let filter = match state.status_filter {
+    let filter = match state.comments_view.status_filter {
         StatusFilter::All => crate::tr!("alle", "all"),
         StatusFilter::Open => crate::tr!("åbne", "open"),
         StatusFilter::Resolved => crate::tr!("besvarede", "answered"),
     };
     let mut title = format!(" {} ({filter}", crate::tr!("Kommentarer", "Comments"));
-    if let Some(o) = &state.org_filter {
+    if let Some(o) = &state.comments_view.org_filter {
         title.push_str(&format!(", {}", safe(o)));
     }
-    if let Some(p) = &state.place_filter {
+    if let Some(p) = &state.comments_view.place_filter {
         title.push_str(&format!(
             ", {}",
             crate::text::truncate(&safe(&state.place_label(p)), 30)
         ));
     }
-    if !state.comment_search.is_empty() {
-        title.push_str(&format!(", «{}»", safe(&state.comment_search)));
+    if !state.comments_view.search.is_empty() {
+        title.push_str(&format!(", «{}»", safe(&state.comments_view.search)));
     }
-    title.push_str(&format!(") {} ", state.comment_rows.len()));
+    title.push_str(&format!(") {} ", state.comments_view.rows.len()));
     let height = usize::from(list.height.saturating_sub(2));
-    let offset = list_offset(state.comment, height);
+    let offset = list_offset(state.comments_view.selected, height);
     let width = usize::from(list.width.saturating_sub(3));
     let items: Vec<ListItem> = state
-        .comment_rows
+        .comments_view
+        .rows
         .iter()
         .enumerate()
         .skip(offset)
@@ -54,7 +55,7 @@ pub fn render(frame: &mut Frame, state: &State) {
                 place,
                 crate::text::truncate(first, width)
             );
-            let selected = row == state.comment;
+            let selected = row == state.comments_view.selected;
             let mark = status_mark(c.status);
             let withdrawn = c.status == crate::model::CommentStatus::Withdrawn;
             let style = if selected {

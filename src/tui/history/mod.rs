@@ -4,9 +4,11 @@
 pub mod update;
 pub mod view;
 
-/// Historik: focus and the detail pane's scroll.
+/// Historik: the change chosen (index into `log`), focus and the detail
+/// pane's scroll.
 #[derive(Clone, Debug, Default)]
 pub struct HistoryView {
+    pub selected: usize,
     pub detail_focus: bool,
     pub detail_scroll: usize,
 }

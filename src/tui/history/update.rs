@@ -23,9 +23,9 @@ pub fn update(state: &mut State, action: Action) {
     }
     let [list, _] = layout::panes(View::History, state.width, state.height, true);
     let page = layout::page(usize::from(layout::inner(list).height));
-    let before = state.commit;
-    move_in(&mut state.commit, state.log.len(), &action, page);
-    if state.commit != before {
+    let before = state.history.selected;
+    move_in(&mut state.history.selected, state.log.len(), &action, page);
+    if state.history.selected != before {
         state.history.detail_scroll = 0;
     }
 }
@@ -33,10 +33,10 @@ pub fn update(state: &mut State, action: Action) {
 /// Historik's Enter: what the selected change changed, in Ændringer
 /// (from the version before it to it).
 fn show_change(state: &mut State) {
-    let Some(entry) = state.log.get(state.commit) else {
+    let Some(entry) = state.log.get(state.history.selected) else {
         return;
     };
-    if state.commit + 1 >= state.log.len() {
+    if state.history.selected + 1 >= state.log.len() {
         state.message = Some(tr!(
             "Den første ændring har intet før sig at sammenligne med.",
             "The first change has nothing before it to compare with."
@@ -58,7 +58,7 @@ pub fn find(state: &mut State, text: &str) {
         .iter()
         .position(|e| e.summary.to_lowercase().contains(&t) || e.author.to_lowercase().contains(&t))
     {
-        state.commit = i;
+        state.history.selected = i;
         state.history.detail_scroll = 0;
     }
 }

@@ -15,7 +15,7 @@ use crate::tui::views::{list_offset, pane, safe};
 pub fn render(frame: &mut Frame, state: &State) {
     let [list_area, _] = layout::panes(View::History, state.width, state.height, true);
     let height = usize::from(list_area.height.saturating_sub(2));
-    let offset = list_offset(state.commit, height);
+    let offset = list_offset(state.history.selected, height);
     let width = usize::from(list_area.width.saturating_sub(2));
     let items: Vec<ListItem> = state
         .log
@@ -41,7 +41,7 @@ pub fn render(frame: &mut Frame, state: &State) {
                 e.time.format("%Y-%m-%d %H:%M"),
                 state.name_of(&e.email)
             );
-            let selected = i == state.commit;
+            let selected = i == state.history.selected;
             let style = if selected {
                 state.theme.selected()
             } else {

@@ -171,6 +171,7 @@ fn mark_read(state: &mut State) {
 fn select(state: &mut State, forward: bool) {
     let n = state.mine.overview().map_or(0, |o| o.comments().count());
     if n == 0 {
+        state.message = Some(none_here());
         return;
     }
     let s = &mut state.mine.selected;
@@ -188,6 +189,7 @@ fn select(state: &mut State, forward: bool) {
 /// Enter: the selected comment's thread, as in Kommentarer.
 fn open_thread(state: &mut State) {
     let Some(id) = selected_id(state) else {
+        state.message = Some(none_here());
         return;
     };
     match state.ws.comments.iter().position(|c| c.id == id) {
@@ -199,6 +201,14 @@ fn open_thread(state: &mut State) {
             ))
         }
     }
+}
+
+/// Said when a key for a comment finds none in the overview.
+fn none_here() -> String {
+    tr!(
+        "Her er ingen kommentarer at vælge.",
+        "There are no comments here to choose."
+    )
 }
 
 fn selected_id(state: &State) -> Option<String> {

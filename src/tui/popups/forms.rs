@@ -362,7 +362,7 @@ fn submit(state: &mut State, f: &Form) -> Result<(), String> {
                     if let Some(from) = order.iter().position(|s| s == slug) {
                         let s = order.remove(from);
                         order.insert(to - 1, s);
-                        state.rec = to - 1;
+                        state.recs.selected = to - 1;
                     }
                 }
                 None => {

@@ -83,14 +83,14 @@ impl ReaderAnchors {
 /// Places the current chapter's comments: markers per block, the words
 /// they sit on, and the ones with no place in this version.
 pub fn place_markers(state: &mut State) {
-    state.markers.clear();
-    state.unplaced.clear();
-    let attaching = state.anchors.attaching.take();
-    state.anchors = ReaderAnchors {
+    state.reader.markers.clear();
+    state.reader.unplaced.clear();
+    let attaching = state.reader.anchors.attaching.take();
+    state.reader.anchors = ReaderAnchors {
         attaching,
         ..ReaderAnchors::default()
     };
-    let Some(ch) = state.ws.chapters.get(state.chapter) else {
+    let Some(ch) = state.ws.chapters.get(state.reader.chapter) else {
         return;
     };
     let slug = ch.slug.clone();
@@ -109,14 +109,14 @@ pub fn place_markers(state: &mut State) {
         placed.push((i, p));
     }
     drop(anchorer);
-    let starts = block_starts(&state.doc, &text);
+    let starts = block_starts(&state.reader.doc, &text);
     for (i, p) in placed {
         let Some(p) = p else {
             // A comment on the whole chapter sits at its title.
             if state.ws.comments[i].target.anchor.is_none() {
-                state.markers.entry(0).or_default().push(i);
+                state.reader.markers.entry(0).or_default().push(i);
             } else {
-                state.unplaced.push(i);
+                state.reader.unplaced.push(i);
             }
             continue;
         };
@@ -130,22 +130,22 @@ pub fn place_markers(state: &mut State) {
                 if c.status != crate::model::CommentStatus::Withdrawn {
                     mark_words(state, &starts, span.clone(), fuzzy, suggested);
                 }
-                let at = block_at(&starts, &state.doc, span.start);
+                let at = block_at(&starts, &state.reader.doc, span.start);
                 if let Some(at) = at {
-                    state.anchors.at.insert(i, at);
+                    state.reader.anchors.at.insert(i, at);
                 }
                 at.map(|(b, _)| b)
             }
-            (Fate::Section { heading }, None) => state.doc.blocks.iter().position(|b| {
+            (Fate::Section { heading }, None) => state.reader.doc.blocks.iter().position(|b| {
                 matches!(b.kind, BlockKind::Heading(l) if l >= 2) && &b.text == heading
             }),
             _ => None,
         };
         match block {
-            Some(b) => state.markers.entry(b).or_default().push(i),
-            None => state.unplaced.push(i),
+            Some(b) => state.reader.markers.entry(b).or_default().push(i),
+            None => state.reader.unplaced.push(i),
         }
-        state.anchors.placements.insert(i, p);
+        state.reader.anchors.placements.insert(i, p);
     }
 }
 
@@ -159,11 +159,12 @@ fn mark_words(
 ) {
     for (b, s) in starts.iter().enumerate() {
         let Some(s) = *s else { continue };
-        let e = s + state.doc.blocks[b].text.len();
+        let e = s + state.reader.doc.blocks[b].text.len();
         if s < span.end && span.start < e {
             let from = span.start.max(s) - s;
             let to = span.end.min(e) - s;
             state
+                .reader
                 .anchors
                 .marks
                 .entry(b)
@@ -171,6 +172,7 @@ fn mark_words(
                 .push((from, to, fuzzy));
             if suggested {
                 state
+                    .reader
                     .anchors
                     .suggested
                     .entry(b)
@@ -184,6 +186,7 @@ fn mark_words(
 /// The block of the reader where comment `i` sits, if it has a place.
 pub fn block_of(state: &State, i: usize) -> Option<usize> {
     state
+        .reader
         .markers
         .iter()
         .find(|(_, list)| list.contains(&i))
@@ -194,15 +197,16 @@ pub fn block_of(state: &State, i: usize) -> Option<usize> {
 /// (or on its block's first sentence).
 pub fn cursor_to_comment(state: &mut State, i: usize) {
     let Some(b) = block_of(state, i) else { return };
-    let at = state.anchors.at.get(&i).map_or(0, |&(_, off)| off);
+    let at = state.reader.anchors.at.get(&i).map_or(0, |&(_, off)| off);
     if let Some(s) = state
+        .reader
         .doc
         .sentences
         .iter()
         .position(|&(sb, start, end)| sb == b && at >= start && at < end.max(start + 1))
-        .or_else(|| state.doc.sentences.iter().position(|s| s.0 >= b))
+        .or_else(|| state.reader.doc.sentences.iter().position(|s| s.0 >= b))
     {
-        state.cursor = s;
+        state.reader.cursor = s;
     }
     follow_cursor(state);
 }
@@ -210,8 +214,9 @@ pub fn cursor_to_comment(state: &mut State, i: usize) {
 /// The comment a key acts on outside a thread: the one marked in the
 /// cursor's paragraph, if there is exactly one with a quote.
 fn comment_at_cursor(state: &State) -> Option<usize> {
-    let b = state.doc.sentences.get(state.cursor)?.0;
+    let b = state.reader.doc.sentences.get(state.reader.cursor)?.0;
     let list: Vec<usize> = state
+        .reader
         .markers
         .get(&b)?
         .iter()
@@ -288,7 +293,7 @@ fn confirm(state: &mut State, i: usize) {
 /// Where comment `i` sits in the version shown (placing it if it is not on
 /// the chapter in the reader).
 fn placement_of(state: &State, i: usize) -> Option<Placement> {
-    if let Some(p) = state.anchors.placements.get(&i) {
+    if let Some(p) = state.reader.anchors.placements.get(&i) {
         return Some(p.clone());
     }
     Anchorer::new(&state.store, &state.ws).place(&state.ws.comments[i])
@@ -308,11 +313,11 @@ fn start_attach(state: &mut State, i: usize) {
     state.popup = None;
     state.view = View::Reader;
     select_chapter(state, idx);
-    state.text_focus = true;
+    state.reader.text_focus = true;
     if block_of(state, i).is_some() {
         cursor_to_comment(state, i);
     }
-    state.anchors.attaching = Some(state.ws.comments[i].id.clone());
+    state.reader.anchors.attaching = Some(state.ws.comments[i].id.clone());
     state.message = Some(attach_hint());
 }
 
@@ -326,16 +331,17 @@ fn attach_hint() -> String {
 /// Keys while choosing new words for a comment. Returns true when the key
 /// was used (Enter attaches, Esc cancels); others move the cursor as usual.
 pub fn attach_key(state: &mut State, action: &Action) -> bool {
-    let Some(id) = state.anchors.attaching.clone() else {
+    let Some(id) = state.reader.anchors.attaching.clone() else {
         return false;
     };
     match action {
         Action::Open => {
-            let quote = state
-                .doc
-                .quote(state.selection.unwrap_or(state.cursor), state.cursor);
-            state.anchors.attaching = None;
-            state.selection = None;
+            let quote = state.reader.doc.quote(
+                state.reader.selection.unwrap_or(state.reader.cursor),
+                state.reader.cursor,
+            );
+            state.reader.anchors.attaching = None;
+            state.reader.selection = None;
             write(
                 state,
                 tr!(
@@ -348,8 +354,8 @@ pub fn attach_key(state: &mut State, action: &Action) -> bool {
             true
         }
         Action::Back => {
-            state.anchors.attaching = None;
-            state.selection = None;
+            state.reader.anchors.attaching = None;
+            state.reader.selection = None;
             state.message = Some(tr!("Fortrudt.", "Cancelled."));
             true
         }

@@ -16,18 +16,33 @@ pub fn reader(state: &mut State, action: Action) {
         return crate::tui::reader::anchoring::decide(state, None, &action);
     }
     if action == Action::Focus {
-        state.text_focus = !state.text_focus;
+        state.reader.text_focus = !state.reader.text_focus;
         return;
     }
-    if !state.text_focus {
+    if !state.reader.text_focus {
         let len = state.ws.chapters.len();
         let next = match action {
-            Action::Up => state.chapter.saturating_sub(1),
-            Action::Down => (state.chapter + 1).min(len.saturating_sub(1)),
+            Action::Up => state.reader.chapter.saturating_sub(1),
+            Action::Down => (state.reader.chapter + 1).min(len.saturating_sub(1)),
             Action::Top => 0,
             Action::Bottom => len.saturating_sub(1),
+            Action::PageUp | Action::PageDown => {
+                let [list, _] = crate::tui::layout::panes(
+                    crate::tui::state::View::Reader,
+                    state.width,
+                    state.height,
+                    false,
+                );
+                let page =
+                    crate::tui::layout::page(usize::from(crate::tui::layout::inner(list).height));
+                if action == Action::PageUp {
+                    state.reader.chapter.saturating_sub(page)
+                } else {
+                    (state.reader.chapter + page).min(len.saturating_sub(1))
+                }
+            }
             Action::Open => {
-                state.text_focus = true;
+                state.reader.text_focus = true;
                 return;
             }
             Action::CommentWhole => return comment_chapter(state),
@@ -36,40 +51,43 @@ pub fn reader(state: &mut State, action: Action) {
         select_chapter(state, next);
         return;
     }
-    let sentences = state.doc.sentences.len();
+    let sentences = state.reader.doc.sentences.len();
     let page = crate::tui::layout::reader_text_height(state.height);
     match action {
-        Action::Up => state.cursor = state.cursor.saturating_sub(1),
-        Action::Down => state.cursor = (state.cursor + 1).min(sentences.saturating_sub(1)),
-        Action::Top => state.cursor = 0,
-        Action::Bottom => state.cursor = sentences.saturating_sub(1),
+        Action::Up => state.reader.cursor = state.reader.cursor.saturating_sub(1),
+        Action::Down => {
+            state.reader.cursor = (state.reader.cursor + 1).min(sentences.saturating_sub(1))
+        }
+        Action::Top => state.reader.cursor = 0,
+        Action::Bottom => state.reader.cursor = sentences.saturating_sub(1),
         Action::PageUp | Action::PageDown => {
-            let line = state.doc.line_of_sentence(state.cursor);
+            let line = state.reader.doc.line_of_sentence(state.reader.cursor);
             let target = if action == Action::PageUp {
                 line.saturating_sub(page)
             } else {
-                (line + page).min(state.doc.lines.len().saturating_sub(1))
+                (line + page).min(state.reader.doc.lines.len().saturating_sub(1))
             };
             if let Some(w) = state
+                .reader
                 .doc
                 .lines
                 .get(target..)
                 .and_then(|ls| ls.iter().find_map(|l| l.words.first()))
             {
-                state.cursor = w.sentence;
+                state.reader.cursor = w.sentence;
             }
         }
         Action::Select => {
-            state.selection = match state.selection {
+            state.reader.selection = match state.reader.selection {
                 Some(_) => None,
-                None => Some(state.cursor),
+                None => Some(state.reader.cursor),
             };
         }
         Action::Back => {
-            if state.selection.is_some() {
-                state.selection = None;
+            if state.reader.selection.is_some() {
+                state.reader.selection = None;
             } else {
-                state.text_focus = false;
+                state.reader.text_focus = false;
             }
         }
         Action::CommentQuote | Action::CommentParagraph => {
@@ -77,23 +95,30 @@ pub fn reader(state: &mut State, action: Action) {
                 return;
             }
             let quote = if action == Action::CommentParagraph {
-                let b = state.doc.sentences.get(state.cursor).map_or(0, |s| s.0);
+                let b = state
+                    .reader
+                    .doc
+                    .sentences
+                    .get(state.reader.cursor)
+                    .map_or(0, |s| s.0);
                 state
+                    .reader
                     .doc
                     .blocks
                     .get(b)
                     .map(|b| b.text.clone())
                     .unwrap_or_default()
             } else {
-                state
-                    .doc
-                    .quote(state.selection.unwrap_or(state.cursor), state.cursor)
+                state.reader.doc.quote(
+                    state.reader.selection.unwrap_or(state.reader.cursor),
+                    state.reader.cursor,
+                )
             };
-            let Some(ch) = state.ws.chapters.get(state.chapter) else {
+            let Some(ch) = state.ws.chapters.get(state.reader.chapter) else {
                 return;
             };
             let (slug, number) = (ch.slug.clone(), ch.number);
-            state.selection = None;
+            state.reader.selection = None;
             let title = tr!(
                 "Kommentar til kapitel {number}: «{}»",
                 "Comment on chapter {number}: «{}»",
@@ -112,8 +137,13 @@ pub fn reader(state: &mut State, action: Action) {
         Action::CommentWhole => comment_chapter(state),
         Action::Suggest => suggest(state),
         Action::NextMarker | Action::PrevMarker => {
-            let current = state.doc.sentences.get(state.cursor).map_or(0, |s| s.0);
-            let mut blocks: Vec<usize> = state.markers.keys().copied().collect();
+            let current = state
+                .reader
+                .doc
+                .sentences
+                .get(state.reader.cursor)
+                .map_or(0, |s| s.0);
+            let mut blocks: Vec<usize> = state.reader.markers.keys().copied().collect();
             blocks.sort_unstable();
             let target = if action == Action::NextMarker {
                 blocks.into_iter().find(|&b| b > current)
@@ -131,12 +161,17 @@ pub fn reader(state: &mut State, action: Action) {
             }
         }
         Action::Open => {
-            let b = state.doc.sentences.get(state.cursor).map_or(0, |s| s.0);
-            match state.markers.get(&b) {
+            let b = state
+                .reader
+                .doc
+                .sentences
+                .get(state.reader.cursor)
+                .map_or(0, |s| s.0);
+            match state.reader.markers.get(&b) {
                 Some(list) if list.len() == 1 => state.popup = Some(Popup::Thread(list[0])),
                 Some(list) => state.popup = Some(Popup::Markers(list.clone(), 0)),
-                None if !state.unplaced.is_empty() && b == 0 => {
-                    state.popup = Some(Popup::Markers(state.unplaced.clone(), 0))
+                None if !state.reader.unplaced.is_empty() && b == 0 => {
+                    state.popup = Some(Popup::Markers(state.reader.unplaced.clone(), 0))
                 }
                 None => {
                     state.message = Some(tr!(
@@ -157,14 +192,15 @@ fn suggest(state: &mut State) {
     if refuse(state, Permission::Comment) {
         return;
     }
-    let quote = state
-        .doc
-        .quote(state.selection.unwrap_or(state.cursor), state.cursor);
-    let Some(ch) = state.ws.chapters.get(state.chapter) else {
+    let quote = state.reader.doc.quote(
+        state.reader.selection.unwrap_or(state.reader.cursor),
+        state.reader.cursor,
+    );
+    let Some(ch) = state.ws.chapters.get(state.reader.chapter) else {
         return;
     };
     let (slug, number) = (ch.slug.clone(), ch.number);
-    state.selection = None;
+    state.reader.selection = None;
     let title = tr!(
         "Foreslå ny formulering i kapitel {number} (ret ordene; tom tekst foreslår at slette dem)",
         "Suggest new wording in chapter {number} (change the words; empty text proposes deleting them)"
@@ -184,7 +220,7 @@ fn comment_chapter(state: &mut State) {
     if refuse(state, Permission::Comment) {
         return;
     }
-    if let Some(ch) = state.ws.chapters.get(state.chapter) {
+    if let Some(ch) = state.ws.chapters.get(state.reader.chapter) {
         let title = tr!(
             "Kommentar til kapitel {} som helhed",
             "Comment on chapter {} as a whole",
@@ -197,8 +233,8 @@ fn comment_chapter(state: &mut State) {
 
 /// Puts the cursor on a block's first sentence.
 pub fn cursor_to_block(state: &mut State, block: usize) {
-    if let Some(i) = state.doc.sentences.iter().position(|s| s.0 >= block) {
-        state.cursor = i;
+    if let Some(i) = state.reader.doc.sentences.iter().position(|s| s.0 >= block) {
+        state.reader.cursor = i;
     }
     follow_cursor(state);
 }
@@ -207,30 +243,30 @@ pub fn cursor_to_block(state: &mut State, block: usize) {
 /// is taller than the pane); on the last sentence, the chapter's end too.
 pub fn follow_cursor(state: &mut State) {
     let height = crate::tui::layout::reader_text_height(state.height).max(1);
-    let start = state.doc.line_of_sentence(state.cursor);
-    let last_line = state.doc.lines.len().saturating_sub(1);
-    let end = if state.cursor + 1 >= state.doc.sentences.len() {
+    let start = state.reader.doc.line_of_sentence(state.reader.cursor);
+    let last_line = state.reader.doc.lines.len().saturating_sub(1);
+    let end = if state.reader.cursor + 1 >= state.reader.doc.sentences.len() {
         last_line
     } else {
         let mut end = start;
         while end < last_line
-            && state.doc.lines[end + 1]
+            && state.reader.doc.lines[end + 1]
                 .words
                 .iter()
-                .any(|w| w.sentence == state.cursor)
+                .any(|w| w.sentence == state.reader.cursor)
         {
             end += 1;
         }
         end
     };
-    if end >= state.scroll + height {
-        state.scroll = end + 1 - height;
+    if end >= state.reader.scroll + height {
+        state.reader.scroll = end + 1 - height;
     }
-    if start < state.scroll {
-        state.scroll = start;
+    if start < state.reader.scroll {
+        state.reader.scroll = start;
     }
-    state.scroll = state.scroll.min(crate::tui::scroll::max_offset(
-        state.doc.lines.len(),
+    state.reader.scroll = state.reader.scroll.min(crate::tui::scroll::max_offset(
+        state.reader.doc.lines.len(),
         height,
     ));
 }
@@ -241,19 +277,26 @@ pub fn find(state: &mut State, text: &str) {
     if needle.is_empty() {
         return;
     }
-    let start = state.cursor + 1;
-    let hit = (start..state.doc.sentences.len())
-        .chain(0..start.min(state.doc.sentences.len()))
-        .find(|&i| state.doc.quote(i, i).to_lowercase().contains(&needle));
+    let start = state.reader.cursor + 1;
+    let hit = (start..state.reader.doc.sentences.len())
+        .chain(0..start.min(state.reader.doc.sentences.len()))
+        .find(|&i| {
+            state
+                .reader
+                .doc
+                .quote(i, i)
+                .to_lowercase()
+                .contains(&needle)
+        });
     match hit {
         Some(i) => {
-            state.text_focus = true;
-            state.cursor = i;
+            state.reader.text_focus = true;
+            state.reader.cursor = i;
             follow_cursor(state);
         }
         None => {
             let next = (0..state.ws.chapters.len())
-                .map(|k| (state.chapter + 1 + k) % state.ws.chapters.len())
+                .map(|k| (state.reader.chapter + 1 + k) % state.ws.chapters.len())
                 .find(|&k| {
                     state.ws.chapters[k]
                         .searchable_text()
@@ -263,10 +306,17 @@ pub fn find(state: &mut State, text: &str) {
             match next {
                 Some(k) => {
                     select_chapter(state, k);
-                    state.text_focus = true;
+                    state.reader.text_focus = true;
                     // The words may span two sentences; then the chapter's start will do.
-                    state.cursor = (0..state.doc.sentences.len())
-                        .find(|&i| state.doc.quote(i, i).to_lowercase().contains(&needle))
+                    state.reader.cursor = (0..state.reader.doc.sentences.len())
+                        .find(|&i| {
+                            state
+                                .reader
+                                .doc
+                                .quote(i, i)
+                                .to_lowercase()
+                                .contains(&needle)
+                        })
                         .unwrap_or(0);
                     follow_cursor(state);
                 }

@@ -25,7 +25,7 @@ pub fn render(frame: &mut Frame, state: &State) {
 
 fn chapters(frame: &mut Frame, area: Rect, state: &State) {
     let height = usize::from(area.height.saturating_sub(2));
-    let offset = list_offset(state.chapter, height);
+    let offset = list_offset(state.reader.chapter, height);
     let items: Vec<ListItem> = state
         .ws
         .chapters
@@ -35,15 +35,19 @@ fn chapters(frame: &mut Frame, area: Rect, state: &State) {
         .take(height)
         .map(|(i, c)| {
             let open = state.open_per_chapter.get(&c.slug).copied().unwrap_or(0);
-            let mark = if i == state.chapter { "▶" } else { " " };
+            let mark = if i == state.reader.chapter {
+                "▶"
+            } else {
+                " "
+            };
             let count = if open > 0 {
                 format!(" ●{open}")
             } else {
                 String::new()
             };
-            let style = if i == state.chapter && !state.text_focus {
+            let style = if i == state.reader.chapter && !state.reader.text_focus {
                 state.theme.selected()
-            } else if i == state.chapter {
+            } else if i == state.reader.chapter {
                 state.theme.title()
             } else {
                 Style::new()
@@ -59,14 +63,14 @@ fn chapters(frame: &mut Frame, area: Rect, state: &State) {
         .collect();
     let block = pane::block(
         Line::raw(crate::tr!(" Kapitler ", " Chapters ")),
-        !state.text_focus,
+        !state.reader.text_focus,
         state,
     );
     frame.render_widget(List::new(items).block(block), area);
 }
 
 fn reader(frame: &mut Frame, area: Rect, state: &State) {
-    let Some(ch) = state.ws.chapters.get(state.chapter) else {
+    let Some(ch) = state.ws.chapters.get(state.reader.chapter) else {
         let text = crate::tr!(
             "Oplægget har ingen kapitler endnu. En skribent lægger dem i drafts/ (NN-slug.md).",
             "The draft has no chapters yet. A writer puts them in drafts/ (NN-slug.md)."
@@ -78,13 +82,13 @@ fn reader(frame: &mut Frame, area: Rect, state: &State) {
         return;
     };
     let mut title = format!(" {} {} ", ch.number, safe(&ch.title));
-    if state.anchors.attaching.is_some() {
+    if state.reader.anchors.attaching.is_some() {
         title.push_str(&crate::tr!(
             "· vælg ny tekst til kommentaren: Enter knytter, Esc fortryder ",
             "· choose new words for the comment: Enter attaches, Esc cancels "
         ));
-    } else if !state.unplaced.is_empty() {
-        let n = state.unplaced.len();
+    } else if !state.reader.unplaced.is_empty() {
+        let n = state.reader.unplaced.len();
         title.push_str(&crate::tr!(
             "· {} uden placering i denne version (Enter i starten viser dem) ",
             "· {} not placed in this version (Enter at the start shows them) ",
@@ -98,18 +102,18 @@ fn reader(frame: &mut Frame, area: Rect, state: &State) {
             )
         ));
     }
-    let mut block = pane::block(Line::raw(title), state.text_focus, state);
+    let mut block = pane::block(Line::raw(title), state.reader.text_focus, state);
     let rows = layout::reader_text_height(state.height);
-    let total = state.doc.lines.len();
+    let total = state.reader.doc.lines.len();
     let suggestion = suggestion_at_cursor(state);
     if total > rows && suggestion.is_none() {
-        let last = (state.scroll + rows).min(total);
+        let last = (state.reader.scroll + rows).min(total);
         block = block.title_bottom(
             Line::styled(
                 crate::tr!(
                     " {}–{} af {} ",
                     " {}–{} of {} ",
-                    state.scroll + 1,
+                    state.reader.scroll + 1,
                     last,
                     total
                 ),
@@ -124,29 +128,36 @@ fn reader(frame: &mut Frame, area: Rect, state: &State) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
-    let (sel_from, sel_to) = match state.selection {
-        Some(s) => (s.min(state.cursor), s.max(state.cursor)),
-        None => (state.cursor, state.cursor),
+    let (sel_from, sel_to) = match state.reader.selection {
+        Some(s) => (s.min(state.reader.cursor), s.max(state.reader.cursor)),
+        None => (state.reader.cursor, state.reader.cursor),
     };
     let height = usize::from(inner.height);
     let mut lines = Vec::with_capacity(height);
     let mut last_block = usize::MAX;
-    for line in state.doc.lines.iter().skip(state.scroll).take(height) {
+    for line in state
+        .reader
+        .doc
+        .lines
+        .iter()
+        .skip(state.reader.scroll)
+        .take(height)
+    {
         let first_of_block = line.block != last_block && !line.words.is_empty();
         if !line.words.is_empty() {
             last_block = line.block;
         }
         // ● on the quoted words, ◐ on edited words (approximate), § at the
         // heading of a section whose quoted words are gone.
-        let gutter = match state.markers.get(&line.block) {
+        let gutter = match state.reader.markers.get(&line.block) {
             Some(list) if first_of_block => {
                 let suggestion = list.iter().any(|&i| {
                     let c = &state.ws.comments[i];
                     c.is_open() && c.suggestion.is_some()
                 });
-                let symbol = if state.anchors.any_fuzzy(list) {
+                let symbol = if state.reader.anchors.any_fuzzy(list) {
                     '◐'
-                } else if state.anchors.all_sections(list) {
+                } else if state.reader.anchors.all_sections(list) {
                     '§'
                 } else if suggestion {
                     '✎'
@@ -174,7 +185,7 @@ fn reader(frame: &mut Frame, area: Rect, state: &State) {
             }
             _ => Span::raw("    "),
         };
-        let marks = state.anchors.marks.get(&line.block);
+        let marks = state.reader.anchors.marks.get(&line.block);
         let mut spans = vec![gutter, Span::raw(line.prefix)];
         for (i, w) in line.words.iter().enumerate() {
             let mut style = match w.look {
@@ -189,22 +200,22 @@ fn reader(frame: &mut Frame, area: Rect, state: &State) {
                     style = style.patch(state.theme.anchored(fuzzy));
                 }
             }
-            if let Some(ranges) = state.anchors.suggested.get(&line.block) {
+            if let Some(ranges) = state.reader.anchors.suggested.get(&line.block) {
                 let end = w.start + w.text.len();
                 if ranges.iter().any(|r| r.0 < end && w.start < r.1) {
                     style = style.patch(state.theme.deleted());
                 }
             }
             let in_sel = w.sentence >= sel_from && w.sentence <= sel_to;
-            if state.text_focus && in_sel {
-                style = if state.selection.is_some() {
+            if state.reader.text_focus && in_sel {
+                style = if state.reader.selection.is_some() {
                     style.patch(state.theme.selected())
                 } else {
                     style.patch(state.theme.cursor())
                 };
             }
             if i > 0 {
-                let joined = state.text_focus
+                let joined = state.reader.text_focus
                     && in_sel
                     && line.words[i - 1].sentence >= sel_from
                     && line.words[i - 1].sentence <= sel_to;
@@ -221,11 +232,11 @@ fn reader(frame: &mut Frame, area: Rect, state: &State) {
 /// pane's lower border: who proposed it and the change, deleted words
 /// struck and new ones underlined (`[-…-]{+…+}` without colour).
 fn suggestion_at_cursor(state: &State) -> Option<Line<'static>> {
-    if !state.text_focus {
+    if !state.reader.text_focus {
         return None;
     }
-    let b = state.doc.sentences.get(state.cursor)?.0;
-    let c = state.markers.get(&b)?.iter().find_map(|&i| {
+    let b = state.reader.doc.sentences.get(state.reader.cursor)?.0;
+    let c = state.reader.markers.get(&b)?.iter().find_map(|&i| {
         let c = &state.ws.comments[i];
         (c.is_open() && c.suggestion.is_some()).then_some(c)
     })?;

@@ -30,7 +30,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Action> {
         | Action::PageDown
         | Action::Top
         | Action::Bottom => {
-            let mut i = state.rec;
+            let mut i = state.recs.selected;
             move_in(&mut i, len, &action, page);
             select_rec(state, i);
         }
@@ -39,9 +39,9 @@ pub fn update(state: &mut State, action: Action) -> Option<Action> {
                 return None;
             }
             let to = if action == Action::MoveUp {
-                state.rec.checked_sub(1)
+                state.recs.selected.checked_sub(1)
             } else {
-                Some(state.rec + 1).filter(|&t| t < len)
+                Some(state.recs.selected + 1).filter(|&t| t < len)
             };
             if let Some(to) = to {
                 let order = state.recs.pending.get_or_insert_with(|| {
@@ -52,8 +52,8 @@ pub fn update(state: &mut State, action: Action) -> Option<Action> {
                         .map(|r| r.slug.clone())
                         .collect()
                 });
-                order.swap(state.rec, to);
-                state.rec = to;
+                order.swap(state.recs.selected, to);
+                state.recs.selected = to;
                 state.message = Some(tr!(
                     "«{}» er nu nr. {} – Enter gemmer rækkefølgen, Esc fortryder.",
                     "«{}» is now no. {} – Enter saves the order, Esc undoes.",
@@ -68,7 +68,7 @@ pub fn update(state: &mut State, action: Action) -> Option<Action> {
         Action::Back if state.recs.pending.is_some() => {
             // Back to the saved order, on the same recommendation.
             state.recs.pending = None;
-            state.rec = state
+            state.recs.selected = state
                 .ws
                 .recommendations
                 .iter()
@@ -171,7 +171,7 @@ fn save_order(state: &mut State) {
     let Some(order) = state.recs.pending.clone() else {
         return;
     };
-    let at = state.rec;
+    let at = state.recs.selected;
     let moved = state
         .ws
         .recommendations
@@ -191,8 +191,8 @@ fn save_order(state: &mut State) {
 
 /// Selects a recommendation in the list; its details start at the top.
 pub(crate) fn select_rec(state: &mut State, i: usize) {
-    if i != state.rec {
+    if i != state.recs.selected {
         state.recs.detail_scroll = 0;
     }
-    state.rec = i;
+    state.recs.selected = i;
 }

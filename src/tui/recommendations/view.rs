@@ -43,7 +43,7 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State) {
         );
     }
     let height = usize::from(area.height.saturating_sub(2));
-    let offset = list_offset(state.rec, height);
+    let offset = list_offset(state.recs.selected, height);
     let width = usize::from(area.width.saturating_sub(2));
     let order = state.rec_order();
     let items: Vec<ListItem> = order
@@ -53,7 +53,7 @@ fn render_list(frame: &mut Frame, area: Rect, state: &State) {
         .take(height)
         .filter_map(|(i, &k)| ws.recommendations.get(k).map(|r| (i, r)))
         .map(|(i, r)| {
-            let selected = i == state.rec;
+            let selected = i == state.recs.selected;
             // While an order is being made, the ranks shown are the new ones.
             let rank = i + 1;
             let comments = state.per_rec.get(&r.slug).copied().unwrap_or(0);

@@ -1,6 +1,7 @@
 //! Tab 4, Tidslinje: the recommendations by horizon and the meetings with their deadlines.
 //! The view's state is here; its `update` and `view` beside it.
 
+pub mod chart;
 pub mod update;
 pub mod view;
 
@@ -31,4 +32,21 @@ pub fn default_meeting(state: &crate::tui::state::State) -> usize {
             upcoming && !tagged
         })
         .unwrap_or(numbers.len().saturating_sub(1))
+}
+
+/// The furthest the chart's rows below its fixed header can scroll, for
+/// the terminal's size.
+pub fn chart_scroll_max(state: &crate::tui::state::State) -> usize {
+    use crate::tui::layout;
+    let [area, _] = layout::panes(
+        crate::tui::state::View::Timeline,
+        state.width,
+        state.height,
+        false,
+    );
+    let inner = layout::inner(area);
+    let axis = chart::Axis::new(state, usize::from(inner.width));
+    let header = chart::header(state, &axis).len();
+    let rows = usize::from(inner.height).saturating_sub(header);
+    chart::body(state, &axis).len().saturating_sub(rows)
 }

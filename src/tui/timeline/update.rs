@@ -25,7 +25,7 @@ pub fn update(state: &mut State, action: Action) {
             move_in(&mut state.timeline.meeting, len, &other, 5);
         }
         other => {
-            let len = state.ws.recommendations.len() + 4;
+            let len = super::chart_scroll_max(state) + 1;
             move_in(&mut state.timeline.lanes_scroll, len, &other, 5);
         }
     }

@@ -1,97 +1,60 @@
-//! Tab 4, Tidslinje: the recommendations in three lanes by horizon with their
-//! spans in years, and the meeting calendar with today's date marked.
+//! Tab 4, Tidslinje: the recommendations on calendar years by horizon, with
+//! the process and today on the same axis ([`chart`]), and the meeting
+//! calendar with today's date marked.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::model::{Choice, Horizon};
+use super::chart;
 use crate::tui::layout;
-use crate::tui::panes::{horizon_label, short_date};
+use crate::tui::panes::short_date;
 use crate::tui::state::{State, View};
 use crate::tui::views::{pane, safe};
 
-/// Years shown on the axis.
-const YEARS: u32 = 10;
-
 pub fn render(frame: &mut Frame, state: &State) {
     let [lanes, calendar] = layout::panes(View::Timeline, state.width, state.height, false);
-    render_lanes(frame, lanes, state);
+    render_chart(frame, lanes, state);
     render_calendar(frame, calendar, state);
 }
 
-fn render_lanes(frame: &mut Frame, area: Rect, state: &State) {
-    let lanes = layout::timeline_lanes(area);
-    for (h, lane) in Horizon::ALL.iter().zip(lanes.iter()) {
-        let def = state.ws.config.horizons.get(*h);
-        let inner_width = usize::from(lane.width.saturating_sub(2));
-        // The span drawn on a 0–10 year axis, one cell per year.
-        let from = def.from_years.min(YEARS) as usize;
-        let to = def.to_years.unwrap_or(YEARS).min(YEARS) as usize;
-        let bar = format!(
-            "{}{}{}{}",
-            "·".repeat(from),
-            "█".repeat(to.saturating_sub(from).max(1)),
-            "·".repeat((YEARS as usize).saturating_sub(to.max(from + 1))),
-            if def.to_years.is_none() { "→" } else { "" }
-        );
-        let mut lines = vec![
-            Line::styled(bar, state.theme.horizon(*h)),
+fn render_chart(frame: &mut Frame, area: Rect, state: &State) {
+    let inner = layout::inner(area);
+    let axis = chart::Axis::new(state, usize::from(inner.width));
+    let header = chart::header(state, &axis);
+    let body = chart::body(state, &axis);
+    let rows = usize::from(inner.height).saturating_sub(header.len());
+    let offset = state
+        .timeline
+        .lanes_scroll
+        .min(body.len().saturating_sub(rows));
+    let title = Line::from(vec![Span::raw(crate::tr!(
+        " Anbefalinger på årstal · planen fra {} ",
+        " Recommendations by year · the plan from {} ",
+        axis.plan_start
+    ))]);
+    let mut block = pane::block(title, !state.timeline.calendar_focus, state);
+    if body.len() > rows {
+        block = block.title_bottom(
             Line::styled(
-                crate::tr!("0{}10 år", "0{}10 years", " ".repeat(7)),
-                state.theme.dim(),
-            ),
-            Line::raw(""),
-        ];
-        let recs: Vec<_> = state
-            .ws
-            .recommendations
-            .iter()
-            .filter(|r| r.horizon == *h)
-            .collect();
-        if recs.is_empty() {
-            lines.push(Line::styled(
-                crate::tr!("(ingen)", "(none)"),
-                state.theme.dim(),
-            ));
-        }
-        for r in recs {
-            lines.push(Line::from(vec![
-                Span::styled(format!("{:>2}. ", r.rank), state.theme.horizon(*h)),
-                Span::raw(
-                    crate::text::truncate(&safe(&r.title), inner_width.saturating_sub(4))
-                        .into_owned(),
+                crate::tr!(
+                    " {}–{} af {} ↑↓ PgUp/PgDn ",
+                    " {}–{} of {} ↑↓ PgUp/PgDn ",
+                    offset + 1,
+                    (offset + rows).min(body.len()),
+                    body.len()
                 ),
-            ]));
-        }
-        let title = Span::styled(
-            format!(
-                " {} {} ({}) ",
-                h.badge(),
-                safe(&horizon_label(state, *h)),
-                def.span()
-            ),
-            state.theme.horizon(*h),
-        );
-        let scroll = u16::try_from(
-            state
-                .timeline
-                .lanes_scroll
-                .min(lines.len().saturating_sub(1)),
-        )
-        .unwrap_or(0);
-        frame.render_widget(
-            Paragraph::new(lines)
-                .block(pane::block(
-                    Line::from(title),
-                    !state.timeline.calendar_focus,
-                    state,
-                ))
-                .scroll((scroll, 0)),
-            *lane,
+                state.theme.dim(),
+            )
+            .right_aligned(),
         );
     }
+    let lines: Vec<Line> = header
+        .into_iter()
+        .chain(body.into_iter().skip(offset).take(rows))
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
 fn render_calendar(frame: &mut Frame, area: Rect, state: &State) {

@@ -157,6 +157,7 @@ fn short(action: &crate::tui::action::Action) -> Option<String> {
     Some(match action {
         A::Select => tr!("markér", "select"),
         A::CommentQuote | A::CommentWhole => tr!("kommentér", "comment"),
+        A::Suggest => tr!("foreslå tekst", "suggest text"),
         A::MoveUp => tr!("op", "up"),
         A::MoveDown => tr!("ned", "down"),
         A::MoveTo => tr!("flyt til nr.", "move to no."),
