@@ -50,6 +50,7 @@ const RM_INTERNATIONAL: &str = "Sammenlignet med de øvrige nordiske lande har D
 const DR_AI_DATA: &str = "Gode løsninger baseret på kunstig intelligens forudsætter adgang til store mængder data af høj kvalitet.";
 const RH_AI_ALLE_LED: &str = "Kunstig intelligens forventes på sigt at kunne aflaste personalet i alle led af kræftforløbet.";
 const KB_ULIGHED: &str = "Kræft rammer ikke alle lige, og borgere med kort uddannelse har både højere forekomst af flere kræftformer og dårligere overlevelse.";
+const KB_PREHAB_GEOGRAFI: &str = "Tilbuddene er i dag spredte, og om patienten får et tilbud, afhænger i høj grad af det enkelte sygehus.";
 const RM_KAPACITET: &str = "Kapaciteten er presset, og manglen på sundhedspersonale vil ikke kunne løses inden for kræftplanens periode.";
 
 fn demo() -> (tempfile::TempDir, Store) {
@@ -87,6 +88,12 @@ fn the_demos_comments_follow_its_revisions() {
         // now stand before it.
         assert_eq!(p[KB_ULIGHED].fate, Fate::Moved);
         assert_eq!(p[KB_ULIGHED].text.as_deref(), Some(KB_ULIGHED));
+        // The ændringsforslag the writers applied added words after the
+        // quote's: it is placed on the quoted words that still stand.
+        fuzzy_on(
+            &p[KB_PREHAB_GEOGRAFI],
+            "Tilbuddene er i dag spredte, og om patienten får et tilbud, afhænger i høj grad af det enkelte sygehus",
+        );
         // Everything else in the demo is unchanged.
         let special = [
             RM_PRAEMISSER,
@@ -95,6 +102,7 @@ fn the_demos_comments_follow_its_revisions() {
             DR_AI_DATA,
             RH_AI_ALLE_LED,
             KB_ULIGHED,
+            KB_PREHAB_GEOGRAFI,
         ];
         let rest: Vec<_> = p
             .iter()

@@ -1556,9 +1556,24 @@ fn the_demo_builds_a_believable_history() {
             original,
             "{name} at meeting 3"
         );
+        // At HEAD as revised, with the ændringsforslag the writers applied
+        // since written in.
+        let mut expected = revised.clone();
+        for c in &head.comments {
+            if c.target.chapter.as_deref() != Some(slug.as_str()) {
+                continue;
+            }
+            let (Some(s), Some(a)) = (&c.suggestion, &c.target.anchor) else {
+                continue;
+            };
+            if let Some(applied) = &s.applied {
+                assert!(expected.contains(&a.quote), "{name}: {}", a.quote);
+                expected = expected.replacen(&a.quote, &applied.text, 1);
+            }
+        }
         assert_eq!(
             head.chapter(&slug).unwrap().markdown,
-            revised,
+            expected,
             "{name} at HEAD"
         );
     }

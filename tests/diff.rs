@@ -360,10 +360,12 @@ fn demo_comments_between_meetings_3_and_4() {
         back.iter().any(|f| f.new.is_none()),
         "deleted when going back"
     );
-    assert_eq!(d.summary.comments.written, 18);
+    // 14 comments, 4 replies and one ændringsforslag.
+    assert_eq!(d.summary.comments.written, 19);
     assert_eq!(d.summary.comments.replies, 4);
-    // Resolved: nine answers in the history, each with its disposition.
-    assert_eq!(d.comments.resolved.len(), 9);
+    // Resolved: nine answers in the history, each with its disposition,
+    // and the ændringsforslag the writers applied.
+    assert_eq!(d.comments.resolved.len(), 10);
     let dispositions: Vec<Disposition> = d
         .comments
         .resolved
@@ -448,8 +450,8 @@ fn demo_diff_on_the_command_line() {
         "tidshorisont lang → mellemlang",
         "status udkast → foreslået",
         "realiserbarhed ændret",
-        "Skrevet siden meeting/3: 14 kommentarer, 4 svar",
-        "Besvaret siden meeting/3: 9",
+        "Skrevet siden meeting/3: 15 kommentarer, 4 svar",
+        "Besvaret siden meeting/3: 10",
         "delvist imødekommet",
         "ikke imødekommet",
         "taget til efterretning",
@@ -466,7 +468,7 @@ fn demo_diff_on_the_command_line() {
     assert!(en.contains("Changes to"), "{en}");
     assert!(en.contains("horizon long → medium"), "{en}");
     assert!(
-        en.contains("Written since meeting/3: 14 comments, 4 replies"),
+        en.contains("Written since meeting/3: 15 comments, 4 replies"),
         "{en}"
     );
     // --stat: the summary without the text.
@@ -498,15 +500,15 @@ fn demo_defaults_to_the_last_meeting_and_head() {
     let text = stdout_ok(demo_cli(&["diff"], &[]));
     assert!(text.contains("fra  meeting/4"), "{text}");
     assert!(text.contains("til  HEAD"), "{text}");
-    // After meeting 4 only comments were written.
+    // After meeting 4 only comments (and an ændringsforslag) were written.
     assert_eq!(d.summary.chapters.changed, 0);
-    assert_eq!(d.summary.comments.written, 7);
+    assert_eq!(d.summary.comments.written, 8);
     assert!(
-        text.contains("Skrevet siden meeting/4: 7 kommentarer, 0 svar"),
+        text.contains("Skrevet siden meeting/4: 8 kommentarer, 0 svar"),
         "{text}"
     );
     // The comments written on meeting 4's text all find their words.
-    assert_eq!(d.summary.comments.anchors.exact, 4, "{:?}", d.summary);
+    assert_eq!(d.summary.comments.anchors.exact, 5, "{:?}", d.summary);
 }
 
 #[test]

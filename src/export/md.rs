@@ -54,7 +54,7 @@ fn span(s: &Span) -> String {
     let text = &s.text;
     let core = text.trim_matches(|c: char| c == ' ');
     if core.is_empty() {
-        return text.replace('\n', "\\\n");
+        return changed(s.mark, text.replace('\n', "\\\n"));
     }
     let lead = &text[..text.len() - text.trim_start_matches(' ').len()];
     let trail = &text[text.trim_end_matches(' ').len()..];
@@ -82,12 +82,22 @@ fn span(s: &Span) -> String {
     if let Some(link) = s.link.as_ref().filter(|l| !l.starts_with('#')) {
         inner = format!("[{inner}](<{}>)", link.replace(['<', '>', ' '], ""));
     }
+    // The spaces of an inserted or deleted span are part of the change:
+    // inside `<ins>`/`<del>` (HTML holds them), so the text before and after
+    // reads back with its own spacing («sygehus.», not «sygehus .»).
     match s.mark {
-        Mark::Inserted => inner = format!("<ins>{inner}</ins>"),
-        Mark::Deleted => inner = format!("<del>{inner}</del>"),
-        Mark::None => {}
+        Mark::None => format!("{lead}{inner}{trail}"),
+        mark => changed(mark, format!("{lead}{inner}{trail}")),
     }
-    format!("{lead}{inner}{trail}")
+}
+
+/// Text wrapped in `<ins>`/`<del>` for its mark.
+fn changed(mark: Mark, text: String) -> String {
+    match mark {
+        Mark::Inserted => format!("<ins>{text}</ins>"),
+        Mark::Deleted => format!("<del>{text}</del>"),
+        Mark::None => text,
+    }
 }
 
 /// Inline text that follows a label on its line: only the lines after
