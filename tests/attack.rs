@@ -938,3 +938,308 @@ fn the_roles_of_a_fresh_group_hold_from_the_first_push() {
     let out = other.git_output(&["push", fresh.to_str().unwrap(), "main"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
+
+// ---------------------------------------------------------------------------
+// Files oplaeg never writes: symlinks, submodules, executables, beyond limits
+// ---------------------------------------------------------------------------
+
+/// How a hostile file is put into a clone and committed.
+enum Put {
+    /// A file with this content.
+    File(String, String),
+    /// A symlink pointing at this target (a folder's files removed first).
+    Link(String, &'static str),
+    /// A file with this content, marked executable.
+    Exec(String, String),
+    /// A submodule entry (gitlink) naming the clone's HEAD commit.
+    Gitlink(String),
+}
+
+fn file(rel: &str, content: String) -> Put {
+    Put::File(rel.to_string(), content)
+}
+
+fn link(rel: &str, target: &'static str) -> Put {
+    Put::Link(rel.to_string(), target)
+}
+
+fn exec(rel: &str, content: String) -> Put {
+    Put::Exec(rel.to_string(), content)
+}
+
+fn gitlink(rel: &str) -> Put {
+    Put::Gitlink(rel.to_string())
+}
+
+/// Puts `puts` into `dir` and commits them with plain git as `name <email>`.
+fn commit_puts(dir: &Path, puts: &[Put], name: &str, email: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    for p in puts {
+        match p {
+            Put::File(rel, content) => write(dir, rel, content),
+            Put::Link(rel, target) => {
+                let path = dir.join(rel);
+                if path.is_dir() {
+                    git(dir, &["rm", "-r", "-q", rel]);
+                    let _ = std::fs::remove_dir_all(&path);
+                }
+                let _ = std::fs::remove_file(&path);
+                std::os::unix::fs::symlink(target, &path).unwrap();
+            }
+            Put::Exec(rel, content) => {
+                write(dir, rel, content);
+                let mode = std::fs::Permissions::from_mode(0o755);
+                std::fs::set_permissions(dir.join(rel), mode).unwrap();
+            }
+            Put::Gitlink(_) => {}
+        }
+    }
+    git(dir, &["add", "-A"]);
+    // A gitlink goes straight into the index (`add -A` would drop it again).
+    let head = git(dir, &["rev-parse", "HEAD"]);
+    for p in puts {
+        if let Put::Gitlink(rel) = p {
+            let info = format!("160000,{head},{rel}");
+            git(dir, &["update-index", "--add", "--cacheinfo", &info]);
+        }
+    }
+    git_env(
+        dir,
+        &["commit", "-q", "-m", "Ændring"],
+        &author_env(name, email, DATE),
+    );
+}
+
+/// A text nested `depth` quotes deep.
+fn deep_quote(depth: usize) -> String {
+    format!("{} dybt", ">".repeat(depth))
+}
+
+const NEW_COMMENT: &str = "comments/01j0000000000000000000shape.toml";
+
+#[test]
+fn a_members_symlinks_executables_submodules_and_oversized_files_are_refused() {
+    let lab = Lab::new();
+    let jens = lab.jens();
+    let before = lab.refs();
+    let own = format!("comments/{}.toml", lab.jens_comment);
+    let big = "x".repeat(oplaeg::model::limits::SMALL_FILE_BYTES as usize + 1);
+    let body = |text: &str| jens_file(MEMBER, "").replace("Min kommentar.", text);
+    let cases: Vec<(&str, Vec<Put>, &str)> = vec![
+        (
+            "a comment file that is a symlink to oplaeg.toml",
+            vec![link(NEW_COMMENT, "../oplaeg.toml")],
+            "file-mode",
+        ),
+        (
+            "a comment file that is a symlink outside the workspace",
+            vec![link(NEW_COMMENT, "/etc/passwd")],
+            "file-mode",
+        ),
+        (
+            "the comments folder replaced by a symlink",
+            vec![link("comments", "/tmp")],
+            "file-mode",
+        ),
+        (
+            "an executable comment",
+            vec![exec(NEW_COMMENT, jens_file(MEMBER, ""))],
+            "file-mode",
+        ),
+        (
+            "his own comment made executable (the content unchanged)",
+            vec![exec(&own, read(&jens, &own))],
+            "file-mode",
+        ),
+        (
+            "a submodule in comments/",
+            vec![gitlink(NEW_COMMENT)],
+            "file-mode",
+        ),
+        (
+            "a submodule outside the workspace's folders",
+            vec![gitlink("vendor")],
+            "file-mode",
+        ),
+        (
+            "a comment body beyond the size limit",
+            vec![file(NEW_COMMENT, body(&big))],
+            "limits",
+        ),
+        (
+            "a comment body nested 40 quotes deep",
+            vec![file(NEW_COMMENT, body(&deep_quote(40)))],
+            "limits",
+        ),
+        (
+            "a symlink next to an ordinary comment",
+            vec![
+                file(NEW_COMMENT, jens_file(MEMBER, "")),
+                link("comments/01j0000000000000000000link2.toml", "/etc/passwd"),
+            ],
+            "file-mode",
+        ),
+    ];
+    for (what, puts, rule) in cases {
+        commit_puts(&jens, &puts, MEMBER_NAME, MEMBER);
+        let out = lab.push(&jens, &["origin", "main"]);
+        let err = text(&out.stderr);
+        assert!(
+            err.contains(&format!("[{rule}]")),
+            "{what}: expected [{rule}]:\n{err}"
+        );
+        lab.refused(&before, &out, rule);
+        git(&jens, &["reset", "-q", "--hard", "origin/main"]);
+        git(&jens, &["clean", "-q", "-fdx"]);
+    }
+    // The reason says what is wrong, in Danish by default.
+    commit_puts(
+        &jens,
+        &[link(NEW_COMMENT, "/etc/passwd")],
+        MEMBER_NAME,
+        MEMBER,
+    );
+    let out = lab.push(&jens, &["origin", "main"]);
+    let err = lab.refused(&before, &out, "file-mode");
+    assert!(err.contains("er et symbolsk link"), "{err}");
+    git(&jens, &["reset", "-q", "--hard", "origin/main"]);
+
+    // A merge that brings a symlink of its own is refused too.
+    lab.ws.git(&["pull", "-q", "--ff-only", "origin", "main"]);
+    writers_work_after(&lab);
+    let before = lab.refs();
+    git(&jens, &["fetch", "-q", "origin"]);
+    git(
+        &jens,
+        &["merge", "-q", "--no-ff", "--no-commit", "origin/main"],
+    );
+    commit_puts(
+        &jens,
+        &[link(NEW_COMMENT, "../drafts")],
+        MEMBER_NAME,
+        MEMBER,
+    );
+    assert_eq!(
+        git(&jens, &["rev-list", "--count", "--merges", "-1", "HEAD"]),
+        "1"
+    );
+    let out = lab.push(&jens, &["origin", "main"]);
+    lab.refused(&before, &out, "file-mode");
+
+    // His ordinary comment still goes through, and the history verifies.
+    git(&jens, &["reset", "-q", "--hard", "origin/main"]);
+    commit_puts(
+        &jens,
+        &[file(NEW_COMMENT, jens_file(MEMBER, ""))],
+        MEMBER_NAME,
+        MEMBER,
+    );
+    let out = lab.push(&jens, &["origin", "main"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    lab.verify_server();
+}
+
+#[test]
+fn a_writers_symlinks_executables_and_files_beyond_the_limits_are_refused() {
+    let lab = Lab::new();
+    let root = lab.ws.root.clone();
+    let before = lab.refs();
+    let config = lab.ws.read("oplaeg.toml");
+    let rec = "recommendations/tidlig-diagnostik.toml";
+    let many = oplaeg::model::limits::MAX_CHAPTERS + 1;
+    let cases: Vec<(&str, Vec<Put>, &str)> = vec![
+        (
+            "a chapter that is a symlink outside the workspace",
+            vec![link(CHAPTER, "/etc/passwd")],
+            "file-mode",
+        ),
+        (
+            "a new chapter that is a symlink to another chapter",
+            vec![link("drafts/09-kopi.md", "02-rehabilitering.md")],
+            "file-mode",
+        ),
+        (
+            "an executable oplaeg.toml",
+            vec![exec("oplaeg.toml", config.clone())],
+            "file-mode",
+        ),
+        (
+            "an executable priority.toml",
+            vec![exec("priority.toml", lab.ws.read("priority.toml"))],
+            "file-mode",
+        ),
+        (
+            "an executable recommendation",
+            vec![exec(rec, lab.ws.read(rec))],
+            "file-mode",
+        ),
+        (
+            "a chapter that is a submodule",
+            vec![gitlink("drafts/09-modul.md")],
+            "file-mode",
+        ),
+        (
+            "a chapter nested 40 quotes deep",
+            vec![file(
+                CHAPTER,
+                format!("# Rehabilitering\n\n{}\n", deep_quote(40)),
+            )],
+            "limits",
+        ),
+        (
+            "a chapter nested 20 lists deep",
+            vec![file(
+                CHAPTER,
+                (0..20).fold("# Rehabilitering\n\n".to_string(), |s, d| {
+                    format!("{s}{}- punkt\n", "  ".repeat(d))
+                }),
+            )],
+            "limits",
+        ),
+        (
+            "oplaeg.toml beyond its size limit",
+            vec![file(
+                "oplaeg.toml",
+                format!(
+                    "{config}\n# {}\n",
+                    "x".repeat(oplaeg::model::limits::SETTINGS_BYTES as usize)
+                ),
+            )],
+            "limits",
+        ),
+        (
+            "more chapter files than the limit in one commit",
+            (0..many)
+                .map(|i| file(&format!("drafts/{}-kapitel.md", 10 + i), format!("# {i}\n")))
+                .collect(),
+            "limits",
+        ),
+    ];
+    for (what, puts, rule) in cases {
+        commit_puts(&root, &puts, WRITER_NAME, WRITER);
+        let out = lab.ws.git_output(&["push", "origin", "main"]);
+        let err = text(&out.stderr);
+        assert!(
+            err.contains(&format!("[{rule}]")),
+            "{what}: expected [{rule}]:\n{err}"
+        );
+        lab.refused(&before, &out, rule);
+        lab.ws.git(&["reset", "-q", "--hard", "origin/main"]);
+        lab.ws.git(&["clean", "-q", "-fdx"]);
+    }
+    // `oplaeg verify` over the same commits says it too, in English with --lang en.
+    commit_puts(&root, &[exec("oplaeg.toml", config)], WRITER_NAME, WRITER);
+    let out = oplaeg_cmd(&lab.ws.home)
+        .current_dir(&root)
+        .args(["--lang", "en", "verify", "origin/main..HEAD"])
+        .output()
+        .unwrap();
+    let said = text(&out.stdout);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("[file-mode]"), "{said}");
+    assert!(said.contains("oplaeg.toml is marked executable"), "{said}");
+    // The writer's ordinary work is still accepted.
+    lab.ws.git(&["reset", "-q", "--hard", "origin/main"]);
+    writers_work_after(&lab);
+    lab.verify_server();
+}

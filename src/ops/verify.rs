@@ -31,6 +31,7 @@ mod judge;
 pub mod merge;
 mod push;
 pub mod pusher;
+pub mod shape;
 
 use serde::Serialize;
 
@@ -87,6 +88,12 @@ pub enum Rule {
     /// Members write only their own ranking, only while its round is open
     /// (see [`crate::ops::ranking::verify_ranking_change`]).
     Rankings,
+    /// A symlink, a submodule or an executable file: oplaeg's files are
+    /// regular files (see [`shape`]).
+    FileMode,
+    /// A file beyond the documented limits: its size, how many files its
+    /// folder holds, how deep its quotes and lists nest.
+    Limits,
 }
 
 impl Rule {
@@ -114,11 +121,13 @@ impl Rule {
             Rule::PusherIsAuthor => "pusher-is-author",
             Rule::UnknownPusher => "unknown-pusher",
             Rule::Rankings => "rankings",
+            Rule::FileMode => "file-mode",
+            Rule::Limits => "limits",
         }
     }
 
     /// Every rule, for documentation and tests.
-    pub const ALL: [Rule; 21] = [
+    pub const ALL: [Rule; 23] = [
         Rule::NotAMember,
         Rule::WritersOnly,
         Rule::MembersByWriters,
@@ -140,6 +149,8 @@ impl Rule {
         Rule::PusherIsAuthor,
         Rule::UnknownPusher,
         Rule::Rankings,
+        Rule::FileMode,
+        Rule::Limits,
     ];
 }
 

@@ -40,13 +40,16 @@ pub struct CommitFacts {
     pub summary: String,
 }
 
-/// A file a commit changed: its blob before and after; `None` where the
-/// file does not exist.
+/// A file a commit changed: its blob before and after (`None` where the
+/// file does not exist) and its mode after.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PathChange {
     pub path: String,
     pub old: Option<Oid>,
     pub new: Option<Oid>,
+    /// The file's git mode after the change (`0o100644`, `0o100755`, a
+    /// symlink's `0o120000`, a submodule's `0o160000`); `None` when removed.
+    pub mode: Option<i32>,
 }
 
 /// True for git's all-zero id (a ref that does not exist yet or any more).

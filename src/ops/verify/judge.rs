@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use git2::Oid;
 
-use super::{Rule, Violation, fields, merge};
+use super::{Rule, Violation, fields, merge, shape};
 use crate::error::Result;
 use crate::model::{Choice, Comment, CommentStatus, Config, Role, parse_toml, paths};
 use crate::store::{CommitFacts, PathChange, Store, TagFacts};
@@ -160,6 +160,7 @@ impl<'s> Checker<'s> {
                 return Ok(());
             }
         };
+        let changes = self.shape(c, changes)?;
         for change in changes {
             if c.parents.len() == 2 && self.one_side_taken(c, role, &change)? {
                 continue;
@@ -167,6 +168,85 @@ impl<'s> Checker<'s> {
             self.change(c, role, &change)?;
         }
         Ok(())
+    }
+
+    /// Reports every change nobody may make – a symlink, a submodule, an
+    /// executable file, a file beyond the limits (see [`shape`]) – and
+    /// returns the others, to be judged by the author's role. Files added
+    /// to a folder that now holds more than its limit are not judged one by
+    /// one (the commit is refused anyway).
+    fn shape(&mut self, c: &CommitFacts, changes: Vec<PathChange>) -> Result<Vec<PathChange>> {
+        let mut added_to: Vec<&'static str> = Vec::new();
+        for change in &changes {
+            if change.old.is_none()
+                && change.new.is_some()
+                && let Some(folder) = shape::limited_folder(&change.path)
+                && !added_to.contains(&folder)
+            {
+                added_to.push(folder);
+            }
+        }
+        let mut over = Vec::new();
+        if !added_to.is_empty() {
+            let tree = self.trees.of_commit(c.id)?;
+            for folder in added_to {
+                let count = match tree.get_name(folder) {
+                    Some(e) if e.kind() == Some(git2::ObjectType::Tree) => {
+                        self.trees.get(e.id(), folder)?.len()
+                    }
+                    _ => 0,
+                };
+                if let Some(message) = shape::count_problem(folder, count) {
+                    self.push(c, Some(&format!("{folder}/")), Rule::Limits, message);
+                    over.push(folder);
+                }
+            }
+        }
+        let odb = self
+            .store
+            .repo()
+            .odb()
+            .map_err(crate::error::Error::git("objects"))?;
+        let mut keep = Vec::with_capacity(changes.len());
+        for change in changes {
+            let (Some(new), Some(mode)) = (change.new, change.mode) else {
+                keep.push(change);
+                continue;
+            };
+            let path = change.path.as_str();
+            if shape::limited_folder(path).is_some_and(|f| over.contains(&f)) {
+                continue;
+            }
+            if let Some(message) = shape::mode_problem(path, mode) {
+                self.push(c, Some(path), Rule::FileMode, message);
+                continue;
+            }
+            if !shape::is_workspace_file(path) {
+                keep.push(change);
+                continue;
+            }
+            let (size, _) = odb
+                .read_header(new)
+                .map_err(crate::error::Error::git(path.to_string()))?;
+            if let Some(message) = shape::size_problem(path, size as u64) {
+                self.push(c, Some(path), Rule::Limits, message);
+                continue;
+            }
+            let depth = if path.ends_with(".md") {
+                let bytes = self.store.blob(new)?;
+                std::str::from_utf8(&bytes).map_or(0, shape::nesting)
+            } else if path.ends_with(".toml") {
+                self.table(new)?.map_or(0, |t| shape::table_nesting(&t))
+            } else {
+                0
+            };
+            if let Some(message) = shape::nesting_problem(path, depth) {
+                self.push(c, Some(path), Rule::Limits, message);
+                continue;
+            }
+            keep.push(change);
+        }
+        Ok(keep)
     }
 
     /// A file a merge left exactly as one of its parents has it (the way a

@@ -225,6 +225,7 @@ fn to_path_changes(changes: Changes) -> Vec<PathChange> {
             path,
             old: old.map(|e| e.id),
             new: new.map(|e| e.id),
+            mode: new.map(|e| e.mode),
         })
         .collect()
 }
@@ -344,6 +345,7 @@ fn full_merge(
             path: path.clone(),
             old,
             new: now.map(|e| e.id),
+            mode: now.map(|e| e.mode),
         });
     }
     for path in &conflicted {
@@ -352,6 +354,7 @@ fn full_merge(
                 path: path.clone(),
                 old: first_files.get(path).and_then(|(_, e)| e.map(|e| e.id)),
                 new: None,
+                mode: None,
             });
         }
     }
