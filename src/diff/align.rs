@@ -15,7 +15,6 @@
 //! - [`best_pairs`]: pairs from two runs, in order, with the highest total
 //!   similarity.
 
-use std::collections::HashMap;
 use std::hash::Hash;
 use std::ops::Range;
 use std::time::Instant;
@@ -106,43 +105,52 @@ impl std::hash::Hasher for FastHasher {
 /// Builds [`FastHasher`]s.
 pub type Fast = std::hash::BuildHasherDefault<FastHasher>;
 
-/// The words of a text (split at white space) with how often each occurs.
+/// The words of a text (split at white space), each with a quick hash,
+/// sorted: two bags are compared by merging them, which is several times
+/// faster than counting words in hash maps and gives the same counts (words
+/// with equal hashes are still compared as text).
 #[derive(Clone, Debug, Default)]
 pub struct Bag<'t> {
-    counts: HashMap<&'t str, u32, Fast>,
-    total: u32,
+    words: Vec<(u64, &'t str)>,
 }
 
 impl<'t> Bag<'t> {
     /// The words of `text`.
     pub fn of(text: &'t str) -> Bag<'t> {
-        let mut b = Bag::default();
-        for w in text.split_whitespace() {
-            *b.counts.entry(w).or_insert(0) += 1;
-            b.total += 1;
-        }
-        b
+        use std::hash::{BuildHasher, Hasher};
+        let mut words: Vec<(u64, &str)> = text
+            .split_whitespace()
+            .map(|w| {
+                let mut h = Fast::default().build_hasher();
+                h.write(w.as_bytes());
+                (h.finish(), w)
+            })
+            .collect();
+        words.sort_unstable();
+        Bag { words }
     }
 }
 
 /// How many words two texts share, in any order: twice the shared words
 /// over all words (the Dice coefficient), 0–1; two empty texts are alike.
 pub fn overlap(a: &Bag<'_>, b: &Bag<'_>) -> f64 {
-    let total = a.total + b.total;
+    let total = a.words.len() + b.words.len();
     if total == 0 {
         return 1.0;
     }
-    let (small, large) = if a.counts.len() <= b.counts.len() {
-        (a, b)
-    } else {
-        (b, a)
-    };
-    let common: u32 = small
-        .counts
-        .iter()
-        .map(|(w, n)| (*n).min(large.counts.get(w).copied().unwrap_or(0)))
-        .sum();
-    f64::from(2 * common) / f64::from(total)
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.words.len() && j < b.words.len() {
+        match a.words[i].cmp(&b.words[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    (2 * common) as f64 / total as f64
 }
 
 /// Whether two texts are long enough alike for their [`overlap`] to reach
@@ -279,6 +287,13 @@ mod tests {
     }
 
     #[test]
+    fn overlap_counts_repeated_words_once_each() {
+        let (a, b) = (Bag::of("a a a b"), Bag::of("a b b"));
+        // Shared: "a" once, "b" once.
+        assert!((overlap(&a, &b) - 4.0 / 7.0).abs() < 1e-9);
+    }
+
+    #[test]
     fn overlap_and_similarity() {
         let (a, b) = (Bag::of("en to tre"), Bag::of("tre to en fire"));
         assert!((overlap(&a, &b) - 6.0 / 7.0).abs() < 1e-9);
@@ -290,6 +305,22 @@ mod tests {
     }
 
     proptest! {
+        /// The merge of sorted bags counts shared words as a multiset does.
+        #[test]
+        fn overlap_is_the_dice_coefficient(
+            a in prop::collection::vec(prop::sample::select(vec!["kræft", "og", "plan", "æ", "Plan"]), 0..12),
+            b in prop::collection::vec(prop::sample::select(vec!["kræft", "og", "plan", "æ", "Plan"]), 0..12),
+        ) {
+            let count = |v: &[&str], w: &str| v.iter().filter(|x| **x == w).count();
+            let mut words: Vec<&str> = a.iter().chain(&b).copied().collect();
+            words.sort_unstable();
+            words.dedup();
+            let common: usize = words.iter().map(|w| count(&a, w).min(count(&b, w))).sum();
+            let want = if a.len() + b.len() == 0 { 1.0 } else { (2 * common) as f64 / (a.len() + b.len()) as f64 };
+            let (ta, tb) = (a.join(" "), b.join(" "));
+            prop_assert_eq!(overlap(&Bag::of(&ta), &Bag::of(&tb)), want);
+        }
+
         /// The parts cover both sequences exactly, in order, and equal parts
         /// are equal.
         #[test]
