@@ -3,6 +3,8 @@
 //! ```text
 //! cargo run --release --example gen_workspace -- \
 //!     --chapters 60 --megabytes 5 --comments 10000 --commits 2000 [--seed 42] [--meetings 4] OUT
+//! cargo run --release --example gen_workspace -- \
+//!     --prose [--edited 5] --chapters 60 --megabytes 5 --comments 0 --commits 5 OUT
 //! ```
 //!
 //! OUT must not exist or be empty. It becomes an ordinary workspace on branch
@@ -77,6 +79,14 @@ struct Args {
     /// Number of meeting tags (`meeting/1..N`).
     #[arg(long, default_value_t = 4)]
     meetings: u32,
+    /// Prose only (needs `--comments 0`): every commit after the first edits
+    /// about `--edited` percent of the paragraphs of every chapter (a word
+    /// or two in a sentence or two), as a diff benchmark without comments.
+    #[arg(long)]
+    prose: bool,
+    /// With `--prose`: the share of paragraphs edited per commit, in percent.
+    #[arg(long, default_value_t = 5.0)]
+    edited: f64,
     /// Make every commit through `Store::commit` (slow; for checking the fast path).
     #[arg(long, hide = true)]
     via_store: bool,
@@ -99,6 +109,14 @@ fn main() -> Result<()> {
     ensure!(
         args.comments == 0 || args.commits >= 2,
         "comments need at least 2 commits (the first holds the initial draft)"
+    );
+    ensure!(
+        !args.prose || args.comments == 0,
+        "--prose makes a workspace without comments: give --comments 0"
+    );
+    ensure!(
+        (0.0..=100.0).contains(&args.edited),
+        "--edited is a percentage, 0–100"
     );
     if args.out.exists() && std::fs::read_dir(&args.out)?.next().is_some() {
         bail!("{} exists and is not empty", args.out.display());
@@ -135,6 +153,8 @@ fn main() -> Result<()> {
     for (i, &when) in times.iter().enumerate() {
         let step = if i == 0 {
             g.initial(&config)
+        } else if args.prose {
+            g.revise_all(args.edited / 100.0)
         } else {
             let head = git.head.map(|o| o.to_string()).unwrap_or_default();
             let gap = (when - times[i - 1]).num_seconds();
@@ -1704,6 +1724,38 @@ impl Gen {
                 truncate(&r.title, 50)
             ),
             writes: vec![(paths::recommendation(&r.slug), r.to_file().into_bytes())],
+        }
+    }
+
+    /// Edits about `share` of the paragraphs of every chapter: a word or
+    /// two in one or two of their sentences (`--prose`).
+    fn revise_all(&mut self, share: f64) -> Step {
+        self.stats.revisions += 1;
+        let actor = *self.rng.pick(&self.writers);
+        let rng = &mut self.rng;
+        let mut writes = Vec::new();
+        for c in &mut self.chapters {
+            let before = c.md.clone();
+            for b in c.paragraphs() {
+                if !rng.chance(share) {
+                    continue;
+                }
+                if let Block::Para(sentences) = &mut c.blocks[b] {
+                    for _ in 0..rng.range(1, 2) {
+                        let s = rng.below(sentences.len());
+                        sentences[s] = edit_words(rng, &sentences[s]);
+                    }
+                }
+            }
+            c.render();
+            if c.md != before {
+                writes.push((c.path(), c.md.clone().into_bytes()));
+            }
+        }
+        Step {
+            actor,
+            message: format!("Sproglige rettelser i {} kapitler", writes.len()),
+            writes,
         }
     }
 

@@ -72,9 +72,10 @@ use std::time::{Duration, Instant};
 
 use git2::{ObjectType, Oid};
 use serde::Serialize;
-use similar::{Algorithm, DiffTag, capture_diff_slices, capture_diff_slices_deadline};
 use unicode_segmentation::UnicodeSegmentation;
 
+pub use crate::diff::align::similarity;
+use crate::diff::align::{Part, parts, parts_until};
 use crate::model::{Anchor, Comment, Workspace, parse_chapter_file_name, paths};
 use crate::store::Store;
 use crate::text::searchable_blocks;
@@ -685,7 +686,6 @@ impl Alignment {
         let nu: Vec<&str> = new.blocks.iter().map(|b| &new.text[b.0..b.1]).collect();
         let mut blocks: Vec<Run> = Vec::new();
         let mut regions = Vec::new();
-        let mut pending: Option<(Range<usize>, Range<usize>)> = None;
         let add_region = |po: Range<usize>, pn: Range<usize>, regions: &mut Vec<Region>| {
             if !po.is_empty() && !pn.is_empty() {
                 regions.push(Region {
@@ -695,34 +695,29 @@ impl Alignment {
                 });
             }
         };
-        for op in capture_diff_slices(Algorithm::Myers, &ou, &nu) {
-            let (tag, o, n) = op.as_tag_tuple();
-            if tag != DiffTag::Equal {
-                pending = Some(match pending {
-                    None => (o, n),
-                    Some((po, pn)) => (po.start..o.end, pn.start..n.end),
-                });
-                continue;
+        for part in parts(&ou, &nu) {
+            match part {
+                Part::Changed { old: o, new: n } => add_region(o, n, &mut regions),
+                Part::Equal {
+                    old: o,
+                    new: n,
+                    len,
+                } => {
+                    for t in 0..len {
+                        let (i, k) = (o + t, n + t);
+                        let (os, ns) = (old.blocks[i].0, new.blocks[k].0);
+                        let len = (old.unit_end(i) - os).min(new.unit_end(k) - ns);
+                        push_run(
+                            &mut blocks,
+                            Run {
+                                old: os,
+                                new: ns,
+                                len,
+                            },
+                        );
+                    }
+                }
             }
-            if let Some((po, pn)) = pending.take() {
-                add_region(po, pn, &mut regions);
-            }
-            for t in 0..o.len() {
-                let (i, k) = (o.start + t, n.start + t);
-                let (os, ns) = (old.blocks[i].0, new.blocks[k].0);
-                let len = (old.unit_end(i) - os).min(new.unit_end(k) - ns);
-                push_run(
-                    &mut blocks,
-                    Run {
-                        old: os,
-                        new: ns,
-                        len,
-                    },
-                );
-            }
-        }
-        if let Some((po, pn)) = pending {
-            add_region(po, pn, &mut regions);
         }
         Alignment {
             blocks,
@@ -897,18 +892,22 @@ fn compare_words(old: &str, old_at: usize, new: &str, new_at: usize) -> Vec<Run>
     let b: Vec<&str> = nt.iter().map(|t| t.1).collect();
     let deadline = Instant::now() + DIFF_DEADLINE;
     let mut runs = Vec::new();
-    for op in capture_diff_slices_deadline(Algorithm::Myers, &a, &b, Some(deadline)) {
-        let (tag, o, n) = op.as_tag_tuple();
-        if tag != DiffTag::Equal || o.is_empty() {
+    for part in parts_until(&a, &b, Some(deadline)) {
+        let Part::Equal {
+            old: o,
+            new: n,
+            len,
+        } = part
+        else {
             continue;
-        }
-        let start = ot[o.start].0;
-        let last = ot[o.end - 1];
+        };
+        let start = ot[o].0;
+        let last = ot[o + len - 1];
         push_run(
             &mut runs,
             Run {
                 old: old_at + start,
-                new: new_at + nt[n.start].0,
+                new: new_at + nt[n].0,
                 len: last.0 + last.1.len() - start,
             },
         );
@@ -952,28 +951,6 @@ fn last_chars(s: &str, n: usize) -> &str {
         Some((i, _)) => &s[i..],
         None => s,
     }
-}
-
-/// How alike two short texts are, 0–1: the share of their non-space
-/// characters in words they have in common, in order.
-pub fn similarity(a: &str, b: &str) -> f64 {
-    if a == b {
-        return 1.0;
-    }
-    let ta: Vec<&str> = tokens(a).into_iter().map(|t| t.1).collect();
-    let tb: Vec<&str> = tokens(b).into_iter().map(|t| t.1).collect();
-    let total: usize = ta.iter().chain(&tb).map(|t| chars(t)).sum();
-    if total == 0 {
-        return 1.0;
-    }
-    let mut matched = 0;
-    for op in capture_diff_slices(Algorithm::Myers, &ta, &tb) {
-        let (tag, o, _) = op.as_tag_tuple();
-        if tag == DiffTag::Equal {
-            matched += ta[o].iter().map(|t| chars(t)).sum::<usize>();
-        }
-    }
-    2.0 * matched as f64 / total as f64
 }
 
 /// How well the text around `span` of `text` is the anchor's context:

@@ -447,8 +447,8 @@ fn demo_diff_on_the_command_line() {
         "som [-en ny mulighed-]{+et nyt redskab+}",
         "{+## Udfordringsbilledet+}",
         "#8 → #5",
-        "tidshorisont lang → mellemlang",
-        "status udkast → foreslået",
+        "tidshorisont: lang → mellemlang",
+        "status: udkast → foreslået",
         "realiserbarhed ændret",
         "Skrevet siden meeting/3: 15 kommentarer, 4 svar",
         "Besvaret siden meeting/3: 10",
@@ -466,7 +466,7 @@ fn demo_diff_on_the_command_line() {
     // English on request.
     let en = stdout_ok(demo_cli(&["--lang", "en", "diff", "3", "4", "--stat"], &[]));
     assert!(en.contains("Changes to"), "{en}");
-    assert!(en.contains("horizon long → medium"), "{en}");
+    assert!(en.contains("horizon: long → medium"), "{en}");
     assert!(
         en.contains("Written since meeting/3: 15 comments, 4 replies"),
         "{en}"

@@ -11,10 +11,9 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
-use similar::{Algorithm, DiffTag, capture_diff_slices};
-
+use super::align::{Bag, Fast, MAX_ALIGN_PAIRS, Part, best_pairs, could_overlap, overlap, parts};
 use super::words::{self, Op, Segment, diff_words};
+use serde::Serialize;
 
 /// What a block of Markdown is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -284,129 +283,6 @@ const REWRITE_SIMILARITY: f64 = 0.2;
 /// for (a chapter rewritten from scratch); exact moves still are.
 const MAX_MOVE_PAIRS: usize = 40_000;
 
-/// A quick hash for words and positions (the multiply-rotate scheme of
-/// Firefox's hasher): these maps are built and thrown away per chapter, and
-/// their keys come from the chapter being compared, so the protection of
-/// the standard hasher against chosen keys buys nothing here.
-#[derive(Default, Clone, Copy)]
-struct FastHasher(u64);
-
-impl std::hash::Hasher for FastHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-    }
-    fn write_u8(&mut self, n: u8) {
-        self.write_u64(u64::from(n));
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-type Fast = std::hash::BuildHasherDefault<FastHasher>;
-
-/// Word multiset of a block.
-type Bag<'t> = HashMap<&'t str, u32, Fast>;
-
-/// Word multiset of a block, for similarity.
-fn bag(text: &str) -> Bag<'_> {
-    let mut m = Bag::default();
-    for w in text.split_whitespace() {
-        *m.entry(w).or_insert(0) += 1;
-    }
-    m
-}
-
-/// Dice coefficient of two word multisets, 0..=1.
-fn similarity(a: &Bag<'_>, b: &Bag<'_>) -> f64 {
-    let total: u32 = a.values().sum::<u32>() + b.values().sum::<u32>();
-    if total == 0 {
-        return 1.0;
-    }
-    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    let common: u32 = small
-        .iter()
-        .map(|(w, n)| (*n).min(large.get(w).copied().unwrap_or(0)))
-        .sum();
-    f64::from(2 * common) / f64::from(total)
-}
-
-/// Whether two blocks have enough words for their similarity to reach
-/// `threshold` (a cheap test before counting shared words).
-fn could_reach(a: &str, b: &str, threshold: f64) -> bool {
-    let (x, y) = (a.len() as f64, b.len() as f64);
-    x.max(y) == 0.0 || 2.0 * x.min(y) / (x + y) >= threshold * 0.8
-}
-
-/// Above this many candidate pairs in one hunk, blocks are aligned
-/// greedily instead of optimally.
-const MAX_ALIGN_PAIRS: usize = 40_000;
-
-/// Pairs of `olds` and `news` in order (no crossings) with the highest total
-/// of `sim` (0 means "not a pair").
-fn align(
-    olds: &[usize],
-    news: &[usize],
-    sim: &mut dyn FnMut(usize, usize) -> f64,
-) -> Vec<(usize, usize)> {
-    let (n, m) = (olds.len(), news.len());
-    let mut pairs = Vec::new();
-    if n * m > MAX_ALIGN_PAIRS {
-        let mut next = 0;
-        for &i in olds {
-            let best = (next..m)
-                .map(|y| (sim(i, news[y]), y))
-                .filter(|(s, _)| *s > 0.0)
-                .max_by(|p, q| p.0.total_cmp(&q.0));
-            if let Some((_, y)) = best {
-                pairs.push((i, news[y]));
-                next = y + 1;
-            }
-        }
-        return pairs;
-    }
-    let mut s = vec![vec![0.0f64; m]; n];
-    for (x, &i) in olds.iter().enumerate() {
-        for (y, &j) in news.iter().enumerate() {
-            s[x][y] = sim(i, j);
-        }
-    }
-    let mut dp = vec![vec![0.0f64; m + 1]; n + 1];
-    for x in (0..n).rev() {
-        for y in (0..m).rev() {
-            let take = if s[x][y] > 0.0 {
-                s[x][y] + dp[x + 1][y + 1]
-            } else {
-                0.0
-            };
-            dp[x][y] = take.max(dp[x + 1][y]).max(dp[x][y + 1]);
-        }
-    }
-    let (mut x, mut y) = (0, 0);
-    while x < n && y < m {
-        if s[x][y] > 0.0 && dp[x][y] == s[x][y] + dp[x + 1][y + 1] {
-            pairs.push((olds[x], news[y]));
-            x += 1;
-            y += 1;
-        } else if dp[x][y] == dp[x + 1][y] {
-            x += 1;
-        } else {
-            y += 1;
-        }
-    }
-    pairs
-}
-
 fn same_class(a: BlockKind, b: BlockKind) -> bool {
     (a == BlockKind::Heading) == (b == BlockKind::Heading)
 }
@@ -425,28 +301,19 @@ pub fn diff_blocks(old_md: &str, new_md: &str) -> Vec<BlockDiff> {
     let kb: Vec<&str> = b.iter().map(Block::key).collect();
 
     // Equal runs and hunks in between, in order.
-    enum Part {
+    enum Piece {
         Equal(usize, usize, usize),
         Hunk(usize),
     }
-    let mut parts: Vec<Part> = Vec::new();
+    let mut pieces: Vec<Piece> = Vec::new();
     let mut hunks: Vec<Hunk> = Vec::new();
-    for op in capture_diff_slices(Algorithm::Myers, &ka, &kb) {
-        let (tag, r_old, r_new) = op.as_tag_tuple();
-        if tag == DiffTag::Equal {
-            parts.push(Part::Equal(r_old.start, r_new.start, r_old.len()));
-            continue;
-        }
-        if let Some(Part::Hunk(h)) = parts.last() {
-            let h = &mut hunks[*h];
-            h.old.end = h.old.end.max(r_old.end);
-            h.new.end = h.new.end.max(r_new.end);
-        } else {
-            parts.push(Part::Hunk(hunks.len()));
-            hunks.push(Hunk {
-                old: r_old,
-                new: r_new,
-            });
+    for part in parts(&ka, &kb) {
+        match part {
+            Part::Equal { old, new, len } => pieces.push(Piece::Equal(old, new, len)),
+            Part::Changed { old, new } => {
+                pieces.push(Piece::Hunk(hunks.len()));
+                hunks.push(Hunk { old, new });
+            }
         }
     }
 
@@ -493,13 +360,13 @@ pub fn diff_blocks(old_md: &str, new_md: &str) -> Vec<BlockDiff> {
     let mut bags_b: HashMap<usize, Bag<'_>> = HashMap::new();
     let mut known: HashMap<(usize, usize), f64, Fast> = HashMap::default();
     let mut sim = |i: usize, j: usize, threshold: f64| -> f64 {
-        if !same_class(a[i].kind, b[j].kind) || !could_reach(ka[i], kb[j], threshold) {
+        if !same_class(a[i].kind, b[j].kind) || !could_overlap(ka[i], kb[j], threshold) {
             return 0.0;
         }
         *known.entry((i, j)).or_insert_with(|| {
-            let bag_i = bags_a.entry(i).or_insert_with(|| bag(ka[i]));
-            let bag_j = bags_b.entry(j).or_insert_with(|| bag(kb[j]));
-            similarity(bag_i, bag_j)
+            let bag_i = bags_a.entry(i).or_insert_with(|| Bag::of(ka[i]));
+            let bag_j = bags_b.entry(j).or_insert_with(|| Bag::of(kb[j]));
+            overlap(bag_i, bag_j)
         })
     };
 
@@ -580,7 +447,7 @@ pub fn diff_blocks(old_md: &str, new_md: &str) -> Vec<BlockDiff> {
             let s = sim(i, j, IN_PLACE_SIMILARITY);
             if s >= IN_PLACE_SIMILARITY { s } else { 0.0 }
         };
-        for (i, j) in align(&olds, &news, &mut in_hunk) {
+        for (i, j) in best_pairs(&olds, &news, &mut in_hunk) {
             old_partner[i] = Some(j);
             new_partner[j] = Some(i);
             in_place[j] = true;
@@ -616,7 +483,7 @@ pub fn diff_blocks(old_md: &str, new_md: &str) -> Vec<BlockDiff> {
                 .collect();
             if let ([i], [j]) = (olds.as_slice(), news.as_slice())
                 && same_class(a[*i].kind, b[*j].kind)
-                && similarity(&bag(ka[*i]), &bag(kb[*j])) >= REWRITE_SIMILARITY
+                && overlap(&Bag::of(ka[*i]), &Bag::of(kb[*j])) >= REWRITE_SIMILARITY
             {
                 old_partner[*i] = Some(*j);
                 new_partner[*j] = Some(*i);
@@ -629,9 +496,9 @@ pub fn diff_blocks(old_md: &str, new_md: &str) -> Vec<BlockDiff> {
 
     // Output in TO order; deleted blocks where they stood.
     let mut out = Vec::with_capacity(b.len() + 4);
-    for part in &parts {
-        match *part {
-            Part::Equal(i, j, n) => {
+    for piece in &pieces {
+        match *piece {
+            Piece::Equal(i, j, n) => {
                 for k in 0..n {
                     out.push(BlockDiff::new(
                         BlockChange::Unchanged,
@@ -642,7 +509,7 @@ pub fn diff_blocks(old_md: &str, new_md: &str) -> Vec<BlockDiff> {
                     ));
                 }
             }
-            Part::Hunk(h) => {
+            Piece::Hunk(h) => {
                 let hunk = &hunks[h];
                 let mut next_i = hunk.old.start;
                 let deleted = |i: usize, out: &mut Vec<BlockDiff>| {

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
+use super::align::{Bag, overlap};
 use super::blocks::{self, ApplyError, BlockDiff, ChapterSummary, diff_blocks};
 use crate::model::Chapter;
 
@@ -102,26 +103,6 @@ impl Reads {
 /// Two chapters are the same file renamed from this similarity of words.
 const RENAME_SIMILARITY: f64 = 0.5;
 
-fn word_bag(text: &str) -> HashMap<&str, u32> {
-    let mut m = HashMap::new();
-    for w in text.split_whitespace() {
-        *m.entry(w).or_insert(0) += 1;
-    }
-    m
-}
-
-fn dice(a: &HashMap<&str, u32>, b: &HashMap<&str, u32>) -> f64 {
-    let total = a.values().sum::<u32>() + b.values().sum::<u32>();
-    if total == 0 {
-        return 1.0;
-    }
-    let common: u32 = a
-        .iter()
-        .map(|(w, n)| (*n).min(b.get(w).copied().unwrap_or(0)))
-        .sum();
-    f64::from(2 * common) / f64::from(total)
-}
-
 /// The same text on both sides without reading it when git says so.
 fn same_text(a: &Chapter, b: &Chapter, reads: &mut Reads) -> bool {
     match (&a.blob, &b.blob) {
@@ -176,18 +157,18 @@ fn match_chapters(from: &[&Chapter], to: &[&Chapter], reads: &mut Reads) -> Vec<
     if rest_from.is_empty() || rest_to.is_empty() {
         return pairs;
     }
-    let bags_from: Vec<HashMap<&str, u32>> = rest_from
+    let bags_from: Vec<Bag<'_>> = rest_from
         .iter()
-        .map(|&i| word_bag(reads.text(from[i])))
+        .map(|&i| Bag::of(reads.text(from[i])))
         .collect();
-    let bags_to: Vec<HashMap<&str, u32>> = rest_to
+    let bags_to: Vec<Bag<'_>> = rest_to
         .iter()
-        .map(|&j| word_bag(reads.text(to[j])))
+        .map(|&j| Bag::of(reads.text(to[j])))
         .collect();
     let mut candidates = Vec::new();
     for (x, &i) in rest_from.iter().enumerate() {
         for (y, &j) in rest_to.iter().enumerate() {
-            let s = dice(&bags_from[x], &bags_to[y]);
+            let s = overlap(&bags_from[x], &bags_to[y]);
             if s >= RENAME_SIMILARITY {
                 candidates.push((s, i, j));
             }

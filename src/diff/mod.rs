@@ -15,6 +15,7 @@
 //! # }
 //! ```
 
+pub mod align;
 pub mod blocks;
 pub mod chapters;
 pub mod comments;
@@ -33,7 +34,7 @@ pub use blocks::{
 };
 pub use chapters::{ChapterDiff, ChapterSide, ChapterStatus};
 pub use comments::{AnchorReport, CommentChanges, FateCounts};
-pub use recommendations::{Change, FieldDiff, RecChange, RecDiff, RecField};
+pub use recommendations::{Change, FieldDiff, RecChange, RecDiff, RecFact, RecField};
 pub use words::{Op, Segment, diff_words};
 
 use crate::error::{Error, Result};

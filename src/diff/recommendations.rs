@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 
 use super::words::{self, Op, Segment, diff_words};
-use crate::model::{Horizon, RecStatus, Recommendation};
-use crate::tr;
+use crate::i18n::Lang;
+use crate::model::{Choice, Horizon, RecStatus, Recommendation};
 
 /// A value before and after.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -53,12 +53,21 @@ impl RecField {
 
     /// The field's name for people.
     pub fn label(self) -> String {
-        match self {
-            RecField::Title => tr!("titel", "title"),
-            RecField::Text => tr!("tekst", "text"),
-            RecField::Goal => tr!("mål", "goal"),
-            RecField::Realizability => tr!("realiserbarhed", "realizability"),
-            RecField::KraeftplanIv => tr!("sammenhæng til Kræftplan IV", "link to Kræftplan IV"),
+        self.label_in(crate::i18n::lang())
+    }
+
+    /// The field's name for people, in `lang`.
+    pub fn label_in(self, lang: Lang) -> String {
+        let (da, en) = match self {
+            RecField::Title => ("titel", "title"),
+            RecField::Text => ("tekst", "text"),
+            RecField::Goal => ("mål", "goal"),
+            RecField::Realizability => ("realiserbarhed", "realizability"),
+            RecField::KraeftplanIv => ("sammenhæng til Kræftplan IV", "link to Kræftplan IV"),
+        };
+        match lang {
+            Lang::Da => da.to_string(),
+            Lang::En => en.to_string(),
         }
     }
 
@@ -109,6 +118,126 @@ impl RecDiff {
     /// The rank changed.
     pub fn rank_changed(&self) -> bool {
         self.from_rank.is_some() && self.to_rank.is_some() && self.from_rank != self.to_rank
+    }
+
+    /// What happened to the recommendation, one fact each, in the order
+    /// every renderer lists them (`oplaeg diff` as text and HTML, the
+    /// Ændringer tab, `oplaeg mine`): each is worded by [`RecFact::describe`].
+    pub fn facts(&self) -> Vec<RecFact> {
+        let mut facts = Vec::new();
+        match self.change {
+            RecChange::Added => facts.push(RecFact::Added),
+            RecChange::Removed => facts.push(RecFact::Removed),
+            RecChange::Changed | RecChange::Unchanged => {}
+        }
+        if self.moved {
+            facts.push(RecFact::Moved);
+        } else if self.rank_changed() {
+            facts.push(RecFact::Shifted);
+        }
+        if let Some(h) = &self.horizon {
+            facts.push(RecFact::Horizon(h.clone()));
+        }
+        if let Some(s) = &self.status {
+            facts.push(RecFact::Status(s.clone()));
+        }
+        if let Some(c) = &self.chapters {
+            facts.push(RecFact::Chapters(c.clone()));
+        }
+        // An added or removed recommendation's texts are all new or gone:
+        // the fact above says so.
+        if self.change == RecChange::Changed {
+            for f in &self.fields {
+                facts.push(RecFact::Text {
+                    field: f.field,
+                    words_added: f.words_added,
+                    words_removed: f.words_removed,
+                });
+            }
+        }
+        facts
+    }
+}
+
+/// One thing that happened to a recommendation between two versions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "fact")]
+pub enum RecFact {
+    /// New in TO.
+    Added,
+    /// Gone in TO.
+    Removed,
+    /// Moved in the priority order itself.
+    Moved,
+    /// Its rank changed only because others moved.
+    Shifted,
+    Horizon(Change<Horizon>),
+    Status(Change<RecStatus>),
+    /// The related chapters (slugs).
+    Chapters(Change<Vec<String>>),
+    /// A text field was edited.
+    Text {
+        field: RecField,
+        words_added: usize,
+        words_removed: usize,
+    },
+}
+
+impl RecFact {
+    /// The fact in words in the language of the interface (Danish, or
+    /// English with `--lang en`); see [`RecFact::describe_in`].
+    pub fn describe(&self) -> String {
+        self.describe_in(crate::i18n::lang())
+    }
+
+    /// The fact in words, the same in every renderer: lower case, no full
+    /// stop, so a renderer may join facts with ` · ` or show one a line.
+    pub fn describe_in(&self, lang: Lang) -> String {
+        let da = lang == Lang::Da;
+        let pick = |d: &str, e: &str| if da { d.to_string() } else { e.to_string() };
+        match self {
+            RecFact::Added => pick("ny anbefaling", "new recommendation"),
+            RecFact::Removed => pick("fjernet", "removed"),
+            RecFact::Moved => pick("flyttet i prioriteringen", "moved in the priority order"),
+            RecFact::Shifted => pick(
+                "rykket, fordi andre anbefalinger er flyttet",
+                "shifted because others moved",
+            ),
+            RecFact::Horizon(h) => format!(
+                "{}: {} → {}",
+                pick("tidshorisont", "horizon"),
+                h.from.label_in(lang),
+                h.to.label_in(lang)
+            ),
+            RecFact::Status(s) => format!(
+                "status: {} → {}",
+                s.from.label_in(lang),
+                s.to.label_in(lang)
+            ),
+            RecFact::Chapters(c) => format!(
+                "{}: {} → {}",
+                pick("kapitler", "chapters"),
+                c.from.join(", "),
+                c.to.join(", ")
+            ),
+            RecFact::Text {
+                field,
+                words_added,
+                words_removed,
+            } => {
+                if da {
+                    format!(
+                        "{} ændret, +{words_added} −{words_removed} ord",
+                        field.label_in(lang)
+                    )
+                } else {
+                    format!(
+                        "{} changed, +{words_added} −{words_removed} words",
+                        field.label_in(lang)
+                    )
+                }
+            }
+        }
     }
 }
 

@@ -1,13 +1,13 @@
 //! Marking what changed between two versions of a text in the document
-//! model: blocks are paired first (paragraph with paragraph, list item with
-//! list item), then the words inside each changed pair are diffed with
-//! [`crate::diff::diff_words`]. Diffing block by block keeps the marks where
+//! model: blocks are lined up and paired first (paragraph with paragraph,
+//! list item with list item) with the comparison engine of
+//! [`crate::diff::align`], then the words inside each changed pair are
+//! diffed with [`crate::diff::diff_words`]. Diffing block by block keeps the marks where
 //! a reader expects them and is much faster than one diff of a whole chapter.
 
-use similar::{Algorithm, DiffTag, capture_diff_slices};
-
 use super::doc::{Block, Mark, Span, spans_text};
-use crate::diff::{Op, diff_words};
+use crate::diff::align::{Part, parts, similarity};
+use crate::diff::{BlockChange, Op, diff_blocks, diff_words};
 
 /// How two sequences line up: a pair to compare, or an element only in one.
 enum Step {
@@ -23,19 +23,16 @@ enum Step {
 /// with the most alike old one of its kind after the last pairing, when alike
 /// enough; the rest are whole insertions and deletions, in reading order.
 fn align(old: &[(String, String)], new: &[(String, String)]) -> Vec<Step> {
-    const ALIKE: f32 = 0.4;
+    const ALIKE: f64 = 0.4;
     let keys = |v: &[(String, String)]| -> Vec<String> {
         v.iter().map(|(k, t)| format!("{k}\u{0}{t}")).collect()
     };
     let (old_keys, new_keys) = (keys(old), keys(new));
     let mut out = Vec::new();
-    for op in capture_diff_slices(Algorithm::Myers, &old_keys, &new_keys) {
-        let (tag, o, n) = op.as_tag_tuple();
-        match tag {
-            DiffTag::Equal => out.extend(n.map(Step::Same)),
-            DiffTag::Delete => out.extend(o.map(Step::Old)),
-            DiffTag::Insert => out.extend(n.map(Step::New)),
-            DiffTag::Replace => {
+    for part in parts(&old_keys, &new_keys) {
+        match part {
+            Part::Equal { new, len, .. } => out.extend((new..new + len).map(Step::Same)),
+            Part::Changed { old: o, new: n } => {
                 let mut next_old = o.start;
                 for j in n {
                     let best = (next_old..o.end)
@@ -77,6 +74,128 @@ pub fn mark_blocks(old: &[Block], new: &[Block]) -> Vec<Block> {
     out
 }
 
+/// A chapter's Markdown in the document model with the changes since `old`
+/// marked, block for block as `oplaeg diff` and the Ændringer tab see them
+/// ([`crate::diff::diff_blocks`]): unchanged blocks plain, inserted ones
+/// marked inserted, deleted ones marked deleted where they stood, an edited
+/// block with its changed words marked, and a moved block deleted where it
+/// stood and inserted where it is now (so taking every change gives the new
+/// text, and refusing every change the old one). `parse` lays Markdown out
+/// as blocks ([`super::markdown::blocks`]); runs of unchanged blocks are
+/// laid out together, so lists and the like keep their shape.
+pub fn mark_chapter(old: &str, new: &str, parse: &dyn Fn(&str) -> Vec<Block>) -> Vec<Block> {
+    if old == new {
+        return parse(new);
+    }
+    /// What to lay out, in order: unchanged Markdown, or marked blocks.
+    enum Item {
+        Same(String),
+        Marked(Vec<Block>),
+    }
+    let whole = |text: &str, mark: Mark| -> Vec<Block> {
+        parse(text).iter().map(|b| marked(b, mark)).collect()
+    };
+    let diffs = diff_blocks(old, new);
+    // (FROM position, item); a moved block's new copy has no FROM position.
+    let mut items: Vec<(Option<usize>, Item)> = Vec::with_capacity(diffs.len());
+    let mut moved: Vec<(usize, String)> = Vec::new();
+    for d in &diffs {
+        let item = match d.change {
+            BlockChange::Unchanged => Item::Same(d.new_text()),
+            BlockChange::Inserted => Item::Marked(whole(&d.new_text(), Mark::Inserted)),
+            BlockChange::Deleted => Item::Marked(whole(&d.old_text(), Mark::Deleted)),
+            BlockChange::Changed => {
+                let (a, b) = (parse(&d.old_text()), parse(&d.new_text()));
+                Item::Marked(edited(&a, &b))
+            }
+            BlockChange::Moved => {
+                if let Some(i) = d.old {
+                    moved.push((i, d.old_text()));
+                }
+                items.push((None, Item::Marked(whole(&d.new_text(), Mark::Inserted))));
+                continue;
+            }
+        };
+        items.push((d.old, item));
+    }
+    // A moved block's old copy goes where it stood: after the block before
+    // it in FROM.
+    moved.sort_by_key(|m| m.0);
+    for (i, text) in moved {
+        let at = match i.checked_sub(1) {
+            None => 0,
+            Some(before) => items
+                .iter()
+                .position(|x| x.0 == Some(before))
+                .map_or(items.len(), |p| p + 1),
+        };
+        items.insert(at, (Some(i), Item::Marked(whole(&text, Mark::Deleted))));
+    }
+    let mut out: Vec<Block> = Vec::new();
+    let mut same = String::new();
+    let push = |out: &mut Vec<Block>, blocks: Vec<Block>| {
+        for b in blocks {
+            // List items cut apart by a change are still one list.
+            if let (
+                Some(Block::List {
+                    start: s1,
+                    items: mine,
+                }),
+                Block::List {
+                    start: s2,
+                    items: theirs,
+                },
+            ) = (out.last_mut(), &b)
+                && s1.is_some() == s2.is_some()
+            {
+                mine.extend(theirs.iter().cloned());
+                continue;
+            }
+            out.push(b);
+        }
+    };
+    for (_, item) in items {
+        match item {
+            Item::Same(text) => same.push_str(&text),
+            Item::Marked(blocks) => {
+                if !same.is_empty() {
+                    push(&mut out, parse(&same));
+                    same.clear();
+                }
+                push(&mut out, blocks);
+            }
+        }
+    }
+    if !same.is_empty() {
+        push(&mut out, parse(&same));
+    }
+    out
+}
+
+/// The layout of one block the diff found edited (not replaced): paired
+/// whatever their similarity, down into a list item or quote of one block,
+/// so the words marked are the words the diff marks.
+fn edited(old: &[Block], new: &[Block]) -> Vec<Block> {
+    let ([x], [y]) = (old, new) else {
+        return mark_blocks(old, new);
+    };
+    if kind(x) != kind(y) {
+        return mark_blocks(old, new);
+    }
+    match (x, y) {
+        (Block::List { items: a, .. }, Block::List { start, items: b })
+            if a.len() == 1 && b.len() == 1 =>
+        {
+            vec![Block::List {
+                start: *start,
+                items: vec![edited(&a[0], &b[0])],
+            }]
+        }
+        (Block::Quote(a), Block::Quote(b)) => vec![Block::Quote(edited(a, b))],
+        _ => pair(x, y),
+    }
+}
+
 /// The kind a block is compared as, so a heading never pairs with a
 /// paragraph of the same words.
 fn kind(b: &Block) -> String {
@@ -92,14 +211,6 @@ fn kind(b: &Block) -> String {
         Block::Boxed { .. } => "b".into(),
         Block::Note(_) => "n".into(),
     }
-}
-
-/// How alike two texts are, 0 to 1, by shared words.
-fn similarity(a: &str, b: &str) -> f32 {
-    similar::TextDiff::configure()
-        .algorithm(Algorithm::Myers)
-        .diff_words(a, b)
-        .ratio()
 }
 
 /// Two blocks of the same kind: their inner differences marked.
@@ -343,6 +454,69 @@ mod tests {
             changed
                 .iter()
                 .any(|s| s.mark == Mark::Inserted && s.text.contains("behov"))
+        );
+    }
+
+    /// The marks of a chapter laid out with [`mark_chapter`], as `[-old-]`
+    /// and `{+new+}`, one line a block (list items each on a line).
+    fn marked_lines(old: &str, new: &str) -> Vec<String> {
+        fn spans(s: &[Span]) -> String {
+            s.iter()
+                .map(|x| match x.mark {
+                    Mark::None => x.text.clone(),
+                    Mark::Inserted => format!("{{+{}+}}", x.text),
+                    Mark::Deleted => format!("[-{}-]", x.text),
+                })
+                .collect()
+        }
+        let mut out = Vec::new();
+        for b in mark_chapter(old, new, &blocks) {
+            match b {
+                Block::Para(s) | Block::Heading { text: s, .. } => out.push(spans(&s)),
+                Block::List { items, .. } => {
+                    for item in items {
+                        for b in item {
+                            if let Block::Para(s) = b {
+                                out.push(format!("- {}", spans(&s)));
+                            }
+                        }
+                    }
+                }
+                other => out.push(format!("{other:?}")),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_chapter_is_marked_block_for_block_as_the_diff_sees_it() {
+        // An edited list item keeps its place and shows the changed word,
+        // however little of it is left (the diff pairs it).
+        assert_eq!(
+            marked_lines(
+                "# T\n\n- Kræft år.\n- To.\n",
+                "# T\n\n- Patienter år.\n- To.\n"
+            ),
+            ["T", "- [-Kræft-]{+Patienter+} år.", "- To."]
+        );
+        // A moved paragraph: deleted where it stood, inserted where it is.
+        assert_eq!(
+            marked_lines(
+                "# T\n\nA er først.\n\nB kommer så.\n\nC til sidst.\n",
+                "# T\n\nB kommer så.\n\nC til sidst.\n\nA er først.\n"
+            ),
+            [
+                "T",
+                "[-A er først.-]",
+                "B kommer så.",
+                "C til sidst.",
+                "{+A er først.+}"
+            ]
+        );
+        // Nothing changed: no marks.
+        assert_eq!(
+            marked_lines("# T\n\n- a\n- b\n", "# T\n\n- a\n- b\n"),
+            ["T", "- a", "- b"]
         );
     }
 

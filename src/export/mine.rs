@@ -222,31 +222,11 @@ fn news(lang: Lang, s: &SinceReport, scope: Scope, out: &mut Vec<Block>) {
             w(lang, "Ændrede anbefalinger", "Changed recommendations"),
         ));
         for r in &s.recommendations {
-            let mut facts = Vec::new();
-            if let (Some(a), Some(b)) = (r.from_rank, r.to_rank)
-                && a != b
-            {
-                facts.push(match lang {
-                    Lang::Da => format!("prioritet {a} → {b}"),
-                    Lang::En => format!("priority {a} → {b}"),
-                });
-            }
-            if let Some(h) = &r.horizon {
-                facts.push(format!(
-                    "{} {} → {}",
-                    w(lang, "tidshorisont", "horizon"),
-                    h.from.label_in(lang),
-                    h.to.label_in(lang)
-                ));
-            }
-            if let Some(st) = &r.status {
-                facts.push(format!(
-                    "status {} → {}",
-                    st.from.label_in(lang),
-                    st.to.label_in(lang)
-                ));
-            }
-            let rank = r.to_rank.or(r.from_rank).unwrap_or(0);
+            let facts: Vec<String> = r.facts().iter().map(|f| f.describe_in(lang)).collect();
+            let rank = match (r.from_rank, r.to_rank) {
+                (Some(a), Some(b)) if a != b => format!("{a} → {b}"),
+                (a, b) => b.or(a).unwrap_or(0).to_string(),
+            };
             out.push(Block::heading(
                 3,
                 format!("anbefaling-{}", r.slug),
@@ -261,22 +241,11 @@ fn news(lang: Lang, s: &SinceReport, scope: Scope, out: &mut Vec<Block>) {
             }
             for f in &r.fields {
                 out.push(Block::Fields(vec![(
-                    words::capitalise(&field_label(lang, f.field)),
+                    words::capitalise(&f.field.label_in(lang)),
                     vec![Block::Para(marked(&f.segments))],
                 )]));
             }
         }
-    }
-}
-
-fn field_label(lang: Lang, f: crate::diff::RecField) -> String {
-    use crate::diff::RecField::*;
-    match f {
-        Title => w(lang, "titel", "title"),
-        Text => w(lang, "tekst", "text"),
-        Goal => w(lang, "mål", "goal"),
-        Realizability => w(lang, "realiserbarhed", "realizability"),
-        KraeftplanIv => w(lang, "sammenhæng til Kræftplan IV", "link to Kræftplan IV"),
     }
 }
 

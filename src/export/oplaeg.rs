@@ -3,7 +3,7 @@
 //! order, first as a table and then one by one with every field. With a
 //! revision to compare with, the words added and removed since are marked.
 
-use super::changes::{mark_blocks, mark_spans, marked};
+use super::changes::{mark_blocks, mark_chapter, mark_spans, marked};
 use super::doc::{Block, Document, Mark, Span, Table, text_blocks};
 use super::notat::{describe_revision, revision_meta};
 use super::words::{self, w};
@@ -23,7 +23,13 @@ pub struct OplaegStats {
 /// A chapter's blocks: its first `# ` heading numbered as the chapter
 /// heading (made from the title if missing), the other headings below it.
 fn chapter_blocks(c: &Chapter) -> Vec<Block> {
-    let mut blocks = super::markdown::blocks(&c.markdown);
+    numbered(c, super::markdown::blocks(&c.markdown), None)
+}
+
+/// A chapter's blocks (laid out, perhaps with changes marked) under its
+/// numbered heading: the first `# ` heading made the chapter heading, the
+/// others put below it. `old_number`: the number it had, to mark a change.
+fn numbered(c: &Chapter, mut blocks: Vec<Block>, old_number: Option<u32>) -> Vec<Block> {
     let first_h1 = blocks
         .iter()
         .position(|b| matches!(b, Block::Heading { level: 1, .. }));
@@ -34,7 +40,19 @@ fn chapter_blocks(c: &Chapter) -> Vec<Block> {
         },
         None => vec![Span::plain(&c.title)],
     };
-    let mut heading = vec![Span::plain(format!("{}. ", c.number))];
+    let mut heading = match old_number {
+        Some(n) if n != c.number => vec![
+            Span {
+                mark: Mark::Deleted,
+                ..Span::plain(format!("{n}. "))
+            },
+            Span {
+                mark: Mark::Inserted,
+                ..Span::plain(format!("{}. ", c.number))
+            },
+        ],
+        _ => vec![Span::plain(format!("{}. ", c.number))],
+    };
     heading.extend(title);
     let mut n = 0;
     for b in &mut blocks {
@@ -169,12 +187,18 @@ pub fn build(
     // Chapters, with those removed since kept where they were, struck out.
     let mut chapter_list: Vec<Vec<Block>> = Vec::new();
     for c in &ws.chapters {
-        let new = chapter_blocks(c);
         let merged = match old {
-            None => new,
+            None => chapter_blocks(c),
             Some(o) => match o.chapters.iter().find(|x| x.slug == c.slug) {
-                Some(oc) => mark_blocks(&chapter_blocks(oc), &new),
-                None => new.iter().map(|b| marked(b, Mark::Inserted)).collect(),
+                Some(oc) => numbered(
+                    c,
+                    mark_chapter(&oc.markdown, &c.markdown, &super::markdown::blocks),
+                    Some(oc.number),
+                ),
+                None => chapter_blocks(c)
+                    .iter()
+                    .map(|b| marked(b, Mark::Inserted))
+                    .collect(),
             },
         };
         chapter_list.push(merged);

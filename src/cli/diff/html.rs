@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use super::{Names, move_notes, shown, side_label, side_name};
 use crate::anchor::Fate;
 use crate::diff::{
-    BlockChange, BlockDiff, BlockKind, ChapterDiff, ChapterStatus, Op, RecChange, Segment,
+    BlockChange, BlockDiff, BlockKind, ChapterDiff, ChapterStatus, Op, RecChange, RecFact, Segment,
     WorkspaceDiff,
 };
 use crate::i18n::{Lang, lang};
@@ -291,47 +291,7 @@ fn recommendations(o: &mut String, d: &WorkspaceDiff) {
             escape(&rank),
             escape(&r.title)
         );
-        let mut notes = Vec::new();
-        match r.change {
-            RecChange::Added => notes.push(tr!("Ny anbefaling.", "New recommendation.")),
-            RecChange::Removed => notes.push(tr!("Fjernet.", "Removed.")),
-            _ => {}
-        }
-        if r.moved {
-            notes.push(tr!(
-                "Flyttet i prioriteringen.",
-                "Moved in the priority order."
-            ));
-        } else if r.rank_changed() {
-            notes.push(tr!(
-                "Rykket, fordi andre anbefalinger er flyttet.",
-                "Shifted because others moved."
-            ));
-        }
-        if let Some(h) = &r.horizon {
-            notes.push(tr!(
-                "Tidshorisont: {} → {}.",
-                "Horizon: {} → {}.",
-                h.from.label(),
-                h.to.label()
-            ));
-        }
-        if let Some(s) = &r.status {
-            notes.push(tr!(
-                "Status: {} → {}.",
-                "Status: {} → {}.",
-                s.from.label(),
-                s.to.label()
-            ));
-        }
-        if let Some(c) = &r.chapters {
-            notes.push(tr!(
-                "Kapitler: {} → {}.",
-                "Chapters: {} → {}.",
-                c.from.join(", "),
-                c.to.join(", ")
-            ));
-        }
+        let notes: Vec<String> = r.facts().iter().map(RecFact::describe).collect();
         for n in notes {
             let _ = writeln!(o, "<p class=\"note\">{}</p>", escape(&n));
         }

@@ -316,57 +316,10 @@ fn rank(r: &RecDiff) -> String {
     }
 }
 
-/// What changed about a recommendation, one note each: new, moved in the
-/// priority order, horizon, status, chapters, texts with their word counts.
+/// What changed about a recommendation, one note each (see
+/// [`RecDiff::facts`]).
 pub(in crate::cli) fn rec_notes(r: &RecDiff) -> Vec<String> {
-    let mut notes = Vec::new();
-    match r.change {
-        RecChange::Added => notes.push(tr!("ny", "new")),
-        RecChange::Removed => notes.push(tr!("fjernet", "removed")),
-        _ => {}
-    }
-    if r.moved {
-        notes.push(tr!(
-            "flyttet i prioriteringen",
-            "moved in the priority order"
-        ));
-    } else if r.rank_changed() {
-        notes.push(tr!("rykket", "shifted"));
-    }
-    if let Some(h) = &r.horizon {
-        notes.push(tr!(
-            "tidshorisont {} → {}",
-            "horizon {} → {}",
-            h.from.label(),
-            h.to.label()
-        ));
-    }
-    if let Some(s) = &r.status {
-        notes.push(tr!(
-            "status {} → {}",
-            "status {} → {}",
-            s.from.label(),
-            s.to.label()
-        ));
-    }
-    if let Some(c) = &r.chapters {
-        notes.push(tr!(
-            "kapitler {} → {}",
-            "chapters {} → {}",
-            line(&c.from.join(", ")),
-            line(&c.to.join(", "))
-        ));
-    }
-    if matches!(r.change, RecChange::Changed) {
-        for f in &r.fields {
-            notes.push(format!(
-                "{} {}",
-                tr!("{} ændret", "{} changed", f.field.label()),
-                word_delta(f.words_added, f.words_removed)
-            ));
-        }
-    }
-    notes
+    r.facts().iter().map(|f| line(&f.describe())).collect()
 }
 
 fn recommendations(o: &mut String, d: &WorkspaceDiff, style: Style, stat: bool) {

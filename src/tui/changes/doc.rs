@@ -15,7 +15,7 @@ use unicode_width::UnicodeWidthStr;
 use crate::anchor::Fate;
 use crate::diff::words::is_word;
 use crate::diff::{
-    AnchorReport, BlockChange, BlockKind, ChapterStatus, Op, RecChange, RecDiff, Segment,
+    AnchorReport, BlockChange, BlockKind, ChapterStatus, Op, RecChange, RecDiff, RecFact, Segment,
 };
 use crate::model::{Choice, CommentStatus};
 use crate::suggest::Outcome;
@@ -864,42 +864,7 @@ fn recs_doc(data: &DiffData, key: DocKey) -> DiffDoc {
         text_items(&mut items, &r.title, Look::Strong);
         b.stop_here();
         b.lines(wrap(items, width), 0, ' ', i);
-        let mut facts: Vec<String> = Vec::new();
-        if r.moved {
-            facts.push(tr!(
-                "flyttet i prioriteringen",
-                "moved in the priority order"
-            ));
-        } else if r.rank_changed() {
-            facts.push(tr!(
-                "rykket, fordi andre anbefalinger er flyttet",
-                "shifted because others moved"
-            ));
-        }
-        if let Some(h) = &r.horizon {
-            facts.push(tr!(
-                "tidshorisont: {} → {}",
-                "horizon: {} → {}",
-                h.from.label(),
-                h.to.label()
-            ));
-        }
-        if let Some(s) = &r.status {
-            facts.push(tr!(
-                "status: {} → {}",
-                "status: {} → {}",
-                s.from.label(),
-                s.to.label()
-            ));
-        }
-        if let Some(ch) = &r.chapters {
-            facts.push(tr!(
-                "kapitler: {} → {}",
-                "chapters: {} → {}",
-                ch.from.join(", "),
-                ch.to.join(", ")
-            ));
-        }
+        let facts: Vec<String> = r.facts().iter().map(RecFact::describe).collect();
         for f in facts {
             for l in lines_of(&f, Look::Plain, width.saturating_sub(4)) {
                 let mut left = vec![Piece {

@@ -1,0 +1,348 @@
+//! The comparison engine's core, shared by everything that tells what
+//! changed between two versions: `oplaeg diff` and the Ændringer tab (through
+//! [`super::blocks`] and [`super::words`]), the "changes since" exports
+//! ([`crate::export::changes`]) and the anchoring of quotes
+//! ([`crate::anchor`]).
+//!
+//! - [`parts`]: two sequences lined up as equal runs and the changed
+//!   stretches between them (Myers' difference; adjacent deletions and
+//!   insertions form one stretch).
+//! - [`Bag`] and [`overlap`]: how many words two texts share, in any order
+//!   (Dice coefficient over word multisets), cheap enough to try many pairs
+//!   of blocks.
+//! - [`similarity`]: how alike two short texts are, words in order,
+//!   weighted by their length.
+//! - [`best_pairs`]: pairs from two runs, in order, with the highest total
+//!   similarity.
+
+use std::hash::Hash;
+use std::ops::Range;
+use std::time::Instant;
+
+use similar::{Algorithm, DiffTag, capture_diff_slices_deadline};
+use unicode_segmentation::UnicodeSegmentation;
+
+/// A stretch of two sequences lined up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// `len` elements equal, from `old` in the first and `new` in the second.
+    Equal { old: usize, new: usize, len: usize },
+    /// The first's `old` replaced by the second's `new` (either may be empty).
+    Changed {
+        old: Range<usize>,
+        new: Range<usize>,
+    },
+}
+
+/// `a` and `b` lined up: equal runs and the changed stretches between them,
+/// in order; consecutive changes are one stretch.
+pub fn parts<T: Hash + Eq + Ord>(a: &[T], b: &[T]) -> Vec<Part> {
+    parts_until(a, b, None)
+}
+
+/// [`parts`], giving up on finding the smallest difference at `deadline`
+/// (the result is still a correct difference, only coarser).
+pub fn parts_until<T: Hash + Eq + Ord>(a: &[T], b: &[T], deadline: Option<Instant>) -> Vec<Part> {
+    let mut out: Vec<Part> = Vec::new();
+    for op in capture_diff_slices_deadline(Algorithm::Myers, a, b, deadline) {
+        let (tag, o, n) = op.as_tag_tuple();
+        if tag == DiffTag::Equal {
+            if !o.is_empty() {
+                out.push(Part::Equal {
+                    old: o.start,
+                    new: n.start,
+                    len: o.len(),
+                });
+            }
+            continue;
+        }
+        if let Some(Part::Changed { old, new }) = out.last_mut() {
+            old.end = old.end.max(o.end);
+            new.end = new.end.max(n.end);
+        } else {
+            out.push(Part::Changed { old: o, new: n });
+        }
+    }
+    out
+}
+
+/// A quick hash for words and positions (the multiply-rotate scheme of
+/// Firefox's hasher): the maps that use it are built and thrown away per
+/// comparison, and their keys come from the texts being compared, so the
+/// protection of the standard hasher against chosen keys buys nothing here.
+#[derive(Default, Clone, Copy)]
+pub struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// Builds [`FastHasher`]s.
+pub type Fast = std::hash::BuildHasherDefault<FastHasher>;
+
+/// The words of a text (split at white space), each with a quick hash,
+/// sorted: two bags are compared by merging them, which is several times
+/// faster than counting words in hash maps and gives the same counts (words
+/// with equal hashes are still compared as text).
+#[derive(Clone, Debug, Default)]
+pub struct Bag<'t> {
+    words: Vec<(u64, &'t str)>,
+}
+
+impl<'t> Bag<'t> {
+    /// The words of `text`.
+    pub fn of(text: &'t str) -> Bag<'t> {
+        use std::hash::{BuildHasher, Hasher};
+        let mut words: Vec<(u64, &str)> = text
+            .split_whitespace()
+            .map(|w| {
+                let mut h = Fast::default().build_hasher();
+                h.write(w.as_bytes());
+                (h.finish(), w)
+            })
+            .collect();
+        words.sort_unstable();
+        Bag { words }
+    }
+}
+
+/// How many words two texts share, in any order: twice the shared words
+/// over all words (the Dice coefficient), 0–1; two empty texts are alike.
+pub fn overlap(a: &Bag<'_>, b: &Bag<'_>) -> f64 {
+    let total = a.words.len() + b.words.len();
+    if total == 0 {
+        return 1.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.words.len() && j < b.words.len() {
+        match a.words[i].cmp(&b.words[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    (2 * common) as f64 / total as f64
+}
+
+/// Whether two texts are long enough alike for their [`overlap`] to reach
+/// `threshold` (a cheap test before counting shared words).
+pub fn could_overlap(a: &str, b: &str, threshold: f64) -> bool {
+    let (x, y) = (a.len() as f64, b.len() as f64);
+    x.max(y) == 0.0 || 2.0 * x.min(y) / (x + y) >= threshold * 0.8
+}
+
+fn chars(s: &str) -> usize {
+    s.chars().count().max(1)
+}
+
+/// The tokens of a text (words and marks, UAX #29) but its white space.
+fn non_space_tokens(s: &str) -> Vec<&str> {
+    s.split_word_bounds()
+        .filter(|t| !t.chars().all(char::is_whitespace))
+        .collect()
+}
+
+/// How alike two short texts are, 0–1: the share of their non-space
+/// characters in words (and marks) they have in common, in order.
+pub fn similarity(a: &str, b: &str) -> f64 {
+    if a == b {
+        return 1.0;
+    }
+    let (ta, tb) = (non_space_tokens(a), non_space_tokens(b));
+    let total: usize = ta.iter().chain(&tb).map(|t| chars(t)).sum();
+    if total == 0 {
+        return 1.0;
+    }
+    let matched: usize = parts(&ta, &tb)
+        .into_iter()
+        .map(|p| match p {
+            Part::Equal { old, len, .. } => ta[old..old + len].iter().map(|t| chars(t)).sum(),
+            Part::Changed { .. } => 0,
+        })
+        .sum();
+    2.0 * matched as f64 / total as f64
+}
+
+/// Above this many candidate pairs, [`best_pairs`] pairs greedily instead
+/// of optimally.
+pub const MAX_ALIGN_PAIRS: usize = 40_000;
+
+/// Pairs of `olds` and `news` in order (no crossings) with the highest total
+/// of `sim` (0 means "not a pair").
+pub fn best_pairs(
+    olds: &[usize],
+    news: &[usize],
+    sim: &mut dyn FnMut(usize, usize) -> f64,
+) -> Vec<(usize, usize)> {
+    let (n, m) = (olds.len(), news.len());
+    let mut pairs = Vec::new();
+    if n * m > MAX_ALIGN_PAIRS {
+        let mut next = 0;
+        for &i in olds {
+            let best = (next..m)
+                .map(|y| (sim(i, news[y]), y))
+                .filter(|(s, _)| *s > 0.0)
+                .max_by(|p, q| p.0.total_cmp(&q.0));
+            if let Some((_, y)) = best {
+                pairs.push((i, news[y]));
+                next = y + 1;
+            }
+        }
+        return pairs;
+    }
+    let mut s = vec![vec![0.0f64; m]; n];
+    for (x, &i) in olds.iter().enumerate() {
+        for (y, &j) in news.iter().enumerate() {
+            s[x][y] = sim(i, j);
+        }
+    }
+    let mut dp = vec![vec![0.0f64; m + 1]; n + 1];
+    for x in (0..n).rev() {
+        for y in (0..m).rev() {
+            let take = if s[x][y] > 0.0 {
+                s[x][y] + dp[x + 1][y + 1]
+            } else {
+                0.0
+            };
+            dp[x][y] = take.max(dp[x + 1][y]).max(dp[x][y + 1]);
+        }
+    }
+    let (mut x, mut y) = (0, 0);
+    while x < n && y < m {
+        if s[x][y] > 0.0 && dp[x][y] == s[x][y] + dp[x + 1][y + 1] {
+            pairs.push((olds[x], news[y]));
+            x += 1;
+            y += 1;
+        } else if dp[x][y] == dp[x + 1][y] {
+            x += 1;
+        } else {
+            y += 1;
+        }
+    }
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn parts_join_adjacent_changes() {
+        let a = ["a", "b", "c", "d"];
+        let b = ["a", "x", "y", "d", "e"];
+        assert_eq!(
+            parts(&a, &b),
+            vec![
+                Part::Equal {
+                    old: 0,
+                    new: 0,
+                    len: 1
+                },
+                Part::Changed {
+                    old: 1..3,
+                    new: 1..3
+                },
+                Part::Equal {
+                    old: 3,
+                    new: 3,
+                    len: 1
+                },
+                Part::Changed {
+                    old: 4..4,
+                    new: 4..5
+                },
+            ]
+        );
+        assert!(parts::<&str>(&[], &[]).is_empty());
+    }
+
+    #[test]
+    fn overlap_counts_repeated_words_once_each() {
+        let (a, b) = (Bag::of("a a a b"), Bag::of("a b b"));
+        // Shared: "a" once, "b" once.
+        assert!((overlap(&a, &b) - 4.0 / 7.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn overlap_and_similarity() {
+        let (a, b) = (Bag::of("en to tre"), Bag::of("tre to en fire"));
+        assert!((overlap(&a, &b) - 6.0 / 7.0).abs() < 1e-9);
+        assert_eq!(overlap(&Bag::of(""), &Bag::of("")), 1.0);
+        assert_eq!(similarity("kræft plan", "kræft plan"), 1.0);
+        assert_eq!(similarity("abc", "xyz"), 0.0);
+        // Order counts for similarity, not for overlap.
+        assert!(similarity("en to tre", "tre to en") < 0.5);
+    }
+
+    proptest! {
+        /// The merge of sorted bags counts shared words as a multiset does.
+        #[test]
+        fn overlap_is_the_dice_coefficient(
+            a in prop::collection::vec(prop::sample::select(vec!["kræft", "og", "plan", "æ", "Plan"]), 0..12),
+            b in prop::collection::vec(prop::sample::select(vec!["kræft", "og", "plan", "æ", "Plan"]), 0..12),
+        ) {
+            let count = |v: &[&str], w: &str| v.iter().filter(|x| **x == w).count();
+            let mut words: Vec<&str> = a.iter().chain(&b).copied().collect();
+            words.sort_unstable();
+            words.dedup();
+            let common: usize = words.iter().map(|w| count(&a, w).min(count(&b, w))).sum();
+            let want = if a.len() + b.len() == 0 { 1.0 } else { (2 * common) as f64 / (a.len() + b.len()) as f64 };
+            let (ta, tb) = (a.join(" "), b.join(" "));
+            prop_assert_eq!(overlap(&Bag::of(&ta), &Bag::of(&tb)), want);
+        }
+
+        /// The parts cover both sequences exactly, in order, and equal parts
+        /// are equal.
+        #[test]
+        fn parts_cover_both(a in prop::collection::vec(0u8..4, 0..30), b in prop::collection::vec(0u8..4, 0..30)) {
+            let (mut i, mut j) = (0, 0);
+            for p in parts(&a, &b) {
+                match p {
+                    Part::Equal { old, new, len } => {
+                        prop_assert_eq!((old, new), (i, j));
+                        prop_assert_eq!(&a[old..old + len], &b[new..new + len]);
+                        i += len;
+                        j += len;
+                    }
+                    Part::Changed { old, new } => {
+                        prop_assert_eq!((old.start, new.start), (i, j));
+                        prop_assert!(!old.is_empty() || !new.is_empty());
+                        i = old.end;
+                        j = new.end;
+                    }
+                }
+            }
+            prop_assert_eq!((i, j), (a.len(), b.len()));
+        }
+    }
+}

@@ -1,0 +1,307 @@
+//! One engine for "what changed": for random edits of a chapter (and of the
+//! recommendations' order and horizons), committed with plain git in a real
+//! repository, the exported "changes since" document marks exactly the words
+//! that `oplaeg diff` reports, and the Ændringer tab computes the very same
+//! difference as the command line.
+
+mod common;
+use common::{WRITER, WRITER_NAME, Ws};
+
+use std::sync::OnceLock;
+
+use oplaeg::diff::{self, BlockChange, DiffOptions, Op, WorkspaceDiff};
+use oplaeg::export::{self, Format, Kind, Request};
+use oplaeg::i18n::Lang;
+use oplaeg::store::Rev;
+use oplaeg::tui::changes::state::{Endpoint, compute};
+use proptest::prelude::*;
+use unicode_segmentation::UnicodeSegmentation;
+
+const CHAPTER: &str = "drafts/02-rehabilitering.md";
+
+/// One workspace for all cases: each case commits two new versions.
+fn ws() -> &'static Ws {
+    static WS: OnceLock<Ws> = OnceLock::new();
+    WS.get_or_init(Ws::sample)
+}
+
+const WORDS: &[&str] = &[
+    "kræft",
+    "patienter",
+    "regionerne",
+    "skal",
+    "sikre",
+    "hurtig",
+    "udredning",
+    "og",
+    "rehabilitering",
+    "i",
+    "hele",
+    "landet",
+    "pårørende",
+    "støtte",
+    "kommunerne",
+    "bør",
+    "styrke",
+    "indsatsen",
+    "ø",
+    "år",
+];
+
+#[derive(Clone, Debug)]
+enum Piece {
+    Heading(Vec<usize>),
+    Para(Vec<Vec<usize>>),
+    Item(Vec<usize>),
+}
+
+fn words() -> impl Strategy<Value = Vec<usize>> {
+    prop::collection::vec(0..WORDS.len(), 1..8)
+}
+
+fn piece() -> impl Strategy<Value = Piece> {
+    prop_oneof![
+        1 => words().prop_map(Piece::Heading),
+        5 => prop::collection::vec(words(), 1..4).prop_map(Piece::Para),
+        2 => words().prop_map(Piece::Item),
+    ]
+}
+
+fn sentence(w: &[usize]) -> String {
+    let mut s: String = w.iter().map(|&i| WORDS[i]).collect::<Vec<_>>().join(" ");
+    if let Some(first) = s.get(..1) {
+        s = first.to_uppercase() + &s[1..];
+    }
+    s + "."
+}
+
+fn render(pieces: &[Piece]) -> String {
+    let mut md = "# Rehabilitering\n".to_string();
+    let mut in_list = false;
+    for p in pieces {
+        match p {
+            Piece::Item(w) => {
+                if !in_list {
+                    md.push('\n');
+                }
+                md.push_str(&format!("- {}\n", sentence(w)));
+                in_list = true;
+                continue;
+            }
+            Piece::Heading(w) => md.push_str(&format!("\n## {}\n", sentence(w))),
+            Piece::Para(s) => {
+                let text: Vec<String> = s.iter().map(|w| sentence(w)).collect();
+                md.push_str(&format!("\n{}\n", text.join(" ")));
+            }
+        }
+        in_list = false;
+    }
+    md
+}
+
+#[derive(Clone, Debug)]
+enum Edit {
+    /// Replace word `k` of sentence `s` of piece `p` (indices wrap).
+    Word(usize, usize, usize, usize),
+    /// Insert a word into a piece.
+    AddWord(usize, usize, usize),
+    Insert(usize, Piece),
+    Delete(usize),
+    Move(usize, usize),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        4 => (any::<usize>(), any::<usize>(), any::<usize>(), 0..WORDS.len())
+            .prop_map(|(p, s, k, w)| Edit::Word(p, s, k, w)),
+        2 => (any::<usize>(), any::<usize>(), 0..WORDS.len()).prop_map(|(p, k, w)| Edit::AddWord(p, k, w)),
+        2 => (any::<usize>(), piece()).prop_map(|(p, x)| Edit::Insert(p, x)),
+        1 => any::<usize>().prop_map(Edit::Delete),
+        1 => (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Edit::Move(a, b)),
+    ]
+}
+
+/// Sentence `s` (wrapping) of a piece.
+fn sentence_mut(p: &mut Piece, s: usize) -> &mut Vec<usize> {
+    match p {
+        Piece::Heading(w) | Piece::Item(w) => w,
+        Piece::Para(ss) => {
+            let l = ss.len();
+            &mut ss[s % l]
+        }
+    }
+}
+
+fn apply(pieces: &mut Vec<Piece>, e: &Edit) {
+    let n = pieces.len();
+    match e {
+        Edit::Word(p, s, k, w) if n > 0 => {
+            let words = sentence_mut(&mut pieces[p % n], *s);
+            let l = words.len();
+            words[k % l] = *w;
+        }
+        Edit::AddWord(p, k, w) if n > 0 => {
+            let words = sentence_mut(&mut pieces[p % n], 0);
+            let l = words.len();
+            words.insert(k % (l + 1), *w);
+        }
+        Edit::Insert(p, x) => pieces.insert(p % (n + 1), x.clone()),
+        Edit::Delete(p) if n > 1 => {
+            pieces.remove(p % n);
+        }
+        Edit::Move(a, b) if n > 1 => {
+            let x = pieces.remove(a % n);
+            pieces.insert(b % n, x);
+        }
+        _ => {}
+    }
+}
+
+/// The word tokens of a text, in order.
+fn word_list(text: &str) -> Vec<String> {
+    text.split_word_bounds()
+        .filter(|t| diff::words::is_word(t))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The words `oplaeg diff` says were added and removed in the chapters, as
+/// an export shows them: an edited block's changed words, a whole inserted
+/// or deleted block, and a moved block deleted where it stood and inserted
+/// where it is now.
+fn diff_marks(d: &WorkspaceDiff) -> (Vec<String>, Vec<String>) {
+    let (mut ins, mut del) = (Vec::new(), Vec::new());
+    for c in &d.chapters {
+        for b in &c.blocks {
+            match b.change {
+                BlockChange::Unchanged => {}
+                BlockChange::Inserted => ins.extend(word_list(&b.new_text())),
+                BlockChange::Deleted => del.extend(word_list(&b.old_text())),
+                BlockChange::Moved => {
+                    ins.extend(word_list(&b.new_text()));
+                    del.extend(word_list(&b.old_text()));
+                }
+                BlockChange::Changed => {
+                    for s in &b.segments {
+                        match s.op {
+                            Op::Insert => ins.extend(word_list(&s.text)),
+                            Op::Delete => del.extend(word_list(&s.text)),
+                            Op::Equal => {}
+                        }
+                    }
+                }
+            }
+        }
+    }
+    ins.sort();
+    del.sort();
+    (ins, del)
+}
+
+/// The words between `<open>` and `<close>` tags in a Markdown export.
+fn tagged(md: &str, tag: &str) -> Vec<String> {
+    let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+    let mut out = Vec::new();
+    let mut rest = md;
+    while let Some(i) = rest.find(&open) {
+        rest = &rest[i + open.len()..];
+        let Some(j) = rest.find(&close) else { break };
+        out.extend(word_list(&rest[..j]));
+        rest = &rest[j + close.len()..];
+    }
+    out.sort();
+    out
+}
+
+fn commit(ws: &Ws, chapter: &str, order: &[&str], horizon: &str, message: &str) -> String {
+    ws.write(CHAPTER, chapter);
+    ws.write(
+        "priority.toml",
+        &format!(
+            "order = [\n{}]\n",
+            order
+                .iter()
+                .map(|s| format!("  \"{s}\",\n"))
+                .collect::<String>()
+        ),
+    );
+    let rec = common::SAMPLE_REC_REHAB.replace("horizon = \"medium\"", horizon);
+    ws.write("recommendations/rehabilitering-til-alle.toml", &rec);
+    // Two cases may leave the same files: an empty commit is still a version.
+    ws.git(&["add", "-A"]);
+    ws.git_env(
+        &["commit", "-q", "--allow-empty", "-m", message],
+        &common::author_env(WRITER_NAME, WRITER, "2024-06-01T10:00:00+02:00"),
+    );
+    ws.head()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn exports_and_the_tab_see_what_oplaeg_diff_sees(
+        before in prop::collection::vec(piece(), 1..10),
+        edits in prop::collection::vec(edit(), 1..5),
+        swap in any::<bool>(),
+        long in any::<bool>(),
+    ) {
+        let ws = ws();
+        let mut after = before.clone();
+        for e in &edits {
+            apply(&mut after, e);
+        }
+        let (old_md, new_md) = (render(&before), render(&after));
+        let order = ["tidlig-diagnostik", "rehabilitering-til-alle"];
+        let a = commit(ws, &old_md, &order, "horizon = \"medium\"", "før");
+        let new_order = if swap { [order[1], order[0]] } else { order };
+        let horizon = if long { "horizon = \"long\"" } else { "horizon = \"medium\"" };
+        let b = commit(ws, &new_md, &new_order, horizon, "efter");
+        // Plain git agrees that the chapter changed exactly when its text did.
+        let changed = common::git(&ws.root, &["diff", "--name-only", &a, &b]);
+        prop_assert_eq!(changed.contains(CHAPTER), old_md != new_md);
+
+        let store = ws.store();
+        let d = diff::between(&store, &Rev::parse(&a), &Rev::parse(&b), &DiffOptions::default())
+            .expect("diff");
+
+        // The export marks the words the diff reports, no more, no less.
+        let out = ws.tmp.join("changes.md");
+        export::run(
+            &store,
+            &Request {
+                kind: Kind::Oplaeg,
+                format: Format::Markdown,
+                output: out.clone(),
+                at: Rev::parse(&b),
+                since: Some(a.clone()),
+                lang: Lang::Da,
+                force: true,
+            },
+        )
+        .expect("export");
+        let md = std::fs::read_to_string(&out).expect("read the export");
+        // The chapter, from its heading to the recommendations (the
+        // contents before it list the headings again).
+        let start = md.find("\n## 2. Rehabilitering").expect("the chapter's heading");
+        let end = md[start..].find("\n## Anbefalinger").map_or(md.len(), |e| start + e);
+        let chapter_part = &md[start..end];
+        let (ins, del) = diff_marks(&d);
+        prop_assert_eq!(tagged(chapter_part, "ins"), ins, "inserted words\n{}\n---\n{}\n---\n{}", old_md, new_md, chapter_part);
+        prop_assert_eq!(tagged(chapter_part, "del"), del, "deleted words\n{}\n---\n{}\n---\n{}", old_md, new_md, chapter_part);
+
+        // The Ændringer tab computes the same difference.
+        let tab = compute(&store, &Endpoint::Commit(a.clone()), &Endpoint::Commit(b.clone()))
+            .expect("the tab's comparison");
+        let json = |x: &WorkspaceDiff| serde_json::to_value(x).expect("json");
+        prop_assert_eq!(json(&tab.diff), json(&d));
+        // And every renderer words a recommendation's change from the same facts.
+        let rec = d.recommendations.iter().find(|r| r.slug == "rehabilitering-til-alle");
+        prop_assert_eq!(rec.is_some(), swap || long);
+        if let Some(r) = rec {
+            let facts = r.facts();
+            prop_assert_eq!(facts.iter().any(|f| matches!(f, diff::RecFact::Horizon(_))), long);
+            prop_assert_eq!(facts.iter().any(|f| matches!(f, diff::RecFact::Moved | diff::RecFact::Shifted)), swap);
+        }
+    }
+}
