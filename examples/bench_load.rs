@@ -207,7 +207,7 @@ fn main() -> anyhow::Result<()> {
         ] {
             let file = out.path().join(format!("{what}.{ext}"));
             let file = file.to_string_lossy().into_owned();
-            let args = ["export", what, "-o", file.as_str()];
+            let args = ["export", what, "--force", "-o", file.as_str()];
             let (wall, peak) = series(&oplaeg, &args, &root, runs.min(3), false)?;
             println!(
                 "{:<34} {:>12} {:>10}",
