@@ -26,6 +26,9 @@ use crate::tr;
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
+    // Reading a workspace reads thousands of objects; plain git does not
+    // re-hash them on every read either (see `Store::skip_hash_checks`).
+    crate::store::Store::skip_hash_checks();
     let Some(command) = &cli.command else {
         return write::open_ui(&cli);
     };

@@ -18,8 +18,8 @@ pub use config::{Config, HorizonDef, Horizons, Meeting, Member};
 pub use problem::{Problem, parse_toml};
 pub use recommendation::Recommendation;
 pub use workspace::{
-    Chapter, FileData, FileFlaw, PriorityFile, Source, Workspace, chapter_file_name, editor_text,
-    parse_chapter_file_name,
+    Chapter, CommentFile, FileData, FileFlaw, PriorityFile, Source, Workspace, at_most_by,
+    chapter_file_name, editor_text, parse_chapter_file_name, read_comment_file,
 };
 
 /// The documented limits on what oplaeg reads and writes (see the README).

@@ -1,10 +1,10 @@
 //! A problem found in a file: which file, where, and what is wrong.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Something wrong with one file, found while loading. Loading goes on past
 /// it; `oplaeg status` lists every problem.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     /// Path relative to the workspace root.
     pub file: String,

@@ -93,13 +93,24 @@ fn flawed(file: &str, f: &FileData, problems: &mut Vec<Problem>) -> bool {
 
 /// Keeps the first `max` files (by name) and reports the rest as one problem.
 fn at_most(
-    mut files: Vec<FileData>,
+    files: Vec<FileData>,
     dir: &str,
     max: usize,
     problems: &mut Vec<Problem>,
 ) -> Vec<FileData> {
+    at_most_by(files, |f| f.name.as_str(), dir, max, problems)
+}
+
+/// [`at_most`] for anything with a file name (`name` gives it).
+pub fn at_most_by<T>(
+    mut files: Vec<T>,
+    name: impl Fn(&T) -> &str,
+    dir: &str,
+    max: usize,
+    problems: &mut Vec<Problem>,
+) -> Vec<T> {
     if files.len() > max {
-        files.sort_by(|a, b| a.name.cmp(&b.name));
+        files.sort_by(|a, b| name(a).cmp(name(b)));
         let left = files.len() - max;
         files.truncate(max);
         problems.push(Problem::new(
@@ -119,6 +130,14 @@ pub trait Source {
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>>;
     /// Every file directly inside `dir` (not recursive); empty when absent.
     fn files(&self, dir: &str) -> Result<Vec<FileData>>;
+    /// The files of `comments/` already read, in the order [`Source::files`]
+    /// lists them and cut to [`super::limits::MAX_COMMENTS`] the way
+    /// [`at_most_by`] does, when the source can tell them without reading
+    /// and parsing every file (a cache keyed by git's ids); `None` (the
+    /// default): read them with [`Source::files`].
+    fn comment_files(&self, _problems: &mut Vec<Problem>) -> Result<Option<Vec<CommentFile>>> {
+        Ok(None)
+    }
 }
 
 /// A chapter of the oplæg: `drafts/NN-slug.md`.
@@ -819,44 +838,75 @@ fn load_recommendations(
 }
 
 fn load_comments(source: &dyn Source, problems: &mut Vec<Problem>) -> Result<Vec<Comment>> {
-    let mut comments = Vec::new();
-    let files = at_most(
-        source.files(paths::COMMENTS)?,
-        paths::COMMENTS,
-        super::limits::MAX_COMMENTS,
-        problems,
-    );
-    for f in files {
-        let file = format!("{}/{}", paths::COMMENTS, f.name);
-        let Some(id) = f.name.strip_suffix(".toml") else {
-            continue;
-        };
-        if !is_valid_name(id) {
-            problems.push(Problem::new(
-                &file,
-                tr!(
-                    "filnavnet skal være et id af a-z, 0-9 og -; filen springes over",
-                    "the file name must be an id of a-z, 0-9 and -; the file is skipped"
-                ),
-            ));
-            continue;
-        }
-        if flawed(&file, &f, problems) {
-            continue;
-        }
-        match utf8(&file, f.bytes).and_then(|t| parse_toml::<Comment>(&file, &t)) {
-            Ok(mut c) => {
-                c.id = id.to_string();
-                for m in c.check() {
-                    problems.push(Problem::new(&file, m));
-                }
-                comments.push(c);
-            }
-            Err(p) => problems.push(p),
-        }
+    let read = match source.comment_files(problems)? {
+        Some(read) => read,
+        None => at_most(
+            source.files(paths::COMMENTS)?,
+            paths::COMMENTS,
+            super::limits::MAX_COMMENTS,
+            problems,
+        )
+        .into_iter()
+        .map(read_comment_file)
+        .collect(),
+    };
+    let mut comments = Vec::with_capacity(read.len());
+    for f in read {
+        problems.extend(f.problems);
+        comments.extend(f.comment);
     }
     comments.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(comments)
+}
+
+/// One file of `comments/` once read: its comment, when it could be read,
+/// and the problems found in it (neither: not a comment file). It depends
+/// only on the file's name, flaw and bytes (and the language of the
+/// messages), so it can be remembered by the file's git blob id (see the
+/// store's cache).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CommentFile {
+    pub comment: Option<Comment>,
+    pub problems: Vec<Problem>,
+}
+
+/// Reads one file of `comments/` (see [`CommentFile`]).
+pub fn read_comment_file(f: FileData) -> CommentFile {
+    let mut out = CommentFile::default();
+    let file = format!("{}/{}", paths::COMMENTS, f.name);
+    let Some(id) = f.name.strip_suffix(".toml") else {
+        return out;
+    };
+    if !is_valid_name(id) {
+        out.problems.push(Problem::new(
+            &file,
+            tr!(
+                "filnavnet skal være et id af a-z, 0-9 og -; filen springes over",
+                "the file name must be an id of a-z, 0-9 and -; the file is skipped"
+            ),
+        ));
+        return out;
+    }
+    if flawed(&file, &f, &mut out.problems) {
+        return out;
+    }
+    // The plain reader handles what oplaeg writes many times faster; the
+    // TOML parser takes everything else and explains what is wrong.
+    let parsed = utf8(&file, f.bytes).and_then(|t| match Comment::parse_plain(&t) {
+        Some(c) => Ok(c),
+        None => parse_toml::<Comment>(&file, &t),
+    });
+    match parsed {
+        Ok(mut c) => {
+            c.id = id.to_string();
+            for m in c.check() {
+                out.problems.push(Problem::new(&file, m));
+            }
+            out.comment = Some(c);
+        }
+        Err(p) => out.problems.push(p),
+    }
+    out
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! change as exactly one commit, meeting tags, and the history. The only
 //! module that touches the repository.
 
+mod cache;
 mod history;
 pub mod https;
 mod journal;
@@ -18,6 +19,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset};
 use git2::{Oid, Repository, RepositoryInitOptions, Signature, Time};
 
+pub use cache::{Cache, CacheUse, KEEP as CACHE_KEEP};
 pub use history::{LogEntry, MeetingTag, parse_meeting_message};
 pub use remote::{
     Attempt, Credentials, MAX_CREDENTIAL_CALLS, Progress, default_keys, display_url, human_bytes,
@@ -125,6 +127,8 @@ pub struct Store {
     /// Spare handles on the same repository for worker threads (see
     /// [`Store::handle`]), kept so their opened packs and caches are reused.
     spares: std::sync::Mutex<Vec<Repository>>,
+    /// How the last load of a commit used the cache (see [`Store::cache_use`]).
+    cache_use: std::sync::Mutex<CacheUse>,
 }
 
 impl Store {
@@ -170,6 +174,7 @@ impl Store {
             root,
             bare: false,
             spares: Default::default(),
+            cache_use: Default::default(),
         };
         store.recover_if_interrupted();
         Ok(store)
@@ -213,6 +218,7 @@ impl Store {
             root,
             bare: true,
             spares: Default::default(),
+            cache_use: Default::default(),
         })
     }
 
@@ -281,6 +287,7 @@ impl Store {
             root,
             bare: false,
             spares: Default::default(),
+            cache_use: Default::default(),
         })
     }
 
@@ -300,6 +307,7 @@ impl Store {
             root: self.root.clone(),
             bare: self.bare,
             spares: Default::default(),
+            cache_use: Default::default(),
         })
     }
 
@@ -438,7 +446,8 @@ impl Store {
         })
     }
 
-    /// Loads the workspace exactly as it is in a commit (`None`: empty).
+    /// Loads the workspace exactly as it is in a commit (`None`: empty),
+    /// its comment files through the cache (see [`cache`]).
     pub fn load_commit(&self, commit: Option<Oid>) -> Result<Workspace> {
         let tree = match commit {
             Some(oid) => Some(
@@ -449,10 +458,30 @@ impl Store {
             ),
             None => None,
         };
-        Workspace::load(&TreeSource {
+        let source = TreeSource {
             repo: &self.repo,
             tree,
-        })
+        };
+        match Cache::of(&self.repo) {
+            Some(cache) => {
+                let cached = cache::Cached {
+                    source,
+                    cache,
+                    used: Default::default(),
+                };
+                let ws = Workspace::load(&cached);
+                if let Ok(mut u) = self.cache_use.lock() {
+                    *u = cached.used.into_inner();
+                }
+                ws
+            }
+            None => Workspace::load(&source),
+        }
+    }
+
+    /// How the last [`Store::load_commit`] used the cache.
+    pub fn cache_use(&self) -> CacheUse {
+        self.cache_use.lock().map(|u| *u).unwrap_or_default()
     }
 
     /// Reads one file at a commit.

@@ -47,47 +47,59 @@ impl Source for TreeSource<'_> {
             Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(Error::git(format!("læsning af {dir}"))(e)),
         };
-        let mut out = Vec::with_capacity(sub.len());
         let odb = self.repo.odb().map_err(Error::git("objects"))?;
+        let mut out = Vec::with_capacity(sub.len());
         for entry in sub.iter() {
-            if entry.kind() != Some(ObjectType::Blob) {
-                continue;
+            if let Some(f) = blob_file(self.repo, &odb, dir, &entry)? {
+                out.push(f);
             }
-            let Ok(name) = entry.name() else { continue };
-            let id = Some(entry.id().to_string());
-            let mode = entry.filemode();
-            let flaw = if mode == i32::from(git2::FileMode::Link) {
-                Some(FileFlaw::Symlink)
-            } else {
-                // The size is read from the object's header, so a huge file
-                // is never unpacked.
-                let max = limits::max_bytes(&format!("{dir}/{name}"));
-                match odb.read_header(entry.id()) {
-                    Ok((size, _)) if size as u64 > max => Some(FileFlaw::TooBig(size as u64)),
-                    _ if mode == i32::from(git2::FileMode::BlobExecutable) => {
-                        Some(FileFlaw::Executable)
-                    }
-                    _ => None,
-                }
-            };
-            let bytes = match flaw {
-                Some(FileFlaw::Symlink | FileFlaw::TooBig(_)) => Vec::new(),
-                _ => self
-                    .repo
-                    .find_blob(entry.id())
-                    .map_err(Error::git(format!("læsning af {dir}/{name}")))?
-                    .content()
-                    .to_vec(),
-            };
-            out.push(FileData {
-                name: name.to_string(),
-                bytes,
-                id,
-                flaw,
-            });
         }
         Ok(out)
     }
+}
+
+/// A tree entry as a [`FileData`] (with its flaw, and its bytes unless the
+/// flaw leaves it unread); `None` for what is not a file with a UTF-8 name.
+pub(crate) fn blob_file(
+    repo: &Repository,
+    odb: &git2::Odb<'_>,
+    dir: &str,
+    entry: &git2::TreeEntry<'_>,
+) -> Result<Option<FileData>> {
+    if entry.kind() != Some(ObjectType::Blob) {
+        return Ok(None);
+    }
+    let Ok(name) = entry.name() else {
+        return Ok(None);
+    };
+    let id = Some(entry.id().to_string());
+    let mode = entry.filemode();
+    let flaw = if mode == i32::from(git2::FileMode::Link) {
+        Some(FileFlaw::Symlink)
+    } else {
+        // The size is read from the object's header, so a huge file
+        // is never unpacked.
+        let max = limits::max_bytes(&format!("{dir}/{name}"));
+        match odb.read_header(entry.id()) {
+            Ok((size, _)) if size as u64 > max => Some(FileFlaw::TooBig(size as u64)),
+            _ if mode == i32::from(git2::FileMode::BlobExecutable) => Some(FileFlaw::Executable),
+            _ => None,
+        }
+    };
+    let bytes = match flaw {
+        Some(FileFlaw::Symlink | FileFlaw::TooBig(_)) => Vec::new(),
+        _ => repo
+            .find_blob(entry.id())
+            .map_err(Error::git(format!("læsning af {dir}/{name}")))?
+            .content()
+            .to_vec(),
+    };
+    Ok(Some(FileData {
+        name: name.to_string(),
+        bytes,
+        id,
+        flaw,
+    }))
 }
 
 /// Files as they are on disk now, committed or not.

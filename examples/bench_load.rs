@@ -1,0 +1,221 @@
+//! Benchmark of loading: the terminal UI's first frame and the read
+//! commands (`status`, `comment list`, `chapters`, the exports), each with
+//! the load cache under `.git/oplaeg/cache/` warm and cold (deleted before
+//! each run), beside plain `git status` on the same repository in the same
+//! run. Wall time is the median of the runs; memory is the peak resident
+//! size of the process (the largest over the runs).
+//!
+//! ```sh
+//! cargo build --release --bin oplaeg --example gen_workspace --example bench_load
+//! target/release/examples/gen_workspace --chapters 60 --megabytes 5 \
+//!     --comments 10000 --commits 2000 /tmp/large
+//! target/release/examples/bench_load /tmp/large [--runs 5] [--exports]
+//! ```
+//!
+//! The `oplaeg` binary is the one built next to this example
+//! (`target/release/oplaeg`). Frames are drawn into ratatui's TestBackend at
+//! 120×40, so the first frame is oplaeg's own work without a terminal; it is
+//! opened as the first member (who starts on Mit overblik), as `bench_ui` does.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use oplaeg::store::{Cache, Store};
+use oplaeg::tui::{State, views};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// One measured run: wall time and peak resident memory in KiB.
+struct Run {
+    wall: Duration,
+    peak_kib: i64,
+}
+
+/// Runs a command to its end and measures it (its own peak memory, read
+/// with `wait4`, so other processes do not count).
+fn measure(program: &Path, args: &[&str], dir: &Path) -> anyhow::Result<Run> {
+    let start = Instant::now();
+    let child = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to fill.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: the pid is our own child, not yet waited for; both pointers are valid.
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = start.elapsed();
+    anyhow::ensure!(r == pid, "wait4 failed for {program:?} {args:?}");
+    anyhow::ensure!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "{} {} failed",
+        program.display(),
+        args.join(" ")
+    );
+    // The child was reaped by wait4; std must not wait for it again.
+    std::mem::forget(child);
+    Ok(Run {
+        wall,
+        peak_kib: usage.ru_maxrss,
+    })
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn mb(kib: i64) -> String {
+    format!("{:.0} MB", kib as f64 / 1024.0)
+}
+
+fn clear_cache(root: &Path) {
+    let _ = std::fs::remove_dir_all(Cache::dir_of(&root.join(".git")));
+}
+
+/// Times `runs` runs; `cold` deletes the cache before each.
+fn series(
+    program: &Path,
+    args: &[&str],
+    root: &Path,
+    runs: usize,
+    cold: bool,
+) -> anyhow::Result<(Duration, i64)> {
+    let mut walls = Vec::new();
+    let mut peak = 0;
+    if !cold {
+        measure(program, args, root)?; // fills the cache
+    }
+    for _ in 0..runs {
+        if cold {
+            clear_cache(root);
+        }
+        let r = measure(program, args, root)?;
+        walls.push(r.wall);
+        peak = peak.max(r.peak_kib);
+    }
+    Ok((median(walls), peak))
+}
+
+fn first_frame(root: &Path, email: &Option<String>) -> anyhow::Result<Duration> {
+    let start = Instant::now();
+    let s = State::new(Store::open(root)?, email.clone(), 120, 40)?;
+    let mut t = Terminal::new(TestBackend::new(120, 40))?;
+    t.draw(|f| views::render(f, &s))?;
+    Ok(start.elapsed())
+}
+
+fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let mut root: Option<PathBuf> = None;
+    let mut runs = 5;
+    let mut exports = false;
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--runs" => runs = args.next().and_then(|n| n.parse().ok()).unwrap_or(5),
+            "--exports" => exports = true,
+            _ => root = Some(PathBuf::from(a)),
+        }
+    }
+    let root =
+        root.ok_or_else(|| anyhow::anyhow!("usage: bench_load WORKSPACE [--runs N] [--exports]"))?;
+    let root = std::fs::canonicalize(root)?;
+    let oplaeg = std::env::current_exe()?
+        .parent()
+        .and_then(Path::parent)
+        .map(|d| d.join("oplaeg"))
+        .filter(|p| p.is_file())
+        .ok_or_else(|| {
+            anyhow::anyhow!("build the binary first: cargo build --release --bin oplaeg")
+        })?;
+    // Skipping libgit2's re-hashing of every object read, as the binary does.
+    Store::skip_hash_checks();
+    let writer = || -> anyhow::Result<Option<String>> {
+        let ws = Store::open(&root)?.load(&oplaeg::store::Rev::head())?;
+        Ok(ws
+            .config
+            .members
+            .iter()
+            .find(|m| m.role == oplaeg::model::Role::Member)
+            .map(|m| m.email.clone()))
+    };
+
+    println!("workspace {}", root.display());
+    println!("runs      {runs} (median wall time; peak memory of the process)\n");
+    println!("{:<34} {:>12} {:>10}", "work", "wall", "peak");
+
+    let git = PathBuf::from("git");
+    let (g, gpeak) = series(&git, &["status"], &root, runs, false)?;
+    println!("{:<34} {:>12} {:>10}", "git status", ms(g), mb(gpeak));
+    let commands: [&[&str]; 3] = [&["status"], &["comment", "list"], &["chapters"]];
+    for command in commands {
+        let name = format!("oplaeg {}", command.join(" "));
+        let (warm, wpeak) = series(&oplaeg, command, &root, runs, false)?;
+        let (cold, cpeak) = series(&oplaeg, command, &root, runs, true)?;
+        println!(
+            "{:<34} {:>12} {:>10}   {:.1}× git",
+            name,
+            ms(warm),
+            mb(wpeak),
+            warm.as_secs_f64() / g.as_secs_f64()
+        );
+        println!(
+            "{:<34} {:>12} {:>10}",
+            format!("{name} (cold)"),
+            ms(cold),
+            mb(cpeak)
+        );
+    }
+    // In this process, after the commands: a child's peak memory as
+    // `wait4` reports it starts from this process's size when it forks.
+    let email = writer()?;
+    let mut cold = Vec::new();
+    for _ in 0..runs {
+        clear_cache(&root);
+        cold.push(first_frame(&root, &email)?);
+    }
+    first_frame(&root, &email)?;
+    let warm: Vec<Duration> = (0..runs)
+        .map(|_| first_frame(&root, &email))
+        .collect::<anyhow::Result<_>>()?;
+    println!(
+        "{:<34} {:>12}",
+        "TUI first frame, cache warm",
+        ms(median(warm))
+    );
+    println!(
+        "{:<34} {:>12}",
+        "TUI first frame, cache cold",
+        ms(median(cold))
+    );
+
+    if exports {
+        let out = tempfile::tempdir()?;
+        for (what, ext) in [
+            ("notat", "docx"),
+            ("notat", "html"),
+            ("oplaeg", "docx"),
+            ("oplaeg", "html"),
+        ] {
+            let file = out.path().join(format!("{what}.{ext}"));
+            let file = file.to_string_lossy().into_owned();
+            let args = ["export", what, "--force", "-o", file.as_str()];
+            let (wall, peak) = series(&oplaeg, &args, &root, runs.min(3), false)?;
+            println!(
+                "{:<34} {:>12} {:>10}",
+                format!("oplaeg export {what} (.{ext})"),
+                ms(wall),
+                mb(peak)
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,337 @@
+//! A cache of read comment files, kept under `.git/oplaeg/cache/` so nothing
+//! in it is ever committed or synced.
+//!
+//! Reading a large workspace is dominated by its comment files (tens of
+//! thousands of small TOML files). What one of them reads as depends only on
+//! its name, mode and content (and the language of the messages), and git
+//! names the content: so the cache remembers a [`CommentFile`] by
+//! (name, blob id, mode), and the whole folder by its tree id.
+//!
+//! - A load of a commit whose `comments/` tree is cached reads one file.
+//! - Otherwise the newest cached folder (usually the previous commit's)
+//!   answers for every file whose name, blob and mode are unchanged, and
+//!   only the files that differ are read from git and parsed; the result is
+//!   cached under the new tree id (the last [`KEEP`] folders are kept).
+//! - Entries are only ever looked up by ids git computed from the content,
+//!   so a stale cache (a branch switched with plain git) cannot answer for
+//!   the wrong content. The working tree is never read through it.
+//! - Each file carries a header (format, program version, language, tree id,
+//!   length and checksum); one that does not match in every respect –
+//!   truncated, garbage, another version – is ignored and rewritten. Any
+//!   error in the cache is silent: the load goes on from git.
+//! - Files are written to a temporary name and renamed, so a reader never
+//!   sees half a file; the folder may be deleted at any time.
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use git2::{ObjectType, Oid, Repository, Tree};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::model::{CommentFile, Problem, at_most_by, limits, paths, read_comment_file};
+
+/// Bump when what is cached, or how a file reads, changes.
+const FORMAT: u32 = 1;
+/// How many folders (tree ids) are kept.
+pub const KEEP: usize = 4;
+const MAGIC: &str = "oplaeg-cache";
+
+/// One comment file as remembered.
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    name: String,
+    blob: String,
+    mode: i32,
+    read: CommentFile,
+}
+
+/// How a load used the cache (for tests and benchmarks).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CacheUse {
+    /// The whole folder came from the cache.
+    pub folder_hit: bool,
+    /// Files answered by the cache.
+    pub reused: usize,
+    /// Files read from git and parsed.
+    pub parsed: usize,
+    /// Whether a new folder was written.
+    pub written: bool,
+}
+
+/// The cache folder of a repository.
+pub struct Cache {
+    dir: PathBuf,
+}
+
+impl Cache {
+    /// The cache of a repository with a working tree (a bare server
+    /// repository is read without one). `OPLAEG_NO_CACHE=1` turns it off.
+    pub fn of(repo: &Repository) -> Option<Cache> {
+        if repo.is_bare() || std::env::var_os("OPLAEG_NO_CACHE").is_some_and(|v| v == "1") {
+            return None;
+        }
+        Some(Cache {
+            dir: Cache::dir_of(repo.path()),
+        })
+    }
+
+    /// `.git/oplaeg/cache`.
+    pub fn dir_of(git_dir: &Path) -> PathBuf {
+        git_dir.join("oplaeg").join("cache")
+    }
+
+    fn lang() -> &'static str {
+        match crate::i18n::lang() {
+            crate::i18n::Lang::Da => "da",
+            crate::i18n::Lang::En => "en",
+        }
+    }
+
+    fn file_of(&self, tree: Oid) -> PathBuf {
+        self.dir.join(format!("comments-{tree}-{}", Cache::lang()))
+    }
+
+    /// The comment files of `tree` (a commit's root tree), as
+    /// [`crate::model::Source::comment_files`] gives them.
+    pub fn comment_files(
+        &self,
+        repo: &Repository,
+        tree: &Tree<'_>,
+        problems: &mut Vec<Problem>,
+        used: &mut CacheUse,
+    ) -> Result<Vec<CommentFile>> {
+        let sub = match tree.get_path(Path::new(paths::COMMENTS)) {
+            Ok(e) if e.kind() == Some(ObjectType::Tree) => repo
+                .find_tree(e.id())
+                .map_err(Error::git(paths::COMMENTS.to_string()))?,
+            Ok(_) => return Ok(Vec::new()),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::git(paths::COMMENTS.to_string())(e)),
+        };
+        let entries: Vec<git2::TreeEntry<'_>> = sub
+            .iter()
+            .filter(|e| e.kind() == Some(ObjectType::Blob) && e.name().is_ok())
+            .collect();
+        let entries = at_most_by(
+            entries,
+            |e| e.name().unwrap_or_default(),
+            paths::COMMENTS,
+            limits::MAX_COMMENTS,
+            problems,
+        );
+        let path = self.file_of(sub.id());
+        if let Some(cached) = self.read(&path, sub.id())
+            && cached.len() == entries.len()
+            && cached.iter().zip(&entries).all(|(c, e)| same(c, e))
+        {
+            used.folder_hit = true;
+            used.reused = cached.len();
+            return Ok(cached.into_iter().map(restore).collect());
+        }
+        let mut known: HashMap<String, Entry> = self
+            .newest()
+            .and_then(|(p, t)| self.read(&p, t))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| (e.name.clone(), e))
+            .collect();
+        let odb = repo.odb().map_err(Error::git("objects"))?;
+        let mut out = Vec::with_capacity(entries.len());
+        for e in &entries {
+            let name = e.name().unwrap_or_default();
+            match known.remove(name) {
+                Some(k) if same(&k, e) => {
+                    used.reused += 1;
+                    out.push(k);
+                }
+                _ => {
+                    let Some(file) = super::source::blob_file(repo, &odb, paths::COMMENTS, e)?
+                    else {
+                        continue;
+                    };
+                    used.parsed += 1;
+                    let mut read = read_comment_file(file);
+                    // The id is the file name; serde does not read it back.
+                    if let Some(c) = &mut read.comment {
+                        c.id.clear();
+                    }
+                    out.push(Entry {
+                        name: name.to_string(),
+                        blob: e.id().to_string(),
+                        mode: e.filemode(),
+                        read,
+                    });
+                }
+            }
+        }
+        used.written = self.write(&path, sub.id(), &out).is_ok();
+        Ok(out.into_iter().map(restore).collect())
+    }
+
+    /// A cached folder, when it is whole and was written by this version
+    /// for this tree in this language.
+    fn read(&self, path: &Path, tree: Oid) -> Option<Vec<Entry>> {
+        let bytes = std::fs::read(path).ok()?;
+        let newline = memchr::memchr(b'\n', &bytes)?;
+        let header = std::str::from_utf8(&bytes[..newline]).ok()?;
+        let body = &bytes[newline + 1..];
+        let expected = header_line(tree, body);
+        if header != expected {
+            return None;
+        }
+        serde_json::from_slice(body).ok()
+    }
+
+    /// The most recently written folder in this language, and its tree id.
+    fn newest(&self) -> Option<(PathBuf, Oid)> {
+        let suffix = format!("-{}", Cache::lang());
+        std::fs::read_dir(&self.dir)
+            .ok()?
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                let name = e.file_name().into_string().ok()?;
+                let tree = name.strip_prefix("comments-")?.strip_suffix(&suffix)?;
+                let tree = Oid::from_str(tree).ok()?;
+                let modified = e.metadata().ok()?.modified().ok()?;
+                Some((modified, e.path(), tree))
+            })
+            .max_by_key(|(m, _, _)| *m)
+            .map(|(_, p, t)| (p, t))
+    }
+
+    /// Writes a folder atomically, then keeps only the [`KEEP`] newest.
+    fn write(&self, path: &Path, tree: Oid, entries: &[Entry]) -> std::io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        let body = serde_json::to_vec(entries).map_err(std::io::Error::other)?;
+        let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
+        tmp.write_all(header_line(tree, &body).as_bytes())?;
+        tmp.write_all(b"\n")?;
+        tmp.write_all(&body)?;
+        tmp.persist(path).map_err(|e| e.error)?;
+        self.prune();
+        Ok(())
+    }
+
+    /// Deletes all but the [`KEEP`] newest folders, and temporary files
+    /// older than a minute (left by a process that was killed).
+    fn prune(&self) {
+        let Ok(dir) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        let now = std::time::SystemTime::now();
+        let mut folders = Vec::new();
+        for e in dir.filter_map(|e| e.ok()) {
+            let Some(modified) = e.metadata().ok().and_then(|m| m.modified().ok()) else {
+                continue;
+            };
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with("comments-") {
+                folders.push((modified, e.path()));
+            } else if now
+                .duration_since(modified)
+                .is_ok_and(|age| age.as_secs() > 60)
+            {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+        folders.sort_by_key(|f| std::cmp::Reverse(f.0));
+        for (_, path) in folders.into_iter().skip(KEEP) {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// A commit's files with its comment files read through the cache.
+pub(crate) struct Cached<'r> {
+    pub source: super::TreeSource<'r>,
+    pub cache: Cache,
+    pub used: std::cell::Cell<CacheUse>,
+}
+
+impl crate::model::Source for Cached<'_> {
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        self.source.read(path)
+    }
+
+    fn files(&self, dir: &str) -> Result<Vec<crate::model::FileData>> {
+        self.source.files(dir)
+    }
+
+    fn comment_files(&self, problems: &mut Vec<Problem>) -> Result<Option<Vec<CommentFile>>> {
+        let Some(tree) = &self.source.tree else {
+            return Ok(None);
+        };
+        let mut used = CacheUse::default();
+        let files = self
+            .cache
+            .comment_files(self.source.repo, tree, problems, &mut used)?;
+        self.used.set(used);
+        Ok(Some(files))
+    }
+}
+
+/// Whether a remembered file is this tree entry.
+fn same(cached: &Entry, entry: &git2::TreeEntry<'_>) -> bool {
+    entry.name().is_ok_and(|n| n == cached.name)
+        && entry.filemode() == cached.mode
+        && entry.id().to_string() == cached.blob
+}
+
+/// The comment's id is its file name and is not stored in the file (nor in
+/// the cache: entries are kept with it cleared).
+fn restore(entry: Entry) -> CommentFile {
+    let mut read = entry.read;
+    if let Some(c) = &mut read.comment
+        && let Some(id) = entry.name.strip_suffix(".toml")
+    {
+        c.id = id.to_string();
+    }
+    read
+}
+
+fn header_line(tree: Oid, body: &[u8]) -> String {
+    format!(
+        "{MAGIC} {FORMAT} {} {} {tree} {} {:016x}",
+        env!("CARGO_PKG_VERSION"),
+        Cache::lang(),
+        body.len(),
+        checksum(body)
+    )
+}
+
+/// A fast 64-bit checksum that catches truncation and damage (not an
+/// attacker: whoever can write `.git/` can change the repository itself).
+fn checksum(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h: u64 = bytes.len() as u64 ^ K;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(K).rotate_left(29);
+    }
+    for &b in chunks.remainder() {
+        h = (h ^ u64::from(b)).wrapping_mul(K).rotate_left(29);
+    }
+    h ^ (h >> 32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::checksum;
+
+    #[test]
+    fn the_checksum_sees_any_changed_byte_and_length() {
+        let text = b"a comment body that is long enough to have some chunks".to_vec();
+        let base = checksum(&text);
+        for i in 0..text.len() {
+            let mut other = text.clone();
+            other[i] ^= 1;
+            assert_ne!(checksum(&other), base, "byte {i}");
+        }
+        assert_ne!(checksum(&text[..text.len() - 1]), base);
+    }
+}
