@@ -784,3 +784,30 @@ fn run_snippet(path: &std::ffi::OsStr, script: &str) -> Option<String> {
         read("stderr")
     ))
 }
+
+/// The `authorized_keys` line the book tells the writer to add is the one
+/// `oplaeg server init` prints (and `tests/attack.rs` runs against sshd).
+#[test]
+fn the_books_authorized_keys_line_is_the_one_server_init_prints() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_oplaeg"))
+        .args(["--lang", "da", "server", "init"])
+        .arg(tmp.path().join("server.git"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let printed = String::from_utf8(out.stdout).unwrap();
+    let line = printed
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("command=\"env OPLAEG_PUSHER="))
+        .unwrap_or_else(|| panic!("server init prints the line:\n{printed}"))
+        .replace("jens@rm.dk", "jens.noergaard@rm.dk");
+    for page in ["docs/samarbejde.md", "docs/trust-model.md"] {
+        let text = std::fs::read_to_string(repo().join(page)).unwrap();
+        assert!(
+            text.lines().any(|l| l.trim() == line),
+            "{page} shows the line `oplaeg server init` prints:\n{line}"
+        );
+    }
+}

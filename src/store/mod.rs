@@ -1164,6 +1164,7 @@ fn write_atomic_mode(path: &Path, bytes: &[u8], executable: bool) -> Result<()> 
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
     }
+    #[cfg_attr(not(unix), allow(unused_mut))]
     let mut options = atomic_write_file::OpenOptions::new();
     #[cfg(unix)]
     {
