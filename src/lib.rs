@@ -17,6 +17,7 @@ pub mod fuzzing;
 pub mod i18n;
 pub mod model;
 pub mod ops;
+pub mod platform;
 pub mod ranking;
 pub mod store;
 pub mod suggest;

@@ -382,14 +382,10 @@ fn new_text_for(s: &ops::Session, id: &str) -> anyhow::Result<String> {
     let ws = s.store().load(&crate::store::Rev::head())?;
     let current = ws.comment(id)?;
     ops::may_change_comment(s.actor(), current)?;
-    let editor = std::env::var("VISUAL")
-        .or_else(|_| std::env::var("EDITOR"))
-        .unwrap_or_else(|_| "nano".into());
-    let mut parts = editor.split_whitespace();
-    let program = parts.next().ok_or_else(|| {
+    let (program, args) = crate::platform::editor().ok_or_else(|| {
         anyhow::anyhow!(tr!(
-            "$EDITOR er tom; giv teksten på kommandolinjen",
-            "$EDITOR is empty; give the text on the command line"
+            "ingen editor fundet: sæt $EDITOR, eller giv teksten på kommandolinjen",
+            "no editor found: set $EDITOR, or give the text on the command line"
         ))
     })?;
     let file = tempfile::Builder::new()
@@ -397,8 +393,8 @@ fn new_text_for(s: &ops::Session, id: &str) -> anyhow::Result<String> {
         .suffix(".md")
         .tempfile()?;
     std::fs::write(file.path(), format!("{}\n", current.body))?;
-    let status = std::process::Command::new(program)
-        .args(parts)
+    let status = std::process::Command::new(&program)
+        .args(&args)
         .arg(file.path())
         .status()?;
     if !status.success() {

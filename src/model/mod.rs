@@ -22,7 +22,7 @@ pub use workspace::{
     chapter_file_name, editor_text, parse_chapter_file_name, read_comment_file,
 };
 
-/// The documented limits on what oplaeg reads and writes (see the README).
+/// The documented limits on what oplaeg reads and writes (see docs/bad-input.md).
 /// Writing beyond them is refused; a file beyond them in a commit or on
 /// disk is reported as a problem and left out, never fatal.
 pub mod limits {

@@ -193,8 +193,9 @@ impl Store {
         if let Ok(dir) = std::env::var("GIT_OBJECT_DIRECTORY") {
             extra.push(dir);
         }
-        if let Ok(dirs) = std::env::var("GIT_ALTERNATE_OBJECT_DIRECTORIES") {
-            extra.extend(dirs.split(':').map(str::to_string));
+        if let Some(dirs) = std::env::var_os("GIT_ALTERNATE_OBJECT_DIRECTORIES") {
+            // git separates them as PATH is: `:`, and `;` on Windows.
+            extra.extend(std::env::split_paths(&dirs).map(|p| p.display().to_string()));
         }
         let own = std::fs::canonicalize(repo.path().join("objects")).ok();
         let odb = repo.odb().map_err(Error::git("objects"))?;
@@ -1192,6 +1193,7 @@ fn write_atomic_mode(path: &Path, bytes: &[u8], executable: bool) -> Result<()> 
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
     }
+    #[cfg_attr(not(unix), allow(unused_mut))]
     let mut options = atomic_write_file::OpenOptions::new();
     #[cfg(unix)]
     {

@@ -187,9 +187,12 @@ impl Credentials {
     /// From the environment: an agent if `SSH_AUTH_SOCK` is set, and the
     /// usual key files in `~/.ssh` that exist.
     pub fn from_env() -> Credentials {
-        let agent = std::env::var_os("SSH_AUTH_SOCK").is_some_and(|s| !s.is_empty());
-        let keys = match std::env::var_os("HOME") {
-            Some(home) => default_keys(&Path::new(&home).join(".ssh")),
+        // On Windows the agent (OpenSSH's service, or Pageant) is found
+        // without a variable.
+        let agent =
+            cfg!(windows) || std::env::var_os("SSH_AUTH_SOCK").is_some_and(|s| !s.is_empty());
+        let keys = match crate::platform::home_dir() {
+            Some(home) => default_keys(&home.join(".ssh")),
             None => Vec::new(),
         };
         Credentials::new(agent, keys)

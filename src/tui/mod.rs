@@ -209,49 +209,15 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, state: &mut State) -> any
     }
 }
 
-/// The first common editor found on `PATH`, for when neither `$VISUAL`
-/// nor `$EDITOR` is set.
-fn fallback_editor() -> Option<String> {
-    let path = std::env::var_os("PATH")?;
-    [
-        "sensible-editor",
-        "editor",
-        "nano",
-        "micro",
-        "vim",
-        "vi",
-        "emacs",
-        "ed",
-    ]
-    .into_iter()
-    .find(|name| std::env::split_paths(&path).any(|dir| dir.join(name).is_file()))
-    .map(str::to_string)
-}
-
 /// Opens `$VISUAL` or `$EDITOR` (without a shell) on the text; the UI is
 /// suspended meanwhile and restored after, whatever the editor does.
 fn external_editor(text: &str) -> anyhow::Result<String> {
-    let editor = std::env::var("VISUAL")
-        .ok()
-        .filter(|e| !e.trim().is_empty())
-        .or_else(|| {
-            std::env::var("EDITOR")
-                .ok()
-                .filter(|e| !e.trim().is_empty())
-        })
-        .or_else(fallback_editor)
-        .ok_or_else(|| {
-            anyhow::anyhow!(crate::tr!(
-                "ingen editor fundet: sæt $EDITOR, fx export EDITOR=nano",
-                "no editor found: set $EDITOR, e.g. export EDITOR=nano"
-            ))
-        })?;
-    let mut parts = editor.split_whitespace();
-    let program = parts
-        .next()
-        .ok_or_else(|| anyhow::anyhow!("$EDITOR er tom"))?
-        .to_string();
-    let args: Vec<String> = parts.map(str::to_string).collect();
+    let (program, args) = crate::platform::editor().ok_or_else(|| {
+        anyhow::anyhow!(crate::tr!(
+            "ingen editor fundet: sæt $EDITOR, fx export EDITOR=nano",
+            "no editor found: set $EDITOR, e.g. export EDITOR=nano"
+        ))
+    })?;
     let mut file = tempfile::Builder::new()
         .prefix("oplaeg-")
         .suffix(".md")

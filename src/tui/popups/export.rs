@@ -112,13 +112,7 @@ impl ExportForm {
     /// oplaeg was started in, the format's extension added when missing.
     pub fn output(&self) -> PathBuf {
         let typed = self.path.trim();
-        let mut path = match typed.strip_prefix("~/") {
-            Some(rest) => std::env::var_os("HOME")
-                .map(PathBuf::from)
-                .unwrap_or_default()
-                .join(rest),
-            None => PathBuf::from(typed),
-        };
+        let mut path = crate::platform::expand_home(typed);
         if path.is_relative() {
             path = self.folder.join(path);
         }
