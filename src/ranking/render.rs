@@ -84,16 +84,17 @@ pub fn p_value(p: f64) -> String {
     }
 }
 
-/// How strong an agreement W describes, in words (rough bands after
-/// Schmidt 1997: below 0.1 very weak, 0.3 weak, 0.5 moderate, 0.7 strong).
+/// How strong an agreement W describes, in words: the band around the
+/// nearest of Schmidt's (1997) reference points 0.1 very weak, 0.3 weak,
+/// 0.5 moderate, 0.7 strong and 0.9 unusually strong.
 pub fn agreement_words(w: f64) -> String {
-    if w < 0.1 {
+    if w < 0.2 {
         tr!("meget svag enighed", "very weak agreement")
-    } else if w < 0.3 {
+    } else if w < 0.4 {
         tr!("svag enighed", "weak agreement")
-    } else if w < 0.5 {
+    } else if w < 0.6 {
         tr!("moderat enighed", "moderate agreement")
-    } else if w < 0.7 {
+    } else if w < 0.8 {
         tr!("stærk enighed", "strong agreement")
     } else {
         tr!("meget stærk enighed", "very strong agreement")
@@ -288,6 +289,16 @@ pub fn render(r: &Results, width: usize) -> Vec<TextLine> {
     }
     out.push(who);
     out.push(line(SpanKind::Plain, agreement(r)));
+    if r.p_value.is_some_and(|p| p >= 0.05) {
+        // Few rankings: W could be this high by chance.
+        out.push(line(
+            SpanKind::Faint,
+            tr!(
+                "Så få rangordninger kan være enige af en tilfældighed (p ≥ 0,05).",
+                "So few rankings may agree by chance (p ≥ 0.05)."
+            ),
+        ));
+    }
     out.push(TextLine::default());
 
     // The table.
