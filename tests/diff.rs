@@ -450,8 +450,8 @@ fn demo_diff_on_the_command_line() {
         "tidshorisont: lang → mellemlang",
         "status: udkast → foreslået",
         "realiserbarhed ændret",
-        "Skrevet siden meeting/3: 15 kommentarer, 4 svar",
-        "Besvaret siden meeting/3: 10",
+        "Skrevet siden møde 3: 15 kommentarer, 4 svar",
+        "Besvaret siden møde 3: 10",
         "delvist imødekommet",
         "ikke imødekommet",
         "taget til efterretning",
@@ -468,7 +468,7 @@ fn demo_diff_on_the_command_line() {
     assert!(en.contains("Changes to"), "{en}");
     assert!(en.contains("horizon: long → medium"), "{en}");
     assert!(
-        en.contains("Written since meeting/3: 15 comments, 4 replies"),
+        en.contains("Written since meeting 3: 15 comments, 4 replies"),
         "{en}"
     );
     // --stat: the summary without the text.
@@ -504,7 +504,7 @@ fn demo_defaults_to_the_last_meeting_and_head() {
     assert_eq!(d.summary.chapters.changed, 0);
     assert_eq!(d.summary.comments.written, 8);
     assert!(
-        text.contains("Skrevet siden meeting/4: 8 kommentarer, 0 svar"),
+        text.contains("Skrevet siden møde 4: 8 kommentarer, 0 svar"),
         "{text}"
     );
     // The comments written on meeting 4's text all find their words.

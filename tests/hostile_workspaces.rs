@@ -433,6 +433,65 @@ fn deep_nesting_is_exported_and_shown_without_overflowing_the_stack() {
     ok(oplaeg(&ws, &["diff", "HEAD~1", "HEAD"]));
 }
 
+#[test]
+fn text_nested_beyond_the_limit_is_refused_when_written_and_nothing_changes() {
+    let ws = Ws::sample();
+    let head = ws.git(&["rev-parse", "HEAD"]);
+    let quotes = format!("{} Bund.", ">".repeat(17));
+    let list: String = (0..17)
+        .map(|d| format!("{}- punkt\n", "  ".repeat(d)))
+        .collect();
+    let list = format!("Punkter:\n\n{list}");
+    // A comment, a suggestion and a reply: the body or the new words.
+    for (what, args) in [
+        (
+            "a quote in a comment",
+            vec![
+                "--as",
+                MEMBER,
+                "comment",
+                "add",
+                "--chapter",
+                "2",
+                "--body",
+                quotes.as_str(),
+            ],
+        ),
+        (
+            "a list in a comment",
+            vec![
+                "--as",
+                MEMBER,
+                "comment",
+                "add",
+                "--chapter",
+                "2",
+                "--body",
+                list.as_str(),
+            ],
+        ),
+    ] {
+        let err = refused(&oplaeg(&ws, &args));
+        assert!(err.contains("indlejret 17 niveauer"), "{what}: {err}");
+        assert!(err.contains("intet er ændret"), "{what}: {err}");
+        assert_eq!(ws.git(&["rev-parse", "HEAD"]), head, "{what}");
+    }
+    // A writer's chapter edit, saved.
+    ws.write(CHAPTER, &format!("# Dybt\n\n{quotes}\n"));
+    let err = refused(&oplaeg(&ws, &["--as", WRITER, "save", "-m", "Dybt"]));
+    assert!(err.contains("indlejret 17 niveauer"), "{err}");
+    assert_eq!(ws.git(&["rev-parse", "HEAD"]), head);
+    let en = refused(&oplaeg(
+        &ws,
+        &["--lang", "en", "--as", WRITER, "save", "-m", "Dybt"],
+    ));
+    assert!(en.contains("nested 17 levels deep"), "{en}");
+    // At the limit itself it is accepted.
+    ws.write(CHAPTER, &format!("# Dybt\n\n{} Bund.\n", ">".repeat(16)));
+    ok(oplaeg(&ws, &["--as", WRITER, "save", "-m", "Dybt nok"]));
+    assert_ne!(ws.git(&["rev-parse", "HEAD"]), head);
+}
+
 // ---------------------------------------------------------------------------
 // Limits, modes and symlinks in what is read
 // ---------------------------------------------------------------------------

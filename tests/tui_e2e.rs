@@ -422,9 +422,9 @@ fn a_writer_plans_a_meeting_and_tags_the_draft_from_the_timeline() {
         .to_string();
     assert!(s.contains(&format!("▶□ møde {chosen}. 2024-10-24")), "{s}");
     tmux.keys(&["t"]);
-    tmux.wait_for("Tag det nuværende udkast");
+    tmux.wait_for("Markér det nuværende udkast");
     tmux.keys(&["j"]);
-    tmux.wait_for(&format!("tagget som sendt til møde {chosen}"));
+    tmux.wait_for(&format!("markeret som sendt til møde {chosen}"));
     tmux.keys(&["q"]);
     let tags = git(&root, &["tag", "--list", "meeting/*"]);
     let new: Vec<&str> = tags
@@ -461,7 +461,7 @@ fn a_reviewer_is_offered_no_write_key() {
         "ret",
         "træk",
         "planlæg",
-        "tag udkast",
+        "markér sendt",
     ];
     for (key, shows) in [
         ("1", "Kapitler"),

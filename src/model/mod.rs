@@ -55,6 +55,44 @@ pub mod limits {
         }
     }
 
+    /// How deep quotes and lists nest in Markdown `text`.
+    pub fn nesting(text: &str) -> usize {
+        let (mut depth, mut deepest) = (0usize, 0usize);
+        let options =
+            pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH;
+        for event in pulldown_cmark::Parser::new_ext(text, options) {
+            match event {
+                pulldown_cmark::Event::Start(
+                    pulldown_cmark::Tag::BlockQuote(_) | pulldown_cmark::Tag::List(_),
+                ) => {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+                pulldown_cmark::Event::End(
+                    pulldown_cmark::TagEnd::BlockQuote(_) | pulldown_cmark::TagEnd::List(_),
+                ) => {
+                    depth = depth.saturating_sub(1);
+                }
+                _ => {}
+            }
+        }
+        deepest
+    }
+
+    /// The deepest nesting in any text of a TOML table (a comment's body, a
+    /// suggestion, an answer, a recommendation's text).
+    pub fn table_nesting(table: &toml::Table) -> usize {
+        fn value(v: &toml::Value) -> usize {
+            match v {
+                toml::Value::String(s) => nesting(s),
+                toml::Value::Array(a) => a.iter().map(value).max().unwrap_or(0),
+                toml::Value::Table(t) => t.values().map(value).max().unwrap_or(0),
+                _ => 0,
+            }
+        }
+        table.values().map(value).max().unwrap_or(0)
+    }
+
     /// A size in people's units (`256 KB`, `100 MB`).
     pub fn human(bytes: u64) -> String {
         if bytes >= 1024 * 1024 {

@@ -752,6 +752,7 @@ impl Store {
         for (path, content) in &change.writes {
             check_path(path)?;
             check_size(path, content.as_deref())?;
+            check_nesting(path, content.as_deref())?;
         }
         check_signature(&who.name, &who.email)?;
         // One writer at a time per clone: the lock is held from reading HEAD
@@ -1147,6 +1148,31 @@ fn check_size(path: &str, content: Option<&[u8]>) -> Result<()> {
         return Err(Error::Invalid(tr!(
             "{path} ville blive for stor ({size}; grænsen er {max}). Gør teksten kortere; intet er ændret",
             "{path} would be too large ({size}; the limit is {max}). Make the text shorter; nothing was changed"
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses text whose quotes or lists nest deeper than the documented limit
+/// (a chapter's Markdown, or any text in a TOML file), as `verify` would.
+fn check_nesting(path: &str, content: Option<&[u8]>) -> Result<()> {
+    use crate::model::limits;
+    let Some(text) = content.and_then(|c| std::str::from_utf8(c).ok()) else {
+        return Ok(());
+    };
+    let depth = if path.ends_with(".md") {
+        limits::nesting(text)
+    } else if path.ends_with(".toml") {
+        text.parse::<toml::Table>()
+            .map_or(0, |t| limits::table_nesting(&t))
+    } else {
+        0
+    };
+    let max = limits::MAX_NESTING;
+    if depth > max {
+        return Err(Error::Invalid(tr!(
+            "{path} har citater eller lister indlejret {depth} niveauer dybt; grænsen er {max}. Gør teksten fladere; intet er ændret",
+            "{path} has quotes or lists nested {depth} levels deep; the limit is {max}. Make the text flatter; nothing was changed"
         )));
     }
     Ok(())

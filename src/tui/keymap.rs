@@ -484,7 +484,7 @@ pub static BINDINGS: &[Binding] = &[
         [(Char('t'), N)],
         "t",
         Action::TagMeeting,
-        "tag det nuværende udkast som sendt til det valgte møde",
+        "markér det nuværende udkast som sendt til det valgte møde",
         "tag the current draft as sent for the chosen meeting",
         true
     ),

@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Names, move_notes, shown, side_label, side_name};
+use super::{Names, move_notes, shown, side_in_prose, side_label};
 use crate::anchor::Fate;
 use crate::diff::{
     BlockChange, BlockDiff, BlockKind, ChapterDiff, ChapterStatus, Op, RecChange, RecFact, Segment,
@@ -358,7 +358,7 @@ fn comment_html(o: &mut String, names: &Names, c: &Comment, response: bool) {
 fn comments(o: &mut String, d: &WorkspaceDiff) {
     let names = Names::of(d);
     let c = &d.comments;
-    let from = &side_name(&d.from);
+    let from = &side_in_prose(&d.from);
     let _ = writeln!(
         o,
         "<section id=\"kommentarer\">\n<h2>{}</h2>",
@@ -406,9 +406,9 @@ fn comments(o: &mut String, d: &WorkspaceDiff) {
         o,
         "<h3>{}</h3>",
         escape(&tr!(
-            "Kommentarernes citater i {}",
-            "The comments' quotes in {}",
-            side_name(&d.to)
+            "Kommentarernes citater ved {}",
+            "The comments' quotes at {}",
+            side_in_prose(&d.to)
         ))
     );
     if c.anchors.is_empty() {

@@ -245,6 +245,17 @@ fn side_name(s: &diff::Side) -> String {
     }
 }
 
+/// A side as a sentence names it: "møde 3" for a meeting's tag (as the
+/// Ændringer tab does), else as [`side_name`].
+fn side_in_prose(s: &diff::Side) -> String {
+    match s.meeting {
+        Some(m) if s.name == m.to_string() || s.name == format!("meeting/{m}") => {
+            tr!("møde {m}", "meeting {m}")
+        }
+        _ => side_name(s),
+    }
+}
+
 /// `n` with the singular or plural form of a Danish adjective/participle.
 fn n_of(n: usize, one: &str, many: &str) -> String {
     crate::i18n::count(n, one, many)

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Names, move_notes, n_of, shown, side_label, side_name};
+use super::{Names, move_notes, n_of, shown, side_in_prose, side_label};
 use crate::anchor::Fate;
 use crate::diff::{
     BlockChange, BlockDiff, BlockKind, ChapterDiff, ChapterStatus, Op, RecChange, RecDiff, Segment,
@@ -423,7 +423,7 @@ fn comments(o: &mut String, d: &WorkspaceDiff, style: Style, stat: bool) {
         "{}",
         style.paint(Ink::Bold, &tr!("Kommentarer", "Comments"))
     );
-    let from = line(&side_name(&d.from));
+    let from = line(&side_in_prose(&d.from));
     let top = s.written - s.replies;
     let _ = writeln!(
         o,
@@ -504,25 +504,45 @@ fn comments(o: &mut String, d: &WorkspaceDiff, style: Style, stat: bool) {
         }
     }
     let f = &s.anchors;
-    let to = line(&side_name(&d.to));
-    let mut fates = vec![tr!("{} uændrede", "{} unchanged", f.exact)];
-    for (n, label) in [
-        (f.moved, tr!("flyttede", "moved")),
-        (f.fuzzy, tr!("tilnærmede", "approximate")),
-        (f.section, tr!("kun afsnittet", "section only")),
-        (f.orphaned, tr!("forældreløse", "orphaned")),
-        (f.chapter_gone, tr!("kapitlet væk", "chapter gone")),
+    let to = line(&side_in_prose(&d.to));
+    let mut fates = vec![n_of(
+        f.exact,
+        &tr!("uændret", "unchanged"),
+        &tr!("uændrede", "unchanged"),
+    )];
+    for (n, one, many) in [
+        (f.moved, tr!("flyttet", "moved"), tr!("flyttede", "moved")),
+        (
+            f.fuzzy,
+            tr!("tilnærmet", "approximate"),
+            tr!("tilnærmede", "approximate"),
+        ),
+        (
+            f.section,
+            tr!("kun afsnittet", "section only"),
+            tr!("kun afsnittet", "section only"),
+        ),
+        (
+            f.orphaned,
+            tr!("forældreløs", "orphaned"),
+            tr!("forældreløse", "orphaned"),
+        ),
+        (
+            f.chapter_gone,
+            tr!("kapitlet væk", "chapter gone"),
+            tr!("kapitlet væk", "chapter gone"),
+        ),
     ] {
         if n > 0 {
-            fates.push(format!("{n} {label}"));
+            fates.push(n_of(n, &one, &many));
         }
     }
     let _ = writeln!(
         o,
         "  {} {}",
         tr!(
-            "Kommentarernes citater i {to}:",
-            "The comments' quotes in {to}:"
+            "Kommentarernes citater ved {to}:",
+            "The comments' quotes at {to}:"
         ),
         if c.anchors.is_empty() && stat {
             "0".to_string()

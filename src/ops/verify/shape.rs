@@ -9,8 +9,6 @@
 //! object's header (a huge file is never unpacked), the text only of files
 //! within their size limit.
 
-use pulldown_cmark::{Event, Options, Parser, Tag};
-
 use crate::model::{limits, paths};
 use crate::tr;
 
@@ -91,38 +89,7 @@ pub fn count_problem(folder: &str, count: usize) -> Option<String> {
     })
 }
 
-/// How deep quotes and lists nest in Markdown `text`.
-pub fn nesting(text: &str) -> usize {
-    let (mut depth, mut deepest) = (0usize, 0usize);
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    for event in Parser::new_ext(text, options) {
-        match event {
-            Event::Start(Tag::BlockQuote(_) | Tag::List(_)) => {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
-            Event::End(pulldown_cmark::TagEnd::BlockQuote(_) | pulldown_cmark::TagEnd::List(_)) => {
-                depth = depth.saturating_sub(1);
-            }
-            _ => {}
-        }
-    }
-    deepest
-}
-
-/// The deepest nesting in any text of a TOML table (a comment's body, a
-/// suggestion, an answer, a recommendation's text).
-pub fn table_nesting(table: &toml::Table) -> usize {
-    fn value(v: &toml::Value) -> usize {
-        match v {
-            toml::Value::String(s) => nesting(s),
-            toml::Value::Array(a) => a.iter().map(value).max().unwrap_or(0),
-            toml::Value::Table(t) => t.values().map(value).max().unwrap_or(0),
-            _ => 0,
-        }
-    }
-    table.values().map(value).max().unwrap_or(0)
-}
+pub use crate::model::limits::{nesting, table_nesting};
 
 /// Why text nested `depth` deep at `path` is refused, if it is.
 pub fn nesting_problem(path: &str, depth: usize) -> Option<String> {

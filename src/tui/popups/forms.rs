@@ -178,12 +178,12 @@ pub fn confirm_tag(state: &mut State) {
     );
     let mut lines = vec![
         tr!(
-            "Tag det nuværende udkast ({head}) som sendt til {what}?",
+            "Markér det nuværende udkast ({head}) som sendt til {what}?",
             "Tag the current draft ({head}) as sent for {what}?"
         ),
         String::new(),
         tr!(
-            "Tagget meeting/{n} gør udkastet til det, medlemmerne sammenligner med; det kan ikke flyttes bagefter.",
+            "Mødemærket meeting/{n} gør udkastet til det, medlemmerne sammenligner med; det kan ikke flyttes bagefter.",
             "The tag meeting/{n} makes this draft the one members compare with; it cannot be moved afterwards."
         ),
     ];
@@ -197,7 +197,7 @@ pub fn confirm_tag(state: &mut State) {
     lines.push(String::new());
     lines.push(tr!("j/Enter: ja · n/Esc: nej", "y/Enter: yes · n/Esc: no"));
     state.popup = Some(Popup::Confirm(Confirm {
-        title: tr!("Tag udkastet", "Tag the draft"),
+        title: tr!("Markér udkastet som sendt", "Tag the draft"),
         lines,
         then: Confirmed::TagMeeting(n),
     }));
@@ -224,7 +224,7 @@ pub fn confirm(state: &mut State, action: Action) -> Option<Action> {
                     write(
                         state,
                         tr!(
-                            "Udkastet er tagget som sendt til møde {n} (meeting/{n}).",
+                            "Udkastet er markeret som sendt til møde {n} (meeting/{n}).",
                             "The draft is tagged as sent for meeting {n} (meeting/{n})."
                         ),
                         After::Nothing,

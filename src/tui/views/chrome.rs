@@ -165,7 +165,7 @@ fn short(action: &crate::tui::action::Action) -> Option<String> {
         A::EditComment => tr!("ret", "edit"),
         A::WithdrawComment => tr!("træk tilbage", "withdraw"),
         A::PlanMeeting => tr!("planlæg møde", "plan meeting"),
-        A::TagMeeting => tr!("tag udkast", "tag draft"),
+        A::TagMeeting => tr!("markér sendt", "tag draft"),
         A::Back => tr!("luk", "close"),
         A::Submit => tr!("gem", "save"),
         A::ExternalEditor => tr!("editor", "editor"),
