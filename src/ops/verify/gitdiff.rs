@@ -27,9 +27,15 @@ use git2::Oid;
 use super::merge::{Changes, Entry};
 use super::shape;
 
-/// Turns the `git` program off for verify when set (to `0`, `no`, `off` or
-/// `false`): the libgit2 path is used, e.g. to compare the two.
+/// Turns the `git` program off for verify when set to `0`, `no`, `off` or
+/// `false` (the libgit2 path is used, e.g. to compare the two); `require`
+/// makes verify fail rather than fall back (for tests).
 pub const ENV_SWITCH: &str = "OPLAEG_VERIFY_GIT";
+
+/// Whether [`ENV_SWITCH`] says `require`.
+pub fn required() -> bool {
+    std::env::var(ENV_SWITCH).is_ok_and(|v| v.trim().eq_ignore_ascii_case("require"))
+}
 
 /// What git said about a range of commits.
 #[derive(Debug, Default)]

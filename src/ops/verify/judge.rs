@@ -68,7 +68,8 @@ impl<'s> Checker<'s> {
     /// from one `git` process when git is there; otherwise, or when that
     /// fails in any way, libgit2 compares the trees commit by commit.
     pub fn prefetch(&mut self, commits: &[Oid]) -> Result<()> {
-        if commits.is_empty() || !gitdiff::git_available() {
+        let required = gitdiff::required();
+        if commits.is_empty() || !(required || gitdiff::git_available()) {
             return Ok(());
         }
         let repo = self.store.repo();
@@ -80,6 +81,13 @@ impl<'s> Checker<'s> {
             with_parents.push((id, c.parent_ids().collect::<Vec<_>>()));
         }
         self.trees.git = gitdiff::load(repo.path(), &with_parents);
+        if required && self.trees.git.is_none() {
+            let var = gitdiff::ENV_SWITCH;
+            return Err(crate::error::Error::Invalid(tr!(
+                "git kunne ikke give forskellene, og {var}=require",
+                "git could not give the differences, and {var}=require"
+            )));
+        }
         Ok(())
     }
 
