@@ -66,7 +66,7 @@ impl<'r> Trees<'r> {
 
     /// The files `commit` changes against its parent number `parent`, when
     /// git reported them.
-    fn from_git(&self, commit: Oid, parent: usize) -> Option<Changes> {
+    fn git_changes(&self, commit: Oid, parent: usize) -> Option<Changes> {
         self.git.as_ref()?.against(commit, parent).cloned()
     }
 
@@ -242,7 +242,7 @@ fn to_path_changes(changes: Changes) -> Vec<PathChange> {
 
 /// The files an ordinary (or first) commit changes against its first parent.
 pub fn commit_changes(trees: &Trees<'_>, id: Oid) -> Result<Vec<PathChange>> {
-    if let Some(changes) = trees.from_git(id, 0) {
+    if let Some(changes) = trees.git_changes(id, 0) {
         return Ok(to_path_changes(changes));
     }
     let c = trees
@@ -282,7 +282,7 @@ pub fn own_changes(trees: &Trees<'_>, id: Oid) -> Result<Vec<PathChange>> {
         if disjoint {
             // git's merge takes each side's files as they are; the merge
             // commit should differ from the first parent exactly there.
-            let against_first = match trees.from_git(id, 0) {
+            let against_first = match trees.git_changes(id, 0) {
                 Some(changes) => changes,
                 None => diff_trees(trees, Some(&t1), Some(&merged))?,
             };
