@@ -4,7 +4,9 @@
 //! --all`), a short range (`oplaeg verify HEAD~3..HEAD`), and a server's
 //! `pre-receive` hook judging a push of the last three commits (`oplaeg
 //! verify --pre-receive` in a bare repository that holds everything up to
-//! `HEAD~3`). Each is a separate process; wall time and CPU time (user +
+//! `HEAD~3`). The whole history is also checked with `OPLAEG_VERIFY_GIT=0`
+//! (tree differences from libgit2 instead of one `git diff-tree` process).
+//! Each is a separate process; wall time and CPU time (user +
 //! system, from `getrusage` of the children) are printed.
 //!
 //! ```sh
@@ -188,6 +190,16 @@ fn main() -> Result<()> {
         run(c, None)
     })?;
     rows.push(("oplaeg verify (whole history)".into(), whole));
+    // The same without the `git` program's help: libgit2 compares every tree.
+    let libgit2 = best_of(runs, || {
+        let mut c = oplaeg_cmd(&ws);
+        c.arg("verify").env("OPLAEG_VERIFY_GIT", "0");
+        run(c, None)
+    })?;
+    rows.push((
+        "oplaeg verify, OPLAEG_VERIFY_GIT=0 (libgit2 only)".into(),
+        libgit2,
+    ));
     let log = best_of(runs, || {
         let mut c = git_cmd(&ws);
         c.args(["log", "--raw", "--no-renames", "--format=%H"]);

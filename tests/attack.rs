@@ -1243,3 +1243,40 @@ fn a_writers_symlinks_executables_and_files_beyond_the_limits_are_refused() {
     writers_work_after(&lab);
     lab.verify_server();
 }
+
+#[test]
+fn the_hook_reads_the_pushed_commits_differences_from_git_inside_the_quarantine() {
+    // OPLAEG_VERIFY_GIT=require: the hook fails rather than fall back to
+    // libgit2, so these pushes show that the `git` child it starts sees the
+    // quarantined objects of the push.
+    let lab = Lab::new();
+    let require = [("OPLAEG_VERIFY_GIT", "require")];
+    let jens = lab.jens();
+    session(&jens, MEMBER)
+        .add_comment(on_chapter(), "Fra Jens' klon.")
+        .unwrap();
+    writers_work_after(&lab);
+    git(&jens, &["fetch", "-q", "origin"]);
+    let before = lab.refs();
+    let member = author_env(MEMBER_NAME, MEMBER, DATE);
+    git_env(
+        &jens,
+        &["merge", "-q", "-s", "ours", "-m", "Flet", "origin/main"],
+        &member,
+    );
+    let out = lab.push_env(&jens, &["origin", "main"], &require);
+    lab.refused(&before, &out, "writers-only");
+    git(&jens, &["reset", "-q", "--hard", "origin/main"]);
+    session(&jens, MEMBER)
+        .add_comment(on_chapter(), "Endnu en.")
+        .unwrap();
+    let out = lab.push_env(&jens, &["origin", "main"], &require);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_ne!(lab.refs(), before);
+    let out = oplaeg_cmd(&lab.ws.home)
+        .env("OPLAEG_VERIFY_GIT", "require")
+        .args(["--repo", lab.server.to_str().unwrap(), "verify"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}

@@ -27,6 +27,7 @@
 //! who pushes ([`pusher`]) ties that claim to a person.
 
 mod fields;
+pub mod gitdiff;
 mod judge;
 pub mod merge;
 mod push;
@@ -195,6 +196,7 @@ pub fn verify(store: &Store, range: Option<&str>, refname: Option<&str>) -> Resu
     let range = range.unwrap_or("HEAD").to_string();
     let walk = store.walk(&range, refname)?;
     let mut checker = judge::Checker::new(store);
+    checker.prefetch(&walk.commits)?;
     let first_root = match walk.commits.last() {
         Some(&tip) => Some(first_parent_root(store, tip)?),
         None => None,

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use git2::Oid;
 
-use super::{Rule, Violation, fields, merge, shape};
+use super::{Rule, Violation, fields, gitdiff, merge, shape};
 use crate::error::Result;
 use crate::model::{Choice, Comment, CommentStatus, Config, Role, parse_toml, paths};
 use crate::store::{CommitFacts, PathChange, Store, TagFacts};
@@ -22,6 +22,9 @@ pub(super) struct Checker<'s> {
     trees: merge::Trees<'s>,
     /// Parsed `oplaeg.toml`s by blob id (most commits share one).
     configs: HashMap<Oid, Group>,
+    /// Entries directly in each limited folder, by commit (see
+    /// [`Checker::folder_counts`]).
+    counts: HashMap<Oid, [i64; 3]>,
     pub out: Vec<Violation>,
 }
 
@@ -56,8 +59,90 @@ impl<'s> Checker<'s> {
             store,
             trees: merge::Trees::new(store.repo()),
             configs: HashMap::new(),
+            counts: HashMap::new(),
             out: Vec::new(),
         }
+    }
+
+    /// Reads the differences of all of `commits` (parents before children)
+    /// from one `git` process when git is there; otherwise, or when that
+    /// fails in any way, libgit2 compares the trees commit by commit.
+    pub fn prefetch(&mut self, commits: &[Oid]) -> Result<()> {
+        let required = gitdiff::required();
+        if commits.is_empty() || !(required || gitdiff::git_available()) {
+            return Ok(());
+        }
+        let repo = self.store.repo();
+        let mut with_parents = Vec::with_capacity(commits.len());
+        for &id in commits {
+            let c = repo
+                .find_commit(id)
+                .map_err(crate::error::Error::git(id.to_string()))?;
+            with_parents.push((id, c.parent_ids().collect::<Vec<_>>()));
+        }
+        self.trees.git = gitdiff::load(repo.path(), &with_parents);
+        if required && self.trees.git.is_none() {
+            let var = gitdiff::ENV_SWITCH;
+            return Err(crate::error::Error::Invalid(tr!(
+                "git kunne ikke give forskellene, og {var}=require",
+                "git could not give the differences, and {var}=require"
+            )));
+        }
+        Ok(())
+    }
+
+    /// How many entries lie directly in each folder of
+    /// [`shape::folder_limits`] at `commit`. With git's differences, counted
+    /// from the nearest known commit on the first-parent line, so the large
+    /// `comments/` tree is not read again for every commit.
+    fn folder_counts(&mut self, commit: Oid) -> Result<[i64; 3]> {
+        let mut chain = Vec::new();
+        let mut cur = commit;
+        let base = loop {
+            if let Some(c) = self.counts.get(&cur) {
+                break *c;
+            }
+            match self.trees.git.as_ref().and_then(|g| g.entry_delta(cur)) {
+                Some((parent, _)) => {
+                    chain.push(cur);
+                    match parent {
+                        Some(p) => cur = p,
+                        None => break [0; 3],
+                    }
+                }
+                None => {
+                    let counts = self.read_folder_counts(cur)?;
+                    if self.trees.git.is_some() {
+                        self.counts.insert(cur, counts);
+                    }
+                    break counts;
+                }
+            }
+        };
+        let mut counts = base;
+        for id in chain.iter().rev() {
+            if let Some((_, delta)) = self.trees.git.as_ref().and_then(|g| g.entry_delta(*id)) {
+                for (c, d) in counts.iter_mut().zip(delta) {
+                    *c += d;
+                }
+            }
+            self.counts.insert(*id, counts);
+        }
+        Ok(counts)
+    }
+
+    /// [`Checker::folder_counts`] from the commit's tree.
+    fn read_folder_counts(&self, commit: Oid) -> Result<[i64; 3]> {
+        let tree = self.trees.of_commit(commit)?;
+        let mut counts = [0; 3];
+        for (count, (folder, _)) in counts.iter_mut().zip(shape::folder_limits()) {
+            if let Some(e) = tree.get_name(folder)
+                && e.kind() == Some(git2::ObjectType::Tree)
+            {
+                *count = self.trees.get(e.id(), folder)?.len() as i64;
+            }
+        }
+        Ok(counts)
     }
 
     /// `oplaeg.toml` as of a commit.
@@ -188,14 +273,12 @@ impl<'s> Checker<'s> {
         }
         let mut over = Vec::new();
         if !added_to.is_empty() {
-            let tree = self.trees.of_commit(c.id)?;
+            let counts = self.folder_counts(c.id)?;
             for folder in added_to {
-                let count = match tree.get_name(folder) {
-                    Some(e) if e.kind() == Some(git2::ObjectType::Tree) => {
-                        self.trees.get(e.id(), folder)?.len()
-                    }
-                    _ => 0,
-                };
+                let count = shape::folder_limits()
+                    .iter()
+                    .position(|(f, _)| *f == folder)
+                    .map_or(0, |i| counts[i].max(0) as usize);
                 if let Some(message) = shape::count_problem(folder, count) {
                     self.push(c, Some(&format!("{folder}/")), Rule::Limits, message);
                     over.push(folder);

@@ -26,6 +26,9 @@ use crate::store::PathChange;
 pub struct Trees<'r> {
     pub repo: &'r Repository,
     recent: RefCell<Vec<Tree<'r>>>,
+    /// The differences of the commits being judged as git reported them
+    /// (see [`super::gitdiff`]); `None`: libgit2 compares the trees.
+    pub git: Option<super::gitdiff::GitDiffs>,
 }
 
 /// Trees with more entries than this are kept in [`Trees`].
@@ -38,6 +41,7 @@ impl<'r> Trees<'r> {
         Trees {
             repo,
             recent: RefCell::new(Vec::new()),
+            git: None,
         }
     }
 
@@ -58,6 +62,12 @@ impl<'r> Trees<'r> {
             recent.push(tree.clone());
         }
         Ok(tree)
+    }
+
+    /// The files `commit` changes against its parent number `parent`, when
+    /// git reported them.
+    fn git_changes(&self, commit: Oid, parent: usize) -> Option<Changes> {
+        self.git.as_ref()?.against(commit, parent).cloned()
     }
 
     /// A commit's tree.
@@ -232,6 +242,9 @@ fn to_path_changes(changes: Changes) -> Vec<PathChange> {
 
 /// The files an ordinary (or first) commit changes against its first parent.
 pub fn commit_changes(trees: &Trees<'_>, id: Oid) -> Result<Vec<PathChange>> {
+    if let Some(changes) = trees.git_changes(id, 0) {
+        return Ok(to_path_changes(changes));
+    }
     let c = trees
         .repo
         .find_commit(id)
@@ -269,7 +282,10 @@ pub fn own_changes(trees: &Trees<'_>, id: Oid) -> Result<Vec<PathChange>> {
         if disjoint {
             // git's merge takes each side's files as they are; the merge
             // commit should differ from the first parent exactly there.
-            let against_first = diff_trees(trees, Some(&t1), Some(&merged))?;
+            let against_first = match trees.git_changes(id, 0) {
+                Some(changes) => changes,
+                None => diff_trees(trees, Some(&t1), Some(&merged))?,
+            };
             let same = against_first.len() == theirs.len()
                 && against_first
                     .iter()

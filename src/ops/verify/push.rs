@@ -335,6 +335,7 @@ impl Push<'_> {
         let commits = walk
             .collect::<std::result::Result<Vec<Oid>, _>>()
             .map_err(Error::git("revwalk"))?;
+        self.checker.prefetch(&commits)?;
         let server = self.main_group()?;
         let mut roots = 0;
         let pushed: HashSet<Oid> = commits.iter().copied().collect();
