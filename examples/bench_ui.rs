@@ -76,6 +76,8 @@ fn main() -> anyhow::Result<()> {
     let mut t = Terminal::new(TestBackend::new(120, 40))?;
     frame(&mut t, &s);
     let mut keys: Vec<(&str, Action)> = Vec::new();
+    // A member starts on Mit overblik; the reader is tab 1.
+    keys.push(("switch tab", Action::Tab(0)));
     for _ in 0..30 {
         keys.push((
             "chapter list ↓ (opens and wraps the next chapter)",
@@ -101,6 +103,10 @@ fn main() -> anyhow::Result<()> {
     keys.push(("switch tab", Action::Tab(4)));
     for _ in 0..200 {
         keys.push(("history ↓", Action::Down));
+    }
+    keys.push(("switch tab", Action::Tab(6)));
+    for _ in 0..100 {
+        keys.push(("Mit overblik ↓ (the member's own comments)", Action::Down));
     }
     let mut by_kind: Vec<(&str, Vec<Duration>)> = Vec::new();
     let mut all = Vec::new();
