@@ -353,14 +353,14 @@ impl<'a> Anchorer<'a> {
         }
         let anchor = comment.target.anchor.as_ref()?;
         let slug = comment.target.chapter.as_deref()?;
+        // (No key without the target chapter: then nothing is placed.)
         let key = match self.cache.is_some() {
-            true => {
-                let target_id = self.target_id(slug)?;
+            true => self.target_id(slug).and_then(|target_id| {
                 let old = self
                     .chapter_blobs(&anchor.commit)
                     .and_then(|b| b.get(slug).copied());
                 placement_key(slug, anchor, old, &target_id)
-            }
+            }),
             false => None,
         };
         if let Some(key) = key
