@@ -62,7 +62,9 @@
 //! version of a chapter and its comparison with the target, and compares
 //! changed paragraphs word by word only where a quote needs it. Most quotes
 //! stand untouched and need only the old version's text, not the comparison
-//! (see `examples/bench_anchor.rs`).
+//! (see `examples/bench_anchor.rs`). Across runs, placements are remembered
+//! in `.git/oplaeg/cache/anchors` ([`crate::store::Placements`]) under a key
+//! naming every input by content, so an unchanged version places nothing.
 
 use std::cell::OnceCell;
 use std::collections::HashMap;
@@ -77,7 +79,7 @@ use unicode_segmentation::UnicodeSegmentation;
 pub use crate::diff::align::similarity;
 use crate::diff::align::{Part, parts, parts_until};
 use crate::model::{Anchor, Comment, Workspace, parse_chapter_file_name, paths};
-use crate::store::Store;
+use crate::store::{Placements, Store};
 use crate::text::searchable_blocks;
 use crate::tr;
 
@@ -266,7 +268,26 @@ pub struct Anchorer<'a> {
     /// Old chapter files as stored (bytes), per blob: enough to tell that a
     /// quote occurs once without making the old version's text.
     raw: HashMap<Oid, Option<Rc<Vec<u8>>>>,
+    /// Placements remembered across runs (None: the cache is off).
+    cache: Option<Placements>,
+    /// What names a target chapter in a cache key, by slug (None: not in
+    /// the target).
+    target_ids: HashMap<String, Option<Rc<str>>>,
+    used: AnchorUse,
 }
+
+/// How an [`Anchorer`] placed its comments (for tests and benchmarks).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AnchorUse {
+    /// Placements answered by the cache.
+    pub reused: usize,
+    /// Placements made anew.
+    pub placed: usize,
+}
+
+/// Bump when how anchors are placed changes (the program version is in
+/// the cache file's header as well).
+const PLACEMENT_FORMAT: u32 = 1;
 
 struct TargetChapter {
     version: Version,
@@ -294,7 +315,16 @@ enum Origin {
 impl<'a> Anchorer<'a> {
     /// `store` reads the versions comments were written on (anchor.commit);
     /// `target` is the loaded version to place onto.
+    /// Placements are remembered in the repository's cache (see
+    /// [`crate::store::Placements`]) unless it is off.
     pub fn new(store: &'a Store, target: &'a Workspace) -> Anchorer<'a> {
+        let mut anchorer = Anchorer::without_cache(store, target);
+        anchorer.cache = Placements::of(store.repo());
+        anchorer
+    }
+
+    /// An anchorer that places every comment itself (tests compare the two).
+    pub fn without_cache(store: &'a Store, target: &'a Workspace) -> Anchorer<'a> {
         Anchorer {
             store,
             target,
@@ -303,7 +333,15 @@ impl<'a> Anchorer<'a> {
             drafts: HashMap::new(),
             olds: HashMap::new(),
             raw: HashMap::new(),
+            cache: None,
+            target_ids: HashMap::new(),
+            used: AnchorUse::default(),
         }
+    }
+
+    /// How many placements were reused and made anew so far.
+    pub fn used(&self) -> AnchorUse {
+        self.used
     }
 
     /// Where `comment` sits in `target`. None when the comment has no quote
@@ -315,6 +353,57 @@ impl<'a> Anchorer<'a> {
         }
         let anchor = comment.target.anchor.as_ref()?;
         let slug = comment.target.chapter.as_deref()?;
+        // (No key without the target chapter: then nothing is placed.)
+        let key = match self.cache.is_some() {
+            true => self.target_id(slug).and_then(|target_id| {
+                let old = self
+                    .chapter_blobs(&anchor.commit)
+                    .and_then(|b| b.get(slug).copied());
+                placement_key(slug, anchor, old, &target_id)
+            }),
+            false => None,
+        };
+        if let Some(key) = key
+            && let Some(p) = self.cache.as_mut().and_then(|c| c.get(key))
+        {
+            self.used.reused += 1;
+            return Some(p);
+        }
+        let placement = self.place_anew(anchor, slug)?;
+        self.used.placed += 1;
+        if let (Some(key), Some(cache)) = (key, self.cache.as_mut()) {
+            cache.put(key, &placement);
+        }
+        Some(placement)
+    }
+
+    /// What names the target's chapter `slug` in a cache key: its blob id,
+    /// or the git id of its text when it was not read from git (each
+    /// chapter with the slug, should there be more than one).
+    fn target_id(&mut self, slug: &str) -> Option<Rc<str>> {
+        if let Some(id) = self.target_ids.get(slug) {
+            return id.clone();
+        }
+        let ids: Vec<String> = self
+            .target
+            .chapters
+            .iter()
+            .filter(|c| c.slug == slug)
+            .map(|c| match c.blob.as_deref().map(Oid::from_str) {
+                Some(Ok(blob)) => format!("blob {blob}"),
+                _ => match Oid::hash_object(ObjectType::Blob, c.markdown.as_bytes()) {
+                    Ok(id) => format!("text {id}"),
+                    Err(_) => String::new(),
+                },
+            })
+            .collect();
+        let id =
+            (!ids.is_empty() && ids.iter().all(|i| !i.is_empty())).then(|| Rc::from(ids.join(" ")));
+        self.target_ids.insert(slug.to_string(), id.clone());
+        id
+    }
+
+    fn place_anew(&mut self, anchor: &Anchor, slug: &str) -> Option<Placement> {
         let target = self.target_chapter(slug)?;
         // Most quotes stand untouched with all their context; unless the old
         // version may have had the quote twice, that settles it without
@@ -489,6 +578,29 @@ impl<'a> Anchorer<'a> {
         self.drafts.insert(drafts_id, map.clone());
         Some(map)
     }
+}
+
+impl Drop for Anchorer<'_> {
+    fn drop(&mut self) {
+        if let Some(cache) = &mut self.cache {
+            cache.save(self.target.comments.len());
+        }
+    }
+}
+
+/// The cache key of a placement: a git id over everything it depends on –
+/// the anchor as written, the chapter file it was written on (`old`, None
+/// when the repository does not have it) and the target chapter.
+fn placement_key(slug: &str, anchor: &Anchor, old: Option<Oid>, target: &str) -> Option<Oid> {
+    let anchor = serde_json::to_vec(anchor).ok()?;
+    let old = old.map(|o| o.to_string()).unwrap_or_default();
+    let mut material = format!("oplaeg-placement {PLACEMENT_FORMAT}\n").into_bytes();
+    for part in [slug.as_bytes(), &anchor, old.as_bytes(), target.as_bytes()] {
+        material.extend_from_slice(format!("{}:", part.len()).as_bytes());
+        material.extend_from_slice(part);
+        material.push(b'\n');
+    }
+    Oid::hash_object(ObjectType::Blob, &material).ok()
 }
 
 // ---------------------------------------------------------------------------

@@ -4,7 +4,8 @@
 //! broken; revisions checked out with plain git behind oplaeg's back; the
 //! cache deleted, truncated, filled with garbage or swapped between
 //! commits; the language switched), and a dirty working tree is still read
-//! from disk.
+//! from disk. Likewise anchor placements through the cache equal those
+//! made without it, and an unchanged version places no anchor again.
 
 mod common;
 
@@ -12,8 +13,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use common::Ws;
+use oplaeg::anchor::{AnchorUse, Anchorer, Placement};
 use oplaeg::i18n::{Lang, set_lang};
-use oplaeg::model::{Comment, Workspace};
+use oplaeg::model::{Anchor, Comment, Workspace};
 use oplaeg::ops::NewTarget;
 use oplaeg::store::{Cache, Rev, Store};
 use proptest::prelude::*;
@@ -60,6 +62,15 @@ fn cache_files(ws: &Ws) -> Vec<PathBuf> {
 }
 
 fn comment_text(body: &str, chapter: &str, reply_to: Option<&str>) -> String {
+    anchored_comment_text(body, chapter, reply_to, None)
+}
+
+fn anchored_comment_text(
+    body: &str,
+    chapter: &str,
+    reply_to: Option<&str>,
+    anchor: Option<Anchor>,
+) -> String {
     let c = Comment {
         id: String::new(),
         created: common::at("2024-06-12T10:15:00+02:00"),
@@ -73,6 +84,7 @@ fn comment_text(body: &str, chapter: &str, reply_to: Option<&str>) -> String {
         },
         target: oplaeg::model::Target {
             chapter: Some(chapter.to_string()),
+            anchor,
             ..Default::default()
         },
         resolution: None,
@@ -94,6 +106,23 @@ enum Body {
     Unusual,
     /// Not UTF-8.
     Latin1,
+    /// A comment on words of [`WORDS`] (the quote's, the context's before
+    /// and after), written on the commit this many back (the last: one the
+    /// repository does not have).
+    Quoted(Vec<usize>, Vec<usize>, Vec<usize>, usize),
+}
+
+/// The words quotes and chapters are made of, so quotes are found, edited,
+/// moved and lost.
+const WORDS: [&str; 8] = [
+    "borger", "sygehus", "kommune", "plan", "tid", "ret", "pleje", "samme",
+];
+
+fn words(ix: &[usize]) -> String {
+    ix.iter()
+        .map(|i| WORDS[i % WORDS.len()])
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[derive(Clone, Debug)]
@@ -105,6 +134,8 @@ enum Step {
     /// Marks a comment file executable (git records the mode).
     Executable(usize),
     WriteChapter(usize, String),
+    /// A chapter of [`WORDS`]: paragraphs, maybe under a `##` heading.
+    WriteChapterWords(usize, Vec<Vec<usize>>, bool),
     RemoveChapter(usize),
     /// Back to an earlier commit on a new branch, with plain git.
     Checkout(usize),
@@ -131,6 +162,13 @@ fn body() -> impl Strategy<Value = Body> {
         1 => Just(Body::Broken),
         1 => Just(Body::Unusual),
         1 => Just(Body::Latin1),
+        4 => (
+            proptest::collection::vec(0usize..8, 1..4),
+            proptest::collection::vec(0usize..8, 0..3),
+            proptest::collection::vec(0usize..8, 0..3),
+            0usize..6,
+        )
+            .prop_map(|(q, b, a, back)| Body::Quoted(q, b, a, back)),
     ]
 }
 
@@ -151,6 +189,12 @@ fn step() -> impl Strategy<Value = Step> {
         1 => any::<bool>().prop_map(Step::OddFile),
         1 => (0usize..6).prop_map(Step::Executable),
         2 => (0usize..3, "[a-z ]{0,20}").prop_map(|(i, t)| Step::WriteChapter(i, t)),
+        3 => (
+            0usize..3,
+            proptest::collection::vec(proptest::collection::vec(0usize..8, 1..12), 1..4),
+            any::<bool>()
+        )
+            .prop_map(|(i, p, h)| Step::WriteChapterWords(i, p, h)),
         1 => (0usize..3).prop_map(Step::RemoveChapter),
         2 => (0usize..20).prop_map(Step::Checkout),
         3 => damage().prop_map(Step::Damage),
@@ -219,6 +263,21 @@ fn apply(ws: &Ws, step: &Step, commits: &[String]) -> bool {
                     )
                     .into_bytes(),
                 Body::Latin1 => b"body = \"\xe6\"\n".to_vec(),
+                Body::Quoted(q, b, a, back) => {
+                    let commit = if *back == 5 {
+                        "1234567890abcdef1234567890abcdef12345678".to_string()
+                    } else {
+                        commits[commits.len() - 1 - back % commits.len()].clone()
+                    };
+                    let anchor = Anchor {
+                        quote: words(q),
+                        before: words(b),
+                        after: words(a),
+                        commit,
+                        history: Vec::new(),
+                    };
+                    anchored_comment_text("citat", chapter, None, Some(anchor)).into_bytes()
+                }
             };
             write(&comment_path(ws, *i), &bytes);
             true
@@ -242,6 +301,18 @@ fn apply(ws: &Ws, step: &Step, commits: &[String]) -> bool {
                 &chapter_path(ws, *i),
                 format!("# Kapitel {i}\n\n{text}\n").as_bytes(),
             );
+            true
+        }
+        Step::WriteChapterWords(i, paragraphs, heading) => {
+            let mut text = format!("# Kapitel {i}\n\n");
+            for (n, p) in paragraphs.iter().enumerate() {
+                if *heading && n == paragraphs.len() / 2 {
+                    text.push_str("## Afsnit\n\n");
+                }
+                text.push_str(&words(p));
+                text.push_str("\n\n");
+            }
+            write(&chapter_path(ws, *i), text.as_bytes());
             true
         }
         Step::RemoveChapter(i) => std::fs::remove_file(chapter_path(ws, *i)).is_ok(),
@@ -299,6 +370,35 @@ fn damage_cache(ws: &Ws, d: &Damage) {
     }
 }
 
+/// Each comment's placement in `ws`, and how the anchorer placed them.
+fn placements(store: &Store, ws: &Workspace, cached: bool) -> (Vec<Option<Placement>>, AnchorUse) {
+    let mut anchorer = if cached {
+        Anchorer::new(store, ws)
+    } else {
+        Anchorer::without_cache(store, ws)
+    };
+    let placed = ws.comments.iter().map(|c| anchorer.place(c)).collect();
+    (placed, anchorer.used())
+}
+
+/// Places the comments of `ws` without the cache, through it, and through
+/// it again: all equal, and the second time through it places nothing.
+fn check_placements(store: &Store, ws: &Workspace) -> usize {
+    let (plain, plain_use) = placements(store, ws, false);
+    let (first, _) = placements(store, ws, true);
+    assert_eq!(first, plain, "through the cache");
+    let (second, used) = placements(store, ws, true);
+    assert_eq!(second, plain, "through the cache, again");
+    assert_eq!(
+        used,
+        AnchorUse {
+            reused: plain_use.placed,
+            placed: 0
+        }
+    );
+    plain_use.placed
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
 
@@ -323,10 +423,13 @@ proptest! {
             let head = git2::Oid::from_str(&ws.head()).expect("an id");
             check_commit(&Store::open(&ws.root).expect("open"), head);
             let old = git2::Oid::from_str(&commits[n % commits.len()]).expect("an id");
-            check_commit(&store, old);
-            check_commit(&store, head);
+            // Placed on an older version first, the same comments on
+            // other chapter texts share the cache with HEAD's.
+            check_placements(&store, &check_commit(&store, old));
+            let loaded = check_commit(&store, head);
             // Loaded twice: the second reads no comment file from git.
             prop_assert_eq!(store.cache_use().parsed, 0, "{:?}", store.cache_use());
+            check_placements(&store, &loaded);
         }
         set_lang(Lang::Da);
     }
@@ -436,4 +539,130 @@ fn a_dirty_working_tree_is_read_from_disk_and_writes_stay_correct() {
     )
     .expect("load");
     assert_eq!(fingerprint(&after), fingerprint(&plain));
+}
+
+/// Writes chapter `i` as these paragraphs.
+fn write_chapter(ws: &Ws, i: usize, paragraphs: &[&str]) {
+    let text = format!("# Kapitel {i}\n\n{}\n", paragraphs.join("\n\n"));
+    write(&chapter_path(ws, i), text.as_bytes());
+}
+
+/// A comment in slot `slot` quoting `quote` in chapter `i` as of HEAD.
+fn write_quote(ws: &Ws, slot: usize, i: usize, quote: &str) {
+    let anchor = Anchor {
+        quote: quote.to_string(),
+        before: String::new(),
+        after: String::new(),
+        commit: ws.head(),
+        history: Vec::new(),
+    };
+    write(
+        &comment_path(ws, slot),
+        anchored_comment_text("citat", CHAPTERS[i], None, Some(anchor)).as_bytes(),
+    );
+}
+
+#[test]
+fn a_second_load_places_no_anchor_and_an_edited_chapter_places_only_its_own() {
+    let _serial = serial();
+    let ws = Ws::sample();
+    write_chapter(&ws, 0, &["borger og sygehus", "kommune plan tid"]);
+    write_chapter(&ws, 1, &["ret til pleje", "samme tid"]);
+    commit(&ws, "kapitler");
+    write_quote(&ws, 0, 0, "borger og sygehus");
+    write_quote(&ws, 1, 0, "plan tid");
+    write_quote(&ws, 2, 0, "findes ikke");
+    write_quote(&ws, 3, 1, "ret til pleje");
+    write_quote(&ws, 4, 1, "samme");
+    commit(&ws, "citater");
+    let store = ws.store();
+    let head = git2::Oid::from_str(&ws.head()).expect("an id");
+    let loaded = check_commit(&store, head);
+    let quoted = loaded
+        .comments
+        .iter()
+        .filter(|c| c.target.anchor.is_some())
+        .count();
+    assert_eq!(check_placements(&store, &loaded), quoted);
+    assert_eq!(quoted, 5);
+
+    // Another process, same version: nothing placed.
+    let again = Store::open(&ws.root).expect("open");
+    let (_, used) = placements(&again, &again.load_commit(Some(head)).expect("load"), true);
+    assert_eq!(
+        used,
+        AnchorUse {
+            reused: quoted,
+            placed: 0
+        }
+    );
+
+    // Chapter 1 edited: only its two comments are placed again.
+    write_chapter(&ws, 1, &["ret til god pleje", "samme tid"]);
+    commit(&ws, "kapitel 1 rettet");
+    let head = git2::Oid::from_str(&ws.head()).expect("an id");
+    let loaded = check_commit(&store, head);
+    let (placed, used) = placements(&store, &loaded, true);
+    assert_eq!(
+        used,
+        AnchorUse {
+            reused: quoted - 2,
+            placed: 2
+        }
+    );
+    assert_eq!(placed, placements(&store, &loaded, false).0);
+
+    // A damaged or deleted cache is placed anew, silently, and rewritten.
+    let file = cache_dir(&ws).join(oplaeg::store::PLACEMENTS_FILE);
+    let bytes = std::fs::read(&file).expect("the placements file");
+    for damaged in [
+        bytes[..bytes.len() / 2].to_vec(),
+        b"oplaeg-anchors 1 x\n[]".to_vec(),
+        bytes.iter().map(|b| b ^ 1).collect(),
+    ] {
+        std::fs::write(&file, damaged).expect("damage");
+        let (after, used) = placements(&store, &loaded, true);
+        assert_eq!(after, placed);
+        assert_eq!(
+            used,
+            AnchorUse {
+                reused: 0,
+                placed: quoted
+            }
+        );
+        assert_eq!(check_placements(&store, &loaded), quoted);
+    }
+    std::fs::remove_dir_all(cache_dir(&ws)).expect("delete the cache");
+    assert_eq!(check_placements(&store, &loaded), quoted);
+    // Never part of the repository.
+    assert_eq!(ws.git(&["status", "--porcelain", "--ignored"]).trim(), "");
+}
+
+#[test]
+fn uncommitted_chapters_are_placed_on_by_their_text() {
+    let _serial = serial();
+    let ws = Ws::sample();
+    write_chapter(&ws, 0, &["borger og sygehus", "kommune plan tid"]);
+    commit(&ws, "kapitel");
+    write_quote(&ws, 0, 0, "borger og sygehus");
+    write_quote(&ws, 1, 0, "kommune plan");
+    commit(&ws, "citater");
+    let store = ws.store();
+    for text in [
+        ["sygehus og borger", "kommune plan tid"],
+        ["borger og sygehuse", "plan kommune tid"],
+        ["borger og sygehus", "kommune plan tid"],
+        ["sygehus og borger", "kommune plan tid"],
+    ] {
+        // Edited on disk, not committed.
+        write_chapter(&ws, 0, &text);
+        let disk = store.load(&Rev::Worktree).expect("the working tree");
+        let chapter = disk
+            .chapters
+            .iter()
+            .find(|c| c.slug == CHAPTERS[0])
+            .expect("the chapter");
+        assert!(chapter.markdown.contains(text[0]));
+        assert!(check_placements(&store, &disk) >= 2);
+    }
 }

@@ -230,9 +230,10 @@ impl Cache {
             let name = name.to_string_lossy();
             if name.starts_with("comments-") {
                 folders.push((modified, e.path()));
-            } else if now
-                .duration_since(modified)
-                .is_ok_and(|age| age.as_secs() > 60)
+            } else if name != super::placements::FILE
+                && now
+                    .duration_since(modified)
+                    .is_ok_and(|age| age.as_secs() > 60)
             {
                 let _ = std::fs::remove_file(e.path());
             }
@@ -304,7 +305,7 @@ fn header_line(tree: Oid, body: &[u8]) -> String {
 
 /// A fast 64-bit checksum that catches truncation and damage (not an
 /// attacker: whoever can write `.git/` can change the repository itself).
-fn checksum(bytes: &[u8]) -> u64 {
+pub(super) fn checksum(bytes: &[u8]) -> u64 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut h: u64 = bytes.len() as u64 ^ K;
     let mut chunks = bytes.chunks_exact(8);

@@ -7,6 +7,7 @@ mod history;
 pub mod https;
 mod journal;
 mod local;
+mod placements;
 mod remote;
 mod revision;
 mod server;
@@ -21,6 +22,7 @@ use git2::{Oid, Repository, RepositoryInitOptions, Signature, Time};
 
 pub use cache::{Cache, CacheUse, KEEP as CACHE_KEEP};
 pub use history::{LogEntry, MeetingTag, parse_meeting_message};
+pub use placements::{FILE as PLACEMENTS_FILE, Placements};
 pub use remote::{
     Attempt, Credentials, MAX_CREDENTIAL_CALLS, Progress, default_keys, display_url, human_bytes,
 };
