@@ -261,6 +261,15 @@ fn n_of(n: usize, one: &str, many: &str) -> String {
     crate::i18n::count(n, one, many)
 }
 
+/// `n_of` for each kind whose count is not zero, in order.
+fn nonzero_counts<const N: usize>(kinds: [(usize, String, String); N]) -> Vec<String> {
+    kinds
+        .into_iter()
+        .filter(|(n, _, _)| *n > 0)
+        .map(|(n, one, many)| n_of(n, &one, &many))
+        .collect()
+}
+
 /// A short commit id.
 fn short(id: &str) -> &str {
     &id[..id.len().min(7)]

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Names, move_notes, n_of, shown, side_in_prose, side_label};
+use super::{Names, move_notes, n_of, nonzero_counts, shown, side_in_prose, side_label};
 use crate::anchor::Fate;
 use crate::diff::{
     BlockChange, BlockDiff, BlockKind, ChapterDiff, ChapterStatus, Op, RecChange, RecDiff, Segment,
@@ -170,8 +170,7 @@ fn chapter_note(c: &ChapterDiff) -> String {
     ) {
         let s = &c.summary;
         notes.push(word_delta(s.words_added, s.words_removed));
-        let mut blocks = Vec::new();
-        for (n, one, many) in [
+        let blocks = nonzero_counts([
             (s.blocks_added, tr!("nyt", "new"), tr!("nye", "new")),
             (
                 s.blocks_changed,
@@ -188,11 +187,7 @@ fn chapter_note(c: &ChapterDiff) -> String {
                 tr!("flyttet", "moved"),
                 tr!("flyttede", "moved"),
             ),
-        ] {
-            if n > 0 {
-                blocks.push(n_of(n, &one, &many));
-            }
-        }
+        ]);
         if !blocks.is_empty() {
             notes.push(format!(
                 "{} {}",
@@ -219,7 +214,7 @@ fn chapters(o: &mut String, d: &WorkspaceDiff, style: Style, stat: bool) {
         &tr!("ændret", "changed"),
         &tr!("ændrede", "changed"),
     )];
-    for (n, one, many) in [
+    parts.extend(nonzero_counts([
         (counts.added, tr!("nyt", "new"), tr!("nye", "new")),
         (
             counts.removed,
@@ -231,11 +226,7 @@ fn chapters(o: &mut String, d: &WorkspaceDiff, style: Style, stat: bool) {
             tr!("omdøbt", "renamed"),
             tr!("omdøbte", "renamed"),
         ),
-    ] {
-        if n > 0 {
-            parts.push(n_of(n, &one, &many));
-        }
-    }
+    ]));
     parts.push(n_of(
         counts.unchanged,
         &tr!("uændret", "unchanged"),
@@ -510,7 +501,7 @@ fn comments(o: &mut String, d: &WorkspaceDiff, style: Style, stat: bool) {
         &tr!("uændret", "unchanged"),
         &tr!("uændrede", "unchanged"),
     )];
-    for (n, one, many) in [
+    fates.extend(nonzero_counts([
         (f.moved, tr!("flyttet", "moved"), tr!("flyttede", "moved")),
         (
             f.fuzzy,
@@ -532,11 +523,7 @@ fn comments(o: &mut String, d: &WorkspaceDiff, style: Style, stat: bool) {
             tr!("kapitlet væk", "chapter gone"),
             tr!("kapitlet væk", "chapter gone"),
         ),
-    ] {
-        if n > 0 {
-            fates.push(n_of(n, &one, &many));
-        }
-    }
+    ]));
     let _ = writeln!(
         o,
         "  {} {}",
