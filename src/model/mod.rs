@@ -93,6 +93,17 @@ pub mod limits {
         table.values().map(value).max().unwrap_or(0)
     }
 
+    /// Why text nested `depth` deep at `path` is refused, if it is.
+    pub fn nesting_problem(path: &str, depth: usize) -> Option<String> {
+        let max = MAX_NESTING;
+        (depth > max).then(|| {
+            crate::tr!(
+                "{path} har citater eller lister indlejret {depth} niveauer dybt; grænsen er {max}",
+                "{path} has quotes or lists nested {depth} levels deep; the limit is {max}"
+            )
+        })
+    }
+
     /// A size in people's units (`256 KB`, `100 MB`).
     pub fn human(bytes: u64) -> String {
         if bytes >= 1024 * 1024 {

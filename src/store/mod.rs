@@ -1170,14 +1170,13 @@ fn check_nesting(path: &str, content: Option<&[u8]>) -> Result<()> {
     } else {
         0
     };
-    let max = limits::MAX_NESTING;
-    if depth > max {
-        return Err(Error::Invalid(tr!(
-            "{path} har citater eller lister indlejret {depth} niveauer dybt; grænsen er {max}. Gør teksten fladere; intet er ændret",
-            "{path} has quotes or lists nested {depth} levels deep; the limit is {max}. Make the text flatter; nothing was changed"
-        )));
+    match limits::nesting_problem(path, depth) {
+        Some(why) => Err(Error::Invalid(tr!(
+            "{why}. Gør teksten fladere; intet er ændret",
+            "{why}. Make the text flatter; nothing was changed"
+        ))),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Only the workspace's own files, with names that cannot leave it.

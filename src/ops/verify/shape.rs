@@ -89,18 +89,7 @@ pub fn count_problem(folder: &str, count: usize) -> Option<String> {
     })
 }
 
-pub use crate::model::limits::{nesting, table_nesting};
-
-/// Why text nested `depth` deep at `path` is refused, if it is.
-pub fn nesting_problem(path: &str, depth: usize) -> Option<String> {
-    let max = limits::MAX_NESTING;
-    (depth > max).then(|| {
-        tr!(
-            "{path} har citater eller lister indlejret {depth} niveauer dybt; grænsen er {max}",
-            "{path} has quotes or lists nested {depth} levels deep; the limit is {max}"
-        )
-    })
-}
+pub use crate::model::limits::{nesting, nesting_problem, table_nesting};
 
 #[cfg(test)]
 mod tests {
