@@ -2,27 +2,13 @@
 //! with ratatui's TestBackend: choosing, typing a file name, confirming an
 //! overwrite, and the file that comes out.
 
+mod common;
+use common::tui::screen;
 use oplaeg::store::Store;
 use oplaeg::tui::state::Popup;
-use oplaeg::tui::{Action, State, dispatch, views};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use oplaeg::tui::{Action, State, dispatch};
 
 const REVIEWER: &str = "rasmus.winther@sds.example";
-
-fn screen(state: &State) -> String {
-    let mut t = Terminal::new(TestBackend::new(state.width, state.height)).unwrap();
-    t.draw(|f| views::render(f, state)).unwrap();
-    let buf = t.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
 
 /// Puts the cursor on the file name and replaces it with `path`.
 fn type_path(s: &mut State, path: &str) {

@@ -3,7 +3,9 @@
 //! configuration, so the tests see exactly what a user of git would see.
 #![allow(dead_code)]
 
+pub mod tmux;
 pub mod tools;
+pub mod tui;
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
