@@ -390,7 +390,7 @@ fn a_member_proposes_new_wording_syncs_and_a_writer_applies_it_with_one_key() {
     // the member and the writer each in a clone of their own.
     let tmp = tempfile::tempdir().unwrap();
     let top = tmp.path();
-    oplaeg_ok(top, &["demo", "--no-tui", "demo"]);
+    common::tui::demo_at(&top.join("demo"));
     oplaeg_ok(top, &["server", "init", "server.git"]);
     let server = top.join("server.git");
     git(
@@ -497,9 +497,7 @@ fn a_member_syncs_a_writers_answer_and_mit_overblik_shows_it() {
     use oplaeg::store::Store;
     const JENS: &str = "jens.noergaard@rm.example";
     const WRITER: &str = "mette.holm@sst.example";
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("demo");
-    oplaeg::demo::build(&root).unwrap();
+    let (tmp, root) = common::tui::demo_in_tempdir();
     let server = tmp.path().join("server.git");
     git(
         tmp.path(),

@@ -29,9 +29,7 @@ fn type_path(s: &mut State, path: &str) {
 
 #[test]
 fn a_reviewer_exports_from_the_popup_and_confirms_an_overwrite() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("demo");
-    oplaeg::demo::build(&root).unwrap();
+    let (tmp, root) = common::tui::demo_in_tempdir();
     let mut s = State::new(
         Store::open(&root).unwrap(),
         Some(REVIEWER.to_string()),
@@ -148,9 +146,7 @@ fn git(dir: &std::path::Path, args: &[&str]) {
 /// to the last line of the popup at 80×24.
 #[test]
 fn the_export_message_counts_the_problems_and_names_each_file() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("demo");
-    oplaeg::demo::build(&root).unwrap();
+    let (tmp, root) = common::tui::demo_in_tempdir();
     // A chapter saved as Latin-1, and a comment file that is not TOML.
     let chapter = "drafts/05-rehabilitering.md";
     let mut latin = std::fs::read(root.join(chapter)).unwrap();

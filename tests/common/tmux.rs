@@ -102,19 +102,9 @@ pub fn session_on(root: &Path, name: &str, email: &str) -> Tmux {
     ui_on(root, name, email, (80, 24), "")
 }
 
-/// A demo workspace made as a user makes it (`oplaeg demo --no-tui`), in a
-/// temporary folder that goes with the returned [`TempDir`].
+/// A demo workspace of the test's own (see [`super::tui::demo`]).
 pub fn demo_workspace() -> (TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().expect("a temporary folder");
-    let root = tmp.path().join("demo");
-    let out = Command::new(BIN)
-        .args(["demo", "--no-tui"])
-        .arg(&root)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .expect("oplaeg runs");
-    assert!(out.status.success(), "oplaeg demo: {out:?}");
-    (tmp, root)
+    super::tui::demo_in_tempdir()
 }
 
 /// A demo workspace and the UI running on it in tmux at 80×24 as `email`.

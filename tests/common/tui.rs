@@ -3,6 +3,7 @@
 //! screen (ratatui's `TestBackend`) as text.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use oplaeg::store::Store;
@@ -19,12 +20,66 @@ pub struct Demo {
     pub root: PathBuf,
 }
 
-/// A fresh demo workspace, for tests that write to it.
+/// A demo workspace of the test's own, free to write to: a copy of the demo
+/// this process built (see [`template`]).
 pub fn demo() -> Demo {
+    let (tmp, root) = demo_in_tempdir();
+    Demo { _tmp: tmp, root }
+}
+
+/// As [`demo`]: the workspace is the folder `demo` in the temporary folder.
+pub fn demo_in_tempdir() -> (TempDir, PathBuf) {
     let tmp = tempfile::tempdir().expect("a temporary folder");
     let root = tmp.path().join("demo");
-    oplaeg::demo::build(&root).expect("the demo builds");
-    Demo { _tmp: tmp, root }
+    demo_at(&root);
+    (tmp, root)
+}
+
+/// The demo, as [`demo`] gives it, at `root` (which must not exist).
+pub fn demo_at(root: &Path) {
+    assert!(!root.exists(), "{} exists", root.display());
+    copy_dir(template(), root);
+}
+
+/// The demo, built once per test process: building it takes seconds, a
+/// copy milliseconds, and the demo is the same every time (fixed times and
+/// seeded ids). Nothing opens it but [`copy_dir`], so no test sees another's
+/// writes or cache. It lives in cargo's folder for test files, named by the
+/// process; a later process removes those of processes that have ended.
+fn template() -> &'static Path {
+    static TEMPLATE: OnceLock<PathBuf> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("demo-per-process");
+        std::fs::create_dir_all(&base).expect("cargo's folder for test files");
+        if Path::new("/proc/self").exists() {
+            for entry in std::fs::read_dir(&base).into_iter().flatten().flatten() {
+                let pid = entry.file_name();
+                if !Path::new("/proc").join(&pid).exists() {
+                    let _ = std::fs::remove_dir_all(entry.path());
+                }
+            }
+        }
+        let dir = base.join(std::process::id().to_string());
+        // Left by an ended process whose number this one has now.
+        let _ = std::fs::remove_dir_all(&dir);
+        let root = dir.join("demo");
+        oplaeg::demo::build(&root).expect("the demo builds");
+        root
+    })
+}
+
+/// Copies the folder `from` (files and folders, as they are) to `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("a folder for the copy");
+    for entry in std::fs::read_dir(from).expect("the folder reads") {
+        let entry = entry.expect("a folder entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("a file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("the file copies");
+        }
+    }
 }
 
 /// The UI on the workspace at `root` as `email` on a `width`×`height`
