@@ -12,8 +12,9 @@
 //!    of its recorded context, byte for byte, on both sides (and only in one
 //!    such place), and the old version had the quote only once, it is
 //!    [`Fate::Exact`] without further ado. Otherwise the old and the new
-//!    chapter are compared block by block (headings, paragraphs, list
-//!    items), and changed blocks word by word. The comparison tells which
+//!    chapter are compared block by block, on the blocks `oplaeg diff`
+//!    compares ([`crate::diff::plain_blocks`]: headings, paragraphs, list
+//!    items, quotes, tables, code), and changed blocks word by word. The comparison tells which
 //!    new text is old text unchanged, and from where: text that stood
 //!    elsewhere in the old version already can never be where the quoted
 //!    words went, however alike (a look-alike sentence, even the very same
@@ -286,8 +287,9 @@ pub struct AnchorUse {
 }
 
 /// Bump when how anchors are placed changes (the program version is in
-/// the cache file's header as well).
-const PLACEMENT_FORMAT: u32 = 1;
+/// the cache file's header as well). 2: versions are compared on the diff
+/// engine's blocks.
+const PLACEMENT_FORMAT: u32 = 2;
 
 struct TargetChapter {
     version: Version,

@@ -23,6 +23,9 @@ use super::blocks::{BlockKind, split_blocks};
 /// One block of [`split_blocks`] with words in it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlainBlock {
+    /// Its position among the blocks of [`split_blocks`] (the positions
+    /// [`super::BlockDiff`]'s `old` and `new` count).
+    pub index: usize,
     pub kind: BlockKind,
     /// The block's bytes in the Markdown: exactly a [`super::Block`]'s text.
     pub source: Range<usize>,
@@ -157,6 +160,7 @@ pub fn plain_blocks(markdown: &str) -> PlainText {
             continue;
         }
         out.blocks.push(PlainBlock {
+            index: i,
             kind: cut.kind,
             source,
             text: start..out.text.len(),
