@@ -10,9 +10,9 @@
 //! The words are taken from one CommonMark parse of the whole chapter (so
 //! escapes, entities, code spans and links read the same as anywhere else)
 //! and given to the block their source bytes start in. Between elements
-//! that are separate to a reader (two table cells, two paragraphs of a list
-//! item, a list item and the one nested in it) a space is kept, so the text
-//! does not depend on where the blocks are cut.
+//! that are separate to a reader (two paragraphs of a list item, a list
+//! item and the one nested in it) a space is kept, so the text does not
+//! depend on where the blocks are cut.
 
 use std::ops::Range;
 
@@ -40,7 +40,9 @@ pub struct PlainBlock {
 /// A chapter's searchable text and its blocks, in order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PlainText {
-    /// The blocks' words joined by single spaces.
+    /// The blocks' words joined by single spaces (none where an inline
+    /// element such as a code span runs across a line the engine cuts at
+    /// and CommonMark does not: there the words run on).
     pub text: String,
     /// The blocks that have words (blank lines, rules and blocks of markup
     /// alone are left out).
