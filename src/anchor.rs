@@ -289,7 +289,7 @@ pub struct AnchorUse {
 /// Bump when how anchors are placed changes (the program version is in
 /// the cache file's header as well). 2: versions are compared on the diff
 /// engine's blocks.
-const PLACEMENT_FORMAT: u32 = 2;
+const PLACEMENT_FORMAT: u32 = 3;
 
 struct TargetChapter {
     version: Version,
