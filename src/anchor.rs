@@ -288,7 +288,7 @@ pub struct AnchorUse {
 
 /// Bump when how anchors are placed changes (the program version is in
 /// the cache file's header as well). 2: versions are compared on the diff
-/// engine's blocks.
+/// engine's blocks. 3: a wrapped line like `12. maj` stays in its paragraph.
 const PLACEMENT_FORMAT: u32 = 3;
 
 struct TargetChapter {
