@@ -132,8 +132,7 @@ fn main() -> anyhow::Result<()> {
             _ => root = Some(PathBuf::from(a)),
         }
     }
-    let root =
-        root.ok_or_else(|| {
+    let root = root.ok_or_else(|| {
         anyhow::anyhow!(
             "usage: bench_load WORKSPACE [--runs N] [--exports | --exports-only] [--only TEXT]…"
         )
@@ -198,19 +197,43 @@ fn main() -> anyhow::Result<()> {
             ("notat", &["export", "notat"], "docx"),
             ("notat", &["export", "notat"], "html"),
             ("notat", &["export", "notat"], "md"),
-            ("notat --since meeting/3", &["export", "notat", "--since", "meeting/3"], "docx"),
+            (
+                "notat --since meeting/3",
+                &["export", "notat", "--since", "meeting/3"],
+                "docx",
+            ),
             ("oplaeg", &["export", "oplaeg"], "docx"),
             ("oplaeg", &["export", "oplaeg"], "html"),
             ("oplaeg", &["export", "oplaeg"], "md"),
-            ("oplaeg --changes-since meeting/3", &["export", "oplaeg", "--changes-since", "meeting/3"], "docx"),
-            ("oplaeg --changes-since meeting/3", &["export", "oplaeg", "--changes-since", "meeting/3"], "html"),
-            ("oplaeg --suggestions", &["export", "oplaeg", "--suggestions"], "docx"),
+            (
+                "oplaeg --changes-since meeting/3",
+                &["export", "oplaeg", "--changes-since", "meeting/3"],
+                "docx",
+            ),
+            (
+                "oplaeg --changes-since meeting/3",
+                &["export", "oplaeg", "--changes-since", "meeting/3"],
+                "html",
+            ),
+            (
+                "oplaeg --suggestions",
+                &["export", "oplaeg", "--suggestions"],
+                "docx",
+            ),
             ("mine", &["--as", member.as_str(), "export", "mine"], "docx"),
             ("mine", &["--as", member.as_str(), "export", "mine"], "html"),
-            ("mine --all", &["--as", member.as_str(), "export", "mine", "--all"], "docx"),
+            (
+                "mine --all",
+                &["--as", member.as_str(), "export", "mine", "--all"],
+                "docx",
+            ),
         ];
         for (name, command, ext) in kinds {
-            if !only.is_empty() && !only.iter().any(|o| format!("{name} .{ext}").contains(o.as_str())) {
+            if !only.is_empty()
+                && !only
+                    .iter()
+                    .any(|o| format!("{name} .{ext}").contains(o.as_str()))
+            {
                 continue;
             }
             let file = out.path().join(format!("export.{ext}"));
