@@ -1875,6 +1875,61 @@ fn docx_structure(bytes: &[u8]) -> String {
     out.join("\n")
 }
 
+/// Checks a Word file is a whole package: every part is well-formed XML,
+/// every part the content types or a relationship names is there, and the
+/// parts Word needs are declared.
+fn check_docx_package(bytes: &[u8]) {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("DOCX is a zip");
+    let names: BTreeSet<String> = zip.file_names().map(str::to_string).collect();
+    for name in &names {
+        let mut text = String::new();
+        zip.by_name(name)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap_or_else(|e| panic!("{name} is UTF-8: {e}"));
+        let root = parse_xml(&text);
+        assert!(
+            root.children.iter().any(|c| matches!(c, XmlChild::Node(_))),
+            "{name} has a root element"
+        );
+    }
+    let types = parse_xml(&zip_part(bytes, "[Content_Types].xml"));
+    let mut overrides = Vec::new();
+    nodes(&types, "Override", &mut overrides);
+    let declared: BTreeSet<&str> = overrides
+        .iter()
+        .map(|o| {
+            attr(o, "PartName")
+                .expect("PartName")
+                .trim_start_matches('/')
+        })
+        .collect();
+    for part in &declared {
+        assert!(names.contains(*part), "{part} is declared and present");
+    }
+    for part in [
+        "word/document.xml",
+        "word/styles.xml",
+        "word/numbering.xml",
+        "docProps/core.xml",
+    ] {
+        assert!(declared.contains(part), "{part} declared in {names:?}");
+    }
+    for (rels, base) in [
+        ("_rels/.rels", ""),
+        ("word/_rels/document.xml.rels", "word/"),
+    ] {
+        let root = parse_xml(&zip_part(bytes, rels));
+        let mut all = Vec::new();
+        nodes(&root, "Relationship", &mut all);
+        assert!(!all.is_empty(), "{rels} has relationships");
+        for r in all {
+            let target = format!("{base}{}", attr(r, "Target").expect("Target"));
+            assert!(names.contains(&target), "{rels}: {target} is in the file");
+        }
+    }
+}
+
 /// The Word files of the demo, pinned line by line (paragraphs with their
 /// styles and properties, runs with their text and marks, tables, lists,
 /// links, bookmarks and tracked changes), so that a change to the writer
@@ -1885,6 +1940,7 @@ fn docx_structure_of_the_demo_is_kept() {
     let (tmp, store) = demo();
     let dir = tmp.path();
     let notat = export_to(&store, dir, Kind::Notat, Format::Docx, None, Lang::Da);
+    check_docx_package(&notat.bytes);
     insta::assert_snapshot!("docx_structure_notat", docx_structure(&notat.bytes));
     let changes = export_to(
         &store,
@@ -1946,5 +2002,6 @@ fn docx_structure_of_every_block_kind_is_kept() {
         None,
         Lang::Da,
     );
+    check_docx_package(&out.bytes);
     insta::assert_snapshot!("docx_structure_every_block", docx_structure(&out.bytes));
 }
