@@ -26,9 +26,11 @@ use oplaeg::tui::{State, views};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-/// One measured run: wall time and peak resident memory in KiB.
+/// One measured run: wall time, CPU time (user and system) and peak
+/// resident memory in KiB.
 struct Run {
     wall: Duration,
+    cpu: Duration,
     peak_kib: i64,
 }
 
@@ -58,8 +60,12 @@ fn measure(program: &Path, args: &[&str], dir: &Path) -> anyhow::Result<Run> {
     );
     // The child was reaped by wait4; std must not wait for it again.
     std::mem::forget(child);
+    let time = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    };
     Ok(Run {
         wall,
+        cpu: time(usage.ru_utime) + time(usage.ru_stime),
         peak_kib: usage.ru_maxrss,
     })
 }
@@ -89,7 +95,19 @@ fn series(
     runs: usize,
     cold: bool,
 ) -> anyhow::Result<(Duration, i64)> {
+    series_cpu(program, args, root, runs, cold).map(|(wall, _, peak)| (wall, peak))
+}
+
+/// [`series`] with the median CPU time too.
+fn series_cpu(
+    program: &Path,
+    args: &[&str],
+    root: &Path,
+    runs: usize,
+    cold: bool,
+) -> anyhow::Result<(Duration, Duration, i64)> {
     let mut walls = Vec::new();
+    let mut cpus = Vec::new();
     let mut peak = 0;
     if !cold {
         measure(program, args, root)?; // fills the cache
@@ -100,9 +118,10 @@ fn series(
         }
         let r = measure(program, args, root)?;
         walls.push(r.wall);
+        cpus.push(r.cpu);
         peak = peak.max(r.peak_kib);
     }
-    Ok((median(walls), peak))
+    Ok((median(walls), median(cpus), peak))
 }
 
 fn first_frame(root: &Path, email: &Option<String>) -> anyhow::Result<Duration> {
@@ -240,12 +259,13 @@ fn main() -> anyhow::Result<()> {
             let file = file.to_string_lossy().into_owned();
             let mut args: Vec<&str> = command.to_vec();
             args.extend(["--force", "-o", file.as_str()]);
-            let (wall, peak) = series(&oplaeg, &args, &root, runs.min(3), false)?;
+            let (wall, cpu, peak) = series_cpu(&oplaeg, &args, &root, runs.min(3), false)?;
             println!(
-                "{:<50} {:>12} {:>10}",
+                "{:<50} {:>12} {:>10}   CPU {}",
                 format!("oplaeg export {name} (.{ext})"),
                 ms(wall),
-                mb(peak)
+                mb(peak),
+                ms(cpu)
             );
         }
     }
