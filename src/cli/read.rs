@@ -1,5 +1,7 @@
 //! Commands that only read: status, listings, shows and the log.
 
+use std::io::Write as _;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -59,9 +61,10 @@ struct OpenRoundJson {
 /// The round open today at HEAD, with whether `email` (a member) has
 /// ranked in it.
 fn open_round_status(store: &Store, ws: &Workspace, email: Option<&str>) -> Option<OpenRoundJson> {
-    let at = crate::ops::ranking::rounds_at(store, &Rev::head()).ok()?;
+    // The workspace is loaded already: only the rounds are read.
+    let (rounds, _) = crate::ops::ranking::rounds_in(store, &Rev::head(), &ws.config).ok()?;
     let today = chrono::Local::now().date_naive();
-    let round = crate::ranking::open_round(&at.rounds, today)?;
+    let round = crate::ranking::open_round(&rounds, today)?;
     let member = email
         .and_then(|e| ws.config.member(e))
         .filter(|m| m.role == crate::model::Role::Member);
@@ -638,8 +641,11 @@ pub fn comment_list(cli: &Cli, f: &CommentFilter) -> anyhow::Result<()> {
         let placed: Vec<_> = rows.iter().map(|c| placer.placed(c)).collect();
         return json(&placed);
     }
+    // One buffered writer: a line at a time to stdout is a system call per
+    // comment.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if rows.is_empty() {
-        println!("{}", tr!("Ingen kommentarer.", "No comments."));
+        writeln!(out, "{}", tr!("Ingen kommentarer.", "No comments."))?;
     }
     for c in &rows {
         let mut target = target_label(&ws, c);
@@ -653,23 +659,26 @@ pub fn comment_list(cli: &Cli, f: &CommentFilter) -> anyhow::Result<()> {
                 outcome.describe()
             ));
         }
-        println!(
+        writeln!(
+            out,
             "{}  {}  {}  {}  {}",
             c.id,
             c.created.format("%Y-%m-%d"),
             pad(&status_label(c), 9),
             pad(&c.author.organisation, 28),
             safe(&target)
-        );
+        )?;
     }
-    println!(
+    writeln!(
+        out,
         "\n{}",
         count(
             rows.len(),
             &tr!("kommentar", "comment"),
             &tr!("kommentarer", "comments")
         )
-    );
+    )?;
+    out.flush()?;
     Ok(())
 }
 
