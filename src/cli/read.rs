@@ -368,7 +368,9 @@ pub fn chapters(cli: &Cli) -> anyhow::Result<()> {
             slug: &c.slug,
             title: &c.title,
             file: &c.file,
-            words: crate::text::markdown_to_text(&c.markdown)
+            // The same words as in markdown_to_text (only the blocks'
+            // separators differ), without building each block's string.
+            words: crate::text::searchable_text(&c.markdown)
                 .split_whitespace()
                 .count(),
             open_comments: ws.open_comments_on_chapter(&c.slug),

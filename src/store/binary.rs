@@ -15,8 +15,8 @@
 use chrono::{DateTime, FixedOffset, TimeZone as _};
 
 use crate::model::{
-    Anchor, AnchorChange, AnchorChangeKind, Applied, Author, Choice, Comment, CommentFile, Problem,
-    Resolution, Suggestion, Target,
+    Anchor, AnchorChange, AnchorChangeKind, Applied, Author, Choice, Comment, CommentFile,
+    FileData, FileFlaw, Problem, Resolution, Suggestion, Target,
 };
 
 /// Appends values to a byte buffer.
@@ -200,6 +200,50 @@ pub(super) fn get_comment_file(d: &mut Dec<'_>, id: &str) -> Option<CommentFile>
         problems.push(get_problem(d)?);
     }
     Some(CommentFile { comment, problems })
+}
+
+/// Writes a file as a source gives it (name, bytes, blob id, flaw).
+pub(super) fn put_file(e: &mut Enc, f: &FileData) {
+    let FileData {
+        name,
+        bytes,
+        id,
+        flaw,
+    } = f;
+    e.str(name);
+    e.len(bytes.len());
+    e.raw(bytes);
+    e.opt_str(id.as_deref());
+    match flaw {
+        None => e.u8(0),
+        Some(FileFlaw::Symlink) => e.u8(1),
+        Some(FileFlaw::Executable) => e.u8(2),
+        Some(FileFlaw::TooBig(size)) => {
+            e.u8(3);
+            e.u64(*size);
+        }
+    }
+}
+
+/// Reads what [`put_file`] wrote.
+pub(super) fn get_file(d: &mut Dec<'_>) -> Option<FileData> {
+    let name = d.string()?;
+    let n = d.len()?;
+    let bytes = d.raw(n)?.to_vec();
+    let id = d.opt_string()?;
+    let flaw = match d.u8()? {
+        0 => None,
+        1 => Some(FileFlaw::Symlink),
+        2 => Some(FileFlaw::Executable),
+        3 => Some(FileFlaw::TooBig(d.u64()?)),
+        _ => return None,
+    };
+    Some(FileData {
+        name,
+        bytes,
+        id,
+        flaw,
+    })
 }
 
 pub(super) fn put_problem(e: &mut Enc, p: &Problem) {

@@ -19,6 +19,10 @@
 //!   length and checksum); one that does not match in every respect –
 //!   truncated, garbage, another version or format – is ignored and
 //!   rewritten. Any error in the cache is silent: the load goes on from git.
+//! - The chapter files (`drafts/`) are kept by their tree id too, as git
+//!   gives them (names, bytes, blob ids), in `drafts-TREE`: reading one
+//!   file is several times cheaper than unpacking each chapter's chain of
+//!   deltas from git's packs. They do not depend on the language.
 //! - The body is the compact binary form of [`super::binary`] (format 2;
 //!   format 1 was JSON, three times slower to read), so a warm load costs
 //!   about as much as reading the file.
@@ -31,15 +35,19 @@ use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Oid, Repository, Tree};
 
-use super::binary::{Dec, Enc, get_comment_file, put_comment_file};
+use super::binary::{Dec, Enc, get_comment_file, get_file, put_comment_file, put_file};
 use crate::error::{Error, Result};
-use crate::model::{CommentFile, Problem, at_most_by, limits, paths, read_comment_file};
+use crate::model::{CommentFile, FileData, Problem, at_most_by, limits, paths, read_comment_file};
 
 /// Bump when what is cached, or how a file reads, changes.
 const FORMAT: u32 = 2;
 /// How many folders (tree ids) are kept.
 pub const KEEP: usize = 4;
 const MAGIC: &str = "oplaeg-cache";
+/// Chapter folders' cache files are named this and their tree id.
+const DRAFTS_PREFIX: &str = "drafts-";
+/// The language in a chapter folder's header: none matters.
+const ANY_LANG: &str = "-";
 
 /// One comment file as remembered (its comment's id set from the name).
 struct Entry {
@@ -93,6 +101,51 @@ impl Cache {
 
     fn file_of(&self, tree: Oid) -> PathBuf {
         self.dir.join(format!("comments-{tree}-{}", Cache::lang()))
+    }
+
+    fn drafts_of(&self, tree: Oid) -> PathBuf {
+        self.dir.join(format!("{DRAFTS_PREFIX}{tree}"))
+    }
+
+    /// The chapter files of the `drafts/` tree `tree`, as `read` gives them
+    /// (called only when they are not cached, and then cached).
+    pub fn draft_files(
+        &self,
+        tree: Oid,
+        read: impl FnOnce() -> Result<Vec<FileData>>,
+    ) -> Result<Vec<FileData>> {
+        let path = self.drafts_of(tree);
+        if let Some(files) = self.read_drafts(&path, tree) {
+            return Ok(files);
+        }
+        let files = read()?;
+        let mut e = Enc::default();
+        e.len(files.len());
+        for f in &files {
+            put_file(&mut e, f);
+        }
+        let _ = self.write_body(
+            &path,
+            &header_in(FORMAT, ANY_LANG, tree, &e.bytes),
+            &e.bytes,
+        );
+        Ok(files)
+    }
+
+    fn read_drafts(&self, path: &Path, tree: Oid) -> Option<Vec<FileData>> {
+        let bytes = std::fs::read(path).ok()?;
+        let newline = memchr::memchr(b'\n', &bytes)?;
+        let body = &bytes[newline + 1..];
+        if bytes[..newline] != *header_in(FORMAT, ANY_LANG, tree, body).as_bytes() {
+            return None;
+        }
+        let mut d = Dec::new(body);
+        let n = d.len()?;
+        let mut files = Vec::with_capacity(n);
+        for _ in 0..n {
+            files.push(get_file(&mut d)?);
+        }
+        d.is_empty().then_some(files)
     }
 
     /// The comment files of `tree` (a commit's root tree), as
@@ -205,25 +258,32 @@ impl Cache {
 
     /// Writes a folder atomically, then keeps only the [`KEEP`] newest.
     fn write(&self, path: &Path, tree: Oid, entries: &[Entry]) -> std::io::Result<()> {
-        std::fs::create_dir_all(&self.dir)?;
         let body = encode(entries);
+        self.write_body(path, &header_line(tree, &body), &body)
+    }
+
+    /// Writes a header and body atomically, then prunes.
+    fn write_body(&self, path: &Path, header: &str, body: &[u8]) -> std::io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
         let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
-        tmp.write_all(header_line(tree, &body).as_bytes())?;
+        tmp.write_all(header.as_bytes())?;
         tmp.write_all(b"\n")?;
-        tmp.write_all(&body)?;
+        tmp.write_all(body)?;
         tmp.persist(path).map_err(|e| e.error)?;
         self.prune();
         Ok(())
     }
 
-    /// Deletes all but the [`KEEP`] newest folders, and temporary files
-    /// older than a minute (left by a process that was killed).
+    /// Deletes all but the [`KEEP`] newest comment folders and chapter
+    /// folders, and temporary files older than a minute (left by a process
+    /// that was killed).
     fn prune(&self) {
         let Ok(dir) = std::fs::read_dir(&self.dir) else {
             return;
         };
         let now = std::time::SystemTime::now();
         let mut folders = Vec::new();
+        let mut drafts = Vec::new();
         for e in dir.filter_map(|e| e.ok()) {
             let Some(modified) = e.metadata().ok().and_then(|m| m.modified().ok()) else {
                 continue;
@@ -232,6 +292,8 @@ impl Cache {
             let name = name.to_string_lossy();
             if name.starts_with("comments-") {
                 folders.push((modified, e.path()));
+            } else if name.starts_with(DRAFTS_PREFIX) {
+                drafts.push((modified, e.path()));
             } else if name != super::placements::FILE
                 && now
                     .duration_since(modified)
@@ -240,9 +302,11 @@ impl Cache {
                 let _ = std::fs::remove_file(e.path());
             }
         }
-        folders.sort_by_key(|f| std::cmp::Reverse(f.0));
-        for (_, path) in folders.into_iter().skip(KEEP) {
-            let _ = std::fs::remove_file(path);
+        for mut kind in [folders, drafts] {
+            kind.sort_by_key(|f| std::cmp::Reverse(f.0));
+            for (_, path) in kind.into_iter().skip(KEEP) {
+                let _ = std::fs::remove_file(path);
+            }
         }
     }
 }
@@ -259,8 +323,16 @@ impl crate::model::Source for Cached<'_> {
         self.source.read(path)
     }
 
-    fn files(&self, dir: &str) -> Result<Vec<crate::model::FileData>> {
-        self.source.files(dir)
+    fn files(&self, dir: &str) -> Result<Vec<FileData>> {
+        let Some(tree) = &self.source.tree else {
+            return self.source.files(dir);
+        };
+        match tree.get_path(Path::new(dir)) {
+            Ok(e) if dir == paths::DRAFTS && e.kind() == Some(ObjectType::Tree) => {
+                self.cache.draft_files(e.id(), || self.source.files(dir))
+            }
+            _ => self.source.files(dir),
+        }
     }
 
     fn comment_files(&self, problems: &mut Vec<Problem>) -> Result<Option<Vec<CommentFile>>> {
@@ -353,6 +425,9 @@ pub fn reseal(path: &Path) -> std::io::Result<()> {
         .unwrap_or_default();
     let header = if name == super::placements::FILE {
         super::placements::header_line(body)
+    } else if let Some(tree) = name.strip_prefix(DRAFTS_PREFIX) {
+        let tree = Oid::from_str(tree).map_err(std::io::Error::other)?;
+        header_in(FORMAT, ANY_LANG, tree, body)
     } else {
         let parsed = name
             .strip_prefix("comments-")
@@ -473,6 +548,67 @@ mod tests {
         longer.push(0);
         let path = written(dir.path(), tree, &longer, FORMAT);
         assert!(cache.read(&path, tree).is_none());
+    }
+
+    #[test]
+    fn chapter_files_read_back_equal_and_are_read_from_git_only_when_not_cached() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let tree = Oid::hash_object(ObjectType::Tree, b"d").expect("an id");
+        let cache = Cache {
+            dir: dir.path().to_path_buf(),
+        };
+        let file = |name: &str, bytes: &[u8], flaw| FileData {
+            name: name.to_string(),
+            bytes: bytes.to_vec(),
+            id: Some(format!("{name}-id")),
+            flaw,
+        };
+        let files = vec![
+            file("01-a.md", "# Á\n\ntekst".as_bytes(), None),
+            file(
+                "02-b.md",
+                b"\xff not utf-8",
+                Some(crate::model::FileFlaw::Executable),
+            ),
+            file(
+                "03-c.md",
+                b"",
+                Some(crate::model::FileFlaw::TooBig(1 << 40)),
+            ),
+            file("04-d.md", b"", Some(crate::model::FileFlaw::Symlink)),
+        ];
+        let first = cache.draft_files(tree, || Ok(files.clone())).expect("read");
+        let keys = |fs: &[FileData]| -> Vec<_> {
+            fs.iter()
+                .map(|f| {
+                    (
+                        f.name.clone(),
+                        f.bytes.clone(),
+                        f.id.clone(),
+                        f.flaw.clone(),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(keys(&first), keys(&files));
+        let again = cache
+            .draft_files(tree, || panic!("read from git although cached"))
+            .expect("cached");
+        assert_eq!(keys(&again), keys(&files));
+        // Cut under a header that fits: read from git again.
+        let path = cache.drafts_of(tree);
+        let bytes = std::fs::read(&path).expect("the file");
+        std::fs::write(&path, &bytes[..bytes.len() - 3]).expect("cut");
+        reseal(&path).expect("reseal");
+        let mut asked = false;
+        let back = cache
+            .draft_files(tree, || {
+                asked = true;
+                Ok(files.clone())
+            })
+            .expect("read");
+        assert!(asked);
+        assert_eq!(keys(&back), keys(&files));
     }
 
     #[test]
