@@ -646,11 +646,12 @@ pub fn comment_list(cli: &Cli, f: &CommentFilter) -> anyhow::Result<()> {
     // One buffered writer: a line at a time to stdout is a system call per
     // comment.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut names = TargetNames::new();
     if rows.is_empty() {
         writeln!(out, "{}", tr!("Ingen kommentarer.", "No comments."))?;
     }
     for c in &rows {
-        let mut target = target_label(&ws, c);
+        let mut target = target_label(&ws, c, &mut names);
         if let Some(p) = &placer.placed(c).placement {
             target.push_str(&fate_tag(p));
         }
@@ -692,17 +693,27 @@ fn status_label(c: &Comment) -> String {
     }
 }
 
-fn target_label(ws: &Workspace, c: &Comment) -> String {
+/// The chapter's or recommendation's part of target labels, each looked up
+/// once (a listing names the same few chapters thousands of times).
+type TargetNames = std::collections::HashMap<(bool, String), String>;
+
+fn target_label(ws: &Workspace, c: &Comment, names: &mut TargetNames) -> String {
     let mut s = if let Some(ch) = &c.target.chapter {
-        match ws.chapter(ch) {
-            Ok(x) => format!("{} {}", tr!("kap.", "ch."), x.number),
-            Err(_) => ch.clone(),
-        }
+        names
+            .entry((true, ch.clone()))
+            .or_insert_with(|| match ws.chapter(ch) {
+                Ok(x) => format!("{} {}", tr!("kap.", "ch."), x.number),
+                Err(_) => ch.clone(),
+            })
+            .clone()
     } else if let Some(r) = &c.target.recommendation {
-        match ws.recommendation(r) {
-            Ok(x) => format!("{} {}", tr!("anb.", "rec."), x.rank),
-            Err(_) => r.clone(),
-        }
+        names
+            .entry((false, r.clone()))
+            .or_insert_with(|| match ws.recommendation(r) {
+                Ok(x) => format!("{} {}", tr!("anb.", "rec."), x.rank),
+                Err(_) => r.clone(),
+            })
+            .clone()
     } else {
         String::new()
     };
@@ -765,7 +776,7 @@ pub fn comment_show(cli: &Cli, id: &str) -> anyhow::Result<()> {
     if cli.format == Format::Json {
         return json(&placed);
     }
-    println!("{}\n", safe(&target_label(&ws, c)));
+    println!("{}\n", safe(&target_label(&ws, c, &mut TargetNames::new())));
     for (n, x) in placed.iter().enumerate() {
         let indent = if n == 0 { "" } else { "    " };
         print_comment(x.comment, x.placement.as_ref(), indent);
