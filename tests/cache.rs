@@ -17,7 +17,7 @@ use oplaeg::anchor::{AnchorUse, Anchorer, Placement};
 use oplaeg::i18n::{Lang, set_lang};
 use oplaeg::model::{Anchor, Comment, Workspace};
 use oplaeg::ops::NewTarget;
-use oplaeg::store::{Cache, Rev, Store};
+use oplaeg::store::{Cache, Rev, Store, reseal_cache_file};
 use proptest::prelude::*;
 
 /// The language is process-wide: the tests here take turns.
@@ -153,6 +153,12 @@ enum Damage {
     Swap,
     /// One byte changed in the body.
     Flip(usize),
+    /// Cut, and given a header that fits what is left (so the checksum
+    /// cannot tell): the body itself must read as nothing.
+    ResealedCut(usize),
+    /// The body replaced by bytes in the binary format's shape (a count,
+    /// then anything), under a header that fits them.
+    ResealedGarbage(u32, Vec<u8>),
 }
 
 fn body() -> impl Strategy<Value = Body> {
@@ -179,6 +185,9 @@ fn damage() -> impl Strategy<Value = Damage> {
         proptest::collection::vec(any::<u8>(), 0..200).prop_map(Damage::Garbage),
         Just(Damage::Swap),
         (0usize..4000).prop_map(Damage::Flip),
+        (0usize..4000).prop_map(Damage::ResealedCut),
+        (0u32..4, proptest::collection::vec(any::<u8>(), 0..200))
+            .prop_map(|(n, g)| Damage::ResealedGarbage(n, g)),
     ]
 }
 
@@ -355,6 +364,25 @@ fn damage_cache(ws: &Ws, d: &Damage) {
                 let (x, y) = (std::fs::read(a).expect("a"), std::fs::read(b).expect("b"));
                 std::fs::write(a, y).expect("swap a");
                 std::fs::write(b, x).expect("swap b");
+            }
+        }
+        Damage::ResealedCut(n) => {
+            for f in &files {
+                let bytes = std::fs::read(f).expect("read the cache");
+                let header = bytes.iter().position(|b| *b == b'\n').unwrap_or(0);
+                // Only a real cut: the whole body would read as it is.
+                let keep = (header + 1 + n).min(bytes.len().saturating_sub(1));
+                std::fs::write(f, &bytes[..keep]).expect("cut");
+                reseal_cache_file(f).expect("reseal");
+            }
+        }
+        Damage::ResealedGarbage(count, g) => {
+            for f in &files {
+                let mut bytes = b"header\n".to_vec();
+                bytes.extend_from_slice(&count.to_le_bytes());
+                bytes.extend_from_slice(g);
+                std::fs::write(f, bytes).expect("garbage");
+                reseal_cache_file(f).expect("reseal");
             }
         }
         Damage::Flip(at) => {

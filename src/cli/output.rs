@@ -12,7 +12,8 @@ use crate::text::for_terminal;
 /// terminal would interpret are written as `\uXXXX` escapes, which any JSON
 /// reader turns back into the same text (see [`write_json`]).
 pub fn json<T: Serialize>(value: &T) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
+    // Buffered: stdout alone writes (a system call) at every line end.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     write_json(&mut out, value)?;
     writeln!(out)?;
     out.flush()?;

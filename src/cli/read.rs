@@ -1,5 +1,7 @@
 //! Commands that only read: status, listings, shows and the log.
 
+use std::io::Write as _;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -59,9 +61,10 @@ struct OpenRoundJson {
 /// The round open today at HEAD, with whether `email` (a member) has
 /// ranked in it.
 fn open_round_status(store: &Store, ws: &Workspace, email: Option<&str>) -> Option<OpenRoundJson> {
-    let at = crate::ops::ranking::rounds_at(store, &Rev::head()).ok()?;
+    // The workspace is loaded already: only the rounds are read.
+    let (rounds, _) = crate::ops::ranking::rounds_in(store, &Rev::head(), &ws.config).ok()?;
     let today = chrono::Local::now().date_naive();
-    let round = crate::ranking::open_round(&at.rounds, today)?;
+    let round = crate::ranking::open_round(&rounds, today)?;
     let member = email
         .and_then(|e| ws.config.member(e))
         .filter(|m| m.role == crate::model::Role::Member);
@@ -365,7 +368,9 @@ pub fn chapters(cli: &Cli) -> anyhow::Result<()> {
             slug: &c.slug,
             title: &c.title,
             file: &c.file,
-            words: crate::text::markdown_to_text(&c.markdown)
+            // The same words as in markdown_to_text (only the blocks'
+            // separators differ), without building each block's string.
+            words: crate::text::searchable_text(&c.markdown)
                 .split_whitespace()
                 .count(),
             open_comments: ws.open_comments_on_chapter(&c.slug),
@@ -638,11 +643,15 @@ pub fn comment_list(cli: &Cli, f: &CommentFilter) -> anyhow::Result<()> {
         let placed: Vec<_> = rows.iter().map(|c| placer.placed(c)).collect();
         return json(&placed);
     }
+    // One buffered writer: a line at a time to stdout is a system call per
+    // comment.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut names = TargetNames::new();
     if rows.is_empty() {
-        println!("{}", tr!("Ingen kommentarer.", "No comments."));
+        writeln!(out, "{}", tr!("Ingen kommentarer.", "No comments."))?;
     }
     for c in &rows {
-        let mut target = target_label(&ws, c);
+        let mut target = target_label(&ws, c, &mut names);
         if let Some(p) = &placer.placed(c).placement {
             target.push_str(&fate_tag(p));
         }
@@ -653,23 +662,26 @@ pub fn comment_list(cli: &Cli, f: &CommentFilter) -> anyhow::Result<()> {
                 outcome.describe()
             ));
         }
-        println!(
+        writeln!(
+            out,
             "{}  {}  {}  {}  {}",
             c.id,
             c.created.format("%Y-%m-%d"),
             pad(&status_label(c), 9),
             pad(&c.author.organisation, 28),
             safe(&target)
-        );
+        )?;
     }
-    println!(
+    writeln!(
+        out,
         "\n{}",
         count(
             rows.len(),
             &tr!("kommentar", "comment"),
             &tr!("kommentarer", "comments")
         )
-    );
+    )?;
+    out.flush()?;
     Ok(())
 }
 
@@ -681,17 +693,27 @@ fn status_label(c: &Comment) -> String {
     }
 }
 
-fn target_label(ws: &Workspace, c: &Comment) -> String {
+/// The chapter's or recommendation's part of target labels, each looked up
+/// once (a listing names the same few chapters thousands of times).
+type TargetNames = std::collections::HashMap<(bool, String), String>;
+
+fn target_label(ws: &Workspace, c: &Comment, names: &mut TargetNames) -> String {
     let mut s = if let Some(ch) = &c.target.chapter {
-        match ws.chapter(ch) {
-            Ok(x) => format!("{} {}", tr!("kap.", "ch."), x.number),
-            Err(_) => ch.clone(),
-        }
+        names
+            .entry((true, ch.clone()))
+            .or_insert_with(|| match ws.chapter(ch) {
+                Ok(x) => format!("{} {}", tr!("kap.", "ch."), x.number),
+                Err(_) => ch.clone(),
+            })
+            .clone()
     } else if let Some(r) = &c.target.recommendation {
-        match ws.recommendation(r) {
-            Ok(x) => format!("{} {}", tr!("anb.", "rec."), x.rank),
-            Err(_) => r.clone(),
-        }
+        names
+            .entry((false, r.clone()))
+            .or_insert_with(|| match ws.recommendation(r) {
+                Ok(x) => format!("{} {}", tr!("anb.", "rec."), x.rank),
+                Err(_) => r.clone(),
+            })
+            .clone()
     } else {
         String::new()
     };
@@ -754,7 +776,7 @@ pub fn comment_show(cli: &Cli, id: &str) -> anyhow::Result<()> {
     if cli.format == Format::Json {
         return json(&placed);
     }
-    println!("{}\n", safe(&target_label(&ws, c)));
+    println!("{}\n", safe(&target_label(&ws, c, &mut TargetNames::new())));
     for (n, x) in placed.iter().enumerate() {
         let indent = if n == 0 { "" } else { "    " };
         print_comment(x.comment, x.placement.as_ref(), indent);

@@ -31,26 +31,36 @@ pub struct RoundsAt {
 /// Loads the workspace and its rounds at `rev`.
 pub fn rounds_at(store: &Store, rev: &Rev) -> Result<RoundsAt> {
     let workspace = store.load(rev)?;
-    let (rounds, problems) = match rev {
-        Rev::Worktree => load_rounds(
-            &WorktreeSource {
-                root: store.root().to_path_buf(),
-            },
-            &workspace.config,
-        )?,
-        Rev::Named(name) => match store.head()? {
-            None if name == "HEAD" => (Vec::new(), Vec::new()),
-            _ => {
-                let oid = store.resolve(name)?;
-                load_rounds(&store.source_at(oid)?, &workspace.config)?
-            }
-        },
-    };
+    let (rounds, problems) = rounds_in(store, rev, &workspace.config)?;
     Ok(RoundsAt {
         workspace,
         rounds,
         problems,
     })
+}
+
+/// The rounds at `rev` of a workspace already loaded at `rev` (its
+/// configuration), without loading it again.
+pub fn rounds_in(
+    store: &Store,
+    rev: &Rev,
+    config: &crate::model::Config,
+) -> Result<(Vec<Round>, Vec<crate::model::Problem>)> {
+    match rev {
+        Rev::Worktree => load_rounds(
+            &WorktreeSource {
+                root: store.root().to_path_buf(),
+            },
+            config,
+        ),
+        Rev::Named(name) => match store.head()? {
+            None if name == "HEAD" => Ok((Vec::new(), Vec::new())),
+            _ => {
+                let oid = store.resolve(name)?;
+                load_rounds(&store.source_at(oid)?, config)
+            }
+        },
+    }
 }
 
 impl RoundsAt {

@@ -2,6 +2,7 @@
 //! change as exactly one commit, meeting tags, and the history. The only
 //! module that touches the repository.
 
+mod binary;
 mod cache;
 mod history;
 pub mod https;
@@ -20,7 +21,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset};
 use git2::{Oid, Repository, RepositoryInitOptions, Signature, Time};
 
-pub use cache::{Cache, CacheUse, KEEP as CACHE_KEEP};
+pub use cache::{Cache, CacheUse, KEEP as CACHE_KEEP, reseal as reseal_cache_file};
 pub use history::{LogEntry, MeetingTag, parse_meeting_message};
 pub use placements::{FILE as PLACEMENTS_FILE, Placements};
 pub use remote::{

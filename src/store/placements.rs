@@ -12,7 +12,8 @@
 //!
 //! - One file, `anchors`, with a header (format, program version, length
 //!   and checksum) like the load cache's; a file that does not match in
-//!   every respect is ignored and rewritten, and any error is silent.
+//!   every respect is ignored and rewritten, and any error is silent. The
+//!   body is binary (see [`super::binary`]; format 1 was JSON).
 //! - Written to a temporary name and renamed, and only when something was
 //!   placed anew; entries used by the run come first, and at most
 //!   [`super::cache::KEEP`] times the comments of the placed version are
@@ -23,75 +24,68 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use git2::{Oid, Repository};
-use serde::{Deserialize, Serialize};
 
+use super::binary::{Dec, Enc};
 use super::cache::{Cache, KEEP, checksum};
 use crate::anchor::{Fate, Placement};
 
 /// Bump when what is cached, or how anchors are placed, changes (2: the
-/// anchoring compares versions on the diff engine's blocks).
-const FORMAT: u32 = 2;
+/// compact binary format; 3: the anchoring compares versions on the diff
+/// engine's blocks).
+const FORMAT: u32 = 3;
 const MAGIC: &str = "oplaeg-anchors";
 /// The file's name in the cache folder.
 pub const FILE: &str = "anchors";
 /// Entries kept at least (a small workspace switching between many versions).
 const MIN_KEPT: usize = 1000;
 
-/// One placement as stored (the score as its bits, so it reads back equal).
-#[derive(Serialize, Deserialize)]
-struct Stored {
-    key: String,
-    fate: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    score: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    heading: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    span: Option<(usize, usize)>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    text: Option<String>,
+/// Writes one placement (the score as its bits, so it reads back equal).
+fn put(e: &mut Enc, key: Oid, p: &Placement) {
+    e.raw(key.as_bytes());
+    match &p.fate {
+        Fate::Exact => e.u8(0),
+        Fate::Moved => e.u8(1),
+        Fate::Fuzzy { score } => {
+            e.u8(2);
+            e.u64(score.to_bits());
+        }
+        Fate::Section { heading } => {
+            e.u8(3);
+            e.str(heading);
+        }
+        Fate::Orphaned => e.u8(4),
+    }
+    e.opt_usize(p.span.as_ref().map(|s| s.start));
+    e.opt_usize(p.span.as_ref().map(|s| s.end));
+    e.opt_str(p.text.as_deref());
 }
 
-impl Stored {
-    fn of(key: Oid, p: &Placement) -> Stored {
-        let (score, heading) = match &p.fate {
-            Fate::Fuzzy { score } => (Some(score.to_bits()), None),
-            Fate::Section { heading } => (None, Some(heading.clone())),
-            _ => (None, None),
-        };
-        Stored {
-            key: key.to_string(),
-            fate: p.fate.key().to_string(),
-            score,
-            heading,
-            span: p.span.as_ref().map(|s| (s.start, s.end)),
-            text: p.text.clone(),
-        }
+/// Reads what [`put`] wrote; `None` for anything else, and for a placement
+/// that could not have been made (a span without text, or the reverse).
+fn get(d: &mut Dec<'_>) -> Option<(Oid, Placement)> {
+    let key = Oid::from_bytes(d.raw(20)?).ok()?;
+    let fate = match d.u8()? {
+        0 => Fate::Exact,
+        1 => Fate::Moved,
+        2 => Fate::Fuzzy {
+            score: f64::from_bits(d.u64()?),
+        },
+        3 => Fate::Section {
+            heading: d.string()?,
+        },
+        4 => Fate::Orphaned,
+        _ => return None,
+    };
+    let span = match (d.opt_usize()?, d.opt_usize()?) {
+        (Some(a), Some(b)) => Some(a..b),
+        (None, None) => None,
+        _ => return None,
+    };
+    let text = d.opt_string()?;
+    if fate.is_placed() != (span.is_some() && text.is_some()) {
+        return None;
     }
-
-    fn restore(self) -> Option<(Oid, Placement)> {
-        let fate = match (self.fate.as_str(), self.score, self.heading) {
-            ("exact", None, None) => Fate::Exact,
-            ("moved", None, None) => Fate::Moved,
-            ("fuzzy", Some(bits), None) => Fate::Fuzzy {
-                score: f64::from_bits(bits),
-            },
-            ("section", None, Some(heading)) => Fate::Section { heading },
-            ("orphaned", None, None) => Fate::Orphaned,
-            _ => return None,
-        };
-        if fate.is_placed() != (self.span.is_some() && self.text.is_some()) {
-            return None;
-        }
-        Some((
-            Oid::from_str(&self.key).ok()?,
-            Placement {
-                fate,
-                span: self.span.map(|(a, b)| a..b),
-                text: self.text,
-            },
-        ))
-    }
+    Some((key, Placement { fate, span, text }))
 }
 
 /// The placements cache of one repository, read when first asked.
@@ -164,18 +158,21 @@ impl Placements {
         // process) may have written it meanwhile.
         let rest = read(&self.path).unwrap_or_default();
         let mut seen: std::collections::HashSet<Oid> = std::collections::HashSet::new();
-        let mut out: Vec<Stored> = Vec::new();
+        let limit = (KEEP * comments).max(MIN_KEPT);
+        let mut out: Vec<(Oid, &Placement)> = Vec::new();
         for (k, p) in used.iter().chain(new.iter()).chain(rest.iter()) {
+            if out.len() == limit {
+                break;
+            }
             if seen.insert(*k) {
-                out.push(Stored::of(*k, p));
+                out.push((*k, p));
             }
         }
-        out.truncate((KEEP * comments).max(MIN_KEPT));
         let _ = write(&self.path, &out);
     }
 }
 
-fn header_line(body: &[u8]) -> String {
+pub(super) fn header_line(body: &[u8]) -> String {
     format!(
         "{MAGIC} {FORMAT} {} {} {:016x}",
         env!("CARGO_PKG_VERSION"),
@@ -192,16 +189,26 @@ fn read(path: &Path) -> Option<Vec<(Oid, Placement)>> {
     if header != header_line(body) {
         return None;
     }
-    let stored: Vec<Stored> = serde_json::from_slice(body).ok()?;
-    stored.into_iter().map(Stored::restore).collect()
+    let mut d = Dec::new(body);
+    let n = d.len()?;
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        out.push(get(&mut d)?);
+    }
+    d.is_empty().then_some(out)
 }
 
-fn write(path: &Path, entries: &[Stored]) -> std::io::Result<()> {
+fn write(path: &Path, entries: &[(Oid, &Placement)]) -> std::io::Result<()> {
     let dir = path
         .parent()
         .ok_or_else(|| std::io::Error::other("no folder"))?;
     std::fs::create_dir_all(dir)?;
-    let body = serde_json::to_vec(entries).map_err(std::io::Error::other)?;
+    let mut e = Enc::default();
+    e.len(entries.len());
+    for (k, p) in entries {
+        put(&mut e, *k, p);
+    }
+    let body = e.bytes;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     tmp.write_all(header_line(&body).as_bytes())?;
     tmp.write_all(b"\n")?;
