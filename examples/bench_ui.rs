@@ -8,7 +8,7 @@
 //! ```sh
 //! cargo run --release --example gen_workspace -- --chapters 60 --megabytes 5 \
 //!     --comments 10000 --commits 2000 --meetings 4 /tmp/large
-//! cargo run --release --example bench_ui -- /tmp/large
+//! cargo run --release --example bench_ui -- /tmp/large [--hash-checks]
 //! ```
 //!
 //! Frames are drawn into ratatui's TestBackend at 120×40, so the figures are
@@ -79,10 +79,17 @@ fn git(root: &PathBuf, args: &[&str]) -> Duration {
 }
 
 fn main() -> anyhow::Result<()> {
-    let root: PathBuf = std::env::args()
-        .nth(1)
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root: PathBuf = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
         .map(PathBuf::from)
-        .ok_or_else(|| anyhow::anyhow!("usage: bench_ui WORKSPACE"))?;
+        .ok_or_else(|| anyhow::anyhow!("usage: bench_ui WORKSPACE [--hash-checks]"))?;
+    // As the binary does, libgit2 does not re-hash every object it reads
+    // (`--hash-checks` keeps it, as this benchmark did before 2026-12-06).
+    if !args.iter().any(|a| a == "--hash-checks") {
+        Store::skip_hash_checks();
+    }
     let email = {
         let ws = Store::open(&root)?.load(&oplaeg::store::Rev::head())?;
         ws.config

@@ -140,11 +140,18 @@ fn every_key_while_loading_says_so_and_never_acts_on_the_partial_workspace() {
         (Lang::En, WRITER, "still loading"),
     ] {
         set_lang(lang);
+        let mut s = first(&d.root, email);
         for view in View::all() {
             let scopes = view.scope().chain();
             for b in BINDINGS.iter().filter(|b| scopes.contains(&b.scope)) {
-                let mut s = first(&d.root, email);
+                // What the keys that work while loading change is put back
+                // (cheaper than opening the workspace again).
                 s.view = view;
+                s.popup = None;
+                s.help = None;
+                s.message = None;
+                s.quit = false;
+                s.search_input = None;
                 let allowed = oplaeg::tui::loading::refusal(&s, &b.action).is_none();
                 dispatch_async(&mut s, b.action.clone());
                 // Nothing but the load was queued: no write, no comparison,

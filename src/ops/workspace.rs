@@ -179,8 +179,6 @@ impl Source for WithoutComments<'_> {
 /// `comments` is empty and `problems` holds only the other files' problems.
 /// [`Store::load_commit`] reads the whole workspace.
 pub fn load_without_comments(store: &Store, commit: Option<git2::Oid>) -> Result<Workspace> {
-    match commit {
-        Some(oid) => Workspace::load(&WithoutComments(&store.source_at(oid)?)),
-        None => store.load_commit(None),
-    }
+    // Through the store's cache, as a whole load reads the other files.
+    store.load_commit_via(commit, &|source| Workspace::load(&WithoutComments(source)))
 }
