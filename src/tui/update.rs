@@ -718,12 +718,15 @@ fn job_done(state: &mut State, outcome: &job::Outcome) {
     }
     if data.after == After::Load {
         // The rest of the workspace, after the first screen.
-        match &data.result {
-            Err(e) => state.load = super::loading::LoadState::Failed(e.clone()),
-            Ok(_) => {
-                if let Some(loaded) = job::take_loaded(outcome) {
-                    state.apply(loaded);
-                }
+        match (&data.result, job::take_loaded(outcome)) {
+            (Ok(_), Some(loaded)) => state.apply(loaded),
+            (Err(e), _) => state.load = super::loading::LoadState::Failed(e.clone()),
+            // Taken already: never wait for a result that cannot come.
+            (Ok(_), None) => {
+                state.load = super::loading::LoadState::Failed(tr!(
+                    "indlæsningen gav intet resultat",
+                    "the load gave no result"
+                ))
             }
         }
         return;
