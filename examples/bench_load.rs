@@ -28,9 +28,11 @@ use oplaeg::tui::{State, views};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-/// One measured run: wall time and peak resident memory in KiB.
+/// One measured run: wall time, CPU time (user and system) and peak
+/// resident memory in KiB.
 struct Run {
     wall: Duration,
+    cpu: Duration,
     peak_kib: i64,
 }
 
@@ -60,8 +62,12 @@ fn measure(program: &Path, args: &[&str], dir: &Path) -> anyhow::Result<Run> {
     );
     // The child was reaped by wait4; std must not wait for it again.
     std::mem::forget(child);
+    let time = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    };
     Ok(Run {
         wall,
+        cpu: time(usage.ru_utime) + time(usage.ru_stime),
         peak_kib: usage.ru_maxrss,
     })
 }
@@ -91,7 +97,19 @@ fn series(
     runs: usize,
     cold: bool,
 ) -> anyhow::Result<(Duration, i64)> {
+    series_cpu(program, args, root, runs, cold).map(|(wall, _, peak)| (wall, peak))
+}
+
+/// [`series`] with the median CPU time too.
+fn series_cpu(
+    program: &Path,
+    args: &[&str],
+    root: &Path,
+    runs: usize,
+    cold: bool,
+) -> anyhow::Result<(Duration, Duration, i64)> {
     let mut walls = Vec::new();
+    let mut cpus = Vec::new();
     let mut peak = 0;
     if !cold {
         measure(program, args, root)?; // fills the cache
@@ -102,9 +120,10 @@ fn series(
         }
         let r = measure(program, args, root)?;
         walls.push(r.wall);
+        cpus.push(r.cpu);
         peak = peak.max(r.peak_kib);
     }
-    Ok((median(walls), peak))
+    Ok((median(walls), median(cpus), peak))
 }
 
 /// The first frame (drawn before the comments are read, as the terminal
@@ -132,15 +151,25 @@ fn main() -> anyhow::Result<()> {
     let mut root: Option<PathBuf> = None;
     let mut runs = 5;
     let mut exports = false;
+    let mut exports_only = false;
+    let mut only: Vec<String> = Vec::new();
     while let Some(a) = args.next() {
         match a.as_str() {
             "--runs" => runs = args.next().and_then(|n| n.parse().ok()).unwrap_or(5),
             "--exports" => exports = true,
+            "--exports-only" => {
+                exports = true;
+                exports_only = true;
+            }
+            "--only" => only.extend(args.next()),
             _ => root = Some(PathBuf::from(a)),
         }
     }
-    let root =
-        root.ok_or_else(|| anyhow::anyhow!("usage: bench_load WORKSPACE [--runs N] [--exports]"))?;
+    let root = root.ok_or_else(|| {
+        anyhow::anyhow!(
+            "usage: bench_load WORKSPACE [--runs N] [--exports | --exports-only] [--only TEXT]…"
+        )
+    })?;
     let root = std::fs::canonicalize(root)?;
     let oplaeg = std::env::current_exe()?
         .parent()
@@ -152,85 +181,131 @@ fn main() -> anyhow::Result<()> {
         })?;
     // Skipping libgit2's re-hashing of every object read, as the binary does.
     Store::skip_hash_checks();
-    let writer = || -> anyhow::Result<Option<String>> {
-        let ws = Store::open(&root)?.load(&oplaeg::store::Rev::head())?;
-        Ok(ws
-            .config
-            .members
-            .iter()
-            .find(|m| m.role == oplaeg::model::Role::Member)
-            .map(|m| m.email.clone()))
-    };
+    // The first member (who starts on Mit overblik), from the
+    // configuration alone: loading the workspace here would raise this
+    // process's peak memory, which a spawned child's `wait4` figure
+    // inherits (it is taken over at `exec`).
+    let email = Store::open(&root)?
+        .head_config()?
+        .members
+        .iter()
+        .find(|m| m.role == oplaeg::model::Role::Member)
+        .map(|m| m.email.clone());
 
     println!("workspace {}", root.display());
     println!("runs      {runs} (median wall time; peak memory of the process)\n");
     println!("{:<34} {:>12} {:>10}", "work", "wall", "peak");
 
-    let git = PathBuf::from("git");
-    let (g, gpeak) = series(&git, &["status"], &root, runs, false)?;
-    println!("{:<34} {:>12} {:>10}", "git status", ms(g), mb(gpeak));
-    let commands: [&[&str]; 3] = [&["status"], &["comment", "list"], &["chapters"]];
-    for command in commands {
-        let name = format!("oplaeg {}", command.join(" "));
-        let (warm, wpeak) = series(&oplaeg, command, &root, runs, false)?;
-        let (cold, cpeak) = series(&oplaeg, command, &root, runs, true)?;
-        println!(
-            "{:<34} {:>12} {:>10}   {:.1}× git",
-            name,
-            ms(warm),
-            mb(wpeak),
-            warm.as_secs_f64() / g.as_secs_f64()
-        );
-        println!(
-            "{:<34} {:>12} {:>10}",
-            format!("{name} (cold)"),
-            ms(cold),
-            mb(cpeak)
-        );
-    }
-    // In this process, after the commands: a child's peak memory as
-    // `wait4` reports it starts from this process's size when it forks.
-    let email = writer()?;
-    let mut cold = Vec::new();
-    for _ in 0..runs {
-        clear_cache(&root);
-        cold.push(first_frame(&root, &email)?);
-    }
-    first_frame(&root, &email)?;
-    let warm: Vec<(Duration, Duration)> = (0..runs)
-        .map(|_| first_frame(&root, &email))
-        .collect::<anyhow::Result<_>>()?;
-    for (what, runs) in [("cache warm", warm), ("cache cold", cold)] {
-        let (first, loaded): (Vec<Duration>, Vec<Duration>) = runs.into_iter().unzip();
-        println!(
-            "{:<34} {:>12}",
-            format!("TUI first frame, {what}"),
-            ms(median(first))
-        );
-        println!(
-            "{:<34} {:>12}",
-            format!("TUI loaded frame, {what}"),
-            ms(median(loaded))
-        );
-    }
-
-    if exports {
-        let out = tempfile::tempdir()?;
-        for (what, ext) in [
-            ("notat", "docx"),
-            ("notat", "html"),
-            ("oplaeg", "docx"),
-            ("oplaeg", "html"),
-        ] {
-            let file = out.path().join(format!("{what}.{ext}"));
-            let file = file.to_string_lossy().into_owned();
-            let args = ["export", what, "--force", "-o", file.as_str()];
-            let (wall, peak) = series(&oplaeg, &args, &root, runs.min(3), false)?;
+    if !exports_only {
+        let git = PathBuf::from("git");
+        let (g, gpeak) = series(&git, &["status"], &root, runs, false)?;
+        println!("{:<34} {:>12} {:>10}", "git status", ms(g), mb(gpeak));
+        let commands: [&[&str]; 3] = [&["status"], &["comment", "list"], &["chapters"]];
+        for command in commands {
+            let name = format!("oplaeg {}", command.join(" "));
+            let (warm, wpeak) = series(&oplaeg, command, &root, runs, false)?;
+            let (cold, cpeak) = series(&oplaeg, command, &root, runs, true)?;
+            println!(
+                "{:<34} {:>12} {:>10}   {:.1}× git",
+                name,
+                ms(warm),
+                mb(wpeak),
+                warm.as_secs_f64() / g.as_secs_f64()
+            );
             println!(
                 "{:<34} {:>12} {:>10}",
-                format!("oplaeg export {what} (.{ext})"),
+                format!("{name} (cold)"),
+                ms(cold),
+                mb(cpeak)
+            );
+        }
+    }
+    if exports {
+        let out = tempfile::tempdir()?;
+        // Every kind of export: both documents in every format, with and
+        // without their "since" marks, the oplæg with suggestions, and a
+        // member's overview (`export mine`, as the first member).
+        let member = email.clone().unwrap_or_default();
+        let kinds: [(&str, &[&str], &str); 13] = [
+            ("notat", &["export", "notat"], "docx"),
+            ("notat", &["export", "notat"], "html"),
+            ("notat", &["export", "notat"], "md"),
+            (
+                "notat --since meeting/3",
+                &["export", "notat", "--since", "meeting/3"],
+                "docx",
+            ),
+            ("oplaeg", &["export", "oplaeg"], "docx"),
+            ("oplaeg", &["export", "oplaeg"], "html"),
+            ("oplaeg", &["export", "oplaeg"], "md"),
+            (
+                "oplaeg --changes-since meeting/3",
+                &["export", "oplaeg", "--changes-since", "meeting/3"],
+                "docx",
+            ),
+            (
+                "oplaeg --changes-since meeting/3",
+                &["export", "oplaeg", "--changes-since", "meeting/3"],
+                "html",
+            ),
+            (
+                "oplaeg --suggestions",
+                &["export", "oplaeg", "--suggestions"],
+                "docx",
+            ),
+            ("mine", &["--as", member.as_str(), "export", "mine"], "docx"),
+            ("mine", &["--as", member.as_str(), "export", "mine"], "html"),
+            (
+                "mine --all",
+                &["--as", member.as_str(), "export", "mine", "--all"],
+                "docx",
+            ),
+        ];
+        for (name, command, ext) in kinds {
+            if !only.is_empty()
+                && !only
+                    .iter()
+                    .any(|o| format!("{name} .{ext}").contains(o.as_str()))
+            {
+                continue;
+            }
+            let file = out.path().join(format!("export.{ext}"));
+            let file = file.to_string_lossy().into_owned();
+            let mut args: Vec<&str> = command.to_vec();
+            args.extend(["--force", "-o", file.as_str()]);
+            let (wall, cpu, peak) = series_cpu(&oplaeg, &args, &root, runs.min(3), false)?;
+            println!(
+                "{:<50} {:>12} {:>10}   CPU {}",
+                format!("oplaeg export {name} (.{ext})"),
                 ms(wall),
-                mb(peak)
+                mb(peak),
+                ms(cpu)
+            );
+        }
+    }
+    if !exports_only {
+        // In this process, after every command (exports too): a child's peak
+        // memory as `wait4` reports it includes this process's size.
+        let mut cold = Vec::new();
+        for _ in 0..runs {
+            clear_cache(&root);
+            cold.push(first_frame(&root, &email)?);
+        }
+        first_frame(&root, &email)?;
+        let warm: Vec<(Duration, Duration)> = (0..runs)
+            .map(|_| first_frame(&root, &email))
+            .collect::<anyhow::Result<_>>()?;
+        for (what, runs) in [("cache warm", warm), ("cache cold", cold)] {
+            let (first, loaded): (Vec<Duration>, Vec<Duration>) = runs.into_iter().unzip();
+            println!(
+                "{:<34} {:>12}",
+                format!("TUI first frame, {what}"),
+                ms(median(first))
+            );
+            println!(
+                "{:<34} {:>12}",
+                format!("TUI loaded frame, {what}"),
+                ms(median(loaded))
             );
         }
     }

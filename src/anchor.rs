@@ -12,8 +12,9 @@
 //!    of its recorded context, byte for byte, on both sides (and only in one
 //!    such place), and the old version had the quote only once, it is
 //!    [`Fate::Exact`] without further ado. Otherwise the old and the new
-//!    chapter are compared block by block (headings, paragraphs, list
-//!    items), and changed blocks word by word. The comparison tells which
+//!    chapter are compared block by block, on the blocks `oplaeg diff`
+//!    compares ([`crate::diff::plain_blocks`]: headings, paragraphs, list
+//!    items, quotes, tables, code), and changed blocks word by word. The comparison tells which
 //!    new text is old text unchanged, and from where: text that stood
 //!    elsewhere in the old version already can never be where the quoted
 //!    words went, however alike (a look-alike sentence, even the very same
@@ -78,9 +79,9 @@ use unicode_segmentation::UnicodeSegmentation;
 
 pub use crate::diff::align::similarity;
 use crate::diff::align::{Part, parts, parts_until};
+use crate::diff::{PlainBlock, PlainText, plain_blocks};
 use crate::model::{Anchor, Comment, Workspace, parse_chapter_file_name, paths};
 use crate::store::{Placements, Store};
-use crate::text::searchable_blocks;
 use crate::tr;
 
 /// How many characters of text before and after a quote an anchor keeps.
@@ -286,8 +287,9 @@ pub struct AnchorUse {
 }
 
 /// Bump when how anchors are placed changes (the program version is in
-/// the cache file's header as well).
-const PLACEMENT_FORMAT: u32 = 1;
+/// the cache file's header as well). 2: versions are compared on the diff
+/// engine's blocks. 3: a wrapped line like `12. maj` stays in its paragraph.
+const PLACEMENT_FORMAT: u32 = 3;
 
 struct TargetChapter {
     version: Version,
@@ -606,24 +608,33 @@ fn placement_key(slug: &str, anchor: &Anchor, old: Option<Oid>, target: &str) ->
 // ---------------------------------------------------------------------------
 // A version of a chapter: its searchable text in blocks.
 
-/// A chapter's searchable text with its blocks.
+/// A chapter's searchable text with its blocks: the diff engine's blocks
+/// ([`plain_blocks`]), so the anchoring compares versions on the very
+/// blocks `oplaeg diff` shows.
 struct Version {
     text: String,
-    /// (start, end, heading level) of each block in `text`.
-    blocks: Vec<(usize, usize, Option<u8>)>,
+    /// Each block: where it is in the Markdown and in `text`, and its heading level.
+    blocks: Vec<PlainBlock>,
     /// Word positions, built the first time an edited quote is searched.
     words: OnceCell<Words>,
 }
 
+/// The blocks the anchoring compares and searches a version of a chapter
+/// by, as it holds them: the searchable text and its blocks.
+pub fn searched_blocks(markdown: &str) -> PlainText {
+    let v = Version::new(markdown);
+    PlainText {
+        text: v.text,
+        blocks: v.blocks,
+    }
+}
+
 impl Version {
     fn new(markdown: &str) -> Version {
-        let (text, blocks) = searchable_blocks(markdown);
+        let PlainText { text, blocks } = plain_blocks(markdown);
         Version {
             text,
-            blocks: blocks
-                .into_iter()
-                .map(|(r, heading)| (r.start, r.end, heading))
-                .collect(),
+            blocks,
             words: OnceCell::new(),
         }
     }
@@ -636,18 +647,18 @@ impl Version {
     fn unit_end(&self, i: usize) -> usize {
         self.blocks
             .get(i + 1)
-            .map_or(self.text.len(), |next| next.0)
+            .map_or(self.text.len(), |next| next.text.start)
     }
 
     /// The `##`-or-deeper heading above `pos` (not the block `pos` is in):
     /// the section it stands in, `None` in the introduction.
     fn heading_before(&self, pos: usize) -> Option<&str> {
-        let here = self.blocks.partition_point(|b| b.0 <= pos);
+        let here = self.blocks.partition_point(|b| b.text.start <= pos);
         self.blocks[..here.saturating_sub(1)]
             .iter()
             .rev()
-            .find(|b| b.2.is_some_and(|level| level >= 2))
-            .map(|b| &self.text[b.0..b.1])
+            .find(|b| b.heading.is_some_and(|level| level >= 2))
+            .map(|b| &self.text[b.text.clone()])
     }
 
     /// The sentence or sentences `span` stands in: widened to where
@@ -657,11 +668,11 @@ impl Version {
         let block = |pos: usize| {
             let i = self
                 .blocks
-                .partition_point(|b| b.0 <= pos)
+                .partition_point(|b| b.text.start <= pos)
                 .saturating_sub(1);
-            self.blocks
-                .get(i)
-                .map_or((0, self.text.len()), |b| (b.0.min(pos), b.1.max(pos)))
+            self.blocks.get(i).map_or((0, self.text.len()), |b| {
+                (b.text.start.min(pos), b.text.end.max(pos))
+            })
         };
         let (from, _) = block(span.start);
         let (_, to) = block(span.end.saturating_sub(1).max(span.start));
@@ -685,8 +696,8 @@ impl Version {
         let want = text.to_lowercase();
         self.blocks
             .iter()
-            .filter(|b| b.2.is_some_and(|level| level >= 2))
-            .map(|b| &self.text[b.0..b.1])
+            .filter(|b| b.heading.is_some_and(|level| level >= 2))
+            .map(|b| &self.text[b.text.clone()])
             .find(|h| h.to_lowercase() == want)
     }
 }
@@ -794,15 +805,23 @@ impl Alignment {
     /// Compares the versions block by block (cheap, and whole unchanged
     /// paragraphs map at once); changed stretches are kept for later.
     fn between(old: &Version, new: &Version) -> Alignment {
-        let ou: Vec<&str> = old.blocks.iter().map(|b| &old.text[b.0..b.1]).collect();
-        let nu: Vec<&str> = new.blocks.iter().map(|b| &new.text[b.0..b.1]).collect();
+        let ou: Vec<&str> = old
+            .blocks
+            .iter()
+            .map(|b| &old.text[b.text.clone()])
+            .collect();
+        let nu: Vec<&str> = new
+            .blocks
+            .iter()
+            .map(|b| &new.text[b.text.clone()])
+            .collect();
         let mut blocks: Vec<Run> = Vec::new();
         let mut regions = Vec::new();
         let add_region = |po: Range<usize>, pn: Range<usize>, regions: &mut Vec<Region>| {
             if !po.is_empty() && !pn.is_empty() {
                 regions.push(Region {
-                    old: old.blocks[po.start].0..old.unit_end(po.end - 1),
-                    new: new.blocks[pn.start].0..new.unit_end(pn.end - 1),
+                    old: old.blocks[po.start].text.start..old.unit_end(po.end - 1),
+                    new: new.blocks[pn.start].text.start..new.unit_end(pn.end - 1),
                     runs: OnceCell::new(),
                 });
             }
@@ -817,7 +836,7 @@ impl Alignment {
                 } => {
                     for t in 0..len {
                         let (i, k) = (o + t, n + t);
-                        let (os, ns) = (old.blocks[i].0, new.blocks[k].0);
+                        let (os, ns) = (old.blocks[i].text.start, new.blocks[k].text.start);
                         let len = (old.unit_end(i) - os).min(new.unit_end(k) - ns);
                         push_run(
                             &mut blocks,

@@ -54,8 +54,8 @@ const KB_PREHAB_GEOGRAFI: &str = "Tilbuddene er i dag spredte, og om patienten f
 const RM_KAPACITET: &str = "Kapaciteten er presset, og manglen på sundhedspersonale vil ikke kunne løses inden for kræftplanens periode.";
 
 fn demo() -> (tempfile::TempDir, Store) {
-    let tmp = tempfile::tempdir().unwrap();
-    let store = oplaeg::demo::build(&tmp.path().join("demo")).unwrap();
+    let (tmp, root) = common::tui::demo_in_tempdir();
+    let store = Store::open(&root).unwrap();
     (tmp, store)
 }
 

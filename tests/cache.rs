@@ -619,6 +619,14 @@ fn a_second_load_places_no_anchor_and_an_edited_chapter_places_only_its_own() {
         bytes[..bytes.len() / 2].to_vec(),
         b"oplaeg-anchors 1 x\n[]".to_vec(),
         bytes.iter().map(|b| b ^ 1).collect(),
+        // Intact but of the format before: placed by older rules.
+        {
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let (magic, rest) = text.split_once(' ').expect("a header");
+            let (format, rest) = rest.split_once(' ').expect("a format");
+            let older = format.parse::<u32>().expect("a format number") - 1;
+            format!("{magic} {older} {rest}").into_bytes()
+        },
     ] {
         std::fs::write(&file, damaged).expect("damage");
         let (after, used) = placements(&store, &loaded, true);

@@ -27,19 +27,7 @@ fn oplaeg(ws: &Ws, args: &[&str]) -> Command {
 }
 
 fn comment_add(ws: &Ws, body: &str) -> Command {
-    oplaeg(
-        ws,
-        &[
-            "--as",
-            MEMBER,
-            "comment",
-            "add",
-            "--chapter",
-            "2",
-            "--body",
-            body,
-        ],
-    )
+    oplaeg(ws, &comment_args(MEMBER, body))
 }
 
 /// Everything that must hold after a kill, once the workspace is opened
@@ -146,17 +134,7 @@ fn a_new_comment_killed_at_every_step_leaves_a_valid_workspace() {
 #[test]
 fn an_edit_killed_at_every_step_is_finished_or_undone() {
     let ws = Ws::sample();
-    let id = ws
-        .session(MEMBER)
-        .add_comment(
-            oplaeg::ops::NewTarget::Chapter {
-                chapter: "2".into(),
-                quote: None,
-            },
-            "Version 0.",
-        )
-        .unwrap()
-        .id;
+    let id = ws.chapter_comment(MEMBER, "Version 0.");
     for (n, step) in STEPS.iter().enumerate() {
         let old = ws.load_head().comment(&id).unwrap().body.clone();
         let new = format!("Version {}.", n + 1);

@@ -305,3 +305,141 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// The anchoring's blocks are the engine's blocks.
+
+/// A random chapter with every kind of block the engine cuts: headings,
+/// paragraphs over several lines with inline markup, bullet, numbered and
+/// nested list items, quotes, tables, fenced code (with a blank line
+/// inside), rules, and blocks with or without blank lines between them.
+fn rich_markdown() -> impl Strategy<Value = String> {
+    let word = (0..WORDS.len(), 0..6usize).prop_map(|(i, look)| {
+        let w = WORDS[i];
+        match look {
+            1 => format!("*{w}*"),
+            2 => format!("**{w}**"),
+            3 => format!("`{w}`"),
+            4 => format!("[{w}](https://eksempel.dk/{i})"),
+            _ => w.to_string(),
+        }
+    });
+    let line = prop::collection::vec(word, 1..7).prop_map(|w| w.join(" "));
+    let lines = prop::collection::vec(line.clone(), 1..4);
+    let block = prop_oneof![
+        1 => ((1..4usize), line.clone()).prop_map(|(n, l)| format!("{} {l}\n", "#".repeat(n))),
+        3 => lines.clone().prop_map(|l| l.join("\n") + "\n"),
+        2 => (0..4usize, lines.clone()).prop_map(|(marker, l)| {
+            let m = ["- ", "* ", "1. ", "2) "][marker];
+            format!("{m}{}\n", l.join("\n  "))
+        }),
+        1 => line.clone().prop_map(|l| format!("  - {l}\n")),
+        1 => lines.clone().prop_map(|l| l.iter().map(|x| format!("> {x}\n")).collect()),
+        1 => (line.clone(), line.clone())
+            .prop_map(|(a, b)| format!("| {a} | {b} |\n|---|---|\n| {b} | {a} |\n")),
+        1 => (line.clone(), line.clone()).prop_map(|(a, b)| format!("```\n{a}\n\n{b}\n```\n")),
+        1 => Just("---\n".to_string()),
+    ];
+    prop::collection::vec((block, any::<bool>()), 1..12).prop_map(|blocks| {
+        let mut md = String::new();
+        for (b, blank) in blocks {
+            md.push_str(&b);
+            if blank {
+                md.push('\n');
+            }
+        }
+        md
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_anchoring_searches_the_blocks_the_diff_cuts(md in rich_markdown()) {
+        let cuts = diff::split_blocks(&md);
+        let mut at = 0;
+        let cut_ranges: Vec<(std::ops::Range<usize>, diff::BlockKind)> = cuts
+            .iter()
+            .map(|b| {
+                at += b.text.len();
+                (at - b.text.len()..at, b.kind)
+            })
+            .collect();
+        let searched = oplaeg::anchor::searched_blocks(&md);
+
+        // Every block the anchorer searches is a block of the diff's cutter,
+        // of the same kind, in order; none is left out that has words.
+        let mut next = 0;
+        for b in &searched.blocks {
+            let k = cut_ranges[next..]
+                .iter()
+                .position(|(r, _)| *r == b.source)
+                .map(|p| p + next);
+            prop_assert!(k.is_some(), "{:?} is no block of the diff\n{}", b.source, md);
+            let k = k.unwrap_or_default();
+            prop_assert_eq!(b.kind, cut_ranges[k].1);
+            next = k + 1;
+        }
+        for (r, _) in &cut_ranges {
+            let has_words = md[r.clone()].chars().any(|c| c.is_alphabetic());
+            prop_assert_eq!(
+                has_words,
+                searched.blocks.iter().any(|b| b.source == *r),
+                "block {:?} of\n{}", &md[r.clone()], md
+            );
+        }
+
+        // Each block's words come from its own Markdown, in order; headings
+        // are the engine's headings, with their level.
+        for (i, b) in searched.blocks.iter().enumerate() {
+            let source = &md[b.source.clone()];
+            let mut rest = source.chars().filter(|c| !c.is_whitespace());
+            for c in searched.block_text(i).chars().filter(|c| !c.is_whitespace()) {
+                prop_assert!(rest.any(|s| s == c), "{:?} not in {:?}", searched.block_text(i), source);
+            }
+            if b.kind == diff::BlockKind::Heading {
+                let level = source.trim_start().bytes().take_while(|&c| c == b'#').count();
+                prop_assert_eq!(b.heading, Some(level as u8), "{:?}", source);
+            } else if b.heading.is_some() {
+                // Only (part of) a paragraph underlined with `===` or `---`.
+                let paragraph = md[b.source.start..].split("\n\n").next().unwrap_or_default();
+                let setext = paragraph.lines().skip(1).map(str::trim).any(|u| {
+                    !u.is_empty() && (u.bytes().all(|c| c == b'=') || u.bytes().all(|c| c == b'-'))
+                });
+                prop_assert!(setext, "{:?} is no heading", source);
+            }
+        }
+
+        // Joined, they are the text comments quote.
+        let joined: Vec<&str> = (0..searched.blocks.len()).map(|i| searched.block_text(i)).collect();
+        prop_assert_eq!(joined.join(" "), oplaeg::text::searchable_text(&md));
+        prop_assert_eq!(&searched.text, &oplaeg::text::searchable_text(&md));
+
+        // A block moved whole to the end is followed by a comment quoting it.
+        let text = &searched.text;
+        let pick = searched.blocks.iter().position(|b| {
+            let t = &text[b.text.clone()];
+            t.split_whitespace().count() >= 5 && text.matches(t).count() == 1
+        });
+        if let Some(i) = pick {
+            let b = &searched.blocks[i];
+            let quote = text[b.text.clone()].to_string();
+            let anchor = oplaeg::anchor::anchor_at(text, b.text.clone(), "abc").expect("an anchor");
+            let mut moved = format!("{}{}", &md[..b.source.start], &md[b.source.end..]);
+            if !moved.ends_with("\n\n") {
+                moved.push_str(if moved.ends_with('\n') { "\n" } else { "\n\n" });
+            }
+            moved.push_str(&md[b.source.clone()]);
+            let now = oplaeg::anchor::searched_blocks(&moved);
+            // (Unless moving changes its words: `2) …` continues a
+            // paragraph in CommonMark but starts a list after a blank line.)
+            if now.text.ends_with(&quote) && now.text.matches(&quote).count() == 1 {
+                let placed = oplaeg::anchor::place_in(&anchor, Some(&md), &moved);
+                prop_assert!(placed.fate.is_placed(), "{:?}\n{}\n---\n{}", placed, md, moved);
+                prop_assert_eq!(placed.text.as_deref(), Some(quote.as_str()));
+                prop_assert_eq!(placed.span.as_ref().map(|s| s.end), Some(now.text.len()));
+            }
+        }
+    }
+}

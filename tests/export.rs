@@ -1594,3 +1594,414 @@ fn a_new_workspace_and_the_files_on_disk_export_too() {
         "{md}"
     );
 }
+
+// ---------------------------------------------------------------------------
+// The Word file's structure, pinned
+// ---------------------------------------------------------------------------
+
+/// An XML element read back whole (small parts only).
+struct XmlNode {
+    name: String,
+    attrs: Vec<(String, String)>,
+    children: Vec<XmlChild>,
+}
+
+enum XmlChild {
+    Node(XmlNode),
+    Text(String),
+}
+
+fn parse_xml(xml: &str) -> XmlNode {
+    use quick_xml::events::{BytesStart, Event};
+    let node = |e: &BytesStart| XmlNode {
+        name: String::from_utf8_lossy(e.name().as_ref()).into_owned(),
+        attrs: e
+            .attributes()
+            .map(|a| {
+                let a = a.expect("a well-formed attribute");
+                (
+                    String::from_utf8_lossy(a.key.as_ref()).into_owned(),
+                    a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .expect("attribute value")
+                        .into_owned(),
+                )
+            })
+            .collect(),
+        children: Vec::new(),
+    };
+    let mut stack = vec![XmlNode {
+        name: String::new(),
+        attrs: Vec::new(),
+        children: Vec::new(),
+    }];
+    let push_text = |stack: &mut Vec<XmlNode>, s: &str| {
+        let top = stack.last_mut().expect("open element");
+        match top.children.last_mut() {
+            Some(XmlChild::Text(t)) => t.push_str(s),
+            _ => top.children.push(XmlChild::Text(s.to_string())),
+        }
+    };
+    let mut reader = quick_xml::Reader::from_str(xml);
+    loop {
+        match reader
+            .read_event()
+            .unwrap_or_else(|e| panic!("not well-formed XML: {e}"))
+        {
+            Event::Start(e) => stack.push(node(&e)),
+            Event::Empty(e) => {
+                let n = node(&e);
+                stack.last_mut().unwrap().children.push(XmlChild::Node(n));
+            }
+            Event::End(_) => {
+                let n = stack.pop().expect("an open element");
+                stack
+                    .last_mut()
+                    .expect("a parent")
+                    .children
+                    .push(XmlChild::Node(n));
+            }
+            Event::Text(t) => push_text(&mut stack, &t.decode().expect("text")),
+            Event::GeneralRef(r) => {
+                let s = match r.resolve_char_ref().expect("char ref") {
+                    Some(c) => c.to_string(),
+                    None => match r.decode().expect("entity").as_ref() {
+                        "amp" => "&".into(),
+                        "lt" => "<".into(),
+                        "gt" => ">".into(),
+                        "quot" => "\"".into(),
+                        "apos" => "'".into(),
+                        other => panic!("unknown entity &{other};"),
+                    },
+                };
+                push_text(&mut stack, &s);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(stack.len(), 1, "every element closed");
+    stack.pop().unwrap()
+}
+
+/// One element on one line, in a form that does not depend on how a
+/// writer orders properties: property lists (`w:pPr`, `w:rPr` …) sorted,
+/// empty ones left out, attributes sorted, generated ids (`w14:paraId`,
+/// the revision ids of `w:ins`/`w:del`) left out.
+fn canon(n: &XmlNode) -> String {
+    const PROPS: [&str; 10] = [
+        "w:pPr",
+        "w:rPr",
+        "w:tblPr",
+        "w:tcPr",
+        "w:trPr",
+        "w:sectPr",
+        "w:tblBorders",
+        "w:numPr",
+        "w:lvl",
+        "w:style",
+    ];
+    let mut attrs: Vec<String> = n
+        .attrs
+        .iter()
+        .filter(|(k, _)| {
+            k != "w14:paraId"
+                && !k.starts_with("xmlns")
+                && k != "mc:Ignorable"
+                && !(k == "w:id" && (n.name == "w:ins" || n.name == "w:del"))
+        })
+        .map(|(k, v)| format!("{k}={v:?}"))
+        .collect();
+    attrs.sort();
+    let mut inner: Vec<String> = n
+        .children
+        .iter()
+        .filter_map(|c| match c {
+            XmlChild::Node(c) => {
+                let s = canon(c);
+                (!s.is_empty()).then_some(s)
+            }
+            XmlChild::Text(t) => Some(format!("{t:?}")),
+        })
+        .collect();
+    if PROPS.contains(&n.name.as_str()) {
+        if inner.is_empty() && attrs.is_empty() {
+            return String::new();
+        }
+        inner.sort();
+    }
+    let mut out = n.name.clone();
+    if !attrs.is_empty() {
+        out.push_str(&format!("({})", attrs.join(" ")));
+    }
+    if !inner.is_empty() {
+        out.push_str(&format!("{{{}}}", inner.join(" ")));
+    }
+    out
+}
+
+/// The body, one block (paragraph, table, row, cell) and one inline
+/// element (run, change, link, bookmark) a line.
+fn body_lines(n: &XmlNode, depth: usize, out: &mut Vec<String>) {
+    const BLOCKS: [&str; 5] = ["w:body", "w:p", "w:tbl", "w:tr", "w:tc"];
+    const HEADS: [&str; 5] = ["w:pPr", "w:tblPr", "w:tblGrid", "w:trPr", "w:tcPr"];
+    let pad = "  ".repeat(depth);
+    let mut head = n.name.clone();
+    for c in &n.children {
+        if let XmlChild::Node(c) = c
+            && HEADS.contains(&c.name.as_str())
+        {
+            let s = canon(c);
+            if !s.is_empty() {
+                head.push(' ');
+                head.push_str(&s);
+            }
+        }
+    }
+    out.push(format!("{pad}{head}"));
+    for c in &n.children {
+        match c {
+            XmlChild::Node(c) if HEADS.contains(&c.name.as_str()) => {}
+            XmlChild::Node(c) if BLOCKS.contains(&c.name.as_str()) => body_lines(c, depth + 1, out),
+            XmlChild::Node(c) => out.push(format!("{pad}  {}", canon(c))),
+            XmlChild::Text(t) if t.trim().is_empty() => {}
+            XmlChild::Text(t) => out.push(format!("{pad}  {t:?}")),
+        }
+    }
+}
+
+fn find<'a>(n: &'a XmlNode, name: &str) -> Option<&'a XmlNode> {
+    if n.name == name {
+        return Some(n);
+    }
+    n.children.iter().find_map(|c| match c {
+        XmlChild::Node(c) => find(c, name),
+        XmlChild::Text(_) => None,
+    })
+}
+
+fn nodes<'a>(n: &'a XmlNode, name: &str, out: &mut Vec<&'a XmlNode>) {
+    for c in &n.children {
+        if let XmlChild::Node(c) = c {
+            if c.name == name {
+                out.push(c);
+            }
+            nodes(c, name, out);
+        }
+    }
+}
+
+fn attr<'a>(n: &'a XmlNode, key: &str) -> Option<&'a str> {
+    n.attrs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
+/// What a Word file holds, as lines: the styles it uses (as defined), the
+/// list numberings its paragraphs use, the body, the footers and the
+/// document properties. Parts a writer may add or leave out without
+/// changing the document (empty comments, unused definitions) are not in it.
+fn docx_structure(bytes: &[u8]) -> String {
+    let document = parse_xml(&zip_part(bytes, "word/document.xml"));
+    let styles = parse_xml(&zip_part(bytes, "word/styles.xml"));
+    let numbering = parse_xml(&zip_part(bytes, "word/numbering.xml"));
+    let mut out = Vec::new();
+    // Styles: the defaults and every style by id (the last definition wins,
+    // as in Word).
+    out.push(canon(
+        find(&styles, "w:docDefaults").expect("w:docDefaults"),
+    ));
+    let mut defined = BTreeMap::new();
+    let mut all = Vec::new();
+    nodes(&styles, "w:style", &mut all);
+    for s in all {
+        defined.insert(attr(s, "w:styleId").unwrap_or("").to_string(), canon(s));
+    }
+    out.extend(defined.into_values());
+    // Numbering: each instance the body uses, with its definition.
+    let mut used = BTreeSet::new();
+    let mut ids = Vec::new();
+    nodes(&document, "w:numId", &mut ids);
+    for n in ids {
+        used.insert(attr(n, "w:val").unwrap_or("").to_string());
+    }
+    let (mut nums, mut abstracts) = (Vec::new(), Vec::new());
+    nodes(&numbering, "w:num", &mut nums);
+    nodes(&numbering, "w:abstractNum", &mut abstracts);
+    for num in nums {
+        let id = attr(num, "w:numId").unwrap_or("");
+        if !used.contains(id) {
+            continue;
+        }
+        let abstract_id = find(num, "w:abstractNumId")
+            .and_then(|a| attr(a, "w:val"))
+            .unwrap_or("");
+        let def = abstracts
+            .iter()
+            .find(|a| attr(a, "w:abstractNumId") == Some(abstract_id))
+            .unwrap_or_else(|| panic!("the definition of list {id}"));
+        // The definition's own id is the writer's choice.
+        let mut overrides: Vec<String> = num
+            .children
+            .iter()
+            .filter_map(|c| match c {
+                XmlChild::Node(c) if c.name == "w:lvlOverride" => Some(canon(c)),
+                _ => None,
+            })
+            .collect();
+        overrides.sort();
+        let mut levels = Vec::new();
+        nodes(def, "w:lvl", &mut levels);
+        let levels: Vec<String> = levels.into_iter().map(canon).collect();
+        out.push(format!(
+            "list {id} {} {}",
+            overrides.join(" "),
+            levels.join(" ")
+        ));
+    }
+    body_lines(find(&document, "w:body").expect("w:body"), 0, &mut out);
+    // A part's root element (not the text around it).
+    let root = |part: &str| -> String {
+        let whole = parse_xml(&zip_part(bytes, part));
+        let element = whole.children.iter().find_map(|c| match c {
+            XmlChild::Node(n) => Some(canon(n)),
+            XmlChild::Text(_) => None,
+        });
+        element.unwrap_or_else(|| panic!("{part} has a root element"))
+    };
+    for part in ["word/footer1.xml", "word/footer2.xml", "docProps/core.xml"] {
+        out.push(root(part));
+    }
+    out.join("\n")
+}
+
+/// Checks a Word file is a whole package: every part is well-formed XML,
+/// every part the content types or a relationship names is there, and the
+/// parts Word needs are declared.
+fn check_docx_package(bytes: &[u8]) {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("DOCX is a zip");
+    let names: BTreeSet<String> = zip.file_names().map(str::to_string).collect();
+    for name in &names {
+        let mut text = String::new();
+        zip.by_name(name)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap_or_else(|e| panic!("{name} is UTF-8: {e}"));
+        let root = parse_xml(&text);
+        assert!(
+            root.children.iter().any(|c| matches!(c, XmlChild::Node(_))),
+            "{name} has a root element"
+        );
+    }
+    let types = parse_xml(&zip_part(bytes, "[Content_Types].xml"));
+    let mut overrides = Vec::new();
+    nodes(&types, "Override", &mut overrides);
+    let declared: BTreeSet<&str> = overrides
+        .iter()
+        .map(|o| {
+            attr(o, "PartName")
+                .expect("PartName")
+                .trim_start_matches('/')
+        })
+        .collect();
+    for part in &declared {
+        assert!(names.contains(*part), "{part} is declared and present");
+    }
+    for part in [
+        "word/document.xml",
+        "word/styles.xml",
+        "word/numbering.xml",
+        "docProps/core.xml",
+    ] {
+        assert!(declared.contains(part), "{part} declared in {names:?}");
+    }
+    for (rels, base) in [
+        ("_rels/.rels", ""),
+        ("word/_rels/document.xml.rels", "word/"),
+    ] {
+        let root = parse_xml(&zip_part(bytes, rels));
+        let mut all = Vec::new();
+        nodes(&root, "Relationship", &mut all);
+        assert!(!all.is_empty(), "{rels} has relationships");
+        for r in all {
+            let target = format!("{base}{}", attr(r, "Target").expect("Target"));
+            assert!(names.contains(&target), "{rels}: {target} is in the file");
+        }
+    }
+}
+
+/// The Word files of the demo, pinned line by line (paragraphs with their
+/// styles and properties, runs with their text and marks, tables, lists,
+/// links, bookmarks and tracked changes), so that a change to the writer
+/// cannot silently drop or restyle content. The snapshots were made with
+/// the writer built on docx-rs, before Word files were streamed.
+#[test]
+fn docx_structure_of_the_demo_is_kept() {
+    let (tmp, store) = demo();
+    let dir = tmp.path();
+    let notat = export_to(&store, dir, Kind::Notat, Format::Docx, None, Lang::Da);
+    check_docx_package(&notat.bytes);
+    insta::assert_snapshot!("docx_structure_notat", docx_structure(&notat.bytes));
+    let changes = export_to(
+        &store,
+        dir,
+        Kind::Oplaeg,
+        Format::Docx,
+        Some("meeting/3"),
+        Lang::En,
+    );
+    insta::assert_snapshot!(
+        "docx_structure_oplaeg_changes",
+        docx_structure(&changes.bytes)
+    );
+    let path = dir.join("forslag.docx");
+    export::run_with_suggestions(
+        &store,
+        &Request {
+            kind: Kind::Oplaeg,
+            format: Format::Docx,
+            output: path.clone(),
+            at: Rev::head(),
+            since: None,
+            lang: Lang::Da,
+            force: false,
+        },
+    )
+    .expect("export with suggestions");
+    let bytes = std::fs::read(&path).expect("the exported file");
+    insta::assert_snapshot!("docx_structure_oplaeg_suggestions", docx_structure(&bytes));
+}
+
+/// Every kind of block and inline style a chapter can hold, in Word, pinned
+/// as above: quotes, code, rules, ordered lists starting anywhere, nested
+/// lists, tables, links, line breaks, markup-like text.
+#[test]
+fn docx_structure_of_every_block_kind_is_kept() {
+    let ws = Ws::sample();
+    ws.write(
+        "drafts/01-indledning.md",
+        "# Indledning\n\nEt afsnit med **fed**, *kursiv*, ~~overstreget~~, `kode`, et \
+         [link](https://example.org/x?a=1&b=2) og et [internt](#noget).\n\
+         Linje to efter et hårdt skift.  \nLinje tre med <b>rå html</b> & ]]> \"citat\".\n\n\
+         > Et citat med æøå.\n>\n> - punkt i citat\n\n\
+         ```\nkode linje 1\nkode <linje> 2\n```\n\n---\n\n\
+         3. tre\n4. fire\n   1. indre et\n   2. indre to\n   - indre punkt\n\n\
+         | Navn | Antal |\n|---|---:|\n| Æble | 3 |\n| Pære | 12 |\n\n\
+         ## Andet niveau\n\n### Tredje niveau\n\n#### Fjerde niveau\n\nSidste afsnit.\n",
+    );
+    ws.session_at(WRITER, "2024-06-01T10:00:00+02:00")
+        .save("Alle former")
+        .unwrap();
+    let dir = ws.tmp.join("out");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = export_to(
+        &ws.store(),
+        &dir,
+        Kind::Oplaeg,
+        Format::Docx,
+        None,
+        Lang::Da,
+    );
+    check_docx_package(&out.bytes);
+    insta::assert_snapshot!("docx_structure_every_block", docx_structure(&out.bytes));
+}

@@ -118,6 +118,75 @@ fn every_help_is_danish_throughout_and_english_with_lang_en() {
     }
 }
 
+/// Every command of the tree, built as the program builds it, with its path.
+fn tree(lang: Lang) -> Vec<(String, clap::Command)> {
+    fn walk(cmd: &clap::Command, path: &str, out: &mut Vec<(String, clap::Command)>) {
+        out.push((path.to_string(), cmd.clone()));
+        for s in cmd.get_subcommands() {
+            walk(s, &format!("{path} {}", s.get_name()), out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&oplaeg::cli::help::command(lang), "oplaeg", &mut out);
+    out
+}
+
+/// The help as every renderer gives it (the binary's `--help` is tested
+/// above; the book's command pages render the tree in-process), short and
+/// long, in Danish without a word of clap's English, and in English with
+/// clap's own words in the usage line.
+#[test]
+fn every_rendered_help_in_the_tree_speaks_one_language() {
+    const ENGLISH_WORDS: [&str; 7] = [
+        "Usage",
+        "OPTIONS",
+        "COMMAND",
+        "Options",
+        "Commands",
+        "Arguments",
+        "Print help",
+    ];
+    let da = tree(Lang::Da);
+    assert!(da.len() > 30, "the tree has its commands");
+    for (path, cmd) in da {
+        for help in [cmd.clone().render_help(), cmd.clone().render_long_help()] {
+            let help = help.to_string();
+            for w in ENGLISH_WORDS {
+                assert!(!help.contains(w), "«{path}» help says «{w}»:\n{help}");
+            }
+            let usage = format!("\nBrug: {path}");
+            assert!(
+                help.contains(&usage),
+                "«{path}» help has no «{usage}»:\n{help}"
+            );
+        }
+    }
+    for (path, cmd) in tree(Lang::En) {
+        let help = cmd.clone().render_long_help().to_string();
+        let usage = format!("\nUsage: {path}");
+        assert!(
+            help.contains(&usage),
+            "«{path}» help has no «{usage}»:\n{help}"
+        );
+        for w in ["Brug", "TILVALG", "KOMMANDO", "Tilvalg"] {
+            assert!(
+                !help.contains(w),
+                "English «{path}» help says «{w}»:\n{help}"
+            );
+        }
+    }
+    // A command with options and subcommands names both, in each language.
+    let comment = |lang| {
+        let (_, cmd) = tree(lang)
+            .into_iter()
+            .find(|(p, _)| p == "oplaeg comment")
+            .expect("oplaeg comment");
+        cmd.clone().render_help().to_string()
+    };
+    assert!(comment(Lang::Da).contains("Brug: oplaeg comment [TILVALG] <KOMMANDO>\n"));
+    assert!(comment(Lang::En).contains("Usage: oplaeg comment [OPTIONS] <COMMAND>\n"));
+}
+
 #[test]
 fn subcommand_help_names_only_its_own_options_and_formats() {
     let tmp = tempfile::tempdir().unwrap();

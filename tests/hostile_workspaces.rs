@@ -142,16 +142,7 @@ fn every_write_is_refused_while_git_is_in_the_middle_of_something() {
         let head = ws.git(&["rev-parse", "HEAD"]);
         let writes: [&[&str]; 3] = [
             &["--as", WRITER, "save", "-m", "Gem"],
-            &[
-                "--as",
-                MEMBER,
-                "comment",
-                "add",
-                "--chapter",
-                "2",
-                "--body",
-                "Hej",
-            ],
+            &comment_args(MEMBER, "Hej"),
             &[
                 "--as",
                 WRITER,
@@ -179,19 +170,7 @@ fn every_write_is_refused_while_git_is_in_the_middle_of_something() {
         // Git's own state is untouched: it can still be finished or undone.
         let out = ws.git_output(&[what, "--abort"]);
         assert!(out.status.success(), "{what} --abort");
-        ok(oplaeg(
-            &ws,
-            &[
-                "--as",
-                MEMBER,
-                "comment",
-                "add",
-                "--chapter",
-                "2",
-                "--body",
-                "Nu",
-            ],
-        ));
+        ok(oplaeg(&ws, &comment_args(MEMBER, "Nu")));
     }
 }
 
@@ -253,17 +232,7 @@ fn plain_git_log_of_oplaegs_own_commits_is_harmless() {
 fn comment_files_are_written_as_regular_0644_files() {
     use std::os::unix::fs::PermissionsExt;
     let ws = Ws::sample();
-    let id = ws
-        .session(MEMBER)
-        .add_comment(
-            oplaeg::ops::NewTarget::Chapter {
-                chapter: "2".into(),
-                quote: None,
-            },
-            "Første.",
-        )
-        .unwrap()
-        .id;
+    let id = ws.chapter_comment(MEMBER, "Første.");
     let rel = format!("comments/{id}.toml");
     let file = ws.root.join(&rel);
     // Someone made it executable (and committed that).
@@ -301,19 +270,6 @@ fn comment_files_are_written_as_regular_0644_files() {
 // Reply cycles
 // ---------------------------------------------------------------------------
 
-fn chapter_comment(ws: &Ws, email: &str, body: &str) -> String {
-    ws.session(email)
-        .add_comment(
-            oplaeg::ops::NewTarget::Chapter {
-                chapter: "2".into(),
-                quote: None,
-            },
-            body,
-        )
-        .unwrap()
-        .id
-}
-
 /// Adds `reply_to = "to"` to the comment file of `id` (committed by git).
 fn point_reply(ws: &Ws, id: &str, to: &str) {
     let rel = format!("comments/{id}.toml");
@@ -339,9 +295,9 @@ fn point_reply(ws: &Ws, id: &str, to: &str) {
 #[test]
 fn reply_cycles_are_reported_and_never_followed() {
     let ws = Ws::sample();
-    let a = chapter_comment(&ws, MEMBER, "A.");
+    let a = ws.chapter_comment(MEMBER, "A.");
     let b = ws.session(MEMBER2).reply(&a, "B svarer A.").unwrap().id;
-    let own = chapter_comment(&ws, MEMBER, "Svarer sig selv.");
+    let own = ws.chapter_comment(MEMBER, "Svarer sig selv.");
     point_reply(&ws, &a, &b);
     point_reply(&ws, &own, &own);
     ws.git_commit_all_as(MEMBER_NAME, MEMBER, T0, "Ring");
@@ -374,7 +330,7 @@ fn a_bom_and_crlf_are_read_as_editors_mean_them() {
     let windows = format!("\u{FEFF}{}", text.replace('\n', "\r\n"));
     ws.write(CHAPTER, &windows);
     // A comment file saved by a Windows editor too.
-    let id = chapter_comment(&ws, MEMBER, "Fra Windows.");
+    let id = ws.chapter_comment(MEMBER, "Fra Windows.");
     let rel = format!("comments/{id}.toml");
     let comment = ws.read(&rel);
     ws.write(&rel, &format!("\u{FEFF}{}", comment.replace('\n', "\r\n")));
@@ -446,29 +402,11 @@ fn text_nested_beyond_the_limit_is_refused_when_written_and_nothing_changes() {
     for (what, args) in [
         (
             "a quote in a comment",
-            vec![
-                "--as",
-                MEMBER,
-                "comment",
-                "add",
-                "--chapter",
-                "2",
-                "--body",
-                quotes.as_str(),
-            ],
+            comment_args(MEMBER, quotes.as_str()).to_vec(),
         ),
         (
             "a list in a comment",
-            vec![
-                "--as",
-                MEMBER,
-                "comment",
-                "add",
-                "--chapter",
-                "2",
-                "--body",
-                list.as_str(),
-            ],
+            comment_args(MEMBER, list.as_str()).to_vec(),
         ),
     ] {
         let err = refused(&oplaeg(&ws, &args));
@@ -514,7 +452,7 @@ fn a_huge_comment_is_refused_when_written_and_reported_when_read() {
     assert!(err.contains("for stor"), "{err}");
     assert!(ws.status().is_empty());
     // One committed by plain git: reported, left out, and nothing is slow.
-    let id = chapter_comment(&ws, MEMBER, "Lille.");
+    let id = ws.chapter_comment(MEMBER, "Lille.");
     let rel = format!("comments/{id}.toml");
     let text = ws
         .read(&rel)
@@ -593,19 +531,7 @@ fn one_line(err: &str, situation: &str, fix: &str) {
 fn unborn_bare_and_shallow_repositories_get_one_line_errors() {
     let ws = Ws::sample();
     ok(oplaeg(&ws, &["--as", WRITER, "meeting", "tag", "4"]));
-    ok(oplaeg(
-        &ws,
-        &[
-            "--as",
-            MEMBER,
-            "comment",
-            "add",
-            "--chapter",
-            "2",
-            "--body",
-            "Efter",
-        ],
-    ));
+    ok(oplaeg(&ws, &comment_args(MEMBER, "Efter")));
 
     // An unborn branch: the files are there, nothing is committed.
     let unborn = ws.tmp.join("ufoedt");
@@ -635,16 +561,7 @@ fn unborn_bare_and_shallow_repositories_get_one_line_errors() {
     ok(oplaeg_in(&ws.home, &bare, &["log"]));
     for args in [
         &["--as", WRITER, "save", "-m", "x"][..],
-        &[
-            "--as",
-            MEMBER,
-            "comment",
-            "add",
-            "--chapter",
-            "2",
-            "--body",
-            "Hej",
-        ],
+        &comment_args(MEMBER, "Hej"),
     ] {
         let err = refused(&oplaeg_in(&ws.home, &bare, args));
         one_line(&err, "bart repository", "oplaeg clone");
@@ -672,7 +589,7 @@ fn an_unreadable_chapter_or_file_is_named_in_exports_and_never_called_removed() 
     let mut latin = ws.read(CHAPTER).into_bytes();
     latin.extend_from_slice(b"\nS\xf8ren skrev \xe6ndringer.\n");
     std::fs::write(ws.root.join(CHAPTER), latin).unwrap();
-    let id = chapter_comment(&ws, MEMBER, "Snart ødelagt.");
+    let id = ws.chapter_comment(MEMBER, "Snart ødelagt.");
     ws.write(&format!("comments/{id}.toml"), "body = = \n");
     ws.git_commit_all_as(WRITER_NAME, WRITER, T0, "Ulæseligt");
 

@@ -23,10 +23,7 @@ const JENS: &str = "jens.noergaard@rm.example";
 
 /// A fresh demo workspace.
 fn demo() -> (TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let root = tmp.path().join("demo");
-    oplaeg::demo::build(&root).expect("demo");
-    (tmp, root)
+    common::tui::demo_in_tempdir()
 }
 
 /// The real binary on `root`, in Danish, with git isolated; must succeed.

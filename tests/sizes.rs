@@ -8,12 +8,11 @@ mod common;
 use std::process::{Command, Output};
 
 use chrono::DateTime;
+use common::tui::screen as draw;
 use common::*;
 use oplaeg::model::{Anchor, Author, Comment, CommentStatus, Disposition, Resolution, Target};
 use oplaeg::tui::state::Popup;
-use oplaeg::tui::{Action, State, dispatch, views};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use oplaeg::tui::{Action, State, dispatch};
 
 const CHAPTERS: usize = 200;
 const COMMENTS: usize = 10_000;
@@ -132,20 +131,6 @@ fn oplaeg(ws: &Ws, args: &[&str]) -> Output {
 
 fn stdout(out: &Output) -> String {
     String::from_utf8(out.stdout.clone()).unwrap()
-}
-
-fn draw(state: &State) -> String {
-    let mut t = Terminal::new(TestBackend::new(state.width, state.height)).unwrap();
-    t.draw(|f| views::render(f, state)).unwrap();
-    let buf = t.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
 }
 
 #[test]

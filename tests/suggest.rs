@@ -37,6 +37,24 @@ fn revise(ws: &Ws, markdown: &str, at: &str) {
         .expect("writer revises");
 }
 
+/// The sample with a member's suggestion for [`SENTENCE`], and the words
+/// edited by the writer since ("for ti år"): a suggestion whose
+/// application needs the writer's confirmation. Gives the suggestion's id.
+fn suggested_then_edited() -> (Ws, String) {
+    let ws = Ws::sample();
+    let id = suggest(
+        &ws,
+        SENTENCE,
+        "Langt flere patienter henvises i dag end for fem år siden.",
+    );
+    revise(
+        &ws,
+        &ws.read(CHAPTER).replace("for fem år", "for ti år"),
+        T2,
+    );
+    (ws, id)
+}
+
 fn accept(ws: &Ws, id: &str, how: AcceptText) -> oplaeg::Result<oplaeg::ops::Accepted> {
     ws.session_at(WRITER, T3)
         .accept_suggestion(id, how, Disposition::Met, Some("Tak, indført."))
@@ -602,17 +620,7 @@ fn demo_member_proposes_writer_edits_the_paragraph_and_accepts() {
 
 #[test]
 fn the_command_line_shows_three_texts_and_waits_for_confirmation() {
-    let ws = Ws::sample();
-    let id = suggest(
-        &ws,
-        SENTENCE,
-        "Langt flere patienter henvises i dag end for fem år siden.",
-    );
-    revise(
-        &ws,
-        &ws.read(CHAPTER).replace("for fem år", "for ti år"),
-        T2,
-    );
+    let (ws, id) = suggested_then_edited();
     let head = ws.head();
     let out = oplaeg(
         &ws.root,
@@ -879,17 +887,7 @@ fn a_hand_written_suggestion_with_hidden_characters_is_not_applied() {
 
 #[test]
 fn json_and_english() {
-    let ws = Ws::sample();
-    let id = suggest(
-        &ws,
-        SENTENCE,
-        "Langt flere patienter henvises i dag end for fem år siden.",
-    );
-    revise(
-        &ws,
-        &ws.read(CHAPTER).replace("for fem år", "for ti år"),
-        T2,
-    );
+    let (ws, id) = suggested_then_edited();
     // Refused without confirmation: the plan as JSON, nothing written.
     let out = oplaeg(
         &ws.root,

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::tui::screen;
 use common::*;
 use oplaeg::Error;
 use oplaeg::model::Role;
@@ -772,21 +773,6 @@ fn ui(root: &Path, email: &str) -> oplaeg::tui::State {
 }
 
 /// The screen as text, one line per row.
-fn screen(state: &oplaeg::tui::State) -> String {
-    use ratatui::{Terminal, backend::TestBackend};
-    let mut t = Terminal::new(TestBackend::new(state.width, state.height)).unwrap();
-    t.draw(|f| oplaeg::tui::views::render(f, state)).unwrap();
-    let buf = t.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
-
 fn key_s() -> oplaeg::tui::Action {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     oplaeg::tui::keymap::lookup(

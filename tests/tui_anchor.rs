@@ -3,52 +3,17 @@
 //! confirm or re-attach them from the thread, checked on the screen
 //! (ratatui's TestBackend), in the comment files and with plain git.
 
+mod common;
+use common::tui::{Demo, demo, in_reader, screen};
 use oplaeg::anchor::Fate;
 use oplaeg::store::Store;
-use oplaeg::tui::{Action, State, dispatch, views};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use oplaeg::tui::{Action, State, dispatch};
 
 const WRITER: &str = "mette.holm@sst.example";
 const MEMBER: &str = "jens.noergaard@rm.example";
 
-struct Demo {
-    _tmp: tempfile::TempDir,
-    root: std::path::PathBuf,
-}
-
-fn demo() -> Demo {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("demo");
-    oplaeg::demo::build(&root).unwrap();
-    Demo { _tmp: tmp, root }
-}
-
 fn state(d: &Demo, email: &str) -> State {
-    let mut s = State::new(
-        Store::open(&d.root).unwrap(),
-        Some(email.to_string()),
-        120,
-        40,
-    )
-    .unwrap();
-    // These tests start in the draft; a member would start on Mit overblik.
-    s.view = oplaeg::tui::state::View::Reader;
-    s
-}
-
-fn screen(state: &State) -> String {
-    let mut t = Terminal::new(TestBackend::new(state.width, state.height)).unwrap();
-    t.draw(|f| views::render(f, state)).unwrap();
-    let buf = t.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
+    in_reader(&d.root, email, 120, 40)
 }
 
 fn git(root: &std::path::Path, args: &[&str]) -> String {

@@ -4,36 +4,17 @@
 //! checked with the library and plain git.
 
 mod common;
+use common::tui::{screen, typed};
 
 use common::*;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use oplaeg::model::CommentStatus;
 use oplaeg::ops::NewTarget;
 use oplaeg::tui::state::{ComposeTarget, Popup, View};
-use oplaeg::tui::{Action, State, dispatch, to_action, views};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui_textarea::{Input, Key};
+use oplaeg::tui::{Action, State, dispatch, to_action};
 
 fn state(ws: &Ws, email: &str) -> State {
-    let mut s = State::new(ws.store(), Some(email.to_string()), 100, 30).unwrap();
-    // These tests start in the draft; a member would start on Mit overblik.
-    s.view = oplaeg::tui::state::View::Reader;
-    s
-}
-
-fn screen(state: &State) -> String {
-    let mut t = Terminal::new(TestBackend::new(state.width, state.height)).unwrap();
-    t.draw(|f| views::render(f, state)).unwrap();
-    let buf = t.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
+    common::tui::in_reader(&ws.root, email, 100, 30)
 }
 
 /// A key pressed in the running UI (through the same mapping as the terminal).
@@ -41,18 +22,6 @@ fn press(state: &mut State, code: KeyCode) {
     let ev = Event::Key(KeyEvent::new(code, KeyModifiers::NONE));
     if let Some(a) = to_action(state, ev) {
         dispatch(state, a);
-    }
-}
-
-fn typed(state: &mut State, text: &str) {
-    for c in text.chars() {
-        dispatch(
-            state,
-            Action::Edit(Input {
-                key: Key::Char(c),
-                ..Input::default()
-            }),
-        );
     }
 }
 

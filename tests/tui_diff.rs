@@ -6,6 +6,7 @@
 
 mod common;
 use common::git;
+use common::tui::{Demo, demo as new_demo};
 
 use std::sync::OnceLock;
 
@@ -21,18 +22,6 @@ use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 
 const WRITER: &str = "mette.holm@sst.example";
-
-struct Demo {
-    _tmp: tempfile::TempDir,
-    root: std::path::PathBuf,
-}
-
-fn new_demo() -> Demo {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("demo");
-    oplaeg::demo::build(&root).unwrap();
-    Demo { _tmp: tmp, root }
-}
 
 /// One demo for the tests that only read.
 fn demo() -> &'static Demo {

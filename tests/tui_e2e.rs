@@ -6,61 +6,12 @@
 
 mod common;
 use common::git;
+use common::tmux::{demo_session, demo_workspace, session_on, ui_on};
 
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_oplaeg");
-
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn run(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket])
-            .args(args)
-            .output()
-            .expect("tmux is installed (.ci/run installs it)");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            self.run(&["send-keys", "-t", "e2e", k]);
-            std::thread::sleep(Duration::from_millis(60));
-        }
-    }
-
-    fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p", "-t", "e2e"])
-    }
-
-    /// Waits until the screen shows `text` (the UI answers asynchronously).
-    fn wait_for(&self, text: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(text) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "never showed «{text}»:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .output();
-    }
-}
 
 #[test]
 fn a_member_moves_through_every_tab_and_comments_on_a_quote() {
@@ -71,34 +22,8 @@ fn a_member_moves_through_every_tab_and_comments_on_a_quote() {
     ) {
         return;
     }
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("demo");
-    let out = Command::new(BIN)
-        .args(["demo", "--no-tui"])
-        .arg(&root)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-
-    let tmux = Tmux {
-        socket: format!("oplaeg-e2e-{}", std::process::id()),
-    };
-    let command = format!(
-        "LANG=da_DK.UTF-8 OPLAEG_MOUSE=off GIT_CONFIG_GLOBAL=/dev/null {BIN} --repo '{}' --as jens.noergaard@rm.example",
-        root.display()
-    );
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "e2e",
-        "-x",
-        "120",
-        "-y",
-        "40",
-        &command,
-    ]);
+    let (_tmp, root) = demo_workspace();
+    let tmux = ui_on(&root, "tabs", "jens.noergaard@rm.example", (120, 40), "");
     tmux.wait_for("Jens Nørgaard · Region Midtjylland · medlem");
 
     for (key, shows) in [
@@ -187,35 +112,15 @@ fn the_diff_tab_compares_meeting_3_with_meeting_4() {
     ) {
         return;
     }
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("demo");
-    let out = Command::new(BIN)
-        .args(["demo", "--no-tui"])
-        .arg(&root)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-
-    let tmux = Tmux {
-        socket: format!("oplaeg-e2e-diff-{}", std::process::id()),
-    };
+    let (_tmp, root) = demo_workspace();
     // Without colour, so the screen itself shows what was deleted and inserted.
-    let command = format!(
-        "LANG=da_DK.UTF-8 NO_COLOR=1 OPLAEG_MOUSE=off GIT_CONFIG_GLOBAL=/dev/null {BIN} --repo '{}' --as jens.noergaard@rm.example",
-        root.display()
+    let tmux = ui_on(
+        &root,
+        "diff",
+        "jens.noergaard@rm.example",
+        (120, 40),
+        "NO_COLOR=1 ",
     );
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "e2e",
-        "-x",
-        "120",
-        "-y",
-        "40",
-        &command,
-    ]);
     tmux.wait_for("Jens Nørgaard · Region Midtjylland · medlem");
 
     // The Diff tab opens on the last meeting compared with the newest version.
@@ -296,38 +201,6 @@ fn the_diff_tab_compares_meeting_3_with_meeting_4() {
     tmux.keys(&["Escape"]);
     std::thread::sleep(Duration::from_millis(300));
     tmux.keys(&["q"]);
-}
-
-/// A demo workspace and the UI running on it in tmux at 80×24 as `email`.
-fn demo_session(name: &str, email: &str) -> (tempfile::TempDir, std::path::PathBuf, Tmux) {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("demo");
-    let out = Command::new(BIN)
-        .args(["demo", "--no-tui"])
-        .arg(&root)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let tmux = Tmux {
-        socket: format!("oplaeg-e2e-{name}-{}", std::process::id()),
-    };
-    let command = format!(
-        "LANG=da_DK.UTF-8 OPLAEG_MOUSE=off GIT_CONFIG_GLOBAL=/dev/null {BIN} --repo '{}' --as {email}",
-        root.display()
-    );
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "e2e",
-        "-x",
-        "80",
-        "-y",
-        "24",
-        &command,
-    ]);
-    (tmp, root, tmux)
 }
 
 /// The footer: the screen's last line.
@@ -485,29 +358,6 @@ fn a_reviewer_is_offered_no_write_key() {
     tmux.keys(&["Escape", "q"]);
 }
 
-/// The UI on an existing workspace in tmux at 80×24 as `email`.
-fn session_on(root: &std::path::Path, name: &str, email: &str) -> Tmux {
-    let tmux = Tmux {
-        socket: format!("oplaeg-e2e-{name}-{}", std::process::id()),
-    };
-    let command = format!(
-        "LANG=da_DK.UTF-8 OPLAEG_MOUSE=off GIT_CONFIG_GLOBAL=/dev/null {BIN} --repo '{}' --as {email}",
-        root.display()
-    );
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "e2e",
-        "-x",
-        "80",
-        "-y",
-        "24",
-        &command,
-    ]);
-    tmux
-}
-
 /// `oplaeg ARGS` in `dir` with no personal git configuration; must succeed.
 fn oplaeg_ok(dir: &std::path::Path, args: &[&str]) {
     let out = Command::new(BIN)
@@ -540,7 +390,7 @@ fn a_member_proposes_new_wording_syncs_and_a_writer_applies_it_with_one_key() {
     // the member and the writer each in a clone of their own.
     let tmp = tempfile::tempdir().unwrap();
     let top = tmp.path();
-    oplaeg_ok(top, &["demo", "--no-tui", "demo"]);
+    common::tui::demo_at(&top.join("demo"));
     oplaeg_ok(top, &["server", "init", "server.git"]);
     let server = top.join("server.git");
     git(
@@ -647,9 +497,7 @@ fn a_member_syncs_a_writers_answer_and_mit_overblik_shows_it() {
     use oplaeg::store::Store;
     const JENS: &str = "jens.noergaard@rm.example";
     const WRITER: &str = "mette.holm@sst.example";
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("demo");
-    oplaeg::demo::build(&root).unwrap();
+    let (tmp, root) = common::tui::demo_in_tempdir();
     let server = tmp.path().join("server.git");
     git(
         tmp.path(),
@@ -698,24 +546,7 @@ fn a_member_syncs_a_writers_answer_and_mit_overblik_shows_it() {
     .expect("resolve");
     w.sync(None, &mut |_| {}).expect("writer sync");
 
-    let tmux = Tmux {
-        socket: format!("oplaeg-e2e-mine-{}", std::process::id()),
-    };
-    let command = format!(
-        "LANG=da_DK.UTF-8 OPLAEG_MOUSE=off GIT_CONFIG_GLOBAL=/dev/null {BIN} --repo '{}' --as {JENS}",
-        root.display()
-    );
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "e2e",
-        "-x",
-        "80",
-        "-y",
-        "24",
-        &command,
-    ]);
+    let tmux = session_on(&root, "mine", JENS);
     // A member starts on Mit overblik.
     tmux.wait_for("Mine kommentarer");
     tmux.keys(&["S"]);

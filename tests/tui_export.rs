@@ -2,27 +2,13 @@
 //! with ratatui's TestBackend: choosing, typing a file name, confirming an
 //! overwrite, and the file that comes out.
 
+mod common;
+use common::tui::screen;
 use oplaeg::store::Store;
 use oplaeg::tui::state::Popup;
-use oplaeg::tui::{Action, State, dispatch, views};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use oplaeg::tui::{Action, State, dispatch};
 
 const REVIEWER: &str = "rasmus.winther@sds.example";
-
-fn screen(state: &State) -> String {
-    let mut t = Terminal::new(TestBackend::new(state.width, state.height)).unwrap();
-    t.draw(|f| views::render(f, state)).unwrap();
-    let buf = t.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
 
 /// Puts the cursor on the file name and replaces it with `path`.
 fn type_path(s: &mut State, path: &str) {
@@ -43,9 +29,7 @@ fn type_path(s: &mut State, path: &str) {
 
 #[test]
 fn a_reviewer_exports_from_the_popup_and_confirms_an_overwrite() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("demo");
-    oplaeg::demo::build(&root).unwrap();
+    let (tmp, root) = common::tui::demo_in_tempdir();
     let mut s = State::new(
         Store::open(&root).unwrap(),
         Some(REVIEWER.to_string()),
@@ -162,9 +146,7 @@ fn git(dir: &std::path::Path, args: &[&str]) {
 /// to the last line of the popup at 80×24.
 #[test]
 fn the_export_message_counts_the_problems_and_names_each_file() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("demo");
-    oplaeg::demo::build(&root).unwrap();
+    let (tmp, root) = common::tui::demo_in_tempdir();
     // A chapter saved as Latin-1, and a comment file that is not TOML.
     let chapter = "drafts/05-rehabilitering.md";
     let mut latin = std::fs::read(root.join(chapter)).unwrap();

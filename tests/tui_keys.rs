@@ -5,15 +5,14 @@
 //! key the role may not use says why. The footer offers only keys the role
 //! may use.
 
+mod common;
+use common::tui::{Demo, demo, press, screen, start};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use oplaeg::model::Role;
-use oplaeg::store::Store;
 use oplaeg::tui::action::Action;
 use oplaeg::tui::keymap::{self, Binding};
 use oplaeg::tui::state::View;
-use oplaeg::tui::{State, dispatch, panes, to_action, views};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use oplaeg::tui::{State, dispatch, panes, to_action};
 
 const ROLES: [(Role, &str); 3] = [
     (Role::Writer, "mette.holm@sst.example"),
@@ -21,26 +20,8 @@ const ROLES: [(Role, &str); 3] = [
     (Role::Reviewer, "rasmus.winther@sds.example"),
 ];
 
-struct Demo {
-    _tmp: tempfile::TempDir,
-    root: std::path::PathBuf,
-}
-
-fn demo() -> Demo {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("demo");
-    oplaeg::demo::build(&root).unwrap();
-    Demo { _tmp: tmp, root }
-}
-
 fn state(d: &Demo, email: &str, view: View) -> State {
-    let mut s = State::new(
-        Store::open(&d.root).unwrap(),
-        Some(email.to_string()),
-        80,
-        24,
-    )
-    .unwrap();
+    let mut s = start(&d.root, email, 80, 24);
     s.set_today(chrono::NaiveDate::from_ymd_opt(2024, 9, 12).unwrap());
     s.popup = None;
     // Through the tab key, as a person gets there (the view loads what it shows).
@@ -50,29 +31,9 @@ fn state(d: &Demo, email: &str, view: View) -> State {
     s
 }
 
-fn screen(state: &State) -> String {
-    let mut t = Terminal::new(TestBackend::new(state.width, state.height)).unwrap();
-    t.draw(|f| views::render(f, state)).unwrap();
-    let buf = t.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
-
 /// The footer row as drawn.
 fn footer(state: &State) -> String {
     screen(state).lines().last().unwrap_or_default().to_string()
-}
-
-fn press(state: &mut State, code: KeyCode, mods: KeyModifiers) {
-    if let Some(a) = to_action(state, Event::Key(KeyEvent::new(code, mods))) {
-        dispatch(state, a);
-    }
 }
 
 /// The ways a key is tried: on the view as it opens, after moving down a

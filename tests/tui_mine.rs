@@ -3,6 +3,8 @@
 //! members. What it lists is checked against the demo's comments read
 //! directly and against `ops::mine::overview`.
 
+mod common;
+use common::tui::{Demo, demo as new_demo};
 use std::sync::OnceLock;
 
 use oplaeg::model::Choice;
@@ -18,18 +20,6 @@ use ratatui::backend::TestBackend;
 const JENS: &str = "jens.noergaard@rm.example";
 const CAMILLA: &str = "camilla.froestrup@regionh.example";
 const WRITER: &str = "mette.holm@sst.example";
-
-struct Demo {
-    _tmp: tempfile::TempDir,
-    root: std::path::PathBuf,
-}
-
-fn new_demo() -> Demo {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("demo");
-    oplaeg::demo::build(&root).unwrap();
-    Demo { _tmp: tmp, root }
-}
 
 /// One demo for the tests that only read.
 fn demo() -> &'static Demo {

@@ -5,6 +5,7 @@
 
 mod common;
 use common::git;
+use common::tui::{Demo, demo as new_demo};
 
 use std::sync::OnceLock;
 
@@ -24,18 +25,6 @@ const WRITER: &str = "mette.holm@sst.example";
 const REVIEWER: &str = "rasmus.winther@sds.example";
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
-
-struct Demo {
-    _tmp: tempfile::TempDir,
-    root: std::path::PathBuf,
-}
-
-fn new_demo() -> Demo {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("demo");
-    oplaeg::demo::build(&root).unwrap();
-    Demo { _tmp: tmp, root }
-}
 
 /// One demo for the tests that only read.
 fn demo() -> &'static Demo {

@@ -4,59 +4,21 @@
 //! the screen — at 80×24 and at 120×40.
 
 mod common;
+use common::tui::{Demo, demo, in_reader, press, screen};
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyModifiers};
 use oplaeg::ops::Session;
 use oplaeg::store::Store;
 use oplaeg::tui::panes::{self, Pane};
 use oplaeg::tui::state::{Popup, View};
-use oplaeg::tui::{Action, State, dispatch, to_action, views};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use oplaeg::tui::{Action, State, dispatch};
 
 const WRITER: &str = "mette.holm@sst.example";
 const MEMBER: &str = "jens.noergaard@rm.example";
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
-struct Demo {
-    _tmp: tempfile::TempDir,
-    root: std::path::PathBuf,
-}
-
-fn demo() -> Demo {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("demo");
-    oplaeg::demo::build(&root).unwrap();
-    Demo { _tmp: tmp, root }
-}
-
 fn state(d: &Demo, email: &str, (w, h): (u16, u16)) -> State {
-    let mut s = State::new(Store::open(&d.root).unwrap(), Some(email.to_string()), w, h).unwrap();
-    // These tests start in the draft; a member would start on Mit overblik.
-    s.view = oplaeg::tui::state::View::Reader;
-    s
-}
-
-fn screen(state: &State) -> String {
-    let mut t = Terminal::new(TestBackend::new(state.width, state.height)).unwrap();
-    t.draw(|f| views::render(f, state)).unwrap();
-    let buf = t.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
-
-/// A key as the terminal delivers it, through the key table.
-fn press(state: &mut State, code: KeyCode, mods: KeyModifiers) {
-    let ev = Event::Key(KeyEvent::new(code, mods));
-    if let Some(a) = to_action(state, ev) {
-        dispatch(state, a);
-    }
+    in_reader(&d.root, email, w, h)
 }
 
 fn key(state: &mut State, code: KeyCode) {

@@ -4,62 +4,18 @@
 
 mod common;
 use common::git;
+use common::tui::{Demo, demo, in_reader, screen, typed};
 
 use oplaeg::store::Store;
 use oplaeg::tui::state::{Popup, View};
-use oplaeg::tui::{Action, State, dispatch, views};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui_textarea::{Input, Key};
+use oplaeg::tui::{Action, State, dispatch};
 
 const WRITER: &str = "mette.holm@sst.example";
 const MEMBER: &str = "jens.noergaard@rm.example";
 const REVIEWER: &str = "rasmus.winther@sds.example";
 
-struct Demo {
-    _tmp: tempfile::TempDir,
-    root: std::path::PathBuf,
-}
-
-fn demo() -> Demo {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("demo");
-    oplaeg::demo::build(&root).unwrap();
-    Demo { _tmp: tmp, root }
-}
-
 fn state(d: &Demo, email: &str, w: u16, h: u16) -> State {
-    let mut s = State::new(Store::open(&d.root).unwrap(), Some(email.to_string()), w, h).unwrap();
-    // These tests start in the draft; a member would start on Mit overblik.
-    s.view = oplaeg::tui::state::View::Reader;
-    s
-}
-
-/// The screen as text, one line per row.
-fn screen(state: &State) -> String {
-    let mut t = Terminal::new(TestBackend::new(state.width, state.height)).unwrap();
-    t.draw(|f| views::render(f, state)).unwrap();
-    let buf = t.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
-
-fn typed(state: &mut State, text: &str) {
-    for c in text.chars() {
-        dispatch(
-            state,
-            Action::Edit(Input {
-                key: Key::Char(c),
-                ..Input::default()
-            }),
-        );
-    }
+    in_reader(&d.root, email, w, h)
 }
 
 #[test]

@@ -7,8 +7,9 @@
 //! cargo test --test tui_snapshots` and read the diff in git). In CI
 //! (`CI=true`) a missing snapshot fails.
 
+mod common;
+use common::tui::{Demo, demo, start};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use oplaeg::store::Store;
 use oplaeg::tui::state::{ComposeTarget, Draft, Popup, View};
 use oplaeg::tui::{State, dispatch, to_action, views};
 use ratatui::Terminal;
@@ -19,25 +20,13 @@ const MEMBER: &str = "jens.noergaard@rm.example";
 const REVIEWER: &str = "rasmus.winther@sds.example";
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
-struct Demo {
-    _tmp: tempfile::TempDir,
-    root: std::path::PathBuf,
-}
-
-fn demo() -> Demo {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("demo");
-    oplaeg::demo::build(&root).unwrap();
-    Demo { _tmp: tmp, root }
-}
-
 /// Between the fourth meeting and the last one's comment deadline.
 fn today() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2024, 9, 12).unwrap()
 }
 
 fn state(d: &Demo, email: &str, (w, h): (u16, u16), view: View) -> State {
-    let mut s = State::new(Store::open(&d.root).unwrap(), Some(email.to_string()), w, h).unwrap();
+    let mut s = start(&d.root, email, w, h);
     s.set_today(today());
     // Through the tab key, as a person gets there (the view loads what it shows).
     s.view = View::Reader;

@@ -5,56 +5,21 @@
 
 mod common;
 use common::git;
+use common::tui::{Demo, demo, in_reader, screen};
 
 use oplaeg::ops::Session;
 use oplaeg::store::Store;
 use oplaeg::tui::state::{Popup, View};
-use oplaeg::tui::{Action, State, dispatch, views};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use oplaeg::tui::{Action, State, dispatch};
 
 const WRITER: &str = "mette.holm@sst.example";
 const MEMBER: &str = "jens.noergaard@rm.example";
 
-struct Demo {
-    _tmp: tempfile::TempDir,
-    root: std::path::PathBuf,
-}
-
-fn demo() -> Demo {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("demo");
-    oplaeg::demo::build(&root).unwrap();
-    Demo { _tmp: tmp, root }
-}
-
 fn state(d: &Demo, email: &str) -> State {
-    let mut s = State::new(
-        Store::open(&d.root).unwrap(),
-        Some(email.to_string()),
-        80,
-        24,
-    )
-    .unwrap();
+    let mut s = in_reader(&d.root, email, 80, 24);
     // Drawn without colour, so the signs [-…-] and {+…+} show.
     s.theme.color = false;
-    // A member starts on Mit overblik; these tests begin in the reader.
-    s.view = View::Reader;
     s
-}
-
-fn screen(state: &State) -> String {
-    let mut t = Terminal::new(TestBackend::new(state.width, state.height)).unwrap();
-    t.draw(|f| views::render(f, state)).unwrap();
-    let buf = t.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
 }
 
 /// Chapter 5 in the reader, the cursor on its first sentence (after the title).

@@ -2,6 +2,7 @@
 //! by horizon, with the meetings, deadlines and today on the same axis —
 //! read off the screen at 80×24 and 120×40.
 
+mod common;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use oplaeg::store::Store;
 use oplaeg::tui::state::View;
@@ -51,9 +52,7 @@ fn col_of(row: &str, c: char) -> Option<usize> {
 
 #[test]
 fn recommendations_sit_on_the_years_of_their_horizon_with_the_process_and_today() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("demo");
-    oplaeg::demo::build(&root).unwrap();
+    let (_tmp, root) = common::tui::demo_in_tempdir();
     for size in SIZES {
         let mut s = state(&root, size);
         let rows = screen(&s);
@@ -130,9 +129,7 @@ fn recommendations_sit_on_the_years_of_their_horizon_with_the_process_and_today(
 
 #[test]
 fn the_axis_follows_plan_start() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("demo");
-    oplaeg::demo::build(&root).unwrap();
+    let (_tmp, root) = common::tui::demo_in_tempdir();
     let mut s = state(&root, (120, 40));
     s.ws.config.plan_start = Some(2027);
     let all = screen(&s).join("\n");

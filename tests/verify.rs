@@ -535,20 +535,7 @@ fn the_pre_receive_hook_refuses_a_members_chapter_edit_and_accepts_a_comment() {
         &[],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = oplaeg(
-        &clone,
-        &ws.home,
-        &[
-            "--as",
-            MEMBER,
-            "comment",
-            "add",
-            "--chapter",
-            "2",
-            "--body",
-            "Fra Jens' klon.",
-        ],
-    );
+    let out = oplaeg(&clone, &ws.home, &comment_args(MEMBER, "Fra Jens' klon."));
     assert!(out.status.success(), "{}", text(&out.stderr));
     let comment = git(&clone, &["rev-parse", "HEAD"]);
     let out = git_in(&clone, &ws.home, &["push", "-q"], &[]);

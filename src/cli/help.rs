@@ -34,7 +34,7 @@ pub fn command(lang: Lang) -> Command {
         .filter(|a| a.is_global_set())
         .cloned()
         .collect();
-    localize(root, "", lang, &globals)
+    let mut cmd = localize(root, "", lang, &globals)
         .disable_help_subcommand(true)
         .disable_version_flag(true)
         .arg(
@@ -44,7 +44,46 @@ pub fn command(lang: Lang) -> Command {
                 .action(ArgAction::Version)
                 .help(pick(lang, "Vis versionen", "Show the version"))
                 .help_heading(pick(lang, "Tilvalg", "Options")),
-        )
+        );
+    // Usage lines are known (with each command's full name) once the tree
+    // is built.
+    cmd.build();
+    with_usage(cmd, "", lang)
+}
+
+/// Gives a built command (and its subcommands) a help template whose usage
+/// line is in `lang`. clap writes the line's `[OPTIONS]` by itself and has
+/// no setting for it, so the line clap makes is put into the template in
+/// our words: every rendering of the help (`--help`, the book's command
+/// pages, help shown for a missing command) then says the same.
+fn with_usage(mut cmd: Command, path: &str, lang: Lang) -> Command {
+    let usage = cmd.render_usage().to_string();
+    let usage = usage.trim();
+    let usage = localize_words(lang, usage.strip_prefix("Usage:").unwrap_or(usage).trim());
+    let foot = if path.is_empty() {
+        String::new()
+    } else {
+        global_foot(path, lang)
+    };
+    let heading = pick(lang, "Brug:", "Usage:");
+    // The usage is literal text here; braces would read as a placeholder.
+    let usage = usage.replace('{', "(").replace('}', ")");
+    cmd = cmd.help_template(format!(
+        "{{about-with-newline}}\n{heading} {usage}\n\n{{all-args}}{{after-help}}{foot}"
+    ));
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in names {
+        let sub_path = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path} {name}")
+        };
+        cmd = cmd.mut_subcommand(&name, |s| with_usage(s, &sub_path, lang));
+    }
+    cmd
 }
 
 /// Parses the process's command line, or prints help, the version or a
@@ -133,21 +172,9 @@ fn localize(mut cmd: Command, path: &str, lang: Lang, globals: &[Arg]) -> Comman
         }
     }
     let has_subcommands = cmd.has_subcommands();
-    let foot = if top {
-        String::new()
-    } else {
-        global_foot(path, lang)
-    };
-    let template = match lang {
-        Lang::Da => {
-            format!("{{about-with-newline}}\nBrug: {{usage}}\n\n{{all-args}}{{after-help}}{foot}")
-        }
-        Lang::En => {
-            format!("{{about-with-newline}}\nUsage: {{usage}}\n\n{{all-args}}{{after-help}}{foot}")
-        }
-    };
+    // The help template, with the usage line in our words, is set once the
+    // tree is built ([`with_usage`]).
     cmd = cmd
-        .help_template(template)
         .disable_help_flag(true)
         .subcommand_help_heading(pick(lang, "Kommandoer", "Commands"))
         .subcommand_value_name(pick(lang, "KOMMANDO", "COMMAND"));
@@ -540,11 +567,11 @@ pub fn man_page(lang: Lang, out: &mut dyn std::io::Write) -> anyhow::Result<()> 
 fn exit_with(lang: Lang, e: &clap::Error) -> ! {
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            print!("{}", localize_words(lang, &e.render().to_string()));
+            print!("{}", e.render());
             std::process::exit(0)
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            eprint!("{}", localize_words(lang, &e.render().to_string()));
+            eprint!("{}", e.render());
             std::process::exit(2)
         }
         _ => {
@@ -554,7 +581,8 @@ fn exit_with(lang: Lang, e: &clap::Error) -> ! {
     }
 }
 
-/// Replaces the words clap writes into a usage line by itself.
+/// Replaces the words clap writes into a usage line by itself (the
+/// subcommand's value name is ours already: `KOMMANDO`).
 fn localize_words(lang: Lang, s: &str) -> String {
     match lang {
         Lang::Da => s.replace("[OPTIONS]", "[TILVALG]"),

@@ -72,6 +72,21 @@ fn is_list_item(line: &str) -> bool {
         && t[digits + 1..].starts_with([' ', '\t'])
 }
 
+/// Whether a list item line may end a paragraph (CommonMark): a bullet,
+/// or a numbered item starting at 1, with words after its mark. A wrapped
+/// line such as `12. maj …` continues the paragraph.
+fn interrupts_paragraph(line: &str) -> bool {
+    let t = line.trim_start();
+    let rest = match t.strip_prefix(['-', '*', '+']) {
+        Some(rest) => rest,
+        None => match t.strip_prefix("1.").or_else(|| t.strip_prefix("1)")) {
+            Some(rest) => rest,
+            None => return false,
+        },
+    };
+    !rest.trim().is_empty()
+}
+
 /// `---`, `***`: a thematic break, not a list item.
 fn is_rule(t: &str) -> bool {
     let mut marks = t.bytes().filter(|b| !b.is_ascii_whitespace());
@@ -143,7 +158,9 @@ pub fn split_blocks(markdown: &str) -> Vec<Block<'_>> {
             };
             while i < lines.len() {
                 let l = lines[i];
-                if is_blank(l) || is_heading(l) || is_list_item(l) || fence(l).is_some() {
+                let item =
+                    is_list_item(l) && (kind == BlockKind::ListItem || interrupts_paragraph(l));
+                if is_blank(l) || is_heading(l) || item || fence(l).is_some() {
                     break;
                 }
                 offset += l.len();
@@ -661,6 +678,28 @@ mod tests {
             texts("#hashtag\n"),
             vec![(BlockKind::Paragraph, "#hashtag\n")]
         );
+    }
+
+    #[test]
+    fn a_wrapped_line_starting_with_a_number_continues_its_paragraph() {
+        // CommonMark: only a bullet or an item numbered 1 ends a paragraph.
+        let md = "Mødet holdes den\n12. maj i Aarhus.\n\nNæste:\n1. første\n12. tolvte\n- punkt\n";
+        assert_eq!(
+            texts(md),
+            vec![
+                (
+                    BlockKind::Paragraph,
+                    "Mødet holdes den\n12. maj i Aarhus.\n\n"
+                ),
+                (BlockKind::Paragraph, "Næste:\n"),
+                (BlockKind::ListItem, "1. første\n"),
+                (BlockKind::ListItem, "12. tolvte\n"),
+                (BlockKind::ListItem, "- punkt\n"),
+            ]
+        );
+        // An empty item does not end a paragraph either.
+        assert_eq!(texts("Tekst\n-\n").len(), 1);
+        assert_eq!(texts("Tekst\n1.\n").len(), 1);
     }
 
     fn changes(d: &[BlockDiff]) -> Vec<BlockChange> {

@@ -20,6 +20,7 @@ pub mod blocks;
 pub mod chapters;
 pub mod comments;
 mod load;
+pub mod plain;
 pub mod recommendations;
 pub mod words;
 
@@ -34,6 +35,7 @@ pub use blocks::{
 };
 pub use chapters::{ChapterDiff, ChapterSide, ChapterStatus};
 pub use comments::{AnchorReport, CommentChanges, FateCounts};
+pub use plain::{PlainBlock, PlainText, plain_blocks};
 pub use recommendations::{Change, FieldDiff, RecChange, RecDiff, RecFact, RecField};
 pub use words::{Op, Segment, diff_words};
 

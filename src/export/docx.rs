@@ -1,20 +1,15 @@
-//! DOCX (Word) through docx-rs. Headings use real heading styles
-//! (`heading 1` … with outline levels), so Word's navigation pane and
-//! table of contents work; the contents are filled in when the file is
+//! DOCX (Word), streamed: `word/document.xml` is written paragraph by
+//! paragraph straight into its (deflated) zip entry, so a document of any
+//! size needs little more memory than its model. Headings use real heading
+//! styles (`heading 1` … with outline levels), so Word's navigation pane
+//! and table of contents work; the contents are filled in when the file is
 //! made, so they show before Word updates any field. Changes since a
 //! meeting are real tracked changes (`w:ins`/`w:del`), which Word and
-//! LibreOffice can accept or reject. docx-rs escapes all text for XML;
-//! control characters, which XML cannot hold, were removed from the model.
+//! LibreOffice can accept or reject. All text is escaped for XML; control
+//! characters, which XML cannot hold, were removed from the model.
 
 use std::collections::HashMap;
-
-use docx_rs::{
-    AbstractNumbering, AlignmentType, BreakType, Delete, Docx, FieldCharType, Footer, Hyperlink,
-    HyperlinkType, IndentLevel, Insert, InstrText, InstrToC, Level, LevelJc, LevelOverride,
-    LevelText, LineSpacing, NumberFormat, Numbering, NumberingId, PageMargin, PageNum, Paragraph,
-    Run, RunFonts, Shading, SpecialIndentType, Start, Style, StyleType, TableCell, TableRow,
-    WidthType,
-};
+use std::io::{self, Seek, Write};
 
 use super::doc::{Block, BoxKind, Document, Mark, Span, Table, headings};
 use crate::error::{Error, Result};
@@ -27,20 +22,16 @@ const PAGE_W: u32 = 11906;
 const PAGE_H: u32 = 16838;
 const MARGIN: i32 = 1134;
 const TEXT_W: usize = (PAGE_W as usize) - 2 * (MARGIN as usize);
-/// Numbering ids (abstract and instance) for bullets, and the abstract id
-/// of numbered lists; docx-rs always writes a decimal numbering with id 1.
+/// Abstract numbering ids: bullets (also the one bullet instance's id) and
+/// numbered lists (each ordered list is an instance of its own, from 10).
 const BULLETS: usize = 2;
 const DECIMAL: usize = 3;
+const FIRST_ORDERED: usize = 10;
 
-struct Ctx {
-    /// Numbering instances: bullets use id 1; each ordered list gets its own.
-    numberings: Vec<Numbering>,
-    next_num: usize,
-    author: String,
-    date: String,
-    /// Headings in the contents: their id → (bookmark id, bookmark name).
-    bookmarks: HashMap<String, (usize, String)>,
-}
+/// The namespaces of the document and the footers.
+const NAMESPACES: &str = "xmlns:o=\"urn:schemas-microsoft-com:office:office\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\" xmlns:v=\"urn:schemas-microsoft-com:vml\" xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" xmlns:w10=\"urn:schemas-microsoft-com:office:word\" xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\" xmlns:wps=\"http://schemas.microsoft.com/office/word/2010/wordprocessingShape\" xmlns:wpg=\"http://schemas.microsoft.com/office/word/2010/wordprocessingGroup\" xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\" xmlns:wp14=\"http://schemas.microsoft.com/office/word/2010/wordprocessingDrawing\" xmlns:w14=\"http://schemas.microsoft.com/office/word/2010/wordml\" xmlns:w15=\"http://schemas.microsoft.com/office/word/2012/wordml\" mc:Ignorable=\"w14 wp14\"";
+
+const XML_HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 
 fn color_of(tone: &str) -> &'static str {
     match tone {
@@ -52,304 +43,447 @@ fn color_of(tone: &str) -> &'static str {
     }
 }
 
-fn styles(docx: Docx) -> Docx {
-    let heading = |id: &str, name: &str, size: usize, outline: usize| {
-        Style::new(id, StyleType::Paragraph)
-            .name(name)
-            .based_on("Normal")
-            .next("Normal")
-            .q_format(true)
-            .size(size)
-            .bold()
-            .color(ACCENT)
-            .outline_lvl(outline)
-            .line_spacing(LineSpacing::new().before(360).after(120))
-    };
-    docx.add_style(
-        Style::new("Normal", StyleType::Paragraph)
-            .name("Normal")
-            .q_format(true)
-            .line_spacing(LineSpacing::new().after(140).line(276)),
-    )
-    .add_style(
-        Style::new("Title", StyleType::Paragraph)
-            .name("Title")
-            .based_on("Normal")
-            .q_format(true)
-            .size(56)
-            .bold()
-            .color(ACCENT)
-            .line_spacing(LineSpacing::new().before(2400).after(240)),
-    )
-    .add_style(
-        Style::new("Subtitle", StyleType::Paragraph)
-            .name("Subtitle")
-            .based_on("Normal")
-            .q_format(true)
-            .size(32)
-            .color(MUTED)
-            .line_spacing(LineSpacing::new().after(720)),
-    )
-    .add_style(heading("Heading1", "heading 1", 36, 0))
-    .add_style(heading("Heading2", "heading 2", 28, 1))
-    .add_style(heading("Heading3", "heading 3", 24, 2).color("1D2430"))
-    .add_style(
-        heading("Heading4", "heading 4", 22, 3)
-            .color("1D2430")
-            .italic(),
-    )
-    .add_style(
-        Style::new("TOCHeading", StyleType::Paragraph)
-            .name("TOC Heading")
-            .based_on("Normal")
-            .size(32)
-            .bold()
-            .color(ACCENT)
-            .line_spacing(LineSpacing::new().after(240)),
-    )
-    .add_style(
-        Style::new("TOC1", StyleType::Paragraph)
-            .name("toc 1")
-            .based_on("Normal")
-            .next("Normal")
-            .bold()
-            .line_spacing(LineSpacing::new().before(120).after(40)),
-    )
-    .add_style(
-        Style::new("TOC2", StyleType::Paragraph)
-            .name("toc 2")
-            .based_on("Normal")
-            .next("Normal")
-            .indent(Some(440), None, None, None)
-            .line_spacing(LineSpacing::new().after(40)),
-    )
-    .add_style(
-        Style::new("Kicker", StyleType::Paragraph)
-            .name("Kicker")
-            .based_on("Normal")
-            .size(20)
-            .bold()
-            .color(ACCENT),
-    )
-    .add_style(
-        Style::new("Quote", StyleType::Paragraph)
-            .name("Quote")
-            .based_on("Normal")
-            .q_format(true)
-            .italic()
-            .color("333C48")
-            .indent(Some(567), None, Some(567), None),
-    )
-    .add_style(
-        Style::new("Byline", StyleType::Paragraph)
-            .name("Byline")
-            .based_on("Normal")
-            .size(18)
-            .color(MUTED),
-    )
-    .add_style(
-        Style::new("FieldLabel", StyleType::Paragraph)
-            .name("Field Label")
-            .based_on("Normal")
-            .size(17)
-            .bold()
-            .color(MUTED)
-            .line_spacing(LineSpacing::new().before(160).after(40)),
-    )
-    .add_style(
-        Style::new("TableText", StyleType::Paragraph)
-            .name("Table Text")
-            .based_on("Normal")
-            .size(19)
-            .line_spacing(LineSpacing::new().after(0).line(240)),
-    )
-}
-
-fn numbering_definitions(docx: Docx) -> Docx {
-    let mut bullets = AbstractNumbering::new(BULLETS);
-    let mut decimal = AbstractNumbering::new(DECIMAL);
-    for level in 0..6 {
-        let indent = 360 * (level as i32 + 1);
-        let symbol = ["•", "◦", "▪"][level % 3];
-        bullets = bullets.add_level(
-            Level::new(
-                level,
-                Start::new(1),
-                NumberFormat::new("bullet"),
-                LevelText::new(symbol),
-                LevelJc::new("left"),
-            )
-            .indent(
-                Some(indent),
-                Some(SpecialIndentType::Hanging(360)),
-                None,
-                None,
-            ),
-        );
-        decimal = decimal.add_level(
-            Level::new(
-                level,
-                Start::new(1),
-                NumberFormat::new(["decimal", "lowerLetter", "lowerRoman"][level % 3]),
-                LevelText::new(format!("%{}.", level + 1)),
-                LevelJc::new("left"),
-            )
-            .indent(
-                Some(indent),
-                Some(SpecialIndentType::Hanging(360)),
-                None,
-                None,
-            ),
-        );
+/// Writes text escaped for XML (element content and attribute values).
+fn esc(out: &mut impl Write, s: &str) -> io::Result<()> {
+    let mut from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&s.as_bytes()[from..i])?;
+        out.write_all(rep)?;
+        from = i + 1;
     }
-    docx.add_abstract_numbering(bullets)
-        .add_abstract_numbering(decimal)
-        .add_numbering(Numbering::new(BULLETS, BULLETS))
+    out.write_all(&s.as_bytes()[from..])
 }
 
-fn run_of(s: &Span, text: &str, deleted: bool) -> Run {
-    let mut run = Run::new();
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            run = run.add_break(BreakType::TextWrapping);
-        }
-        if !line.is_empty() {
-            run = if deleted {
-                run.add_delete_text(line)
-            } else {
-                run.add_text(line)
-            };
+fn escaped(s: &str) -> String {
+    super::html::escape(s)
+}
+
+/// A paragraph's properties.
+#[derive(Clone, Copy, Default)]
+struct PPr<'s> {
+    style: Option<&'s str>,
+    keep_next: bool,
+    page_break_before: bool,
+    /// Numbering instance and level.
+    num: Option<(usize, usize)>,
+    before: Option<u32>,
+    after: Option<u32>,
+    /// Left indent and hanging indent.
+    ind: Option<(i32, Option<i32>)>,
+    jc: Option<&'static str>,
+}
+
+impl<'s> PPr<'s> {
+    fn style(style: &'s str) -> PPr<'s> {
+        PPr {
+            style: Some(style),
+            ..PPr::default()
         }
     }
-    if s.style.strong {
-        run = run.bold();
+
+    fn indented(self, indent: i32) -> PPr<'s> {
+        if indent > 0 {
+            PPr {
+                ind: Some((indent, None)),
+                ..self
+            }
+        } else {
+            self
+        }
     }
-    if s.style.emph {
-        run = run.italic();
-    }
-    if s.style.strike {
-        run = run.strike();
-    }
-    if s.style.code {
-        run = run.fonts(
-            RunFonts::new()
-                .ascii("Consolas")
-                .hi_ansi("Consolas")
-                .cs("Consolas"),
-        );
-    }
-    if let Some(tone) = s.tone {
-        run = run.color(color_of(tone));
-    }
-    run
 }
 
-impl Ctx {
-    /// Adds spans to a paragraph, each inserted or deleted one as a tracked change.
-    fn spans(&self, mut p: Paragraph, spans: &[Span]) -> Paragraph {
-        for s in spans {
-            // A link outside the document is written out after its words.
-            let text = match &s.link {
-                Some(l) if !l.starts_with('#') && l != &s.text => format!("{} ({l})", s.text),
-                _ => s.text.clone(),
-            };
-            let author = s.author.as_deref().unwrap_or(&self.author);
-            p = match s.mark {
-                Mark::None => p.add_run(run_of(s, &text, false)),
-                Mark::Inserted => p.add_insert(
-                    Insert::new(run_of(s, &text, false))
-                        .author(author)
-                        .date(&self.date),
-                ),
-                Mark::Deleted => p.add_delete(
-                    Delete::new()
-                        .add_run(run_of(s, &text, true))
-                        .author(author)
-                        .date(&self.date),
-                ),
-            };
+/// A run's properties.
+#[derive(Clone, Copy, Default)]
+struct RPr {
+    bold: bool,
+    italic: bool,
+    strike: bool,
+    code: bool,
+    color: Option<&'static str>,
+}
+
+impl RPr {
+    fn of(s: &Span, bold: bool) -> RPr {
+        RPr {
+            bold: s.style.strong || bold,
+            italic: s.style.emph,
+            strike: s.style.strike,
+            code: s.style.code,
+            color: s.tone.map(color_of),
+        }
+    }
+
+    fn write(&self, out: &mut impl Write) -> io::Result<()> {
+        if !(self.bold || self.italic || self.strike || self.code || self.color.is_some()) {
+            return Ok(());
+        }
+        out.write_all(b"<w:rPr>")?;
+        if self.code {
+            out.write_all(
+                b"<w:rFonts w:ascii=\"Consolas\" w:hAnsi=\"Consolas\" w:cs=\"Consolas\"/>",
+            )?;
+        }
+        if self.bold {
+            out.write_all(b"<w:b/><w:bCs/>")?;
+        }
+        if self.italic {
+            out.write_all(b"<w:i/><w:iCs/>")?;
+        }
+        if self.strike {
+            out.write_all(b"<w:strike/>")?;
+        }
+        if let Some(c) = self.color {
+            write!(out, "<w:color w:val=\"{c}\"/>")?;
+        }
+        out.write_all(b"</w:rPr>")
+    }
+}
+
+/// The body of `word/document.xml`, written as it is walked.
+struct Body<'a, W: Write> {
+    out: W,
+    doc: &'a Document,
+    date: String,
+    /// Headings in the contents: their id → bookmark number (see [`bookmark`]).
+    bookmarks: HashMap<&'a str, usize>,
+    /// Ordered lists met so far: (instance id, level, first number).
+    ordered: Vec<(usize, usize, u64)>,
+    /// Ids of tracked changes, unique in the document.
+    next_change: usize,
+    /// Paragraph ids (`w14:paraId`), unique in the document.
+    next_para: u32,
+}
+
+impl<W: Write> Body<'_, W> {
+    fn open_p(&mut self, p: &PPr, mark: Mark) -> io::Result<()> {
+        self.next_para += 1;
+        write!(self.out, "<w:p w14:paraId=\"{:08x}\">", self.next_para)?;
+        let has_props = p.style.is_some()
+            || p.keep_next
+            || p.page_break_before
+            || p.num.is_some()
+            || p.before.is_some()
+            || p.after.is_some()
+            || p.ind.is_some()
+            || p.jc.is_some()
+            || mark != Mark::None;
+        if !has_props {
+            return Ok(());
+        }
+        self.out.write_all(b"<w:pPr>")?;
+        if let Some(s) = p.style {
+            write!(self.out, "<w:pStyle w:val=\"{s}\"/>")?;
+        }
+        if p.keep_next {
+            self.out.write_all(b"<w:keepNext/>")?;
+        }
+        if p.page_break_before {
+            self.out.write_all(b"<w:pageBreakBefore/>")?;
+        }
+        if let Some((id, level)) = p.num {
+            write!(
+                self.out,
+                "<w:numPr><w:ilvl w:val=\"{level}\"/><w:numId w:val=\"{id}\"/></w:numPr>"
+            )?;
+        }
+        match (p.before, p.after) {
+            (None, None) => {}
+            (b, a) => {
+                self.out.write_all(b"<w:spacing")?;
+                if let Some(b) = b {
+                    write!(self.out, " w:before=\"{b}\"")?;
+                }
+                if let Some(a) = a {
+                    write!(self.out, " w:after=\"{a}\"")?;
+                }
+                self.out.write_all(b"/>")?;
+            }
+        }
+        if let Some((left, hanging)) = p.ind {
+            write!(self.out, "<w:ind w:left=\"{left}\" w:right=\"0\"")?;
+            if let Some(h) = hanging {
+                write!(self.out, " w:hanging=\"{h}\"")?;
+            }
+            self.out.write_all(b"/>")?;
+        }
+        if let Some(jc) = p.jc {
+            write!(self.out, "<w:jc w:val=\"{jc}\"/>")?;
         }
         // A paragraph inserted or deleted whole has its end marked too, so
         // accepting the change leaves no empty paragraph behind.
-        if !spans.is_empty() && spans.iter().all(|s| s.mark == Mark::Inserted) {
-            p = p.insert(&self.author, &self.date);
-        } else if !spans.is_empty() && spans.iter().all(|s| s.mark == Mark::Deleted) {
-            p = p.delete(&self.author, &self.date);
+        match mark {
+            Mark::None => {}
+            Mark::Inserted | Mark::Deleted => {
+                let tag = if mark == Mark::Inserted { "ins" } else { "del" };
+                self.out.write_all(b"<w:rPr>")?;
+                self.change_start(tag, &self.doc.change_author, true)?;
+                self.out.write_all(b"</w:rPr>")?;
+            }
         }
-        p
+        self.out.write_all(b"</w:pPr>")
     }
 
-    fn block(&mut self, b: &Block, indent: i32, doc: &Document, out: &mut Vec<Child>) {
-        let ind = |p: Paragraph| {
-            if indent > 0 {
-                p.indent(Some(indent), None, None, None)
-            } else {
-                p
+    /// `<w:ins …>` or `<w:del …>` (`empty`: closed at once, a paragraph mark).
+    fn change_start(&mut self, tag: &str, author: &str, empty: bool) -> io::Result<()> {
+        write!(
+            self.out,
+            "<w:{tag} w:id=\"{}\" w:author=\"",
+            self.next_change
+        )?;
+        self.next_change += 1;
+        esc(&mut self.out, author)?;
+        write!(
+            self.out,
+            "\" w:date=\"{}\"{}>",
+            self.date,
+            if empty { "/" } else { "" }
+        )
+    }
+
+    /// A run of text; `\n` is a line break.
+    fn run(&mut self, props: RPr, text: &str, deleted: bool) -> io::Result<()> {
+        self.out.write_all(b"<w:r>")?;
+        props.write(&mut self.out)?;
+        let tag: &[u8] = if deleted { b"w:delText" } else { b"w:t" };
+        for (i, line) in text.split('\n').enumerate() {
+            if i > 0 {
+                self.out.write_all(b"<w:br w:type=\"textWrapping\"/>")?;
             }
+            if !line.is_empty() {
+                self.out.write_all(b"<")?;
+                self.out.write_all(tag)?;
+                self.out.write_all(b" xml:space=\"preserve\">")?;
+                esc(&mut self.out, line)?;
+                self.out.write_all(b"</")?;
+                self.out.write_all(tag)?;
+                self.out.write_all(b">")?;
+            }
+        }
+        self.out.write_all(b"</w:r>")
+    }
+
+    /// A run of one piece of text as it is (title page, labels, contents).
+    fn plain_run(&mut self, props: RPr, text: &str) -> io::Result<()> {
+        self.out.write_all(b"<w:r>")?;
+        props.write(&mut self.out)?;
+        self.out.write_all(b"<w:t xml:space=\"preserve\">")?;
+        esc(&mut self.out, text)?;
+        self.out.write_all(b"</w:t></w:r>")
+    }
+
+    /// Spans as runs, each inserted or deleted one as a tracked change;
+    /// `bold` makes them all bold (table headers, totals).
+    fn spans(&mut self, spans: &[Span], bold: bool) -> io::Result<()> {
+        for s in spans {
+            // A link outside the document is written out after its words.
+            let linked;
+            let text = match &s.link {
+                Some(l) if !l.starts_with('#') && l != &s.text => {
+                    linked = format!("{} ({l})", s.text);
+                    &linked
+                }
+                _ => &s.text,
+            };
+            let props = RPr::of(s, bold);
+            let author = s.author.as_deref().unwrap_or(&self.doc.change_author);
+            match s.mark {
+                Mark::None => self.run(props, text, false)?,
+                Mark::Inserted => {
+                    self.change_start("ins", author, false)?;
+                    self.run(props, text, false)?;
+                    self.out.write_all(b"</w:ins>")?;
+                }
+                Mark::Deleted => {
+                    self.change_start("del", author, false)?;
+                    self.run(props, text, true)?;
+                    self.out.write_all(b"</w:del>")?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A whole paragraph of spans.
+    fn para(&mut self, p: &PPr, spans: &[Span], bold: bool) -> io::Result<()> {
+        let mark = whole_mark(spans);
+        self.open_p(p, mark)?;
+        self.spans(spans, bold)?;
+        self.out.write_all(b"</w:p>")
+    }
+
+    /// A paragraph of one run of plain text.
+    fn simple(&mut self, p: &PPr, props: RPr, text: &str) -> io::Result<()> {
+        self.open_p(p, Mark::None)?;
+        self.plain_run(props, text)?;
+        self.out.write_all(b"</w:p>")
+    }
+
+    fn title_page(&mut self) -> io::Result<()> {
+        let doc = self.doc;
+        let plain = RPr::default();
+        self.simple(&PPr::style("Kicker"), plain, &doc.kicker.to_uppercase())?;
+        self.simple(&PPr::style("Title"), plain, &doc.title)?;
+        if let Some(s) = &doc.subtitle {
+            self.simple(&PPr::style("Subtitle"), plain, s)?;
+        }
+        for (k, v) in &doc.meta {
+            let p = PPr {
+                after: Some(60),
+                ..PPr::default()
+            };
+            self.open_p(&p, Mark::None)?;
+            let bold = RPr {
+                bold: true,
+                ..RPr::default()
+            };
+            self.plain_run(bold, &format!("{k}: "))?;
+            self.plain_run(plain, v)?;
+            self.out.write_all(b"</w:p>")?;
+        }
+        if let Some(n) = &doc.note {
+            let p = PPr {
+                before: Some(360),
+                ..PPr::default()
+            };
+            let props = RPr {
+                italic: true,
+                color: Some(MUTED),
+                ..RPr::default()
+            };
+            self.simple(&p, props, n)?;
+        }
+        Ok(())
+    }
+
+    /// The contents on a page of their own: a real TOC field that Word
+    /// updates (with page numbers) when the file is opened, holding the
+    /// entries as linked text meanwhile, so every viewer shows them.
+    fn contents(&mut self, entries: &[(u8, &str, String)]) -> io::Result<()> {
+        if entries.is_empty() {
+            self.open_p(&PPr::default(), Mark::None)?;
+            return self
+                .out
+                .write_all(b"<w:r><w:br w:type=\"page\"/></w:r></w:p>");
+        }
+        let p = PPr {
+            page_break_before: true,
+            ..PPr::style("TOCHeading")
         };
+        self.simple(&p, RPr::default(), &self.doc.toc_title)?;
+        let last = entries.len() - 1;
+        for (i, (level, id, text)) in entries.iter().enumerate() {
+            let style = if *level == 1 { "TOC1" } else { "TOC2" };
+            self.open_p(&PPr::style(style), Mark::None)?;
+            if i == 0 {
+                self.out.write_all(
+                    b"<w:r><w:fldChar w:fldCharType=\"begin\" w:dirty=\"true\"/><w:instrText>TOC \\o &quot;1-2&quot; \\h</w:instrText><w:fldChar w:fldCharType=\"separate\" w:dirty=\"false\"/></w:r>",
+                )?;
+            }
+            let name = self.bookmarks.get(id).map(|n| bookmark(*n));
+            write!(
+                self.out,
+                "<w:hyperlink w:anchor=\"{}\" w:history=\"1\">",
+                name.unwrap_or_default()
+            )?;
+            self.plain_run(RPr::default(), text)?;
+            self.out.write_all(b"</w:hyperlink>")?;
+            if i == last {
+                self.out.write_all(
+                    b"<w:r><w:fldChar w:fldCharType=\"end\" w:dirty=\"false\"/></w:r>",
+                )?;
+            }
+            self.out.write_all(b"</w:p>")?;
+        }
+        Ok(())
+    }
+
+    fn block(&mut self, b: &Block, indent: i32) -> io::Result<()> {
         match b {
             Block::Heading { level, text, id } => {
                 let style = format!("Heading{}", (*level).clamp(1, 4));
-                let mut p = Paragraph::new().style(&style).keep_next(true);
-                if *level == 1 && doc.chapters_on_new_pages {
-                    p = p.page_break_before(true);
+                let p = PPr {
+                    keep_next: true,
+                    page_break_before: *level == 1 && self.doc.chapters_on_new_pages,
+                    ..PPr::style(&style)
+                };
+                self.open_p(&p, whole_mark(text))?;
+                let mark = self.bookmarks.get(id.as_str()).copied();
+                if let Some(n) = mark {
+                    write!(
+                        self.out,
+                        "<w:bookmarkStart w:id=\"{n}\" w:name=\"{}\"/>",
+                        bookmark(n)
+                    )?;
                 }
-                let mark = self.bookmarks.get(id).cloned();
-                if let Some((n, name)) = &mark {
-                    p = p.add_bookmark_start(*n, name);
+                self.spans(text, false)?;
+                if let Some(n) = mark {
+                    write!(self.out, "<w:bookmarkEnd w:id=\"{n}\"/>")?;
                 }
-                p = self.spans(p, text);
-                if let Some((n, _)) = mark {
-                    p = p.add_bookmark_end(n);
-                }
-                out.push(Child::p(p));
+                self.out.write_all(b"</w:p>")
             }
-            Block::Para(text) => out.push(Child::p(ind(self.spans(Paragraph::new(), text)))),
-            Block::Note(text) => out.push(Child::p(ind(
-                self.spans(Paragraph::new().style("Byline"), text)
-            ))),
+            Block::Para(text) => self.para(&PPr::default().indented(indent), text, false),
+            Block::Note(text) => self.para(&PPr::style("Byline").indented(indent), text, false),
             Block::Code(text) => {
+                let props = RPr {
+                    code: true,
+                    ..RPr::default()
+                };
+                let p = PPr {
+                    after: Some(0),
+                    ind: Some((indent + 284, None)),
+                    ..PPr::default()
+                };
                 for line in text.split('\n') {
-                    let s = Span {
-                        style: super::doc::Style {
-                            code: true,
-                            ..Default::default()
-                        },
-                        ..Span::plain(line)
-                    };
-                    let p = Paragraph::new()
-                        .line_spacing(LineSpacing::new().after(0))
-                        .indent(Some(indent + 284), None, None, None);
-                    out.push(Child::p(self.spans(p, &[s])));
+                    self.open_p(&p, Mark::None)?;
+                    self.run(props, line, false)?;
+                    self.out.write_all(b"</w:p>")?;
                 }
+                Ok(())
             }
-            Block::Rule => out.push(Child::p(
-                Paragraph::new()
-                    .align(AlignmentType::Center)
-                    .add_run(Run::new().add_text("* * *").color(MUTED)),
-            )),
+            Block::Rule => {
+                let p = PPr {
+                    jc: Some("center"),
+                    ..PPr::default()
+                };
+                let props = RPr {
+                    color: Some(MUTED),
+                    ..RPr::default()
+                };
+                self.simple(&p, props, "* * *")
+            }
             Block::Quote(blocks) => {
                 for inner in blocks {
                     match inner {
-                        Block::Para(text) => {
-                            out.push(Child::p(self.spans(Paragraph::new().style("Quote"), text)))
-                        }
-                        other => self.block(other, indent + 567, doc, out),
+                        Block::Para(text) => self.para(&PPr::style("Quote"), text, false)?,
+                        other => self.block(other, indent + 567)?,
                     }
                 }
+                Ok(())
             }
-            Block::List { start, items } => self.list(*start, items, 0, indent, doc, out),
-            Block::Table(t) => out.push(Child::t(self.table(t))),
+            Block::List { start, items } => self.list(*start, items, 0, indent),
+            Block::Table(t) => self.table(t),
             Block::Fields(fields) => {
                 for (label, blocks) in fields {
-                    out.push(Child::p(ind(Paragraph::new()
-                        .style("FieldLabel")
-                        .keep_next(true)
-                        .add_run(Run::new().add_text(label.to_uppercase())))));
+                    let p = PPr {
+                        keep_next: true,
+                        ..PPr::style("FieldLabel")
+                    }
+                    .indented(indent);
+                    self.simple(&p, RPr::default(), &label.to_uppercase())?;
                     for inner in blocks {
-                        self.block(inner, indent, doc, out);
+                        self.block(inner, indent)?;
                     }
                 }
+                Ok(())
             }
             Block::Boxed { kind, blocks } => {
                 let inner_indent = match kind {
@@ -357,8 +491,9 @@ impl Ctx {
                     BoxKind::Reply => indent + 425,
                 };
                 for inner in blocks {
-                    self.block(inner, inner_indent, doc, out);
+                    self.block(inner, inner_indent)?;
                 }
+                Ok(())
             }
         }
     }
@@ -369,51 +504,37 @@ impl Ctx {
         items: &[Vec<Block>],
         depth: usize,
         indent: i32,
-        doc: &Document,
-        out: &mut Vec<Child>,
-    ) {
+    ) -> io::Result<()> {
         let num = match start {
             None => BULLETS,
             Some(n) => {
-                let id = self.next_num;
-                self.next_num += 1;
-                self.numberings.push(
-                    Numbering::new(id, DECIMAL)
-                        .add_override(LevelOverride::new(depth).start(n as usize)),
-                );
+                let id = FIRST_ORDERED + self.ordered.len();
+                self.ordered.push((id, depth, n));
                 id
             }
         };
         let text_indent = 360 * (depth as i32 + 1) + indent;
         for item in items {
-            let mut first = true;
-            for b in item {
+            for (i, b) in item.iter().enumerate() {
                 match b {
-                    Block::Para(text) if first => {
-                        let mut p = Paragraph::new()
-                            .numbering(NumberingId::new(num), IndentLevel::new(depth))
-                            .line_spacing(LineSpacing::new().after(60));
-                        if indent > 0 {
-                            p = p.indent(
-                                Some(text_indent),
-                                Some(SpecialIndentType::Hanging(360)),
-                                None,
-                                None,
-                            );
-                        }
-                        out.push(Child::p(self.spans(p, text)));
+                    Block::Para(text) if i == 0 => {
+                        let p = PPr {
+                            num: Some((num, depth)),
+                            after: Some(60),
+                            ind: (indent > 0).then_some((text_indent, Some(360))),
+                            ..PPr::default()
+                        };
+                        self.para(&p, text, false)?;
                     }
-                    Block::List { start, items } => {
-                        self.list(*start, items, depth + 1, indent, doc, out)
-                    }
-                    other => self.block(other, text_indent, doc, out),
+                    Block::List { start, items } => self.list(*start, items, depth + 1, indent)?,
+                    other => self.block(other, text_indent)?,
                 }
-                first = false;
             }
         }
+        Ok(())
     }
 
-    fn table(&self, t: &Table) -> docx_rs::Table {
+    fn table(&mut self, t: &Table) -> io::Result<()> {
         let cols = t.header.len().max(1);
         let numeric = |i: usize| t.numeric.get(i).copied().unwrap_or(false);
         // The builder's relative widths, else count columns narrow and the
@@ -437,270 +558,472 @@ impl Ctx {
                 .map(|i| if numeric(i) { narrow } else { wide })
                 .collect()
         };
-        let cell = |spans: &[Span], i: usize, head: bool, bold: bool| {
-            let mut p = Paragraph::new().style("TableText");
-            if numeric(i) && !(head && i == 0) {
-                p = p.align(AlignmentType::Right);
-            }
-            let spans: Vec<Span> = spans
-                .iter()
-                .map(|s| {
-                    let mut s = s.clone();
-                    s.style.strong |= head || bold;
-                    s
-                })
-                .collect();
-            let mut c = TableCell::new()
-                .add_paragraph(self.spans(p, &spans))
-                .width(grid[i.min(cols - 1)], WidthType::Dxa);
+        write!(
+            self.out,
+            "<w:tbl><w:tblPr><w:tblW w:w=\"{TEXT_W}\" w:type=\"dxa\"/><w:jc w:val=\"left\"/><w:tblBorders>"
+        )?;
+        for side in ["top", "left", "bottom", "right", "insideH", "insideV"] {
+            write!(
+                self.out,
+                "<w:{side} w:val=\"single\" w:sz=\"2\" w:space=\"0\" w:color=\"000000\"/>"
+            )?;
+        }
+        self.out
+            .write_all(b"</w:tblBorders></w:tblPr><w:tblGrid>")?;
+        for w in &grid {
+            write!(self.out, "<w:gridCol w:w=\"{w}\" w:type=\"dxa\"/>")?;
+        }
+        self.out.write_all(b"</w:tblGrid>")?;
+        let cell = |this: &mut Self, spans: &[Span], i: usize, head: bool, bold: bool| {
+            let width = grid[i.min(cols - 1)];
+            write!(
+                this.out,
+                "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/>"
+            )?;
             if head {
-                c = c.shading(Shading::new().fill("EEF2F7"));
+                this.out
+                    .write_all(b"<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"EEF2F7\"/>")?;
             }
-            c
+            this.out.write_all(b"</w:tcPr>")?;
+            let p = PPr {
+                jc: (numeric(i) && !(head && i == 0)).then_some("right"),
+                ..PPr::style("TableText")
+            };
+            this.para(&p, spans, head || bold)?;
+            this.out.write_all(b"</w:tc>")
         };
-        let mut rows = vec![TableRow::new(
-            t.header
-                .iter()
-                .enumerate()
-                .map(|(i, c)| cell(c, i, true, false))
-                .collect(),
-        )];
+        self.out.write_all(b"<w:tr>")?;
+        for (i, c) in t.header.iter().enumerate() {
+            cell(self, c, i, true, false)?;
+        }
+        self.out.write_all(b"</w:tr>")?;
         let last = t.rows.len().saturating_sub(1);
         for (r, row) in t.rows.iter().enumerate() {
             let bold = t.total_row && r == last;
-            let mut cells: Vec<TableCell> = row
-                .iter()
-                .enumerate()
-                .map(|(i, c)| cell(c, i, false, bold))
-                .collect();
+            self.out.write_all(b"<w:tr>")?;
+            for (i, c) in row.iter().enumerate() {
+                cell(self, c, i, false, bold)?;
+            }
             // Every row has as many cells as the header.
-            while cells.len() < cols {
-                cells.push(cell(&[], cells.len(), false, false));
+            for i in row.len()..cols {
+                cell(self, &[], i, false, false)?;
             }
-            rows.push(TableRow::new(cells));
+            self.out.write_all(b"</w:tr>")?;
         }
-        docx_rs::Table::new(rows)
-            .set_grid(grid)
-            .width(TEXT_W, WidthType::Dxa)
+        self.out.write_all(b"</w:tbl>")
     }
 }
 
-enum Child {
-    P(Box<Paragraph>),
-    T(Box<docx_rs::Table>),
+/// The name of the bookmark on the `n`th heading in the contents.
+fn bookmark(n: usize) -> String {
+    format!("_Toc{n:08}")
 }
 
-impl Child {
-    fn p(p: Paragraph) -> Child {
-        Child::P(Box::new(p))
+/// How a paragraph's end is marked: inserted or deleted when all its spans are.
+fn whole_mark(spans: &[Span]) -> Mark {
+    if !spans.is_empty() && spans.iter().all(|s| s.mark == Mark::Inserted) {
+        Mark::Inserted
+    } else if !spans.is_empty() && spans.iter().all(|s| s.mark == Mark::Deleted) {
+        Mark::Deleted
+    } else {
+        Mark::None
     }
-    fn t(t: docx_rs::Table) -> Child {
-        Child::T(Box::new(t))
-    }
 }
 
-fn xml_escape(s: &str) -> String {
-    super::html::escape(s)
-}
-
-/// The document's properties (title, author, dates), which docx-rs leaves
-/// as "unknown".
-fn core_xml(doc: &Document, date: &str) -> Vec<u8> {
-    let lang = match doc.lang {
+fn lang_code(lang: Lang) -> &'static str {
+    match lang {
         Lang::Da => "da-DK",
         Lang::En => "en-GB",
-    };
+    }
+}
+
+/// The document's properties (title, author, dates).
+fn core_xml(doc: &Document, date: &str) -> String {
+    let lang = lang_code(doc.lang);
     format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><dc:title>{}</dc:title><dc:subject>{}</dc:subject><dc:creator>{}</dc:creator><cp:lastModifiedBy>oplaeg</cp:lastModifiedBy><dc:language>{lang}</dc:language><cp:revision>1</cp:revision><dcterms:created xsi:type=\"dcterms:W3CDTF\">{date}</dcterms:created><dcterms:modified xsi:type=\"dcterms:W3CDTF\">{date}</dcterms:modified></cp:coreProperties>",
-        xml_escape(&doc.title),
-        xml_escape(doc.subtitle.as_deref().unwrap_or("")),
-        xml_escape(&doc.author),
+        "{XML_HEAD}<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><dc:title>{}</dc:title><dc:subject>{}</dc:subject><dc:creator>{}</dc:creator><cp:lastModifiedBy>oplaeg</cp:lastModifiedBy><dc:language>{lang}</dc:language><cp:revision>1</cp:revision><dcterms:created xsi:type=\"dcterms:W3CDTF\">{date}</dcterms:created><dcterms:modified xsi:type=\"dcterms:W3CDTF\">{date}</dcterms:modified></cp:coreProperties>",
+        escaped(&doc.title),
+        escaped(doc.subtitle.as_deref().unwrap_or("")),
+        escaped(&doc.author),
     )
-    .into_bytes()
 }
 
-/// Renders a document as a DOCX file.
-pub fn render(doc: &Document) -> Result<Vec<u8>> {
-    let date = doc.date.to_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let mut ctx = Ctx {
-        numberings: Vec::new(),
-        next_num: 10,
-        author: doc.change_author.clone(),
-        date: date.clone(),
-        bookmarks: HashMap::new(),
-    };
-    let font = RunFonts::new()
-        .ascii("Arial")
-        .hi_ansi("Arial")
-        .cs("Arial")
-        .east_asia("Arial");
-    let mut docx = Docx::new()
-        .page_size(PAGE_W, PAGE_H)
-        .page_margin(
-            PageMargin::new()
-                .top(MARGIN + 113)
-                .bottom(MARGIN + 227)
-                .left(MARGIN)
-                .right(MARGIN)
-                .header(709)
-                .footer(709),
-        )
-        .default_fonts(font)
-        .default_size(21);
-    docx = numbering_definitions(styles(docx));
+/// A paragraph style.
+struct StyleDef {
+    id: &'static str,
+    name: &'static str,
+    based_on: bool,
+    next: bool,
+    size: Option<u32>,
+    bold: bool,
+    italic: bool,
+    color: Option<&'static str>,
+    before: Option<u32>,
+    after: Option<u32>,
+    line: Option<u32>,
+    /// Left and right indent.
+    ind: Option<(u32, u32)>,
+    outline: Option<u32>,
+}
 
-    // Title page.
-    docx = docx.add_paragraph(
-        Paragraph::new()
-            .style("Kicker")
-            .add_run(Run::new().add_text(doc.kicker.to_uppercase())),
+const PLAIN_STYLE: StyleDef = StyleDef {
+    id: "",
+    name: "",
+    based_on: true,
+    next: false,
+    size: None,
+    bold: false,
+    italic: false,
+    color: None,
+    before: None,
+    after: None,
+    line: None,
+    ind: None,
+    outline: None,
+};
+
+const fn heading(
+    id: &'static str,
+    name: &'static str,
+    size: u32,
+    color: &'static str,
+    italic: bool,
+    outline: u32,
+) -> StyleDef {
+    StyleDef {
+        id,
+        name,
+        next: true,
+        size: Some(size),
+        bold: true,
+        italic,
+        color: Some(color),
+        before: Some(360),
+        after: Some(120),
+        outline: Some(outline),
+        ..PLAIN_STYLE
+    }
+}
+
+const STYLES: [StyleDef; 15] = [
+    StyleDef {
+        id: "Normal",
+        name: "Normal",
+        based_on: false,
+        after: Some(140),
+        line: Some(276),
+        ..PLAIN_STYLE
+    },
+    StyleDef {
+        id: "Title",
+        name: "Title",
+        size: Some(56),
+        bold: true,
+        color: Some(ACCENT),
+        before: Some(2400),
+        after: Some(240),
+        ..PLAIN_STYLE
+    },
+    StyleDef {
+        id: "Subtitle",
+        name: "Subtitle",
+        size: Some(32),
+        color: Some(MUTED),
+        after: Some(720),
+        ..PLAIN_STYLE
+    },
+    heading("Heading1", "heading 1", 36, ACCENT, false, 0),
+    heading("Heading2", "heading 2", 28, ACCENT, false, 1),
+    heading("Heading3", "heading 3", 24, "1D2430", false, 2),
+    heading("Heading4", "heading 4", 22, "1D2430", true, 3),
+    StyleDef {
+        id: "TOCHeading",
+        name: "TOC Heading",
+        size: Some(32),
+        bold: true,
+        color: Some(ACCENT),
+        after: Some(240),
+        ..PLAIN_STYLE
+    },
+    StyleDef {
+        id: "TOC1",
+        name: "toc 1",
+        next: true,
+        bold: true,
+        before: Some(120),
+        after: Some(40),
+        ..PLAIN_STYLE
+    },
+    StyleDef {
+        id: "TOC2",
+        name: "toc 2",
+        next: true,
+        ind: Some((440, 0)),
+        after: Some(40),
+        ..PLAIN_STYLE
+    },
+    StyleDef {
+        id: "Kicker",
+        name: "Kicker",
+        size: Some(20),
+        bold: true,
+        color: Some(ACCENT),
+        ..PLAIN_STYLE
+    },
+    StyleDef {
+        id: "Quote",
+        name: "Quote",
+        italic: true,
+        color: Some("333C48"),
+        ind: Some((567, 567)),
+        ..PLAIN_STYLE
+    },
+    StyleDef {
+        id: "Byline",
+        name: "Byline",
+        size: Some(18),
+        color: Some(MUTED),
+        ..PLAIN_STYLE
+    },
+    StyleDef {
+        id: "FieldLabel",
+        name: "Field Label",
+        size: Some(17),
+        bold: true,
+        color: Some(MUTED),
+        before: Some(160),
+        after: Some(40),
+        ..PLAIN_STYLE
+    },
+    StyleDef {
+        id: "TableText",
+        name: "Table Text",
+        size: Some(19),
+        after: Some(0),
+        line: Some(240),
+        ..PLAIN_STYLE
+    },
+];
+
+/// `word/styles.xml`: Arial 10.5 pt in the document's language, and the
+/// paragraph styles above.
+fn styles_xml(lang: Lang) -> String {
+    use std::fmt::Write as _;
+    let mut s = format!(
+        "{XML_HEAD}<w:styles xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\" xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" xmlns:w14=\"http://schemas.microsoft.com/office/word/2010/wordml\" xmlns:w15=\"http://schemas.microsoft.com/office/word/2012/wordml\" mc:Ignorable=\"w14 w15\"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii=\"Arial\" w:hAnsi=\"Arial\" w:cs=\"Arial\" w:eastAsia=\"Arial\"/><w:sz w:val=\"21\"/><w:szCs w:val=\"21\"/><w:lang w:val=\"{}\"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr/></w:pPrDefault></w:docDefaults>",
+        lang_code(lang)
     );
-    docx = docx.add_paragraph(
-        Paragraph::new()
-            .style("Title")
-            .add_run(Run::new().add_text(&doc.title)),
-    );
-    if let Some(s) = &doc.subtitle {
-        docx = docx.add_paragraph(
-            Paragraph::new()
-                .style("Subtitle")
-                .add_run(Run::new().add_text(s)),
+    for st in &STYLES {
+        let _ = write!(
+            s,
+            "<w:style w:type=\"paragraph\" w:styleId=\"{}\"><w:name w:val=\"{}\"/>",
+            st.id, st.name
         );
-    }
-    for (k, v) in &doc.meta {
-        docx = docx.add_paragraph(
-            Paragraph::new()
-                .line_spacing(LineSpacing::new().after(60))
-                .add_run(Run::new().add_text(format!("{k}: ")).bold())
-                .add_run(Run::new().add_text(v)),
-        );
-    }
-    if let Some(n) = &doc.note {
-        docx = docx.add_paragraph(
-            Paragraph::new()
-                .line_spacing(LineSpacing::new().before(360))
-                .add_run(Run::new().add_text(n).italic().color(MUTED)),
-        );
-    }
-    // The contents on a page of their own: a real TOC field that Word
-    // updates (with page numbers) when the file is opened, holding the
-    // entries as linked text meanwhile, so every viewer shows them.
-    let entries: Vec<(u8, &str, String)> = if doc.toc {
-        headings(&doc.blocks)
-            .into_iter()
-            .filter(|(l, _, _)| *l <= 2)
-            .collect()
-    } else {
-        Vec::new()
-    };
-    for (i, (_, id, _)) in entries.iter().enumerate() {
-        ctx.bookmarks
-            .insert(id.to_string(), (i + 1, format!("_Toc{:08}", i + 1)));
-    }
-    if entries.is_empty() {
-        docx = docx.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)));
-    } else {
-        docx = docx.add_paragraph(
-            Paragraph::new()
-                .style("TOCHeading")
-                .page_break_before(true)
-                .add_run(Run::new().add_text(&doc.toc_title)),
-        );
-        let last = entries.len() - 1;
-        for (i, (level, id, text)) in entries.iter().enumerate() {
-            let style = if *level == 1 { "TOC1" } else { "TOC2" };
-            let mut p = Paragraph::new().style(style);
-            if i == 0 {
-                p = p.add_run(
-                    Run::new()
-                        .add_field_char(FieldCharType::Begin, true)
-                        .add_instr_text(InstrText::TOC(
-                            InstrToC::new().heading_styles_range(1, 2).hyperlink(),
-                        ))
-                        .add_field_char(FieldCharType::Separate, false),
-                );
-            }
-            let name = ctx
-                .bookmarks
-                .get(*id)
-                .map(|(_, n)| n.clone())
-                .unwrap_or_default();
-            p = p.add_hyperlink(
-                Hyperlink::new(name, HyperlinkType::Anchor).add_run(Run::new().add_text(text)),
-            );
-            if i == last {
-                p = p.add_run(Run::new().add_field_char(FieldCharType::End, false));
-            }
-            docx = docx.add_paragraph(p);
+        if st.based_on {
+            s.push_str("<w:basedOn w:val=\"Normal\"/>");
         }
+        if st.next {
+            s.push_str("<w:next w:val=\"Normal\"/>");
+        }
+        s.push_str("<w:qFormat/>");
+        let spacing = st.before.is_some() || st.after.is_some() || st.line.is_some();
+        if spacing || st.ind.is_some() || st.outline.is_some() {
+            s.push_str("<w:pPr>");
+            if spacing {
+                s.push_str("<w:spacing");
+                for (k, v) in [
+                    ("before", st.before),
+                    ("after", st.after),
+                    ("line", st.line),
+                ] {
+                    if let Some(v) = v {
+                        let _ = write!(s, " w:{k}=\"{v}\"");
+                    }
+                }
+                s.push_str("/>");
+            }
+            if let Some((l, r)) = st.ind {
+                let _ = write!(s, "<w:ind w:left=\"{l}\" w:right=\"{r}\"/>");
+            }
+            if let Some(o) = st.outline {
+                let _ = write!(s, "<w:outlineLvl w:val=\"{o}\"/>");
+            }
+            s.push_str("</w:pPr>");
+        }
+        if st.bold || st.italic || st.color.is_some() || st.size.is_some() {
+            s.push_str("<w:rPr>");
+            if st.bold {
+                s.push_str("<w:b/><w:bCs/>");
+            }
+            if st.italic {
+                s.push_str("<w:i/><w:iCs/>");
+            }
+            if let Some(c) = st.color {
+                let _ = write!(s, "<w:color w:val=\"{c}\"/>");
+            }
+            if let Some(z) = st.size {
+                let _ = write!(s, "<w:sz w:val=\"{z}\"/><w:szCs w:val=\"{z}\"/>");
+            }
+            s.push_str("</w:rPr>");
+        }
+        s.push_str("</w:style>");
     }
+    s.push_str("</w:styles>");
+    s
+}
 
-    let mut children = Vec::new();
-    for b in &doc.blocks {
-        ctx.block(b, 0, doc, &mut children);
+/// `word/numbering.xml`: bullets, numbered lists, and an instance of the
+/// numbered list for each ordered list, starting at its first number.
+fn numbering_xml(ordered: &[(usize, usize, u64)]) -> String {
+    use std::fmt::Write as _;
+    let mut s = format!(
+        "{XML_HEAD}<w:numbering xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\" xmlns:o=\"urn:schemas-microsoft-com:office:office\" xmlns:v=\"urn:schemas-microsoft-com:vml\" xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+    );
+    for (id, bullets) in [(BULLETS, true), (DECIMAL, false)] {
+        let _ = write!(s, "<w:abstractNum w:abstractNumId=\"{id}\">");
+        for level in 0..6usize {
+            let (format, text) = if bullets {
+                ("bullet", ["•", "◦", "▪"][level % 3].to_string())
+            } else {
+                (
+                    ["decimal", "lowerLetter", "lowerRoman"][level % 3],
+                    format!("%{}.", level + 1),
+                )
+            };
+            let indent = 360 * (level + 1);
+            let _ = write!(
+                s,
+                "<w:lvl w:ilvl=\"{level}\"><w:start w:val=\"1\"/><w:numFmt w:val=\"{format}\"/><w:lvlText w:val=\"{text}\"/><w:lvlJc w:val=\"left\"/><w:pPr><w:ind w:left=\"{indent}\" w:right=\"0\" w:hanging=\"360\"/></w:pPr></w:lvl>"
+            );
+        }
+        s.push_str("</w:abstractNum>");
     }
-    for child in children {
-        docx = match child {
-            Child::P(p) => docx.add_paragraph(*p),
-            Child::T(t) => docx.add_table(*t),
-        };
+    let _ = write!(
+        s,
+        "<w:num w:numId=\"{BULLETS}\"><w:abstractNumId w:val=\"{BULLETS}\"/></w:num>"
+    );
+    for (id, level, start) in ordered {
+        let _ = write!(
+            s,
+            "<w:num w:numId=\"{id}\"><w:abstractNumId w:val=\"{DECIMAL}\"/><w:lvlOverride w:ilvl=\"{level}\"><w:startOverride w:val=\"{start}\"/></w:lvlOverride></w:num>"
+        );
     }
-    for n in std::mem::take(&mut ctx.numberings) {
-        docx = docx.add_numbering(n);
-    }
-    // Page numbers, except on the title page.
-    docx = docx
-        .footer(
-            Footer::new().add_paragraph(
-                Paragraph::new()
-                    .align(AlignmentType::Center)
-                    .add_page_num(PageNum::new()),
-            ),
-        )
-        .first_footer(Footer::new().add_paragraph(Paragraph::new()))
-        .title_pg();
+    s.push_str("</w:numbering>");
+    s
+}
 
-    let mut xml = docx.build();
-    xml.doc_props.core = core_xml(doc, &date);
-    // The document's language, for spelling and hyphenation.
-    let lang = match doc.lang {
-        Lang::Da => "da-DK",
-        Lang::En => "en-GB",
+const CONTENT_TYPES: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/docProps/app.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.extended-properties+xml\"/><Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/><Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/><Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/><Override PartName=\"/word/settings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml\"/><Override PartName=\"/word/fontTable.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml\"/><Override PartName=\"/word/numbering.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml\"/><Override PartName=\"/word/footer1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/><Override PartName=\"/word/footer2.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/></Types>";
+
+const PACKAGE_RELS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties\" Target=\"docProps/core.xml\"/><Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties\" Target=\"docProps/app.xml\"/><Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>";
+
+const APP: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\" xmlns:vt=\"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes\"><Application>oplaeg</Application></Properties>";
+
+const DOCUMENT_RELS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/><Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable\" Target=\"fontTable.xml\"/><Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings\" Target=\"settings.xml\"/><Relationship Id=\"rId7\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering\" Target=\"numbering.xml\"/><Relationship Id=\"rIdFooter1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer1.xml\"/><Relationship Id=\"rIdFooter2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer2.xml\"/></Relationships>";
+
+const SETTINGS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:settings xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" xmlns:w14=\"http://schemas.microsoft.com/office/word/2010/wordml\" xmlns:w15=\"http://schemas.microsoft.com/office/word/2012/wordml\"><w:zoom w:percent=\"100\"/><w:defaultTabStop w:val=\"840\"/><w:compat><w:spaceForUL/><w:balanceSingleByteDoubleByteWidth/><w:doNotLeaveBackslashAlone/><w:ulTrailSpace/><w:doNotExpandShiftReturn/><w:useFELayout/><w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/><w:compatSetting w:name=\"overrideTableStyleFontSizeAndJustification\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"1\"/><w:compatSetting w:name=\"enableOpenTypeFeatures\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"1\"/><w:compatSetting w:name=\"doNotFlipMirrorIndents\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"1\"/><w:compatSetting w:name=\"differentiateMultirowTableHeaders\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"1\"/><w:compatSetting w:name=\"useWord2013TrackBottomHyphenation\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"0\"/></w:compat></w:settings>";
+
+const FONT_TABLE: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:fonts xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><w:font w:name=\"Times New Roman\"><w:charset w:val=\"00\"/><w:family w:val=\"roman\"/><w:pitch w:val=\"variable\"/></w:font><w:font w:name=\"Symbol\"><w:charset w:val=\"02\"/><w:family w:val=\"roman\"/><w:pitch w:val=\"variable\"/></w:font><w:font w:name=\"Arial\"><w:charset w:val=\"00\"/><w:family w:val=\"swiss\"/><w:pitch w:val=\"variable\"/></w:font><w:font w:name=\"Consolas\"><w:charset w:val=\"00\"/><w:family w:val=\"modern\"/><w:pitch w:val=\"fixed\"/></w:font></w:fonts>";
+
+/// Page numbers, centred, on every page but the title page.
+fn footer_xml(page_number: bool) -> String {
+    let body = if page_number {
+        "<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr><w:r><w:fldChar w:fldCharType=\"begin\" w:dirty=\"false\"/><w:instrText>PAGE</w:instrText><w:fldChar w:fldCharType=\"separate\" w:dirty=\"false\"/><w:t xml:space=\"preserve\">1</w:t><w:fldChar w:fldCharType=\"end\" w:dirty=\"false\"/></w:r></w:p>"
+    } else {
+        "<w:p/>"
     };
-    let styles = String::from_utf8_lossy(&xml.styles).into_owned();
-    if let Some(at) = styles.find("<w:rPrDefault><w:rPr>") {
-        let insert = at + "<w:rPrDefault><w:rPr>".len();
-        let mut s = styles.clone();
-        s.insert_str(insert, &format!("<w:lang w:val=\"{lang}\" />"));
-        xml.styles = s.into_bytes();
-    }
+    format!("{XML_HEAD}<w:ftr {NAMESPACES}>{body}</w:ftr>")
+}
+
+/// Writes a document as a DOCX file into `out`, `word/document.xml`
+/// streamed as the model is walked. Entries have the fixed 1980 time stamp,
+/// so the same document gives the same bytes.
+pub fn write<W: Write + Seek>(doc: &Document, out: W) -> Result<W> {
     let failed = |e: &dyn std::fmt::Display| {
         Error::Invalid(crate::tr!(
             "Word-filen kunne ikke laves: {e}",
             "the Word file could not be made: {e}"
         ))
     };
-    let mut out = std::io::Cursor::new(Vec::new());
-    xml.pack(&mut out).map_err(|e| failed(&e))?;
-    deflate(&out.into_inner()).map_err(|e| failed(&e))
+    write_zip(doc, out).map_err(|e| failed(&e))
 }
 
-/// docx-rs stores its parts uncompressed; the same parts deflated make a
-/// file a seventh of the size. Entries keep their order and the fixed
-/// 1980 time stamp, so the same document gives the same bytes.
-fn deflate(stored: &[u8]) -> zip::result::ZipResult<Vec<u8>> {
+fn write_zip<W: Write + Seek>(doc: &Document, out: W) -> zip::result::ZipResult<W> {
     use zip::write::SimpleFileOptions;
-    let mut input = zip::ZipArchive::new(std::io::Cursor::new(stored))?;
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for i in 0..input.len() {
-        let mut part = input.by_index(i)?;
-        if part.is_dir() {
-            continue;
-        }
-        let name = part.name().to_string();
-        out.start_file(name, options)?;
-        std::io::copy(&mut part, &mut out)?;
+    let date = doc.date.to_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let options = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    let mut zip = zip::ZipWriter::new(out);
+    let small_parts: [(&str, &str); 4] = [
+        ("[Content_Types].xml", CONTENT_TYPES),
+        ("_rels/.rels", PACKAGE_RELS),
+        ("docProps/app.xml", APP),
+        ("word/_rels/document.xml.rels", DOCUMENT_RELS),
+    ];
+    for (name, text) in small_parts {
+        zip.start_file(name, options)?;
+        zip.write_all(text.as_bytes())?;
     }
-    Ok(out.finish()?.into_inner())
+    zip.start_file("docProps/core.xml", options)?;
+    zip.write_all(core_xml(doc, &date).as_bytes())?;
+
+    zip.start_file("word/document.xml", options)?;
+    let ordered = {
+        let mut body = Body {
+            out: io::BufWriter::with_capacity(64 * 1024, &mut zip),
+            doc,
+            date,
+            bookmarks: HashMap::new(),
+            ordered: Vec::new(),
+            next_change: 0,
+            next_para: 0,
+        };
+        body.document()?;
+        body.out.flush()?;
+        body.ordered
+    };
+    let parts: [(&str, String); 6] = [
+        ("word/styles.xml", styles_xml(doc.lang)),
+        ("word/settings.xml", SETTINGS.to_string()),
+        ("word/fontTable.xml", FONT_TABLE.to_string()),
+        ("word/numbering.xml", numbering_xml(&ordered)),
+        ("word/footer1.xml", footer_xml(true)),
+        ("word/footer2.xml", footer_xml(false)),
+    ];
+    for (name, text) in parts {
+        zip.start_file(name, options)?;
+        zip.write_all(text.as_bytes())?;
+    }
+    zip.finish()
+}
+
+impl<W: Write> Body<'_, W> {
+    /// The whole of `word/document.xml`.
+    fn document(&mut self) -> io::Result<()> {
+        write!(self.out, "{XML_HEAD}<w:document {NAMESPACES}><w:body>")?;
+        self.title_page()?;
+        let doc = self.doc;
+        let entries: Vec<(u8, &str, String)> = if doc.toc {
+            headings(&doc.blocks)
+                .into_iter()
+                .filter(|(l, _, _)| *l <= 2)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        for (i, (_, id, _)) in entries.iter().enumerate() {
+            self.bookmarks.insert(id, i + 1);
+        }
+        self.contents(&entries)?;
+        drop(entries);
+        for b in &doc.blocks {
+            self.block(b, 0)?;
+        }
+        write!(
+            self.out,
+            "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rIdFooter1\"/><w:footerReference w:type=\"first\" r:id=\"rIdFooter2\"/><w:pgSz w:w=\"{PAGE_W}\" w:h=\"{PAGE_H}\"/><w:pgMar w:top=\"{}\" w:right=\"{MARGIN}\" w:bottom=\"{}\" w:left=\"{MARGIN}\" w:header=\"709\" w:footer=\"709\" w:gutter=\"0\"/><w:cols w:space=\"425\" w:num=\"1\"/><w:titlePg/></w:sectPr></w:body></w:document>",
+            MARGIN + 113,
+            MARGIN + 227
+        )
+    }
 }

@@ -97,8 +97,8 @@ a { color: var(--accent); }
 }
 "#;
 
-/// Renders a document as one HTML5 file.
-pub fn render(doc: &Document) -> String {
+/// Writes a document as one HTML5 file, a top-level block at a time.
+pub fn write(doc: &Document, out: &mut impl std::io::Write) -> std::io::Result<()> {
     let lang = match doc.lang {
         Lang::Da => "da",
         Lang::En => "en",
@@ -135,10 +135,17 @@ pub fn render(doc: &Document) -> String {
     o.push_str("<main>\n");
     for b in &doc.blocks {
         block(b, doc, &mut o);
+        if o.len() >= CHUNK {
+            out.write_all(o.as_bytes())?;
+            o.clear();
+        }
     }
     o.push_str("</main>\n</div>\n</body>\n</html>\n");
-    o
+    out.write_all(o.as_bytes())
 }
+
+/// How much text is gathered before it is written out.
+const CHUNK: usize = 64 * 1024;
 
 fn toc(doc: &Document, o: &mut String) {
     let hs: Vec<_> = headings(&doc.blocks)

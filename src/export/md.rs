@@ -122,8 +122,8 @@ fn inline(list: &[Span]) -> String {
         .join("\n")
 }
 
-/// Renders a document as Markdown.
-pub fn render(doc: &Document) -> String {
+/// Writes a document as Markdown, a block at a time.
+pub fn write(doc: &Document, out: &mut impl std::io::Write) -> std::io::Result<()> {
     let mut o = String::new();
     o.push_str(&format!("*{}*\n\n", escape(&doc.kicker)));
     o.push_str(&format!("# {}\n\n", escape(&doc.title)));
@@ -155,12 +155,18 @@ pub fn render(doc: &Document) -> String {
     }
     for b in &doc.blocks {
         block(b, "", &mut o);
+        if o.len() >= 64 * 1024 {
+            // The newlines at the end stay, to be trimmed at the very end.
+            let body = o.trim_end_matches('\n').len();
+            out.write_all(&o.as_bytes()[..body])?;
+            o.drain(..body);
+        }
     }
     // One trailing newline.
     while o.ends_with("\n\n") {
         o.pop();
     }
-    o
+    out.write_all(o.as_bytes())
 }
 
 /// Writes a block; `prefix` starts every line (quotes, list indentation).

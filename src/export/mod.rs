@@ -314,23 +314,40 @@ pub fn run_mine(
 ) -> Result<MineSummary> {
     check_output(store.root(), output, force)?;
     let (doc, stats) = build_mine(store, overview, lang)?;
-    let bytes = render(&doc, format)?;
-    write_file(output, &bytes, force)?;
+    let bytes = write_document(output, &doc, format, force)?;
     Ok(MineSummary {
         path: output.to_path_buf(),
-        bytes: bytes.len(),
+        bytes,
         format,
         stats,
     })
 }
 
-/// Lays a document out in a format.
+/// Lays a document out in a format, in memory.
 pub fn render(doc: &Document, format: Format) -> Result<Vec<u8>> {
+    Ok(render_to(doc, format, std::io::Cursor::new(Vec::new()))?.into_inner())
+}
+
+/// Lays a document out in a format, writing it to `out` as it goes: a Word
+/// file's body is streamed into its zip entry, HTML and Markdown are
+/// written a block at a time, so no format holds the whole file in memory.
+pub fn render_to<W: std::io::Write + std::io::Seek>(
+    doc: &Document,
+    format: Format,
+    mut out: W,
+) -> Result<W> {
+    let failed = |e: std::io::Error| {
+        Error::Invalid(tr!(
+            "filen kunne ikke skrives: {e}",
+            "the file could not be written: {e}"
+        ))
+    };
     match format {
-        Format::Markdown => Ok(md::render(doc).into_bytes()),
-        Format::Html => Ok(html::render(doc).into_bytes()),
-        Format::Docx => docx::render(doc),
+        Format::Markdown => md::write(doc, &mut out).map_err(failed)?,
+        Format::Html => html::write(doc, &mut out).map_err(failed)?,
+        Format::Docx => return docx::write(doc, out),
     }
+    Ok(out)
 }
 
 /// Exports: checks the output path, builds, renders and writes the file
@@ -352,11 +369,10 @@ fn run_as(store: &Store, req: &Request, with_suggestions: bool) -> Result<Summar
     if with_suggestions && req.kind == Kind::Oplaeg {
         suggestions::mark_open(store, &req.at, &mut doc)?;
     }
-    let bytes = render(&doc, req.format)?;
-    write_file(&req.output, &bytes, req.force)?;
+    let bytes = write_document(&req.output, &doc, req.format, req.force)?;
     Ok(Summary {
         path: req.output.clone(),
-        bytes: bytes.len(),
+        bytes,
         kind: req.kind,
         format: req.format,
         stats,
@@ -414,14 +430,19 @@ pub fn check_output(root: &Path, output: &Path, force: bool) -> Result<()> {
     Ok(())
 }
 
-/// Writes `bytes` to `path` atomically; with `force` false, refuses to
-/// replace a file that appeared meanwhile.
-fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
-    use std::io::Write;
-    let mut file = atomic_write_file::AtomicWriteFile::options()
+/// Lays `doc` out in `format` straight into a temporary file beside `path`
+/// and renames it into place (see [`run`]); with `force` false, refuses to
+/// replace a file that appeared meanwhile. Returns the file's size.
+fn write_document(path: &Path, doc: &Document, format: Format, force: bool) -> Result<usize> {
+    use std::io::Seek;
+    let file = atomic_write_file::AtomicWriteFile::options()
         .open(path)
         .map_err(Error::io(path))?;
-    file.write_all(bytes).map_err(Error::io(path))?;
+    let out = render_to(doc, format, std::io::BufWriter::new(&file))?;
+    let mut written = out
+        .into_inner()
+        .map_err(|e| Error::io(path)(e.into_error()))?;
+    let bytes = written.stream_position().map_err(Error::io(path))?;
     if !force && path.exists() {
         // Dropping the file without committing removes the temporary copy.
         drop(file);
@@ -431,5 +452,6 @@ fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
             "{shown} already exists; choose another name, or use --force to overwrite it"
         )));
     }
-    file.commit().map_err(Error::io(path))
+    file.commit().map_err(Error::io(path))?;
+    Ok(usize::try_from(bytes).unwrap_or(usize::MAX))
 }

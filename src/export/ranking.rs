@@ -122,8 +122,7 @@ pub fn run_round(
         change_author: super::doc::clean(&author),
         blocks,
     };
-    let bytes = super::render(&doc, format)?;
-    super::write_file(output, &bytes, force)?;
+    super::write_document(output, &doc, format, force)?;
     Ok(output.to_path_buf())
 }
 

@@ -126,6 +126,25 @@ pub mod paths {
     pub const RECOMMENDATIONS: &str = "recommendations";
     /// Comments, `id.toml`.
     pub const COMMENTS: &str = "comments";
+    /// Rankings, `ROUND/ID.toml` and `ROUND/round.toml` (see
+    /// [`crate::ranking::parse_path`]).
+    pub const RANKINGS: &str = "rankings";
+
+    /// Whether `path` is one of the files a workspace consists of: the
+    /// settings, the priority, a chapter, a recommendation, a comment and,
+    /// with `rankings`, anything under `rankings/` (`verify` judges those;
+    /// a writer's hand edits saved with `oplaeg save` leave them out, they
+    /// are written by the members' own ranking commands).
+    pub fn is_workspace_file(path: &str, rankings: bool) -> bool {
+        let under = |dir: &str| {
+            path.strip_prefix(dir)
+                .is_some_and(|rest| rest.starts_with('/'))
+        };
+        path == CONFIG
+            || path == PRIORITY
+            || [DRAFTS, RECOMMENDATIONS, COMMENTS].into_iter().any(under)
+            || (rankings && under(RANKINGS))
+    }
 
     /// `recommendations/SLUG.toml`.
     pub fn recommendation(slug: &str) -> String {
@@ -135,5 +154,45 @@ pub mod paths {
     /// `comments/ID.toml`.
     pub fn comment(id: &str) -> String {
         format!("{COMMENTS}/{id}.toml")
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::is_workspace_file;
+
+        #[test]
+        fn workspace_files_with_and_without_rankings() {
+            for path in [
+                "oplaeg.toml",
+                "priority.toml",
+                "drafts/01-indledning.md",
+                "recommendations/screening.toml",
+                "comments/c-1.toml",
+                "comments/nested/odd.txt",
+            ] {
+                assert!(is_workspace_file(path, true), "{path}");
+                assert!(is_workspace_file(path, false), "{path}");
+            }
+            for path in [
+                "rankings/1/anna.toml",
+                "rankings/1/round.toml",
+                "rankings/x",
+            ] {
+                assert!(is_workspace_file(path, true), "{path}");
+                assert!(!is_workspace_file(path, false), "{path}");
+            }
+            for path in [
+                "README.md",
+                "drafts",
+                "draftsx/01-a.md",
+                "rankings",
+                "rankingsx/1/a.toml",
+                "oplaeg.toml/x",
+                ".git/config",
+            ] {
+                assert!(!is_workspace_file(path, true), "{path}");
+                assert!(!is_workspace_file(path, false), "{path}");
+            }
+        }
     }
 }

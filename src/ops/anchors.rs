@@ -8,8 +8,7 @@
 use super::{Action, Session, org};
 use crate::anchor::{Anchorer, Fate, anchor_at};
 use crate::error::{Error, Result};
-use crate::model::{Anchor, AnchorChange, AnchorChangeKind, Comment, paths};
-use crate::store::Change;
+use crate::model::{Anchor, AnchorChange, AnchorChangeKind, Comment};
 use crate::text::truncate;
 use crate::tr;
 
@@ -109,12 +108,7 @@ impl Session {
         });
         comment.target.anchor = Some(anchor);
         let message = format!("{summary}\n\nKommentar: {}\n", comment.id);
-        self.commit(
-            Change::new(message)
-                .based_on(base)
-                .write(paths::comment(&comment.id), comment.to_file()),
-        )?;
-        Ok(comment)
+        self.commit_comment(comment, base, message)
     }
 }
 

@@ -286,12 +286,7 @@ impl Session {
             disposition.label_in(crate::i18n::Lang::Da),
             comment.id
         );
-        self.commit(
-            crate::store::Change::new(message)
-                .based_on(base)
-                .write(paths::comment(&comment.id), comment.to_file()),
-        )?;
-        Ok(comment)
+        self.commit_comment(comment, base, message)
     }
 }
 
@@ -352,12 +347,7 @@ impl Session {
             org(&self.actor),
             comment.id
         );
-        self.commit(
-            crate::store::Change::new(message)
-                .based_on(base)
-                .write(paths::comment(&comment.id), comment.to_file()),
-        )?;
-        Ok(comment)
+        self.commit_comment(comment, base, message)
     }
 
     /// Withdraws one of the actor's own open comments (or replies): it
@@ -374,6 +364,19 @@ impl Session {
             org(&self.actor),
             comment.id
         );
+        self.commit_comment(comment, base, message)
+    }
+}
+
+impl Session {
+    /// Commits a changed comment, as one commit on `base` that writes its
+    /// file only, with `message`; gives the comment back.
+    pub(super) fn commit_comment(
+        &self,
+        comment: Comment,
+        base: Option<git2::Oid>,
+        message: String,
+    ) -> Result<Comment> {
         self.commit(
             crate::store::Change::new(message)
                 .based_on(base)
@@ -382,7 +385,6 @@ impl Session {
         Ok(comment)
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -36,7 +36,7 @@ use crate::tr;
 pub use results::{Results, compute};
 
 /// The folder of all rounds.
-pub const DIR: &str = "rankings";
+pub const DIR: &str = crate::model::paths::RANKINGS;
 
 /// The most characters a reason may have (a short reason, not a comment).
 pub const MAX_REASON: usize = 500;

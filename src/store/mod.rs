@@ -721,7 +721,7 @@ impl Store {
             .iter()
             .filter(|s| !s.status().is_ignored())
             .filter_map(|s| s.path().ok().map(str::to_string))
-            .filter(|p| is_workspace_file(p))
+            .filter(|p| paths::is_workspace_file(p, false))
             .collect())
     }
 
@@ -1140,15 +1140,6 @@ pub fn check_signature(name: &str, email: &str) -> Result<()> {
         });
     }
     Ok(())
-}
-
-/// Whether a repository path belongs to the workspace's content.
-fn is_workspace_file(path: &str) -> bool {
-    path == paths::CONFIG
-        || path == paths::PRIORITY
-        || [paths::DRAFTS, paths::RECOMMENDATIONS, paths::COMMENTS]
-            .iter()
-            .any(|d| path.strip_prefix(d).is_some_and(|r| r.starts_with('/')))
 }
 
 /// Refuses content beyond the documented limit for its kind of file.

@@ -28,8 +28,9 @@ use serde::{Deserialize, Serialize};
 use super::cache::{Cache, KEEP, checksum};
 use crate::anchor::{Fate, Placement};
 
-/// Bump when what is cached, or how anchors are placed, changes.
-const FORMAT: u32 = 1;
+/// Bump when what is cached, or how anchors are placed, changes (2: the
+/// anchoring compares versions on the diff engine's blocks).
+const FORMAT: u32 = 2;
 const MAGIC: &str = "oplaeg-anchors";
 /// The file's name in the cache folder.
 pub const FILE: &str = "anchors";

@@ -112,25 +112,16 @@ impl SourceMap {
     /// Maps `markdown`; `None` when some text cannot be traced to its source
     /// (the caller then refuses to rewrite the chapter).
     pub fn new(markdown: &str) -> Option<SourceMap> {
-        use pulldown_cmark::{Tag, TagEnd};
         let mut raw: Vec<(char, Range<usize>)> = Vec::new();
-        // Blocks as ranges of `raw`, as `searchable_blocks` flushes them.
+        // Stretches of `raw` whose words are kept apart by a space, as the
+        // engine's plain text keeps them (the blocks themselves are the
+        // engine's, from `searchable_blocks` below).
         let mut blocks: Vec<Range<usize>> = Vec::new();
         let mut block_start = 0;
         let mut open: Vec<(Range<usize>, usize)> = Vec::new();
         let mut elements = Vec::new();
         for (event, range) in Parser::new(markdown).into_offset_iter() {
-            let flush = matches!(
-                event,
-                Event::End(
-                    TagEnd::Paragraph
-                        | TagEnd::Heading(_)
-                        | TagEnd::Item
-                        | TagEnd::CodeBlock
-                        | TagEnd::TableCell
-                ) | Event::Start(Tag::Item)
-            );
-            if flush {
+            if crate::diff::plain::separates_words(&event) {
                 blocks.push(block_start..raw.len());
                 block_start = raw.len();
             }

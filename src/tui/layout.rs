@@ -7,6 +7,7 @@ use ratatui::layout::{Constraint, Flex, Layout, Margin, Rect};
 use unicode_width::UnicodeWidthStr;
 
 use super::state::View;
+use crate::i18n::Lang;
 
 /// The smallest terminal the layout is made for.
 pub const MIN_WIDTH: u16 = 80;
@@ -85,60 +86,122 @@ pub fn contains(r: Rect, x: u16, y: u16) -> bool {
 
 // ---- The tab bar ----
 
-/// A tab's label: ` 1 Oplæg `, or ` 1 Oplæg` when the padded tabs would
-/// not fit in `width` columns (six tabs in Danish at 80 columns).
-pub fn tab_label(view: View, width: u16, selected: View) -> String {
-    let padded = |v: View| format!(" {} {} ", v.index() + 1, v.title());
-    let total: usize = View::all().map(|v| padded(v).as_str().width() + 1).sum();
-    if total <= usize::from(width) {
-        return padded(view);
+/// How much of the tabs' titles the bar shows, richest first. The bar takes
+/// the first form that fits every tab whichever is selected, so switching
+/// tabs changes the selected title only and the bar does not jump.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TabForm {
+    /// ` 1 Oplæg `: every title, padded.
+    Padded,
+    /// ` 1 Oplæg`: every title.
+    Full,
+    /// The selected title, the others' short titles: ` 2 Anbef.`.
+    Short,
+    /// As `Short`, without the space before the number: `2 Anbef.` (80
+    /// columns in Danish).
+    Tight,
+}
+
+const TAB_FORMS: [TabForm; 4] = [
+    TabForm::Padded,
+    TabForm::Full,
+    TabForm::Short,
+    TabForm::Tight,
+];
+
+/// A tab's title in a language: the full one or the short one.
+fn tab_title(view: View, lang: Lang, short: bool) -> &'static str {
+    let t = super::tabs::tab(view);
+    match (lang, short) {
+        (Lang::Da, false) => t.da,
+        (Lang::En, false) => t.en,
+        (Lang::Da, true) => t.da_short,
+        (Lang::En, true) => t.en_short,
     }
-    let plain = |v: View| format!(" {} {}", v.index() + 1, v.title());
-    let total: usize = View::all().map(|v| plain(v).as_str().width() + 1).sum();
-    if total <= usize::from(width) || view == selected {
-        return plain(view);
+}
+
+/// A tab's label in a form.
+fn form_label(form: TabForm, view: View, selected: View, lang: Lang) -> String {
+    let n = view.index() + 1;
+    let full = tab_title(view, lang, false);
+    match form {
+        TabForm::Padded => format!(" {n} {full} "),
+        TabForm::Full => format!(" {n} {full}"),
+        // The selected tab is padded: it is drawn highlighted, like a button.
+        TabForm::Short | TabForm::Tight if view == selected => format!(" {n} {full} "),
+        TabForm::Short => format!(" {n} {}", tab_title(view, lang, true)),
+        TabForm::Tight => format!("{n} {}", tab_title(view, lang, true)),
     }
-    // Too narrow for every title: the chosen tab keeps its own, the others
-    // are shortened alike to what fits (at least their number).
+}
+
+/// Columns the bar takes in a form with `selected` chosen (each label and
+/// its separator).
+fn form_width(form: TabForm, selected: View, lang: Lang) -> usize {
+    View::all()
+        .map(|v| form_label(form, v, selected, lang).as_str().width() + 1)
+        .sum()
+}
+
+/// The richest form that fits in `width` columns whichever tab is selected.
+fn tab_form(width: u16, lang: Lang) -> Option<TabForm> {
+    TAB_FORMS
+        .into_iter()
+        .find(|&f| View::all().all(|sel| form_width(f, sel, lang) <= usize::from(width)))
+}
+
+/// The tabs' labels in `lang`: see [`tab_labels`].
+fn tab_labels_in(width: u16, selected: View, lang: Lang) -> Vec<String> {
+    if let Some(form) = tab_form(width, lang) {
+        return View::all()
+            .map(|v| form_label(form, v, selected, lang))
+            .collect();
+    }
+    // Narrower than the layout is made for: the chosen tab keeps its title,
+    // the others' short titles are cut alike to what fits (at least their
+    // number).
+    let short = |v: View, n: usize| {
+        if n == 0 {
+            format!("{}", v.index() + 1)
+        } else {
+            let title = crate::text::truncate(tab_title(v, lang, true), n);
+            format!("{} {title}", v.index() + 1)
+        }
+    };
+    let chosen = form_label(TabForm::Full, selected, selected, lang);
     let fits = |n: usize| {
-        View::all()
-            .map(|v| {
-                if v == selected {
-                    plain(v).as_str().width() + 1
-                } else {
-                    short_tab(v, n).as_str().width() + 1
-                }
-            })
-            .sum::<usize>()
-            <= usize::from(width)
+        let others: usize = View::all()
+            .filter(|&v| v != selected)
+            .map(|v| short(v, n).as_str().width() + 1)
+            .sum();
+        chosen.as_str().width() + 1 + others <= usize::from(width)
     };
     let n = (0..=20).rev().find(|&n| fits(n)).unwrap_or(0);
-    short_tab(view, n)
+    View::all()
+        .map(|v| {
+            if v == selected {
+                chosen.clone()
+            } else {
+                short(v, n)
+            }
+        })
+        .collect()
 }
 
-/// ` 3 Komme…`: a tab's number and at most `n` characters of its title.
-fn short_tab(view: View, n: usize) -> String {
-    if n == 0 {
-        return format!(" {}", view.index() + 1);
-    }
-    format!(
-        " {} {}",
-        view.index() + 1,
-        crate::text::truncate(&view.title(), n)
-    )
-}
-
-/// Columns a tab's label and its separator take.
-pub fn tab_width(view: View, width: u16, selected: View) -> u16 {
-    u16::try_from(tab_label(view, width, selected).as_str().width() + 1).unwrap_or(20)
+/// The tabs' labels, in order, for the tab bar of a terminal `width` wide:
+/// every full title where they fit (` 1 Oplæg `), else the selected tab's
+/// full title and the others' short ones (`2 Anbef.`), chosen so that 80
+/// columns show them whole in Danish and English. Each label is followed
+/// by a one-column separator.
+pub fn tab_labels(width: u16, selected: View) -> Vec<String> {
+    tab_labels_in(width, selected, crate::i18n::lang())
 }
 
 /// The tab at column `x` of the tab bar.
 pub fn tab_at(x: u16, width: u16, selected: View) -> Option<usize> {
-    let mut col = 0;
-    for (i, v) in View::all().enumerate() {
-        let w = tab_width(v, width, selected);
-        if x >= col && x < col + w {
+    let mut col = 0usize;
+    for (i, label) in tab_labels(width, selected).iter().enumerate() {
+        let w = label.as_str().width() + 1;
+        if usize::from(x) >= col && usize::from(x) < col + w {
             return Some(i);
         }
         col += w;
@@ -322,15 +385,44 @@ mod tests {
 
     #[test]
     fn the_tab_under_a_column_is_the_one_drawn_there() {
-        for width in [60, 80, 120, 200] {
+        for width in [60, 80, 100, 120, 200] {
             for selected in View::all() {
                 let mut col = 0;
-                for (i, v) in View::all().enumerate() {
+                for (i, label) in tab_labels(width, selected).iter().enumerate() {
                     assert_eq!(tab_at(col, width, selected), Some(i));
-                    col += tab_width(v, width, selected);
+                    col += u16::try_from(label.as_str().width() + 1).unwrap_or(u16::MAX);
                     assert_eq!(tab_at(col - 1, width, selected), Some(i));
                 }
                 assert!(col <= width || width < 70, "{width}: {col}");
+            }
+        }
+    }
+
+    #[test]
+    fn at_80_columns_every_tab_shows_its_short_title_and_the_selected_its_full_one() {
+        for lang in [Lang::Da, Lang::En] {
+            for selected in View::all() {
+                let labels = tab_labels_in(MIN_WIDTH, selected, lang);
+                let used: usize = labels.iter().map(|l| l.as_str().width() + 1).sum();
+                assert!(
+                    used <= usize::from(MIN_WIDTH),
+                    "{lang:?} {selected:?}: {labels:?}"
+                );
+                for (v, label) in View::all().zip(&labels) {
+                    let want = tab_title(v, lang, v != selected);
+                    assert_eq!(
+                        label.trim(),
+                        format!("{} {want}", v.index() + 1),
+                        "{lang:?} {selected:?}"
+                    );
+                }
+            }
+            // Wide enough, every tab shows its full title.
+            for (v, label) in View::all().zip(tab_labels_in(120, View::Reader, lang)) {
+                assert_eq!(
+                    label.trim(),
+                    format!("{} {}", v.index() + 1, tab_title(v, lang, false))
+                );
             }
         }
     }

@@ -17,6 +17,10 @@ pub struct Tab {
     /// The title, in Danish and English.
     pub da: &'static str,
     pub en: &'static str,
+    /// The short title an unselected tab shows when the full titles do not
+    /// fit (at 80 columns), in Danish and English.
+    pub da_short: &'static str,
+    pub en_short: &'static str,
     /// Where its keys are in the key table.
     pub scope: Scope,
     /// How its panes divide the screen's body ([`super::layout::panes`]).
@@ -37,6 +41,8 @@ pub static TABS: &[Tab] = &[
         view: View::Reader,
         da: "Oplæg",
         en: "Draft",
+        da_short: "Oplæg",
+        en_short: "Draft",
         scope: Scope::Reader,
         split: Split::LeftColumns(layout::CHAPTER_LIST_WIDTH),
         update: |s, a| {
@@ -51,6 +57,8 @@ pub static TABS: &[Tab] = &[
         view: View::Recs,
         da: "Anbefalinger",
         en: "Recommendations",
+        da_short: "Anbef.",
+        en_short: "Recs",
         scope: Scope::Recs,
         split: Split::LeftPercent(55),
         update: super::recommendations::update::update,
@@ -62,6 +70,8 @@ pub static TABS: &[Tab] = &[
         view: View::Comments,
         da: "Kommentarer",
         en: "Comments",
+        da_short: "Komm.",
+        en_short: "Comm.",
         scope: Scope::Comments,
         split: Split::LeftPercent(50),
         update: super::comments::update::update,
@@ -74,6 +84,8 @@ pub static TABS: &[Tab] = &[
         view: View::Timeline,
         da: "Tidslinje",
         en: "Timeline",
+        da_short: "Tidsl.",
+        en_short: "Timeline",
         scope: Scope::Timeline,
         split: Split::TopPercent(60),
         update: |s, a| {
@@ -88,6 +100,8 @@ pub static TABS: &[Tab] = &[
         view: View::History,
         da: "Historik",
         en: "History",
+        da_short: "Hist.",
+        en_short: "Hist.",
         scope: Scope::History,
         split: Split::Own(layout::history_split),
         update: |s, a| {
@@ -102,6 +116,8 @@ pub static TABS: &[Tab] = &[
         view: View::Diff,
         da: "Ændringer",
         en: "Changes",
+        da_short: "Ændr.",
+        en_short: "Diff",
         scope: Scope::Diff,
         split: Split::Own(layout::diff_split),
         update: |s, a| {
@@ -116,6 +132,8 @@ pub static TABS: &[Tab] = &[
         view: View::Mine,
         da: "Mit overblik",
         en: "My overview",
+        da_short: "Overblik",
+        en_short: "Overview",
         scope: Scope::Mine,
         split: Split::Whole,
         update: super::mine::update::update,
@@ -127,6 +145,8 @@ pub static TABS: &[Tab] = &[
         view: View::Ranking,
         da: "Prioritering",
         en: "Ranking",
+        da_short: "Prio.",
+        en_short: "Rank",
         scope: Scope::Ranking,
         // The member's list beside the detail pane (the results use the body).
         split: Split::LeftPercent(55),

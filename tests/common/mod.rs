@@ -3,7 +3,9 @@
 //! configuration, so the tests see exactly what a user of git would see.
 #![allow(dead_code)]
 
+pub mod tmux;
 pub mod tools;
+pub mod tui;
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -241,6 +243,21 @@ realizability = """Kommunerne skal have kapaciteten."""
 pub const SAMPLE_PRIORITY: &str =
     "order = [\n  \"tidlig-diagnostik\",\n  \"rehabilitering-til-alle\",\n]\n";
 
+/// The command line of `email`'s comment on chapter 2 (the sample's
+/// second chapter): `--as EMAIL comment add --chapter 2 --body BODY`.
+pub fn comment_args<'a>(email: &'a str, body: &'a str) -> [&'a str; 8] {
+    [
+        "--as",
+        email,
+        "comment",
+        "add",
+        "--chapter",
+        "2",
+        "--body",
+        body,
+    ]
+}
+
 /// A temporary workspace: the folder is removed when this is dropped.
 pub struct Ws {
     _tmp: TempDir,
@@ -329,6 +346,21 @@ impl Ws {
         let mut s = self.session(email);
         s.set_time(Some(at(time)));
         s
+    }
+
+    /// `email`'s comment on chapter 2 (the sample's second chapter), with
+    /// no quote; its id.
+    pub fn chapter_comment(&self, email: &str, body: &str) -> String {
+        self.session(email)
+            .add_comment(
+                ops::NewTarget::Chapter {
+                    chapter: "2".into(),
+                    quote: None,
+                },
+                body,
+            )
+            .expect("a comment on chapter 2")
+            .id
     }
 
     /// The workspace as committed at HEAD, through the library.

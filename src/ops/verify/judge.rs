@@ -304,7 +304,7 @@ impl<'s> Checker<'s> {
                 self.push(c, Some(path), Rule::FileMode, message);
                 continue;
             }
-            if !shape::is_workspace_file(path) {
+            if !crate::model::paths::is_workspace_file(path, true) {
                 keep.push(change);
                 continue;
             }

@@ -17,17 +17,6 @@ pub const MODE_EXECUTABLE: i32 = 0o100755;
 pub const MODE_LINK: i32 = 0o120000;
 pub const MODE_GITLINK: i32 = 0o160000;
 
-/// Whether `path` is one of the files oplaeg reads: the settings, the
-/// priority, a chapter, a recommendation, a comment or a ranking.
-pub fn is_workspace_file(path: &str) -> bool {
-    path == paths::CONFIG
-        || path == paths::PRIORITY
-        || [paths::DRAFTS, paths::RECOMMENDATIONS, paths::COMMENTS]
-            .iter()
-            .any(|d| path.strip_prefix(d).is_some_and(|r| r.starts_with('/')))
-        || crate::ranking::parse_path(path).is_some()
-}
-
 /// The folders with a limit on how many files they hold.
 pub fn folder_limits() -> [(&'static str, usize); 3] {
     [
@@ -57,7 +46,7 @@ pub fn mode_problem(path: &str, mode: i32) -> Option<String> {
             "{path} er en henvisning til et andet git-arkiv (et undermodul); et oplæg består kun af almindelige filer",
             "{path} is a reference to another git repository (a submodule); an oplæg consists of regular files only"
         )),
-        MODE_EXECUTABLE if is_workspace_file(path) => Some(tr!(
+        MODE_EXECUTABLE if paths::is_workspace_file(path, true) => Some(tr!(
             "{path} er markeret som eksekverbar; oplæggets filer er almindelige tekstfiler (ret med `chmod -x {path}`, `git add` og en ny commit)",
             "{path} is marked executable; the oplæg's files are plain text files (fix with `chmod -x {path}`, `git add` and a new commit)"
         )),
@@ -68,7 +57,7 @@ pub fn mode_problem(path: &str, mode: i32) -> Option<String> {
 /// Why a file of `size` bytes at `path` is too large, if it is.
 pub fn size_problem(path: &str, size: u64) -> Option<String> {
     let max = limits::max_bytes(path);
-    if !is_workspace_file(path) || size <= max {
+    if !paths::is_workspace_file(path, true) || size <= max {
         return None;
     }
     let (size, max) = (limits::human(size), limits::human(max));

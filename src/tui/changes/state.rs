@@ -7,9 +7,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use crate::anchor::Anchorer;
-use crate::diff::{
-    self, AnchorReport, BlockDiff, ChapterStatus, DiffOptions, WorkspaceDiff, diff_blocks,
-};
+use crate::diff::{self, AnchorReport, ChapterStatus, DiffOptions, WorkspaceDiff, diff_blocks};
 use crate::error::Result;
 use crate::model::Workspace;
 use crate::store::{Rev, Store};
@@ -404,8 +402,9 @@ pub fn place_markers(
 }
 
 /// A chapter's texts as quotes are matched against: TO's whole searchable
-/// text with each TO block's range in it, and each block's own searchable
-/// text in FROM and TO.
+/// text with each TO block's range in it (the diff engine's blocks,
+/// [`crate::diff::plain_blocks`]), and each block's searchable text in FROM
+/// and TO.
 struct ChapterTexts {
     to_text: String,
     /// (block index, start, end) in `to_text`, in TO's order.
@@ -429,20 +428,24 @@ impl ChapterTexts {
                 }
             })
             .collect();
-        let new: Vec<String> = blocks
+        // TO's text with each TO block's words in it, as the diff engine
+        // cuts them (the diff's own cut, so positions agree).
+        let plain = crate::diff::plain_blocks(markdown);
+        let of_position: HashMap<usize, usize> = blocks
             .iter()
-            .map(|b| {
-                if b.new.is_some() {
-                    searchable_text(&b.new_text())
-                } else {
-                    String::new()
-                }
-            })
+            .enumerate()
+            .filter_map(|(i, b)| b.new.map(|n| (n, i)))
             .collect();
-        let to_text = searchable_text(markdown);
-        let ranges = block_ranges(&to_text, blocks, &new);
+        let mut new = vec![String::new(); blocks.len()];
+        let mut ranges = Vec::with_capacity(plain.blocks.len());
+        for p in &plain.blocks {
+            if let Some(&i) = of_position.get(&p.index) {
+                new[i] = plain.text[p.text.clone()].to_string();
+                ranges.push((i, p.text.start, p.text.end));
+            }
+        }
         ChapterTexts {
-            to_text,
+            to_text: plain.text,
             ranges,
             old,
             new,
@@ -501,31 +504,6 @@ impl ChapterTexts {
     }
 }
 
-/// For each block present in TO, its index and byte range in TO's
-/// searchable text, found in order.
-fn block_ranges(text: &str, blocks: &[BlockDiff], own: &[String]) -> Vec<(usize, usize, usize)> {
-    let mut order: Vec<(usize, usize)> = blocks
-        .iter()
-        .enumerate()
-        .filter_map(|(i, b)| b.new.map(|n| (n, i)))
-        .collect();
-    order.sort_unstable();
-    let mut out = Vec::with_capacity(order.len());
-    let mut at = 0;
-    for (_, i) in order {
-        let own = &own[i];
-        if own.is_empty() {
-            continue;
-        }
-        if let Some(found) = text.get(at..).and_then(|rest| rest.find(own.as_str())) {
-            let start = at + found;
-            out.push((i, start, start + own.len()));
-            at = start + own.len();
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -556,15 +534,12 @@ mod tests {
             summary: diff::ChapterSummary::of(&blocks),
             blocks,
         };
-        let text = searchable_text(new);
-        let own: Vec<String> = chapter
-            .blocks
-            .iter()
-            .map(|b| searchable_text(&b.new_text()))
-            .collect();
-        let ranges = block_ranges(&text, &chapter.blocks, &own);
+        let texts = ChapterTexts::of(new, &chapter);
+        let (text, ranges) = (&texts.to_text, &texts.ranges);
+        assert_eq!(text, &searchable_text(new));
         assert_eq!(ranges.len(), 4);
-        for (i, s, e) in &ranges {
+        for (i, s, e) in ranges {
+            assert_eq!(&text[*s..*e], texts.new[*i]);
             assert_eq!(
                 &text[*s..*e],
                 searchable_text(&chapter.blocks[*i].new_text())

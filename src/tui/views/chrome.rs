@@ -13,8 +13,8 @@ use crate::tui::state::{State, View};
 
 pub fn tabs(frame: &mut Frame, area: Rect, state: &State) {
     let mut spans = Vec::new();
-    for v in View::all() {
-        let label = crate::tui::layout::tab_label(v, area.width, state.view);
+    let labels = crate::tui::layout::tab_labels(area.width, state.view);
+    for (v, label) in View::all().zip(labels) {
         let style = if v == state.view {
             state
                 .theme
