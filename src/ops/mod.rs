@@ -28,7 +28,7 @@ pub use server::{hook_script, server_init};
 pub use suggestions::{AcceptPlan, AcceptText, Accepted};
 pub use sync::{Cloned, DEFAULT_REMOTE, clone, clone_folder, report_lines, unenforced_server};
 pub use verify::verify;
-pub use workspace::{Saved, init, parse_person, save, writer};
+pub use workspace::{Saved, init, load_without_comments, parse_person, save, writer};
 
 use crate::error::{Error, Result};
 use crate::model::{Choice, Member, Role, Workspace};

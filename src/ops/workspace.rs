@@ -6,7 +6,7 @@ use chrono::{DateTime, FixedOffset, Local};
 
 use super::{Action, Session, permit};
 use crate::error::{Error, Result};
-use crate::model::{Config, Member, PriorityFile, Role, Workspace, paths};
+use crate::model::{Config, FileData, Member, PriorityFile, Role, Source, Workspace, paths};
 use crate::store::{Change, Identity, Store, WorktreeSource};
 use crate::tr;
 
@@ -153,4 +153,32 @@ pub fn writer(name: &str, email: &str, organisation: &str) -> Member {
         organisation: organisation.to_string(),
         role: Role::Writer,
     }
+}
+
+/// A [`Source`] that shows no comment files, for [`load_without_comments`].
+struct WithoutComments<'a>(&'a dyn Source);
+
+impl Source for WithoutComments<'_> {
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        self.0.read(path)
+    }
+
+    fn files(&self, dir: &str) -> Result<Vec<FileData>> {
+        if dir == paths::COMMENTS {
+            return Ok(Vec::new());
+        }
+        self.0.files(dir)
+    }
+}
+
+/// The workspace at `commit` without its comments: `oplaeg.toml`, the
+/// chapters and the recommendations, which is what a first screen needs
+/// (the terminal UI draws the draft from it while the rest is read on a
+/// worker thread). The work that grows with the number of comments (reading
+/// and parsing them, checking their references) is left out, so
+/// `comments` is empty and `problems` holds only the other files' problems.
+/// [`Store::load_commit`] reads the whole workspace.
+pub fn load_without_comments(store: &Store, commit: Option<git2::Oid>) -> Result<Workspace> {
+    // Through the store's cache, as a whole load reads the other files.
+    store.load_commit_via(commit, &|source| Workspace::load(&WithoutComments(source)))
 }

@@ -453,6 +453,17 @@ impl Store {
     /// Loads the workspace exactly as it is in a commit (`None`: empty),
     /// its comment files through the cache (see [`cache`]).
     pub fn load_commit(&self, commit: Option<Oid>) -> Result<Workspace> {
+        self.load_commit_via(commit, &|source| Workspace::load(source))
+    }
+
+    /// Like [`Store::load_commit`] (the same source, through the cache),
+    /// with `load` reading the workspace from it: it may leave files out
+    /// (see [`crate::ops::load_without_comments`]).
+    pub fn load_commit_via(
+        &self,
+        commit: Option<Oid>,
+        load: &dyn Fn(&dyn crate::model::Source) -> Result<Workspace>,
+    ) -> Result<Workspace> {
         let tree = match commit {
             Some(oid) => Some(
                 self.repo
@@ -473,13 +484,13 @@ impl Store {
                     cache,
                     used: Default::default(),
                 };
-                let ws = Workspace::load(&cached);
+                let ws = load(&cached);
                 if let Ok(mut u) = self.cache_use.lock() {
                     *u = cached.used.into_inner();
                 }
                 ws
             }
-            None => Workspace::load(&source),
+            None => load(&source),
         }
     }
 

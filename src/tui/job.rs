@@ -35,13 +35,15 @@ pub enum After {
     Diff(super::changes::state::DiffSlot),
     /// A read-only job made Mit overblik's overview into this slot.
     Mine(super::mine::state::MineSlot),
+    /// The first full read after the first screen (see [`super::loading`]).
+    Load,
 }
 
 impl After {
     /// Whether the job writes (quitting waits for writes, not for a
     /// comparison still being made).
     pub fn writes(&self) -> bool {
-        !matches!(self, After::Diff(_) | After::Mine(_))
+        !matches!(self, After::Diff(_) | After::Mine(_) | After::Load)
     }
 }
 
@@ -196,6 +198,16 @@ pub fn sync(progress: std::sync::mpsc::Sender<Progress>) -> Work {
     })
 }
 
+/// The first full read of the workspace, after the first screen was drawn
+/// without its comments (see [`super::loading`]).
+pub fn load() -> Job {
+    Job {
+        work: reread(),
+        done: String::new(),
+        after: After::Load,
+    }
+}
+
 /// No write: only read the workspace again (F5).
 pub fn reread() -> Work {
     Box::new(|_: &Path, _: Option<&str>| Ok(None))
@@ -204,4 +216,91 @@ pub fn reread() -> Work {
 /// Where a job runs: the workspace root and who acts.
 pub fn target(state: &super::State) -> (PathBuf, Option<String>) {
     (state.store.root().to_path_buf(), state.actor_email.clone())
+}
+
+/// Runs queued jobs on worker threads and hands their outcomes back: the
+/// terminal's event loop, and benchmarks and tests that want the UI
+/// thread free as it is in the terminal ([`super::dispatch`] runs jobs
+/// inline instead).
+pub struct Worker {
+    done_tx: std::sync::mpsc::Sender<Outcome>,
+    done_rx: std::sync::mpsc::Receiver<Outcome>,
+    /// Jobs started and not yet handed back, and how many of them write.
+    running: usize,
+    writing: usize,
+}
+
+impl Default for Worker {
+    fn default() -> Worker {
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        Worker {
+            done_tx,
+            done_rx,
+            running: 0,
+            writing: 0,
+        }
+    }
+}
+
+impl Worker {
+    /// Starts every job the state has queued, each on its own thread.
+    pub fn start(&mut self, state: &mut super::State) {
+        for j in state.jobs.drain(..) {
+            let (root, email) = (state.store.root().to_path_buf(), state.actor_email.clone());
+            let tx = self.done_tx.clone();
+            self.running += 1;
+            self.writing += usize::from(j.after.writes());
+            std::thread::spawn(move || {
+                let _ = tx.send(run(&root, email.as_deref(), j));
+            });
+        }
+    }
+
+    /// Whether no job is running.
+    pub fn idle(&self) -> bool {
+        self.running == 0
+    }
+
+    /// Hands every outcome that has arrived to the state; true if any did.
+    pub fn take_done(&mut self, state: &mut super::State) -> bool {
+        let mut any = false;
+        while let Ok(outcome) = self.done_rx.try_recv() {
+            self.arrived(state, outcome);
+            any = true;
+        }
+        any
+    }
+
+    /// Waits up to `timeout` for an outcome and hands it to the state;
+    /// false if none came.
+    pub fn wait(&mut self, state: &mut super::State, timeout: std::time::Duration) -> bool {
+        if self.running == 0 {
+            return false;
+        }
+        match self.done_rx.recv_timeout(timeout) {
+            Ok(outcome) => {
+                self.arrived(state, outcome);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Waits for every running write (never quit with a change half-saved).
+    pub fn finish_writes(&mut self, state: &mut super::State) {
+        while self.writing > 0 {
+            match self.done_rx.recv() {
+                Ok(outcome) => self.arrived(state, outcome),
+                Err(_) => break,
+            }
+        }
+    }
+
+    fn arrived(&mut self, state: &mut super::State, outcome: Outcome) {
+        self.running = self.running.saturating_sub(1);
+        self.writing = self
+            .writing
+            .saturating_sub(usize::from(outcome.0.after.writes()));
+        super::dispatch_async(state, super::Action::JobDone(outcome));
+    }
 }

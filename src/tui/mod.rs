@@ -16,6 +16,7 @@ pub mod history;
 pub mod job;
 pub mod keymap;
 pub mod layout;
+pub mod loading;
 pub mod mine;
 pub mod panes;
 pub mod popups;
@@ -124,7 +125,8 @@ fn mouse_wanted() -> bool {
 pub fn run(root: &Path, email: Option<String>) -> anyhow::Result<()> {
     let store = Store::open(root)?;
     let (w, h) = crossterm::terminal::size().unwrap_or((80, 24));
-    let mut state = State::new(store, email, w, h)?;
+    // The first screen is drawn before the comments are read (see [`loading`]).
+    let mut state = State::open(store, email, w, h)?;
     let mut terminal = ratatui::init();
     job::catch_job_panics();
     let mouse = mouse_wanted();
@@ -140,34 +142,18 @@ pub fn run(root: &Path, email: Option<String>) -> anyhow::Result<()> {
 }
 
 fn event_loop(terminal: &mut ratatui::DefaultTerminal, state: &mut State) -> anyhow::Result<()> {
-    let (done_tx, done_rx) = std::sync::mpsc::channel::<job::Outcome>();
-    let mut running = 0usize;
+    // Jobs (writes, and the first full read) run on worker threads; keys
+    // are answered meanwhile.
+    let mut worker = job::Worker::default();
     loop {
         let size = terminal.size()?;
         if (size.width, size.height) != (state.width, state.height) {
             dispatch_async(state, Action::Resize(size.width, size.height));
         }
         terminal.draw(|f| views::render(f, state))?;
-        // Jobs run on a worker thread; keys are answered meanwhile.
-        for j in state.jobs.drain(..) {
-            let (root, email) = (state.store.root().to_path_buf(), state.actor_email.clone());
-            let tx = done_tx.clone();
-            running += usize::from(j.after.writes());
-            std::thread::spawn(move || {
-                let _ = tx.send(job::run(&root, email.as_deref(), j));
-            });
-        }
+        worker.start(state);
         if state.quit {
-            // Never quit with a change half-saved: wait for running jobs.
-            while running > 0 {
-                match done_rx.recv() {
-                    Ok(outcome) => {
-                        running -= usize::from(outcome.0.after.writes());
-                        dispatch_async(state, Action::JobDone(outcome));
-                    }
-                    Err(_) => break,
-                }
-            }
+            worker.finish_writes(state);
             return Ok(());
         }
         // Only the latest progress of a running sync matters.
@@ -178,10 +164,7 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, state: &mut State) -> any
         if let Some(p) = progress {
             dispatch_async(state, Action::SyncProgress(p));
         }
-        while let Ok(outcome) = done_rx.try_recv() {
-            running -= usize::from(outcome.0.after.writes());
-            dispatch_async(state, Action::JobDone(outcome));
-        }
+        worker.take_done(state);
         if !event::poll(std::time::Duration::from_millis(50))? {
             continue;
         }

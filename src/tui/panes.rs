@@ -610,6 +610,9 @@ pub fn refusal(state: &State, action: &Action) -> Option<String> {
     {
         return Some(why);
     }
+    if let Some(why) = super::loading::refusal(state, action) {
+        return Some(why);
+    }
     if state.popup.is_none() && state.view == View::Ranking {
         return super::ranking::update::refusal(state, action);
     }
@@ -627,6 +630,9 @@ pub fn refusal(state: &State, action: &Action) -> Option<String> {
 /// Why a key cannot work where the person is now (not who they are): the
 /// pane with focus, the view. [`super::update`] says so when it is pressed.
 pub fn place_refusal(state: &State, action: &Action) -> Option<String> {
+    if let Some(why) = super::loading::refusal(state, action) {
+        return Some(why);
+    }
     match action {
         // Only a suggestion (ændringsforslag) has words to apply.
         Action::AcceptSuggestion => match &state.popup {

@@ -242,6 +242,14 @@ pub struct SyncPopup {
 }
 
 pub use super::comments::StatusFilter;
+pub use super::loading::LoadState;
+
+/// What the first screen is drawn from.
+struct FirstScreen {
+    ws: Workspace,
+    head: Option<String>,
+    tags: Vec<MeetingTag>,
+}
 
 /// The whole state.
 pub struct State {
@@ -305,6 +313,8 @@ pub struct State {
     pub jobs: Vec<super::job::Job>,
     /// What is being saved, while a job runs.
     pub busy: Option<String>,
+    /// Whether the comments and history have been read yet.
+    pub load: LoadState,
     /// The editor whose text is being saved, reopened if saving fails.
     pub submitting: Option<Box<Compose>>,
 
@@ -317,10 +327,48 @@ pub struct State {
 }
 
 impl State {
-    /// Opens the UI's state on a workspace, acting as `email` if it is a member.
+    /// Opens the UI's state on a workspace, acting as `email` if it is a
+    /// member, with everything read (tests and tools; the terminal opens
+    /// with [`State::open`] instead).
     pub fn new(store: Store, email: Option<String>, width: u16, height: u16) -> Result<State> {
         let loaded = super::job::Loaded::read(&store)?;
-        let ws = loaded.ws;
+        let first = FirstScreen {
+            ws: loaded.ws,
+            head: loaded.head,
+            tags: loaded.tags,
+        };
+        let mut state = State::build(store, email, width, height, first, LoadState::Loaded);
+        state.log = loaded.log;
+        state.tracking = loaded.tracking;
+        Ok(state)
+    }
+
+    /// Opens the UI's state from what a first screen needs (the workspace
+    /// without its comments, see [`crate::ops::load_without_comments`]),
+    /// with the rest queued as a job: the event loop draws at once and
+    /// runs the job on a worker thread; the state is complete when its
+    /// [`super::job::After::Load`] arrives (see [`super::loading`]).
+    pub fn open(store: Store, email: Option<String>, width: u16, height: u16) -> Result<State> {
+        let head = store.head()?;
+        let first = FirstScreen {
+            ws: crate::ops::load_without_comments(&store, head)?,
+            head: head.map(|h| h.to_string()),
+            tags: store.meeting_tags()?,
+        };
+        let mut state = State::build(store, email, width, height, first, LoadState::Loading);
+        state.jobs.push(super::job::load());
+        Ok(state)
+    }
+
+    fn build(
+        store: Store,
+        email: Option<String>,
+        width: u16,
+        height: u16,
+        first: FirstScreen,
+        load: LoadState,
+    ) -> State {
+        let ws = first.ws;
         let email = email.or_else(|| store.git_email());
         let (actor, actor_problem) = match &email {
             Some(e) => match ws.config.member(e) {
@@ -337,8 +385,8 @@ impl State {
             actor,
             actor_problem,
             actor_email: email,
-            head: None,
-            tags: Vec::new(),
+            head: first.head,
+            tags: first.tags,
             log: Vec::new(),
             tracking: None,
             sync_progress: None,
@@ -365,20 +413,18 @@ impl State {
             jobs: Vec::new(),
             busy: None,
             submitting: None,
+            load,
             diff: Default::default(),
             mine: Default::default(),
             ranking: Default::default(),
             ws,
             store,
         };
-        state.head = loaded.head;
-        state.tags = loaded.tags;
-        state.log = loaded.log;
-        state.tracking = loaded.tracking;
         state.rebuild();
         state.timeline.meeting = super::timeline::default_meeting(&state);
         // A member starts on what became of their comments; writers and
-        // reviewers on the draft.
+        // reviewers on the draft. (While the rest loads, the overview is
+        // asked for when it has arrived.)
         if state
             .actor
             .as_ref()
@@ -391,7 +437,7 @@ impl State {
         if let Some(draft) = state.load_draft() {
             state.popup = Some(Popup::DraftOffer(draft));
         }
-        Ok(state)
+        state
     }
 
     /// Sets the date taken as today (read from the clock when the UI
@@ -404,6 +450,7 @@ impl State {
 
     /// Shows a freshly read workspace and rebuilds what derives from it.
     pub fn apply(&mut self, loaded: super::job::Loaded) {
+        self.load = LoadState::Loaded;
         self.ws = loaded.ws;
         self.head = loaded.head;
         self.tags = loaded.tags;

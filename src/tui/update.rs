@@ -22,6 +22,10 @@ pub fn update(state: &mut State, action: Action) -> Option<Action> {
         // Another popup (or another thread) starts at its top.
         state.popup_scroll = 0;
     }
+    if state.load != super::loading::LoadState::Loaded {
+        // The views below ask for what they show once everything is read.
+        return next;
+    }
     if state.view == View::Diff {
         // Ask for the comparison, or lay it out again, when it is due.
         super::changes::update::keep_current(state);
@@ -712,6 +716,21 @@ fn job_done(state: &mut State, outcome: &job::Outcome) {
         super::mine::update::arrived(state, slot, error);
         return;
     }
+    if data.after == After::Load {
+        // The rest of the workspace, after the first screen.
+        match (&data.result, job::take_loaded(outcome)) {
+            (Ok(_), Some(loaded)) => state.apply(loaded),
+            (Err(e), _) => state.load = super::loading::LoadState::Failed(e.clone()),
+            // Taken already: never wait for a result that cannot come.
+            (Ok(_), None) => {
+                state.load = super::loading::LoadState::Failed(tr!(
+                    "indlæsningen gav intet resultat",
+                    "the load gave no result"
+                ))
+            }
+        }
+        return;
+    }
     state.busy = None;
     if data.after == After::ShowSync {
         sync_done(state, outcome);
@@ -750,11 +769,17 @@ fn job_done(state: &mut State, outcome: &job::Outcome) {
         }
         After::ShowSync => {}
         After::Info => state.popup = Some(Popup::Info(data.done.clone())),
-        After::Diff(_) | After::Mine(_) => {}
+        After::Diff(_) | After::Mine(_) | After::Load => {}
     }
 }
 
 fn submit(state: &mut State) {
+    // A write re-reads the workspace; it waits for the first read to end,
+    // so the older read never replaces the newer one.
+    if let Some(why) = super::loading::refusal(state, &Action::Submit) {
+        state.message = Some(as_sentence(&why));
+        return;
+    }
     let Some(Popup::Compose(c)) = state.popup.take() else {
         return;
     };

@@ -14,7 +14,8 @@ use crate::tui::state::{Popup, State, View};
 /// Asks for the overview when what is shown is not what is wanted (another
 /// scope, another "since", a new HEAD); nothing while it is being made.
 pub fn keep_current(state: &mut State) {
-    if state.quit {
+    // Before the comments are read there is nothing to make it from.
+    if state.quit || state.load != crate::tui::loading::LoadState::Loaded {
         return;
     }
     let key = state.mine.key(state.head.as_ref());

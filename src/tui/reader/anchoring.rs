@@ -94,13 +94,20 @@ pub fn place_markers(state: &mut State) {
         return;
     };
     let slug = ch.slug.clone();
+    let on_chapter: Vec<usize> = (state.ws.comments.iter().enumerate())
+        .filter(|(_, c)| c.reply_to.is_none() && c.target.chapter.as_deref() == Some(&slug))
+        .map(|(i, _)| i)
+        .collect();
+    if on_chapter.is_empty() {
+        // Nothing to place (a first screen has no comments yet): the
+        // anchorer and its placements file are not needed.
+        return;
+    }
     let mut anchorer = Anchorer::new(&state.store, &state.ws);
     let text = anchorer.target_text(&slug).unwrap_or_default().to_string();
     let mut placed: Vec<(usize, Option<Placement>)> = Vec::new();
-    for (i, c) in state.ws.comments.iter().enumerate() {
-        if c.reply_to.is_some() || c.target.chapter.as_deref() != Some(slug.as_str()) {
-            continue;
-        }
+    for i in on_chapter {
+        let c = &state.ws.comments[i];
         let p = if c.target.anchor.is_some() {
             anchorer.place(c)
         } else {

@@ -52,7 +52,12 @@ pub fn status(frame: &mut Frame, area: Rect, state: &State) {
     };
     // A message matters now: when the line is too narrow for all of it,
     // the identity shortens to the name and role, and the revision goes.
-    let note = state.busy.as_ref().or(state.message.as_ref());
+    let loading = crate::tui::loading::note(state);
+    let note = state
+        .busy
+        .as_ref()
+        .or(state.message.as_ref())
+        .or(loading.as_ref());
     let wide = |s: &str| unicode_width::UnicodeWidthStr::width(s);
     let (who, rev) = match (note, &state.actor) {
         (Some(n), Some(m)) if wide(&who) + wide(&rev) + wide(n) + 8 > usize::from(area.width) => {
@@ -74,6 +79,12 @@ pub fn status(frame: &mut Frame, area: Rect, state: &State) {
         ));
     } else if let Some(m) = &state.message {
         spans.push(Span::styled(format!(" {}", safe(m)), state.theme.ok()));
+    } else if let Some(l) = &loading {
+        let (sign, style) = match state.load {
+            crate::tui::loading::LoadState::Failed(_) => ("", state.theme.error()),
+            _ => ("⏳ ", state.theme.marker()),
+        };
+        spans.push(Span::styled(format!(" {sign}{}", safe(l)), style));
     } else if state.actor.is_none()
         && let Some(p) = &state.actor_problem
     {

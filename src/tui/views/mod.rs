@@ -44,5 +44,9 @@ pub fn render(frame: &mut Frame, state: &State) {
 }
 
 fn view(frame: &mut Frame, area: Rect, state: &State) {
+    if crate::tui::loading::covers(state) {
+        crate::tui::loading::render(frame, area, state);
+        return;
+    }
     (crate::tui::tabs::tab(state.view).render)(frame, area, state);
 }
