@@ -765,4 +765,47 @@ mod tests {
         assert_eq!(auth.refused, [Source::Prompt, Source::Prompt]);
         assert!(!auth.needs_token);
     }
+
+    /// What the test's loader was handed: (file, folder) per call.
+    static HANDED: Mutex<Vec<(Option<PathBuf>, Option<PathBuf>)>> = Mutex::new(Vec::new());
+
+    fn record(file: Option<&Path>, folder: Option<&Path>) {
+        HANDED
+            .lock()
+            .unwrap()
+            .push((file.map(Path::to_path_buf), folder.map(Path::to_path_buf)));
+    }
+
+    #[test]
+    fn deferred_certificates_are_handed_over_once_with_gits_setting_first() {
+        if std::env::var_os("GIT_SSL_CAINFO").is_some_and(|v| !v.is_empty()) {
+            eprintln!("skipped: GIT_SSL_CAINFO is set and overrules the repository's setting");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        git2::Repository::init(dir.path()).unwrap();
+        let ca = dir.path().join("ca.pem");
+        std::fs::write(&ca, "not read here").unwrap();
+        let status = Command::new("git")
+            .arg("-C")
+            .arg(dir.path())
+            .args(["config", "http.sslCAInfo"])
+            .arg(&ca)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let before = HANDED.lock().unwrap().len();
+        // Nothing deferred: libgit2 read its certificates when it started.
+        load_certificates(Some(dir.path()));
+        assert_eq!(HANDED.lock().unwrap().len(), before);
+
+        defer_certificates(record);
+        load_certificates(Some(dir.path()));
+        load_certificates(Some(dir.path()));
+        let handed = HANDED.lock().unwrap().clone();
+        assert_eq!(handed.len(), before + 1, "handed over once: {handed:?}");
+        assert_eq!(handed[before].0.as_deref(), Some(ca.as_path()));
+        // A folder is only handed over when it exists.
+        assert!(handed[before].1.as_ref().is_none_or(|f| f.is_dir()));
+    }
 }
