@@ -32,8 +32,8 @@ fn start_git_without_certificates() {
     const VARS: [&str; 2] = ["SSL_CERT_FILE", "SSL_CERT_DIR"];
     let saved = VARS.map(std::env::var_os);
     for var in VARS {
-        // SAFETY: called first thing in main, before any other thread
-        // exists and before anything else uses libgit2.
+        // SAFETY: called from main before any other thread exists and
+        // before anything else uses libgit2.
         unsafe { std::env::set_var(var, "/dev/null") };
     }
     // Any libgit2 call starts it; this one only reads a setting.
@@ -75,7 +75,6 @@ fn give_git_certificates(file: Option<&std::path::Path>, folder: Option<&std::pa
 
 fn main() {
     restore_sigpipe();
-    start_git_without_certificates();
     // The language is known before parsing, so that help and usage errors
     // already speak it.
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
@@ -89,8 +88,18 @@ fn main() {
         }
     };
     set_lang(lang);
+    // libgit2 is started once the command is known (`--version` and help
+    // need none of it), but before completions, which may read the
+    // workspace. Neither completing nor parsing starts a thread.
+    let completing = std::env::var_os("COMPLETE").is_some();
+    if completing {
+        start_git_without_certificates();
+    }
     oplaeg::cli::help::complete_if_asked(lang);
     let cli = oplaeg::cli::help::parse(lang);
+    if !completing {
+        start_git_without_certificates();
+    }
     if let Err(e) = oplaeg::cli::run(cli) {
         let label = oplaeg::tr!("fejl", "error");
         // Line breaks stay (a refusal lists its reasons one per line); every
