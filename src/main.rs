@@ -1,6 +1,5 @@
 //! `oplaeg`: parse the command line and hand over to the CLI or the UI.
 
-use oplaeg::cli::args::Command;
 use oplaeg::i18n::{Lang, set_lang};
 
 /// Lets `oplaeg log | head` end quietly, as command-line tools do, instead
@@ -17,18 +16,60 @@ fn restore_sigpipe() {
 #[cfg(not(unix))]
 fn restore_sigpipe() {}
 
-/// Trusts the CA certificates git is configured to trust for https
-/// (`http.sslCAInfo`, `GIT_SSL_CAINFO`, …): libgit2 reads them from the
-/// environment once, when it starts. `repo` is the workspace given with
-/// `--repo`, whose own git configuration counts too.
-fn trust_gits_certificates(repo: Option<&std::path::Path>) {
-    if std::env::var_os("COMPLETE").is_some() {
-        return;
+/// Starts libgit2 without reading the system's CA certificates, which it
+/// otherwise parses in full when it starts (OpenSSL's whole bundle: about
+/// 6 ms of CPU for every command, also for those that never go online).
+/// They are handed to it before the first https transfer instead
+/// (`store::https::load_certificates`).
+///
+/// libgit2 gives OpenSSL the locations `SSL_CERT_FILE` and `SSL_CERT_DIR`
+/// name when it starts; here they name `/dev/null` while it starts (git2's
+/// openssl-probe keeps locations that exist) and are put back as they were
+/// right after, so the programs started later (git, its credential
+/// helpers) see the environment unchanged.
+#[cfg(all(unix, not(any(target_os = "macos", target_os = "ios"))))]
+fn start_git_without_certificates() {
+    const VARS: [&str; 2] = ["SSL_CERT_FILE", "SSL_CERT_DIR"];
+    let saved = VARS.map(std::env::var_os);
+    for var in VARS {
+        // SAFETY: called from main before any other thread exists and
+        // before anything else uses libgit2.
+        unsafe { std::env::set_var(var, "/dev/null") };
     }
-    for (var, value) in oplaeg::store::https::ca_variables(repo) {
-        // SAFETY: called in main before any other thread exists and
-        // before libgit2 is started (parsing the arguments does not use it).
-        unsafe { std::env::set_var(var, value) };
+    // Any libgit2 call starts it; this one only reads a setting.
+    // SAFETY: no other thread exists that could change the setting.
+    let started = unsafe { git2::opts::get_mwindow_size() }.is_ok();
+    for (var, value) in VARS.into_iter().zip(saved) {
+        // SAFETY: as above; still the only thread.
+        unsafe {
+            match value {
+                Some(v) => std::env::set_var(var, v),
+                None => std::env::remove_var(var),
+            }
+        }
+    }
+    if started {
+        oplaeg::store::https::defer_certificates(give_git_certificates);
+    }
+}
+
+#[cfg(not(all(unix, not(any(target_os = "macos", target_os = "ios")))))]
+fn start_git_without_certificates() {}
+
+/// Hands libgit2 the CA certificates to trust (a file of them, a folder).
+#[cfg(all(unix, not(any(target_os = "macos", target_os = "ios"))))]
+fn give_git_certificates(file: Option<&std::path::Path>, folder: Option<&std::path::Path>) {
+    // SAFETY: libgit2's TLS settings are changed once, under the lock of
+    // `load_certificates`, before the transfer that uses them starts. A
+    // location OpenSSL cannot read leaves the transfer to fail on the
+    // server's certificate, with the error that says what to do.
+    unsafe {
+        if let Some(file) = file {
+            let _ = git2::opts::set_ssl_cert_file(file);
+        }
+        if let Some(folder) = folder {
+            let _ = git2::opts::set_ssl_cert_dir(folder);
+        }
     }
 }
 
@@ -47,14 +88,17 @@ fn main() {
         }
     };
     set_lang(lang);
+    // libgit2 is started once the command is known (`--version` and help
+    // need none of it), but before completions, which may read the
+    // workspace. Neither completing nor parsing starts a thread.
+    let completing = std::env::var_os("COMPLETE").is_some();
+    if completing {
+        start_git_without_certificates();
+    }
     oplaeg::cli::help::complete_if_asked(lang);
     let cli = oplaeg::cli::help::parse(lang);
-    // Only what may talk to a server (the terminal UI syncs too) asks git.
-    if matches!(
-        cli.command,
-        None | Some(Command::Sync { .. } | Command::Clone { .. })
-    ) {
-        trust_gits_certificates(cli.repo.as_deref());
+    if !completing {
+        start_git_without_certificates();
     }
     if let Err(e) = oplaeg::cli::run(cli) {
         let label = oplaeg::tr!("fejl", "error");

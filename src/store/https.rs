@@ -141,6 +141,7 @@ impl Auth {
         if !is_https(url) {
             return;
         }
+        load_certificates(dir);
         // git itself reads its configuration best (`http.<url>.proxy`,
         // includes, GIT_CONFIG_GLOBAL); libgit2's reading is the fallback.
         let from_git = git_output(dir, &["config", "--get-urlmatch", "http.proxy", url])
@@ -494,14 +495,12 @@ fn proxy_for(
 /// The CA certificates git is told to trust instead of the system's
 /// (`GIT_SSL_CAINFO`/`GIT_SSL_CAPATH`, else `http.sslCAInfo`/`http.sslCAPath`
 /// as `git config` in `dir` or the current folder reads them), as the OpenSSL
-/// variables to set (`SSL_CERT_FILE`, `SSL_CERT_DIR`).
+/// variables they stand in for (`SSL_CERT_FILE`, `SSL_CERT_DIR`).
 ///
-/// libgit2 reads its trusted certificates from those variables once, when
-/// it starts, so the program sets them before its first git call (it is
-/// the only place that may change the environment); `SSL_CERT_FILE` set by
-/// the user is honoured as it is. Without these, openssl-probe finds the
-/// system's bundle when git2 starts (vendored OpenSSL would otherwise look
-/// in /usr/local/ssl).
+/// [`load_certificates`] gives them to libgit2 before the first https
+/// transfer; where they name nothing, `SSL_CERT_FILE` set by the user is
+/// honoured as it is, and otherwise openssl-probe finds the system's bundle
+/// (vendored OpenSSL would look in /usr/local/ssl).
 pub fn ca_variables(dir: Option<&Path>) -> Vec<(&'static str, PathBuf)> {
     let mut vars = Vec::new();
     let wanted = [
@@ -519,6 +518,71 @@ pub fn ca_variables(dir: Option<&Path>) -> Vec<(&'static str, PathBuf)> {
         }
     }
     vars
+}
+
+/// Gives libgit2 the CA certificates to trust: a file of them, a folder
+/// of them (see [`defer_certificates`]).
+pub type CertificateLoader = fn(Option<&Path>, Option<&Path>);
+
+/// The loader installed by [`defer_certificates`], taken by the first
+/// [`load_certificates`].
+static CERTIFICATE_LOADER: Mutex<Option<CertificateLoader>> = Mutex::new(None);
+
+/// Says that libgit2 was started without the CA certificates git trusts
+/// (the program does so: parsing OpenSSL's whole bundle when libgit2 starts
+/// costs about 6 ms of CPU for every command, also for those that never go
+/// online). [`load_certificates`] finds them before the first https
+/// transfer and hands them to `loader`, once.
+pub fn defer_certificates(loader: CertificateLoader) {
+    if let Ok(mut l) = CERTIFICATE_LOADER.lock() {
+        *l = Some(loader);
+    }
+}
+
+/// Before an https transfer: when libgit2 was started without CA
+/// certificates ([`defer_certificates`]), the ones git would trust are
+/// handed to it, once. They are those of `GIT_SSL_CAINFO`/`GIT_SSL_CAPATH`
+/// or git's `http.sslCAInfo`/`http.sslCAPath` (see [`ca_variables`], read
+/// in `dir`), else `SSL_CERT_FILE`/`SSL_CERT_DIR`, else the system's, found
+/// the way git2 finds them when it starts (openssl-probe). Otherwise
+/// libgit2 read them itself when it started, and nothing happens here.
+pub fn load_certificates(dir: Option<&Path>) {
+    // Held until they are handed over: a transfer on another thread waits.
+    let Ok(mut pending) = CERTIFICATE_LOADER.lock() else {
+        return;
+    };
+    let Some(loader) = pending.take() else {
+        return;
+    };
+    let (mut file, mut folder) = system_certificates();
+    for (var, path) in ca_variables(dir) {
+        match var {
+            "SSL_CERT_FILE" => file = Some(path),
+            _ => folder = Some(path),
+        }
+    }
+    // A location that names nothing is left out, as OpenSSL does when
+    // libgit2 starts: the transfer then fails on the server's certificate,
+    // and the error says how to name the right ones.
+    loader(
+        file.as_deref().filter(|f| f.is_file()),
+        folder.as_deref().filter(|f| f.is_dir()),
+    );
+}
+
+/// The CA certificates OpenSSL programs trust here: `SSL_CERT_FILE` and
+/// `SSL_CERT_DIR` when they name something, else the system's (file,
+/// folder).
+#[cfg(all(unix, not(any(target_os = "macos", target_os = "ios"))))]
+fn system_certificates() -> (Option<PathBuf>, Option<PathBuf>) {
+    let found = openssl_probe::probe();
+    (found.cert_file, found.cert_dir)
+}
+
+/// Elsewhere libgit2 does not use OpenSSL's locations.
+#[cfg(not(all(unix, not(any(target_os = "macos", target_os = "ios")))))]
+fn system_certificates() -> (Option<PathBuf>, Option<PathBuf>) {
+    (None, None)
 }
 
 /// The first line `git ARGS` prints (in `dir`), when git is installed and
@@ -700,5 +764,48 @@ mod tests {
         assert_eq!(*asked.lock().unwrap(), [false, true]);
         assert_eq!(auth.refused, [Source::Prompt, Source::Prompt]);
         assert!(!auth.needs_token);
+    }
+
+    /// What the test's loader was handed: (file, folder) per call.
+    static HANDED: Mutex<Vec<(Option<PathBuf>, Option<PathBuf>)>> = Mutex::new(Vec::new());
+
+    fn record(file: Option<&Path>, folder: Option<&Path>) {
+        HANDED
+            .lock()
+            .unwrap()
+            .push((file.map(Path::to_path_buf), folder.map(Path::to_path_buf)));
+    }
+
+    #[test]
+    fn deferred_certificates_are_handed_over_once_with_gits_setting_first() {
+        if std::env::var_os("GIT_SSL_CAINFO").is_some_and(|v| !v.is_empty()) {
+            eprintln!("skipped: GIT_SSL_CAINFO is set and overrules the repository's setting");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        git2::Repository::init(dir.path()).unwrap();
+        let ca = dir.path().join("ca.pem");
+        std::fs::write(&ca, "not read here").unwrap();
+        let status = Command::new("git")
+            .arg("-C")
+            .arg(dir.path())
+            .args(["config", "http.sslCAInfo"])
+            .arg(&ca)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let before = HANDED.lock().unwrap().len();
+        // Nothing deferred: libgit2 read its certificates when it started.
+        load_certificates(Some(dir.path()));
+        assert_eq!(HANDED.lock().unwrap().len(), before);
+
+        defer_certificates(record);
+        load_certificates(Some(dir.path()));
+        load_certificates(Some(dir.path()));
+        let handed = HANDED.lock().unwrap().clone();
+        assert_eq!(handed.len(), before + 1, "handed over once: {handed:?}");
+        assert_eq!(handed[before].0.as_deref(), Some(ca.as_path()));
+        // A folder is only handed over when it exists.
+        assert!(handed[before].1.as_ref().is_none_or(|f| f.is_dir()));
     }
 }
