@@ -27,19 +27,7 @@ use serde_json::Value;
 fn demo() -> &'static Path {
     static DEMO: OnceLock<PathBuf> = OnceLock::new();
     DEMO.get_or_init(|| {
-        let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
-        // Demos of earlier runs whose process is gone are removed.
-        for entry in std::fs::read_dir(tmp).into_iter().flatten().flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if let Some(pid) = name.strip_prefix("diff-demo-")
-                && Path::new("/proc").is_dir()
-                && !Path::new("/proc").join(pid).exists()
-            {
-                let _ = std::fs::remove_dir_all(entry.path());
-            }
-        }
-        let dir = tmp.join(format!("diff-demo-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = process_folder("diff-demo").join("demo");
         oplaeg::demo::build(&dir).expect("build the demo");
         dir
     })

@@ -187,17 +187,15 @@ const SHOT_OPEN: &str = "<!-- skærmbillede: ";
 const SHOT_CLOSE: &str = "<!-- /skærmbillede -->";
 
 struct Demo {
-    _tmp: tempfile::TempDir,
     root: PathBuf,
 }
 
 fn demo() -> &'static Demo {
     static DEMO: std::sync::OnceLock<Demo> = std::sync::OnceLock::new();
     DEMO.get_or_init(|| {
-        let tmp = tempfile::tempdir().unwrap();
-        let root = tmp.path().join("kraeftplan");
+        let root = common::process_folder("docs-demo").join("kraeftplan");
         oplaeg::demo::build(&root).unwrap();
-        Demo { _tmp: tmp, root }
+        Demo { root }
     })
 }
 

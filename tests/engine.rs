@@ -22,7 +22,10 @@ const CHAPTER: &str = "drafts/02-rehabilitering.md";
 /// One workspace for all cases: each case commits two new versions.
 fn ws() -> &'static Ws {
     static WS: OnceLock<Ws> = OnceLock::new();
-    WS.get_or_init(Ws::sample)
+    WS.get_or_init(|| {
+        let dir = common::process_folder("engine-sample");
+        Ws::with_files_in(Ws::empty_in(&dir), &common::sample_files())
+    })
 }
 
 const WORDS: &[&str] = &[

@@ -8,7 +8,6 @@ mod common;
 use common::git;
 use common::tui::{Demo, demo as new_demo};
 
-use std::sync::OnceLock;
 
 use oplaeg::diff::{ChapterStatus, Op};
 use oplaeg::store::Store;
@@ -25,8 +24,7 @@ const WRITER: &str = "mette.holm@sst.example";
 
 /// One demo for the tests that only read.
 fn demo() -> &'static Demo {
-    static DEMO: OnceLock<Demo> = OnceLock::new();
-    DEMO.get_or_init(new_demo)
+    common::tui::shared_demo()
 }
 
 fn state(d: &Demo, w: u16, h: u16, colour: bool) -> State {

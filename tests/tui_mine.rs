@@ -5,7 +5,6 @@
 
 mod common;
 use common::tui::{Demo, demo as new_demo};
-use std::sync::OnceLock;
 
 use oplaeg::model::Choice;
 use oplaeg::ops::mine::{self, Query, Scope, Since};
@@ -23,8 +22,7 @@ const WRITER: &str = "mette.holm@sst.example";
 
 /// One demo for the tests that only read.
 fn demo() -> &'static Demo {
-    static DEMO: OnceLock<Demo> = OnceLock::new();
-    DEMO.get_or_init(new_demo)
+    common::tui::shared_demo()
 }
 
 /// The UI as `email` starts it, with its first jobs run.

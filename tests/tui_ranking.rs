@@ -7,7 +7,6 @@ mod common;
 use common::git;
 use common::tui::{Demo, demo as new_demo};
 
-use std::sync::OnceLock;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use oplaeg::ops::ranking::{adopted_order, rounds_at};
@@ -28,8 +27,7 @@ const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
 /// One demo for the tests that only read.
 fn demo() -> &'static Demo {
-    static DEMO: OnceLock<Demo> = OnceLock::new();
-    DEMO.get_or_init(new_demo)
+    common::tui::shared_demo()
 }
 
 /// The UI as `email` starts it, on the Prioritering tab (key 8).

@@ -83,6 +83,28 @@ pub fn shared_home() -> PathBuf {
     .clone()
 }
 
+/// A folder of this test process's own in cargo's folder for test files:
+/// `kind/<process id>`, new and empty. For what a whole test file shares
+/// through a `static`: a static is never dropped, so a temporary folder it
+/// held would be left behind. Instead each call first removes the folders
+/// of `kind` whose process has ended.
+pub fn process_folder(kind: &str) -> PathBuf {
+    let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join(kind);
+    std::fs::create_dir_all(&base).expect("cargo's folder for test files");
+    if Path::new("/proc/self").exists() {
+        for entry in std::fs::read_dir(&base).into_iter().flatten().flatten() {
+            if !Path::new("/proc").join(entry.file_name()).exists() {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+    let dir = base.join(std::process::id().to_string());
+    // Left by an ended process whose number this one has now.
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("the process's folder");
+    dir
+}
+
 /// The environment every git (or oplaeg binary) invocation in the tests gets.
 pub fn isolated_env(home: &Path) -> Vec<(&'static str, OsString)> {
     vec![
@@ -260,7 +282,8 @@ pub fn comment_args<'a>(email: &'a str, body: &'a str) -> [&'a str; 8] {
 
 /// A temporary workspace: the folder is removed when this is dropped.
 pub struct Ws {
-    _tmp: TempDir,
+    /// The temporary folder removed on drop; `None` for a [`process_folder`].
+    _tmp: Option<TempDir>,
     /// The workspace (repository) root.
     pub root: PathBuf,
     /// An empty HOME for git, inside the temporary folder.
@@ -277,13 +300,21 @@ impl Ws {
             .prefix("oplaeg-test-")
             .tempdir()
             .expect("temporary folder");
-        let home = tmp.path().join("home");
+        let mut ws = Ws::empty_in(tmp.path());
+        ws._tmp = Some(tmp);
+        ws
+    }
+
+    /// As [`Ws::empty`], in the folder `dir` (not removed on drop: for a
+    /// [`process_folder`]).
+    pub fn empty_in(dir: &Path) -> Ws {
+        let home = dir.join("home");
         std::fs::create_dir_all(&home).expect("create HOME");
         Ws {
-            root: tmp.path().join("ws"),
+            root: dir.join("ws"),
             home,
-            tmp: tmp.path().to_path_buf(),
-            _tmp: tmp,
+            tmp: dir.to_path_buf(),
+            _tmp: None,
         }
     }
 
@@ -298,7 +329,11 @@ impl Ws {
     /// chapter), then a second member, a member of another organisation and
     /// a reviewer added by the writer through `member_add` (one commit each).
     pub fn with_files(files: &[(String, Vec<u8>)]) -> Ws {
-        let ws = Ws::empty();
+        Ws::with_files_in(Ws::empty(), files)
+    }
+
+    /// As [`Ws::with_files`] in the empty `ws` (see [`Ws::empty_in`]).
+    pub fn with_files_in(ws: Ws, files: &[(String, Vec<u8>)]) -> Ws {
         ops::init(&ws.root, &writer_config(), files, Some(at(T0))).expect("init");
         let mut s = ws.session(WRITER);
         let extra = [

@@ -16,7 +16,8 @@ use tempfile::TempDir;
 
 /// The demo workspace in a temporary folder (gone when this is dropped).
 pub struct Demo {
-    _tmp: TempDir,
+    /// The temporary folder removed on drop; `None` for [`shared_demo`].
+    _tmp: Option<TempDir>,
     pub root: PathBuf,
 }
 
@@ -24,7 +25,10 @@ pub struct Demo {
 /// this process built (see [`template`]).
 pub fn demo() -> Demo {
     let (tmp, root) = demo_in_tempdir();
-    Demo { _tmp: tmp, root }
+    Demo {
+        _tmp: Some(tmp),
+        root,
+    }
 }
 
 /// As [`demo`]: the workspace is the folder `demo` in the temporary folder.
@@ -33,6 +37,17 @@ pub fn demo_in_tempdir() -> (TempDir, PathBuf) {
     let root = tmp.path().join("demo");
     demo_at(&root);
     (tmp, root)
+}
+
+/// One copy of the demo for a whole test file's tests that only read it,
+/// in a [`super::process_folder`] (a static is never dropped).
+pub fn shared_demo() -> &'static Demo {
+    static SHARED: OnceLock<Demo> = OnceLock::new();
+    SHARED.get_or_init(|| {
+        let root = super::process_folder("shared-demo").join("demo");
+        demo_at(&root);
+        Demo { _tmp: None, root }
+    })
 }
 
 /// The demo, as [`demo`] gives it, at `root` (which must not exist).
@@ -49,19 +64,7 @@ pub fn demo_at(root: &Path) {
 fn template() -> &'static Path {
     static TEMPLATE: OnceLock<PathBuf> = OnceLock::new();
     TEMPLATE.get_or_init(|| {
-        let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("demo-per-process");
-        std::fs::create_dir_all(&base).expect("cargo's folder for test files");
-        if Path::new("/proc/self").exists() {
-            for entry in std::fs::read_dir(&base).into_iter().flatten().flatten() {
-                let pid = entry.file_name();
-                if !Path::new("/proc").join(&pid).exists() {
-                    let _ = std::fs::remove_dir_all(entry.path());
-                }
-            }
-        }
-        let dir = base.join(std::process::id().to_string());
-        // Left by an ended process whose number this one has now.
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = super::process_folder("demo-per-process");
         let root = dir.join("demo");
         oplaeg::demo::build(&root).expect("the demo builds");
         root
