@@ -37,7 +37,9 @@ use git2::{ObjectType, Oid, Repository, Tree};
 
 use super::binary::{Dec, Enc, get_comment_file, get_file, put_comment_file, put_file};
 use crate::error::{Error, Result};
-use crate::model::{CommentFile, FileData, Problem, at_most_by, limits, paths, read_comment_file};
+use crate::model::{
+    Comment, CommentFile, FileData, Problem, at_most_by, limits, paths, read_comment_file,
+};
 
 /// Bump when what is cached, or how a file reads, changes.
 const FORMAT: u32 = 2;
@@ -223,6 +225,21 @@ impl Cache {
         }
         used.written = self.write(&path, sub.id(), &out).is_ok();
         Ok(out.into_iter().map(|e| e.read).collect())
+    }
+
+    /// The comments of the `comments/` tree `tree` as cached (by a load of a
+    /// commit with that tree), by file name: the blob id each was read from
+    /// and the comment it read as (`None` for a file that read as none).
+    /// `None` when that tree is not cached whole in this language; nothing
+    /// is read from git or written.
+    pub fn comments_of(&self, tree: Oid) -> Option<HashMap<String, (Oid, Option<Comment>)>> {
+        let entries = self.read(&self.file_of(tree), tree)?;
+        Some(
+            entries
+                .into_iter()
+                .map(|e| (e.name, (e.blob, e.read.comment)))
+                .collect(),
+        )
     }
 
     /// A cached folder, when it is whole and was written by this version
