@@ -22,7 +22,7 @@ use crate::error::Result;
 use crate::model::{
     Comment, FileData, Source, Workspace, parse_chapter_file_name, parse_toml, paths,
 };
-use crate::store::{Cache, Rev, Store};
+use crate::store::{Cache, ChangedFile, Rev, Store};
 use crate::text::is_valid_name;
 
 /// A file in a commit's folder: name and blob id.
@@ -115,13 +115,13 @@ fn read_all(store: &Store, chapters: &[Oid], comments: &[&Entry]) -> Result<Vec<
     )
 }
 
-/// The comments of a commit's `comments/` tree as the load cache holds
-/// them (see [`Cache::comments_of`]), by file name.
-type CachedComments = Option<HashMap<String, (Oid, Option<Comment>)>>;
+/// Comments the load cache holds, by file name (see [`Cache::comments_of`]).
+type CachedComments = Option<HashMap<String, Option<Comment>>>;
 
-/// What the load cache holds for the `comments/` trees of commits `a` and
-/// `b` (nothing when it is off, or holds neither tree whole).
-fn cached_comments(store: &Store, a: Oid, b: Oid) -> [CachedComments; 2] {
+/// The comment files in `changed` as the load cache holds them for the
+/// `comments/` trees of commits `a` (their old versions) and `b` (their
+/// new versions); nothing when it is off or holds neither tree whole.
+fn cached_comments(store: &Store, changed: &[ChangedFile], a: Oid, b: Oid) -> [CachedComments; 2] {
     let Some(cache) = Cache::of(store.repo()) else {
         return [None, None];
     };
@@ -130,7 +130,14 @@ fn cached_comments(store: &Store, a: Oid, b: Oid) -> [CachedComments; 2] {
         let entry = tree.get_path(std::path::Path::new(paths::COMMENTS)).ok()?;
         (entry.kind() == Some(git2::ObjectType::Tree)).then(|| entry.id())
     };
-    [a, b].map(|c| tree_of(c).and_then(|t| cache.comments_of(t)))
+    let wanted = |side: fn(&ChangedFile) -> Option<Oid>| -> HashMap<&str, Oid> {
+        changed
+            .iter()
+            .filter_map(|f| Some((f.name.as_str(), side(f)?)))
+            .collect()
+    };
+    [(a, wanted(|f| f.old)), (b, wanted(|f| f.new))]
+        .map(|(c, w)| tree_of(c).and_then(|t| cache.comments_of(t, &w)))
 }
 
 /// Both sides of a diff, read sparingly when both are commits; otherwise
@@ -179,7 +186,10 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
     let (walker, changed, chapter_texts) = std::thread::scope(|scope| {
         let walk = scope.spawn(move || {
             let changed = walker.changed_in(paths::COMMENTS, a, b);
-            let cached = cached_comments(&walker, a, b);
+            let cached = match &changed {
+                Ok(changed) if !changed.is_empty() => cached_comments(&walker, changed, a, b),
+                _ => [None, None],
+            };
             (walker, changed, cached)
         });
         let texts = read_all(store, &chapter_ids, &[]);
@@ -205,8 +215,9 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
                 Side::To => (&mut cached_b, &mut to_comments),
                 Side::From => (&mut cached_a, &mut from_comments),
             };
+            // Held only for the same name and blob (see `cached_comments`).
             match cached.as_mut().and_then(|c| c.remove(&f.name)) {
-                Some((blob, Some(comment))) if blob == id => comments.push(comment),
+                Some(Some(comment)) => comments.push(comment),
                 _ => {
                     comment_entries.push((f.name.clone(), id));
                     comment_sides.push(side);
