@@ -702,3 +702,131 @@ fn uncommitted_chapters_are_placed_on_by_their_text() {
         assert!(check_placements(&store, &disk) >= 2);
     }
 }
+
+/// `oplaeg diff` between two meeting tags takes the comments it lists from
+/// the load cache where that holds their revision's `comments/` folder;
+/// whatever happened to the cache, its output (JSON and text) is byte for
+/// byte that of the same diff with the cache off.
+#[test]
+fn a_diff_through_a_damaged_cache_equals_one_without_it() {
+    use common::{MEMBER, MEMBER2, UNIQUE_QUOTE, WRITER, oplaeg_cmd};
+    use oplaeg::model::Disposition;
+
+    let _serial = serial();
+    set_lang(Lang::Da);
+    let ws = Ws::sample();
+    let early = ws.chapter_comment(MEMBER, "cache-probe-early");
+    ws.session(WRITER).meeting_tag(1).expect("meeting 1");
+    let m = ws.session(MEMBER2);
+    let quoted = m
+        .add_comment(
+            NewTarget::Chapter {
+                chapter: "rehabilitering".into(),
+                quote: Some(UNIQUE_QUOTE.into()),
+            },
+            "cache-probe-quoted",
+        )
+        .expect("a quoted comment");
+    ws.chapter_comment(MEMBER, "cache-probe-plain");
+    let w = ws.session(WRITER);
+    w.reply(&quoted.id, "cache-probe-reply").expect("reply");
+    w.resolve(&early, Disposition::Noted, "cache-probe-noted")
+        .expect("resolve");
+    w.meeting_tag(2).expect("meeting 2");
+
+    let diff = |format: &str, no_cache: bool| -> Vec<u8> {
+        let mut c = oplaeg_cmd(&ws.home);
+        c.arg("--repo").arg(&ws.root);
+        c.args(["diff", "meeting/1", "meeting/2", "--format", format]);
+        if no_cache {
+            c.env("OPLAEG_NO_CACHE", "1");
+        } else {
+            c.env_remove("OPLAEG_NO_CACHE");
+        }
+        let out = c.output().expect("run oplaeg diff");
+        assert!(
+            out.status.success(),
+            "oplaeg diff: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let (json, text) = (diff("json", true), diff("text", true));
+    // What the diff lists, checked against git: the three comment files
+    // added between the tags, and the one changed (resolved).
+    let v: serde_json::Value = serde_json::from_slice(&json).expect("JSON");
+    let added = ws.git(&[
+        "diff",
+        "--name-only",
+        "--diff-filter=A",
+        "meeting/1",
+        "meeting/2",
+        "--",
+        "comments",
+    ]);
+    let mut written: Vec<String> = v["comments"]["written"]
+        .as_array()
+        .expect("written comments")
+        .iter()
+        .map(|c| format!("comments/{}.toml", c["id"].as_str().unwrap_or_default()))
+        .collect();
+    written.sort();
+    assert_eq!(written, added.lines().map(String::from).collect::<Vec<_>>());
+    assert!(String::from_utf8_lossy(&json).contains("cache-probe-noted"));
+
+    // Fills the cache with both tags' folders, as loads of them do.
+    let warm = || {
+        let _ = std::fs::remove_dir_all(cache_dir(&ws));
+        let store = Store::open(&ws.root).expect("open");
+        for tag in ["meeting/1", "meeting/2"] {
+            store.load(&Rev::Named(tag.into())).expect("load a tag");
+            assert!(store.cache_use().written, "{tag} cached");
+        }
+    };
+    let tree = ws.git(&["rev-parse", "meeting/2:comments"]);
+    let folder = cache_dir(&ws).join(format!("comments-{}-da", tree.trim()));
+
+    // The diff does take the comments from the cache: a cached folder
+    // changed under a header that fits it shows in the output.
+    warm();
+    let bytes = std::fs::read(&folder).expect("meeting 2's folder cached");
+    let probe = b"cache-probe-plain";
+    let at = bytes
+        .windows(probe.len())
+        .position(|w| w == probe)
+        .expect("the comment in the cache");
+    let mut forged = bytes.clone();
+    forged[at..at + probe.len()].copy_from_slice(b"cache-probe-FORGE");
+    std::fs::write(&folder, forged).expect("forge");
+    reseal_cache_file(&folder).expect("reseal");
+    assert!(String::from_utf8_lossy(&diff("json", false)).contains("cache-probe-FORGE"));
+
+    let damages = [
+        None,
+        Some(Damage::Delete),
+        Some(Damage::Truncate(0)),
+        Some(Damage::Truncate(90)),
+        Some(Damage::Garbage(b"not a cache\n".repeat(40))),
+        Some(Damage::Swap),
+        Some(Damage::Flip(200)),
+        Some(Damage::ResealedCut(40)),
+        Some(Damage::ResealedGarbage(3, vec![7; 64])),
+    ];
+    for damage in &damages {
+        warm();
+        if let Some(d) = damage {
+            damage_cache(&ws, d);
+        }
+        // Twice: the first run may rewrite what it found damaged.
+        for round in 0..2 {
+            assert!(
+                diff("json", false) == json,
+                "JSON differs, {damage:?}, round {round}"
+            );
+            assert!(
+                diff("text", false) == text,
+                "text differs, {damage:?}, round {round}"
+            );
+        }
+    }
+}

@@ -22,7 +22,7 @@ use crate::error::Result;
 use crate::model::{
     Comment, FileData, Source, Workspace, parse_chapter_file_name, parse_toml, paths,
 };
-use crate::store::{Rev, Store};
+use crate::store::{Cache, ChangedFile, Rev, Store};
 use crate::text::is_valid_name;
 
 /// A file in a commit's folder: name and blob id.
@@ -115,6 +115,31 @@ fn read_all(store: &Store, chapters: &[Oid], comments: &[&Entry]) -> Result<Vec<
     )
 }
 
+/// Comments the load cache holds, by file name (see [`Cache::comments_of`]).
+type CachedComments = Option<HashMap<String, Option<Comment>>>;
+
+/// The comment files in `changed` as the load cache holds them for the
+/// `comments/` trees of commits `a` (their old versions) and `b` (their
+/// new versions); nothing when it is off or holds neither tree whole.
+fn cached_comments(store: &Store, changed: &[ChangedFile], a: Oid, b: Oid) -> [CachedComments; 2] {
+    let Some(cache) = Cache::of(store.repo()) else {
+        return [None, None];
+    };
+    let tree_of = |commit: Oid| -> Option<Oid> {
+        let tree = store.repo().find_commit(commit).ok()?.tree().ok()?;
+        let entry = tree.get_path(std::path::Path::new(paths::COMMENTS)).ok()?;
+        (entry.kind() == Some(git2::ObjectType::Tree)).then(|| entry.id())
+    };
+    let wanted = |side: fn(&ChangedFile) -> Option<Oid>| -> HashMap<&str, Oid> {
+        changed
+            .iter()
+            .filter_map(|f| Some((f.name.as_str(), side(f)?)))
+            .collect()
+    };
+    [(a, wanted(|f| f.old)), (b, wanted(|f| f.new))]
+        .map(|(c, w)| tree_of(c).and_then(|t| cache.comments_of(t, &w)))
+}
+
 /// Both sides of a diff, read sparingly when both are commits; otherwise
 /// loaded whole.
 pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspace, Workspace)> {
@@ -161,29 +186,47 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
     let (walker, changed, chapter_texts) = std::thread::scope(|scope| {
         let walk = scope.spawn(move || {
             let changed = walker.changed_in(paths::COMMENTS, a, b);
-            (walker, changed)
+            let cached = match &changed {
+                Ok(changed) if !changed.is_empty() => cached_comments(&walker, changed, a, b),
+                _ => [None, None],
+            };
+            (walker, changed, cached)
         });
         let texts = read_all(store, &chapter_ids, &[]);
-        let (walker, changed) = walk.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (walker, changed, texts)
+        let (walker, changed, cached) =
+            walk.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (walker, (changed, cached), texts)
     });
     store.give_back(walker);
-    let (changed, chapter_texts) = (changed?, chapter_texts?);
-    // Then the comments that differ, on both sides, in one pass; the two
-    // versions of a changed comment next to each other, as for chapters.
+    let ((changed, [mut cached_a, mut cached_b]), chapter_texts) = (changed, chapter_texts?);
+    let changed = changed?;
+    // Then the comments that differ, on both sides: those the load cache
+    // holds (the same name and blob, read as a comment) from it, the rest
+    // in one pass; the two versions of a changed comment next to each
+    // other, as for chapters.
+    let mut to_comments = Vec::new();
+    let mut from_comments = Vec::new();
     let mut comment_entries: Vec<Entry> = Vec::new();
     let mut comment_sides: Vec<Side> = Vec::new();
     for f in &changed {
         for (id, side) in [(f.new, Side::To), (f.old, Side::From)] {
-            if let Some(id) = id {
-                comment_entries.push((f.name.clone(), id));
-                comment_sides.push(side);
+            let Some(id) = id else { continue };
+            let (cached, comments) = match side {
+                Side::To => (&mut cached_b, &mut to_comments),
+                Side::From => (&mut cached_a, &mut from_comments),
+            };
+            // Held only for the same name and blob (see `cached_comments`).
+            match cached.as_mut().and_then(|c| c.remove(&f.name)) {
+                Some(Some(comment)) => comments.push(comment),
+                _ => {
+                    comment_entries.push((f.name.clone(), id));
+                    comment_sides.push(side);
+                }
             }
         }
     }
+    drop((cached_a, cached_b));
     let entries: Vec<&Entry> = comment_entries.iter().collect();
-    let mut to_comments = Vec::new();
-    let mut from_comments = Vec::new();
     let mut texts_a: HashMap<Oid, Vec<u8>> = HashMap::new();
     let mut texts_b: HashMap<Oid, Vec<u8>> = HashMap::new();
     let comments_read = read_all(store, &[], &entries)?;

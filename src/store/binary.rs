@@ -158,6 +158,30 @@ impl<'a> Dec<'a> {
         })
     }
 
+    fn skip_str(&mut self) -> Option<()> {
+        let n = self.len()?;
+        self.raw(n).map(|_| ())
+    }
+
+    fn skip_strs(&mut self, count: usize) -> Option<()> {
+        (0..count).try_for_each(|_| self.skip_str())
+    }
+
+    fn skip_opt_str(&mut self) -> Option<()> {
+        if self.some()? {
+            self.skip_str()?;
+        }
+        Some(())
+    }
+
+    /// An option of `n` bytes.
+    fn skip_opt(&mut self, n: usize) -> Option<()> {
+        if self.some()? {
+            self.raw(n)?;
+        }
+        Some(())
+    }
+
     fn time(&mut self) -> Option<DateTime<FixedOffset>> {
         let secs = self.u64()? as i64;
         let nanos = self.u32()?;
@@ -170,6 +194,9 @@ impl<'a> Dec<'a> {
         T::ALL.iter().copied().find(|v| v.key() == key)
     }
 }
+
+/// The bytes of a time: seconds, nanoseconds and offset.
+const TIME: usize = 16;
 
 /// Writes a comment file as read (the comment's id, its file name, is not
 /// written: the caller keeps the name).
@@ -200,6 +227,53 @@ pub(super) fn get_comment_file(d: &mut Dec<'_>, id: &str) -> Option<CommentFile>
         problems.push(get_problem(d)?);
     }
     Some(CommentFile { comment, problems })
+}
+
+/// Steps over what [`put_comment_file`] wrote without building it (a
+/// cache file read for a few of its entries); `None` where
+/// [`get_comment_file`] would stop short of the end of the bytes. The
+/// text is not checked: what is stepped over is never used.
+pub(super) fn skip_comment_file(d: &mut Dec<'_>) -> Option<()> {
+    if d.some()? {
+        skip_comment(d)?;
+    }
+    for _ in 0..d.len()? {
+        // A problem: file, line, column, message.
+        d.skip_str()?;
+        d.skip_opt(8)?;
+        d.skip_opt(8)?;
+        d.skip_str()?;
+    }
+    Some(())
+}
+
+fn skip_comment(d: &mut Dec<'_>) -> Option<()> {
+    d.raw(TIME)?;
+    d.skip_strs(2)?; // body, status
+    d.skip_opt_str()?; // reply_to
+    d.skip_strs(3)?; // author
+    d.skip_opt_str()?; // chapter
+    d.skip_opt_str()?; // recommendation
+    if d.some()? {
+        d.skip_strs(4)?; // quote, before, after, commit
+        for _ in 0..d.len()? {
+            d.u8()?;
+            d.skip_strs(3)?;
+            d.raw(TIME)?;
+        }
+    }
+    if d.some()? {
+        d.skip_strs(3)?; // disposition, response, by
+        d.raw(TIME)?;
+    }
+    if d.some()? {
+        d.skip_str()?; // text
+        d.skip_opt_str()?; // review
+        if d.some()? {
+            d.skip_strs(2)?; // replaced, text
+        }
+    }
+    Some(())
 }
 
 /// Writes a file as a source gives it (name, bytes, blob id, flaw).
@@ -521,6 +595,40 @@ mod tests {
                 column: None,
                 message: "m".into(),
             }],
+        }
+    }
+
+    #[test]
+    fn skipping_steps_over_exactly_what_was_written() {
+        let mut sparse = full();
+        if let Some(c) = &mut sparse.comment {
+            c.reply_to = None;
+            c.target.anchor = None;
+            c.resolution = None;
+            c.suggestion = Some(Suggestion {
+                text: "t".into(),
+                review: Some("r".into()),
+                applied: None,
+            });
+        }
+        sparse.problems[0].column = Some(7);
+        let none = CommentFile {
+            comment: None,
+            problems: Vec::new(),
+        };
+        for f in [full(), sparse, none] {
+            let mut e = Enc::default();
+            put_comment_file(&mut e, &f);
+            put_comment_file(&mut e, &f);
+            let mut d = Dec::new(&e.bytes);
+            assert_eq!(skip_comment_file(&mut d), Some(()));
+            // Right at the second copy, which reads back whole.
+            assert_eq!(get_comment_file(&mut d, "01hzzz").as_ref(), Some(&f));
+            assert!(d.is_empty());
+            let one = e.bytes.len() / 2;
+            for cut in 0..one {
+                assert!(skip_comment_file(&mut Dec::new(&e.bytes[..cut])).is_none());
+            }
         }
     }
 

@@ -35,9 +35,13 @@ use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Oid, Repository, Tree};
 
-use super::binary::{Dec, Enc, get_comment_file, get_file, put_comment_file, put_file};
+use super::binary::{
+    Dec, Enc, get_comment_file, get_file, put_comment_file, put_file, skip_comment_file,
+};
 use crate::error::{Error, Result};
-use crate::model::{CommentFile, FileData, Problem, at_most_by, limits, paths, read_comment_file};
+use crate::model::{
+    Comment, CommentFile, FileData, Problem, at_most_by, limits, paths, read_comment_file,
+};
 
 /// Bump when what is cached, or how a file reads, changes.
 const FORMAT: u32 = 2;
@@ -223,6 +227,40 @@ impl Cache {
         }
         used.written = self.write(&path, sub.id(), &out).is_ok();
         Ok(out.into_iter().map(|e| e.read).collect())
+    }
+
+    /// The comments of the `comments/` tree `tree` named in `wanted` (file
+    /// name and blob id) as cached by a load of a commit with that tree:
+    /// by file name, the comment each read as (`None`: it read as none);
+    /// files cached with another blob id are left out. `None` when that
+    /// tree is not cached whole in this language. The other files are
+    /// stepped over, not built; nothing is read from git or written.
+    pub fn comments_of(
+        &self,
+        tree: Oid,
+        wanted: &HashMap<&str, Oid>,
+    ) -> Option<HashMap<String, Option<Comment>>> {
+        let bytes = std::fs::read(self.file_of(tree)).ok()?;
+        let newline = memchr::memchr(b'\n', &bytes)?;
+        let body = &bytes[newline + 1..];
+        if bytes[..newline] != *header_line(tree, body).as_bytes() {
+            return None;
+        }
+        let mut d = Dec::new(body);
+        let n = d.len()?;
+        let mut out = HashMap::with_capacity(wanted.len());
+        for _ in 0..n {
+            let name = d.str()?;
+            let blob = Oid::from_bytes(d.raw(20)?).ok()?;
+            let _mode = d.u32()?;
+            if wanted.get(name) == Some(&blob) {
+                let read = get_comment_file(&mut d, id_of(name))?;
+                out.insert(name.to_string(), read.comment);
+            } else {
+                skip_comment_file(&mut d)?;
+            }
+        }
+        d.is_empty().then_some(out)
     }
 
     /// A cached folder, when it is whole and was written by this version
