@@ -13,6 +13,7 @@ mod remote;
 mod revision;
 mod server;
 mod source;
+pub mod status;
 mod sync;
 mod walk;
 
@@ -707,23 +708,20 @@ impl Store {
         self.repo.config().ok()?.get_string("user.email").ok()
     }
 
-    /// Workspace files whose content on disk differs from HEAD.
+    /// Workspace files whose content on disk differs from HEAD (sorted).
     pub fn uncommitted(&self) -> Result<Vec<String>> {
-        if self.bare {
+        self.uncommitted_from(status::Source::from_env())
+    }
+
+    /// [`Store::uncommitted`] from the given source: `git status` (falling
+    /// back to libgit2) or libgit2 alone. Both give the same list.
+    pub fn uncommitted_from(&self, source: status::Source) -> Result<Vec<String>> {
+        let Some(workdir) = self.repo.workdir().filter(|_| !self.bare) else {
             return Ok(Vec::new());
-        }
-        let mut opts = git2::StatusOptions::new();
-        opts.include_untracked(true).recurse_untracked_dirs(true);
-        let statuses = self
-            .repo
-            .statuses(Some(&mut opts))
-            .map_err(Error::git("git status"))?;
-        Ok(statuses
-            .iter()
-            .filter(|s| !s.status().is_ignored())
-            .filter_map(|s| s.path().ok().map(str::to_string))
-            .filter(|p| paths::is_workspace_file(p, false))
-            .collect())
+        };
+        let mut paths = status::changed_paths(&self.repo, workdir, source)?;
+        paths.retain(|p| paths::is_workspace_file(p, false));
+        Ok(paths)
     }
 
     /// Writes `change` as one commit on the current branch, authored at
