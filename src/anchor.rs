@@ -264,6 +264,8 @@ pub struct Anchorer<'a> {
     commits: HashMap<String, Option<Rc<HashMap<String, Oid>>>>,
     /// The same, per `drafts/` tree: most commits share their drafts.
     drafts: HashMap<Oid, Rc<HashMap<String, Oid>>>,
+    /// Whether the repository holds a written-on commit (for the cache key).
+    held: HashMap<String, bool>,
     /// Old versions and their comparison with the target, per chapter and blob.
     olds: HashMap<(String, Oid), Option<Rc<OldVersion>>>,
     /// Old chapter files as stored (bytes), per blob: enough to tell that a
@@ -289,7 +291,8 @@ pub struct AnchorUse {
 /// Bump when how anchors are placed changes (the program version is in
 /// the cache file's header as well). 2: versions are compared on the diff
 /// engine's blocks. 3: a wrapped line like `12. maj` stays in its paragraph.
-const PLACEMENT_FORMAT: u32 = 3;
+/// 4: the key names the written-on commit, not its chapter file's blob.
+const PLACEMENT_FORMAT: u32 = 4;
 
 struct TargetChapter {
     version: Version,
@@ -333,6 +336,7 @@ impl<'a> Anchorer<'a> {
             chapters: HashMap::new(),
             commits: HashMap::new(),
             drafts: HashMap::new(),
+            held: HashMap::new(),
             olds: HashMap::new(),
             raw: HashMap::new(),
             cache: None,
@@ -358,10 +362,8 @@ impl<'a> Anchorer<'a> {
         // (No key without the target chapter: then nothing is placed.)
         let key = match self.cache.is_some() {
             true => self.target_id(slug).and_then(|target_id| {
-                let old = self
-                    .chapter_blobs(&anchor.commit)
-                    .and_then(|b| b.get(slug).copied());
-                placement_key(slug, anchor, old, &target_id)
+                let held = self.holds_commit(&anchor.commit);
+                placement_key(slug, anchor, held, &target_id)
             }),
             false => None,
         };
@@ -543,6 +545,24 @@ impl<'a> Anchorer<'a> {
         old.map_or(Origin::Same, Origin::Other)
     }
 
+    /// Whether the repository holds `commit`: with the anchor (which names
+    /// the commit) this names the chapter file the quote was written on,
+    /// without reading the commit and its trees.
+    fn holds_commit(&mut self, commit: &str) -> bool {
+        if let Some(held) = self.held.get(commit) {
+            return *held;
+        }
+        let repo = self.store.repo();
+        let held = Oid::from_str(commit.trim()).ok().is_some_and(|oid| {
+            repo.odb()
+                .ok()
+                .and_then(|odb| odb.read_header(oid).ok())
+                .is_some_and(|(_, kind)| kind == ObjectType::Commit)
+        });
+        self.held.insert(commit.to_string(), held);
+        held
+    }
+
     /// Chapter slug → blob in a commit, cached per commit and per drafts tree.
     fn chapter_blobs(&mut self, commit: &str) -> Option<Rc<HashMap<String, Oid>>> {
         if let Some(c) = self.commits.get(commit) {
@@ -591,13 +611,14 @@ impl Drop for Anchorer<'_> {
 }
 
 /// The cache key of a placement: a git id over everything it depends on –
-/// the anchor as written, the chapter file it was written on (`old`, None
-/// when the repository does not have it) and the target chapter.
-fn placement_key(slug: &str, anchor: &Anchor, old: Option<Oid>, target: &str) -> Option<Oid> {
+/// the anchor as written (which names the commit it was written on),
+/// whether the repository holds that commit (so the chapter file it was
+/// written on is known) and the target chapter.
+fn placement_key(slug: &str, anchor: &Anchor, held: bool, target: &str) -> Option<Oid> {
     let anchor = serde_json::to_vec(anchor).ok()?;
-    let old = old.map(|o| o.to_string()).unwrap_or_default();
+    let held: &[u8] = if held { b"held" } else { b"" };
     let mut material = format!("oplaeg-placement {PLACEMENT_FORMAT}\n").into_bytes();
-    for part in [slug.as_bytes(), &anchor, old.as_bytes(), target.as_bytes()] {
+    for part in [slug.as_bytes(), &anchor, held, target.as_bytes()] {
         material.extend_from_slice(format!("{}:", part.len()).as_bytes());
         material.extend_from_slice(part);
         material.push(b'\n');
