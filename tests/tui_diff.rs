@@ -8,7 +8,6 @@ mod common;
 use common::git;
 use common::tui::{Demo, demo as new_demo};
 
-
 use oplaeg::diff::{ChapterStatus, Op};
 use oplaeg::store::Store;
 use oplaeg::tui::changes::doc::row_text;

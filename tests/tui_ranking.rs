@@ -7,7 +7,6 @@ mod common;
 use common::git;
 use common::tui::{Demo, demo as new_demo};
 
-
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use oplaeg::ops::ranking::{adopted_order, rounds_at};
 use oplaeg::store::{Rev, Store};
