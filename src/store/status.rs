@@ -88,6 +88,9 @@ pub fn from_git(git_dir: &Path, workdir: &Path) -> Option<Vec<String>> {
             "status.renames=false",
             "-c",
             "core.quotePath=false",
+            // Never start a file-system monitor daemon that outlives us.
+            "-c",
+            "core.fsmonitor=false",
             "status",
             "--porcelain=v1",
             "-z",
