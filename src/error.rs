@@ -15,6 +15,9 @@ pub enum Error {
     NotAWorkspace(PathBuf),
     /// `oplaeg.toml` found, but the folder is not a git repository.
     NotAGitRepository(PathBuf),
+    /// The repository belongs to another user, and git does not trust it
+    /// (git's `safe.directory`).
+    NotOwned(PathBuf),
     /// A git operation failed.
     Git {
         context: String,
@@ -92,6 +95,13 @@ impl std::fmt::Display for Error {
                 tr!(
                     "{p} er ikke et git-repository (oplaeg gemmer alt i git; start med `oplaeg init`)",
                     "{p} is not a git repository (oplaeg keeps everything in git; start with `oplaeg init`)"
+                )
+            }
+            Error::NotOwned(path) => {
+                let p = path.display();
+                tr!(
+                    "{p} ejes af en anden bruger end dig, så git – og dermed oplaeg – vil ikke åbne den. Stoler du på mappen (den er for eksempel kopieret fra en kollega), så skriv:\n    git config --global --add safe.directory {p}",
+                    "{p} is owned by another user than you, so git – and so oplaeg – will not open it. If you trust the folder (copied from a colleague, say), run:\n    git config --global --add safe.directory {p}"
                 )
             }
             Error::Git { context, source } => {

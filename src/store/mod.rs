@@ -135,6 +135,15 @@ pub struct Store {
     cache_use: std::sync::Mutex<CacheUse>,
 }
 
+/// Why git would not open the repository at `root`: another user's
+/// repository git does not trust, or no repository at all.
+fn open_error(root: &Path, e: &git2::Error) -> Error {
+    match e.code() {
+        git2::ErrorCode::Owner => Error::NotOwned(root.into()),
+        _ => Error::NotAGitRepository(root.into()),
+    }
+}
+
 impl Store {
     /// The workspace that contains `start`: the nearest folder at or above it
     /// with an `oplaeg.toml`, which must be the top of a git repository.
@@ -157,7 +166,7 @@ impl Store {
     /// Opens the workspace whose root is `root`, or the bare repository at
     /// `root` (for reading only).
     pub fn open(root: &Path) -> Result<Store> {
-        let repo = Repository::open(root).map_err(|_| Error::NotAGitRepository(root.into()))?;
+        let repo = Repository::open(root).map_err(|e| open_error(root, &e))?;
         if repo.is_bare() {
             return Store::bare(repo, root);
         }
@@ -304,8 +313,7 @@ impl Store {
         let spare = self.spares.lock().map_or(None, |mut spares| spares.pop());
         let repo = match spare {
             Some(r) => r,
-            None => Repository::open(self.repo.path())
-                .map_err(|_| Error::NotAGitRepository(self.root.clone()))?,
+            None => Repository::open(self.repo.path()).map_err(|e| open_error(&self.root, &e))?,
         };
         Ok(Store {
             repo,
@@ -1292,6 +1300,24 @@ fn restore(written: &[(PathBuf, Option<Vec<u8>>)]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn another_users_repository_is_named_as_such_with_the_way_out() {
+        let root = Path::new("/srv/delt/kraeftplan");
+        let owner = git2::Error::new(git2::ErrorCode::Owner, git2::ErrorClass::Config, "owner");
+        let e = open_error(root, &owner);
+        assert!(matches!(e, Error::NotOwned(_)));
+        let text = e.to_string();
+        // (Either language: other tests may switch it meanwhile.)
+        assert!(text.contains("ejes af en anden bruger") || text.contains("owned by another user"));
+        assert!(text.contains("git config --global --add safe.directory /srv/delt/kraeftplan"));
+        let missing =
+            git2::Error::new(git2::ErrorCode::NotFound, git2::ErrorClass::Repository, "x");
+        assert!(matches!(
+            open_error(root, &missing),
+            Error::NotAGitRepository(_)
+        ));
+    }
 
     #[test]
     fn paths_cannot_escape() {
