@@ -306,3 +306,64 @@ fn a_writer_keeps_the_draft_as_first_tab() {
     let s = start(demo(), WRITER, 80, 24);
     assert_eq!(s.view, View::Reader);
 }
+
+/// Moving the selection reuses the lines built for the overview and the
+/// width (the same shared value, not built again) and still marks the new
+/// comment; another width or another overview builds them anew. The rows
+/// drawn from the cache are those of wrapping the whole pane afresh.
+#[test]
+fn moving_the_selection_reuses_the_built_lines_until_the_overview_or_width_changes() {
+    use oplaeg::tui::mine::view;
+    use std::rc::Rc;
+    let mut s = start(demo(), JENS, 80, 24);
+    dispatch(&mut s, Action::Tab(6));
+    assert_eq!(s.view, View::Mine);
+    let heads = view::headings(&s);
+    assert!(heads.len() >= 3, "Jens has comments to move through");
+    let same_rows = |s: &State| {
+        let all = panes::wrapped(s, Pane::Mine);
+        assert_eq!(view::total_rows(s), all.len());
+        let drawn: Vec<String> = view::window(s, 0, all.len()).iter().map(text).collect();
+        let fresh: Vec<String> = all.iter().map(text).collect();
+        assert_eq!(drawn, fresh);
+    };
+    let first = view::built(&s);
+    screen(&s);
+    for n in 1..3 {
+        dispatch(&mut s, Action::MineNext);
+        screen(&s);
+        assert_eq!(s.mine.selected, n);
+        assert!(Rc::ptr_eq(&first, &view::built(&s)), "rebuilt on a move");
+        let lines = panes::lines(&s, Pane::Mine);
+        assert!(text(&lines[heads[n]]).starts_with("▶ "));
+        assert!(!text(&lines[heads[n - 1]]).starts_with("▶ "));
+        same_rows(&s);
+    }
+    // Another height keeps the width and the lines.
+    dispatch(&mut s, Action::Resize(80, 30));
+    assert!(Rc::ptr_eq(&first, &view::built(&s)), "rebuilt for a height");
+    // Another width builds them for it.
+    dispatch(&mut s, Action::Resize(50, 30));
+    let narrow = view::built(&s);
+    assert!(!Rc::ptr_eq(&first, &narrow), "kept for another width");
+    same_rows(&s);
+    dispatch(&mut s, Action::MinePrev);
+    assert!(Rc::ptr_eq(&narrow, &view::built(&s)));
+    // Another overview (the organisation's, once it arrives) too.
+    let arrivals = s.mine.arrivals;
+    dispatch(&mut s, Action::MineScope);
+    dispatch(&mut s, Action::Resize(50, 30));
+    assert!(
+        s.mine.arrivals > arrivals,
+        "the organisation's overview arrived"
+    );
+    assert_eq!(
+        s.mine.overview().map(|o| o.scope),
+        Some(Scope::Organisation)
+    );
+    let org = view::built(&s);
+    assert!(!Rc::ptr_eq(&narrow, &org), "kept for another overview");
+    dispatch(&mut s, Action::MineNext);
+    assert!(Rc::ptr_eq(&org, &view::built(&s)));
+    same_rows(&s);
+}

@@ -87,6 +87,15 @@ pub fn wrapped(state: &State, pane: Pane) -> Vec<Line<'static>> {
     super::scroll::wrap(&lines(state, pane), inner.width)
 }
 
+/// How many rows the pane has wrapped; Mit overblik counts its built rows
+/// instead of wrapping anew.
+pub fn total_rows(state: &State, pane: Pane) -> usize {
+    match pane {
+        Pane::Mine => super::mine::view::total_rows(state),
+        _ => wrapped(state, pane).len(),
+    }
+}
+
 /// How far the pane is scrolled.
 pub fn offset(state: &State, pane: Pane) -> usize {
     match pane {
@@ -115,7 +124,7 @@ pub fn scroll(state: &mut State, pane: Pane, action: &Action) -> bool {
     if !super::scroll::is_movement(action) {
         return false;
     }
-    let total = wrapped(state, pane).len();
+    let total = total_rows(state, pane);
     let height = usize::from(layout::inner(rect(state, pane)).height);
     super::scroll::apply(offset_mut(state, pane), action, total, height)
 }

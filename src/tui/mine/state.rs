@@ -1,6 +1,8 @@
 //! Mit overblik's state: whose comments, since what, the overview the
 //! worker computed, and where the view is.
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
 use crate::ops::mine::{Overview, Scope, Since};
@@ -105,6 +107,11 @@ pub struct MineState {
     /// The first row shown.
     pub scroll: usize,
     pub marks: u64,
+    /// How many overviews have arrived: names the one in [`MineState::data`]
+    /// for the lines built from it.
+    pub arrivals: u64,
+    /// The lines last built for the pane (see [`super::view::built`]).
+    pub built: RefCell<Option<Rc<super::view::Built>>>,
 }
 
 impl MineState {

@@ -83,6 +83,7 @@ pub fn arrived(state: &mut State, slot: &MineSlot, error: Option<String>) {
             state.mine.selected = state.mine.selected.min(n.saturating_sub(1));
             state.mine.error = None;
             state.mine.data = Some((key, Box::new(o)));
+            state.mine.arrivals += 1;
         }
         (error, _) => {
             let why = error.unwrap_or_else(|| {

@@ -2,6 +2,8 @@
 //! top what happened since, then my comments by outcome, then the coming
 //! meetings. Everyone's text goes through [`safe`].
 
+use std::rc::Rc;
+
 use ratatui::Frame;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -12,6 +14,7 @@ use crate::model::Choice;
 use crate::ops::mine::{MyComment, Overview, QuoteKind, QuoteNow, Scope, SinceBasis, SinceReport};
 use crate::tr;
 use crate::tui::layout;
+use crate::tui::mine::state::SinceChoice;
 use crate::tui::panes::{Pane, safe};
 use crate::tui::state::State;
 use crate::tui::views::pane;
@@ -25,29 +28,155 @@ pub fn render(frame: &mut Frame, state: &State) {
         ),
     };
     let block = pane::block(Line::raw(title), true, state);
-    pane::draw(frame, state, Pane::Mine, block, false);
+    let area = crate::tui::panes::rect(state, Pane::Mine);
+    let total = total_rows(state);
+    pane::draw_window(
+        frame,
+        area,
+        block,
+        total,
+        state.mine.scroll,
+        false,
+        state,
+        |from, n| window(state, from, n),
+    );
 }
 
-/// The pane's lines, not wrapped.
+/// The pane's lines, not wrapped, the selected comment marked.
 pub fn lines(state: &State) -> Vec<Line<'static>> {
-    build(state).0
+    let b = built(state);
+    let mut out = b.lines.clone();
+    if let Some((head, line)) = selected_heading(state, &b) {
+        out[head] = line;
+    }
+    out
 }
 
 /// The line each comment's heading is on (in [`lines`]), in the order of
 /// [`crate::ops::mine::Overview::comments`].
 pub fn headings(state: &State) -> Vec<usize> {
-    build(state).1
+    built(state).heads.clone()
 }
 
 /// The wrapped row the selected comment's heading is on.
 pub fn selected_row(state: &State) -> Option<usize> {
-    let (lines, heads) = build(state);
-    let head = *heads.get(state.mine.selected)?;
-    let width = layout::inner(crate::tui::panes::rect(state, Pane::Mine)).width;
-    Some(crate::tui::scroll::wrap(&lines[..head], width).len())
+    let b = built(state);
+    let head = *b.heads.get(state.mine.selected)?;
+    b.starts.get(head).copied()
 }
 
-/// The lines, and the line each comment's heading is on.
+/// How many rows the pane has, wrapped to its width.
+pub fn total_rows(state: &State) -> usize {
+    let b = built(state);
+    match selected_rows(state, &b) {
+        Some((from, to, rows)) => b.rows.len() - (to - from) + rows.len(),
+        None => b.rows.len(),
+    }
+}
+
+/// `height` wrapped rows from `offset` on, as drawn; only those are copied.
+pub fn window(state: &State, offset: usize, height: usize) -> Vec<Line<'static>> {
+    let b = built(state);
+    let (from, to, marked) = selected_rows(state, &b).unwrap_or((0, 0, Vec::new()));
+    b.rows[..from]
+        .iter()
+        .chain(&marked)
+        .chain(&b.rows[to..])
+        .skip(offset)
+        .take(height)
+        .cloned()
+        .collect()
+}
+
+/// The overview's lines and their wrapping, built once for what they show
+/// and the width: moving the selection reuses them, and only the selected
+/// comment's heading is made anew (see [`selected_heading`]).
+pub struct Built {
+    /// What they were built for; `None` when not cached (no overview yet,
+    /// or an error shown).
+    key: Option<BuiltKey>,
+    /// Every comment's heading unselected.
+    lines: Vec<Line<'static>>,
+    heads: Vec<usize>,
+    /// [`Built::lines`] wrapped to the pane's width.
+    rows: Vec<Line<'static>>,
+    /// The row each line starts on; one more at the end.
+    starts: Vec<usize>,
+}
+
+/// What [`Built`] depends on: the overview that arrived (by its number),
+/// whose and since what, whether a newer one is being made, the pane's
+/// width and the theme.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct BuiltKey {
+    data: u64,
+    scope: Scope,
+    since: SinceChoice,
+    pending: bool,
+    width: u16,
+    color: bool,
+}
+
+/// The lines for the state as it is: the cached ones while nothing they
+/// depend on changed, else built anew (and cached when an overview is
+/// shown). Builds nothing else and does no I/O.
+pub fn built(state: &State) -> Rc<Built> {
+    let width = layout::inner(crate::tui::panes::rect(state, Pane::Mine)).width;
+    let m = &state.mine;
+    let current = m.key(state.head.as_ref());
+    let shows_error = matches!(&m.error, Some((k, _)) if *k == current);
+    let key = (!shows_error && m.data.is_some()).then(|| BuiltKey {
+        data: m.arrivals,
+        scope: m.scope,
+        since: m.since.clone(),
+        pending: m.pending.is_some(),
+        width,
+        color: state.theme.color,
+    });
+    if key.is_some()
+        && let Some(b) = m.built.borrow().as_ref()
+        && b.key == key
+    {
+        return Rc::clone(b);
+    }
+    let (lines, heads) = build(state);
+    let mut rows = Vec::with_capacity(lines.len());
+    let mut starts = Vec::with_capacity(lines.len() + 1);
+    for l in &lines {
+        starts.push(rows.len());
+        rows.extend(crate::tui::scroll::wrap(std::slice::from_ref(l), width));
+    }
+    starts.push(rows.len());
+    let b = Rc::new(Built {
+        key,
+        lines,
+        heads,
+        rows,
+        starts,
+    });
+    *m.built.borrow_mut() = b.key.is_some().then(|| Rc::clone(&b));
+    b
+}
+
+/// The selected comment's heading, marked, and the line it is on.
+fn selected_heading(state: &State, b: &Built) -> Option<(usize, Line<'static>)> {
+    let head = *b.heads.get(state.mine.selected)?;
+    let o = state.mine.overview()?;
+    let c = o.comments().nth(state.mine.selected)?;
+    Some((head, heading(state, o, c, true)))
+}
+
+/// The rows the selected heading takes unmarked (from, to), and its rows
+/// marked.
+fn selected_rows(state: &State, b: &Built) -> Option<(usize, usize, Vec<Line<'static>>)> {
+    let (head, line) = selected_heading(state, b)?;
+    let width = layout::inner(crate::tui::panes::rect(state, Pane::Mine)).width;
+    let rows = crate::tui::scroll::wrap(&[line], width);
+    Some((*b.starts.get(head)?, *b.starts.get(head + 1)?, rows))
+}
+
+/// The lines, and the line each comment's heading is on; no comment is
+/// marked selected (the functions above put the mark in).
 fn build(state: &State) -> (Vec<Line<'static>>, Vec<usize>) {
     let mut out: Vec<Line<'static>> = Vec::new();
     let mut heads = Vec::new();
@@ -105,7 +234,6 @@ fn build(state: &State) -> (Vec<Line<'static>>, Vec<usize>) {
     if let Some(s) = &o.since {
         since(&mut out, state, o, s);
     }
-    let mut index = 0;
     for (heading, list) in [
         (tr!("Besvaret", "Answered"), &o.answered),
         (tr!("Åbne", "Open"), &o.open),
@@ -124,21 +252,15 @@ fn build(state: &State) -> (Vec<Line<'static>>, Vec<usize>) {
         }
         for c in list {
             heads.push(out.len());
-            comment(&mut out, state, o, c, index == state.mine.selected);
-            index += 1;
+            comment(&mut out, state, o, c);
         }
     }
     upcoming(&mut out, state, o);
     (out, heads)
 }
 
-fn comment(
-    out: &mut Vec<Line<'static>>,
-    state: &State,
-    o: &Overview,
-    c: &MyComment,
-    selected: bool,
-) {
+/// A comment's heading: where and when, and by whom when not by me.
+fn heading(state: &State, o: &Overview, c: &MyComment, selected: bool) -> Line<'static> {
     let th = &state.theme;
     let by = if o.scope == Scope::Organisation || !c.mine {
         format!(" · {}", safe(&c.author.name))
@@ -150,7 +272,7 @@ fn comment(
     } else {
         Style::new()
     };
-    out.push(Line::from(vec![
+    Line::from(vec![
         Span::styled(if selected { "▶ " } else { "  " }, style),
         Span::styled(
             format!(
@@ -160,7 +282,12 @@ fn comment(
             ),
             style.patch(th.dim()),
         ),
-    ]));
+    ])
+}
+
+fn comment(out: &mut Vec<Line<'static>>, state: &State, o: &Overview, c: &MyComment) {
+    out.push(heading(state, o, c, false));
+    let th = &state.theme;
     if let Some(q) = &c.quote {
         out.push(Line::styled(
             format!("    «{}»", safe(&crate::text::truncate(q, 200))),

@@ -51,12 +51,37 @@ pub fn draw_rows(
     clear: bool,
     state: &State,
 ) {
+    let total = rows.len();
+    draw_window(
+        frame,
+        area,
+        block,
+        total,
+        offset,
+        clear,
+        state,
+        |from, n| rows.into_iter().skip(from).take(n).collect(),
+    );
+}
+
+/// Draws `total` wrapped rows in `area` from `offset` on, asking `rows`
+/// for only those shown (from, how many).
+#[allow(clippy::too_many_arguments)]
+pub fn draw_window(
+    frame: &mut Frame,
+    area: Rect,
+    block: Block<'static>,
+    total: usize,
+    offset: usize,
+    clear: bool,
+    state: &State,
+    rows: impl FnOnce(usize, usize) -> Vec<Line<'static>>,
+) {
     if clear {
         frame.render_widget(Clear, area);
     }
     let inner = layout::inner(area);
     let height = usize::from(inner.height);
-    let total = rows.len();
     let offset = offset.min(scroll::max_offset(total, height));
     let mut block = block;
     if total > height {
@@ -76,7 +101,7 @@ pub fn draw_rows(
         );
     }
     frame.render_widget(block, area);
-    let visible: Vec<Line> = rows.into_iter().skip(offset).take(height).collect();
+    let visible = rows(offset, height);
     frame.render_widget(Paragraph::new(visible), inner);
     if total > height {
         let mut bar = ScrollbarState::new(scroll::max_offset(total, height) + 1).position(offset);
