@@ -18,9 +18,9 @@ use oplaeg::tui::action::Action;
 use oplaeg::tui::job::{self, Worker};
 use oplaeg::tui::keymap::BINDINGS;
 use oplaeg::tui::state::{LoadState, View};
-use oplaeg::tui::{State, dispatch, dispatch_async, views};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use oplaeg::tui::{State, dispatch, dispatch_async};
+
+use common::tui::{demo, screen};
 
 const MEMBER: &str = "jens.noergaard@rm.example";
 const WRITER: &str = "mette.holm@sst.example";
@@ -29,37 +29,11 @@ const WRITER: &str = "mette.holm@sst.example";
 /// texts take turns.
 static LANG: Mutex<()> = Mutex::new(());
 
-struct Demo {
-    _tmp: tempfile::TempDir,
-    root: PathBuf,
-}
-
-fn demo() -> Demo {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("demo");
-    oplaeg::demo::build(&root).unwrap();
-    Demo { _tmp: tmp, root }
-}
-
 /// The first screen, with the rest still queued.
 fn first(root: &Path, email: &str) -> State {
     let mut s = State::open(Store::open(root).unwrap(), Some(email.into()), 100, 30).unwrap();
     s.popup = None;
     s
-}
-
-fn screen(state: &State) -> String {
-    let mut t = Terminal::new(TestBackend::new(state.width, state.height)).unwrap();
-    t.draw(|f| views::render(f, state)).unwrap();
-    let buf = t.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            out.push_str(buf[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
 }
 
 /// Runs the queued jobs on worker threads, as the terminal does, until
