@@ -76,13 +76,8 @@ pub fn refusal(state: &State, action: &Action) -> Option<String> {
     let in_draft = state.popup.is_none()
         && state.view == View::Reader
         && match action {
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Top
-            | Action::Bottom
-            | Action::Focus
+            a if super::scroll::is_movement(a) => true,
+            Action::Focus
             | Action::FocusLeft
             | Action::FocusRight
             | Action::Back
