@@ -529,3 +529,53 @@ fn the_chapter_list_counts_the_open_comments_the_margin_shows() {
         }
     }
 }
+
+#[test]
+fn searching_the_draft_finds_the_sentence_here_or_in_a_later_chapter() {
+    let d = demo();
+    let mut s = state(&d, WRITER, 120, 40);
+    let search = |s: &mut State, words: &str| {
+        dispatch(s, Action::Search);
+        for c in words.chars() {
+            dispatch(s, Action::SearchChar(c));
+        }
+        dispatch(s, Action::Open);
+    };
+    // A word of a later chapter only: the reader moves there, onto the
+    // sentence that holds it.
+    let first = s.reader.chapter;
+    let (k, word) =
+        s.ws.chapters
+            .iter()
+            .enumerate()
+            .skip(first + 1)
+            .find_map(|(k, c)| {
+                let here = s.ws.chapters[first].searchable_text().to_lowercase();
+                c.searchable_text()
+                    .split_whitespace()
+                    .filter(|w| w.chars().count() > 8 && w.chars().all(char::is_alphabetic))
+                    .find(|w| !here.contains(&w.to_lowercase()))
+                    .map(|w| (k, w.to_string()))
+            })
+            .expect("a word only a later chapter has");
+    search(&mut s, &word);
+    assert_eq!(s.reader.chapter, k, "{word}");
+    assert!(s.reader.text_focus);
+    let cursor = s.reader.cursor;
+    assert!(
+        s.reader
+            .doc
+            .quote(cursor, cursor)
+            .to_lowercase()
+            .contains(&word.to_lowercase()),
+        "{word}"
+    );
+    // Words nowhere in the oplæg: a message, and the reader stays.
+    search(&mut s, "zzqqxx ikke her");
+    assert_eq!(s.reader.chapter, k);
+    assert!(
+        s.message.as_deref().is_some_and(|m| m.contains("zzqqxx")),
+        "{:?}",
+        s.message
+    );
+}

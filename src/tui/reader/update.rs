@@ -277,17 +277,19 @@ pub fn find(state: &mut State, text: &str) {
     if needle.is_empty() {
         return;
     }
+    // Whether sentence `i` of the open chapter holds the words.
+    let holds = |state: &State, i: usize| {
+        state
+            .reader
+            .doc
+            .quote(i, i)
+            .to_lowercase()
+            .contains(&needle)
+    };
     let start = state.reader.cursor + 1;
     let hit = (start..state.reader.doc.sentences.len())
         .chain(0..start.min(state.reader.doc.sentences.len()))
-        .find(|&i| {
-            state
-                .reader
-                .doc
-                .quote(i, i)
-                .to_lowercase()
-                .contains(&needle)
-        });
+        .find(|&i| holds(state, i));
     match hit {
         Some(i) => {
             state.reader.text_focus = true;
@@ -309,14 +311,7 @@ pub fn find(state: &mut State, text: &str) {
                     state.reader.text_focus = true;
                     // The words may span two sentences; then the chapter's start will do.
                     state.reader.cursor = (0..state.reader.doc.sentences.len())
-                        .find(|&i| {
-                            state
-                                .reader
-                                .doc
-                                .quote(i, i)
-                                .to_lowercase()
-                                .contains(&needle)
-                        })
+                        .find(|&i| holds(state, i))
                         .unwrap_or(0);
                     follow_cursor(state);
                 }
