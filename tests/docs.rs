@@ -20,7 +20,7 @@ use oplaeg::model::Choice;
 use oplaeg::store::Store;
 use oplaeg::tui::changes::state::{Endpoint, FIRST_CHAPTER};
 use oplaeg::tui::keymap::{BINDINGS, Binding, Scope, permission};
-use oplaeg::tui::state::{Popup, View};
+use oplaeg::tui::state::View;
 use oplaeg::tui::{Action, State, dispatch, views};
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use ratatui::Terminal;
@@ -263,31 +263,6 @@ fn mask_ids(line: &str) -> String {
     out
 }
 
-/// Chooses a version in the Ændringer view's picker with the keys a person
-/// would press.
-fn pick(s: &mut State, open: Action, want: &Endpoint) {
-    dispatch(s, open);
-    let (cursor, target) = match &s.popup {
-        Some(Popup::DiffPick(p)) => (
-            p.cursor,
-            p.choices
-                .iter()
-                .position(|c| &c.endpoint == want)
-                .expect("the version is offered"),
-        ),
-        _ => panic!("the picker is open"),
-    };
-    let key = if target > cursor {
-        Action::Down
-    } else {
-        Action::Up
-    };
-    for _ in 0..cursor.abs_diff(target) {
-        dispatch(s, key.clone());
-    }
-    dispatch(s, Action::Open);
-}
-
 /// The screenshots the pages may name.
 fn shot(name: &str) -> Option<String> {
     Some(match name {
@@ -350,8 +325,8 @@ fn shot(name: &str) -> Option<String> {
         "laeser-aendringer" => {
             let mut s = state(REVIEWER, 100, 30);
             tab(&mut s, View::Diff);
-            pick(&mut s, Action::ChooseFrom, &Endpoint::Meeting(3));
-            pick(&mut s, Action::ChooseTo, &Endpoint::Meeting(4));
+            common::tui::pick_version(&mut s, Action::ChooseFrom, &Endpoint::Meeting(3));
+            common::tui::pick_version(&mut s, Action::ChooseTo, &Endpoint::Meeting(4));
             for _ in 0..FIRST_CHAPTER {
                 dispatch(&mut s, Action::Down);
             }

@@ -68,26 +68,7 @@ fn pick(s: &mut State, side: PickSide, want: &Endpoint) {
     } else {
         Action::ChooseTo
     };
-    dispatch(s, open);
-    let (cursor, target) = match &s.popup {
-        Some(Popup::DiffPick(p)) => (
-            p.cursor,
-            p.choices
-                .iter()
-                .position(|c| &c.endpoint == want)
-                .expect("the version is offered"),
-        ),
-        _ => panic!("the picker is open"),
-    };
-    let key = if target > cursor {
-        Action::Down
-    } else {
-        Action::Up
-    };
-    for _ in 0..cursor.abs_diff(target) {
-        dispatch(s, key.clone());
-    }
-    dispatch(s, Action::Open);
+    common::tui::pick_version(s, open, want);
     assert!(s.popup.is_none());
 }
 

@@ -7,7 +7,8 @@ use std::sync::OnceLock;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use oplaeg::store::Store;
-use oplaeg::tui::state::View;
+use oplaeg::tui::changes::state::Endpoint;
+use oplaeg::tui::state::{Popup, View};
 use oplaeg::tui::{Action, State, dispatch, to_action, views};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -132,4 +133,29 @@ pub fn typed(state: &mut State, text: &str) {
             }),
         );
     }
+}
+
+/// Chooses `want` in the Ændringer view's version picker, opened with
+/// `open` (choose FROM or TO), with the keys a person would press.
+pub fn pick_version(s: &mut State, open: Action, want: &Endpoint) {
+    dispatch(s, open);
+    let (cursor, target) = match &s.popup {
+        Some(Popup::DiffPick(p)) => (
+            p.cursor,
+            p.choices
+                .iter()
+                .position(|c| &c.endpoint == want)
+                .expect("the version is offered"),
+        ),
+        _ => panic!("the picker is open"),
+    };
+    let key = if target > cursor {
+        Action::Down
+    } else {
+        Action::Up
+    };
+    for _ in 0..cursor.abs_diff(target) {
+        dispatch(s, key.clone());
+    }
+    dispatch(s, Action::Open);
 }
