@@ -420,6 +420,18 @@ fn meeting_tags_are_made_once_by_a_writer_on_main_and_never_copied() {
 // Merges
 // ---------------------------------------------------------------------------
 
+/// Jens's clone with a comment of his own, fetched after the writers'
+/// work ([`writers_work_after`]) reached the server: ready to merge.
+fn jens_behind_the_writers(lab: &Lab) -> PathBuf {
+    let jens = lab.jens();
+    session(&jens, MEMBER)
+        .add_comment(on_chapter(), "Fra Jens' klon.")
+        .unwrap();
+    writers_work_after(lab);
+    git(&jens, &["fetch", "-q", "origin"]);
+    jens
+}
+
 /// The writer's work on the server after Jens cloned: a chapter edit, a
 /// resolution and Birgitte's reply.
 fn writers_work_after(lab: &Lab) {
@@ -446,12 +458,7 @@ fn writers_work_after(lab: &Lab) {
 #[test]
 fn merges_that_drop_or_change_the_other_side_are_refused() {
     let lab = Lab::new();
-    let jens = lab.jens();
-    session(&jens, MEMBER)
-        .add_comment(on_chapter(), "Fra Jens' klon.")
-        .unwrap();
-    writers_work_after(&lab);
-    git(&jens, &["fetch", "-q", "origin"]);
+    let jens = jens_behind_the_writers(&lab);
     let before = lab.refs();
     let member = author_env(MEMBER_NAME, MEMBER, DATE);
 
@@ -1251,12 +1258,7 @@ fn the_hook_reads_the_pushed_commits_differences_from_git_inside_the_quarantine(
     // quarantined objects of the push.
     let lab = Lab::new();
     let require = [("OPLAEG_VERIFY_GIT", "require")];
-    let jens = lab.jens();
-    session(&jens, MEMBER)
-        .add_comment(on_chapter(), "Fra Jens' klon.")
-        .unwrap();
-    writers_work_after(&lab);
-    git(&jens, &["fetch", "-q", "origin"]);
+    let jens = jens_behind_the_writers(&lab);
     let before = lab.refs();
     let member = author_env(MEMBER_NAME, MEMBER, DATE);
     git_env(
