@@ -31,6 +31,20 @@ struct Out {
     path: PathBuf,
 }
 
+/// The oplæg at HEAD as Word, in Danish, in the folder `out` of `ws`.
+fn oplaeg_docx(ws: &Ws) -> Out {
+    let dir = ws.tmp.join("out");
+    std::fs::create_dir_all(&dir).unwrap();
+    export_to(
+        &ws.store(),
+        &dir,
+        Kind::Oplaeg,
+        Format::Docx,
+        None,
+        Lang::Da,
+    )
+}
+
 fn export_to(
     store: &Store,
     dir: &Path,
@@ -1493,16 +1507,7 @@ fn docx_lists_restart_their_numbers_and_bullets_stay_bullets() {
     ws.session_at(WRITER, "2024-06-01T10:00:00+02:00")
         .save("Lister")
         .unwrap();
-    let dir = ws.tmp.join("out");
-    std::fs::create_dir_all(&dir).unwrap();
-    let out = export_to(
-        &ws.store(),
-        &dir,
-        Kind::Oplaeg,
-        Format::Docx,
-        None,
-        Lang::Da,
-    );
+    let out = oplaeg_docx(&ws);
     let numbering = zip_part(&out.bytes, "word/numbering.xml");
     let document = zip_part(&out.bytes, "word/document.xml");
     // Each numbered list is its own instance starting at 1; bullets are bullets.
@@ -1992,16 +1997,7 @@ fn docx_structure_of_every_block_kind_is_kept() {
     ws.session_at(WRITER, "2024-06-01T10:00:00+02:00")
         .save("Alle former")
         .unwrap();
-    let dir = ws.tmp.join("out");
-    std::fs::create_dir_all(&dir).unwrap();
-    let out = export_to(
-        &ws.store(),
-        &dir,
-        Kind::Oplaeg,
-        Format::Docx,
-        None,
-        Lang::Da,
-    );
+    let out = oplaeg_docx(&ws);
     check_docx_package(&out.bytes);
     insta::assert_snapshot!("docx_structure_every_block", docx_structure(&out.bytes));
 }
