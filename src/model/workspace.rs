@@ -380,16 +380,16 @@ impl Workspace {
             .iter()
             .map(|r| r.slug.as_str())
             .collect();
-        let ids: HashSet<&str> = self.comments.iter().map(|c| c.id.as_str()).collect();
         let mut found = Vec::new();
         for c in &self.comments {
-            let file = paths::comment(&c.id);
+            // Named only when there is a problem (10,000 comments, rarely any).
+            let file = || paths::comment(&c.id);
             if let Some(ch) = &c.target.chapter
                 && !chapters.contains(ch.as_str())
                 && !self.broken_chapters.contains_key(ch)
             {
                 found.push(Problem::new(
-                    &file,
+                    &file(),
                     tr!(
                         "kommenterer kapitlet «{ch}», som ikke findes",
                         "comments on the chapter «{ch}», which does not exist"
@@ -400,7 +400,7 @@ impl Workspace {
                 && !recs.contains(r.as_str())
             {
                 found.push(Problem::new(
-                    &file,
+                    &file(),
                     tr!(
                         "kommenterer anbefalingen «{r}», som ikke findes",
                         "comments on the recommendation «{r}», which does not exist"
@@ -408,10 +408,10 @@ impl Workspace {
                 ));
             }
             if let Some(p) = &c.reply_to
-                && !ids.contains(p.as_str())
+                && self.comment_index(p).is_none()
             {
                 found.push(Problem::new(
-                    &file,
+                    &file(),
                     tr!(
                         "svarer på kommentaren «{p}», som ikke findes",
                         "replies to the comment «{p}», which does not exist"
@@ -423,28 +423,30 @@ impl Workspace {
         self.break_reply_cycles();
     }
 
+    /// The index of the (first) comment with the id `id`, by binary search:
+    /// a loaded workspace keeps its comments sorted by id.
+    fn comment_index(&self, id: &str) -> Option<usize> {
+        let i = self.comments.partition_point(|c| c.id.as_str() < id);
+        (self.comments.get(i)?.id == id).then_some(i)
+    }
+
     /// Replies that lead back to themselves (a comment answering itself,
     /// A → B → A …) are a problem, and are never followed: the oldest
     /// comment of each cycle is treated as a first comment, so every walk
     /// over threads ends.
     fn break_reply_cycles(&mut self) {
-        let index: HashMap<String, usize> = self
-            .comments
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.id.clone(), i))
-            .collect();
-        let parent = |comments: &[super::Comment], i: usize| {
-            comments[i]
+        let parent = |ws: &Workspace, i: usize| {
+            ws.comments[i]
                 .reply_to
                 .as_deref()
-                .and_then(|p| index.get(p).copied())
+                .and_then(|p| ws.comment_index(p))
         };
         // 0: not seen, 1: on the current path, 2: done.
         let mut state = vec![0u8; self.comments.len()];
         let mut cycles: Vec<Vec<usize>> = Vec::new();
+        let mut path = Vec::new();
         for start in 0..self.comments.len() {
-            let mut path = Vec::new();
+            path.clear();
             let mut i = Some(start);
             while let Some(k) = i {
                 match state[k] {
@@ -457,11 +459,11 @@ impl Workspace {
                     _ => {
                         state[k] = 1;
                         path.push(k);
-                        i = parent(&self.comments, k);
+                        i = parent(self, k);
                     }
                 }
             }
-            for k in path {
+            for &k in &path {
                 state[k] = 2;
             }
         }
