@@ -130,12 +130,14 @@ pub trait Source {
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>>;
     /// Every file directly inside `dir` (not recursive); empty when absent.
     fn files(&self, dir: &str) -> Result<Vec<FileData>>;
-    /// The files of `comments/` already read, in the order [`Source::files`]
-    /// lists them and cut to [`super::limits::MAX_COMMENTS`] the way
-    /// [`at_most_by`] does, when the source can tell them without reading
-    /// and parsing every file (a cache keyed by git's ids); `None` (the
-    /// default): read them with [`Source::files`].
-    fn comment_files(&self, _problems: &mut Vec<Problem>) -> Result<Option<Vec<CommentFile>>> {
+    /// The comments of `comments/` already read, when the source can tell
+    /// them without reading and parsing every file (a cache keyed by git's
+    /// ids): the files taken in the order [`Source::files`] lists them and
+    /// cut to [`super::limits::MAX_COMMENTS`] the way [`at_most_by`] does,
+    /// each file's problems pushed onto `problems` and its comment, if any,
+    /// returned in that order (as [`read_comment_file`] reads them).
+    /// `None` (the default): read them with [`Source::files`].
+    fn comments(&self, _problems: &mut Vec<Problem>) -> Result<Option<Vec<super::Comment>>> {
         Ok(None)
     }
 }
@@ -389,7 +391,7 @@ impl Workspace {
                 && !self.broken_chapters.contains_key(ch)
             {
                 found.push(Problem::new(
-                    &file(),
+                    file(),
                     tr!(
                         "kommenterer kapitlet «{ch}», som ikke findes",
                         "comments on the chapter «{ch}», which does not exist"
@@ -400,7 +402,7 @@ impl Workspace {
                 && !recs.contains(r.as_str())
             {
                 found.push(Problem::new(
-                    &file(),
+                    file(),
                     tr!(
                         "kommenterer anbefalingen «{r}», som ikke findes",
                         "comments on the recommendation «{r}», which does not exist"
@@ -411,7 +413,7 @@ impl Workspace {
                 && self.comment_index(p).is_none()
             {
                 found.push(Problem::new(
-                    &file(),
+                    file(),
                     tr!(
                         "svarer på kommentaren «{p}», som ikke findes",
                         "replies to the comment «{p}», which does not exist"
@@ -840,24 +842,29 @@ fn load_recommendations(
 }
 
 fn load_comments(source: &dyn Source, problems: &mut Vec<Problem>) -> Result<Vec<Comment>> {
-    let read = match source.comment_files(problems)? {
-        Some(read) => read,
-        None => at_most(
-            source.files(paths::COMMENTS)?,
-            paths::COMMENTS,
-            super::limits::MAX_COMMENTS,
-            problems,
-        )
-        .into_iter()
-        .map(read_comment_file)
-        .collect(),
+    let mut comments = match source.comments(problems)? {
+        Some(comments) => comments,
+        None => {
+            let files = at_most(
+                source.files(paths::COMMENTS)?,
+                paths::COMMENTS,
+                super::limits::MAX_COMMENTS,
+                problems,
+            );
+            let mut comments = Vec::with_capacity(files.len());
+            for f in files {
+                let read = read_comment_file(f);
+                problems.extend(read.problems);
+                comments.extend(read.comment);
+            }
+            comments
+        }
     };
-    let mut comments = Vec::with_capacity(read.len());
-    for f in read {
-        problems.extend(f.problems);
-        comments.extend(f.comment);
+    // Files come sorted by name, so usually the ids are already in order
+    // (checked without the sort's scratch memory of half the comments).
+    if !comments.is_sorted_by(|a, b| a.id <= b.id) {
+        comments.sort_by(|a, b| a.id.cmp(&b.id));
     }
-    comments.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(comments)
 }
 

@@ -152,15 +152,15 @@ impl Cache {
         d.is_empty().then_some(files)
     }
 
-    /// The comment files of `tree` (a commit's root tree), as
-    /// [`crate::model::Source::comment_files`] gives them.
-    pub fn comment_files(
+    /// The comments of `tree` (a commit's root tree), as
+    /// [`crate::model::Source::comments`] gives them.
+    pub fn comments(
         &self,
         repo: &Repository,
         tree: &Tree<'_>,
         problems: &mut Vec<Problem>,
         used: &mut CacheUse,
-    ) -> Result<Vec<CommentFile>> {
+    ) -> Result<Vec<Comment>> {
         let sub = match tree.get_path(Path::new(paths::COMMENTS)) {
             Ok(e) if e.kind() == Some(ObjectType::Tree) => repo
                 .find_tree(e.id())
@@ -181,14 +181,13 @@ impl Cache {
             problems,
         );
         let path = self.file_of(sub.id());
-        if let Some(cached) = self.read(&path, sub.id())
-            && cached.len() == entries.len()
-            && cached.iter().zip(&entries).all(|(c, e)| same(c, e))
-        {
+        let before = problems.len();
+        if let Some(comments) = self.read_whole(&path, sub.id(), &entries, problems) {
             used.folder_hit = true;
-            used.reused = cached.len();
-            return Ok(cached.into_iter().map(|e| e.read).collect());
+            used.reused = entries.len();
+            return Ok(comments);
         }
+        problems.truncate(before);
         let mut known: HashMap<String, Entry> = self
             .newest()
             .and_then(|(p, t)| self.read(&p, t))
@@ -226,7 +225,44 @@ impl Cache {
             }
         }
         used.written = self.write(&path, sub.id(), &out).is_ok();
-        Ok(out.into_iter().map(|e| e.read).collect())
+        let mut comments = Vec::with_capacity(out.len());
+        for e in out {
+            problems.extend(e.read.problems);
+            comments.extend(e.read.comment);
+        }
+        Ok(comments)
+    }
+
+    /// The comments of a folder cached whole for `tree`, when its entries
+    /// are exactly `entries` (names, blob ids and modes): built straight
+    /// from the file, each file's problems pushed onto `problems` (which
+    /// the caller cuts back when this gives `None`).
+    fn read_whole(
+        &self,
+        path: &Path,
+        tree: Oid,
+        entries: &[git2::TreeEntry<'_>],
+        problems: &mut Vec<Problem>,
+    ) -> Option<Vec<Comment>> {
+        let bytes = std::fs::read(path).ok()?;
+        let body = checked_body(&bytes, tree)?;
+        let mut d = Dec::new(body);
+        if d.len()? != entries.len() {
+            return None;
+        }
+        let mut comments = Vec::with_capacity(entries.len());
+        for e in entries {
+            let name = d.str()?;
+            let blob = Oid::from_bytes(d.raw(20)?).ok()?;
+            let mode = d.u32()? as i32;
+            if e.id() != blob || e.filemode() != mode || e.name_bytes() != name.as_bytes() {
+                return None;
+            }
+            let read = get_comment_file(&mut d, id_of(name))?;
+            problems.extend(read.problems);
+            comments.extend(read.comment);
+        }
+        d.is_empty().then_some(comments)
     }
 
     /// The comments of the `comments/` tree `tree` named in `wanted` (file
@@ -241,12 +277,7 @@ impl Cache {
         wanted: &HashMap<&str, Oid>,
     ) -> Option<HashMap<String, Option<Comment>>> {
         let bytes = std::fs::read(self.file_of(tree)).ok()?;
-        let newline = memchr::memchr(b'\n', &bytes)?;
-        let body = &bytes[newline + 1..];
-        if bytes[..newline] != *header_line(tree, body).as_bytes() {
-            return None;
-        }
-        let mut d = Dec::new(body);
+        let mut d = Dec::new(checked_body(&bytes, tree)?);
         let n = d.len()?;
         let mut out = HashMap::with_capacity(wanted.len());
         for _ in 0..n {
@@ -267,14 +298,7 @@ impl Cache {
     /// for this tree in this language.
     fn read(&self, path: &Path, tree: Oid) -> Option<Vec<Entry>> {
         let bytes = std::fs::read(path).ok()?;
-        let newline = memchr::memchr(b'\n', &bytes)?;
-        let header = std::str::from_utf8(&bytes[..newline]).ok()?;
-        let body = &bytes[newline + 1..];
-        let expected = header_line(tree, body);
-        if header != expected {
-            return None;
-        }
-        decode(body)
+        decode(checked_body(&bytes, tree)?)
     }
 
     /// The most recently written folder in this language, and its tree id.
@@ -373,16 +397,16 @@ impl crate::model::Source for Cached<'_> {
         }
     }
 
-    fn comment_files(&self, problems: &mut Vec<Problem>) -> Result<Option<Vec<CommentFile>>> {
+    fn comments(&self, problems: &mut Vec<Problem>) -> Result<Option<Vec<Comment>>> {
         let Some(tree) = &self.source.tree else {
             return Ok(None);
         };
         let mut used = CacheUse::default();
-        let files = self
+        let comments = self
             .cache
-            .comment_files(self.source.repo, tree, problems, &mut used)?;
+            .comments(self.source.repo, tree, problems, &mut used)?;
         self.used.set(used);
-        Ok(Some(files))
+        Ok(Some(comments))
     }
 }
 
@@ -431,6 +455,14 @@ fn decode(body: &[u8]) -> Option<Vec<Entry>> {
         });
     }
     d.is_empty().then_some(out)
+}
+
+/// The body of a comments folder's file, when its header is the one this
+/// version writes for that body, `tree` and the language.
+fn checked_body(bytes: &[u8], tree: Oid) -> Option<&[u8]> {
+    let newline = memchr::memchr(b'\n', bytes)?;
+    let body = &bytes[newline + 1..];
+    (bytes[..newline] == *header_line(tree, body).as_bytes()).then_some(body)
 }
 
 fn header_line(tree: Oid, body: &[u8]) -> String {
