@@ -130,14 +130,19 @@ pub struct Auth {
     pub declined: bool,
     /// The validity (from, until) of the certificate the server showed.
     certificate: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// [`Auth::prepare`] ran.
+    prepared: bool,
 }
 
 impl Auth {
     /// Before a transfer to `url`: the repository folder (or none for a
-    /// clone) and its git configuration, for the CA certificates and the
-    /// proxy git would use.
-    pub fn prepare(&mut self, url: &str, dir: Option<&Path>, config: &git2::Config) {
+    /// clone) and its git configuration as libgit2 read it (`None` when it
+    /// could not be read), for the CA certificates and the proxy git would
+    /// use. The certificates are loaded whatever the configuration: without
+    /// them no https server's certificate is trusted.
+    pub fn prepare(&mut self, url: &str, dir: Option<&Path>, config: Option<&git2::Config>) {
         self.dir = dir.map(Path::to_path_buf);
+        self.prepared = true;
         if !is_https(url) {
             return;
         }
@@ -148,6 +153,11 @@ impl Auth {
             .filter(|p| !p.is_empty());
         self.proxy_from_git = from_git.is_some();
         self.proxy = from_git.or_else(|| proxy_for(url, config, &|k| std::env::var(k).ok()));
+    }
+
+    /// True once [`Auth::prepare`] ran (every transfer's link does so).
+    pub fn prepared(&self) -> bool {
+        self.prepared
     }
 
     /// The next login to offer the https server at `url`, or `None` when
@@ -470,10 +480,10 @@ fn http_setting(config: &git2::Config, url: &str, name: &str) -> Option<String> 
 /// The proxy git would use for `url`, if any.
 fn proxy_for(
     url: &str,
-    config: &git2::Config,
+    config: Option<&git2::Config>,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Option<String> {
-    if let Some(p) = http_setting(config, url, "proxy") {
+    if let Some(p) = config.and_then(|c| http_setting(c, url, "proxy")) {
         return Some(p);
     }
     let host = host_of(url);
@@ -695,15 +705,15 @@ mod tests {
             }
         };
         let url = "https://git.example/a.git";
-        assert_eq!(proxy_for(url, &config, &env(&[])), None);
+        assert_eq!(proxy_for(url, Some(&config), &env(&[])), None);
         assert_eq!(
-            proxy_for(url, &config, &env(&[("HTTPS_PROXY", "http://p:3128")])).as_deref(),
+            proxy_for(url, Some(&config), &env(&[("HTTPS_PROXY", "http://p:3128")])).as_deref(),
             Some("http://p:3128")
         );
         assert_eq!(
             proxy_for(
                 url,
-                &config,
+                Some(&config),
                 &env(&[("HTTPS_PROXY", "http://p:3128"), ("NO_PROXY", ".example")])
             ),
             None
@@ -716,11 +726,11 @@ mod tests {
             .unwrap();
         let config = git2::Config::open(&path).unwrap();
         assert_eq!(
-            proxy_for(url, &config, &env(&[("HTTPS_PROXY", "http://p:3128")])).as_deref(),
+            proxy_for(url, Some(&config), &env(&[("HTTPS_PROXY", "http://p:3128")])).as_deref(),
             Some("http://git-proxy:8080")
         );
         assert_eq!(
-            proxy_for("https://other.example/r", &config, &env(&[])).as_deref(),
+            proxy_for("https://other.example/r", Some(&config), &env(&[])).as_deref(),
             Some("http://x:1")
         );
     }
@@ -776,8 +786,13 @@ mod tests {
             .push((file.map(Path::to_path_buf), folder.map(Path::to_path_buf)));
     }
 
+    /// Held by the tests that defer certificates (the loader is
+    /// process-wide).
+    static DEFERRING: Mutex<()> = Mutex::new(());
+
     #[test]
     fn deferred_certificates_are_handed_over_once_with_gits_setting_first() {
+        let _turn = DEFERRING.lock().unwrap_or_else(|e| e.into_inner());
         if std::env::var_os("GIT_SSL_CAINFO").is_some_and(|v| !v.is_empty()) {
             eprintln!("skipped: GIT_SSL_CAINFO is set and overrules the repository's setting");
             return;
@@ -807,5 +822,33 @@ mod tests {
         assert_eq!(handed[before].0.as_deref(), Some(ca.as_path()));
         // A folder is only handed over when it exists.
         assert!(handed[before].1.as_ref().is_none_or(|f| f.is_dir()));
+    }
+
+    #[test]
+    fn every_transfer_link_hands_over_the_certificates_even_without_a_configuration() {
+        let _turn = DEFERRING.lock().unwrap_or_else(|e| e.into_inner());
+        let dir = tempfile::tempdir().unwrap();
+        let mut progress = |_: &super::super::remote::Progress| {};
+        for url in ["https://git.example/a.git", "https://git.example/b.git"] {
+            let before = HANDED.lock().unwrap().len();
+            defer_certificates(record);
+            // git's configuration could not be read: the link is still
+            // prepared, and libgit2 gets its certificates before the transfer.
+            let link = super::super::remote::Link::new(&mut progress, url, Some(dir.path()), None);
+            assert!(link.https.borrow().prepared());
+            assert_eq!(HANDED.lock().unwrap().len(), before + 1, "{url}");
+            // A clone has no repository and possibly no configuration either.
+            drop(link);
+            defer_certificates(record);
+            let link = super::super::remote::Link::new(&mut progress, url, None, None);
+            assert!(link.https.borrow().prepared());
+            assert_eq!(HANDED.lock().unwrap().len(), before + 2, "{url}");
+        }
+        // Without a configuration the environment's proxy still counts.
+        let env = |k: &str| (k == "HTTPS_PROXY").then(|| "http://p:3128".to_string());
+        assert_eq!(
+            proxy_for("https://git.example/a.git", None, &env).as_deref(),
+            Some("http://p:3128")
+        );
     }
 }

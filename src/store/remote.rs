@@ -316,14 +316,27 @@ pub struct Link<'a> {
 }
 
 impl<'a> Link<'a> {
-    pub fn new(progress: &'a mut dyn FnMut(&Progress)) -> Link<'a> {
+    /// The link of transfers to `url`, prepared for them: the repository
+    /// folder (none for a clone) and its git configuration (`None` when it
+    /// could not be read) give git's credential helpers, CA certificates
+    /// and proxy. A link is always prepared, so no transfer (fetch, push,
+    /// clone) can start without the certificates handed to libgit2
+    /// ([`super::https::load_certificates`]).
+    pub fn new(
+        progress: &'a mut dyn FnMut(&Progress),
+        url: &str,
+        dir: Option<&Path>,
+        config: Option<&git2::Config>,
+    ) -> Link<'a> {
+        let mut https = super::https::Auth::default();
+        https.prepare(url, dir, config);
         Link {
             progress: RefCell::new(progress),
             last: RefCell::new(None),
             credentials: RefCell::new(Credentials::from_env()),
             rejected: RefCell::new(Vec::new()),
             server_text: RefCell::new(Vec::new()),
-            https: RefCell::new(super::https::Auth::default()),
+            https: RefCell::new(https),
         }
     }
 
@@ -353,13 +366,6 @@ impl<'a> Link<'a> {
             "serveren afviste ændringerne ({list}). Serverens begrundelse:{reasons}\nIntet af det er gemt på serveren; dine ændringer er bevaret her.",
             "the server refused the changes ({list}). The server's reasons:{reasons}\nNothing of it was stored on the server; your changes are kept here."
         ))
-    }
-
-    /// Before the first transfer to an https `url`: the repository folder
-    /// (none for a clone) and its configuration, for git's credential
-    /// helpers, CA certificates and proxy.
-    pub fn prepare(&self, url: &str, dir: Option<&Path>, config: &git2::Config) {
-        self.https.borrow_mut().prepare(url, dir, config);
     }
 
     /// The proxy options for a transfer (git's `http.proxy`, `HTTPS_PROXY`).

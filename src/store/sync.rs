@@ -223,10 +223,8 @@ impl Store {
             "opslag af serveren {remote_name}",
             "looking up the server {remote_name}"
         )))?;
-        let link = Link::new(progress);
-        if let Ok(config) = self.repo.config() {
-            link.prepare(&route.url, self.repo.workdir(), &config);
-        }
+        let config = self.repo.config().ok();
+        let link = Link::new(progress, &route.url, self.repo.workdir(), config.as_ref());
         let start = self.head()?.ok_or_else(|| {
             Error::Invalid(tr!(
                 "der er intet at synkronisere endnu (ingen commits)",
@@ -444,10 +442,8 @@ impl Store {
             }
         }
         let shown = display_url(url);
-        let link = Link::new(progress);
-        if let Ok(config) = git2::Config::open_default() {
-            link.prepare(url, None, &config);
-        }
+        let config = git2::Config::open_default().ok();
+        let link = Link::new(progress, url, None, config.as_ref());
         link.report(&Progress::Connecting(shown.clone()));
         let cloned = {
             let mut fo = FetchOptions::new();
