@@ -18,6 +18,9 @@
 //!   placed anew; entries used by the run come first, and at most
 //!   [`super::cache::KEEP`] times the comments of the placed version are
 //!   kept (about that many versions' worth).
+//! - Writers take turns (a lock on `.git/oplaeg/anchors.lock`), and each
+//!   merges in the file as it is when its turn comes, so entries another
+//!   process or thread saved meanwhile are kept.
 //! - Read once per process, not once per anchorer (every chapter opened in
 //!   the terminal UI makes one): the parsed entries are shared by the
 //!   store and its worker handles, and reused while the file on disk is
@@ -253,6 +256,12 @@ impl Placements {
         if self.new.is_empty() {
             return;
         }
+        // One writer at a time, and the file as it is then merged in: what
+        // another process or thread saved meanwhile is kept, not replaced.
+        let Some(_turn) = take_turn(&self.path) else {
+            self.new.clear();
+            return;
+        };
         let new = std::mem::take(&mut self.new);
         let used = std::mem::take(&mut self.used);
         let loaded = self.loaded.take();
@@ -260,8 +269,7 @@ impl Placements {
             .iter()
             .flat_map(|s| s.entries.iter())
             .filter(|(k, _)| used.contains(k));
-        // The rest from the file as it is now: another anchorer (or
-        // process) may have written it meanwhile.
+        // The rest from the file as it is now (under the lock).
         let rest = self.shared.current(&self.path);
         let limit = (KEEP * comments).max(MIN_KEPT);
         let mut seen: HashSet<Oid> = HashSet::new();
@@ -324,6 +332,37 @@ fn read_stamp(path: &Path) -> Option<Stamp> {
     Some(Stamp::of(header, &meta))
 }
 
+/// The lock file writers take turns on, beside the cache folder (not in
+/// it: the load cache removes files it does not know there).
+const LOCK: &str = "anchors.lock";
+/// How long a writer waits for its turn before it gives up (the next run
+/// places again).
+const TURN_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Waits, a bounded time, for the turn to write the file at `path`: a lock
+/// on [`LOCK`] in the folder above the cache folder, held until the file
+/// is dropped. None when there is no turn to be had.
+fn take_turn(path: &Path) -> Option<std::fs::File> {
+    let dir = path.parent()?.parent()?;
+    std::fs::create_dir_all(dir).ok()?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join(LOCK))
+        .ok()?;
+    let deadline = std::time::Instant::now() + TURN_WAIT;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Some(file),
+            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+            Err(_) => return None,
+        }
+    }
+}
+
 /// More than any header line is long.
 const HEADER_MAX: usize = 256;
 
@@ -369,7 +408,11 @@ mod tests {
     }
 
     fn on_disk(path: &Path) -> HashMap<Oid, Placement> {
-        read(path).map(|(_, e)| e).unwrap_or_default().into_iter().collect()
+        read(path)
+            .map(|(_, e)| e)
+            .unwrap_or_default()
+            .into_iter()
+            .collect()
     }
 
     #[test]
@@ -412,5 +455,100 @@ mod tests {
         }
         assert_eq!(shared.reads(), reads + 1);
         assert_eq!(on_disk(&path).len(), 5);
+    }
+
+    /// Two writers at once (each with its own state, as two processes
+    /// have, and two sharing one, as threads of one process do) each
+    /// saving new entries again and again: every entry of both is on disk
+    /// afterwards, and a reader meanwhile never finds a damaged file.
+    #[test]
+    fn concurrent_writers_keep_each_others_entries_and_never_damage_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache").join(FILE);
+        let one = Arc::new(Shared::default());
+        let writers: Vec<(usize, Arc<Shared>)> = vec![
+            (0, Arc::new(Shared::default())),
+            (1, Arc::new(Shared::default())),
+            (2, one.clone()),
+            (3, one),
+        ];
+        const ROUNDS: usize = 40;
+        const EACH: usize = 3;
+        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let reader = {
+            let (path, done) = (path.clone(), done.clone());
+            std::thread::spawn(move || {
+                let mut checked = 0;
+                while !done.load(Ordering::Relaxed) {
+                    if path.exists() {
+                        assert!(read(&path).is_some(), "a damaged file was seen");
+                        checked += 1;
+                    }
+                }
+                checked
+            })
+        };
+        let threads: Vec<_> = writers
+            .into_iter()
+            .map(|(w, shared)| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    for round in 0..ROUNDS {
+                        let mut p = Placements::at(path.clone(), shared.clone());
+                        let _ = p.get(key(0));
+                        for e in 0..EACH {
+                            let i = 1 + (w * ROUNDS + round) * EACH + e;
+                            p.put(key(i), &placement(i));
+                        }
+                        p.save(1000);
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        done.store(true, Ordering::Relaxed);
+        assert!(reader.join().unwrap() > 0);
+        let stored = on_disk(&path);
+        let missing: Vec<usize> = (1..=4 * ROUNDS * EACH)
+            .filter(|i| stored.get(&key(*i)) != Some(&placement(*i)))
+            .collect();
+        assert!(missing.is_empty(), "lost: {missing:?}");
+    }
+
+    /// A damaged file (garbage, cut short, an intact header over a body cut
+    /// short) is ignored, also by an anchorer that had read it whole
+    /// before, and rewritten whole by the next save.
+    #[test]
+    fn a_damaged_file_is_ignored_and_rewritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache").join(FILE);
+        let shared = Arc::new(Shared::default());
+        let mut p = Placements::at(path.clone(), shared.clone());
+        for i in 0..4 {
+            p.put(key(i), &placement(i));
+        }
+        p.save(10);
+        let good = std::fs::read(&path).unwrap();
+        let newline = good.iter().position(|b| *b == b'\n').unwrap();
+        for damaged in [
+            b"garbage\n\x00\x01\x02".to_vec(),
+            good[..good.len() / 2].to_vec(),
+            good[..newline + 1].to_vec(),
+            [&good[..good.len() - 1], b"x"].concat(),
+            Vec::new(),
+        ] {
+            std::fs::write(&path, &damaged).unwrap();
+            let mut p = Placements::at(path.clone(), shared.clone());
+            assert_eq!(p.get(key(1)), None, "{damaged:?}");
+            p.put(key(9), &placement(9));
+            p.save(10);
+            let stored = on_disk(&path);
+            assert_eq!(stored.get(&key(9)), Some(&placement(9)));
+            assert_eq!(stored.len(), 1, "only what the file still held");
+            // Back to the good file for the next kind of damage.
+            std::fs::write(&path, &good).unwrap();
+        }
     }
 }
