@@ -707,7 +707,12 @@ mod tests {
         let url = "https://git.example/a.git";
         assert_eq!(proxy_for(url, Some(&config), &env(&[])), None);
         assert_eq!(
-            proxy_for(url, Some(&config), &env(&[("HTTPS_PROXY", "http://p:3128")])).as_deref(),
+            proxy_for(
+                url,
+                Some(&config),
+                &env(&[("HTTPS_PROXY", "http://p:3128")])
+            )
+            .as_deref(),
             Some("http://p:3128")
         );
         assert_eq!(
@@ -726,7 +731,12 @@ mod tests {
             .unwrap();
         let config = git2::Config::open(&path).unwrap();
         assert_eq!(
-            proxy_for(url, Some(&config), &env(&[("HTTPS_PROXY", "http://p:3128")])).as_deref(),
+            proxy_for(
+                url,
+                Some(&config),
+                &env(&[("HTTPS_PROXY", "http://p:3128")])
+            )
+            .as_deref(),
             Some("http://git-proxy:8080")
         );
         assert_eq!(
