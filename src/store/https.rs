@@ -130,8 +130,8 @@ pub struct Auth {
     pub declined: bool,
     /// The validity (from, until) of the certificate the server showed.
     certificate: Option<(DateTime<Utc>, DateTime<Utc>)>,
-    /// [`Auth::prepare`] ran.
-    prepared: bool,
+    /// The address [`Auth::prepare`] last ran for.
+    prepared_for: Option<String>,
 }
 
 impl Auth {
@@ -140,9 +140,15 @@ impl Auth {
     /// could not be read), for the CA certificates and the proxy git would
     /// use. The certificates are loaded whatever the configuration: without
     /// them no https server's certificate is trusted.
+    /// Nothing is done again for the address prepared last.
     pub fn prepare(&mut self, url: &str, dir: Option<&Path>, config: Option<&git2::Config>) {
+        if self.prepared_for.as_deref() == Some(url) {
+            return;
+        }
+        self.prepared_for = Some(url.to_string());
         self.dir = dir.map(Path::to_path_buf);
-        self.prepared = true;
+        self.proxy = None;
+        self.proxy_from_git = false;
         if !is_https(url) {
             return;
         }
@@ -155,9 +161,10 @@ impl Auth {
         self.proxy = from_git.or_else(|| proxy_for(url, config, &|k| std::env::var(k).ok()));
     }
 
-    /// True once [`Auth::prepare`] ran (every transfer's link does so).
-    pub fn prepared(&self) -> bool {
-        self.prepared
+    /// The address [`Auth::prepare`] last prepared for (every connection
+    /// of a transfer's link is prepared for its address).
+    pub fn prepared_for(&self) -> Option<&str> {
+        self.prepared_for.as_deref()
     }
 
     /// The next login to offer the https server at `url`, or `None` when
@@ -835,24 +842,26 @@ mod tests {
     }
 
     #[test]
-    fn every_transfer_link_hands_over_the_certificates_even_without_a_configuration() {
+    fn every_connection_hands_over_the_certificates_even_without_a_configuration() {
         let _turn = DEFERRING.lock().unwrap_or_else(|e| e.into_inner());
         let dir = tempfile::tempdir().unwrap();
         let mut progress = |_: &super::super::remote::Progress| {};
-        for url in ["https://git.example/a.git", "https://git.example/b.git"] {
+        let https = "https://git.example/a.git";
+        // git's configuration could not be read (None); a repository's
+        // link, and a clone's without a repository.
+        for folder in [Some(dir.path()), None] {
             let before = HANDED.lock().unwrap().len();
             defer_certificates(record);
-            // git's configuration could not be read: the link is still
-            // prepared, and libgit2 gets its certificates before the transfer.
-            let link = super::super::remote::Link::new(&mut progress, url, Some(dir.path()), None);
-            assert!(link.https.borrow().prepared());
-            assert_eq!(HANDED.lock().unwrap().len(), before + 1, "{url}");
-            // A clone has no repository and possibly no configuration either.
-            drop(link);
-            defer_certificates(record);
-            let link = super::super::remote::Link::new(&mut progress, url, None, None);
-            assert!(link.https.borrow().prepared());
-            assert_eq!(HANDED.lock().unwrap().len(), before + 2, "{url}");
+            let link = super::super::remote::Link::new(&mut progress, folder, None);
+            // A fetch from a local path, then a push to an https address
+            // (a push URL): the push's connection gets the certificates.
+            let _ = link.connect("/srv/oplaeg.git");
+            assert_eq!(HANDED.lock().unwrap().len(), before, "not for a local path");
+            let _ = link.connect(https);
+            assert_eq!(link.https.borrow().prepared_for(), Some(https));
+            assert_eq!(HANDED.lock().unwrap().len(), before + 1);
+            let _ = link.connect(https);
+            assert_eq!(HANDED.lock().unwrap().len(), before + 1, "once");
         }
         // Without a configuration the environment's proxy still counts.
         let env = |k: &str| (k == "HTTPS_PROXY").then(|| "http://p:3128".to_string());
