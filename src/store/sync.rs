@@ -263,7 +263,7 @@ impl Store {
             // that they did not move since it looked, so oplaeg clients of
             // such a server take turns for a whole round (which also means
             // they never need a second one). Real servers check themselves.
-            let server_turn = match local_repository(&route.url) {
+            let server_turn = match local_repository(&route.push_url) {
                 Some(dir) => Some(lock_file(&dir.join("oplaeg-sync.lock"))?),
                 None => None,
             };
