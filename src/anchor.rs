@@ -324,7 +324,7 @@ impl<'a> Anchorer<'a> {
     /// [`crate::store::Placements`]) unless it is off.
     pub fn new(store: &'a Store, target: &'a Workspace) -> Anchorer<'a> {
         let mut anchorer = Anchorer::without_cache(store, target);
-        anchorer.cache = Placements::of(store.repo());
+        anchorer.cache = Placements::of(store);
         anchorer
     }
 

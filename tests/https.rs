@@ -520,6 +520,41 @@ fn a_member_clones_and_syncs_over_https_with_a_token_kept_by_the_helper() {
     );
 }
 
+/// A sync that fetches from a local path and pushes over https (git's
+/// `remote.origin.pushurl`): the push, the only https connection, gets the
+/// CA certificates, the proxy settings and the helper's login too.
+#[test]
+fn a_push_url_over_https_is_prepared_like_the_fetch() {
+    let tmp = Ws::empty();
+    let Some(server) = Https::start(&tmp.tmp) else {
+        return;
+    };
+    let (_writer, bare) = writer_and_server(&server);
+    let jens = Member::new(&tmp.tmp, "jens-home", Some(&server.ca()));
+    let url = server.url("oplaeg.git");
+    let dir = &tmp.tmp;
+    jens.oplaeg_ok(
+        dir,
+        &["clone", &url, "jens", "--as", MEMBER],
+        &[("OPLAEG_TOKEN", TOKEN)],
+    );
+    let clone = dir.join("jens");
+    jens.git(
+        &clone,
+        &["remote", "set-url", "origin", bare.to_str().unwrap()],
+    );
+    jens.git(&clone, &["remote", "set-url", "--push", "origin", &url]);
+    let id = comment(&clone, MEMBER, "sendt over https-push");
+    let out = jens.oplaeg_ok(&clone, &["sync", "--format", "json"], &[]);
+    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(r["sent"], 1, "{out}");
+    assert!(comment_files(&bare, "main").contains(&format!("comments/{id}.toml")));
+    assert_eq!(
+        jens.git(&clone, &["rev-parse", "HEAD"]),
+        git(&bare, &["rev-parse", "main"])
+    );
+}
+
 #[test]
 fn refused_tokens_untrusted_certificates_and_proxies_are_explained() {
     let tmp = Ws::empty();

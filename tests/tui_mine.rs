@@ -309,8 +309,10 @@ fn a_writer_keeps_the_draft_as_first_tab() {
 
 /// Moving the selection reuses the lines built for the overview and the
 /// width (the same shared value, not built again) and still marks the new
-/// comment; another width or another overview builds them anew. The rows
-/// drawn from the cache are those of wrapping the whole pane afresh.
+/// comment; another width, another overview or other colours build them
+/// anew. They are built by the update and kept in the state: drawing only
+/// reads them. The rows drawn from them are those of wrapping the whole
+/// pane afresh.
 #[test]
 fn moving_the_selection_reuses_the_built_lines_until_the_overview_or_width_changes() {
     use oplaeg::tui::mine::view;
@@ -327,13 +329,22 @@ fn moving_the_selection_reuses_the_built_lines_until_the_overview_or_width_chang
         let fresh: Vec<String> = all.iter().map(text).collect();
         assert_eq!(drawn, fresh);
     };
-    let first = view::built(&s);
-    screen(&s);
+    // The lines the view draws, asserted to be those the update kept in
+    // the state (and left there by drawing).
+    let kept = |s: &State| -> Rc<view::Built> {
+        let shown = view::built(s);
+        let kept = s.mine.built.clone().expect("the update built the lines");
+        assert!(Rc::ptr_eq(&shown, &kept), "lines built while drawing");
+        screen(s);
+        let after = s.mine.built.clone().expect("still there after drawing");
+        assert!(Rc::ptr_eq(&kept, &after), "drawing replaced the lines");
+        kept
+    };
+    let first = kept(&s);
     for n in 1..3 {
         dispatch(&mut s, Action::MineNext);
-        screen(&s);
         assert_eq!(s.mine.selected, n);
-        assert!(Rc::ptr_eq(&first, &view::built(&s)), "rebuilt on a move");
+        assert!(Rc::ptr_eq(&first, &kept(&s)), "rebuilt on a move");
         let lines = panes::lines(&s, Pane::Mine);
         assert!(text(&lines[heads[n]]).starts_with("▶ "));
         assert!(!text(&lines[heads[n - 1]]).starts_with("▶ "));
@@ -341,14 +352,26 @@ fn moving_the_selection_reuses_the_built_lines_until_the_overview_or_width_chang
     }
     // Another height keeps the width and the lines.
     dispatch(&mut s, Action::Resize(80, 30));
-    assert!(Rc::ptr_eq(&first, &view::built(&s)), "rebuilt for a height");
+    assert!(Rc::ptr_eq(&first, &kept(&s)), "rebuilt for a height");
     // Another width builds them for it.
     dispatch(&mut s, Action::Resize(50, 30));
-    let narrow = view::built(&s);
+    let narrow = kept(&s);
     assert!(!Rc::ptr_eq(&first, &narrow), "kept for another width");
     same_rows(&s);
     dispatch(&mut s, Action::MinePrev);
-    assert!(Rc::ptr_eq(&narrow, &view::built(&s)));
+    assert!(Rc::ptr_eq(&narrow, &kept(&s)));
+    // Other colours: drawn right at once, kept from the next update on.
+    s.theme.color = true;
+    let coloured = view::built(&s);
+    assert!(!Rc::ptr_eq(&narrow, &coloured), "old colours drawn");
+    same_rows(&s);
+    dispatch(&mut s, Action::MineNext);
+    let coloured = kept(&s);
+    assert!(!Rc::ptr_eq(&narrow, &coloured), "kept for other colours");
+    s.theme.color = false;
+    dispatch(&mut s, Action::MinePrev);
+    let narrow = kept(&s);
+    assert!(!Rc::ptr_eq(&coloured, &narrow));
     // Another overview (the organisation's, once it arrives) too.
     let arrivals = s.mine.arrivals;
     dispatch(&mut s, Action::MineScope);
@@ -361,9 +384,9 @@ fn moving_the_selection_reuses_the_built_lines_until_the_overview_or_width_chang
         s.mine.overview().map(|o| o.scope),
         Some(Scope::Organisation)
     );
-    let org = view::built(&s);
+    let org = kept(&s);
     assert!(!Rc::ptr_eq(&narrow, &org), "kept for another overview");
     dispatch(&mut s, Action::MineNext);
-    assert!(Rc::ptr_eq(&org, &view::built(&s)));
+    assert!(Rc::ptr_eq(&org, &kept(&s)));
     same_rows(&s);
 }

@@ -130,14 +130,25 @@ pub struct Auth {
     pub declined: bool,
     /// The validity (from, until) of the certificate the server showed.
     certificate: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// The address [`Auth::prepare`] last ran for.
+    prepared_for: Option<String>,
 }
 
 impl Auth {
     /// Before a transfer to `url`: the repository folder (or none for a
-    /// clone) and its git configuration, for the CA certificates and the
-    /// proxy git would use.
-    pub fn prepare(&mut self, url: &str, dir: Option<&Path>, config: &git2::Config) {
+    /// clone) and its git configuration as libgit2 read it (`None` when it
+    /// could not be read), for the CA certificates and the proxy git would
+    /// use. The certificates are loaded whatever the configuration: without
+    /// them no https server's certificate is trusted.
+    /// Nothing is done again for the address prepared last.
+    pub fn prepare(&mut self, url: &str, dir: Option<&Path>, config: Option<&git2::Config>) {
+        if self.prepared_for.as_deref() == Some(url) {
+            return;
+        }
+        self.prepared_for = Some(url.to_string());
         self.dir = dir.map(Path::to_path_buf);
+        self.proxy = None;
+        self.proxy_from_git = false;
         if !is_https(url) {
             return;
         }
@@ -148,6 +159,12 @@ impl Auth {
             .filter(|p| !p.is_empty());
         self.proxy_from_git = from_git.is_some();
         self.proxy = from_git.or_else(|| proxy_for(url, config, &|k| std::env::var(k).ok()));
+    }
+
+    /// The address [`Auth::prepare`] last prepared for (every connection
+    /// of a transfer's link is prepared for its address).
+    pub fn prepared_for(&self) -> Option<&str> {
+        self.prepared_for.as_deref()
     }
 
     /// The next login to offer the https server at `url`, or `None` when
@@ -470,10 +487,10 @@ fn http_setting(config: &git2::Config, url: &str, name: &str) -> Option<String> 
 /// The proxy git would use for `url`, if any.
 fn proxy_for(
     url: &str,
-    config: &git2::Config,
+    config: Option<&git2::Config>,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Option<String> {
-    if let Some(p) = http_setting(config, url, "proxy") {
+    if let Some(p) = config.and_then(|c| http_setting(c, url, "proxy")) {
         return Some(p);
     }
     let host = host_of(url);
@@ -695,15 +712,20 @@ mod tests {
             }
         };
         let url = "https://git.example/a.git";
-        assert_eq!(proxy_for(url, &config, &env(&[])), None);
+        assert_eq!(proxy_for(url, Some(&config), &env(&[])), None);
         assert_eq!(
-            proxy_for(url, &config, &env(&[("HTTPS_PROXY", "http://p:3128")])).as_deref(),
+            proxy_for(
+                url,
+                Some(&config),
+                &env(&[("HTTPS_PROXY", "http://p:3128")])
+            )
+            .as_deref(),
             Some("http://p:3128")
         );
         assert_eq!(
             proxy_for(
                 url,
-                &config,
+                Some(&config),
                 &env(&[("HTTPS_PROXY", "http://p:3128"), ("NO_PROXY", ".example")])
             ),
             None
@@ -716,11 +738,16 @@ mod tests {
             .unwrap();
         let config = git2::Config::open(&path).unwrap();
         assert_eq!(
-            proxy_for(url, &config, &env(&[("HTTPS_PROXY", "http://p:3128")])).as_deref(),
+            proxy_for(
+                url,
+                Some(&config),
+                &env(&[("HTTPS_PROXY", "http://p:3128")])
+            )
+            .as_deref(),
             Some("http://git-proxy:8080")
         );
         assert_eq!(
-            proxy_for("https://other.example/r", &config, &env(&[])).as_deref(),
+            proxy_for("https://other.example/r", Some(&config), &env(&[])).as_deref(),
             Some("http://x:1")
         );
     }
@@ -776,8 +803,13 @@ mod tests {
             .push((file.map(Path::to_path_buf), folder.map(Path::to_path_buf)));
     }
 
+    /// Held by the tests that defer certificates (the loader is
+    /// process-wide).
+    static DEFERRING: Mutex<()> = Mutex::new(());
+
     #[test]
     fn deferred_certificates_are_handed_over_once_with_gits_setting_first() {
+        let _turn = DEFERRING.lock().unwrap_or_else(|e| e.into_inner());
         if std::env::var_os("GIT_SSL_CAINFO").is_some_and(|v| !v.is_empty()) {
             eprintln!("skipped: GIT_SSL_CAINFO is set and overrules the repository's setting");
             return;
@@ -807,5 +839,35 @@ mod tests {
         assert_eq!(handed[before].0.as_deref(), Some(ca.as_path()));
         // A folder is only handed over when it exists.
         assert!(handed[before].1.as_ref().is_none_or(|f| f.is_dir()));
+    }
+
+    #[test]
+    fn every_connection_hands_over_the_certificates_even_without_a_configuration() {
+        let _turn = DEFERRING.lock().unwrap_or_else(|e| e.into_inner());
+        let dir = tempfile::tempdir().unwrap();
+        let mut progress = |_: &super::super::remote::Progress| {};
+        let https = "https://git.example/a.git";
+        // git's configuration could not be read (None); a repository's
+        // link, and a clone's without a repository.
+        for folder in [Some(dir.path()), None] {
+            let before = HANDED.lock().unwrap().len();
+            defer_certificates(record);
+            let link = super::super::remote::Link::new(&mut progress, folder, None);
+            // A fetch from a local path, then a push to an https address
+            // (a push URL): the push's connection gets the certificates.
+            let _ = link.connect("/srv/oplaeg.git");
+            assert_eq!(HANDED.lock().unwrap().len(), before, "not for a local path");
+            let _ = link.connect(https);
+            assert_eq!(link.https.borrow().prepared_for(), Some(https));
+            assert_eq!(HANDED.lock().unwrap().len(), before + 1);
+            let _ = link.connect(https);
+            assert_eq!(HANDED.lock().unwrap().len(), before + 1, "once");
+        }
+        // Without a configuration the environment's proxy still counts.
+        let env = |k: &str| (k == "HTTPS_PROXY").then(|| "http://p:3128".to_string());
+        assert_eq!(
+            proxy_for("https://git.example/a.git", None, &env).as_deref(),
+            Some("http://p:3128")
+        );
     }
 }

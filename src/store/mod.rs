@@ -133,6 +133,9 @@ pub struct Store {
     spares: std::sync::Mutex<Vec<Repository>>,
     /// How the last load of a commit used the cache (see [`Store::cache_use`]).
     cache_use: std::sync::Mutex<CacheUse>,
+    /// The placements cache as last read or written, shared with the
+    /// handles (see [`Placements`]).
+    placements: std::sync::Arc<placements::Shared>,
 }
 
 /// Why git would not open the repository at `root`: another user's
@@ -188,6 +191,7 @@ impl Store {
             bare: false,
             spares: Default::default(),
             cache_use: Default::default(),
+            placements: Default::default(),
         };
         store.recover_if_interrupted();
         Ok(store)
@@ -233,6 +237,7 @@ impl Store {
             bare: true,
             spares: Default::default(),
             cache_use: Default::default(),
+            placements: Default::default(),
         })
     }
 
@@ -302,6 +307,7 @@ impl Store {
             bare: false,
             spares: Default::default(),
             cache_use: Default::default(),
+            placements: Default::default(),
         })
     }
 
@@ -321,6 +327,7 @@ impl Store {
             bare: self.bare,
             spares: Default::default(),
             cache_use: Default::default(),
+            placements: self.placements.clone(),
         })
     }
 

@@ -313,10 +313,22 @@ pub struct Link<'a> {
     pub server_text: RefCell<Vec<u8>>,
     /// Logins, certificates and proxy of an https server.
     pub https: RefCell<super::https::Auth>,
+    /// The repository folder (none for a clone) and its git configuration
+    /// (none when it could not be read), for [`Link::connect`].
+    dir: Option<PathBuf>,
+    config: Option<git2::Config>,
 }
 
 impl<'a> Link<'a> {
-    pub fn new(progress: &'a mut dyn FnMut(&Progress)) -> Link<'a> {
+    /// The link of one transfer's connections: the repository folder (none
+    /// for a clone) and its git configuration (`None` when it could not be
+    /// read) give git's credential helpers, CA certificates and proxy for
+    /// each connection (see [`Link::connect`]).
+    pub fn new(
+        progress: &'a mut dyn FnMut(&Progress),
+        dir: Option<&Path>,
+        config: Option<git2::Config>,
+    ) -> Link<'a> {
         Link {
             progress: RefCell::new(progress),
             last: RefCell::new(None),
@@ -324,7 +336,23 @@ impl<'a> Link<'a> {
             rejected: RefCell::new(Vec::new()),
             server_text: RefCell::new(Vec::new()),
             https: RefCell::new(super::https::Auth::default()),
+            dir: dir.map(Path::to_path_buf),
+            config,
         }
+    }
+
+    /// What one connection to `url` (a fetch, a push, a clone) is made
+    /// with: its callbacks and proxy options, given only after the link
+    /// was prepared for `url` – the CA certificates handed to libgit2
+    /// ([`super::https::load_certificates`]), the proxy git would use – so
+    /// no transfer can skip it, whatever address (a push URL, a rewritten
+    /// one) it goes to and whether the configuration could be read.
+    pub fn connect(&self, url: &str) -> (RemoteCallbacks<'_>, git2::ProxyOptions<'static>) {
+        self.new_connection();
+        self.https
+            .borrow_mut()
+            .prepare(url, self.dir.as_deref(), self.config.as_ref());
+        (self.callbacks(), self.proxy_options())
     }
 
     /// The server's messages so far, as lines for a person: progress
@@ -355,15 +383,8 @@ impl<'a> Link<'a> {
         ))
     }
 
-    /// Before the first transfer to an https `url`: the repository folder
-    /// (none for a clone) and its configuration, for git's credential
-    /// helpers, CA certificates and proxy.
-    pub fn prepare(&self, url: &str, dir: Option<&Path>, config: &git2::Config) {
-        self.https.borrow_mut().prepare(url, dir, config);
-    }
-
     /// The proxy options for a transfer (git's `http.proxy`, `HTTPS_PROXY`).
-    pub fn proxy_options(&self) -> git2::ProxyOptions<'static> {
+    fn proxy_options(&self) -> git2::ProxyOptions<'static> {
         self.https.borrow().proxy_options()
     }
 
@@ -375,7 +396,7 @@ impl<'a> Link<'a> {
 
     /// Starts a new connection's credentials: every connection (a fetch, a
     /// push) may offer each key once again, within the same bound.
-    pub fn new_connection(&self) {
+    fn new_connection(&self) {
         let creds = self.credentials.borrow().fresh();
         *self.credentials.borrow_mut() = creds;
         self.https.borrow_mut().new_connection();
@@ -402,7 +423,7 @@ impl<'a> Link<'a> {
     }
 
     /// Callbacks for one fetch or push, sharing this link.
-    pub fn callbacks(&self) -> RemoteCallbacks<'_> {
+    fn callbacks(&self) -> RemoteCallbacks<'_> {
         let mut cb = RemoteCallbacks::new();
         cb.credentials(move |url, user, allowed| {
             if super::https::is_https(url) && allowed.contains(CredentialType::USER_PASS_PLAINTEXT)

@@ -172,6 +172,8 @@ pub struct Tracking {
 struct Route {
     remote: String,
     url: String,
+    /// Where a push goes: `remote.NAME.pushurl`, else [`Route::url`].
+    push_url: String,
     /// `refs/heads/main`.
     local_ref: String,
     /// `main`.
@@ -223,10 +225,7 @@ impl Store {
             "opslag af serveren {remote_name}",
             "looking up the server {remote_name}"
         )))?;
-        let link = Link::new(progress);
-        if let Ok(config) = self.repo.config() {
-            link.prepare(&route.url, self.repo.workdir(), &config);
-        }
+        let link = Link::new(progress, self.repo.workdir(), self.repo.config().ok());
         let start = self.head()?.ok_or_else(|| {
             Error::Invalid(tr!(
                 "der er intet at synkronisere endnu (ingen commits)",
@@ -264,7 +263,7 @@ impl Store {
             // that they did not move since it looked, so oplaeg clients of
             // such a server take turns for a whole round (which also means
             // they never need a second one). Real servers check themselves.
-            let server_turn = match local_repository(&route.url) {
+            let server_turn = match local_repository(&route.push_url) {
                 Some(dir) => Some(lock_file(&dir.join("oplaeg-sync.lock"))?),
                 None => None,
             };
@@ -316,7 +315,18 @@ impl Store {
                 refspecs.push(format!("refs/tags/{t}:refs/tags/{t}"));
             }
             if !refspecs.is_empty() {
-                let pushed = self.push(&mut remote, route, &refspecs, &link);
+                // libgit2 keeps the transport a fetch connected with (a
+                // local path's, say) and would push to another push URL
+                // over it: a push elsewhere goes through a remote of its own.
+                let mut elsewhere = match route.push_url != route.url {
+                    true => Some(self.repo.find_remote(remote_name).map_err(Error::git(tr!(
+                        "opslag af serveren {remote_name}",
+                        "looking up the server {remote_name}"
+                    )))?),
+                    false => None,
+                };
+                let to = elsewhere.as_mut().unwrap_or(&mut remote);
+                let pushed = self.push(to, route, &refspecs, &link);
                 self.delete_refs(&outgoing)?;
                 if !pushed? {
                     let lock_refusal = link
@@ -444,15 +454,12 @@ impl Store {
             }
         }
         let shown = display_url(url);
-        let link = Link::new(progress);
-        if let Ok(config) = git2::Config::open_default() {
-            link.prepare(url, None, &config);
-        }
+        let link = Link::new(progress, None, git2::Config::open_default().ok());
         link.report(&Progress::Connecting(shown.clone()));
         let cloned = {
+            let (callbacks, proxy) = link.connect(url);
             let mut fo = FetchOptions::new();
-            fo.remote_callbacks(link.callbacks())
-                .proxy_options(link.proxy_options());
+            fo.remote_callbacks(callbacks).proxy_options(proxy);
             RepoBuilder::new().fetch_options(fo).clone(url, path)
         };
         if cloned.is_ok() {
@@ -521,6 +528,9 @@ impl Store {
             }
         };
         let url = r.url().map_err(Error::git("remote url"))?.to_string();
+        let push_url = r
+            .pushurl_bytes()
+            .map_or_else(|| url.clone(), |p| String::from_utf8_lossy(p).into_owned());
         let local_ref = self.branch_ref()?;
         let branch = local_ref.trim_start_matches("refs/heads/").to_string();
         let config = self.repo.config().map_err(Error::git("git config"))?;
@@ -536,6 +546,7 @@ impl Store {
         Ok(Route {
             remote: remote.to_string(),
             url,
+            push_url,
             tracking_ref: format!("refs/remotes/{remote}/{short}"),
             upstream: format!("{remote}/{short}"),
             local_ref,
@@ -559,11 +570,11 @@ impl Store {
             format!("+refs/heads/*:refs/remotes/{}/*", route.remote),
             format!("+refs/tags/meeting/*:{incoming}meeting/*"),
         ];
-        link.new_connection();
         {
+            let (callbacks, proxy) = link.connect(&route.url);
             let mut fo = FetchOptions::new();
-            fo.remote_callbacks(link.callbacks())
-                .proxy_options(link.proxy_options())
+            fo.remote_callbacks(callbacks)
+                .proxy_options(proxy)
                 .download_tags(AutotagOption::None);
             remote
                 .fetch(&refspecs, Some(&mut fo), Some("oplaeg sync: hentet"))
@@ -1068,11 +1079,11 @@ impl Store {
     ) -> Result<bool> {
         link.rejected.borrow_mut().clear();
         link.server_text.borrow_mut().clear();
-        link.new_connection();
         let result = {
+            // A push goes to the push URL when one is set (`remote.NAME.pushurl`).
+            let (callbacks, proxy) = link.connect(&route.push_url);
             let mut po = PushOptions::new();
-            po.remote_callbacks(link.callbacks())
-                .proxy_options(link.proxy_options());
+            po.remote_callbacks(callbacks).proxy_options(proxy);
             remote.push(refspecs, Some(&mut po))
         };
         if result.is_ok() {
@@ -1081,7 +1092,7 @@ impl Store {
         match result {
             Ok(()) => {}
             Err(e) if e.code() == git2::ErrorCode::NotFastForward => return Ok(false),
-            Err(e) => return Err(link.explain(&display_url(&route.url), e)),
+            Err(e) => return Err(link.explain(&display_url(&route.push_url), e)),
         }
         let rejected = link.rejected.borrow().clone();
         if rejected.is_empty() {

@@ -14,8 +14,17 @@ use crate::model::{Choice, Disposition};
 use crate::ops::{Action as Permission, NewTarget, RecEdit, Session};
 use crate::tr;
 
-/// Carries out one action; may return a follow-up action.
+/// Carries out one action; may return a follow-up action. What a view
+/// draws from is made here too, so that drawing only reads the state.
 pub fn update(state: &mut State, action: Action) -> Option<Action> {
+    let next = carry_out(state, action);
+    if state.view == View::Mine {
+        super::mine::view::refresh(state);
+    }
+    next
+}
+
+fn carry_out(state: &mut State, action: Action) -> Option<Action> {
     let before = popup_identity(state.popup.as_ref());
     let next = apply(state, action);
     if popup_identity(state.popup.as_ref()) != before {

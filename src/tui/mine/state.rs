@@ -1,7 +1,6 @@
 //! Mit overblik's state: whose comments, since what, the overview the
 //! worker computed, and where the view is.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
@@ -110,8 +109,9 @@ pub struct MineState {
     /// How many overviews have arrived: names the one in [`MineState::data`]
     /// for the lines built from it.
     pub arrivals: u64,
-    /// The lines last built for the pane (see [`super::view::built`]).
-    pub built: RefCell<Option<Rc<super::view::Built>>>,
+    /// The lines built for the pane when what they show last changed
+    /// (see [`super::view::refresh`]); drawing only reads them.
+    pub built: Option<Rc<super::view::Built>>,
 }
 
 impl MineState {

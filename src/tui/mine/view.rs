@@ -117,28 +117,57 @@ struct BuiltKey {
     color: bool,
 }
 
-/// The lines for the state as it is: the cached ones while nothing they
-/// depend on changed, else built anew (and cached when an overview is
-/// shown). Builds nothing else and does no I/O.
-pub fn built(state: &State) -> Rc<Built> {
-    let width = layout::inner(crate::tui::panes::rect(state, Pane::Mine)).width;
+/// What the lines for the state as it is depend on; `None` when they are
+/// not kept (no overview yet, or an error shown).
+fn built_key(state: &State) -> Option<BuiltKey> {
     let m = &state.mine;
     let current = m.key(state.head.as_ref());
     let shows_error = matches!(&m.error, Some((k, _)) if *k == current);
-    let key = (!shows_error && m.data.is_some()).then(|| BuiltKey {
+    (!shows_error && m.data.is_some()).then(|| BuiltKey {
         data: m.arrivals,
         scope: m.scope,
         since: m.since.clone(),
         pending: m.pending.is_some(),
-        width,
+        width: pane_width(state),
         color: state.theme.color,
-    });
+    })
+}
+
+fn pane_width(state: &State) -> u16 {
+    layout::inner(crate::tui::panes::rect(state, Pane::Mine)).width
+}
+
+/// The lines for the state as it is: those kept in the state while nothing
+/// they depend on changed (see [`refresh`]), else built for this call
+/// alone. Changes nothing, builds nothing else and does no I/O.
+pub fn built(state: &State) -> Rc<Built> {
+    let key = built_key(state);
     if key.is_some()
-        && let Some(b) = m.built.borrow().as_ref()
+        && let Some(b) = state.mine.built.as_ref()
         && b.key == key
     {
         return Rc::clone(b);
     }
+    Rc::new(make(state, key))
+}
+
+/// Part of `update`: builds the lines again when what they depend on
+/// changed (an overview arrived, another scope or "since", a width, the
+/// colours), so that drawing only reads them.
+pub fn refresh(state: &mut State) {
+    let key = built_key(state);
+    if key.is_none() {
+        state.mine.built = None;
+        return;
+    }
+    if state.mine.built.as_ref().is_some_and(|b| b.key == key) {
+        return;
+    }
+    state.mine.built = Some(Rc::new(make(state, key)));
+}
+
+fn make(state: &State, key: Option<BuiltKey>) -> Built {
+    let width = pane_width(state);
     let (lines, heads) = build(state);
     let mut rows = Vec::with_capacity(lines.len());
     let mut starts = Vec::with_capacity(lines.len() + 1);
@@ -147,15 +176,13 @@ pub fn built(state: &State) -> Rc<Built> {
         rows.extend(crate::tui::scroll::wrap(std::slice::from_ref(l), width));
     }
     starts.push(rows.len());
-    let b = Rc::new(Built {
+    Built {
         key,
         lines,
         heads,
         rows,
         starts,
-    });
-    *m.built.borrow_mut() = b.key.is_some().then(|| Rc::clone(&b));
-    b
+    }
 }
 
 /// The selected comment's heading, marked, and the line it is on.
@@ -170,7 +197,7 @@ fn selected_heading(state: &State, b: &Built) -> Option<(usize, Line<'static>)> 
 /// marked.
 fn selected_rows(state: &State, b: &Built) -> Option<(usize, usize, Vec<Line<'static>>)> {
     let (head, line) = selected_heading(state, b)?;
-    let width = layout::inner(crate::tui::panes::rect(state, Pane::Mine)).width;
+    let width = pane_width(state);
     let rows = crate::tui::scroll::wrap(&[line], width);
     Some((*b.starts.get(head)?, *b.starts.get(head + 1)?, rows))
 }
