@@ -5,7 +5,8 @@
 //! cache deleted, truncated, filled with garbage or swapped between
 //! commits; the language switched), and a dirty working tree is still read
 //! from disk. Likewise anchor placements through the cache equal those
-//! made without it, and an unchanged version places no anchor again.
+//! made without it, and an unchanged version places no anchor again; and
+//! `oplaeg chapters`' numbers kept as tallies equal those counted anew.
 
 mod common;
 
@@ -427,6 +428,29 @@ fn check_placements(store: &Store, ws: &Workspace) -> usize {
     plain_use.placed
 }
 
+/// `oplaeg chapters`' numbers for HEAD (through the cache's tallies, or
+/// writing them) equal those counted from `ws`, HEAD loaded from git, twice.
+fn check_facts(store: &Store, ws: &Workspace) {
+    let expected: Vec<(String, usize, usize)> = ws
+        .chapters
+        .iter()
+        .map(|c| {
+            let words = oplaeg::text::searchable_text(&c.markdown)
+                .split_whitespace()
+                .count();
+            (c.slug.clone(), words, ws.open_comments_on_chapter(&c.slug))
+        })
+        .collect();
+    for round in ["first", "second"] {
+        let facts: Vec<(String, usize, usize)> = oplaeg::ops::chapter_facts(store)
+            .expect("the chapters' numbers")
+            .into_iter()
+            .map(|f| (f.chapter.slug, f.words, f.open_comments))
+            .collect();
+        assert_eq!(facts, expected, "{round} time");
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
 
@@ -449,7 +473,8 @@ proptest! {
             // HEAD as plain git sees it, through a fresh store (a new
             // process would), and an older commit through the same store.
             let head = git2::Oid::from_str(&ws.head()).expect("an id");
-            check_commit(&Store::open(&ws.root).expect("open"), head);
+            let fresh = Store::open(&ws.root).expect("open");
+            check_facts(&fresh, &check_commit(&fresh, head));
             let old = git2::Oid::from_str(&commits[n % commits.len()]).expect("an id");
             // Placed on an older version first, the same comments on
             // other chapter texts share the cache with HEAD's.
@@ -522,6 +547,74 @@ fn a_second_load_reads_no_file_and_a_new_commit_reads_only_what_changed() {
         })
         .count();
     assert_eq!(folders, oplaeg::store::CACHE_KEEP);
+}
+
+#[test]
+fn the_chapters_numbers_come_from_tallies_without_reading_the_comments() {
+    let _serial = serial();
+    let ws = Ws::sample();
+    for i in 0..4 {
+        write(
+            &comment_path(&ws, i),
+            comment_text(&format!("kommentar {i}"), "indledning", None).as_bytes(),
+        );
+    }
+    ws.git(&["add", "-A"]);
+    commit(&ws, "fire kommentarer");
+    let store = ws.store();
+    let open = |store: &Store| -> Vec<(String, usize)> {
+        oplaeg::ops::chapter_facts(store)
+            .expect("facts")
+            .into_iter()
+            .map(|f| (f.chapter.slug, f.open_comments))
+            .collect()
+    };
+    let first = open(&store);
+    assert!(first.contains(&("indledning".to_string(), 4)), "{first:?}");
+    let named = |prefix: &str| {
+        cache_files(&ws)
+            .into_iter()
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(named("tally-open-").len(), 1, "{:?}", cache_files(&ws));
+    assert_eq!(named("tally-words-").len(), 1, "{:?}", cache_files(&ws));
+    // With the tallies kept, the comments are not read: their folder is
+    // not written again once deleted.
+    for f in named("comments-") {
+        std::fs::remove_file(f).expect("remove");
+    }
+    assert_eq!(open(&Store::open(&ws.root).expect("open")), first);
+    assert!(named("comments-").is_empty(), "{:?}", cache_files(&ws));
+
+    // A new commit has a new comments tree: counted anew, not the old tally.
+    write(
+        &comment_path(&ws, 4),
+        comment_text("en til", "indledning", None).as_bytes(),
+    );
+    ws.git(&["add", "-A"]);
+    commit(&ws, "en til");
+    let second = open(&Store::open(&ws.root).expect("open"));
+    assert!(
+        second.contains(&("indledning".to_string(), 5)),
+        "{second:?}"
+    );
+    assert_eq!(named("tally-open-").len(), 2, "{:?}", cache_files(&ws));
+    // A damaged tally is not believed (cut and resealed so that its header
+    // fits; garbage): the numbers are counted again.
+    for f in named("tally-") {
+        let bytes = std::fs::read(&f).expect("read");
+        std::fs::write(&f, &bytes[..bytes.len() - 3]).expect("cut");
+        reseal_cache_file(&f).expect("reseal");
+    }
+    assert_eq!(open(&Store::open(&ws.root).expect("open")), second);
+    for f in named("tally-") {
+        std::fs::write(&f, b"oplaeg-cache 3 x\n\x05garbage").expect("garbage");
+    }
+    assert_eq!(open(&Store::open(&ws.root).expect("open")), second);
 }
 
 #[test]

@@ -364,47 +364,17 @@ struct ChapterJson<'a> {
 }
 
 /// `oplaeg chapters`.
-/// Each chapter's number of words: the same words as in markdown_to_text
-/// (only the blocks' separators differ), without building each block's
-/// string. Counted on as many threads as there are cores (a chapter's
-/// Markdown is parsed for it; 5 MB of chapters take tens of milliseconds).
-fn word_counts(chapters: &[crate::model::Chapter]) -> Vec<usize> {
-    let count = |c: &crate::model::Chapter| {
-        crate::text::searchable_text(&c.markdown)
-            .split_whitespace()
-            .count()
-    };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    if threads < 2 || chapters.len() < 8 {
-        return chapters.iter().map(count).collect();
-    }
-    let chunk = chapters.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let parts: Vec<_> = chapters
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(count).collect::<Vec<_>>()))
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
-}
-
 pub fn chapters(cli: &Cli) -> anyhow::Result<()> {
-    let (_, ws) = load(cli)?;
-    let words = word_counts(&ws.chapters);
-    let rows: Vec<ChapterJson> = ws
-        .chapters
+    let facts = crate::ops::chapter_facts(&store(cli)?)?;
+    let rows: Vec<ChapterJson> = facts
         .iter()
-        .zip(words)
-        .map(|(c, words)| ChapterJson {
-            number: c.number,
-            slug: &c.slug,
-            title: &c.title,
-            file: &c.file,
-            words,
-            open_comments: ws.open_comments_on_chapter(&c.slug),
+        .map(|f| ChapterJson {
+            number: f.chapter.number,
+            slug: &f.chapter.slug,
+            title: &f.chapter.title,
+            file: &f.chapter.file,
+            words: f.words,
+            open_comments: f.open_comments,
         })
         .collect();
     if cli.format == Format::Json {

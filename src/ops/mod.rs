@@ -22,6 +22,7 @@ use std::path::Path;
 use chrono::{DateTime, FixedOffset, Local, Timelike};
 
 pub use crate::store::{Progress, SyncConflict, SyncReport, Tracking};
+pub use chapters::{ChapterFacts, chapter_facts};
 pub use comments::{NewTarget, anchor_in, may_change_comment, seeded_ids};
 pub use recommendations::RecEdit;
 pub use server::{hook_script, server_init};

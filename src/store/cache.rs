@@ -50,6 +50,9 @@ pub const KEEP: usize = 4;
 const MAGIC: &str = "oplaeg-cache";
 /// Chapter folders' cache files are named this and their tree id.
 const DRAFTS_PREFIX: &str = "drafts-";
+/// Tallies (numbers derived from one tree, see [`Cache::tally`]) are named
+/// this, their kind and their tree id.
+const TALLY_PREFIX: &str = "tally-";
 /// The language in a chapter folder's header: none matters.
 const ANY_LANG: &str = "-";
 
@@ -152,7 +155,43 @@ impl Cache {
         d.is_empty().then_some(files)
     }
 
-    /// The comments of `tree` (a commit's root tree), as
+    fn tally_of(&self, kind: &str, tree: Oid) -> PathBuf {
+        self.dir.join(format!("{TALLY_PREFIX}{kind}-{tree}"))
+    }
+
+    /// A tally of `kind` (letters only) kept for the tree `tree`: numbers by
+    /// name that depend on nothing but that tree's content (for example
+    /// open threads per chapter for a `comments/` tree). `None` when not
+    /// kept, or damaged, or written by another version. The header names
+    /// the kind where a comments folder names its language.
+    pub fn tally(&self, kind: &str, tree: Oid) -> Option<Vec<(String, u64)>> {
+        let bytes = std::fs::read(self.tally_of(kind, tree)).ok()?;
+        let newline = memchr::memchr(b'\n', &bytes)?;
+        let body = &bytes[newline + 1..];
+        if bytes[..newline] != *header_in(FORMAT, kind, tree, body).as_bytes() {
+            return None;
+        }
+        let mut d = Dec::new(body);
+        let n = d.len()?;
+        let mut out = Vec::with_capacity(n.min(body.len()));
+        for _ in 0..n {
+            out.push((d.string()?, d.u64()?));
+        }
+        d.is_empty().then_some(out)
+    }
+
+    /// Keeps a tally for [`Cache::tally`] (silently not, on any error).
+    pub fn put_tally(&self, kind: &str, tree: Oid, tally: &[(String, u64)]) {
+        let mut e = Enc::default();
+        e.len(tally.len());
+        for (name, n) in tally {
+            e.str(name);
+            e.u64(*n);
+        }
+        let path = self.tally_of(kind, tree);
+        let _ = self.write_body(&path, &header_in(FORMAT, kind, tree, &e.bytes), &e.bytes);
+    }
+
     /// [`crate::model::Source::comments`] gives them.
     pub fn comments(
         &self,
@@ -346,6 +385,7 @@ impl Cache {
         let now = std::time::SystemTime::now();
         let mut folders = Vec::new();
         let mut drafts = Vec::new();
+        let mut tallies = Vec::new();
         for e in dir.filter_map(|e| e.ok()) {
             let Some(modified) = e.metadata().ok().and_then(|m| m.modified().ok()) else {
                 continue;
@@ -356,6 +396,8 @@ impl Cache {
                 folders.push((modified, e.path()));
             } else if name.starts_with(DRAFTS_PREFIX) {
                 drafts.push((modified, e.path()));
+            } else if name.starts_with(TALLY_PREFIX) {
+                tallies.push((modified, e.path()));
             } else if name != super::placements::FILE
                 && now
                     .duration_since(modified)
@@ -364,9 +406,10 @@ impl Cache {
                 let _ = std::fs::remove_file(e.path());
             }
         }
-        for mut kind in [folders, drafts] {
+        // Tallies are small: a few kinds, each for a few trees.
+        for (mut kind, keep) in [(folders, KEEP), (drafts, KEEP), (tallies, 4 * KEEP)] {
             kind.sort_by_key(|f| std::cmp::Reverse(f.0));
-            for (_, path) in kind.into_iter().skip(KEEP) {
+            for (_, path) in kind.into_iter().skip(keep) {
                 let _ = std::fs::remove_file(path);
             }
         }
@@ -498,6 +541,12 @@ pub fn reseal(path: &Path) -> std::io::Result<()> {
     } else if let Some(tree) = name.strip_prefix(DRAFTS_PREFIX) {
         let tree = Oid::from_str(tree).map_err(std::io::Error::other)?;
         header_in(FORMAT, ANY_LANG, tree, body)
+    } else if let Some((kind, tree)) = name
+        .strip_prefix(TALLY_PREFIX)
+        .and_then(|n| n.split_once('-'))
+    {
+        let tree = Oid::from_str(tree).map_err(std::io::Error::other)?;
+        header_in(FORMAT, kind, tree, body)
     } else {
         let parsed = name
             .strip_prefix("comments-")
