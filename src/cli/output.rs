@@ -120,9 +120,12 @@ pub fn block(s: &str, indent: &str) -> String {
 /// double), cut with `…` when longer.
 pub fn pad(s: &str, width: usize) -> String {
     let s = for_terminal(s, false);
-    if s.width() <= width {
-        let fill = width - s.width();
-        return format!("{s}{}", " ".repeat(fill));
+    let used = s.width();
+    if used <= width {
+        let mut out = String::with_capacity(s.len() + width - used);
+        out.push_str(&s);
+        out.extend(std::iter::repeat_n(' ', width - used));
+        return out;
     }
     let mut out = String::new();
     let mut used = 0;

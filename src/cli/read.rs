@@ -647,7 +647,7 @@ pub fn comment_list(cli: &Cli, f: &CommentFilter) -> anyhow::Result<()> {
     // One buffered writer: a line at a time to stdout is a system call per
     // comment.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let mut names = TargetNames::new();
+    let mut names = TargetNames::default();
     if rows.is_empty() {
         writeln!(out, "{}", tr!("Ingen kommentarer.", "No comments."))?;
     }
@@ -696,30 +696,37 @@ fn status_label(c: &Comment) -> String {
 
 /// The chapter's or recommendation's part of target labels, each looked up
 /// once (a listing names the same few chapters thousands of times).
-type TargetNames = std::collections::HashMap<(bool, String), String>;
+/// Targets' short names already made: chapters' by slug, then recommendations'.
+type TargetNames = [std::collections::HashMap<String, String>; 2];
 
 fn target_label(ws: &Workspace, c: &Comment, names: &mut TargetNames) -> String {
+    // Each target is named once (the key is cloned only then).
+    let mut name = |chapter: bool, key: &String, make: &dyn Fn() -> String| -> String {
+        let names = &mut names[usize::from(!chapter)];
+        if let Some(n) = names.get(key) {
+            return n.clone();
+        }
+        let n = make();
+        names.insert(key.clone(), n.clone());
+        n
+    };
     let mut s = if let Some(ch) = &c.target.chapter {
-        names
-            .entry((true, ch.clone()))
-            .or_insert_with(|| match ws.chapter(ch) {
-                Ok(x) => format!("{} {}", tr!("kap.", "ch."), x.number),
-                Err(_) => ch.clone(),
-            })
-            .clone()
+        name(true, ch, &|| match ws.chapter(ch) {
+            Ok(x) => format!("{} {}", tr!("kap.", "ch."), x.number),
+            Err(_) => ch.clone(),
+        })
     } else if let Some(r) = &c.target.recommendation {
-        names
-            .entry((false, r.clone()))
-            .or_insert_with(|| match ws.recommendation(r) {
-                Ok(x) => format!("{} {}", tr!("anb.", "rec."), x.rank),
-                Err(_) => r.clone(),
-            })
-            .clone()
+        name(false, r, &|| match ws.recommendation(r) {
+            Ok(x) => format!("{} {}", tr!("anb.", "rec."), x.rank),
+            Err(_) => r.clone(),
+        })
     } else {
         String::new()
     };
     if let Some(a) = &c.target.anchor {
-        s.push_str(&format!(" «{}»", crate::text::truncate(&a.quote, 40)));
+        s.push_str(" «");
+        s.push_str(&crate::text::truncate(&a.quote, 40));
+        s.push('»');
     }
     s
 }
@@ -777,7 +784,10 @@ pub fn comment_show(cli: &Cli, id: &str) -> anyhow::Result<()> {
     if cli.format == Format::Json {
         return json(&placed);
     }
-    println!("{}\n", safe(&target_label(&ws, c, &mut TargetNames::new())));
+    println!(
+        "{}\n",
+        safe(&target_label(&ws, c, &mut TargetNames::default()))
+    );
     for (n, x) in placed.iter().enumerate() {
         let indent = if n == 0 { "" } else { "    " };
         print_comment(x.comment, x.placement.as_ref(), indent);
