@@ -75,17 +75,23 @@ pub fn chapter_facts(store: &Store) -> Result<Vec<ChapterFacts>> {
         Ok(e) if e.kind() == Some(git2::ObjectType::Tree) => Some(e.id()),
         _ => None,
     };
-    let ws = super::load_without_comments(store, Some(commit))?;
-    let open: HashMap<String, usize> = match folder(paths::COMMENTS) {
-        None => HashMap::new(),
-        Some(t) => match cache.tally(OPEN, t) {
-            Some(kept) => kept.into_iter().map(|(s, n)| (s, n as usize)).collect(),
-            None => {
-                let open = open_threads(&store.load_commit(Some(commit))?);
-                cache.put_tally(OPEN, t, &as_tally(&open));
-                open
-            }
-        },
+    let comments = folder(paths::COMMENTS);
+    let kept = comments.and_then(|t| cache.tally(OPEN, t));
+    let (ws, open) = match (comments, kept) {
+        (None, _) => (
+            super::load_without_comments(store, Some(commit))?,
+            HashMap::new(),
+        ),
+        (Some(_), Some(kept)) => (
+            super::load_without_comments(store, Some(commit))?,
+            kept.into_iter().map(|(s, n)| (s, n as usize)).collect(),
+        ),
+        (Some(t), None) => {
+            let ws = store.load_commit(Some(commit))?;
+            let open = open_threads(&ws);
+            cache.put_tally(OPEN, t, &as_tally(&open));
+            (ws, open)
+        }
     };
     let words = match folder(paths::DRAFTS) {
         None => word_counts(&ws.chapters),
