@@ -277,7 +277,8 @@ fn skip_comment(d: &mut Dec<'_>) -> Option<()> {
     Some(())
 }
 
-/// Writes a file as a source gives it (name, bytes, blob id, flaw).
+/// Writes a file as a source gives it (name, bytes, blob id, flaw); the
+/// cache's `read_drafts` reads it back straight from the file.
 pub(super) fn put_file(e: &mut Enc, f: &FileData) {
     let FileData {
         name,
@@ -298,27 +299,6 @@ pub(super) fn put_file(e: &mut Enc, f: &FileData) {
             e.u64(*size);
         }
     }
-}
-
-/// Reads what [`put_file`] wrote.
-pub(super) fn get_file(d: &mut Dec<'_>) -> Option<FileData> {
-    let name = d.string()?;
-    let n = d.len()?;
-    let bytes = d.raw(n)?.to_vec();
-    let id = d.opt_string()?;
-    let flaw = match d.u8()? {
-        0 => None,
-        1 => Some(FileFlaw::Symlink),
-        2 => Some(FileFlaw::Executable),
-        3 => Some(FileFlaw::TooBig(d.u64()?)),
-        _ => return None,
-    };
-    Some(FileData {
-        name,
-        bytes,
-        id,
-        flaw,
-    })
 }
 
 pub(super) fn put_problem(e: &mut Enc, p: &Problem) {

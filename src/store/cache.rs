@@ -35,12 +35,10 @@ use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Oid, Repository, Tree};
 
-use super::binary::{
-    Dec, Enc, get_comment_file, get_file, put_comment_file, put_file, skip_comment_file,
-};
+use super::binary::{Dec, Enc, get_comment_file, put_comment_file, put_file, skip_comment_file};
 use crate::error::{Error, Result};
 use crate::model::{
-    Comment, CommentFile, FileData, Problem, at_most_by, limits, paths, read_comment_file,
+    Comment, CommentFile, FileData, FileFlaw, Problem, at_most_by, limits, paths, read_comment_file,
 };
 
 /// Bump when what is cached, or how a file reads, changes.
@@ -139,20 +137,36 @@ impl Cache {
         Ok(files)
     }
 
+    /// The chapter files cached for `tree`, read straight into each file's
+    /// own buffer (5 MB of chapters are not copied twice); `None` unless
+    /// the body is whole, exactly what [`put_file`] wrote, and fits its
+    /// header.
     fn read_drafts(&self, path: &Path, tree: Oid) -> Option<Vec<FileData>> {
-        let bytes = std::fs::read(path).ok()?;
-        let newline = memchr::memchr(b'\n', &bytes)?;
-        let body = &bytes[newline + 1..];
-        if bytes[..newline] != *header_in(FORMAT, ANY_LANG, tree, body).as_bytes() {
-            return None;
-        }
-        let mut d = Dec::new(body);
+        let (mut d, header) = Stream::open(path)?;
         let n = d.len()?;
-        let mut files = Vec::with_capacity(n);
+        let mut files = Vec::with_capacity(n.min(1 << 12));
         for _ in 0..n {
-            files.push(get_file(&mut d)?);
+            // What `binary::put_file` wrote.
+            let name = d.string()?;
+            let len = d.len()?;
+            let bytes = d.bytes(len)?;
+            let id = d.opt_string()?;
+            let flaw = match d.u8()? {
+                0 => None,
+                1 => Some(FileFlaw::Symlink),
+                2 => Some(FileFlaw::Executable),
+                3 => Some(FileFlaw::TooBig(d.u64()?)),
+                _ => return None,
+            };
+            files.push(FileData {
+                name,
+                bytes,
+                id,
+                flaw,
+            });
         }
-        d.is_empty().then_some(files)
+        let (len, sum) = d.finish()?;
+        (header == header_for(FORMAT, ANY_LANG, tree, len, sum).as_bytes()).then_some(files)
     }
 
     fn tally_of(&self, kind: &str, tree: Oid) -> PathBuf {
@@ -192,6 +206,7 @@ impl Cache {
         let _ = self.write_body(&path, &header_in(FORMAT, kind, tree, &e.bytes), &e.bytes);
     }
 
+    /// The comments of `tree` (a commit's root tree), as
     /// [`crate::model::Source::comments`] gives them.
     pub fn comments(
         &self,
@@ -513,11 +528,14 @@ fn header_line(tree: Oid, body: &[u8]) -> String {
 }
 
 fn header_in(format: u32, lang: &str, tree: Oid, body: &[u8]) -> String {
+    header_for(format, lang, tree, body.len(), checksum(body))
+}
+
+/// [`header_in`] from the body's length and checksum.
+fn header_for(format: u32, lang: &str, tree: Oid, len: usize, sum: u64) -> String {
     format!(
-        "{MAGIC} {format} {} {lang} {tree} {} {:016x}",
+        "{MAGIC} {format} {} {lang} {tree} {len} {sum:016x}",
         env!("CARGO_PKG_VERSION"),
-        body.len(),
-        checksum(body)
     )
 }
 
@@ -565,38 +583,188 @@ pub fn reseal(path: &Path) -> std::io::Result<()> {
 
 /// A fast 64-bit checksum that catches truncation and damage (not an
 /// attacker: whoever can write `.git/` can change the repository itself).
-/// Four independent lanes of 8 bytes each, so the multiplications overlap
-/// (one lane took a few milliseconds for a 10,000-comment folder).
 pub(super) fn checksum(bytes: &[u8]) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mix = |h: u64, w: u64| (h ^ w).wrapping_mul(K).rotate_left(29);
-    let word = |c: &[u8]| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        u64::from_le_bytes(w)
-    };
-    let seed = bytes.len() as u64 ^ K;
-    let mut lanes = [
-        seed,
-        seed.rotate_left(16),
-        seed.rotate_left(32),
-        seed.rotate_left(48),
-    ];
-    let mut blocks = bytes.chunks_exact(32);
-    for b in &mut blocks {
-        for (i, lane) in lanes.iter_mut().enumerate() {
+    let mut sum = Checksum::new(bytes.len());
+    sum.update(bytes);
+    sum.finish()
+}
+
+/// [`checksum`] over bytes that come in pieces (a file read as it is
+/// decoded), given their whole length first. Four independent lanes of 8
+/// bytes each, so the multiplications overlap (one lane took a few
+/// milliseconds for a 10,000-comment folder).
+pub(super) struct Checksum {
+    lanes: [u64; 4],
+    /// Bytes of an unfinished 32-byte block.
+    pending: [u8; 32],
+    filled: usize,
+}
+
+const K: u64 = 0x9E37_79B9_7F4A_7C15;
+
+fn mix(h: u64, w: u64) -> u64 {
+    (h ^ w).wrapping_mul(K).rotate_left(29)
+}
+
+fn word(c: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(c);
+    u64::from_le_bytes(w)
+}
+
+impl Checksum {
+    pub fn new(len: usize) -> Checksum {
+        let seed = len as u64 ^ K;
+        Checksum {
+            lanes: [
+                seed,
+                seed.rotate_left(16),
+                seed.rotate_left(32),
+                seed.rotate_left(48),
+            ],
+            pending: [0; 32],
+            filled: 0,
+        }
+    }
+
+    fn block(&mut self, b: &[u8]) {
+        for (i, lane) in self.lanes.iter_mut().enumerate() {
             *lane = mix(*lane, word(&b[i * 8..i * 8 + 8]));
         }
     }
-    let mut h = lanes.iter().fold(K, |h, &lane| mix(h, lane));
-    let mut words = blocks.remainder().chunks_exact(8);
-    for w in &mut words {
-        h = mix(h, word(w));
+
+    pub fn update(&mut self, mut bytes: &[u8]) {
+        if self.filled > 0 {
+            let take = (32 - self.filled).min(bytes.len());
+            self.pending[self.filled..self.filled + take].copy_from_slice(&bytes[..take]);
+            self.filled += take;
+            bytes = &bytes[take..];
+            if self.filled < 32 {
+                return;
+            }
+            let pending = self.pending;
+            self.block(&pending);
+            self.filled = 0;
+        }
+        let mut blocks = bytes.chunks_exact(32);
+        for b in &mut blocks {
+            self.block(b);
+        }
+        let rest = blocks.remainder();
+        self.pending[..rest.len()].copy_from_slice(rest);
+        self.filled = rest.len();
     }
-    for &b in words.remainder() {
-        h = mix(h, u64::from(b));
+
+    pub fn finish(&self) -> u64 {
+        let mut h = self.lanes.iter().fold(K, |h, &lane| mix(h, lane));
+        let rest = &self.pending[..self.filled];
+        let mut words = rest.chunks_exact(8);
+        for w in &mut words {
+            h = mix(h, word(w));
+        }
+        for &b in words.remainder() {
+            h = mix(h, u64::from(b));
+        }
+        h ^ (h >> 32)
     }
-    h ^ (h >> 32)
+}
+
+/// A cache file's body read straight from the file as it is decoded, for
+/// bodies of large parts (the chapters): each part is read into its own
+/// buffer, with no copy of the whole body in memory. Checks every length
+/// against what is left, like [`Dec`], and sums what it reads.
+struct Stream {
+    file: std::io::BufReader<std::fs::File>,
+    /// The body's length, and how much of it is not read yet.
+    total: usize,
+    left: usize,
+    sum: Checksum,
+}
+
+impl Stream {
+    /// The body of the cache file at `path` and its header line (without
+    /// the newline), to be compared with the one made from
+    /// [`Stream::finish`]'s length and checksum.
+    fn open(path: &Path) -> Option<(Stream, Vec<u8>)> {
+        use std::io::BufRead as _;
+        let file = std::fs::File::open(path).ok()?;
+        let size = usize::try_from(file.metadata().ok()?.len()).ok()?;
+        let mut file = std::io::BufReader::with_capacity(1 << 16, file);
+        let mut header = Vec::new();
+        // A header is one short line.
+        std::io::Read::take(&mut file, 512)
+            .read_until(b'\n', &mut header)
+            .ok()?;
+        if header.pop() != Some(b'\n') {
+            return None;
+        }
+        let left = size.checked_sub(header.len() + 1)?;
+        let stream = Stream {
+            file,
+            total: left,
+            left,
+            sum: Checksum::new(left),
+        };
+        Some((stream, header))
+    }
+
+    fn bytes(&mut self, n: usize) -> Option<Vec<u8>> {
+        use std::io::Read as _;
+        if n > self.left {
+            return None;
+        }
+        let mut out = vec![0; n];
+        self.file.read_exact(&mut out).ok()?;
+        self.left -= n;
+        self.sum.update(&out);
+        Some(out)
+    }
+
+    fn fixed<const N: usize>(&mut self) -> Option<[u8; N]> {
+        use std::io::Read as _;
+        if N > self.left {
+            return None;
+        }
+        let mut out = [0; N];
+        self.file.read_exact(&mut out).ok()?;
+        self.left -= N;
+        self.sum.update(&out);
+        Some(out)
+    }
+
+    fn u8(&mut self) -> Option<u8> {
+        Some(self.fixed::<1>()?[0])
+    }
+
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.fixed()?))
+    }
+
+    fn len(&mut self) -> Option<usize> {
+        let n = u32::from_le_bytes(self.fixed()?) as usize;
+        (n <= self.left).then_some(n)
+    }
+
+    fn string(&mut self) -> Option<String> {
+        let n = self.len()?;
+        String::from_utf8(self.bytes(n)?).ok()
+    }
+
+    fn opt_string(&mut self) -> Option<Option<String>> {
+        match self.u8()? {
+            0 => Some(None),
+            1 => Some(Some(self.string()?)),
+            _ => None,
+        }
+    }
+
+    /// The body's length and checksum, when all of it was read and the
+    /// file ends there.
+    fn finish(mut self) -> Option<(usize, u64)> {
+        use std::io::BufRead as _;
+        let at_end = self.left == 0 && self.file.fill_buf().ok()?.is_empty();
+        at_end.then(|| (self.total, self.sum.finish()))
+    }
 }
 
 #[cfg(test)]
@@ -786,6 +954,25 @@ mod tests {
             assert_ne!(checksum(&other), base, "byte {i}");
         }
         assert_ne!(checksum(&text[..text.len() - 1]), base);
+    }
+
+    #[test]
+    fn the_checksum_in_pieces_equals_the_checksum_at_once() {
+        let text: Vec<u8> = (0..777u32).map(|i| (i * 31 % 253) as u8).collect();
+        for piece in [1, 3, 7, 8, 31, 32, 33, 64, 100, 777] {
+            for start in [0, 1, 5, 40] {
+                let mut sum = Checksum::new(text.len());
+                sum.update(&text[..start]);
+                for part in text[start..].chunks(piece) {
+                    sum.update(part);
+                }
+                assert_eq!(
+                    sum.finish(),
+                    checksum(&text),
+                    "pieces of {piece} after {start}"
+                );
+            }
+        }
     }
 
     #[test]
