@@ -20,7 +20,6 @@ use std::ops::Range;
 use std::time::Instant;
 
 use similar::{Algorithm, DiffTag, capture_diff_slices_deadline};
-use unicode_segmentation::UnicodeSegmentation;
 
 /// A stretch of two sequences lined up.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -166,7 +165,8 @@ fn chars(s: &str) -> usize {
 
 /// The tokens of a text (words and marks, UAX #29) but its white space.
 fn non_space_tokens(s: &str) -> Vec<&str> {
-    s.split_word_bounds()
+    super::words::tokens(s)
+        .into_iter()
         .filter(|t| !t.chars().all(char::is_whitespace))
         .collect()
 }

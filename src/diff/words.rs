@@ -9,7 +9,6 @@
 
 use serde::Serialize;
 use similar::{Algorithm, DiffTag, capture_diff_slices};
-use unicode_segmentation::UnicodeSegmentation;
 
 /// What happened to a segment of text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -42,7 +41,7 @@ impl Segment {
 /// The tokens a text is compared by: words, runs of white space and single
 /// other characters (each a whole grapheme cluster).
 pub fn tokens(text: &str) -> Vec<&str> {
-    text.split_word_bounds().collect()
+    super::bounds::split(text)
 }
 
 /// Whether a token is a word (counts toward "words added/removed").
@@ -52,7 +51,7 @@ pub fn is_word(token: &str) -> bool {
 
 /// Number of words in a text.
 pub fn count_words(text: &str) -> usize {
-    text.split_word_bounds().filter(|t| is_word(t)).count()
+    tokens(text).into_iter().filter(|t| is_word(t)).count()
 }
 
 /// The word-level difference between `old` and `new`.
