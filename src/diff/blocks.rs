@@ -352,7 +352,7 @@ pub fn diff_blocks(old_md: &str, new_md: &str) -> Vec<BlockDiff> {
     }
 
     // 1. Exact moves: the same words deleted in one place, inserted in another.
-    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_key: HashMap<&str, Vec<usize>, Fast> = HashMap::default();
     for hunk in &hunks {
         for i in hunk.old.clone() {
             if !ka[i].is_empty() {
@@ -373,8 +373,8 @@ pub fn diff_blocks(old_md: &str, new_md: &str) -> Vec<BlockDiff> {
     }
 
     // Shared words of two blocks (same kind of block), computed once.
-    let mut bags_a: HashMap<usize, Bag<'_>> = HashMap::new();
-    let mut bags_b: HashMap<usize, Bag<'_>> = HashMap::new();
+    let mut bags_a: HashMap<usize, Bag<'_>, Fast> = HashMap::default();
+    let mut bags_b: HashMap<usize, Bag<'_>, Fast> = HashMap::default();
     let mut known: HashMap<(usize, usize), f64, Fast> = HashMap::default();
     let mut sim = |i: usize, j: usize, threshold: f64| -> f64 {
         if !same_class(a[i].kind, b[j].kind) || !could_overlap(ka[i], kb[j], threshold) {

@@ -83,24 +83,34 @@ fn joins(before: Option<Wb>, prev: Wb, cur: Wb, after: Option<Wb>) -> bool {
 /// The pieces `split_word_bounds` cuts `text` into, when every character
 /// of it is one [`class`] knows; else `None`.
 fn split_known(text: &str) -> Option<Vec<&str>> {
-    let mut classes = text.char_indices().map(|(i, c)| Some((i, class(c)?)));
-    let mut pull = || classes.next().map(|x| x.ok_or(())).transpose();
-    let mut out = Vec::with_capacity(text.len() / 4 + 1);
-    let Some((_, mut prev)) = pull().ok()? else {
-        return Some(out);
+    let bytes = text.as_bytes();
+    // The class of the character at byte `i` and its length.
+    let at = |i: usize| -> Option<(Wb, usize)> {
+        if bytes[i] < 0x80 {
+            return Some((class(char::from(bytes[i]))?, 1));
+        }
+        let c = text[i..].chars().next()?;
+        Some((class(c)?, c.len_utf8()))
     };
+    let mut out = Vec::with_capacity(text.len() / 4 + 1);
+    if text.is_empty() {
+        return Some(out);
+    }
+    let (mut prev, mut i) = at(0)?;
     let mut before = None;
-    let mut cur = pull().ok()?;
+    let mut cur = if i < bytes.len() { Some(at(i)?) } else { None };
     let mut start = 0;
-    while let Some((i, c)) = cur {
-        let after = pull().ok()?;
-        if !joins(before, prev, c, after.map(|a| a.1)) {
+    while let Some((c, n)) = cur {
+        let j = i + n;
+        let after = if j < bytes.len() { Some(at(j)?) } else { None };
+        if !joins(before, prev, c, after.map(|a| a.0)) {
             out.push(&text[start..i]);
             start = i;
         }
         before = Some(prev);
         prev = c;
         cur = after;
+        i = j;
     }
     out.push(&text[start..]);
     Some(out)
@@ -110,6 +120,52 @@ fn split_known(text: &str) -> Option<Vec<&str>> {
 /// `text.split_word_bounds()` cuts it.
 pub fn split(text: &str) -> Vec<&str> {
     split_known(text).unwrap_or_else(|| text.split_word_bounds().collect())
+}
+
+/// Whether `text` may be cut before byte `i` without changing where its
+/// word boundaries are: a space between two ASCII letters or digits. The
+/// boundaries on both sides of such a space are fixed (no rule joins a
+/// space to a letter or a digit), and the rules that look further (WB6,
+/// WB7, WB11, WB12) only look past a MidLetter, MidNum or MidNumLet, never
+/// past a space.
+fn safe_cut(bytes: &[u8], i: usize) -> bool {
+    i >= 1
+        && i + 1 < bytes.len()
+        && bytes[i] == b' '
+        && bytes[i - 1].is_ascii_alphanumeric()
+        && bytes[i + 1].is_ascii_alphanumeric()
+}
+
+/// [`split`] of two versions of a text: the stretches both begin and end
+/// with are cut once, not twice (at a [`safe_cut`], so the pieces are
+/// exactly those of cutting each text whole).
+pub fn split_pair<'a>(old: &'a str, new: &'a str) -> (Vec<&'a str>, Vec<&'a str>) {
+    let (x, y) = (old.as_bytes(), new.as_bytes());
+    let same_start = x.iter().zip(y).take_while(|(a, b)| a == b).count();
+    let head = (1..same_start)
+        .rev()
+        .find(|&i| safe_cut(&x[..same_start], i))
+        .unwrap_or(0);
+    let (x_rest, y_rest) = (&x[head..], &y[head..]);
+    let same_end = x_rest
+        .iter()
+        .rev()
+        .zip(y_rest.iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let end = &x_rest[x_rest.len() - same_end..];
+    let tail = (1..same_end)
+        .find(|&i| safe_cut(end, i))
+        .map_or(0, |i| same_end - i);
+    let head_pieces = split(&old[..head]);
+    let tail_pieces = split(&old[old.len() - tail..]);
+    let mut a = head_pieces.clone();
+    a.extend(split(&old[head..old.len() - tail]));
+    a.extend(&tail_pieces);
+    let mut b = head_pieces;
+    b.extend(split(&new[head..new.len() - tail]));
+    b.extend(tail_pieces);
+    (a, b)
 }
 
 #[cfg(test)]
@@ -185,6 +241,35 @@ mod tests {
         fn chains_are_cut_the_same(s in text("aæ1.,:;'’·_ \n\r\u{202f}-".chars().collect())) {
             prop_assert!(split_known(&s).is_some());
             prop_assert_eq!(split(&s), reference(&s));
+        }
+
+        /// Cutting at a safe place and cutting each part gives the pieces
+        /// of cutting the whole.
+        #[test]
+        fn safe_cuts_do_not_move_boundaries(s in text(
+            "ab 1 a.b 2,3 æ ’:'\u{301}\u{ad}👍🇩\n\r-_".chars().collect()
+        )) {
+            let whole = reference(&s);
+            for i in (0..s.len()).filter(|&i| safe_cut(s.as_bytes(), i)) {
+                let mut parts = split(&s[..i]);
+                parts.extend(split(&s[i..]));
+                prop_assert_eq!(&parts, &whole, "cut at {}", i);
+            }
+        }
+
+        /// Two versions sharing a start and an end are cut as each whole.
+        #[test]
+        fn pairs_are_cut_as_each_text(
+            start in text("ab 1 æ.,’\u{301}👍".chars().collect()),
+            x in text("ab 1 æ.,’\u{301}".chars().collect()),
+            y in text("ab 1 æ.,’\u{301}".chars().collect()),
+            end in text("ab 1 æ.,’\u{301}👍".chars().collect()),
+        ) {
+            let old = format!("{start}{x}{end}");
+            let new = format!("{start}{y}{end}");
+            let (a, b) = split_pair(&old, &new);
+            prop_assert_eq!(a, reference(&old));
+            prop_assert_eq!(b, reference(&new));
         }
 
         /// Danish-ish text with digits, punctuation, emoji and combining
