@@ -187,9 +187,37 @@ mod tests {
 
     /// One character of each class, and some it does not know.
     const CONTEXT: &[char] = &[
-        'a', 'Z', 'æ', 'ª', '1', '0', ' ', '\n', '\r', '\u{b}', ':', '·', '.', '\'', '’', ',', ';',
-        '_', '\u{202f}', '-', '\t', '"', '“', '\u{a0}', '\u{301}', '\u{ad}', '\u{200d}', '👍',
-        'א', 'カ', '\u{1f1e9}',
+        'a',
+        'Z',
+        'æ',
+        'ª',
+        '1',
+        '0',
+        ' ',
+        '\n',
+        '\r',
+        '\u{b}',
+        ':',
+        '·',
+        '.',
+        '\'',
+        '’',
+        ',',
+        ';',
+        '_',
+        '\u{202f}',
+        '-',
+        '\t',
+        '"',
+        '“',
+        '\u{a0}',
+        '\u{301}',
+        '\u{ad}',
+        '\u{200d}',
+        '👍',
+        'א',
+        'カ',
+        '\u{1f1e9}',
     ];
 
     #[test]
@@ -212,7 +240,8 @@ mod tests {
 
     #[test]
     fn danish_prose_takes_the_quick_path() {
-        let text = "Kræftplan IV’s mål: 1.000 patienter, 3,5 % – «færre» “ventetider” i 2024 … o.l.\r\n";
+        let text =
+            "Kræftplan IV’s mål: 1.000 patienter, 3,5 % – «færre» “ventetider” i 2024 … o.l.\r\n";
         assert!(split_known(text).is_some());
         assert_eq!(split(text), reference(text));
         assert!(split_known("a\u{301}").is_none());

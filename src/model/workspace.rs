@@ -306,7 +306,8 @@ pub fn editor_text(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// [`editor_text`] of an owned text, without a copy when it is clean.
+/// [`editor_text`] of an owned text, without a copy when it is clean (as
+/// [`utf8`] does).
 fn editor_string(t: String) -> String {
     match editor_text(&t) {
         std::borrow::Cow::Borrowed(b) if b.len() == t.len() => t,
@@ -324,7 +325,10 @@ fn utf8(file: &str, bytes: Vec<u8>) -> std::result::Result<String, Problem> {
         return Ok(editor_text(text).into_owned());
     }
     String::from_utf8(bytes)
-        .map(editor_string)
+        .map(|t| match editor_text(&t) {
+            std::borrow::Cow::Borrowed(b) if b.len() == t.len() => t,
+            other => other.into_owned(),
+        })
         .map_err(|e| {
             let valid = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();
