@@ -20,7 +20,6 @@ use std::ops::Range;
 use std::time::Instant;
 
 use similar::{Algorithm, DiffTag, capture_diff_slices_deadline};
-use unicode_segmentation::UnicodeSegmentation;
 
 /// A stretch of two sequences lined up.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -118,8 +117,7 @@ impl<'t> Bag<'t> {
     /// The words of `text`.
     pub fn of(text: &'t str) -> Bag<'t> {
         use std::hash::{BuildHasher, Hasher};
-        let mut words: Vec<(u64, &str)> = text
-            .split_whitespace()
+        let mut words: Vec<(u64, &str)> = split_whitespace(text)
             .map(|w| {
                 let mut h = Fast::default().build_hasher();
                 h.write(w.as_bytes());
@@ -129,6 +127,40 @@ impl<'t> Bag<'t> {
         words.sort_unstable();
         Bag { words }
     }
+}
+
+/// `text.split_whitespace()`, quicker on ASCII (white space is looked up
+/// only for the other characters).
+fn split_whitespace(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let at = |i: usize| -> (bool, usize) {
+            match bytes[i] {
+                b @ 0..0x80 => (b == b' ' || (b'\t'..=b'\r').contains(&b), 1),
+                _ => text[i..]
+                    .chars()
+                    .next()
+                    .map_or((false, 1), |c| (c.is_whitespace(), c.len_utf8())),
+            }
+        };
+        while i < bytes.len() {
+            let (white, n) = at(i);
+            if !white {
+                break;
+            }
+            i += n;
+        }
+        let start = i;
+        while i < bytes.len() {
+            let (white, n) = at(i);
+            if white {
+                break;
+            }
+            i += n;
+        }
+        (i > start).then(|| &text[start..i])
+    })
 }
 
 /// How many words two texts share, in any order: twice the shared words
@@ -166,7 +198,8 @@ fn chars(s: &str) -> usize {
 
 /// The tokens of a text (words and marks, UAX #29) but its white space.
 fn non_space_tokens(s: &str) -> Vec<&str> {
-    s.split_word_bounds()
+    super::words::tokens(s)
+        .into_iter()
         .filter(|t| !t.chars().all(char::is_whitespace))
         .collect()
 }
@@ -305,6 +338,14 @@ mod tests {
     }
 
     proptest! {
+        /// The quick split at white space is the standard one.
+        #[test]
+        fn splits_at_white_space_as_std(s in prop::collection::vec(prop::sample::select(
+            " \t\n\r\u{b}\u{c}\u{1f}\u{85}\u{a0}\u{2003}\u{3000}aæ.👍\u{301}".chars().collect::<Vec<_>>()
+        ), 0..30).prop_map(|cs| cs.into_iter().collect::<String>())) {
+            prop_assert_eq!(split_whitespace(&s).collect::<Vec<_>>(), s.split_whitespace().collect::<Vec<_>>());
+        }
+
         /// The merge of sorted bags counts shared words as a multiset does.
         #[test]
         fn overlap_is_the_dice_coefficient(

@@ -17,6 +17,7 @@
 
 pub mod align;
 pub mod blocks;
+mod bounds;
 pub mod chapters;
 pub mod comments;
 mod load;

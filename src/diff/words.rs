@@ -9,7 +9,6 @@
 
 use serde::Serialize;
 use similar::{Algorithm, DiffTag, capture_diff_slices};
-use unicode_segmentation::UnicodeSegmentation;
 
 /// What happened to a segment of text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -42,7 +41,7 @@ impl Segment {
 /// The tokens a text is compared by: words, runs of white space and single
 /// other characters (each a whole grapheme cluster).
 pub fn tokens(text: &str) -> Vec<&str> {
-    text.split_word_bounds().collect()
+    super::bounds::split(text)
 }
 
 /// Whether a token is a word (counts toward "words added/removed").
@@ -52,7 +51,7 @@ pub fn is_word(token: &str) -> bool {
 
 /// Number of words in a text.
 pub fn count_words(text: &str) -> usize {
-    text.split_word_bounds().filter(|t| is_word(t)).count()
+    tokens(text).into_iter().filter(|t| is_word(t)).count()
 }
 
 /// The word-level difference between `old` and `new`.
@@ -68,8 +67,19 @@ pub fn diff_words(old: &str, new: &str) -> Vec<Segment> {
             vec![Segment::new(Op::Equal, old)]
         };
     }
-    let a = tokens(old);
-    let b = tokens(new);
+    let (a, b) = super::bounds::split_pair(old, new);
+    // Where each token starts (and the end), so a run of tokens is a slice.
+    let starts = |tokens: &[&str]| -> Vec<usize> {
+        let mut at = Vec::with_capacity(tokens.len() + 1);
+        let mut n = 0;
+        at.push(0);
+        for t in tokens {
+            n += t.len();
+            at.push(n);
+        }
+        at
+    };
+    let (at_a, at_b) = (starts(&a), starts(&b));
     let mut raw: Vec<(Op, usize, usize)> = Vec::new(); // op, token range in a or b
     for op in capture_diff_slices(Algorithm::Myers, &a, &b) {
         let (tag, old_range, new_range) = op.as_tag_tuple();
@@ -83,10 +93,10 @@ pub fn diff_words(old: &str, new: &str) -> Vec<Segment> {
             }
         }
     }
-    let text_of = |op: Op, start: usize, end: usize| -> String {
+    let text_of = |op: Op, start: usize, end: usize| -> &str {
         match op {
-            Op::Insert => b[start..end].concat(),
-            _ => a[start..end].concat(),
+            Op::Insert => &new[at_b[start]..at_b[end]],
+            _ => &old[at_a[start]..at_a[end]],
         }
     };
 
@@ -109,20 +119,20 @@ pub fn diff_words(old: &str, new: &str) -> Vec<Segment> {
     for (i, &(op, start, end)) in raw.iter().enumerate() {
         let text = text_of(op, start, end);
         match op {
-            Op::Delete => del.push_str(&text),
-            Op::Insert => ins.push_str(&text),
+            Op::Delete => del.push_str(text),
+            Op::Insert => ins.push_str(text),
             Op::Equal => {
                 let in_change = !del.is_empty() || !ins.is_empty();
                 let change_follows = raw.get(i + 1).is_some_and(|n| n.0 != Op::Equal);
                 let bridge = end - start == 1 && text.chars().all(char::is_whitespace);
                 if in_change && change_follows && bridge {
-                    del.push_str(&text);
-                    ins.push_str(&text);
+                    del.push_str(text);
+                    ins.push_str(text);
                 } else {
                     flush(&mut out, &mut del, &mut ins);
                     match out.last_mut() {
-                        Some(last) if last.op == Op::Equal => last.text.push_str(&text),
-                        _ => out.push(Segment::new(Op::Equal, &text)),
+                        Some(last) if last.op == Op::Equal => last.text.push_str(text),
+                        _ => out.push(Segment::new(Op::Equal, text)),
                     }
                 }
             }
