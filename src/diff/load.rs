@@ -22,7 +22,7 @@ use crate::error::Result;
 use crate::model::{
     Comment, FileData, Source, Workspace, parse_chapter_file_name, parse_toml, paths,
 };
-use crate::store::{Cache, ChangedFile, Rev, Store};
+use crate::store::{Cache, ChangedComment, ChangedFile, ChangesCache, Rev, Store};
 use crate::text::is_valid_name;
 
 /// A file in a commit's folder: name and blob id.
@@ -140,6 +140,93 @@ fn cached_comments(store: &Store, changed: &[ChangedFile], a: Oid, b: Oid) -> [C
         .map(|(c, w)| tree_of(c).and_then(|t| cache.comments_of(t, &w)))
 }
 
+/// The `comments/` trees of two commits, when both have one.
+fn comment_trees(store: &Store, a: Oid, b: Oid) -> Option<(Oid, Oid)> {
+    let tree_of = |commit: Oid| -> Option<Oid> {
+        let tree = store.repo().find_commit(commit).ok()?.tree().ok()?;
+        let entry = tree.get_name(paths::COMMENTS)?;
+        (entry.kind() == Some(git2::ObjectType::Tree)).then(|| entry.id())
+    };
+    Some((tree_of(a)?, tree_of(b)?))
+}
+
+/// The comment files that differ between commits `a` and `b`, each version
+/// read as a comment (from the load cache where it holds the revision's
+/// whole folder, else from git), and the chapter files `chapter_ids`
+/// (their bytes, in that order).
+fn read_changes(
+    store: &Store,
+    chapter_ids: &[Oid],
+    a: Oid,
+    b: Oid,
+) -> Result<(Vec<ChangedComment>, Vec<Read>)> {
+    // The comment files that differ are found (walking two big trees) while
+    // the chapters that differ are read.
+    let walker = store.handle()?;
+    let (walker, changed, chapter_texts) = std::thread::scope(|scope| {
+        let walk = scope.spawn(move || {
+            let changed = walker.changed_in(paths::COMMENTS, a, b);
+            let cached = match &changed {
+                Ok(changed) if !changed.is_empty() => cached_comments(&walker, changed, a, b),
+                _ => [None, None],
+            };
+            (walker, changed, cached)
+        });
+        let texts = read_all(store, chapter_ids, &[]);
+        let (walker, changed, cached) =
+            walk.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (walker, (changed, cached), texts)
+    });
+    store.give_back(walker);
+    let ((changed, [mut cached_a, mut cached_b]), chapter_texts) = (changed, chapter_texts?);
+    let changed = changed?;
+    // Then the comments that differ, on both sides: those the load cache
+    // holds (the same name and blob, read as a comment) from it, the rest
+    // in one pass; the two versions of a changed comment next to each
+    // other, as for chapters.
+    let mut changes: Vec<ChangedComment> = Vec::with_capacity(changed.len());
+    let mut comment_entries: Vec<Entry> = Vec::new();
+    let mut comment_slots: Vec<(usize, Side)> = Vec::new();
+    for (k, f) in changed.into_iter().enumerate() {
+        let mut change = ChangedComment {
+            file: f,
+            old: None,
+            new: None,
+        };
+        for side in [Side::To, Side::From] {
+            let (id, cached, slot) = match side {
+                Side::To => (change.file.new, &mut cached_b, &mut change.new),
+                Side::From => (change.file.old, &mut cached_a, &mut change.old),
+            };
+            let Some(id) = id else { continue };
+            // Held only for the same name and blob (see `cached_comments`).
+            match cached.as_mut().and_then(|c| c.remove(&change.file.name)) {
+                Some(Some(comment)) => *slot = Some(comment),
+                _ => {
+                    comment_entries.push((change.file.name.clone(), id));
+                    comment_slots.push((k, side));
+                }
+            }
+        }
+        changes.push(change);
+    }
+    drop((cached_a, cached_b));
+    let entries: Vec<&Entry> = comment_entries.iter().collect();
+    for ((k, side), read) in comment_slots
+        .into_iter()
+        .zip(read_all(store, &[], &entries)?)
+    {
+        if let Read::Comment(c) = read {
+            let change = &mut changes[k];
+            match side {
+                Side::To => change.new = c.map(|c| *c),
+                Side::From => change.old = c.map(|c| *c),
+            }
+        }
+    }
+    Ok((changes, chapter_texts))
+}
+
 /// Both sides of a diff, read sparingly when both are commits; otherwise
 /// loaded whole.
 pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspace, Workspace)> {
@@ -180,69 +267,43 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
     }
     let chapter_ids: Vec<Oid> = differing.iter().map(|(id, _)| *id).collect();
 
-    // The comment files that differ are found (walking two big trees) while
-    // the chapters that differ are read.
-    let walker = store.handle()?;
-    let (walker, changed, chapter_texts) = std::thread::scope(|scope| {
-        let walk = scope.spawn(move || {
-            let changed = walker.changed_in(paths::COMMENTS, a, b);
-            let cached = match &changed {
-                Ok(changed) if !changed.is_empty() => cached_comments(&walker, changed, a, b),
-                _ => [None, None],
-            };
-            (walker, changed, cached)
-        });
-        let texts = read_all(store, &chapter_ids, &[]);
-        let (walker, changed, cached) =
-            walk.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (walker, (changed, cached), texts)
-    });
-    store.give_back(walker);
-    let ((changed, [mut cached_a, mut cached_b]), chapter_texts) = (changed, chapter_texts?);
-    let changed = changed?;
-    // Then the comments that differ, on both sides: those the load cache
-    // holds (the same name and blob, read as a comment) from it, the rest
-    // in one pass; the two versions of a changed comment next to each
-    // other, as for chapters.
+    // The comment files that differ, and what each version reads as: from
+    // the diff's own cache when it holds this pair of `comments/` trees
+    // (then only the chapters are read), else found by walking the two big
+    // trees while the chapters that differ are read.
+    let trees = comment_trees(store, a, b);
+    let changes_cache = ChangesCache::of(store.repo());
+    let hit = match (&changes_cache, trees) {
+        (Some(cache), Some((ta, tb))) => cache.get(ta, tb),
+        _ => None,
+    };
+    let (changes, chapter_texts) = match hit {
+        Some(changes) => (changes, read_all(store, &chapter_ids, &[])?),
+        None => {
+            let (changes, texts) = read_changes(store, &chapter_ids, a, b)?;
+            if let (Some(cache), Some((ta, tb))) = (&changes_cache, trees)
+                && !changes.is_empty()
+            {
+                cache.put(ta, tb, &changes);
+            }
+            (changes, texts)
+        }
+    };
     let mut to_comments = Vec::new();
     let mut from_comments = Vec::new();
-    let mut comment_entries: Vec<Entry> = Vec::new();
-    let mut comment_sides: Vec<Side> = Vec::new();
-    for f in &changed {
-        for (id, side) in [(f.new, Side::To), (f.old, Side::From)] {
-            let Some(id) = id else { continue };
-            let (cached, comments) = match side {
-                Side::To => (&mut cached_b, &mut to_comments),
-                Side::From => (&mut cached_a, &mut from_comments),
-            };
-            // Held only for the same name and blob (see `cached_comments`).
-            match cached.as_mut().and_then(|c| c.remove(&f.name)) {
-                Some(Some(comment)) => comments.push(comment),
-                _ => {
-                    comment_entries.push((f.name.clone(), id));
-                    comment_sides.push(side);
-                }
-            }
-        }
+    for c in changes {
+        to_comments.extend(c.new);
+        from_comments.extend(c.old);
     }
-    drop((cached_a, cached_b));
-    let entries: Vec<&Entry> = comment_entries.iter().collect();
     let mut texts_a: HashMap<Oid, Vec<u8>> = HashMap::new();
     let mut texts_b: HashMap<Oid, Vec<u8>> = HashMap::new();
-    let comments_read = read_all(store, &[], &entries)?;
-    for (k, read) in chapter_texts.into_iter().chain(comments_read).enumerate() {
-        match read {
-            Read::Comment(c) => match comment_sides[k - chapter_ids.len()] {
-                Side::To => to_comments.extend(c.map(|c| *c)),
-                Side::From => from_comments.extend(c.map(|c| *c)),
-            },
-            Read::Chapter(bytes) => {
-                let (id, side) = differing[k];
-                match side {
-                    Side::From => texts_a.insert(id, bytes),
-                    Side::To => texts_b.insert(id, bytes),
-                };
-            }
+    for (k, read) in chapter_texts.into_iter().enumerate() {
+        if let Read::Chapter(bytes) = read {
+            let (id, side) = differing[k];
+            match side {
+                Side::From => texts_a.insert(id, bytes),
+                Side::To => texts_b.insert(id, bytes),
+            };
         }
     }
 

@@ -1,0 +1,323 @@
+//! A cache of what `oplaeg diff` reads of the comments between two
+//! revisions: the comment files that differ between two `comments/` trees
+//! (name and the blob on each side) and what each version of them reads
+//! as. Kept under `.git/oplaeg/cache/diff/`, one file per pair of tree ids
+//! and language, so a second diff of the same two revisions neither walks
+//! the two trees nor unpacks and parses the changed files again.
+//!
+//! The same rules as the load cache (see [`super::cache`]): the file is
+//! named and headed by ids git computed from the content, so it can only
+//! answer for exactly those two trees; a header that does not match in
+//! every respect (format, program version, language, trees, length,
+//! checksum) or a body that does not read whole makes the diff read git as
+//! if there were no cache, and rewrite the file. Files are written to a
+//! temporary name and renamed; only the [`KEEP`] newest are kept; the
+//! folder may be deleted at any time. `OPLAEG_NO_CACHE=1` turns it off.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use git2::{Oid, Repository};
+
+use super::binary::{Dec, Enc, get_comment_file, put_comment_file};
+use super::cache::checksum;
+use super::{Cache, ChangedFile};
+use crate::model::{Comment, CommentFile};
+
+/// Bump when what is cached, or how a file reads, changes.
+const FORMAT: u32 = 1;
+const MAGIC: &str = "oplaeg-diff-changes";
+/// How many pairs of trees are kept.
+const KEEP: usize = 4;
+/// The folder's name inside the cache folder.
+const DIR: &str = "diff";
+
+/// A comment file that differs between the two trees, with what each of its
+/// versions reads as (`None`: broken, or not a comment file's name).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChangedComment {
+    pub file: ChangedFile,
+    pub old: Option<Comment>,
+    pub new: Option<Comment>,
+}
+
+/// The cache of comment changes between pairs of `comments/` trees.
+pub struct ChangesCache {
+    dir: PathBuf,
+}
+
+fn lang() -> &'static str {
+    match crate::i18n::lang() {
+        crate::i18n::Lang::Da => "da",
+        crate::i18n::Lang::En => "en",
+    }
+}
+
+fn header(from: Oid, to: Oid, lang: &str, body: &[u8]) -> String {
+    format!(
+        "{MAGIC} {FORMAT} {} {lang} {from} {to} {} {:016x}",
+        env!("CARGO_PKG_VERSION"),
+        body.len(),
+        checksum(body)
+    )
+}
+
+/// A comment's id is its file name without `.toml`.
+fn id_of(name: &str) -> &str {
+    name.strip_suffix(".toml").unwrap_or_default()
+}
+
+impl ChangesCache {
+    /// The cache of a repository (None when the load cache is off).
+    pub fn of(repo: &Repository) -> Option<ChangesCache> {
+        Cache::of(repo)?;
+        Some(ChangesCache {
+            dir: Cache::dir_of(repo.path()).join(DIR),
+        })
+    }
+
+    /// `.git/oplaeg/cache/diff` of a repository whose `.git` is `git_dir`.
+    pub fn dir_of(git_dir: &Path) -> PathBuf {
+        Cache::dir_of(git_dir).join(DIR)
+    }
+
+    fn file_of(&self, from: Oid, to: Oid) -> PathBuf {
+        self.dir.join(format!("changes-{from}-{to}-{}", lang()))
+    }
+
+    /// The changes between the `comments/` trees `from` and `to`, in the
+    /// order they were written, if cached whole for this language.
+    pub fn get(&self, from: Oid, to: Oid) -> Option<Vec<ChangedComment>> {
+        let bytes = std::fs::read(self.file_of(from, to)).ok()?;
+        let newline = memchr::memchr(b'\n', &bytes)?;
+        let body = &bytes[newline + 1..];
+        if bytes[..newline] != *header(from, to, lang(), body).as_bytes() {
+            return None;
+        }
+        decode(body)
+    }
+
+    /// Remembers the changes between `from` and `to` (errors are ignored:
+    /// the cache is only ever a shortcut).
+    pub fn put(&self, from: Oid, to: Oid, changes: &[ChangedComment]) {
+        let body = encode(changes);
+        let _ = self.write(
+            &self.file_of(from, to),
+            &header(from, to, lang(), &body),
+            &body,
+        );
+    }
+
+    fn write(&self, path: &Path, header: &str, body: &[u8]) -> std::io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
+        tmp.write_all(header.as_bytes())?;
+        tmp.write_all(b"\n")?;
+        tmp.write_all(body)?;
+        tmp.persist(path).map_err(|e| e.error)?;
+        self.prune();
+        Ok(())
+    }
+
+    /// Deletes all but the [`KEEP`] newest files, and temporary files older
+    /// than a minute (left by a process that was killed).
+    fn prune(&self) {
+        let Ok(dir) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        let now = std::time::SystemTime::now();
+        let mut kept = Vec::new();
+        for e in dir.filter_map(|e| e.ok()) {
+            let Some(modified) = e.metadata().ok().and_then(|m| m.modified().ok()) else {
+                continue;
+            };
+            if e.file_name().to_string_lossy().starts_with("changes-") {
+                kept.push((modified, e.path()));
+            } else if now
+                .duration_since(modified)
+                .is_ok_and(|age| age.as_secs() > 60)
+            {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+        kept.sort_by_key(|f| std::cmp::Reverse(f.0));
+        for (_, path) in kept.into_iter().skip(KEEP) {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// One side of a changed file: its blob and what it read as.
+fn put_side(e: &mut Enc, id: Option<Oid>, comment: &Option<Comment>) {
+    let Some(id) = id else {
+        e.u8(0);
+        return;
+    };
+    e.u8(1);
+    e.raw(id.as_bytes());
+    put_comment_file(
+        e,
+        &CommentFile {
+            comment: comment.clone(),
+            problems: Vec::new(),
+        },
+    );
+}
+
+fn get_side(d: &mut Dec<'_>, id: &str) -> Option<(Option<Oid>, Option<Comment>)> {
+    if !d.some()? {
+        return Some((None, None));
+    }
+    let blob = Oid::from_bytes(d.raw(20)?).ok()?;
+    let read = get_comment_file(d, id)?;
+    if !read.problems.is_empty() {
+        return None;
+    }
+    Some((Some(blob), read.comment))
+}
+
+/// The body: the count, then each file's name and both sides.
+fn encode(changes: &[ChangedComment]) -> Vec<u8> {
+    let mut e = Enc::default();
+    e.len(changes.len());
+    for c in changes {
+        e.str(&c.file.name);
+        put_side(&mut e, c.file.old, &c.old);
+        put_side(&mut e, c.file.new, &c.new);
+    }
+    e.bytes
+}
+
+/// Reads [`encode`]'s body back; `None` unless it is whole and exactly that.
+fn decode(body: &[u8]) -> Option<Vec<ChangedComment>> {
+    let mut d = Dec::new(body);
+    let n = d.len()?;
+    let mut out = Vec::with_capacity(n.min(body.len()));
+    for _ in 0..n {
+        let name = d.str()?;
+        let (old_id, old) = get_side(&mut d, id_of(name))?;
+        let (new_id, new) = get_side(&mut d, id_of(name))?;
+        if old_id.is_none() && new_id.is_none() {
+            return None;
+        }
+        out.push(ChangedComment {
+            file: ChangedFile {
+                name: name.to_string(),
+                old: old_id,
+                new: new_id,
+            },
+            old,
+            new,
+        });
+    }
+    d.is_empty().then_some(out)
+}
+
+/// Gives a file of this cache a header that fits its body as it is now, as
+/// if this version had written that body (tests use it to make damage the
+/// checksum cannot see).
+#[doc(hidden)]
+pub fn reseal(path: &Path) -> std::io::Result<()> {
+    let bytes = std::fs::read(path)?;
+    let body = match memchr::memchr(b'\n', &bytes) {
+        Some(n) => &bytes[n + 1..],
+        None => &bytes[..],
+    };
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let mut parts = name.strip_prefix("changes-").unwrap_or_default().split('-');
+    let (Some(from), Some(to), Some(lang), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(std::io::Error::other("not a diff cache file"));
+    };
+    let from = Oid::from_str(from).map_err(std::io::Error::other)?;
+    let to = Oid::from_str(to).map_err(std::io::Error::other)?;
+    let mut out = header(from, to, lang, body).into_bytes();
+    out.push(b'\n');
+    out.extend_from_slice(body);
+    std::fs::write(path, out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn comment(id: &str, body: &str) -> Comment {
+        use crate::model::{Anchor, Author, CommentStatus, Target};
+        let at = chrono::DateTime::parse_from_rfc3339("2024-06-12T10:15:00+02:00").expect("a time");
+        Comment {
+            id: id.to_string(),
+            created: at,
+            body: body.to_string(),
+            status: CommentStatus::Open,
+            reply_to: None,
+            author: Author {
+                name: "Jens Nørgaard".into(),
+                email: "jn@rm.example".into(),
+                organisation: "Region Midtjylland".into(),
+            },
+            target: Target {
+                chapter: Some("rehabilitering".into()),
+                recommendation: None,
+                anchor: Some(Anchor {
+                    quote: "en sætning".into(),
+                    before: "før".into(),
+                    after: "efter".into(),
+                    commit: "abc".into(),
+                    history: Vec::new(),
+                }),
+            },
+            resolution: None,
+            suggestion: None,
+        }
+    }
+
+    fn sample() -> Vec<ChangedComment> {
+        let id = |n: u8| Oid::from_bytes(&[n; 20]).expect("an id");
+        vec![
+            ChangedComment {
+                file: ChangedFile {
+                    name: "a.toml".into(),
+                    old: None,
+                    new: Some(id(1)),
+                },
+                old: None,
+                new: Some(comment("a", "ny")),
+            },
+            ChangedComment {
+                file: ChangedFile {
+                    name: "b.toml".into(),
+                    old: Some(id(2)),
+                    new: Some(id(3)),
+                },
+                old: None,
+                new: Some(comment("b", "rettet")),
+            },
+            ChangedComment {
+                file: ChangedFile {
+                    name: "c.toml".into(),
+                    old: Some(id(4)),
+                    new: None,
+                },
+                old: Some(comment("c", "slettet")),
+                new: None,
+            },
+        ]
+    }
+
+    #[test]
+    fn changes_read_back_equal_and_every_cut_reads_as_nothing() {
+        let changes = sample();
+        let body = encode(&changes);
+        assert_eq!(decode(&body), Some(changes));
+        for cut in 0..body.len() {
+            assert_eq!(decode(&body[..cut]), None, "cut at {cut}");
+        }
+        let mut longer = body.clone();
+        longer.push(0);
+        assert_eq!(decode(&longer), None);
+    }
+}
