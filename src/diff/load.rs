@@ -280,17 +280,17 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
     let (changes, chapter_texts) = match hit {
         Some(changes) => (changes, read_all(store, &chapter_ids, &[])?),
         None => {
-            let (changes, texts) = read_changes(store, &chapter_ids, a, b)?;
+            let (mut changes, texts) = read_changes(store, &chapter_ids, a, b)?;
             if let (Some(cache), Some((ta, tb))) = (&changes_cache, trees)
                 && !changes.is_empty()
             {
-                cache.put(ta, tb, &changes);
+                cache.put(ta, tb, &mut changes);
             }
             (changes, texts)
         }
     };
-    let mut to_comments = Vec::new();
-    let mut from_comments = Vec::new();
+    let mut to_comments = Vec::with_capacity(changes.len());
+    let mut from_comments = Vec::with_capacity(changes.len());
     for c in changes {
         to_comments.extend(c.new);
         from_comments.extend(c.old);

@@ -98,8 +98,9 @@ impl ChangesCache {
     }
 
     /// Remembers the changes between `from` and `to` (errors are ignored:
-    /// the cache is only ever a shortcut).
-    pub fn put(&self, from: Oid, to: Oid, changes: &[ChangedComment]) {
+    /// the cache is only ever a shortcut). The comments are only borrowed
+    /// mutably to be written without a copy; they are left as they were.
+    pub fn put(&self, from: Oid, to: Oid, changes: &mut [ChangedComment]) {
         let body = encode(changes);
         let _ = self.write(
             &self.file_of(from, to),
@@ -147,21 +148,21 @@ impl ChangesCache {
     }
 }
 
-/// One side of a changed file: its blob and what it read as.
-fn put_side(e: &mut Enc, id: Option<Oid>, comment: &Option<Comment>) {
+/// One side of a changed file: its blob and what it read as (the comment
+/// is moved into a [`CommentFile`] to be written, then moved back).
+fn put_side(e: &mut Enc, id: Option<Oid>, comment: &mut Option<Comment>) {
     let Some(id) = id else {
         e.u8(0);
         return;
     };
     e.u8(1);
     e.raw(id.as_bytes());
-    put_comment_file(
-        e,
-        &CommentFile {
-            comment: comment.clone(),
-            problems: Vec::new(),
-        },
-    );
+    let file = CommentFile {
+        comment: comment.take(),
+        problems: Vec::new(),
+    };
+    put_comment_file(e, &file);
+    *comment = file.comment;
 }
 
 fn get_side(d: &mut Dec<'_>, id: &str) -> Option<(Option<Oid>, Option<Comment>)> {
@@ -177,13 +178,13 @@ fn get_side(d: &mut Dec<'_>, id: &str) -> Option<(Option<Oid>, Option<Comment>)>
 }
 
 /// The body: the count, then each file's name and both sides.
-fn encode(changes: &[ChangedComment]) -> Vec<u8> {
+fn encode(changes: &mut [ChangedComment]) -> Vec<u8> {
     let mut e = Enc::default();
     e.len(changes.len());
     for c in changes {
         e.str(&c.file.name);
-        put_side(&mut e, c.file.old, &c.old);
-        put_side(&mut e, c.file.new, &c.new);
+        put_side(&mut e, c.file.old, &mut c.old);
+        put_side(&mut e, c.file.new, &mut c.new);
     }
     e.bytes
 }
@@ -310,8 +311,9 @@ mod tests {
 
     #[test]
     fn changes_read_back_equal_and_every_cut_reads_as_nothing() {
-        let changes = sample();
-        let body = encode(&changes);
+        let mut changes = sample();
+        let body = encode(&mut changes);
+        assert_eq!(changes, sample(), "left as they were");
         assert_eq!(decode(&body), Some(changes));
         for cut in 0..body.len() {
             assert_eq!(decode(&body[..cut]), None, "cut at {cut}");
