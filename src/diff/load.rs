@@ -10,6 +10,13 @@
 //! withdrawn in between. The files that are read are read in one pass
 //! spread over a few threads.
 //!
+//! Which comment files differ, and what both versions of each read as, is
+//! kept in the diff's own cache ([`ChangesCache`], keyed by the two
+//! `comments/` tree ids): a diff of two revisions compared before walks
+//! neither tree and reads no comment file from git. Without it, the load
+//! cache's folders answer for the files they hold, and git for the rest;
+//! the result is then written to the diff's cache.
+//!
 //! The two workspaces are therefore partial: they serve this comparison
 //! only and are not handed out.
 
