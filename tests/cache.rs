@@ -1002,4 +1002,43 @@ fn a_diff_through_a_damaged_diff_cache_equals_one_without_it() {
         damage_files(&dir, damage, reseal_changes_file);
         check(&format!("{damage:?}"));
     }
+
+    // Neither tag's folder in the load cache, only a later commit's (as
+    // after the TUI or `status` on HEAD): the diff takes the files that did
+    // not change since from that folder (a forged one shows), and whatever
+    // happened to it, the output is the same.
+    ws.chapter_comment(MEMBER, "diffcache-probe-later");
+    let newest = || {
+        let _ = std::fs::remove_dir_all(cache_dir(&ws));
+        let store = Store::open(&ws.root).expect("open");
+        store.load(&Rev::head()).expect("load HEAD");
+        assert!(store.cache_use().written, "HEAD cached");
+    };
+    newest();
+    let head_tree = ws.git(&["rev-parse", "HEAD:comments"]);
+    let folder = cache_dir(&ws).join(format!("comments-{}-da", head_tree.trim()));
+    let bytes = std::fs::read(&folder).expect("HEAD's folder cached");
+    let at = bytes
+        .windows(probe.len())
+        .position(|w| w == probe)
+        .expect("the comment in HEAD's folder");
+    let mut forged = bytes.clone();
+    forged[at..at + probe.len()].copy_from_slice(b"diffcache-probe-FORGE");
+    std::fs::write(&folder, forged).expect("forge");
+    reseal_cache_file(&folder).expect("reseal");
+    assert!(String::from_utf8_lossy(&diff(&runs[0], false)).contains("diffcache-probe-FORGE"));
+    for damage in [
+        None,
+        Some(Damage::Flip(300)),
+        Some(Damage::Truncate(120)),
+        Some(Damage::ResealedCut(200)),
+        Some(Damage::ResealedGarbage(2, vec![9; 40])),
+    ] {
+        newest();
+        if let Some(d) = &damage {
+            damage_cache(&ws, d);
+        }
+        check(&format!("HEAD's folder only, {damage:?}"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

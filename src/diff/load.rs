@@ -128,6 +128,11 @@ type CachedComments = Option<HashMap<String, Option<Comment>>>;
 /// The comment files in `changed` as the load cache holds them for the
 /// `comments/` trees of commits `a` (their old versions) and `b` (their
 /// new versions); nothing when it is off or holds neither tree whole.
+/// A side whose own folder is not cached takes what it can from the most
+/// recently written folder (usually the last version loaded, HEAD's): the
+/// files there with the same name and blob, typically the comments written
+/// since and not changed again. That folder is read for one side only (TO
+/// when it needs it), and never twice.
 fn cached_comments(store: &Store, changed: &[ChangedFile], a: Oid, b: Oid) -> [CachedComments; 2] {
     let Some(cache) = Cache::of(store.repo()) else {
         return [None, None];
@@ -143,8 +148,16 @@ fn cached_comments(store: &Store, changed: &[ChangedFile], a: Oid, b: Oid) -> [C
             .filter_map(|f| Some((f.name.as_str(), side(f)?)))
             .collect()
     };
-    [(a, wanted(|f| f.old)), (b, wanted(|f| f.new))]
-        .map(|(c, w)| tree_of(c).and_then(|t| cache.comments_of(t, &w)))
+    let wanted = [wanted(|f| f.old), wanted(|f| f.new)];
+    let trees = [tree_of(a), tree_of(b)];
+    let mut out = [0, 1].map(|k| trees[k].and_then(|t| cache.comments_of(t, &wanted[k])));
+    let side = [1, 0].into_iter().find(|&k| out[k].is_none());
+    if let (Some(k), Some((_, newest))) = (side, cache.newest())
+        && !trees.contains(&Some(newest))
+    {
+        out[k] = cache.comments_of(newest, &wanted[k]);
+    }
+    out
 }
 
 /// The `comments/` trees of two commits, when both have one.
