@@ -895,7 +895,14 @@ fn a_diff_through_a_damaged_diff_cache_equals_one_without_it() {
         &ws.root.join("comments/01j00000000000000000000zz.toml"),
         b"still = [broken",
     );
-    commit(&ws, "a removed, a changed and a new broken comment file");
+    let rehab = ws.root.join("drafts/02-rehabilitering.md");
+    let mut chapter = std::fs::read_to_string(&rehab).expect("the chapter");
+    chapter.push_str("\nEt nyt afsnit om diffcache-probe-chapter.\n");
+    write(&rehab, chapter.as_bytes());
+    commit(
+        &ws,
+        "a removed, a changed and a new broken comment file; a chapter edited",
+    );
     ws.session(WRITER).meeting_tag(2).expect("meeting 2");
 
     let pairs = [("meeting/1", "meeting/2"), ("meeting/2", "meeting/1")];
@@ -956,7 +963,35 @@ fn a_diff_through_a_damaged_diff_cache_equals_one_without_it() {
     let _ = std::fs::remove_dir_all(cache_dir(&ws));
     check("from an empty cache");
     assert!(file.is_file(), "the diff filled its cache: {file:?}");
-    assert_eq!(files_in(&dir).len(), 4, "two pairs in two languages");
+    assert_eq!(
+        files_in(&dir).len(),
+        6,
+        "comments: two pairs in two languages; chapters: two pairs"
+    );
+
+    // The chapter files that differ are read from there too.
+    let drafts = |rev: &str| {
+        ws.git(&["rev-parse", &format!("{rev}:drafts")])
+            .trim()
+            .to_string()
+    };
+    let chapters = dir.join(format!(
+        "chapters-{}-{}",
+        drafts("meeting/1"),
+        drafts("meeting/2")
+    ));
+    let held = std::fs::read(&chapters).expect("the chapters cached");
+    let word = b"diffcache-probe-chapter";
+    let at = held
+        .windows(word.len())
+        .position(|w| w == word)
+        .expect("the chapter in the cache");
+    let mut forged = held.clone();
+    forged[at..at + word.len()].copy_from_slice(b"diffcache-probe-FORGED!");
+    std::fs::write(&chapters, forged).expect("forge");
+    reseal_changes_file(&chapters).expect("reseal");
+    assert!(String::from_utf8_lossy(&diff(&runs[0], false)).contains("diffcache-probe-FORGED!"));
+    std::fs::write(&chapters, &held).expect("restore");
 
     // The diff does read it: a comment changed under a fitting header shows.
     let bytes = std::fs::read(&file).expect("the cache file");

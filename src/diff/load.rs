@@ -15,7 +15,8 @@
 //! `comments/` tree ids): a diff of two revisions compared before walks
 //! neither tree and reads no comment file from git. Without it, the load
 //! cache's folders answer for the files they hold, and git for the rest;
-//! the result is then written to the diff's cache.
+//! the result is then written to the diff's cache. The chapter files that
+//! differ are kept there too, by the pair of `drafts/` trees.
 //!
 //! The two workspaces are therefore partial: they serve this comparison
 //! only and are not handed out.
@@ -160,11 +161,11 @@ fn cached_comments(store: &Store, changed: &[ChangedFile], a: Oid, b: Oid) -> [C
     out
 }
 
-/// The `comments/` trees of two commits, when both have one.
-fn comment_trees(store: &Store, a: Oid, b: Oid) -> Option<(Oid, Oid)> {
+/// The trees of folder `dir` in two commits, when both have one.
+fn folder_trees(store: &Store, a: Oid, b: Oid, dir: &str) -> Option<(Oid, Oid)> {
     let tree_of = |commit: Oid| -> Option<Oid> {
         let tree = store.repo().find_commit(commit).ok()?.tree().ok()?;
-        let entry = tree.get_name(paths::COMMENTS)?;
+        let entry = tree.get_name(dir)?;
         (entry.kind() == Some(git2::ObjectType::Tree)).then(|| entry.id())
     };
     Some((tree_of(a)?, tree_of(b)?))
@@ -287,20 +288,34 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
     }
     let chapter_ids: Vec<Oid> = differing.iter().map(|(id, _)| *id).collect();
 
-    // The comment files that differ, and what each version reads as: from
-    // the diff's own cache when it holds this pair of `comments/` trees
-    // (then only the chapters are read), else found by walking the two big
-    // trees while the chapters that differ are read.
-    let trees = comment_trees(store, a, b);
+    // The chapter files that differ: from the diff's own cache when it
+    // holds them for this pair of `drafts/` trees, else read from git below.
     let changes_cache = ChangesCache::of(store.repo());
+    let draft_trees = folder_trees(store, a, b, paths::DRAFTS);
+    let cached_chapters = match (&changes_cache, draft_trees) {
+        (Some(cache), Some((da, db))) if !chapter_ids.is_empty() => cache
+            .chapters(da, db)
+            .filter(|held| chapter_ids.iter().all(|id| held.contains_key(id))),
+        _ => None,
+    };
+    let to_read: &[Oid] = match cached_chapters {
+        Some(_) => &[],
+        None => &chapter_ids,
+    };
+
+    // The comment files that differ, and what each version reads as: from
+    // the diff's own cache when it holds this pair of `comments/` trees,
+    // else found by walking the two big trees while the chapters that
+    // differ are read.
+    let trees = folder_trees(store, a, b, paths::COMMENTS);
     let hit = match (&changes_cache, trees) {
         (Some(cache), Some((ta, tb))) => cache.get(ta, tb),
         _ => None,
     };
     let (changes, chapter_texts) = match hit {
-        Some(changes) => (changes, read_all(store, &chapter_ids, &[])?),
+        Some(changes) => (changes, read_all(store, to_read, &[])?),
         None => {
-            let (mut changes, texts) = read_changes(store, &chapter_ids, a, b)?;
+            let (mut changes, texts) = read_changes(store, to_read, a, b)?;
             if let (Some(cache), Some((ta, tb))) = (&changes_cache, trees)
                 && !changes.is_empty()
             {
@@ -315,16 +330,45 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
         to_comments.extend(c.new);
         from_comments.extend(c.old);
     }
+    let chapter_bytes: Vec<Vec<u8>> = match cached_chapters {
+        // (A blob on both sides, a chapter renamed, is handed out twice.)
+        Some(mut held) => (0..differing.len())
+            .map(|k| {
+                let id = &differing[k].0;
+                match differing[k + 1..].iter().any(|(other, _)| other == id) {
+                    true => held.get(id).cloned().unwrap_or_default(),
+                    false => held.remove(id).unwrap_or_default(),
+                }
+            })
+            .collect(),
+        None => {
+            let read: Vec<Vec<u8>> = chapter_texts
+                .into_iter()
+                .map(|r| match r {
+                    Read::Chapter(bytes) => bytes,
+                    Read::Comment(_) => Vec::new(),
+                })
+                .collect();
+            if let (Some(cache), Some((da, db))) = (&changes_cache, draft_trees)
+                && !read.is_empty()
+            {
+                let entries: Vec<(Oid, &[u8])> = chapter_ids
+                    .iter()
+                    .copied()
+                    .zip(read.iter().map(Vec::as_slice))
+                    .collect();
+                cache.put_chapters(da, db, &entries);
+            }
+            read
+        }
+    };
     let mut texts_a: HashMap<Oid, Vec<u8>> = HashMap::new();
     let mut texts_b: HashMap<Oid, Vec<u8>> = HashMap::new();
-    for (k, read) in chapter_texts.into_iter().enumerate() {
-        if let Read::Chapter(bytes) = read {
-            let (id, side) = differing[k];
-            match side {
-                Side::From => texts_a.insert(id, bytes),
-                Side::To => texts_b.insert(id, bytes),
-            };
-        }
+    for (&(id, side), bytes) in differing.iter().zip(chapter_bytes) {
+        match side {
+            Side::From => texts_a.insert(id, bytes),
+            Side::To => texts_b.insert(id, bytes),
+        };
     }
 
     // Unchanged chapters that comments listed by the diff quote: read too,

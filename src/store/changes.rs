@@ -3,7 +3,11 @@
 //! (name and the blob on each side) and what each version of them reads
 //! as. Kept under `.git/oplaeg/cache/diff/`, one file per pair of tree ids
 //! and language, so a second diff of the same two revisions neither walks
-//! the two trees nor unpacks and parses the changed files again.
+//! the two trees nor unpacks and parses the changed files again. Likewise
+//! the chapter files that differ between two `drafts/` trees, as bytes by
+//! blob id (one file per pair of trees, in any language): unpacking each
+//! chapter's chain of deltas from git's packs costs several times more than
+//! reading them from one file.
 //!
 //! The same rules as the load cache (see [`super::cache`]): the file is
 //! named and headed by ids git computed from the content, so it can only
@@ -14,6 +18,7 @@
 //! temporary name and renamed; only the [`KEEP`] newest are kept; the
 //! folder may be deleted at any time. `OPLAEG_NO_CACHE=1` turns it off.
 
+use std::collections::HashMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -27,8 +32,11 @@ use crate::model::{Comment, CommentFile};
 /// Bump when what is cached, or how a file reads, changes.
 const FORMAT: u32 = 1;
 const MAGIC: &str = "oplaeg-diff-changes";
-/// How many pairs of trees are kept.
+const CHAPTERS_MAGIC: &str = "oplaeg-diff-chapters";
+/// How many pairs of trees are kept (of each kind).
 const KEEP: usize = 4;
+/// The language in a chapter file's header: none matters.
+const ANY_LANG: &str = "-";
 /// The folder's name inside the cache folder.
 const DIR: &str = "diff";
 
@@ -54,8 +62,12 @@ fn lang() -> &'static str {
 }
 
 fn header(from: Oid, to: Oid, lang: &str, body: &[u8]) -> String {
+    header_of(MAGIC, from, to, lang, body)
+}
+
+fn header_of(magic: &str, from: Oid, to: Oid, lang: &str, body: &[u8]) -> String {
     format!(
-        "{MAGIC} {FORMAT} {} {lang} {from} {to} {} {:016x}",
+        "{magic} {FORMAT} {} {lang} {from} {to} {} {:016x}",
         env!("CARGO_PKG_VERSION"),
         body.len(),
         checksum(body)
@@ -109,6 +121,36 @@ impl ChangesCache {
         );
     }
 
+    fn chapters_file(&self, from: Oid, to: Oid) -> PathBuf {
+        self.dir.join(format!("chapters-{from}-{to}"))
+    }
+
+    /// The chapter files that differ between the `drafts/` trees `from` and
+    /// `to`, by blob id, if cached whole.
+    pub fn chapters(&self, from: Oid, to: Oid) -> Option<HashMap<Oid, Vec<u8>>> {
+        let bytes = std::fs::read(self.chapters_file(from, to)).ok()?;
+        let newline = memchr::memchr(b'\n', &bytes)?;
+        let body = &bytes[newline + 1..];
+        if bytes[..newline] != *header_of(CHAPTERS_MAGIC, from, to, ANY_LANG, body).as_bytes() {
+            return None;
+        }
+        decode_chapters(body)
+    }
+
+    /// Remembers the chapter files that differ between the `drafts/` trees
+    /// `from` and `to` (blob id and bytes; errors are ignored).
+    pub fn put_chapters(&self, from: Oid, to: Oid, chapters: &[(Oid, &[u8])]) {
+        let mut e = Enc::default();
+        e.len(chapters.len());
+        for (id, bytes) in chapters {
+            e.raw(id.as_bytes());
+            e.len(bytes.len());
+            e.raw(bytes);
+        }
+        let header = header_of(CHAPTERS_MAGIC, from, to, ANY_LANG, &e.bytes);
+        let _ = self.write(&self.chapters_file(from, to), &header, &e.bytes);
+    }
+
     fn write(&self, path: &Path, header: &str, body: &[u8]) -> std::io::Result<()> {
         std::fs::create_dir_all(&self.dir)?;
         let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
@@ -127,13 +169,18 @@ impl ChangesCache {
             return;
         };
         let now = std::time::SystemTime::now();
-        let mut kept = Vec::new();
+        let mut changes = Vec::new();
+        let mut chapters = Vec::new();
         for e in dir.filter_map(|e| e.ok()) {
             let Some(modified) = e.metadata().ok().and_then(|m| m.modified().ok()) else {
                 continue;
             };
-            if e.file_name().to_string_lossy().starts_with("changes-") {
-                kept.push((modified, e.path()));
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with("changes-") {
+                changes.push((modified, e.path()));
+            } else if name.starts_with("chapters-") {
+                chapters.push((modified, e.path()));
             } else if now
                 .duration_since(modified)
                 .is_ok_and(|age| age.as_secs() > 60)
@@ -141,9 +188,11 @@ impl ChangesCache {
                 let _ = std::fs::remove_file(e.path());
             }
         }
-        kept.sort_by_key(|f| std::cmp::Reverse(f.0));
-        for (_, path) in kept.into_iter().skip(KEEP) {
-            let _ = std::fs::remove_file(path);
+        for mut kind in [changes, chapters] {
+            kind.sort_by_key(|f| std::cmp::Reverse(f.0));
+            for (_, path) in kind.into_iter().skip(KEEP) {
+                let _ = std::fs::remove_file(path);
+            }
         }
     }
 }
@@ -214,6 +263,20 @@ fn decode(body: &[u8]) -> Option<Vec<ChangedComment>> {
     d.is_empty().then_some(out)
 }
 
+/// Reads a chapter file's body back; `None` unless it is whole and exactly
+/// that.
+fn decode_chapters(body: &[u8]) -> Option<HashMap<Oid, Vec<u8>>> {
+    let mut d = Dec::new(body);
+    let n = d.len()?;
+    let mut out = HashMap::with_capacity(n.min(body.len()));
+    for _ in 0..n {
+        let id = Oid::from_bytes(d.raw(20)?).ok()?;
+        let len = d.len()?;
+        out.insert(id, d.raw(len)?.to_vec());
+    }
+    d.is_empty().then_some(out)
+}
+
 /// Gives a file of this cache a header that fits its body as it is now, as
 /// if this version had written that body (tests use it to make damage the
 /// checksum cannot see).
@@ -228,15 +291,26 @@ pub fn reseal(path: &Path) -> std::io::Result<()> {
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
-    let mut parts = name.strip_prefix("changes-").unwrap_or_default().split('-');
-    let (Some(from), Some(to), Some(lang), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (magic, rest, lang) = match name.strip_prefix("chapters-") {
+        Some(rest) => (CHAPTERS_MAGIC, rest, Some(ANY_LANG)),
+        None => (
+            MAGIC,
+            name.strip_prefix("changes-").unwrap_or_default(),
+            None,
+        ),
+    };
+    let mut parts = rest.split('-');
+    let (Some(from), Some(to), Some(lang), None) = (
+        parts.next(),
+        parts.next(),
+        lang.or_else(|| parts.next()),
+        parts.next(),
+    ) else {
         return Err(std::io::Error::other("not a diff cache file"));
     };
     let from = Oid::from_str(from).map_err(std::io::Error::other)?;
     let to = Oid::from_str(to).map_err(std::io::Error::other)?;
-    let mut out = header(from, to, lang, body).into_bytes();
+    let mut out = header_of(magic, from, to, lang, body).into_bytes();
     out.push(b'\n');
     out.extend_from_slice(body);
     std::fs::write(path, out)
@@ -321,5 +395,32 @@ mod tests {
         let mut longer = body.clone();
         longer.push(0);
         assert_eq!(decode(&longer), None);
+    }
+
+    #[test]
+    fn chapters_read_back_equal_and_every_cut_reads_as_nothing() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let cache = ChangesCache {
+            dir: dir.path().join(DIR),
+        };
+        let (a, b) = (
+            Oid::from_bytes(&[1; 20]).expect("a"),
+            Oid::from_bytes(&[2; 20]).expect("b"),
+        );
+        let x: &[u8] = b"# Kapitel\n\nTekst.\n";
+        cache.put_chapters(a, b, &[(a, x), (b, b"")]);
+        let got = cache.chapters(a, b).expect("cached");
+        assert_eq!(got.len(), 2);
+        assert_eq!(got.get(&a).map(Vec::as_slice), Some(x));
+        assert_eq!(got.get(&b).map(Vec::as_slice), Some(&b""[..]));
+        assert_eq!(cache.chapters(b, a), None, "the pair in the other order");
+        let path = cache.chapters_file(a, b);
+        let bytes = std::fs::read(&path).expect("the file");
+        let body_at = bytes.iter().position(|c| *c == b'\n').expect("a header") + 1;
+        for cut in body_at..bytes.len() {
+            std::fs::write(&path, &bytes[..cut]).expect("cut");
+            reseal(&path).expect("reseal");
+            assert_eq!(cache.chapters(a, b), None, "cut at {cut}");
+        }
     }
 }
