@@ -5,7 +5,9 @@
 //! cache deleted, truncated, filled with garbage or swapped between
 //! commits; the language switched), and a dirty working tree is still read
 //! from disk. Likewise anchor placements through the cache equal those
-//! made without it, and an unchanged version places no anchor again.
+//! made without it, and an unchanged version places no anchor again; and
+//! `oplaeg diff`'s own cache (`.git/oplaeg/cache/diff/`), damaged or not,
+//! never changes the diff's output.
 
 mod common;
 
