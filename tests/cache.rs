@@ -5,8 +5,10 @@
 //! cache deleted, truncated, filled with garbage or swapped between
 //! commits; the language switched), and a dirty working tree is still read
 //! from disk. Likewise anchor placements through the cache equal those
-//! made without it, and an unchanged version places no anchor again; and
-//! `oplaeg chapters`' numbers kept as tallies equal those counted anew.
+//! made without it, and an unchanged version places no anchor again;
+//! `oplaeg chapters`' numbers kept as tallies equal those counted anew; and
+//! `oplaeg diff`'s own cache (`.git/oplaeg/cache/diff/`), damaged or not,
+//! never changes the diff's output.
 
 mod common;
 
@@ -18,7 +20,7 @@ use oplaeg::anchor::{AnchorUse, Anchorer, Placement};
 use oplaeg::i18n::{Lang, set_lang};
 use oplaeg::model::{Anchor, Comment, Workspace};
 use oplaeg::ops::NewTarget;
-use oplaeg::store::{Cache, Rev, Store, reseal_cache_file};
+use oplaeg::store::{Cache, ChangesCache, Rev, Store, reseal_cache_file, reseal_changes_file};
 use proptest::prelude::*;
 
 /// The language is process-wide: the tests here take turns.
@@ -55,8 +57,18 @@ fn cache_dir(ws: &Ws) -> PathBuf {
 }
 
 fn cache_files(ws: &Ws) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(cache_dir(ws))
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+    files_in(&cache_dir(ws))
+}
+
+/// The files (not folders) in `dir`, sorted.
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.is_file())
+                .collect()
+        })
         .unwrap_or_default();
     files.sort();
     files
@@ -344,10 +356,17 @@ fn apply(ws: &Ws, step: &Step, commits: &[String]) -> bool {
 }
 
 fn damage_cache(ws: &Ws, d: &Damage) {
-    let files = cache_files(ws);
+    damage_files(&cache_dir(ws), d, reseal_cache_file);
+}
+
+/// Damages the files of the cache folder `dir` (`reseal` gives one a header
+/// that fits its body).
+fn damage_files(dir: &Path, d: &Damage, reseal: fn(&Path) -> std::io::Result<()>) {
+    let files = files_in(dir);
+    let reseal_cache_file = reseal;
     match d {
         Damage::Delete => {
-            let _ = std::fs::remove_dir_all(cache_dir(ws));
+            let _ = std::fs::remove_dir_all(dir);
         }
         Damage::Truncate(n) => {
             for f in &files {
@@ -921,5 +940,235 @@ fn a_diff_through_a_damaged_cache_equals_one_without_it() {
                 "text differs, {damage:?}, round {round}"
             );
         }
+    }
+}
+
+/// `oplaeg diff` between two commits keeps the comment files that differ
+/// and what they read as in its own cache (`.git/oplaeg/cache/diff/`),
+/// keyed by the two `comments/` trees. It does take them from there (a
+/// forged file under a fitting header shows), and whatever happens to that
+/// cache – deleted, cut, garbage, a byte flipped, cut or garbled under a
+/// fitting header, swapped between pairs – the output (JSON and text, both
+/// directions, both languages) is byte for byte that of the diff with the
+/// cache off, with broken, removed and resolved comment files among the
+/// changes.
+#[test]
+fn a_diff_through_a_damaged_diff_cache_equals_one_without_it() {
+    use common::{MEMBER, MEMBER2, UNIQUE_QUOTE, WRITER, oplaeg_cmd};
+    use oplaeg::model::Disposition;
+
+    let _serial = serial();
+    set_lang(Lang::Da);
+    let ws = Ws::sample();
+    let early = ws.chapter_comment(MEMBER, "diffcache-probe-early");
+    let gone = ws.chapter_comment(MEMBER2, "diffcache-probe-gone");
+    write(
+        &ws.root.join("comments/01j00000000000000000000zz.toml"),
+        b"body = \"x",
+    );
+    commit(&ws, "a broken comment file");
+    ws.session(WRITER).meeting_tag(1).expect("meeting 1");
+    let m = ws.session(MEMBER2);
+    m.add_comment(
+        NewTarget::Chapter {
+            chapter: "rehabilitering".into(),
+            quote: Some(UNIQUE_QUOTE.into()),
+        },
+        "diffcache-probe-quoted",
+    )
+    .expect("a quoted comment");
+    ws.chapter_comment(MEMBER, "diffcache-probe-plain");
+    ws.session(WRITER)
+        .resolve(&early, Disposition::Noted, "diffcache-probe-noted")
+        .expect("resolve");
+    std::fs::remove_file(ws.root.join(format!("comments/{gone}.toml"))).expect("remove");
+    write(
+        &ws.root.join("comments/01j00000000000000000000zy.toml"),
+        &[0xff, 0xfe, b'x'],
+    );
+    write(
+        &ws.root.join("comments/01j00000000000000000000zz.toml"),
+        b"still = [broken",
+    );
+    let rehab = ws.root.join("drafts/02-rehabilitering.md");
+    let mut chapter = std::fs::read_to_string(&rehab).expect("the chapter");
+    chapter.push_str("\nEt nyt afsnit om diffcache-probe-chapter.\n");
+    write(&rehab, chapter.as_bytes());
+    commit(
+        &ws,
+        "a removed, a changed and a new broken comment file; a chapter edited",
+    );
+    ws.session(WRITER).meeting_tag(2).expect("meeting 2");
+
+    let pairs = [("meeting/1", "meeting/2"), ("meeting/2", "meeting/1")];
+    let runs: Vec<[&str; 4]> = pairs
+        .iter()
+        .flat_map(|(a, b)| {
+            [
+                [*a, *b, "json", "da"],
+                [*a, *b, "text", "da"],
+                [*a, *b, "json", "en"],
+            ]
+        })
+        .collect();
+    let diff = |run: &[&str; 4], no_cache: bool| -> Vec<u8> {
+        let mut c = oplaeg_cmd(&ws.home);
+        c.arg("--repo").arg(&ws.root);
+        c.args(["--lang", run[3], "diff", run[0], run[1], "--format", run[2]]);
+        if no_cache {
+            c.env("OPLAEG_NO_CACHE", "1");
+        } else {
+            c.env_remove("OPLAEG_NO_CACHE");
+        }
+        let out = c.output().expect("run oplaeg diff");
+        assert!(
+            out.status.success(),
+            "oplaeg diff: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let expected: Vec<Vec<u8>> = runs.iter().map(|r| diff(r, true)).collect();
+    let json = String::from_utf8_lossy(&expected[0]);
+    assert!(json.contains("diffcache-probe-noted"), "{json}");
+    assert!(json.contains("diffcache-probe-plain"), "{json}");
+
+    let dir = ChangesCache::dir_of(&ws.root.join(".git"));
+    let tree = |rev: &str| {
+        ws.git(&["rev-parse", &format!("{rev}:comments")])
+            .trim()
+            .to_string()
+    };
+    let file = dir.join(format!(
+        "changes-{}-{}-da",
+        tree("meeting/1"),
+        tree("meeting/2")
+    ));
+    // Every run through the cache, twice: the first may (re)write it.
+    let check = |what: &str| {
+        for round in 0..2 {
+            for (run, want) in runs.iter().zip(&expected) {
+                assert!(
+                    diff(run, false) == *want,
+                    "{run:?} differs, {what}, round {round}"
+                );
+            }
+        }
+    };
+    let _ = std::fs::remove_dir_all(cache_dir(&ws));
+    check("from an empty cache");
+    assert!(file.is_file(), "the diff filled its cache: {file:?}");
+    assert_eq!(
+        files_in(&dir).len(),
+        6,
+        "comments: two pairs in two languages; chapters: two pairs"
+    );
+
+    // The chapter files that differ are read from there too.
+    let drafts = |rev: &str| {
+        ws.git(&["rev-parse", &format!("{rev}:drafts")])
+            .trim()
+            .to_string()
+    };
+    let chapters = dir.join(format!(
+        "chapters-{}-{}",
+        drafts("meeting/1"),
+        drafts("meeting/2")
+    ));
+    let held = std::fs::read(&chapters).expect("the chapters cached");
+    let word = b"diffcache-probe-chapter";
+    let at = held
+        .windows(word.len())
+        .position(|w| w == word)
+        .expect("the chapter in the cache");
+    let mut forged = held.clone();
+    forged[at..at + word.len()].copy_from_slice(b"diffcache-probe-FORGED!");
+    std::fs::write(&chapters, forged).expect("forge");
+    reseal_changes_file(&chapters).expect("reseal");
+    assert!(String::from_utf8_lossy(&diff(&runs[0], false)).contains("diffcache-probe-FORGED!"));
+    std::fs::write(&chapters, &held).expect("restore");
+
+    // The diff does read it: a comment changed under a fitting header shows.
+    let bytes = std::fs::read(&file).expect("the cache file");
+    let probe = b"diffcache-probe-plain";
+    let at = bytes
+        .windows(probe.len())
+        .position(|w| w == probe)
+        .expect("the comment in the cache");
+    let mut forged = bytes.clone();
+    forged[at..at + probe.len()].copy_from_slice(b"diffcache-probe-FORGE");
+    std::fs::write(&file, forged).expect("forge");
+    reseal_changes_file(&file).expect("reseal");
+    assert!(String::from_utf8_lossy(&diff(&runs[0], false)).contains("diffcache-probe-FORGE"));
+    // A header for another language, version or pair does not fit.
+    std::fs::write(&file, &bytes).expect("restore");
+    let other = dir.join(format!(
+        "changes-{}-{}-en",
+        tree("meeting/1"),
+        tree("meeting/2")
+    ));
+    std::fs::copy(&file, &other).expect("copy");
+    check("a Danish file under the English name");
+
+    let damages = [
+        Damage::Delete,
+        Damage::Truncate(0),
+        Damage::Truncate(90),
+        Damage::Truncate(400),
+        Damage::Garbage(b"not a cache\n".repeat(40)),
+        Damage::Swap,
+        Damage::Flip(150),
+        Damage::Flip(700),
+        Damage::ResealedCut(10),
+        Damage::ResealedCut(300),
+        Damage::ResealedGarbage(3, vec![7; 64]),
+        Damage::ResealedGarbage(1, vec![1; 8]),
+    ];
+    for damage in &damages {
+        let _ = std::fs::remove_dir_all(&dir);
+        for run in &runs {
+            diff(run, false);
+        }
+        damage_files(&dir, damage, reseal_changes_file);
+        check(&format!("{damage:?}"));
+    }
+
+    // Neither tag's folder in the load cache, only a later commit's (as
+    // after the TUI or `status` on HEAD): the diff takes the files that did
+    // not change since from that folder (a forged one shows), and whatever
+    // happened to it, the output is the same.
+    ws.chapter_comment(MEMBER, "diffcache-probe-later");
+    let newest = || {
+        let _ = std::fs::remove_dir_all(cache_dir(&ws));
+        let store = Store::open(&ws.root).expect("open");
+        store.load(&Rev::head()).expect("load HEAD");
+        assert!(store.cache_use().written, "HEAD cached");
+    };
+    newest();
+    let head_tree = ws.git(&["rev-parse", "HEAD:comments"]);
+    let folder = cache_dir(&ws).join(format!("comments-{}-da", head_tree.trim()));
+    let bytes = std::fs::read(&folder).expect("HEAD's folder cached");
+    let at = bytes
+        .windows(probe.len())
+        .position(|w| w == probe)
+        .expect("the comment in HEAD's folder");
+    let mut forged = bytes.clone();
+    forged[at..at + probe.len()].copy_from_slice(b"diffcache-probe-FORGE");
+    std::fs::write(&folder, forged).expect("forge");
+    reseal_cache_file(&folder).expect("reseal");
+    assert!(String::from_utf8_lossy(&diff(&runs[0], false)).contains("diffcache-probe-FORGE"));
+    for damage in [
+        None,
+        Some(Damage::Flip(300)),
+        Some(Damage::Truncate(120)),
+        Some(Damage::ResealedCut(200)),
+        Some(Damage::ResealedGarbage(2, vec![9; 40])),
+    ] {
+        newest();
+        if let Some(d) = &damage {
+            damage_cache(&ws, d);
+        }
+        check(&format!("HEAD's folder only, {damage:?}"));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -10,6 +10,14 @@
 //! withdrawn in between. The files that are read are read in one pass
 //! spread over a few threads.
 //!
+//! Which comment files differ, and what both versions of each read as, is
+//! kept in the diff's own cache ([`ChangesCache`], keyed by the two
+//! `comments/` tree ids): a diff of two revisions compared before walks
+//! neither tree and reads no comment file from git. Without it, the load
+//! cache's folders answer for the files they hold, and git for the rest;
+//! the result is then written to the diff's cache. The chapter files that
+//! differ are kept there too, by the pair of `drafts/` trees.
+//!
 //! The two workspaces are therefore partial: they serve this comparison
 //! only and are not handed out.
 
@@ -22,7 +30,7 @@ use crate::error::Result;
 use crate::model::{
     Comment, FileData, Source, Workspace, parse_chapter_file_name, parse_toml, paths,
 };
-use crate::store::{Cache, ChangedFile, Rev, Store};
+use crate::store::{Cache, ChangedComment, ChangedFile, ChangesCache, Rev, Store};
 use crate::text::is_valid_name;
 
 /// A file in a commit's folder: name and blob id.
@@ -35,7 +43,7 @@ struct Selective<'s> {
     inner: &'s dyn Source,
     chapters: Vec<Entry>,
     /// Texts read, by blob id; handed over (once) when the files are listed.
-    texts: RefCell<HashMap<Oid, ChapterText>>,
+    texts: RefCell<HashMap<Oid, Vec<u8>>>,
     /// The texts handed over that are UTF-8, by file name, until the
     /// loader takes them (see [`Source::checked_chapter`]).
     checked: RefCell<HashMap<String, String>>,
@@ -60,12 +68,16 @@ impl Source for Selective<'_> {
             .iter()
             .map(|(name, id)| FileData {
                 name: name.clone(),
+                // Checked here with SIMD and copied once (the standard check
+                // is slow on Danish text); the loader reports other bytes.
                 bytes: match texts.remove(id) {
-                    Some(Ok(text)) => {
-                        checked.insert(name.clone(), text);
-                        Vec::new()
-                    }
-                    Some(Err(bytes)) => bytes,
+                    Some(bytes) => match simdutf8::basic::from_utf8(&bytes) {
+                        Ok(text) => {
+                            checked.insert(name.clone(), text.to_owned());
+                            Vec::new()
+                        }
+                        Err(_) => bytes,
+                    },
                     None => Vec::new(),
                 },
                 id: Some(id.to_string()),
@@ -77,18 +89,6 @@ impl Source for Selective<'_> {
     fn checked_chapter(&self, name: &str) -> Option<String> {
         self.checked.borrow_mut().remove(name)
     }
-}
-
-/// A chapter file read: its text when it is UTF-8, else its bytes (the
-/// loader reports them).
-type ChapterText = std::result::Result<String, Vec<u8>>;
-
-/// A chapter file's bytes checked as UTF-8 (with SIMD: the standard check
-/// is slow on Danish text) and copied once.
-fn chapter_text(bytes: &[u8]) -> ChapterText {
-    simdutf8::basic::from_utf8(bytes)
-        .map(str::to_owned)
-        .map_err(|_| bytes.to_vec())
 }
 
 /// A comment file parsed the way the workspace loader does (broken files
@@ -117,7 +117,7 @@ enum Side {
 /// What one file read in the shared pass gives.
 enum Read {
     Comment(Option<Box<Comment>>),
-    Chapter(ChapterText),
+    Chapter(Vec<u8>),
 }
 
 /// Reads chapter files (their bytes) and comment files (parsed), all in one
@@ -137,7 +137,7 @@ fn read_all(store: &Store, chapters: &[Oid], comments: &[&Entry]) -> Result<Vec<
         per_thread,
         &|k, bytes: &[u8]| match k.checked_sub(n) {
             Some(c) => Read::Comment(parse_comment(&comments[c].0, bytes).map(Box::new)),
-            None => Read::Chapter(chapter_text(bytes)),
+            None => Read::Chapter(bytes.to_vec()),
         },
     )
 }
@@ -148,6 +148,11 @@ type CachedComments = Option<HashMap<String, Option<Comment>>>;
 /// The comment files in `changed` as the load cache holds them for the
 /// `comments/` trees of commits `a` (their old versions) and `b` (their
 /// new versions); nothing when it is off or holds neither tree whole.
+/// A side whose own folder is not cached takes what it can from the most
+/// recently written folder (usually the last version loaded, HEAD's): the
+/// files there with the same name and blob, typically the comments written
+/// since and not changed again. That folder is read for one side only (TO
+/// when it needs it), and never twice.
 fn cached_comments(store: &Store, changed: &[ChangedFile], a: Oid, b: Oid) -> [CachedComments; 2] {
     let Some(cache) = Cache::of(store.repo()) else {
         return [None, None];
@@ -163,8 +168,103 @@ fn cached_comments(store: &Store, changed: &[ChangedFile], a: Oid, b: Oid) -> [C
             .filter_map(|f| Some((f.name.as_str(), side(f)?)))
             .collect()
     };
-    [(a, wanted(|f| f.old)), (b, wanted(|f| f.new))]
-        .map(|(c, w)| tree_of(c).and_then(|t| cache.comments_of(t, &w)))
+    let wanted = [wanted(|f| f.old), wanted(|f| f.new)];
+    let trees = [tree_of(a), tree_of(b)];
+    let mut out = [0, 1].map(|k| trees[k].and_then(|t| cache.comments_of(t, &wanted[k])));
+    let side = [1, 0].into_iter().find(|&k| out[k].is_none());
+    if let (Some(k), Some((_, newest))) = (side, cache.newest())
+        && !trees.contains(&Some(newest))
+    {
+        out[k] = cache.comments_of(newest, &wanted[k]);
+    }
+    out
+}
+
+/// The trees of folder `dir` in two commits, when both have one.
+fn folder_trees(store: &Store, a: Oid, b: Oid, dir: &str) -> Option<(Oid, Oid)> {
+    let tree_of = |commit: Oid| -> Option<Oid> {
+        let tree = store.repo().find_commit(commit).ok()?.tree().ok()?;
+        let entry = tree.get_name(dir)?;
+        (entry.kind() == Some(git2::ObjectType::Tree)).then(|| entry.id())
+    };
+    Some((tree_of(a)?, tree_of(b)?))
+}
+
+/// The comment files that differ between commits `a` and `b`, each version
+/// read as a comment (from the load cache where it holds the revision's
+/// whole folder, else from git), and the chapter files `chapter_ids`
+/// (their bytes, in that order).
+fn read_changes(
+    store: &Store,
+    chapter_ids: &[Oid],
+    a: Oid,
+    b: Oid,
+) -> Result<(Vec<ChangedComment>, Vec<Read>)> {
+    // The comment files that differ are found (walking two big trees) while
+    // the chapters that differ are read.
+    let walker = store.handle()?;
+    let (walker, changed, chapter_texts) = std::thread::scope(|scope| {
+        let walk = scope.spawn(move || {
+            let changed = walker.changed_in(paths::COMMENTS, a, b);
+            let cached = match &changed {
+                Ok(changed) if !changed.is_empty() => cached_comments(&walker, changed, a, b),
+                _ => [None, None],
+            };
+            (walker, changed, cached)
+        });
+        let texts = read_all(store, chapter_ids, &[]);
+        let (walker, changed, cached) =
+            walk.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (walker, (changed, cached), texts)
+    });
+    store.give_back(walker);
+    let ((changed, [mut cached_a, mut cached_b]), chapter_texts) = (changed, chapter_texts?);
+    let changed = changed?;
+    // Then the comments that differ, on both sides: those the load cache
+    // holds (the same name and blob, read as a comment) from it, the rest
+    // in one pass; the two versions of a changed comment next to each
+    // other, as for chapters.
+    let mut changes: Vec<ChangedComment> = Vec::with_capacity(changed.len());
+    let mut comment_entries: Vec<Entry> = Vec::new();
+    let mut comment_slots: Vec<(usize, Side)> = Vec::new();
+    for (k, f) in changed.into_iter().enumerate() {
+        let mut change = ChangedComment {
+            file: f,
+            old: None,
+            new: None,
+        };
+        for side in [Side::To, Side::From] {
+            let (id, cached, slot) = match side {
+                Side::To => (change.file.new, &mut cached_b, &mut change.new),
+                Side::From => (change.file.old, &mut cached_a, &mut change.old),
+            };
+            let Some(id) = id else { continue };
+            // Held only for the same name and blob (see `cached_comments`).
+            match cached.as_mut().and_then(|c| c.remove(&change.file.name)) {
+                Some(Some(comment)) => *slot = Some(comment),
+                _ => {
+                    comment_entries.push((change.file.name.clone(), id));
+                    comment_slots.push((k, side));
+                }
+            }
+        }
+        changes.push(change);
+    }
+    drop((cached_a, cached_b));
+    let entries: Vec<&Entry> = comment_entries.iter().collect();
+    for ((k, side), read) in comment_slots
+        .into_iter()
+        .zip(read_all(store, &[], &entries)?)
+    {
+        if let Read::Comment(c) = read {
+            let change = &mut changes[k];
+            match side {
+                Side::To => change.new = c.map(|c| *c),
+                Side::From => change.old = c.map(|c| *c),
+            }
+        }
+    }
+    Ok((changes, chapter_texts))
 }
 
 /// Both sides of a diff, read sparingly when both are commits; otherwise
@@ -207,70 +307,87 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
     }
     let chapter_ids: Vec<Oid> = differing.iter().map(|(id, _)| *id).collect();
 
-    // The comment files that differ are found (walking two big trees) while
-    // the chapters that differ are read.
-    let walker = store.handle()?;
-    let (walker, changed, chapter_texts) = std::thread::scope(|scope| {
-        let walk = scope.spawn(move || {
-            let changed = walker.changed_in(paths::COMMENTS, a, b);
-            let cached = match &changed {
-                Ok(changed) if !changed.is_empty() => cached_comments(&walker, changed, a, b),
-                _ => [None, None],
-            };
-            (walker, changed, cached)
-        });
-        let texts = read_all(store, &chapter_ids, &[]);
-        let (walker, changed, cached) =
-            walk.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (walker, (changed, cached), texts)
-    });
-    store.give_back(walker);
-    let ((changed, [mut cached_a, mut cached_b]), chapter_texts) = (changed, chapter_texts?);
-    let changed = changed?;
-    // Then the comments that differ, on both sides: those the load cache
-    // holds (the same name and blob, read as a comment) from it, the rest
-    // in one pass; the two versions of a changed comment next to each
-    // other, as for chapters.
-    let mut to_comments = Vec::new();
-    let mut from_comments = Vec::new();
-    let mut comment_entries: Vec<Entry> = Vec::new();
-    let mut comment_sides: Vec<Side> = Vec::new();
-    for f in &changed {
-        for (id, side) in [(f.new, Side::To), (f.old, Side::From)] {
-            let Some(id) = id else { continue };
-            let (cached, comments) = match side {
-                Side::To => (&mut cached_b, &mut to_comments),
-                Side::From => (&mut cached_a, &mut from_comments),
-            };
-            // Held only for the same name and blob (see `cached_comments`).
-            match cached.as_mut().and_then(|c| c.remove(&f.name)) {
-                Some(Some(comment)) => comments.push(comment),
-                _ => {
-                    comment_entries.push((f.name.clone(), id));
-                    comment_sides.push(side);
-                }
+    // The chapter files that differ: from the diff's own cache when it
+    // holds them for this pair of `drafts/` trees, else read from git below.
+    let changes_cache = ChangesCache::of(store.repo());
+    let draft_trees = folder_trees(store, a, b, paths::DRAFTS);
+    let cached_chapters = match (&changes_cache, draft_trees) {
+        (Some(cache), Some((da, db))) if !chapter_ids.is_empty() => cache
+            .chapters(da, db)
+            .filter(|held| chapter_ids.iter().all(|id| held.contains_key(id))),
+        _ => None,
+    };
+    let to_read: &[Oid] = match cached_chapters {
+        Some(_) => &[],
+        None => &chapter_ids,
+    };
+
+    // The comment files that differ, and what each version reads as: from
+    // the diff's own cache when it holds this pair of `comments/` trees,
+    // else found by walking the two big trees while the chapters that
+    // differ are read.
+    let trees = folder_trees(store, a, b, paths::COMMENTS);
+    let hit = match (&changes_cache, trees) {
+        (Some(cache), Some((ta, tb))) => cache.get(ta, tb),
+        _ => None,
+    };
+    let (changes, chapter_texts) = match hit {
+        Some(changes) => (changes, read_all(store, to_read, &[])?),
+        None => {
+            let (mut changes, texts) = read_changes(store, to_read, a, b)?;
+            if let (Some(cache), Some((ta, tb))) = (&changes_cache, trees)
+                && !changes.is_empty()
+            {
+                cache.put(ta, tb, &mut changes);
             }
+            (changes, texts)
         }
+    };
+    let mut to_comments = Vec::with_capacity(changes.len());
+    let mut from_comments = Vec::with_capacity(changes.len());
+    for c in changes {
+        to_comments.extend(c.new);
+        from_comments.extend(c.old);
     }
-    drop((cached_a, cached_b));
-    let entries: Vec<&Entry> = comment_entries.iter().collect();
-    let mut texts_a: HashMap<Oid, ChapterText> = HashMap::new();
-    let mut texts_b: HashMap<Oid, ChapterText> = HashMap::new();
-    let comments_read = read_all(store, &[], &entries)?;
-    for (k, read) in chapter_texts.into_iter().chain(comments_read).enumerate() {
-        match read {
-            Read::Comment(c) => match comment_sides[k - chapter_ids.len()] {
-                Side::To => to_comments.extend(c.map(|c| *c)),
-                Side::From => from_comments.extend(c.map(|c| *c)),
-            },
-            Read::Chapter(bytes) => {
-                let (id, side) = differing[k];
-                match side {
-                    Side::From => texts_a.insert(id, bytes),
-                    Side::To => texts_b.insert(id, bytes),
-                };
+    let chapter_bytes: Vec<Vec<u8>> = match cached_chapters {
+        // (A blob on both sides, a chapter renamed, is handed out twice.)
+        Some(mut held) => (0..differing.len())
+            .map(|k| {
+                let id = &differing[k].0;
+                match differing[k + 1..].iter().any(|(other, _)| other == id) {
+                    true => held.get(id).cloned().unwrap_or_default(),
+                    false => held.remove(id).unwrap_or_default(),
+                }
+            })
+            .collect(),
+        None => {
+            let read: Vec<Vec<u8>> = chapter_texts
+                .into_iter()
+                .map(|r| match r {
+                    Read::Chapter(bytes) => bytes,
+                    Read::Comment(_) => Vec::new(),
+                })
+                .collect();
+            if let (Some(cache), Some((da, db))) = (&changes_cache, draft_trees)
+                && !read.is_empty()
+            {
+                let entries: Vec<(Oid, &[u8])> = chapter_ids
+                    .iter()
+                    .copied()
+                    .zip(read.iter().map(Vec::as_slice))
+                    .collect();
+                cache.put_chapters(da, db, &entries);
             }
+            read
         }
+    };
+    let mut texts_a: HashMap<Oid, Vec<u8>> = HashMap::new();
+    let mut texts_b: HashMap<Oid, Vec<u8>> = HashMap::new();
+    for (&(id, side), bytes) in differing.iter().zip(chapter_bytes) {
+        match side {
+            Side::From => texts_a.insert(id, bytes),
+            Side::To => texts_b.insert(id, bytes),
+        };
     }
 
     // Unchanged chapters that comments listed by the diff quote: read too,

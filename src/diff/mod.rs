@@ -242,15 +242,28 @@ pub fn between(
     to: &Rev,
     options: &DiffOptions,
 ) -> Result<WorkspaceDiff> {
+    let (d, loaded) = between_loaded(store, from, to, options)?;
+    // Thousands of small allocations: freed beside the caller's work.
+    std::thread::spawn(move || drop(loaded));
+    Ok(d)
+}
+
+/// [`between`], handing back the two versions as loaded for it (partial:
+/// see `load`) instead of freeing them, so a process that ends next can
+/// leave them to the operating system.
+pub fn between_loaded(
+    store: &Store,
+    from: &Rev,
+    to: &Rev,
+    options: &DiffOptions,
+) -> Result<(WorkspaceDiff, (Workspace, Workspace))> {
     let from_side = Side::of(store, from)?;
     let to_side = Side::of(store, to)?;
     let (a, b) = load::load_pair(store, from, to)?;
     let mut d = compare(store, &a, &b, options)?;
     d.from = from_side;
     d.to = to_side;
-    // Thousands of small allocations: freed beside the caller's work.
-    std::thread::spawn(move || drop((a, b)));
-    Ok(d)
+    Ok((d, (a, b)))
 }
 
 /// Compares two loaded versions (sides are left empty; see [`between`]).

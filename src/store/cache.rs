@@ -356,7 +356,7 @@ impl Cache {
     }
 
     /// The most recently written folder in this language, and its tree id.
-    fn newest(&self) -> Option<(PathBuf, Oid)> {
+    pub(crate) fn newest(&self) -> Option<(PathBuf, Oid)> {
         let suffix = format!("-{}", Cache::lang());
         std::fs::read_dir(&self.dir)
             .ok()?

@@ -4,6 +4,7 @@
 
 mod binary;
 mod cache;
+mod changes;
 mod history;
 pub mod https;
 mod journal;
@@ -23,6 +24,7 @@ use chrono::{DateTime, FixedOffset};
 use git2::{Oid, Repository, RepositoryInitOptions, Signature, Time};
 
 pub use cache::{Cache, CacheUse, KEEP as CACHE_KEEP, reseal as reseal_cache_file};
+pub use changes::{ChangedComment, ChangesCache, reseal as reseal_changes_file};
 pub use history::{LogEntry, MeetingTag, parse_meeting_message};
 pub use placements::{FILE as PLACEMENTS_FILE, Placements};
 pub use remote::{

@@ -26,11 +26,11 @@ pub fn run(cli: &Cli, args: &DiffArgs) -> anyhow::Result<()> {
         chapter: args.chapter.clone(),
         detail: !args.stat,
     };
-    let d = diff::between(&store, &from, &to, &options)?;
+    let (d, loaded) = diff::between_loaded(&store, &from, &to, &options)?;
     let result = print(cli, &d, args.stat);
     // The process ends next: leave the memory to the operating system
-    // instead of freeing a large diff piece by piece.
-    std::mem::forget(d);
+    // instead of freeing a large diff and the two versions piece by piece.
+    std::mem::forget((d, loaded));
     result
 }
 

@@ -1,0 +1,426 @@
+//! A cache of what `oplaeg diff` reads of the comments between two
+//! revisions: the comment files that differ between two `comments/` trees
+//! (name and the blob on each side) and what each version of them reads
+//! as. Kept under `.git/oplaeg/cache/diff/`, one file per pair of tree ids
+//! and language, so a second diff of the same two revisions neither walks
+//! the two trees nor unpacks and parses the changed files again. Likewise
+//! the chapter files that differ between two `drafts/` trees, as bytes by
+//! blob id (one file per pair of trees, in any language): unpacking each
+//! chapter's chain of deltas from git's packs costs several times more than
+//! reading them from one file.
+//!
+//! The same rules as the load cache (see [`super::cache`]): the file is
+//! named and headed by ids git computed from the content, so it can only
+//! answer for exactly those two trees; a header that does not match in
+//! every respect (format, program version, language, trees, length,
+//! checksum) or a body that does not read whole makes the diff read git as
+//! if there were no cache, and rewrite the file. Files are written to a
+//! temporary name and renamed; only the [`KEEP`] newest are kept; the
+//! folder may be deleted at any time. `OPLAEG_NO_CACHE=1` turns it off.
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use git2::{Oid, Repository};
+
+use super::binary::{Dec, Enc, get_comment_file, put_comment_file};
+use super::cache::checksum;
+use super::{Cache, ChangedFile};
+use crate::model::{Comment, CommentFile};
+
+/// Bump when what is cached, or how a file reads, changes.
+const FORMAT: u32 = 1;
+const MAGIC: &str = "oplaeg-diff-changes";
+const CHAPTERS_MAGIC: &str = "oplaeg-diff-chapters";
+/// How many pairs of trees are kept (of each kind).
+const KEEP: usize = 4;
+/// The language in a chapter file's header: none matters.
+const ANY_LANG: &str = "-";
+/// The folder's name inside the cache folder.
+const DIR: &str = "diff";
+
+/// A comment file that differs between the two trees, with what each of its
+/// versions reads as (`None`: broken, or not a comment file's name).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChangedComment {
+    pub file: ChangedFile,
+    pub old: Option<Comment>,
+    pub new: Option<Comment>,
+}
+
+/// The cache of comment changes between pairs of `comments/` trees.
+pub struct ChangesCache {
+    dir: PathBuf,
+}
+
+fn lang() -> &'static str {
+    match crate::i18n::lang() {
+        crate::i18n::Lang::Da => "da",
+        crate::i18n::Lang::En => "en",
+    }
+}
+
+fn header(from: Oid, to: Oid, lang: &str, body: &[u8]) -> String {
+    header_of(MAGIC, from, to, lang, body)
+}
+
+fn header_of(magic: &str, from: Oid, to: Oid, lang: &str, body: &[u8]) -> String {
+    format!(
+        "{magic} {FORMAT} {} {lang} {from} {to} {} {:016x}",
+        env!("CARGO_PKG_VERSION"),
+        body.len(),
+        checksum(body)
+    )
+}
+
+/// A comment's id is its file name without `.toml`.
+fn id_of(name: &str) -> &str {
+    name.strip_suffix(".toml").unwrap_or_default()
+}
+
+impl ChangesCache {
+    /// The cache of a repository (None when the load cache is off).
+    pub fn of(repo: &Repository) -> Option<ChangesCache> {
+        Cache::of(repo)?;
+        Some(ChangesCache {
+            dir: Cache::dir_of(repo.path()).join(DIR),
+        })
+    }
+
+    /// `.git/oplaeg/cache/diff` of a repository whose `.git` is `git_dir`.
+    pub fn dir_of(git_dir: &Path) -> PathBuf {
+        Cache::dir_of(git_dir).join(DIR)
+    }
+
+    fn file_of(&self, from: Oid, to: Oid) -> PathBuf {
+        self.dir.join(format!("changes-{from}-{to}-{}", lang()))
+    }
+
+    /// The changes between the `comments/` trees `from` and `to`, in the
+    /// order they were written, if cached whole for this language.
+    pub fn get(&self, from: Oid, to: Oid) -> Option<Vec<ChangedComment>> {
+        let bytes = std::fs::read(self.file_of(from, to)).ok()?;
+        let newline = memchr::memchr(b'\n', &bytes)?;
+        let body = &bytes[newline + 1..];
+        if bytes[..newline] != *header(from, to, lang(), body).as_bytes() {
+            return None;
+        }
+        decode(body)
+    }
+
+    /// Remembers the changes between `from` and `to` (errors are ignored:
+    /// the cache is only ever a shortcut). The comments are only borrowed
+    /// mutably to be written without a copy; they are left as they were.
+    pub fn put(&self, from: Oid, to: Oid, changes: &mut [ChangedComment]) {
+        let body = encode(changes);
+        let _ = self.write(
+            &self.file_of(from, to),
+            &header(from, to, lang(), &body),
+            &body,
+        );
+    }
+
+    fn chapters_file(&self, from: Oid, to: Oid) -> PathBuf {
+        self.dir.join(format!("chapters-{from}-{to}"))
+    }
+
+    /// The chapter files that differ between the `drafts/` trees `from` and
+    /// `to`, by blob id, if cached whole.
+    pub fn chapters(&self, from: Oid, to: Oid) -> Option<HashMap<Oid, Vec<u8>>> {
+        let bytes = std::fs::read(self.chapters_file(from, to)).ok()?;
+        let newline = memchr::memchr(b'\n', &bytes)?;
+        let body = &bytes[newline + 1..];
+        if bytes[..newline] != *header_of(CHAPTERS_MAGIC, from, to, ANY_LANG, body).as_bytes() {
+            return None;
+        }
+        decode_chapters(body)
+    }
+
+    /// Remembers the chapter files that differ between the `drafts/` trees
+    /// `from` and `to` (blob id and bytes; errors are ignored).
+    pub fn put_chapters(&self, from: Oid, to: Oid, chapters: &[(Oid, &[u8])]) {
+        let mut e = Enc::default();
+        e.len(chapters.len());
+        for (id, bytes) in chapters {
+            e.raw(id.as_bytes());
+            e.len(bytes.len());
+            e.raw(bytes);
+        }
+        let header = header_of(CHAPTERS_MAGIC, from, to, ANY_LANG, &e.bytes);
+        let _ = self.write(&self.chapters_file(from, to), &header, &e.bytes);
+    }
+
+    fn write(&self, path: &Path, header: &str, body: &[u8]) -> std::io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
+        tmp.write_all(header.as_bytes())?;
+        tmp.write_all(b"\n")?;
+        tmp.write_all(body)?;
+        tmp.persist(path).map_err(|e| e.error)?;
+        self.prune();
+        Ok(())
+    }
+
+    /// Deletes all but the [`KEEP`] newest files, and temporary files older
+    /// than a minute (left by a process that was killed).
+    fn prune(&self) {
+        let Ok(dir) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        let now = std::time::SystemTime::now();
+        let mut changes = Vec::new();
+        let mut chapters = Vec::new();
+        for e in dir.filter_map(|e| e.ok()) {
+            let Some(modified) = e.metadata().ok().and_then(|m| m.modified().ok()) else {
+                continue;
+            };
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with("changes-") {
+                changes.push((modified, e.path()));
+            } else if name.starts_with("chapters-") {
+                chapters.push((modified, e.path()));
+            } else if now
+                .duration_since(modified)
+                .is_ok_and(|age| age.as_secs() > 60)
+            {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+        for mut kind in [changes, chapters] {
+            kind.sort_by_key(|f| std::cmp::Reverse(f.0));
+            for (_, path) in kind.into_iter().skip(KEEP) {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+    }
+}
+
+/// One side of a changed file: its blob and what it read as (the comment
+/// is moved into a [`CommentFile`] to be written, then moved back).
+fn put_side(e: &mut Enc, id: Option<Oid>, comment: &mut Option<Comment>) {
+    let Some(id) = id else {
+        e.u8(0);
+        return;
+    };
+    e.u8(1);
+    e.raw(id.as_bytes());
+    let file = CommentFile {
+        comment: comment.take(),
+        problems: Vec::new(),
+    };
+    put_comment_file(e, &file);
+    *comment = file.comment;
+}
+
+fn get_side(d: &mut Dec<'_>, id: &str) -> Option<(Option<Oid>, Option<Comment>)> {
+    if !d.some()? {
+        return Some((None, None));
+    }
+    let blob = Oid::from_bytes(d.raw(20)?).ok()?;
+    let read = get_comment_file(d, id)?;
+    if !read.problems.is_empty() {
+        return None;
+    }
+    Some((Some(blob), read.comment))
+}
+
+/// The body: the count, then each file's name and both sides.
+fn encode(changes: &mut [ChangedComment]) -> Vec<u8> {
+    let mut e = Enc::default();
+    e.len(changes.len());
+    for c in changes {
+        e.str(&c.file.name);
+        put_side(&mut e, c.file.old, &mut c.old);
+        put_side(&mut e, c.file.new, &mut c.new);
+    }
+    e.bytes
+}
+
+/// Reads [`encode`]'s body back; `None` unless it is whole and exactly that.
+fn decode(body: &[u8]) -> Option<Vec<ChangedComment>> {
+    let mut d = Dec::new(body);
+    let n = d.len()?;
+    let mut out = Vec::with_capacity(n.min(body.len()));
+    for _ in 0..n {
+        let name = d.str()?;
+        let (old_id, old) = get_side(&mut d, id_of(name))?;
+        let (new_id, new) = get_side(&mut d, id_of(name))?;
+        if old_id.is_none() && new_id.is_none() {
+            return None;
+        }
+        out.push(ChangedComment {
+            file: ChangedFile {
+                name: name.to_string(),
+                old: old_id,
+                new: new_id,
+            },
+            old,
+            new,
+        });
+    }
+    d.is_empty().then_some(out)
+}
+
+/// Reads a chapter file's body back; `None` unless it is whole and exactly
+/// that.
+fn decode_chapters(body: &[u8]) -> Option<HashMap<Oid, Vec<u8>>> {
+    let mut d = Dec::new(body);
+    let n = d.len()?;
+    let mut out = HashMap::with_capacity(n.min(body.len()));
+    for _ in 0..n {
+        let id = Oid::from_bytes(d.raw(20)?).ok()?;
+        let len = d.len()?;
+        out.insert(id, d.raw(len)?.to_vec());
+    }
+    d.is_empty().then_some(out)
+}
+
+/// Gives a file of this cache a header that fits its body as it is now, as
+/// if this version had written that body (tests use it to make damage the
+/// checksum cannot see).
+#[doc(hidden)]
+pub fn reseal(path: &Path) -> std::io::Result<()> {
+    let bytes = std::fs::read(path)?;
+    let body = match memchr::memchr(b'\n', &bytes) {
+        Some(n) => &bytes[n + 1..],
+        None => &bytes[..],
+    };
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let (magic, rest, lang) = match name.strip_prefix("chapters-") {
+        Some(rest) => (CHAPTERS_MAGIC, rest, Some(ANY_LANG)),
+        None => (
+            MAGIC,
+            name.strip_prefix("changes-").unwrap_or_default(),
+            None,
+        ),
+    };
+    let mut parts = rest.split('-');
+    let (Some(from), Some(to), Some(lang), None) = (
+        parts.next(),
+        parts.next(),
+        lang.or_else(|| parts.next()),
+        parts.next(),
+    ) else {
+        return Err(std::io::Error::other("not a diff cache file"));
+    };
+    let from = Oid::from_str(from).map_err(std::io::Error::other)?;
+    let to = Oid::from_str(to).map_err(std::io::Error::other)?;
+    let mut out = header_of(magic, from, to, lang, body).into_bytes();
+    out.push(b'\n');
+    out.extend_from_slice(body);
+    std::fs::write(path, out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn comment(id: &str, body: &str) -> Comment {
+        use crate::model::{Anchor, Author, CommentStatus, Target};
+        let at = chrono::DateTime::parse_from_rfc3339("2024-06-12T10:15:00+02:00").expect("a time");
+        Comment {
+            id: id.to_string(),
+            created: at,
+            body: body.to_string(),
+            status: CommentStatus::Open,
+            reply_to: None,
+            author: Author {
+                name: "Jens Nørgaard".into(),
+                email: "jn@rm.example".into(),
+                organisation: "Region Midtjylland".into(),
+            },
+            target: Target {
+                chapter: Some("rehabilitering".into()),
+                recommendation: None,
+                anchor: Some(Anchor {
+                    quote: "en sætning".into(),
+                    before: "før".into(),
+                    after: "efter".into(),
+                    commit: "abc".into(),
+                    history: Vec::new(),
+                }),
+            },
+            resolution: None,
+            suggestion: None,
+        }
+    }
+
+    fn sample() -> Vec<ChangedComment> {
+        let id = |n: u8| Oid::from_bytes(&[n; 20]).expect("an id");
+        vec![
+            ChangedComment {
+                file: ChangedFile {
+                    name: "a.toml".into(),
+                    old: None,
+                    new: Some(id(1)),
+                },
+                old: None,
+                new: Some(comment("a", "ny")),
+            },
+            ChangedComment {
+                file: ChangedFile {
+                    name: "b.toml".into(),
+                    old: Some(id(2)),
+                    new: Some(id(3)),
+                },
+                old: None,
+                new: Some(comment("b", "rettet")),
+            },
+            ChangedComment {
+                file: ChangedFile {
+                    name: "c.toml".into(),
+                    old: Some(id(4)),
+                    new: None,
+                },
+                old: Some(comment("c", "slettet")),
+                new: None,
+            },
+        ]
+    }
+
+    #[test]
+    fn changes_read_back_equal_and_every_cut_reads_as_nothing() {
+        let mut changes = sample();
+        let body = encode(&mut changes);
+        assert_eq!(changes, sample(), "left as they were");
+        assert_eq!(decode(&body), Some(changes));
+        for cut in 0..body.len() {
+            assert_eq!(decode(&body[..cut]), None, "cut at {cut}");
+        }
+        let mut longer = body.clone();
+        longer.push(0);
+        assert_eq!(decode(&longer), None);
+    }
+
+    #[test]
+    fn chapters_read_back_equal_and_every_cut_reads_as_nothing() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let cache = ChangesCache {
+            dir: dir.path().join(DIR),
+        };
+        let (a, b) = (
+            Oid::from_bytes(&[1; 20]).expect("a"),
+            Oid::from_bytes(&[2; 20]).expect("b"),
+        );
+        let x: &[u8] = b"# Kapitel\n\nTekst.\n";
+        cache.put_chapters(a, b, &[(a, x), (b, b"")]);
+        let got = cache.chapters(a, b).expect("cached");
+        assert_eq!(got.len(), 2);
+        assert_eq!(got.get(&a).map(Vec::as_slice), Some(x));
+        assert_eq!(got.get(&b).map(Vec::as_slice), Some(&b""[..]));
+        assert_eq!(cache.chapters(b, a), None, "the pair in the other order");
+        let path = cache.chapters_file(a, b);
+        let bytes = std::fs::read(&path).expect("the file");
+        let body_at = bytes.iter().position(|c| *c == b'\n').expect("a header") + 1;
+        for cut in body_at..bytes.len() {
+            std::fs::write(&path, &bytes[..cut]).expect("cut");
+            reseal(&path).expect("reseal");
+            assert_eq!(cache.chapters(a, b), None, "cut at {cut}");
+        }
+    }
+}
