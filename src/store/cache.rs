@@ -670,10 +670,11 @@ impl Checksum {
 }
 
 /// A cache file's body read straight from the file as it is decoded, for
-/// bodies of large parts (the chapters): each part is read into its own
-/// buffer, with no copy of the whole body in memory. Checks every length
+/// bodies of large parts (the chapters, here and in the diff's cache): each
+/// part is read into its own buffer, with no copy of the whole body in
+/// memory. Checks every length
 /// against what is left, like [`Dec`], and sums what it reads.
-struct Stream {
+pub(super) struct Stream {
     file: std::io::BufReader<std::fs::File>,
     /// The body's length, and how much of it is not read yet.
     total: usize,
@@ -685,7 +686,7 @@ impl Stream {
     /// The body of the cache file at `path` and its header line (without
     /// the newline), to be compared with the one made from
     /// [`Stream::finish`]'s length and checksum.
-    fn open(path: &Path) -> Option<(Stream, Vec<u8>)> {
+    pub fn open(path: &Path) -> Option<(Stream, Vec<u8>)> {
         use std::io::BufRead as _;
         let file = std::fs::File::open(path).ok()?;
         let size = usize::try_from(file.metadata().ok()?.len()).ok()?;
@@ -708,7 +709,7 @@ impl Stream {
         Some((stream, header))
     }
 
-    fn bytes(&mut self, n: usize) -> Option<Vec<u8>> {
+    pub fn bytes(&mut self, n: usize) -> Option<Vec<u8>> {
         use std::io::Read as _;
         if n > self.left {
             return None;
@@ -720,7 +721,7 @@ impl Stream {
         Some(out)
     }
 
-    fn fixed<const N: usize>(&mut self) -> Option<[u8; N]> {
+    pub fn fixed<const N: usize>(&mut self) -> Option<[u8; N]> {
         use std::io::Read as _;
         if N > self.left {
             return None;
@@ -740,7 +741,7 @@ impl Stream {
         Some(u64::from_le_bytes(self.fixed()?))
     }
 
-    fn len(&mut self) -> Option<usize> {
+    pub fn len(&mut self) -> Option<usize> {
         let n = u32::from_le_bytes(self.fixed()?) as usize;
         (n <= self.left).then_some(n)
     }
@@ -760,7 +761,7 @@ impl Stream {
 
     /// The body's length and checksum, when all of it was read and the
     /// file ends there.
-    fn finish(mut self) -> Option<(usize, u64)> {
+    pub fn finish(mut self) -> Option<(usize, u64)> {
         use std::io::BufRead as _;
         let at_end = self.left == 0 && self.file.fill_buf().ok()?.is_empty();
         at_end.then(|| (self.total, self.sum.finish()))

@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use git2::{Oid, Repository};
 
 use super::binary::{Dec, Enc, get_comment_file, put_comment_file};
-use super::cache::checksum;
+use super::cache::{Stream, checksum};
 use super::{Cache, ChangedFile};
 use crate::model::{Comment, CommentFile};
 
@@ -66,11 +66,14 @@ fn header(from: Oid, to: Oid, lang: &str, body: &[u8]) -> String {
 }
 
 fn header_of(magic: &str, from: Oid, to: Oid, lang: &str, body: &[u8]) -> String {
+    header_with(magic, from, to, lang, body.len(), checksum(body))
+}
+
+/// [`header_of`] from the body's length and checksum.
+fn header_with(magic: &str, from: Oid, to: Oid, lang: &str, len: usize, sum: u64) -> String {
     format!(
-        "{magic} {FORMAT} {} {lang} {from} {to} {} {:016x}",
+        "{magic} {FORMAT} {} {lang} {from} {to} {len} {sum:016x}",
         env!("CARGO_PKG_VERSION"),
-        body.len(),
-        checksum(body)
     )
 }
 
@@ -128,13 +131,19 @@ impl ChangesCache {
     /// The chapter files that differ between the `drafts/` trees `from` and
     /// `to`, by blob id, if cached whole.
     pub fn chapters(&self, from: Oid, to: Oid) -> Option<HashMap<Oid, Vec<u8>>> {
-        let bytes = std::fs::read(self.chapters_file(from, to)).ok()?;
-        let newline = memchr::memchr(b'\n', &bytes)?;
-        let body = &bytes[newline + 1..];
-        if bytes[..newline] != *header_of(CHAPTERS_MAGIC, from, to, ANY_LANG, body).as_bytes() {
-            return None;
+        // Read straight into each chapter's buffer: the file is the size of
+        // both versions of every changed chapter.
+        let (mut d, header) = Stream::open(&self.chapters_file(from, to))?;
+        let n = d.len()?;
+        let mut out = HashMap::with_capacity(n.min(1 << 12));
+        for _ in 0..n {
+            let id = Oid::from_bytes(&d.fixed::<20>()?).ok()?;
+            let len = d.len()?;
+            out.insert(id, d.bytes(len)?);
         }
-        decode_chapters(body)
+        let (len, sum) = d.finish()?;
+        (header == header_with(CHAPTERS_MAGIC, from, to, ANY_LANG, len, sum).as_bytes())
+            .then_some(out)
     }
 
     /// Remembers the chapter files that differ between the `drafts/` trees
@@ -259,20 +268,6 @@ fn decode(body: &[u8]) -> Option<Vec<ChangedComment>> {
             old,
             new,
         });
-    }
-    d.is_empty().then_some(out)
-}
-
-/// Reads a chapter file's body back; `None` unless it is whole and exactly
-/// that.
-fn decode_chapters(body: &[u8]) -> Option<HashMap<Oid, Vec<u8>>> {
-    let mut d = Dec::new(body);
-    let n = d.len()?;
-    let mut out = HashMap::with_capacity(n.min(body.len()));
-    for _ in 0..n {
-        let id = Oid::from_bytes(d.raw(20)?).ok()?;
-        let len = d.len()?;
-        out.insert(id, d.raw(len)?.to_vec());
     }
     d.is_empty().then_some(out)
 }
