@@ -714,8 +714,12 @@ impl Stream {
         if n > self.left {
             return None;
         }
-        let mut out = vec![0; n];
-        self.file.read_exact(&mut out).ok()?;
+        // Read into the spare capacity: no pass to zero the buffer first.
+        let mut out = Vec::with_capacity(n);
+        (&mut self.file).take(n as u64).read_to_end(&mut out).ok()?;
+        if out.len() != n {
+            return None;
+        }
         self.left -= n;
         self.sum.update(&out);
         Some(out)
