@@ -253,6 +253,18 @@ fn commit(ws: &Ws, message: &str) {
     );
 }
 
+/// Commits `n` comments on the chapter «indledning».
+fn commit_comments(ws: &Ws, n: usize, message: &str) {
+    for i in 0..n {
+        write(
+            &comment_path(ws, i),
+            comment_text(&format!("kommentar {i}"), "indledning", None).as_bytes(),
+        );
+    }
+    ws.git(&["add", "-A"]);
+    commit(ws, message);
+}
+
 fn write(path: &Path, bytes: &[u8]) {
     std::fs::create_dir_all(path.parent().expect("a folder")).expect("create the folder");
     std::fs::write(path, bytes).expect("write");
@@ -511,14 +523,7 @@ proptest! {
 fn a_second_load_reads_no_file_and_a_new_commit_reads_only_what_changed() {
     let _serial = serial();
     let ws = Ws::sample();
-    for i in 0..5 {
-        write(
-            &comment_path(&ws, i),
-            comment_text(&format!("kommentar {i}"), "indledning", None).as_bytes(),
-        );
-    }
-    ws.git(&["add", "-A"]);
-    commit(&ws, "fem kommentarer");
+    commit_comments(&ws, 5, "fem kommentarer");
     let store = ws.store();
     let head = git2::Oid::from_str(&ws.head()).expect("an id");
     check_commit(&store, head);
@@ -572,14 +577,7 @@ fn a_second_load_reads_no_file_and_a_new_commit_reads_only_what_changed() {
 fn the_chapters_numbers_come_from_tallies_without_reading_the_comments() {
     let _serial = serial();
     let ws = Ws::sample();
-    for i in 0..4 {
-        write(
-            &comment_path(&ws, i),
-            comment_text(&format!("kommentar {i}"), "indledning", None).as_bytes(),
-        );
-    }
-    ws.git(&["add", "-A"]);
-    commit(&ws, "fire kommentarer");
+    commit_comments(&ws, 4, "fire kommentarer");
     let store = ws.store();
     let open = |store: &Store| -> Vec<(String, usize)> {
         oplaeg::ops::chapter_facts(store)

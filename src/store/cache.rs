@@ -380,53 +380,73 @@ impl Cache {
 
     /// Writes a header and body atomically, then prunes.
     fn write_body(&self, path: &Path, header: &str, body: &[u8]) -> std::io::Result<()> {
-        std::fs::create_dir_all(&self.dir)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
-        tmp.write_all(header.as_bytes())?;
-        tmp.write_all(b"\n")?;
-        tmp.write_all(body)?;
-        tmp.persist(path).map_err(|e| e.error)?;
-        self.prune();
+        write_atomically(&self.dir, path, header, body)?;
+        // Tallies are small: a few kinds, each for a few trees.
+        let kinds = [
+            ("comments-", KEEP),
+            (DRAFTS_PREFIX, KEEP),
+            (TALLY_PREFIX, 4 * KEEP),
+        ];
+        prune(&self.dir, &kinds, &[super::placements::FILE]);
         Ok(())
     }
+}
 
-    /// Deletes all but the [`KEEP`] newest comment folders and chapter
-    /// folders, and temporary files older than a minute (left by a process
-    /// that was killed).
-    fn prune(&self) {
-        let Ok(dir) = std::fs::read_dir(&self.dir) else {
-            return;
+/// Writes a cache file – its header line, then its body – to a temporary
+/// name in `dir` and renames it to `path`, so a reader never sees half a
+/// file.
+pub(super) fn write_atomically(
+    dir: &Path,
+    path: &Path,
+    header: &str,
+    body: &[u8],
+) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(header.as_bytes())?;
+    tmp.write_all(b"\n")?;
+    tmp.write_all(body)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Keeps the newest files of each kind in `dir` (by name prefix, how many
+/// to keep) and the files named in `spare`, and deletes other files older
+/// than a minute (temporary files left by a process that was killed).
+pub(super) fn prune(dir: &Path, kinds: &[(&str, usize)], spare: &[&str]) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let now = std::time::SystemTime::now();
+    let mut found: Vec<Vec<(std::time::SystemTime, PathBuf)>> = vec![Vec::new(); kinds.len()];
+    for e in entries.filter_map(|e| e.ok()) {
+        let Some(meta) = e.metadata().ok() else {
+            continue;
         };
-        let now = std::time::SystemTime::now();
-        let mut folders = Vec::new();
-        let mut drafts = Vec::new();
-        let mut tallies = Vec::new();
-        for e in dir.filter_map(|e| e.ok()) {
-            let Some(modified) = e.metadata().ok().and_then(|m| m.modified().ok()) else {
-                continue;
-            };
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with("comments-") {
-                folders.push((modified, e.path()));
-            } else if name.starts_with(DRAFTS_PREFIX) {
-                drafts.push((modified, e.path()));
-            } else if name.starts_with(TALLY_PREFIX) {
-                tallies.push((modified, e.path()));
-            } else if name != super::placements::FILE
+        let (Ok(modified), true) = (meta.modified(), meta.is_file()) else {
+            continue;
+        };
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        match kinds
+            .iter()
+            .position(|(prefix, _)| name.starts_with(prefix))
+        {
+            Some(k) => found[k].push((modified, e.path())),
+            None if !spare.contains(&name.as_ref())
                 && now
                     .duration_since(modified)
-                    .is_ok_and(|age| age.as_secs() > 60)
+                    .is_ok_and(|age| age.as_secs() > 60) =>
             {
                 let _ = std::fs::remove_file(e.path());
             }
+            None => {}
         }
-        // Tallies are small: a few kinds, each for a few trees.
-        for (mut kind, keep) in [(folders, KEEP), (drafts, KEEP), (tallies, 4 * KEEP)] {
-            kind.sort_by_key(|f| std::cmp::Reverse(f.0));
-            for (_, path) in kind.into_iter().skip(keep) {
-                let _ = std::fs::remove_file(path);
-            }
+    }
+    for (mut files, (_, keep)) in found.into_iter().zip(kinds) {
+        files.sort_by_key(|f| std::cmp::Reverse(f.0));
+        for (_, path) in files.into_iter().skip(*keep) {
+            let _ = std::fs::remove_file(path);
         }
     }
 }
@@ -959,6 +979,36 @@ mod tests {
             assert_ne!(checksum(&other), base, "byte {i}");
         }
         assert_ne!(checksum(&text[..text.len() - 1]), base);
+    }
+
+    #[test]
+    fn pruning_keeps_the_newest_of_each_kind_the_spared_and_fresh_files() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let at = |name: &str, age: u64| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, name).expect("write");
+            let then = std::time::SystemTime::now() - std::time::Duration::from_secs(age);
+            std::fs::File::options()
+                .write(true)
+                .open(&path)
+                .and_then(|f| f.set_modified(then))
+                .expect("age");
+        };
+        for (i, age) in [500, 400, 300, 200, 100].into_iter().enumerate() {
+            at(&format!("a-{i}"), age);
+        }
+        at("b-old", 900);
+        at("spared", 900);
+        at(".tmp-stale", 120);
+        at(".tmp-fresh", 5);
+        std::fs::create_dir(dir.path().join("sub")).expect("a sub-folder");
+        prune(dir.path(), &[("a-", 2), ("b-", 1)], &["spared"]);
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".tmp-fresh", "a-3", "a-4", "b-old", "spared", "sub"]);
     }
 
     #[test]

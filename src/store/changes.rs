@@ -19,13 +19,12 @@
 //! folder may be deleted at any time. `OPLAEG_NO_CACHE=1` turns it off.
 
 use std::collections::HashMap;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use git2::{Oid, Repository};
 
 use super::binary::{Dec, Enc, get_comment_file, put_comment_file};
-use super::cache::{Stream, checksum};
+use super::cache::{Stream, checksum, prune, write_atomically};
 use super::{Cache, ChangedFile};
 use crate::model::{Comment, CommentFile};
 
@@ -161,48 +160,9 @@ impl ChangesCache {
     }
 
     fn write(&self, path: &Path, header: &str, body: &[u8]) -> std::io::Result<()> {
-        std::fs::create_dir_all(&self.dir)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
-        tmp.write_all(header.as_bytes())?;
-        tmp.write_all(b"\n")?;
-        tmp.write_all(body)?;
-        tmp.persist(path).map_err(|e| e.error)?;
-        self.prune();
+        write_atomically(&self.dir, path, header, body)?;
+        prune(&self.dir, &[("changes-", KEEP), ("chapters-", KEEP)], &[]);
         Ok(())
-    }
-
-    /// Deletes all but the [`KEEP`] newest files, and temporary files older
-    /// than a minute (left by a process that was killed).
-    fn prune(&self) {
-        let Ok(dir) = std::fs::read_dir(&self.dir) else {
-            return;
-        };
-        let now = std::time::SystemTime::now();
-        let mut changes = Vec::new();
-        let mut chapters = Vec::new();
-        for e in dir.filter_map(|e| e.ok()) {
-            let Some(modified) = e.metadata().ok().and_then(|m| m.modified().ok()) else {
-                continue;
-            };
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with("changes-") {
-                changes.push((modified, e.path()));
-            } else if name.starts_with("chapters-") {
-                chapters.push((modified, e.path()));
-            } else if now
-                .duration_since(modified)
-                .is_ok_and(|age| age.as_secs() > 60)
-            {
-                let _ = std::fs::remove_file(e.path());
-            }
-        }
-        for mut kind in [changes, chapters] {
-            kind.sort_by_key(|f| std::cmp::Reverse(f.0));
-            for (_, path) in kind.into_iter().skip(KEEP) {
-                let _ = std::fs::remove_file(path);
-            }
-        }
     }
 }
 
