@@ -267,10 +267,10 @@ pub struct Anchorer<'a> {
     /// Whether the repository holds a written-on commit (for the cache key).
     held: HashMap<String, bool>,
     /// Old versions and their comparison with the target, per chapter and blob.
-    olds: HashMap<(String, Oid), Option<Rc<OldVersion>>>,
+    olds: Bounded<(String, Oid), Option<Rc<OldVersion>>>,
     /// Old chapter files as stored (bytes), per blob: enough to tell that a
     /// quote occurs once without making the old version's text.
-    raw: HashMap<Oid, Option<Rc<Vec<u8>>>>,
+    raw: Bounded<Oid, Option<Rc<Vec<u8>>>>,
     /// Placements remembered across runs (None: the cache is off).
     cache: Option<Placements>,
     /// What names a target chapter in a cache key, by slug (None: not in
@@ -307,6 +307,46 @@ struct OldVersion {
     alignment: OnceCell<Alignment>,
 }
 
+/// How many old chapter versions (and their raw files) an anchorer keeps
+/// between comments. Comments are placed in id order, which is the order
+/// they were written in, so those written on one version come together.
+/// Placing 50,000 comments anew (`comment list` with the cache empty) took
+/// 420 MB keeping every version, 372 MB keeping 256 in 0.1 s less (128:
+/// 345 MB, a quarter slower, versions being made again).
+const OLD_VERSIONS_KEPT: usize = 256;
+
+/// A map that keeps at most `cap` entries, forgetting the oldest inserted.
+struct Bounded<K, V> {
+    map: HashMap<K, V>,
+    order: std::collections::VecDeque<K>,
+    cap: usize,
+}
+
+impl<K: std::hash::Hash + Eq + Clone, V> Bounded<K, V> {
+    fn new(cap: usize) -> Bounded<K, V> {
+        Bounded {
+            map: HashMap::new(),
+            order: std::collections::VecDeque::new(),
+            cap,
+        }
+    }
+
+    fn get(&self, key: &K) -> Option<&V> {
+        self.map.get(key)
+    }
+
+    fn insert(&mut self, key: K, value: V) {
+        if self.map.insert(key.clone(), value).is_none() {
+            self.order.push_back(key);
+        }
+        while self.order.len() > self.cap {
+            if let Some(old) = self.order.pop_front() {
+                self.map.remove(&old);
+            }
+        }
+    }
+}
+
 /// Where a comment was written, as far as the repository tells.
 enum Origin {
     /// The chapter is byte for byte the target's.
@@ -337,8 +377,8 @@ impl<'a> Anchorer<'a> {
             commits: HashMap::new(),
             drafts: HashMap::new(),
             held: HashMap::new(),
-            olds: HashMap::new(),
-            raw: HashMap::new(),
+            olds: Bounded::new(OLD_VERSIONS_KEPT),
+            raw: Bounded::new(OLD_VERSIONS_KEPT),
             cache: None,
             target_ids: HashMap::new(),
             used: AnchorUse::default(),

@@ -633,3 +633,23 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_bounded_map_forgets_the_oldest_inserted_beyond_its_size() {
+    let mut m: Bounded<u32, &str> = Bounded::new(2);
+    m.insert(1, "a");
+    m.insert(2, "b");
+    // Inserting a known key again neither grows nor reorders it.
+    m.insert(1, "A");
+    assert_eq!((m.get(&1), m.get(&2)), (Some(&"A"), Some(&"b")));
+    m.insert(3, "c");
+    assert_eq!(m.get(&1), None, "the oldest inserted goes first");
+    assert_eq!((m.get(&2), m.get(&3)), (Some(&"b"), Some(&"c")));
+    m.insert(4, "d");
+    assert_eq!(
+        (m.get(&2), m.get(&3), m.get(&4)),
+        (None, Some(&"c"), Some(&"d"))
+    );
+    assert_eq!(m.map.len(), 2);
+    assert_eq!(m.order.len(), 2);
+}
