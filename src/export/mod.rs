@@ -234,6 +234,9 @@ fn build_with_problems(store: &Store, req: &Request) -> Result<(Document, Stats,
                 .iter()
                 .filter_map(|c| Some((c.id.clone(), anchorer.place(c)?)))
                 .collect();
+            // Its old chapter versions are let go (and its placements saved)
+            // before the document is built.
+            drop(anchorer);
             let (mut doc, stats) =
                 notat::build(&ws, &info, since.as_ref(), req.lang, &author, &placements);
             // The prioritisation rounds (issue 16), after the comments.
