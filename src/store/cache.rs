@@ -180,11 +180,7 @@ impl Cache {
     /// the kind where a comments folder names its language.
     pub fn tally(&self, kind: &str, tree: Oid) -> Option<Vec<(String, u64)>> {
         let bytes = std::fs::read(self.tally_of(kind, tree)).ok()?;
-        let newline = memchr::memchr(b'\n', &bytes)?;
-        let body = &bytes[newline + 1..];
-        if bytes[..newline] != *header_in(FORMAT, kind, tree, body).as_bytes() {
-            return None;
-        }
+        let body = body_under(&bytes, |body| header_in(FORMAT, kind, tree, body))?;
         let mut d = Dec::new(body);
         let n = d.len()?;
         let mut out = Vec::with_capacity(n.min(body.len()));
@@ -538,9 +534,15 @@ fn decode(body: &[u8]) -> Option<Vec<Entry>> {
 /// The body of a comments folder's file, when its header is the one this
 /// version writes for that body, `tree` and the language.
 fn checked_body(bytes: &[u8], tree: Oid) -> Option<&[u8]> {
+    body_under(bytes, |body| header_line(tree, body))
+}
+
+/// The body of a cache file (a header line, then the body), when its
+/// header is exactly `header` made for that body.
+pub(super) fn body_under(bytes: &[u8], header: impl FnOnce(&[u8]) -> String) -> Option<&[u8]> {
     let newline = memchr::memchr(b'\n', bytes)?;
     let body = &bytes[newline + 1..];
-    (bytes[..newline] == *header_line(tree, body).as_bytes()).then_some(body)
+    (bytes[..newline] == *header(body).as_bytes()).then_some(body)
 }
 
 fn header_line(tree: Oid, body: &[u8]) -> String {
@@ -565,6 +567,16 @@ fn header_for(format: u32, lang: &str, tree: Oid, len: usize, sum: u64) -> Strin
 /// see: a cut or garbled body must still be ignored, never misread.
 #[doc(hidden)]
 pub fn reseal(path: &Path) -> std::io::Result<()> {
+    reseal_with(path, header_of_file)
+}
+
+/// Rewrites the cache file at `path` with the header `header` makes from
+/// its name and its body (all after the first line; all of it if there is
+/// none), for [`reseal`] and the diff cache's.
+pub(super) fn reseal_with(
+    path: &Path,
+    header: impl FnOnce(&str, &[u8]) -> std::io::Result<String>,
+) -> std::io::Result<()> {
     let bytes = std::fs::read(path)?;
     let body = match memchr::memchr(b'\n', &bytes) {
         Some(n) => &bytes[n + 1..],
@@ -574,7 +586,15 @@ pub fn reseal(path: &Path) -> std::io::Result<()> {
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
-    let header = if name == super::placements::FILE {
+    let mut out = header(name, body)?.into_bytes();
+    out.push(b'\n');
+    out.extend_from_slice(body);
+    std::fs::write(path, out)
+}
+
+/// The header this version writes for the load cache's file `name`.
+fn header_of_file(name: &str, body: &[u8]) -> std::io::Result<String> {
+    Ok(if name == super::placements::FILE {
         super::placements::header_line(body)
     } else if let Some(tree) = name.strip_prefix(DRAFTS_PREFIX) {
         let tree = Oid::from_str(tree).map_err(std::io::Error::other)?;
@@ -594,11 +614,7 @@ pub fn reseal(path: &Path) -> std::io::Result<()> {
             return Err(std::io::Error::other("not a cache file"));
         };
         header_in(FORMAT, lang, tree, body)
-    };
-    let mut out = header.into_bytes();
-    out.push(b'\n');
-    out.extend_from_slice(body);
-    std::fs::write(path, out)
+    })
 }
 
 /// A fast 64-bit checksum that catches truncation and damage (not an

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use git2::{Oid, Repository};
 
 use super::binary::{Dec, Enc, get_comment_file, put_comment_file};
-use super::cache::{Stream, checksum, prune, write_atomically};
+use super::cache::{Stream, body_under, checksum, prune, reseal_with, write_atomically};
 use super::{Cache, ChangedFile};
 use crate::model::{Comment, CommentFile};
 
@@ -103,12 +103,7 @@ impl ChangesCache {
     /// order they were written, if cached whole for this language.
     pub fn get(&self, from: Oid, to: Oid) -> Option<Vec<ChangedComment>> {
         let bytes = std::fs::read(self.file_of(from, to)).ok()?;
-        let newline = memchr::memchr(b'\n', &bytes)?;
-        let body = &bytes[newline + 1..];
-        if bytes[..newline] != *header(from, to, lang(), body).as_bytes() {
-            return None;
-        }
-        decode(body)
+        decode(body_under(&bytes, |body| header(from, to, lang(), body))?)
     }
 
     /// Remembers the changes between `from` and `to` (errors are ignored:
@@ -237,15 +232,11 @@ fn decode(body: &[u8]) -> Option<Vec<ChangedComment>> {
 /// checksum cannot see).
 #[doc(hidden)]
 pub fn reseal(path: &Path) -> std::io::Result<()> {
-    let bytes = std::fs::read(path)?;
-    let body = match memchr::memchr(b'\n', &bytes) {
-        Some(n) => &bytes[n + 1..],
-        None => &bytes[..],
-    };
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default();
+    reseal_with(path, header_of_file)
+}
+
+/// The header this version writes for the diff cache's file `name`.
+fn header_of_file(name: &str, body: &[u8]) -> std::io::Result<String> {
     let (magic, rest, lang) = match name.strip_prefix("chapters-") {
         Some(rest) => (CHAPTERS_MAGIC, rest, Some(ANY_LANG)),
         None => (
@@ -265,10 +256,7 @@ pub fn reseal(path: &Path) -> std::io::Result<()> {
     };
     let from = Oid::from_str(from).map_err(std::io::Error::other)?;
     let to = Oid::from_str(to).map_err(std::io::Error::other)?;
-    let mut out = header_of(magic, from, to, lang, body).into_bytes();
-    out.push(b'\n');
-    out.extend_from_slice(body);
-    std::fs::write(path, out)
+    Ok(header_of(magic, from, to, lang, body))
 }
 
 #[cfg(test)]
