@@ -817,9 +817,29 @@ fn uncommitted_chapters_are_placed_on_by_their_text() {
 /// the load cache where that holds their revision's `comments/` folder;
 /// whatever happened to the cache, its output (JSON and text) is byte for
 /// byte that of the same diff with the cache off.
+/// The output of `oplaeg ARGS` (a diff) in `ws`, through the cache or with
+/// it turned off; the command must succeed.
+fn oplaeg_diff(ws: &Ws, args: &[&str], no_cache: bool) -> Vec<u8> {
+    let mut c = common::oplaeg_cmd(&ws.home);
+    c.arg("--repo").arg(&ws.root);
+    c.args(args);
+    if no_cache {
+        c.env("OPLAEG_NO_CACHE", "1");
+    } else {
+        c.env_remove("OPLAEG_NO_CACHE");
+    }
+    let out = c.output().expect("run oplaeg diff");
+    assert!(
+        out.status.success(),
+        "oplaeg diff: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 #[test]
 fn a_diff_through_a_damaged_cache_equals_one_without_it() {
-    use common::{MEMBER, MEMBER2, UNIQUE_QUOTE, WRITER, oplaeg_cmd};
+    use common::{MEMBER, MEMBER2, UNIQUE_QUOTE, WRITER};
     use oplaeg::model::Disposition;
 
     let _serial = serial();
@@ -845,21 +865,11 @@ fn a_diff_through_a_damaged_cache_equals_one_without_it() {
     w.meeting_tag(2).expect("meeting 2");
 
     let diff = |format: &str, no_cache: bool| -> Vec<u8> {
-        let mut c = oplaeg_cmd(&ws.home);
-        c.arg("--repo").arg(&ws.root);
-        c.args(["diff", "meeting/1", "meeting/2", "--format", format]);
-        if no_cache {
-            c.env("OPLAEG_NO_CACHE", "1");
-        } else {
-            c.env_remove("OPLAEG_NO_CACHE");
-        }
-        let out = c.output().expect("run oplaeg diff");
-        assert!(
-            out.status.success(),
-            "oplaeg diff: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out.stdout
+        oplaeg_diff(
+            &ws,
+            &["diff", "meeting/1", "meeting/2", "--format", format],
+            no_cache,
+        )
     };
     let (json, text) = (diff("json", true), diff("text", true));
     // What the diff lists, checked against git: the three comment files
@@ -952,7 +962,7 @@ fn a_diff_through_a_damaged_cache_equals_one_without_it() {
 /// changes.
 #[test]
 fn a_diff_through_a_damaged_diff_cache_equals_one_without_it() {
-    use common::{MEMBER, MEMBER2, UNIQUE_QUOTE, WRITER, oplaeg_cmd};
+    use common::{MEMBER, MEMBER2, UNIQUE_QUOTE, WRITER};
     use oplaeg::model::Disposition;
 
     let _serial = serial();
@@ -1010,21 +1020,11 @@ fn a_diff_through_a_damaged_diff_cache_equals_one_without_it() {
         })
         .collect();
     let diff = |run: &[&str; 4], no_cache: bool| -> Vec<u8> {
-        let mut c = oplaeg_cmd(&ws.home);
-        c.arg("--repo").arg(&ws.root);
-        c.args(["--lang", run[3], "diff", run[0], run[1], "--format", run[2]]);
-        if no_cache {
-            c.env("OPLAEG_NO_CACHE", "1");
-        } else {
-            c.env_remove("OPLAEG_NO_CACHE");
-        }
-        let out = c.output().expect("run oplaeg diff");
-        assert!(
-            out.status.success(),
-            "oplaeg diff: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out.stdout
+        oplaeg_diff(
+            &ws,
+            &["--lang", run[3], "diff", run[0], run[1], "--format", run[2]],
+            no_cache,
+        )
     };
     let expected: Vec<Vec<u8>> = runs.iter().map(|r| diff(r, true)).collect();
     let json = String::from_utf8_lossy(&expected[0]);
