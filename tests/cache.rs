@@ -1002,9 +1002,15 @@ fn a_diff_through_a_damaged_diff_cache_equals_one_without_it() {
     let mut chapter = std::fs::read_to_string(&rehab).expect("the chapter");
     chapter.push_str("\nEt nyt afsnit om diffcache-probe-chapter.\n");
     write(&rehab, chapter.as_bytes());
+    // A chapter that is no longer UTF-8: unreadable, read from git and
+    // from the cache alike.
+    let intro = ws.root.join("drafts/01-indledning.md");
+    let mut broken = std::fs::read(&intro).expect("the chapter");
+    broken.extend_from_slice(b"\nEt afsnit med \xff\xfe.\n");
+    write(&intro, &broken);
     commit(
         &ws,
-        "a removed, a changed and a new broken comment file; a chapter edited",
+        "a removed, a changed and a new broken comment file; a chapter edited, one broken",
     );
     ws.session(WRITER).meeting_tag(2).expect("meeting 2");
 
@@ -1030,6 +1036,7 @@ fn a_diff_through_a_damaged_diff_cache_equals_one_without_it() {
     let json = String::from_utf8_lossy(&expected[0]);
     assert!(json.contains("diffcache-probe-noted"), "{json}");
     assert!(json.contains("diffcache-probe-plain"), "{json}");
+    assert!(json.contains("\"unreadable\": 1"), "{json}");
 
     let dir = ChangesCache::dir_of(&ws.root.join(".git"));
     let tree = |rev: &str| {

@@ -28,13 +28,17 @@ use git2::Oid;
 
 use crate::error::Result;
 use crate::model::{
-    Comment, FileData, Source, Workspace, parse_chapter_file_name, parse_toml, paths,
+    Comment, FileData, Source, Workspace, checked_text, parse_chapter_file_name, parse_toml, paths,
 };
 use crate::store::{Cache, ChangedComment, ChangedFile, ChangesCache, Rev, Store};
 use crate::text::is_valid_name;
 
 /// A file in a commit's folder: name and blob id.
 type Entry = (String, Oid);
+
+/// A chapter file read: its text when it is UTF-8, else its bytes (see
+/// [`checked_text`]).
+type Text = std::result::Result<String, Vec<u8>>;
 
 /// A commit's files with the chapters given from what was read beforehand
 /// (those not read come without text) and no comments (they are parsed
@@ -43,7 +47,7 @@ struct Selective<'s> {
     inner: &'s dyn Source,
     chapters: Vec<Entry>,
     /// Texts read, by blob id; handed over (once) when the files are listed.
-    texts: RefCell<HashMap<Oid, Vec<u8>>>,
+    texts: RefCell<HashMap<Oid, Text>>,
     /// The texts handed over that are UTF-8, by file name, until the
     /// loader takes them (see [`Source::checked_chapter`]).
     checked: RefCell<HashMap<String, String>>,
@@ -68,16 +72,14 @@ impl Source for Selective<'_> {
             .iter()
             .map(|(name, id)| FileData {
                 name: name.clone(),
-                // Checked here with SIMD and copied once (the standard check
-                // is slow on Danish text); the loader reports other bytes.
+                // Checked as it was read (see `checked_text`); the loader
+                // reports other bytes.
                 bytes: match texts.remove(id) {
-                    Some(bytes) => match simdutf8::basic::from_utf8(&bytes) {
-                        Ok(text) => {
-                            checked.insert(name.clone(), text.to_owned());
-                            Vec::new()
-                        }
-                        Err(_) => bytes,
-                    },
+                    Some(Ok(text)) => {
+                        checked.insert(name.clone(), text);
+                        Vec::new()
+                    }
+                    Some(Err(bytes)) => bytes,
                     None => Vec::new(),
                 },
                 id: Some(id.to_string()),
@@ -117,10 +119,10 @@ enum Side {
 /// What one file read in the shared pass gives.
 enum Read {
     Comment(Option<Box<Comment>>),
-    Chapter(Vec<u8>),
+    Chapter(Text),
 }
 
-/// Reads chapter files (their bytes) and comment files (parsed), all in one
+/// Reads chapter files (checked as text) and comment files (parsed), all in one
 /// pass over a few threads; the results in that order. The big chapter
 /// files are read first, so the many small comments even out the threads.
 fn read_all(store: &Store, chapters: &[Oid], comments: &[&Entry]) -> Result<Vec<Read>> {
@@ -137,7 +139,9 @@ fn read_all(store: &Store, chapters: &[Oid], comments: &[&Entry]) -> Result<Vec<
         per_thread,
         &|k, bytes: &[u8]| match k.checked_sub(n) {
             Some(c) => Read::Comment(parse_comment(&comments[c].0, bytes).map(Box::new)),
-            None => Read::Chapter(bytes.to_vec()),
+            // Checked and copied from libgit2's buffer, which the next
+            // blob then uses again.
+            None => Read::Chapter(checked_text(bytes)),
         },
     )
 }
@@ -349,23 +353,24 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
         to_comments.extend(c.new);
         from_comments.extend(c.old);
     }
-    let chapter_bytes: Vec<Vec<u8>> = match cached_chapters {
+    let texts: Vec<Text> = match cached_chapters {
         // (A blob on both sides, a chapter renamed, is handed out twice.)
         Some(mut held) => (0..differing.len())
             .map(|k| {
                 let id = &differing[k].0;
                 match differing[k + 1..].iter().any(|(other, _)| other == id) {
-                    true => held.get(id).cloned().unwrap_or_default(),
-                    false => held.remove(id).unwrap_or_default(),
+                    true => held.get(id).cloned(),
+                    false => held.remove(id),
                 }
+                .unwrap_or_else(|| Ok(String::new()))
             })
             .collect(),
         None => {
-            let read: Vec<Vec<u8>> = chapter_texts
+            let read: Vec<Text> = chapter_texts
                 .into_iter()
                 .map(|r| match r {
-                    Read::Chapter(bytes) => bytes,
-                    Read::Comment(_) => Vec::new(),
+                    Read::Chapter(text) => text,
+                    Read::Comment(_) => Ok(String::new()),
                 })
                 .collect();
             if let (Some(cache), Some((da, db))) = (&changes_cache, draft_trees)
@@ -374,19 +379,22 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
                 let entries: Vec<(Oid, &[u8])> = chapter_ids
                     .iter()
                     .copied()
-                    .zip(read.iter().map(Vec::as_slice))
+                    .zip(read.iter().map(|t| match t {
+                        Ok(text) => text.as_bytes(),
+                        Err(bytes) => bytes.as_slice(),
+                    }))
                     .collect();
                 cache.put_chapters(da, db, &entries);
             }
             read
         }
     };
-    let mut texts_a: HashMap<Oid, Vec<u8>> = HashMap::new();
-    let mut texts_b: HashMap<Oid, Vec<u8>> = HashMap::new();
-    for (&(id, side), bytes) in differing.iter().zip(chapter_bytes) {
+    let mut texts_a: HashMap<Oid, Text> = HashMap::new();
+    let mut texts_b: HashMap<Oid, Text> = HashMap::new();
+    for (&(id, side), text) in differing.iter().zip(texts) {
         match side {
-            Side::From => texts_a.insert(id, bytes),
-            Side::To => texts_b.insert(id, bytes),
+            Side::From => texts_a.insert(id, text),
+            Side::To => texts_b.insert(id, text),
         };
     }
 
@@ -406,8 +414,8 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
         .map(|e| e.1)
         .collect();
     for (id, read) in extra.iter().zip(read_all(store, &extra, &[])?) {
-        if let Read::Chapter(bytes) = read {
-            texts_b.insert(*id, bytes);
+        if let Read::Chapter(text) = read {
+            texts_b.insert(*id, text);
         }
     }
 

@@ -19,7 +19,7 @@ pub use problem::{Problem, parse_toml};
 pub use recommendation::Recommendation;
 pub use workspace::{
     Chapter, CommentFile, FileData, FileFlaw, PriorityFile, Source, Workspace, at_most_by,
-    chapter_file_name, editor_text, parse_chapter_file_name, read_comment_file,
+    chapter_file_name, checked_text, editor_text, parse_chapter_file_name, read_comment_file,
 };
 
 /// The documented limits on what oplaeg reads and writes (see docs/bad-input.md).

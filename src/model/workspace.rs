@@ -315,6 +315,18 @@ fn editor_string(t: String) -> String {
     }
 }
 
+/// A chapter file's bytes as text when they are UTF-8 (checked with SIMD
+/// and copied once: see [`utf8`]), else the bytes as they are, for the
+/// loader to report. For a source that reads a file into a buffer it uses
+/// again, so the bytes of the next file land in memory already touched
+/// (see [`Source::checked_chapter`]).
+pub fn checked_text(bytes: &[u8]) -> std::result::Result<String, Vec<u8>> {
+    match simdutf8::basic::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(_) => Err(bytes.to_vec()),
+    }
+}
+
 fn utf8(file: &str, bytes: Vec<u8>) -> std::result::Result<String, Problem> {
     // Large files (chapters) are checked with SIMD and copied, which is
     // several times faster than the standard check on Danish text (its

@@ -716,6 +716,8 @@ pub(super) struct Stream {
     total: usize,
     left: usize,
     sum: Checksum,
+    /// The buffer [`Stream::text`] reads into, used again for every part.
+    scratch: Vec<u8>,
 }
 
 impl Stream {
@@ -741,6 +743,7 @@ impl Stream {
             total: left,
             left,
             sum: Checksum::new(left),
+            scratch: Vec::new(),
         };
         Some((stream, header))
     }
@@ -759,6 +762,28 @@ impl Stream {
         self.left -= n;
         self.sum.update(&out);
         Some(out)
+    }
+
+    /// The next `n` bytes as [`crate::model::checked_text`] gives them:
+    /// text when they are UTF-8, else the bytes. They are read into one
+    /// buffer used again for every part, so only the text is new memory
+    /// (a fresh page costs the kernel more than the copy).
+    pub fn text(&mut self, n: usize) -> Option<Result<String, Vec<u8>>> {
+        use std::io::Read as _;
+        if n > self.left {
+            return None;
+        }
+        self.scratch.clear();
+        (&mut self.file)
+            .take(n as u64)
+            .read_to_end(&mut self.scratch)
+            .ok()?;
+        if self.scratch.len() != n {
+            return None;
+        }
+        self.left -= n;
+        self.sum.update(&self.scratch);
+        Some(crate::model::checked_text(&self.scratch))
     }
 
     pub fn fixed<const N: usize>(&mut self) -> Option<[u8; N]> {

@@ -123,8 +123,9 @@ impl ChangesCache {
     }
 
     /// The chapter files that differ between the `drafts/` trees `from` and
-    /// `to`, by blob id, if cached whole.
-    pub fn chapters(&self, from: Oid, to: Oid) -> Option<HashMap<Oid, Vec<u8>>> {
+    /// `to`, by blob id, if cached whole: each as text when it is UTF-8,
+    /// else its bytes (see [`crate::model::checked_text`]).
+    pub fn chapters(&self, from: Oid, to: Oid) -> Option<HashMap<Oid, Result<String, Vec<u8>>>> {
         // Read straight into each chapter's buffer: the file is the size of
         // both versions of every changed chapter.
         let (mut d, header) = Stream::open(&self.chapters_file(from, to))?;
@@ -133,7 +134,7 @@ impl ChangesCache {
         for _ in 0..n {
             let id = Oid::from_bytes(&d.fixed::<20>()?).ok()?;
             let len = d.len()?;
-            out.insert(id, d.bytes(len)?);
+            out.insert(id, d.text(len)?);
         }
         let (len, sum) = d.finish()?;
         (header == header_with(CHAPTERS_MAGIC, from, to, ANY_LANG, len, sum).as_bytes())
@@ -350,12 +351,19 @@ mod tests {
             Oid::from_bytes(&[1; 20]).expect("a"),
             Oid::from_bytes(&[2; 20]).expect("b"),
         );
-        let x: &[u8] = b"# Kapitel\n\nTekst.\n";
-        cache.put_chapters(a, b, &[(a, x), (b, b"")]);
+        let c = Oid::from_bytes(&[3; 20]).expect("c");
+        let x = "# Kapitel\n\nTekst om æøå.\n";
+        let not_text: &[u8] = b"# Kapitel\n\xff\xfe\n";
+        cache.put_chapters(a, b, &[(a, x.as_bytes()), (b, b""), (c, not_text)]);
         let got = cache.chapters(a, b).expect("cached");
-        assert_eq!(got.len(), 2);
-        assert_eq!(got.get(&a).map(Vec::as_slice), Some(x));
-        assert_eq!(got.get(&b).map(Vec::as_slice), Some(&b""[..]));
+        assert_eq!(got.len(), 3);
+        assert_eq!(got.get(&a), Some(&Ok(x.to_string())));
+        assert_eq!(got.get(&b), Some(&Ok(String::new())));
+        assert_eq!(
+            got.get(&c),
+            Some(&Err(not_text.to_vec())),
+            "bytes as they are"
+        );
         assert_eq!(cache.chapters(b, a), None, "the pair in the other order");
         let path = cache.chapters_file(a, b);
         let bytes = std::fs::read(&path).expect("the file");
