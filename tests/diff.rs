@@ -1046,6 +1046,7 @@ fn comments_follow_their_text_and_chapter_filter() {
         &DiffOptions {
             chapter: Some("2".into()),
             detail: true,
+            context: true,
         },
     )
     .unwrap();

@@ -321,6 +321,14 @@ struct Hunk {
 
 /// The block-level difference of two versions of a chapter.
 pub fn diff_blocks(old_md: &str, new_md: &str) -> Vec<BlockDiff> {
+    diff_blocks_for(old_md, new_md, true)
+}
+
+/// [`diff_blocks`]; without `context`, unchanged blocks other than headings
+/// come without segments (for output that shows only what changed, under
+/// its heading: the text of the other unchanged blocks, most of a chapter,
+/// is then not copied).
+pub fn diff_blocks_for(old_md: &str, new_md: &str, context: bool) -> Vec<BlockDiff> {
     let a = split_blocks(old_md);
     let b = split_blocks(new_md);
     let ka: Vec<&str> = a.iter().map(Block::key).collect();
@@ -526,12 +534,17 @@ pub fn diff_blocks(old_md: &str, new_md: &str) -> Vec<BlockDiff> {
         match *piece {
             Piece::Equal(i, j, n) => {
                 for k in 0..n {
+                    let kind = b[j + k].kind;
                     out.push(BlockDiff::new(
                         BlockChange::Unchanged,
-                        b[j + k].kind,
+                        kind,
                         Some(i + k),
                         Some(j + k),
-                        pair_segments(a[i + k].text, b[j + k].text),
+                        if context || kind == BlockKind::Heading {
+                            pair_segments(a[i + k].text, b[j + k].text)
+                        } else {
+                            Vec::new()
+                        },
                     ));
                 }
             }

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 
 use super::align::{Bag, overlap};
-use super::blocks::{self, ApplyError, BlockDiff, ChapterSummary, diff_blocks};
+use super::blocks::{self, ApplyError, BlockDiff, ChapterSummary, diff_blocks_for};
 use crate::model::Chapter;
 
 /// A chapter as it is on one side.
@@ -188,12 +188,13 @@ fn match_chapters(from: &[&Chapter], to: &[&Chapter], reads: &mut Reads) -> Vec<
 
 /// The chapter differences: TO's chapters in order (each paired with its
 /// FROM version when there is one), then chapters only in FROM.
-/// `only` restricts to chapters whose slug on either side is in it.
+/// `only` restricts to chapters whose slug on either side is in it;
+/// `detail` and `context` are [`super::DiffOptions`]'.
 pub(crate) fn compare_chapters(
     from: &[Chapter],
     to: &[Chapter],
     only: Option<&str>,
-    detail: bool,
+    (detail, context): (bool, bool),
     reads: &mut Reads,
 ) -> Vec<ChapterDiff> {
     let mut from: Vec<&Chapter> = from.iter().collect();
@@ -269,7 +270,7 @@ pub(crate) fn compare_chapters(
             plans.push((Some(*f), None, ChapterStatus::Removed));
         }
     }
-    let mut diffs = super::par_map(&texts, |(a, b)| diff_blocks(a, b)).into_iter();
+    let mut diffs = super::par_map(&texts, |(a, b)| diff_blocks_for(a, b, context)).into_iter();
     let mut out = Vec::with_capacity(plans.len());
     for (f, t, status) in plans {
         let blocks = if status == ChapterStatus::Unchanged {

@@ -86,6 +86,9 @@ pub struct DiffOptions {
     pub chapter: Option<String>,
     /// Keep the blocks and word segments (false: counts only, for `--stat`).
     pub detail: bool,
+    /// Keep the text of unchanged blocks other than headings (false: for
+    /// output that shows only what changed; see [`blocks::diff_blocks_for`]).
+    pub context: bool,
 }
 
 impl Default for DiffOptions {
@@ -93,6 +96,7 @@ impl Default for DiffOptions {
         DiffOptions {
             chapter: None,
             detail: true,
+            context: true,
         }
     }
 }
@@ -288,7 +292,7 @@ pub fn compare(
         &from.chapters,
         &to.chapters,
         only.as_deref(),
-        options.detail,
+        (options.detail, options.context),
         &mut reads,
     );
     // A chapter that is only missing because its file cannot be read on

@@ -25,6 +25,8 @@ pub fn run(cli: &Cli, args: &DiffArgs) -> anyhow::Result<()> {
     let options = DiffOptions {
         chapter: args.chapter.clone(),
         detail: !args.stat,
+        // The text shows what changed under its heading, not the rest.
+        context: cli.format != Format::Text,
     };
     let (d, loaded) = diff::between_loaded(&store, &from, &to, &options)?;
     let result = print(cli, &d, args.stat);

@@ -570,3 +570,81 @@ fn comments(o: &mut String, d: &WorkspaceDiff, style: Style, stat: bool) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::blocks::diff_blocks_for;
+    use proptest::prelude::*;
+
+    /// A chapter of headings, paragraphs and list items from a few words.
+    fn chapter() -> impl Strategy<Value = Vec<(u8, Vec<u8>)>> {
+        prop::collection::vec((0u8..4, prop::collection::vec(0u8..12, 1..8)), 0..14)
+    }
+
+    fn markdown(blocks: &[(u8, Vec<u8>)]) -> String {
+        const WORDS: [&str; 12] = [
+            "kræft",
+            "plan",
+            "og",
+            "patienter",
+            "tidlig",
+            "diagnose",
+            "regioner",
+            "skal",
+            "sikre",
+            "forløb",
+            "æ",
+            "2035.",
+        ];
+        let mut md = String::new();
+        for (kind, words) in blocks {
+            let text: Vec<&str> = words.iter().map(|w| WORDS[*w as usize]).collect();
+            let lead = match kind {
+                0 => "# ",
+                1 => "- ",
+                _ => "",
+            };
+            md.push_str(&format!("{lead}{}\n\n", text.join(" ")));
+        }
+        md
+    }
+
+    proptest! {
+        /// The text output shows the same whether the diff kept the text
+        /// of unchanged blocks or not (`DiffOptions::context`).
+        #[test]
+        fn text_output_needs_no_unchanged_text(
+            a in chapter(),
+            edits in prop::collection::vec((0usize..14, 0u8..4, prop::collection::vec(0u8..12, 1..8)), 0..5),
+            cut in prop::option::of(0usize..14),
+        ) {
+            let mut b = a.clone();
+            for (at, kind, words) in edits {
+                let at = at.min(b.len());
+                match kind {
+                    // Edit a block, insert one, or move one to the end.
+                    0 if at < b.len() => b[at].1 = words,
+                    1 if at < b.len() => {
+                        let moved = b.remove(at);
+                        b.push(moved);
+                    }
+                    _ => b.insert(at, (kind, words)),
+                }
+            }
+            if let Some(cut) = cut.filter(|c| *c < b.len()) {
+                b.remove(cut);
+            }
+            let (old, new) = (markdown(&a), markdown(&b));
+            let whole = diff_blocks_for(&old, &new, true);
+            let lean = diff_blocks_for(&old, &new, false);
+            prop_assert_eq!(whole.len(), lean.len());
+            for style in [Style::Plain, Style::Colour] {
+                let (mut x, mut y) = (String::new(), String::new());
+                blocks(&mut x, &whole, style);
+                blocks(&mut y, &lean, style);
+                prop_assert_eq!(x, y);
+            }
+        }
+    }
+}
