@@ -105,9 +105,10 @@ impl std::hash::Hasher for FastHasher {
 pub type Fast = std::hash::BuildHasherDefault<FastHasher>;
 
 /// The words of a text (split at white space), each with a quick hash,
-/// sorted: two bags are compared by merging them, which is several times
-/// faster than counting words in hash maps and gives the same counts (words
-/// with equal hashes are still compared as text).
+/// sorted by the hash: two bags are compared by merging them, which is
+/// several times faster than counting words in hash maps and gives the same
+/// counts (words with equal hashes are still compared as text, see
+/// [`overlap`]).
 #[derive(Clone, Debug, Default)]
 pub struct Bag<'t> {
     words: Vec<(u64, &'t str)>,
@@ -117,72 +118,111 @@ impl<'t> Bag<'t> {
     /// The words of `text`.
     pub fn of(text: &'t str) -> Bag<'t> {
         use std::hash::{BuildHasher, Hasher};
-        let mut words: Vec<(u64, &str)> = split_whitespace(text)
-            .map(|w| {
-                let mut h = Fast::default().build_hasher();
-                h.write(w.as_bytes());
-                (h.finish(), w)
-            })
-            .collect();
-        words.sort_unstable();
+        Bag::hashed(text, |w| {
+            let mut h = Fast::default().build_hasher();
+            h.write(w.as_bytes());
+            h.finish()
+        })
+    }
+
+    /// The words of `text` with the hash `hash` (the tests give one that
+    /// collides).
+    fn hashed(text: &'t str, hash: impl Fn(&str) -> u64) -> Bag<'t> {
+        let mut words: Vec<(u64, &str)> = Vec::with_capacity(text.len() / 6 + 1);
+        words.extend(split_whitespace(text).map(|w| (hash(w), w)));
+        // By the hash alone: a repeated word compares as two numbers, not
+        // as text (common words repeat a lot in prose).
+        words.sort_unstable_by_key(|w| w.0);
         Bag { words }
     }
 }
 
-/// `text.split_whitespace()`, quicker on ASCII (white space is looked up
-/// only for the other characters).
+/// Whether the character at the start of `bytes` is white space, and its
+/// length. Only the UTF-8 lead bytes 0xC2, 0xE1, 0xE2 and 0xE3 can begin a
+/// white space character beyond ASCII (U+0085, U+00A0, U+1680, U+2000–U+205F,
+/// U+3000); any other byte that is not ASCII (continuation bytes too) is
+/// passed over as part of a word, one byte at a time.
+#[inline]
+fn white_at(text: &str, i: usize) -> (bool, usize) {
+    match text.as_bytes()[i] {
+        b @ 0..0x80 => (b == b' ' || (b'\t'..=b'\r').contains(&b), 1),
+        0xc2 | 0xe1 | 0xe2 | 0xe3 => text
+            .get(i..)
+            .and_then(|rest| rest.chars().next())
+            .map_or((false, 1), |c| (c.is_whitespace(), c.len_utf8())),
+        _ => (false, 1),
+    }
+}
+
+/// `text.split_whitespace()`, quicker on ASCII and Latin letters (white
+/// space is looked up only where it can begin: see [`white_at`]).
 fn split_whitespace(text: &str) -> impl Iterator<Item = &str> {
-    let bytes = text.as_bytes();
+    let len = text.len();
     let mut i = 0;
     std::iter::from_fn(move || {
-        let at = |i: usize| -> (bool, usize) {
-            match bytes[i] {
-                b @ 0..0x80 => (b == b' ' || (b'\t'..=b'\r').contains(&b), 1),
-                _ => text[i..]
-                    .chars()
-                    .next()
-                    .map_or((false, 1), |c| (c.is_whitespace(), c.len_utf8())),
-            }
-        };
-        while i < bytes.len() {
-            let (white, n) = at(i);
+        while i < len {
+            let (white, n) = white_at(text, i);
             if !white {
                 break;
             }
             i += n;
         }
         let start = i;
-        while i < bytes.len() {
-            let (white, n) = at(i);
+        while i < len {
+            let (white, n) = white_at(text, i);
             if white {
                 break;
             }
             i += n;
         }
-        (i > start).then(|| &text[start..i])
+        // Words end where white space begins, a character boundary.
+        (i > start).then(|| text.get(start..i)).flatten()
     })
 }
 
 /// How many words two texts share, in any order: twice the shared words
 /// over all words (the Dice coefficient), 0–1; two empty texts are alike.
 pub fn overlap(a: &Bag<'_>, b: &Bag<'_>) -> f64 {
-    let total = a.words.len() + b.words.len();
+    let (a, b) = (&a.words, &b.words);
+    let total = a.len() + b.len();
     if total == 0 {
         return 1.0;
     }
     let (mut i, mut j, mut common) = (0, 0, 0usize);
-    while i < a.words.len() && j < b.words.len() {
-        match a.words[i].cmp(&b.words[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
-            }
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i].0, b[j].0);
+        if x < y {
+            i += 1;
+        } else if x > y {
+            j += 1;
+        } else {
+            // The words with this hash on both sides.
+            let end_i = i + a[i..].iter().take_while(|w| w.0 == x).count();
+            let end_j = j + b[j..].iter().take_while(|w| w.0 == x).count();
+            common += shared(&a[i..end_i], &b[j..end_j]);
+            (i, j) = (end_i, end_j);
         }
     }
     (2 * common) as f64 / total as f64
+}
+
+/// How many words two runs of words with one hash share, as multisets:
+/// usually one word repeated on both sides; else (different words whose
+/// hashes collide) counted word by word.
+fn shared(a: &[(u64, &str)], b: &[(u64, &str)]) -> usize {
+    let first = a[0].1;
+    if a.iter().chain(b).all(|w| w.1 == first) {
+        return a.len().min(b.len());
+    }
+    let mut taken = vec![false; b.len()];
+    let mut n = 0;
+    for w in a {
+        if let Some(k) = (0..b.len()).find(|&k| !taken[k] && b[k].1 == w.1) {
+            taken[k] = true;
+            n += 1;
+        }
+    }
+    n
 }
 
 /// Whether two texts are long enough alike for their [`overlap`] to reach
@@ -341,8 +381,14 @@ mod tests {
         /// The quick split at white space is the standard one.
         #[test]
         fn splits_at_white_space_as_std(s in prop::collection::vec(prop::sample::select(
-            " \t\n\r\u{b}\u{c}\u{1f}\u{85}\u{a0}\u{2003}\u{3000}aæ.👍\u{301}".chars().collect::<Vec<_>>()
+            " \t\n\r\u{b}\u{c}\u{1f}\u{85}\u{a0}\u{2003}\u{3000}aæ.👍\u{301}\u{1680}\u{1681}\u{2028}\u{2029}\u{202f}\u{205f}\u{200b}\u{20ac}\u{3001}\u{c2}\u{100}\u{feff}".chars().collect::<Vec<_>>()
         ), 0..30).prop_map(|cs| cs.into_iter().collect::<String>())) {
+            prop_assert_eq!(split_whitespace(&s).collect::<Vec<_>>(), s.split_whitespace().collect::<Vec<_>>());
+        }
+
+        /// And on any text.
+        #[test]
+        fn splits_any_text_at_white_space_as_std(s in "(\\PC|\\s){0,40}") {
             prop_assert_eq!(split_whitespace(&s).collect::<Vec<_>>(), s.split_whitespace().collect::<Vec<_>>());
         }
 
@@ -360,6 +406,11 @@ mod tests {
             let want = if a.len() + b.len() == 0 { 1.0 } else { (2 * common) as f64 / (a.len() + b.len()) as f64 };
             let (ta, tb) = (a.join(" "), b.join(" "));
             prop_assert_eq!(overlap(&Bag::of(&ta), &Bag::of(&tb)), want);
+            // The same when hashes collide: words are still told apart by
+            // their text.
+            let parity = |w: &str| (w.len() % 2) as u64;
+            prop_assert_eq!(overlap(&Bag::hashed(&ta, parity), &Bag::hashed(&tb, parity)), want);
+            prop_assert_eq!(overlap(&Bag::hashed(&ta, |_| 7), &Bag::hashed(&tb, |_| 7)), want);
         }
 
         /// The parts cover both sequences exactly, in order, and equal parts
