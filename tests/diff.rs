@@ -1046,7 +1046,7 @@ fn comments_follow_their_text_and_chapter_filter() {
         &DiffOptions {
             chapter: Some("2".into()),
             detail: true,
-            context: true,
+            context: oplaeg::diff::Context::Copied,
         },
     )
     .unwrap();
@@ -1435,6 +1435,17 @@ mod property {
                 poisoned.markdown = "\u{fffd} ulæselig".into();
                 let to = workspace(vec![chapter(1, "et", new_md.clone()), poisoned]);
                 let d = diff::compare(&store, &from, &to, &DiffOptions::default()).unwrap();
+                // The JSON written from TO's chapters, with no copy of the
+                // unchanged blocks' text, is the diff's own JSON exactly.
+                let lean = diff::compare(&store, &from, &to, &DiffOptions {
+                    context: diff::Context::Referenced,
+                    ..DiffOptions::default()
+                })
+                .unwrap();
+                prop_assert_eq!(
+                    serde_json::to_string_pretty(&diff::JsonView::of(&lean, &to)).unwrap(),
+                    serde_json::to_string_pretty(&d).unwrap()
+                );
 
                 if old_md == new_md {
                     prop_assert!(d.chapters.is_empty());

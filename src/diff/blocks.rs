@@ -319,16 +319,39 @@ struct Hunk {
     new: std::ops::Range<usize>,
 }
 
-/// The block-level difference of two versions of a chapter.
-pub fn diff_blocks(old_md: &str, new_md: &str) -> Vec<BlockDiff> {
-    diff_blocks_for(old_md, new_md, true)
+/// How much of the unchanged blocks a diff keeps: their text is most of a
+/// chapter, and not every output needs a copy of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Context {
+    /// Every block with its segments.
+    Copied,
+    /// Unchanged blocks other than headings without segments (output that
+    /// shows what changed under its heading).
+    Headings,
+    /// Unchanged blocks that read the same in both versions without
+    /// segments: their text is TO's block at position `new`, where the
+    /// output takes it from (see [`unchanged_text`]).
+    Referenced,
 }
 
-/// [`diff_blocks`]; without `context`, unchanged blocks other than headings
-/// come without segments (for output that shows only what changed, under
-/// its heading: the text of the other unchanged blocks, most of a chapter,
-/// is then not copied).
-pub fn diff_blocks_for(old_md: &str, new_md: &str, context: bool) -> Vec<BlockDiff> {
+/// The block-level difference of two versions of a chapter.
+pub fn diff_blocks(old_md: &str, new_md: &str) -> Vec<BlockDiff> {
+    diff_blocks_for(old_md, new_md, Context::Copied)
+}
+
+/// The one segment an unchanged block left without segments by
+/// [`Context::Referenced`] has: the text of TO's block at its position,
+/// from TO's blocks (`split_blocks` of TO's Markdown). `None` for any other
+/// block.
+pub fn unchanged_text<'t>(block: &BlockDiff, to: &[Block<'t>]) -> Option<&'t str> {
+    if block.change != BlockChange::Unchanged || !block.segments.is_empty() {
+        return None;
+    }
+    Some(to.get(block.new?)?.text)
+}
+
+/// [`diff_blocks`], keeping of the unchanged blocks what `context` says.
+pub fn diff_blocks_for(old_md: &str, new_md: &str, context: Context) -> Vec<BlockDiff> {
     let a = split_blocks(old_md);
     let b = split_blocks(new_md);
     let ka: Vec<&str> = a.iter().map(Block::key).collect();
@@ -534,14 +557,20 @@ pub fn diff_blocks_for(old_md: &str, new_md: &str, context: bool) -> Vec<BlockDi
         match *piece {
             Piece::Equal(i, j, n) => {
                 for k in 0..n {
+                    let (old, new) = (a[i + k].text, b[j + k].text);
                     let kind = b[j + k].kind;
+                    let kept = match context {
+                        Context::Copied => true,
+                        Context::Headings => kind == BlockKind::Heading,
+                        Context::Referenced => old != new,
+                    };
                     out.push(BlockDiff::new(
                         BlockChange::Unchanged,
                         kind,
                         Some(i + k),
                         Some(j + k),
-                        if context || kind == BlockKind::Heading {
-                            pair_segments(a[i + k].text, b[j + k].text)
+                        if kept {
+                            pair_segments(old, new)
                         } else {
                             Vec::new()
                         },

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 
 use super::align::{Bag, overlap};
-use super::blocks::{self, ApplyError, BlockDiff, ChapterSummary, diff_blocks_for};
+use super::blocks::{self, ApplyError, BlockDiff, ChapterSummary, Context, diff_blocks_for};
 use crate::model::Chapter;
 
 /// A chapter as it is on one side.
@@ -194,7 +194,7 @@ pub(crate) fn compare_chapters(
     from: &[Chapter],
     to: &[Chapter],
     only: Option<&str>,
-    (detail, context): (bool, bool),
+    (detail, context): (bool, Context),
     reads: &mut Reads,
 ) -> Vec<ChapterDiff> {
     let mut from: Vec<&Chapter> = from.iter().collect();

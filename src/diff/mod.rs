@@ -20,6 +20,7 @@ pub mod blocks;
 mod bounds;
 pub mod chapters;
 pub mod comments;
+mod json;
 mod load;
 pub mod plain;
 pub mod recommendations;
@@ -31,11 +32,12 @@ use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
 pub use blocks::{
-    ApplyError, Block, BlockChange, BlockDiff, BlockKind, ChapterSummary, apply, diff_blocks,
-    split_blocks,
+    ApplyError, Block, BlockChange, BlockDiff, BlockKind, ChapterSummary, Context, apply,
+    diff_blocks, split_blocks,
 };
 pub use chapters::{ChapterDiff, ChapterSide, ChapterStatus};
 pub use comments::{AnchorReport, CommentChanges, FateCounts};
+pub use json::JsonView;
 pub use plain::{PlainBlock, PlainText, plain_blocks};
 pub use recommendations::{Change, FieldDiff, RecChange, RecDiff, RecFact, RecField};
 pub use words::{Op, Segment, diff_words};
@@ -86,9 +88,8 @@ pub struct DiffOptions {
     pub chapter: Option<String>,
     /// Keep the blocks and word segments (false: counts only, for `--stat`).
     pub detail: bool,
-    /// Keep the text of unchanged blocks other than headings (false: for
-    /// output that shows only what changed; see [`blocks::diff_blocks_for`]).
-    pub context: bool,
+    /// How much of the unchanged blocks to keep (see [`Context`]).
+    pub context: Context,
 }
 
 impl Default for DiffOptions {
@@ -96,7 +97,7 @@ impl Default for DiffOptions {
         DiffOptions {
             chapter: None,
             detail: true,
-            context: true,
+            context: Context::Copied,
         }
     }
 }

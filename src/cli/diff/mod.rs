@@ -9,8 +9,9 @@ use std::io::{IsTerminal, Write};
 use super::args::{DiffArgs, Format};
 use super::{Cli, store};
 use crate::diff::{
-    self, BlockChange, BlockDiff, BlockKind, DiffOptions, Op, Segment, WorkspaceDiff,
+    self, BlockChange, BlockDiff, BlockKind, Context, DiffOptions, Op, Segment, WorkspaceDiff,
 };
+use crate::model::Workspace;
 use crate::store::Rev;
 use crate::tr;
 
@@ -25,11 +26,16 @@ pub fn run(cli: &Cli, args: &DiffArgs) -> anyhow::Result<()> {
     let options = DiffOptions {
         chapter: args.chapter.clone(),
         detail: !args.stat,
-        // The text shows what changed under its heading, not the rest.
-        context: cli.format != Format::Text,
+        context: match cli.format {
+            // The text shows what changed under its heading, not the rest.
+            Format::Text => Context::Headings,
+            // The JSON writes the unchanged blocks' text from TO's chapters.
+            Format::Json => Context::Referenced,
+            _ => Context::Copied,
+        },
     };
     let (d, loaded) = diff::between_loaded(&store, &from, &to, &options)?;
-    let result = print(cli, &d, args.stat);
+    let result = print(cli, &d, &loaded.1, args.stat);
     // The process ends next: leave the memory to the operating system
     // instead of freeing a large diff and the two versions piece by piece.
     std::mem::forget((d, loaded));
@@ -47,12 +53,13 @@ pub(super) fn text_style() -> Style {
     }
 }
 
-fn print(cli: &Cli, d: &WorkspaceDiff, stat: bool) -> anyhow::Result<()> {
+/// `to`: the version compared to, as loaded for the diff.
+fn print(cli: &Cli, d: &WorkspaceDiff, to: &Workspace, stat: bool) -> anyhow::Result<()> {
     match cli.format {
         Format::Json => {
             // Streamed through a buffer: rendering parts in parallel and
             // joining them was measured slower for a 10 MB diff.
-            super::output::json(d)
+            super::output::json(&diff::JsonView::of(d, to))
         }
         Format::Html => emit(&html::page(d)),
         // Refused before the command runs (see `cli::run`).

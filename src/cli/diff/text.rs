@@ -574,7 +574,7 @@ fn comments(o: &mut String, d: &WorkspaceDiff, style: Style, stat: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diff::blocks::diff_blocks_for;
+    use crate::diff::blocks::{Context, diff_blocks_for};
     use proptest::prelude::*;
 
     /// A chapter of headings, paragraphs and list items from a few words.
@@ -636,8 +636,8 @@ mod tests {
                 b.remove(cut);
             }
             let (old, new) = (markdown(&a), markdown(&b));
-            let whole = diff_blocks_for(&old, &new, true);
-            let lean = diff_blocks_for(&old, &new, false);
+            let whole = diff_blocks_for(&old, &new, Context::Copied);
+            let lean = diff_blocks_for(&old, &new, Context::Headings);
             prop_assert_eq!(whole.len(), lean.len());
             for style in [Style::Plain, Style::Colour] {
                 let (mut x, mut y) = (String::new(), String::new());
