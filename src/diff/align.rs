@@ -112,7 +112,13 @@ pub type Fast = std::hash::BuildHasherDefault<FastHasher>;
 #[derive(Clone, Debug, Default)]
 pub struct Bag<'t> {
     words: Vec<(u64, &'t str)>,
+    /// How many words fall in each of [`BUCKETS`] buckets (by hash), for
+    /// [`may_overlap`]; empty when a count would not fit.
+    counts: Vec<u16>,
 }
+
+/// Buckets of a [`Bag`]'s word counts.
+const BUCKETS: usize = 256;
 
 impl<'t> Bag<'t> {
     /// The words of `text`.
@@ -133,8 +139,40 @@ impl<'t> Bag<'t> {
         // By the hash alone: a repeated word compares as two numbers, not
         // as text (common words repeat a lot in prose).
         words.sort_unstable_by_key(|w| w.0);
-        Bag { words }
+        let mut counts = vec![0u16; BUCKETS];
+        for (h, _) in &words {
+            let c = &mut counts[bucket(*h)];
+            *c = c.saturating_add(1);
+        }
+        if counts.contains(&u16::MAX) {
+            counts = Vec::new();
+        }
+        Bag { words, counts }
     }
+}
+
+/// The bucket of a word's hash (its top bits: the hash's last step is a
+/// multiplication, whose top bits mix all of the word).
+fn bucket(hash: u64) -> usize {
+    (hash >> 56) as usize % BUCKETS
+}
+
+/// Whether [`overlap`] of `a` and `b` can reach `threshold`, from the
+/// buckets' counts: the words two bags share are at most the smaller count
+/// of each bucket, summed. False only when the overlap is surely lower;
+/// when a count did not fit, true.
+pub fn may_overlap(a: &Bag<'_>, b: &Bag<'_>, threshold: f64) -> bool {
+    let total = a.words.len() + b.words.len();
+    if total == 0 || a.counts.len() != BUCKETS || b.counts.len() != BUCKETS {
+        return true;
+    }
+    let most: u32 = a
+        .counts
+        .iter()
+        .zip(&b.counts)
+        .map(|(x, y)| u32::from(*x.min(y)))
+        .sum();
+    (2 * most as usize) as f64 / total as f64 >= threshold
 }
 
 /// Whether the character at the start of `bytes` is white space, and its
@@ -367,6 +405,21 @@ mod tests {
     }
 
     #[test]
+    fn the_bound_tells_unrelated_texts_apart() {
+        let words = |prefix: &str| {
+            (0..100)
+                .map(|k| format!("{prefix}{k}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let (x, y) = (words("kræft"), words("plan"));
+        let (a, b) = (Bag::of(&x), Bag::of(&y));
+        assert_eq!(overlap(&a, &b), 0.0);
+        assert!(!may_overlap(&a, &b, 0.5), "no words in common");
+        assert!(may_overlap(&a, &a.clone(), 1.0), "the same words");
+    }
+
+    #[test]
     fn overlap_and_similarity() {
         let (a, b) = (Bag::of("en to tre"), Bag::of("tre to en fire"));
         assert!((overlap(&a, &b) - 6.0 / 7.0).abs() < 1e-9);
@@ -411,6 +464,26 @@ mod tests {
             let parity = |w: &str| (w.len() % 2) as u64;
             prop_assert_eq!(overlap(&Bag::hashed(&ta, parity), &Bag::hashed(&tb, parity)), want);
             prop_assert_eq!(overlap(&Bag::hashed(&ta, |_| 7), &Bag::hashed(&tb, |_| 7)), want);
+            // The quick bound never says no to an overlap that is there.
+            let (ba, bb) = (Bag::of(&ta), Bag::of(&tb));
+            for t in [0.0, 0.2, 0.5, 0.6, want, 1.0] {
+                prop_assert!(may_overlap(&ba, &bb, t) || want < t, "{} < {}", want, t);
+            }
+        }
+
+        /// The bound on texts of many words, some repeated.
+        #[test]
+        fn the_bound_holds_on_long_texts(
+            a in prop::collection::vec(0u16..400, 0..300),
+            b in prop::collection::vec(0u16..400, 0..300),
+        ) {
+            let text = |v: &[u16]| v.iter().map(|w| format!("ord{w}")).collect::<Vec<_>>().join(" ");
+            let (ta, tb) = (text(&a), text(&b));
+            let (ba, bb) = (Bag::of(&ta), Bag::of(&tb));
+            let exact = overlap(&ba, &bb);
+            for t in [0.1, 0.3, 0.5, 0.6, 0.8, exact] {
+                prop_assert!(may_overlap(&ba, &bb, t) || exact < t);
+            }
         }
 
         /// The parts cover both sequences exactly, in order, and equal parts

@@ -11,7 +11,9 @@
 
 use std::collections::HashMap;
 
-use super::align::{Bag, Fast, MAX_ALIGN_PAIRS, Part, best_pairs, could_overlap, overlap, parts};
+use super::align::{
+    Bag, Fast, MAX_ALIGN_PAIRS, Part, best_pairs, could_overlap, may_overlap, overlap, parts,
+};
 use super::words::{self, Op, Segment, diff_words};
 use serde::Serialize;
 
@@ -420,11 +422,20 @@ pub fn diff_blocks_for(old_md: &str, new_md: &str, context: Context) -> Vec<Bloc
         if !same_class(a[i].kind, b[j].kind) || !could_overlap(ka[i], kb[j], threshold) {
             return 0.0;
         }
-        *known.entry((i, j)).or_insert_with(|| {
-            let bag_i = bags_a.entry(i).or_insert_with(|| Bag::of(ka[i]));
-            let bag_j = bags_b.entry(j).or_insert_with(|| Bag::of(kb[j]));
-            overlap(bag_i, bag_j)
-        })
+        if let Some(&s) = known.get(&(i, j)) {
+            return s;
+        }
+        let bag_i = bags_a.entry(i).or_insert_with(|| Bag::of(ka[i]));
+        let bag_j = bags_b.entry(j).or_insert_with(|| Bag::of(kb[j]));
+        // Most pairs tried for a move share far too few words: told from
+        // the bags' counts without merging them (and not remembered, so a
+        // lower threshold later still counts).
+        if !may_overlap(bag_i, bag_j, threshold) {
+            return 0.0;
+        }
+        let s = overlap(bag_i, bag_j);
+        known.insert((i, j), s);
+        s
     };
 
     // How well each block could be paired where it stands.
