@@ -172,6 +172,9 @@ impl<W> Pretty<W> {
     /// An integer in decimal, `-` first when `negative`.
     #[inline]
     fn unsigned(&mut self, negative: bool, mut n: u64) {
+        if negative {
+            self.buf.push(b'-');
+        }
         // Digits from the right end of the first 20 bytes, copied as 20
         // bytes (a fixed length: no call to `memcpy`) and cut to size.
         const MAX: usize = 20;
@@ -184,9 +187,6 @@ impl<W> Pretty<W> {
             if n == 0 {
                 break;
             }
-        }
-        if negative {
-            self.buf.push(b'-');
         }
         let len = self.buf.len();
         self.buf.extend_from_slice(&digits[at..at + MAX]);
@@ -206,6 +206,7 @@ impl<W> Pretty<W> {
     }
 
     /// `s` as a JSON string. See the module's documentation.
+    #[inline]
     fn string(&mut self, s: &str) {
         write_escaped(&mut self.buf, s);
     }
@@ -297,17 +298,32 @@ fn overlapping<const N: usize>(buf: &mut Vec<u8>, bytes: &[u8]) -> bool {
 /// Appends `s` quoted, with JSON's escapes exactly as serde_json writes
 /// them (`\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`, other C0 controls as
 /// `\u00xx`) and every other character unsafe for a terminal as `\uXXXX`.
+///
+/// Inlined for its short strings: a struct's field names are known where
+/// they are written, so their checks and copies fold to a few instructions.
+#[inline(always)]
 fn write_escaped(buf: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    if bytes.len() < CHUNK {
+        // Most keys and values.
+        buf.reserve(CHUNK + 2);
+        buf.push(b'"');
+        if short_unflagged(buf, bytes) {
+            buf.push(b'"');
+            return;
+        }
+        buf.pop();
+    }
+    write_escaped_scanning(buf, s);
+}
+
+/// [`write_escaped`] for strings that are long or need escapes.
+fn write_escaped_scanning(buf: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     buf.reserve(bytes.len() + 2);
     buf.push(b'"');
     let mut escaping = Escaping { copied: 0, i: 0 };
     if bytes.len() < CHUNK {
-        // Most keys and values.
-        if short_unflagged(buf, bytes) {
-            buf.push(b'"');
-            return;
-        }
         escaping.scan(buf, s, bytes.len());
     } else {
         while escaping.i < bytes.len() {
@@ -591,6 +607,7 @@ impl<'a, W: Write> ser::Serializer for &'a mut Pretty<W> {
 }
 
 impl<W: Write> Compound<'_, W> {
+    #[inline]
     fn element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Error> {
         self.ser.flush_if_full()?;
         self.ser.begin_entry(self.state == State::First);
@@ -692,6 +709,7 @@ impl<W: Write> ser::SerializeMap for Compound<'_, W> {
 impl<W: Write> ser::SerializeStruct for Compound<'_, W> {
     type Ok = ();
     type Error = Error;
+    #[inline]
     fn serialize_field<T: ?Sized + Serialize>(
         &mut self,
         key: &'static str,
