@@ -271,7 +271,7 @@ pub fn is_unsafe_for_terminal(c: char) -> bool {
 /// character. Written without a table lookup so that a loop over it runs
 /// on vector registers.
 #[inline(always)]
-fn may_start_unsafe(b: u8, newline: u8) -> bool {
+pub(crate) const fn may_start_unsafe(b: u8, newline: u8) -> bool {
     ((b < 0x20) & (b != newline))
         | (b == 0x7f)
         | (b == 0xc2)

@@ -5,6 +5,7 @@ pub mod args;
 mod diff;
 mod export;
 pub mod help;
+mod json;
 mod mine;
 mod output;
 mod ranking;
