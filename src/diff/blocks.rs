@@ -569,19 +569,30 @@ pub fn diff_blocks_for(old_md: &str, new_md: &str, context: Context) -> Vec<Bloc
             Piece::Equal(i, j, n) => {
                 for k in 0..n {
                     let (old, new) = (a[i + k].text, b[j + k].text);
+                    // The keys are equal here (the text without its
+                    // trailing white space): only that white space may
+                    // differ, so it alone is compared.
+                    debug_assert_eq!(ka[i + k], kb[j + k]);
+                    let same =
+                        old.len() == new.len() && old[ka[i + k].len()..] == new[kb[j + k].len()..];
                     let kind = b[j + k].kind;
                     let kept = match context {
                         Context::Copied => true,
                         Context::Headings => kind == BlockKind::Heading,
-                        Context::Referenced => old != new,
+                        Context::Referenced => !same,
                     };
                     out.push(BlockDiff::new(
                         BlockChange::Unchanged,
                         kind,
                         Some(i + k),
                         Some(j + k),
-                        if kept {
-                            pair_segments(old, new)
+                        if kept && same {
+                            vec![Segment {
+                                op: Op::Equal,
+                                text: new.to_string(),
+                            }]
+                        } else if kept {
+                            diff_words(old, new)
                         } else {
                             Vec::new()
                         },
