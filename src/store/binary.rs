@@ -40,7 +40,12 @@ impl Enc {
 
     /// A length or count (as u32; nothing cached comes near 4 GB).
     pub fn len(&mut self, n: usize) {
-        self.u32(u32::try_from(n).unwrap_or(u32::MAX));
+        self.raw(&Enc::len_bytes(n));
+    }
+
+    /// The bytes [`Enc::len`] writes for `n`.
+    pub fn len_bytes(n: usize) -> [u8; 4] {
+        u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes()
     }
 
     pub fn raw(&mut self, b: &[u8]) {

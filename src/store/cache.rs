@@ -397,11 +397,27 @@ pub(super) fn write_atomically(
     header: &str,
     body: &[u8],
 ) -> std::io::Result<()> {
+    write_atomically_parts(dir, path, header, &[body])
+}
+
+/// [`write_atomically`] with the body in parts, written one after the
+/// other (large parts, such as chapters, go to the file as they are rather
+/// than copied into one body first).
+pub(super) fn write_atomically_parts(
+    dir: &Path,
+    path: &Path,
+    header: &str,
+    body: &[&[u8]],
+) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(header.as_bytes())?;
-    tmp.write_all(b"\n")?;
-    tmp.write_all(body)?;
+    let tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp);
+    out.write_all(header.as_bytes())?;
+    out.write_all(b"\n")?;
+    for part in body {
+        out.write_all(part)?;
+    }
+    let tmp = out.into_inner().map_err(|e| e.into_error())?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }

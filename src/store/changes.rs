@@ -24,7 +24,10 @@ use std::path::{Path, PathBuf};
 use git2::{Oid, Repository};
 
 use super::binary::{Dec, Enc, get_comment_file, put_comment_file};
-use super::cache::{Stream, body_under, checksum, prune, reseal_with, write_atomically};
+use super::cache::{
+    Checksum, Stream, body_under, checksum, prune, reseal_with, write_atomically,
+    write_atomically_parts,
+};
 use super::{Cache, ChangedFile};
 use crate::model::{Comment, CommentFile};
 
@@ -144,15 +147,35 @@ impl ChangesCache {
     /// Remembers the chapter files that differ between the `drafts/` trees
     /// `from` and `to` (blob id and bytes; errors are ignored).
     pub fn put_chapters(&self, from: Oid, to: Oid, chapters: &[(Oid, &[u8])]) {
-        let mut e = Enc::default();
-        e.len(chapters.len());
-        for (id, bytes) in chapters {
-            e.raw(id.as_bytes());
-            e.len(bytes.len());
-            e.raw(bytes);
+        // What `chapters` reads: the count, then each file's id, length and
+        // bytes. Written in pieces: the chapters (megabytes) are summed and
+        // written as they are, not copied into one body first.
+        let count = Enc::len_bytes(chapters.len());
+        let heads: Vec<[u8; 24]> = chapters
+            .iter()
+            .map(|(id, bytes)| {
+                let mut head = [0u8; 24];
+                head[..20].copy_from_slice(id.as_bytes());
+                head[20..].copy_from_slice(&Enc::len_bytes(bytes.len()));
+                head
+            })
+            .collect();
+        let mut parts: Vec<&[u8]> = Vec::with_capacity(1 + 2 * chapters.len());
+        parts.push(&count);
+        for (head, (_, bytes)) in heads.iter().zip(chapters) {
+            parts.push(head);
+            parts.push(bytes);
         }
-        let header = header_of(CHAPTERS_MAGIC, from, to, ANY_LANG, &e.bytes);
-        let _ = self.write(&self.chapters_file(from, to), &header, &e.bytes);
+        let len = parts.iter().map(|p| p.len()).sum();
+        let mut sum = Checksum::new(len);
+        for part in &parts {
+            sum.update(part);
+        }
+        let header = header_with(CHAPTERS_MAGIC, from, to, ANY_LANG, len, sum.finish());
+        let path = self.chapters_file(from, to);
+        if write_atomically_parts(&self.dir, &path, &header, &parts).is_ok() {
+            prune(&self.dir, &[("changes-", KEEP), ("chapters-", KEEP)], &[]);
+        }
     }
 
     fn write(&self, path: &Path, header: &str, body: &[u8]) -> std::io::Result<()> {
