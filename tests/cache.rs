@@ -1061,6 +1061,18 @@ fn a_diff_through_a_damaged_diff_cache_equals_one_without_it() {
         }
     };
     let _ = std::fs::remove_dir_all(cache_dir(&ws));
+    // The first diff of a pair keeps the comments that differ, and only a
+    // mark for the chapters; the second keeps the chapters too.
+    assert!(diff(&runs[0], false) == expected[0], "the first diff");
+    let kinds = || -> Vec<String> {
+        files_in(&dir)
+            .iter()
+            .filter_map(|f| f.file_name()?.to_str()?.split('-').next().map(String::from))
+            .collect()
+    };
+    assert_eq!(kinds(), ["changes", "seen"], "after the first diff");
+    assert!(diff(&runs[1], false) == expected[1], "the second diff");
+    assert_eq!(kinds(), ["changes", "chapters"], "after the second diff");
     check("from an empty cache");
     assert!(file.is_file(), "the diff filled its cache: {file:?}");
     assert_eq!(

@@ -16,7 +16,8 @@
 //! neither tree and reads no comment file from git. Without it, the load
 //! cache's folders answer for the files they hold, and git for the rest;
 //! the result is then written to the diff's cache. The chapter files that
-//! differ are kept there too, by the pair of `drafts/` trees.
+//! differ are kept there too, by the pair of `drafts/` trees, from the
+//! second diff of that pair on.
 //!
 //! The two workspaces are therefore partial: they serve this comparison
 //! only and are not handed out.
@@ -375,6 +376,7 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
                 .collect();
             if let (Some(cache), Some((da, db))) = (&changes_cache, draft_trees)
                 && !read.is_empty()
+                && cache.admit_chapters(da, db)
             {
                 let entries: Vec<(Oid, &[u8])> = chapter_ids
                     .iter()

@@ -7,7 +7,9 @@
 //! the chapter files that differ between two `drafts/` trees, as bytes by
 //! blob id (one file per pair of trees, in any language): unpacking each
 //! chapter's chain of deltas from git's packs costs several times more than
-//! reading them from one file.
+//! reading them from one file. They are kept from the second diff of a pair
+//! of trees on (the first leaves an empty `seen-` mark): writing megabytes
+//! for a pair that is never diffed again is not worth it.
 //!
 //! The same rules as the load cache (see [`super::cache`]): the file is
 //! named and headed by ids git computed from the content, so it can only
@@ -37,6 +39,15 @@ const MAGIC: &str = "oplaeg-diff-changes";
 const CHAPTERS_MAGIC: &str = "oplaeg-diff-chapters";
 /// How many pairs of trees are kept (of each kind).
 const KEEP: usize = 4;
+/// How many pairs of `drafts/` trees diffed once are remembered (see
+/// [`ChangesCache::admit_chapters`]).
+const SEEN_KEPT: usize = 16;
+/// The kinds of file in the folder, by name, and how many of each are kept.
+const KINDS: &[(&str, usize)] = &[
+    ("changes-", KEEP),
+    ("chapters-", KEEP),
+    ("seen-", SEEN_KEPT),
+];
 /// The language in a chapter file's header: none matters.
 const ANY_LANG: &str = "-";
 /// The folder's name inside the cache folder.
@@ -121,6 +132,30 @@ impl ChangesCache {
         );
     }
 
+    fn seen_file(&self, from: Oid, to: Oid) -> PathBuf {
+        self.dir.join(format!("seen-{from}-{to}"))
+    }
+
+    /// Whether the chapter files that differ between the `drafts/` trees
+    /// `from` and `to` are worth keeping ([`ChangesCache::put_chapters`]):
+    /// from the second diff of the pair on. Most pairs are diffed once (HEAD
+    /// moves with every sync), and writing both versions of every changed
+    /// chapter (megabytes) would cost such a diff a tenth of its time for
+    /// nothing; the first diff leaves an empty mark instead.
+    pub fn admit_chapters(&self, from: Oid, to: Oid) -> bool {
+        let seen = self.seen_file(from, to);
+        if seen.is_file() {
+            return true;
+        }
+        if std::fs::create_dir_all(&self.dir)
+            .and_then(|()| std::fs::write(&seen, b""))
+            .is_ok()
+        {
+            prune(&self.dir, KINDS, &[]);
+        }
+        false
+    }
+
     fn chapters_file(&self, from: Oid, to: Oid) -> PathBuf {
         self.dir.join(format!("chapters-{from}-{to}"))
     }
@@ -174,13 +209,14 @@ impl ChangesCache {
         let header = header_with(CHAPTERS_MAGIC, from, to, ANY_LANG, len, sum.finish());
         let path = self.chapters_file(from, to);
         if write_atomically_parts(&self.dir, &path, &header, &parts).is_ok() {
-            prune(&self.dir, &[("changes-", KEEP), ("chapters-", KEEP)], &[]);
+            let _ = std::fs::remove_file(self.seen_file(from, to));
+            prune(&self.dir, KINDS, &[]);
         }
     }
 
     fn write(&self, path: &Path, header: &str, body: &[u8]) -> std::io::Result<()> {
         write_atomically(&self.dir, path, header, body)?;
-        prune(&self.dir, &[("changes-", KEEP), ("chapters-", KEEP)], &[]);
+        prune(&self.dir, KINDS, &[]);
         Ok(())
     }
 }
@@ -362,6 +398,38 @@ mod tests {
         let mut longer = body.clone();
         longer.push(0);
         assert_eq!(decode(&longer), None);
+    }
+
+    #[test]
+    fn chapters_are_kept_from_the_second_diff_of_a_pair() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let cache = ChangesCache {
+            dir: dir.path().join(DIR),
+        };
+        let id = |n: u8| Oid::from_bytes(&[n; 20]).expect("an id");
+        assert!(!cache.admit_chapters(id(1), id(2)), "the first diff");
+        assert!(cache.seen_file(id(1), id(2)).is_file());
+        assert!(
+            !cache.admit_chapters(id(2), id(1)),
+            "the pair the other way"
+        );
+        assert!(cache.admit_chapters(id(1), id(2)), "the second diff");
+        cache.put_chapters(id(1), id(2), &[(id(3), b"# K\n")]);
+        assert!(cache.chapters(id(1), id(2)).is_some());
+        assert!(!cache.seen_file(id(1), id(2)).exists(), "the mark is done");
+        // Marks are pruned like the rest, the newest kept.
+        for n in 10..10 + SEEN_KEPT as u8 + 5 {
+            cache.admit_chapters(id(n), id(n + 1));
+        }
+        let marks = std::fs::read_dir(&cache.dir)
+            .expect("the folder")
+            .filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.file_name().to_string_lossy().starts_with("seen-"))
+            })
+            .count();
+        assert_eq!(marks, SEEN_KEPT);
+        assert!(cache.chapters(id(1), id(2)).is_some(), "the chapters stay");
     }
 
     #[test]
