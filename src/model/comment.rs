@@ -443,43 +443,45 @@ pub fn to_toml<T: Serialize>(value: &T) -> String {
     })
 }
 
+/// A comment with every field filled, for tests.
+#[cfg(test)]
+pub(crate) fn sample() -> Comment {
+    Comment {
+        id: "01j0000000000000000000000a".into(),
+        created: DateTime::parse_from_rfc3339("2024-06-12T10:15:00+02:00").unwrap(),
+        body: "Første linje.\nAnden linje med \"citat\" og \"\"\" tre.".into(),
+        status: CommentStatus::Resolved,
+        reply_to: None,
+        author: Author {
+            name: "Jens Nørgaard".into(),
+            email: "jn@rm.example".into(),
+            organisation: "Region Midtjylland".into(),
+        },
+        target: Target {
+            chapter: Some("rehabilitering".into()),
+            recommendation: None,
+            anchor: Some(Anchor {
+                quote: "en sætning".into(),
+                before: "før".into(),
+                after: "efter".into(),
+                commit: "abc".into(),
+                history: Vec::new(),
+            }),
+        },
+        resolution: Some(Resolution {
+            disposition: Disposition::PartlyMet,
+            response: "Svar.".into(),
+            by: "mh@sst.example".into(),
+            at: DateTime::parse_from_rfc3339("2024-08-01T09:00:00+02:00").unwrap(),
+        }),
+        suggestion: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::parse_toml;
-
-    fn sample() -> Comment {
-        Comment {
-            id: "01j0000000000000000000000a".into(),
-            created: DateTime::parse_from_rfc3339("2024-06-12T10:15:00+02:00").unwrap(),
-            body: "Første linje.\nAnden linje med \"citat\" og \"\"\" tre.".into(),
-            status: CommentStatus::Resolved,
-            reply_to: None,
-            author: Author {
-                name: "Jens Nørgaard".into(),
-                email: "jn@rm.example".into(),
-                organisation: "Region Midtjylland".into(),
-            },
-            target: Target {
-                chapter: Some("rehabilitering".into()),
-                recommendation: None,
-                anchor: Some(Anchor {
-                    quote: "en sætning".into(),
-                    before: "før".into(),
-                    after: "efter".into(),
-                    commit: "abc".into(),
-                    history: Vec::new(),
-                }),
-            },
-            resolution: Some(Resolution {
-                disposition: Disposition::PartlyMet,
-                response: "Svar.".into(),
-                by: "mh@sst.example".into(),
-                at: DateTime::parse_from_rfc3339("2024-08-01T09:00:00+02:00").unwrap(),
-            }),
-            suggestion: None,
-        }
-    }
 
     #[test]
     fn round_trips_and_reads_well() {

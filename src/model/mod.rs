@@ -10,6 +10,8 @@ mod recommendation;
 mod workspace;
 
 pub use choice::{Choice, CommentStatus, Disposition, Horizon, RecStatus, Role};
+#[cfg(test)]
+pub(crate) use comment::sample as sample_comment;
 pub use comment::{
     Anchor, AnchorChange, AnchorChangeKind, Applied, Author, Comment, Resolution, Suggestion,
     Target, to_toml,

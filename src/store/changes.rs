@@ -323,33 +323,12 @@ fn header_of_file(name: &str, body: &[u8]) -> std::io::Result<String> {
 mod tests {
     use super::*;
 
+    /// A comment with every field filled, by `id` and `body`.
     fn comment(id: &str, body: &str) -> Comment {
-        use crate::model::{Anchor, Author, CommentStatus, Target};
-        let at = chrono::DateTime::parse_from_rfc3339("2024-06-12T10:15:00+02:00").expect("a time");
         Comment {
             id: id.to_string(),
-            created: at,
             body: body.to_string(),
-            status: CommentStatus::Open,
-            reply_to: None,
-            author: Author {
-                name: "Jens Nørgaard".into(),
-                email: "jn@rm.example".into(),
-                organisation: "Region Midtjylland".into(),
-            },
-            target: Target {
-                chapter: Some("rehabilitering".into()),
-                recommendation: None,
-                anchor: Some(Anchor {
-                    quote: "en sætning".into(),
-                    before: "før".into(),
-                    after: "efter".into(),
-                    commit: "abc".into(),
-                    history: Vec::new(),
-                }),
-            },
-            resolution: None,
-            suggestion: None,
+            ..crate::model::sample_comment()
         }
     }
 
