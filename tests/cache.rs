@@ -371,6 +371,27 @@ fn damage_cache(ws: &Ws, d: &Damage) {
     damage_files(&cache_dir(ws), d, reseal_cache_file);
 }
 
+/// Replaces `word` in the cache file at `path` by `with` (of the same
+/// length) and gives it a header that fits again (`reseal`); the bytes it
+/// had before.
+fn forge(
+    path: &Path,
+    word: &[u8],
+    with: &[u8],
+    reseal: fn(&Path) -> std::io::Result<()>,
+) -> Vec<u8> {
+    let held = std::fs::read(path).expect("the cache file");
+    let at = held
+        .windows(word.len())
+        .position(|w| w == word)
+        .expect("the word in the cache file");
+    let mut forged = held.clone();
+    forged[at..at + word.len()].copy_from_slice(with);
+    std::fs::write(path, forged).expect("forge");
+    reseal(path).expect("reseal");
+    held
+}
+
 /// Damages the files of the cache folder `dir` (`reseal` gives one a header
 /// that fits its body).
 fn damage_files(dir: &Path, d: &Damage, reseal: fn(&Path) -> std::io::Result<()>) {
@@ -1092,30 +1113,22 @@ fn a_diff_through_a_damaged_diff_cache_equals_one_without_it() {
         drafts("meeting/1"),
         drafts("meeting/2")
     ));
-    let held = std::fs::read(&chapters).expect("the chapters cached");
-    let word = b"diffcache-probe-chapter";
-    let at = held
-        .windows(word.len())
-        .position(|w| w == word)
-        .expect("the chapter in the cache");
-    let mut forged = held.clone();
-    forged[at..at + word.len()].copy_from_slice(b"diffcache-probe-FORGED!");
-    std::fs::write(&chapters, forged).expect("forge");
-    reseal_changes_file(&chapters).expect("reseal");
+    let held = forge(
+        &chapters,
+        b"diffcache-probe-chapter",
+        b"diffcache-probe-FORGED!",
+        reseal_changes_file,
+    );
     assert!(String::from_utf8_lossy(&diff(&runs[0], false)).contains("diffcache-probe-FORGED!"));
     std::fs::write(&chapters, &held).expect("restore");
 
     // The diff does read it: a comment changed under a fitting header shows.
-    let bytes = std::fs::read(&file).expect("the cache file");
-    let probe = b"diffcache-probe-plain";
-    let at = bytes
-        .windows(probe.len())
-        .position(|w| w == probe)
-        .expect("the comment in the cache");
-    let mut forged = bytes.clone();
-    forged[at..at + probe.len()].copy_from_slice(b"diffcache-probe-FORGE");
-    std::fs::write(&file, forged).expect("forge");
-    reseal_changes_file(&file).expect("reseal");
+    let bytes = forge(
+        &file,
+        b"diffcache-probe-plain",
+        b"diffcache-probe-FORGE",
+        reseal_changes_file,
+    );
     assert!(String::from_utf8_lossy(&diff(&runs[0], false)).contains("diffcache-probe-FORGE"));
     // A header for another language, version or pair does not fit.
     std::fs::write(&file, &bytes).expect("restore");
@@ -1164,15 +1177,12 @@ fn a_diff_through_a_damaged_diff_cache_equals_one_without_it() {
     newest();
     let head_tree = ws.git(&["rev-parse", "HEAD:comments"]);
     let folder = cache_dir(&ws).join(format!("comments-{}-da", head_tree.trim()));
-    let bytes = std::fs::read(&folder).expect("HEAD's folder cached");
-    let at = bytes
-        .windows(probe.len())
-        .position(|w| w == probe)
-        .expect("the comment in HEAD's folder");
-    let mut forged = bytes.clone();
-    forged[at..at + probe.len()].copy_from_slice(b"diffcache-probe-FORGE");
-    std::fs::write(&folder, forged).expect("forge");
-    reseal_cache_file(&folder).expect("reseal");
+    forge(
+        &folder,
+        b"diffcache-probe-plain",
+        b"diffcache-probe-FORGE",
+        reseal_cache_file,
+    );
     assert!(String::from_utf8_lossy(&diff(&runs[0], false)).contains("diffcache-probe-FORGE"));
     for damage in [
         None,
