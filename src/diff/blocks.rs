@@ -586,13 +586,8 @@ pub fn diff_blocks_for(old_md: &str, new_md: &str, context: Context) -> Vec<Bloc
                         kind,
                         Some(i + k),
                         Some(j + k),
-                        if kept && same {
-                            vec![Segment {
-                                op: Op::Equal,
-                                text: new.to_string(),
-                            }]
-                        } else if kept {
-                            diff_words(old, new)
+                        if kept {
+                            segments_of(old, new, same)
                         } else {
                             Vec::new()
                         },
@@ -664,7 +659,12 @@ pub fn diff_blocks_for(old_md: &str, new_md: &str, context: Context) -> Vec<Bloc
 /// Segments for two versions of one block: one equal segment when they are
 /// the same, else the word difference.
 fn pair_segments(old: &str, new: &str) -> Vec<Segment> {
-    if old == new {
+    segments_of(old, new, old == new)
+}
+
+/// [`pair_segments`] when whether the two versions are `same` is known.
+fn segments_of(old: &str, new: &str, same: bool) -> Vec<Segment> {
+    if same {
         vec![Segment {
             op: Op::Equal,
             text: new.to_string(),

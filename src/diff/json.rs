@@ -1,19 +1,17 @@
 //! The JSON of a diff written from the diff and TO's chapters.
 //!
 //! Unchanged blocks are most of a changed chapter, and the JSON carries
-//! their text (see docs/json.md). A diff made with [`Context::Referenced`]
+//! their text (see docs/json.md). A diff made with [`super::Context::Referenced`]
 //! holds no copy of it: an unchanged block that reads the same in both
 //! versions has no segments, and [`JsonView`] writes its one `equal`
 //! segment straight from TO's chapter. The JSON is exactly that of the
-//! [`WorkspaceDiff`] a diff with [`Context::Copied`] gives (the tests compare
+//! [`WorkspaceDiff`] a diff with [`super::Context::Copied`] gives (the tests compare
 //! the two on random edits).
 
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Serialize, Serializer};
 
-#[cfg(doc)]
-use super::Context;
 use super::blocks::{Block, BlockChange, BlockDiff, BlockKind, ChapterSummary, unchanged_text};
 use super::chapters::{ChapterDiff, ChapterSide, ChapterStatus};
 use super::{CommentChanges, Op, RecDiff, Segment, Side, Summary, WorkspaceDiff};
