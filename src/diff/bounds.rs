@@ -136,17 +136,36 @@ fn safe_cut(bytes: &[u8], i: usize) -> bool {
         && bytes[i + 1].is_ascii_alphanumeric()
 }
 
-/// [`split`] of two versions of a text: the stretches both begin and end
-/// with are cut once, not twice (at a [`safe_cut`], so the pieces are
-/// exactly those of cutting each text whole).
-pub fn split_pair<'a>(old: &'a str, new: &'a str) -> (Vec<&'a str>, Vec<&'a str>) {
+/// Two versions of a text cut at their word boundaries, except where they
+/// are the same: see [`split_middle`].
+#[derive(Debug, PartialEq, Eq)]
+pub struct Middle<'a> {
+    /// Bytes both versions begin with, left uncut.
+    pub head: usize,
+    /// Bytes both versions end with (after the head), left uncut.
+    pub tail: usize,
+    /// The pieces of the old version between head and tail.
+    pub old: Vec<&'a str>,
+    /// The pieces of the new version between head and tail.
+    pub new: Vec<&'a str>,
+}
+
+/// Two versions of a text cut as [`split`] cuts each, except for the
+/// stretches both begin and end with, which are left whole: they end and
+/// begin at a [`safe_cut`], so cutting the head, the middle and the tail
+/// of a version apart gives exactly the pieces of cutting it whole. A word
+/// diff needs no pieces of what is the same on both sides (an edited
+/// paragraph is mostly that).
+pub fn split_middle<'a>(old: &'a str, new: &'a str) -> Middle<'a> {
     let (x, y) = (old.as_bytes(), new.as_bytes());
     let same_start = x.iter().zip(y).take_while(|(a, b)| a == b).count();
     let head = (1..same_start)
         .rev()
         .find(|&i| safe_cut(&x[..same_start], i))
         .unwrap_or(0);
-    let (x_rest, y_rest) = (&x[head..], &y[head..]);
+    // The shared end is looked for after all of the shared start, as a
+    // diff takes the tokens both begin with before those both end with.
+    let (x_rest, y_rest) = (&x[same_start..], &y[same_start..]);
     let same_end = x_rest
         .iter()
         .rev()
@@ -157,15 +176,12 @@ pub fn split_pair<'a>(old: &'a str, new: &'a str) -> (Vec<&'a str>, Vec<&'a str>
     let tail = (1..same_end)
         .find(|&i| safe_cut(end, i))
         .map_or(0, |i| same_end - i);
-    let head_pieces = split(&old[..head]);
-    let tail_pieces = split(&old[old.len() - tail..]);
-    let mut a = head_pieces.clone();
-    a.extend(split(&old[head..old.len() - tail]));
-    a.extend(&tail_pieces);
-    let mut b = head_pieces;
-    b.extend(split(&new[head..new.len() - tail]));
-    b.extend(tail_pieces);
-    (a, b)
+    Middle {
+        head,
+        tail,
+        old: split(&old[head..old.len() - tail]),
+        new: split(&new[head..new.len() - tail]),
+    }
 }
 
 #[cfg(test)]
@@ -286,7 +302,9 @@ mod tests {
             }
         }
 
-        /// Two versions sharing a start and an end are cut as each whole.
+        /// Two versions sharing a start and an end are cut as each whole:
+        /// the head, the middle's pieces and the tail, the head and tail
+        /// cut on their own, are the pieces of each version.
         #[test]
         fn pairs_are_cut_as_each_text(
             start in text("ab 1 æ.,’\u{301}👍".chars().collect()),
@@ -296,9 +314,16 @@ mod tests {
         ) {
             let old = format!("{start}{x}{end}");
             let new = format!("{start}{y}{end}");
-            let (a, b) = split_pair(&old, &new);
-            prop_assert_eq!(a, reference(&old));
-            prop_assert_eq!(b, reference(&new));
+            let m = split_middle(&old, &new);
+            prop_assert!(m.head + m.tail <= old.len().min(new.len()));
+            prop_assert_eq!(&old[..m.head], &new[..m.head]);
+            prop_assert_eq!(&old[old.len() - m.tail..], &new[new.len() - m.tail..]);
+            for (version, middle) in [(&old, &m.old), (&new, &m.new)] {
+                let mut pieces = split(&version[..m.head]);
+                pieces.extend(middle);
+                pieces.extend(split(&version[version.len() - m.tail..]));
+                prop_assert_eq!(pieces, reference(version));
+            }
         }
 
         /// Danish-ish text with digits, punctuation, emoji and combining

@@ -67,12 +67,25 @@ pub fn diff_words(old: &str, new: &str) -> Vec<Segment> {
             vec![Segment::new(Op::Equal, old)]
         };
     }
-    let (a, b) = super::bounds::split_pair(old, new);
+    diff_cut(old, new, super::bounds::split_middle(old, new))
+}
+
+/// [`diff_words`] of two texts cut into tokens as `cut` says. What both
+/// begin and end with (`cut.head`, `cut.tail`) is one equal run, joined to
+/// the equal tokens the diff finds next to it, as a diff of every token
+/// would have it; only the tokens in between are compared.
+fn diff_cut(old: &str, new: &str, cut: super::bounds::Middle<'_>) -> Vec<Segment> {
+    let super::bounds::Middle {
+        head,
+        tail,
+        old: a,
+        new: b,
+    } = cut;
     // Where each token starts (and the end), so a run of tokens is a slice.
     let starts = |tokens: &[&str]| -> Vec<usize> {
         let mut at = Vec::with_capacity(tokens.len() + 1);
-        let mut n = 0;
-        at.push(0);
+        let mut n = head;
+        at.push(n);
         for t in tokens {
             n += t.len();
             at.push(n);
@@ -104,6 +117,9 @@ pub fn diff_words(old: &str, new: &str) -> Vec<Segment> {
     // equal run of white space between two changes joins the group (as both
     // deleted and inserted) instead of splitting it.
     let mut out: Vec<Segment> = Vec::new();
+    if head > 0 {
+        out.push(Segment::new(Op::Equal, &old[..head]));
+    }
     let mut del = String::new();
     let mut ins = String::new();
     let flush = |out: &mut Vec<Segment>, del: &mut String, ins: &mut String| {
@@ -139,7 +155,41 @@ pub fn diff_words(old: &str, new: &str) -> Vec<Segment> {
         }
     }
     flush(&mut out, &mut del, &mut ins);
+    if tail > 0 {
+        let text = &old[old.len() - tail..];
+        match out.last_mut() {
+            Some(last) if last.op == Op::Equal => last.text.push_str(text),
+            _ => out.push(Segment::new(Op::Equal, text)),
+        }
+    }
+    words_first(&mut out);
     out
+}
+
+/// A word inserted or deleted between two equal runs reads as the word and
+/// the space after it: where such a change begins with the white space the
+/// equal text after it also begins with, that white space moves to its
+/// end (`styrker{+ fremover+} den` becomes `styrker {+fremover +}den`; both
+/// texts stay as they were). Which of the two a diff finds depends on the
+/// rest of the paragraph; this way the same edit always looks the same.
+fn words_first(out: &mut [Segment]) {
+    for k in 1..out.len().saturating_sub(1) {
+        if out[k].op == Op::Equal || out[k - 1].op != Op::Equal || out[k + 1].op != Op::Equal {
+            continue;
+        }
+        let text = &out[k].text;
+        let lead = text.len() - text.trim_start().len();
+        if lead == 0 || lead == text.len() || out[k + 1].text.len() <= lead {
+            continue;
+        }
+        if !out[k + 1].text.starts_with(&text[..lead]) {
+            continue;
+        }
+        let white = text[..lead].to_string();
+        out[k].text = format!("{}{white}", &text[lead..]);
+        out[k - 1].text.push_str(&white);
+        out[k + 1].text.drain(..lead);
+    }
 }
 
 /// The old text a diff was made from.
@@ -269,7 +319,68 @@ mod tests {
         prop::collection::vec(word, 0..40).prop_map(|w| w.join(" "))
     }
 
+    #[test]
+    fn an_inserted_word_is_shown_with_the_space_after_it() {
+        let old = "Forløbskoordinatoren styrker antallet af hospicepladser.";
+        let new = "Forløbskoordinatoren styrker fremover antallet af hospicepladser.";
+        assert_eq!(
+            marked(&diff_words(old, new)),
+            "Forløbskoordinatoren styrker {+fremover +}antallet af hospicepladser."
+        );
+        // Also with another change earlier in the paragraph, where the
+        // diff itself finds the insertion with its space before it.
+        let old =
+            "De efterspørger indsatsen mod senfølger. Koordinatoren styrker antallet af pladser.";
+        let new = "De efterspørger arbejdet mod senfølger. Koordinatoren styrker fremover antallet af pladser.";
+        assert_eq!(
+            marked(&diff_words(old, new)),
+            "De efterspørger [-indsatsen-]{+arbejdet+} mod senfølger. Koordinatoren styrker {+fremover +}antallet af pladser."
+        );
+        // A deleted word likewise.
+        assert_eq!(
+            marked(&diff_words(new, old)),
+            "De efterspørger [-arbejdet-]{+indsatsen+} mod senfølger. Koordinatoren styrker [-fremover -]antallet af pladser."
+        );
+    }
+
     proptest! {
+        /// What both versions begin and end with is left uncut
+        /// ([`crate::diff::bounds::split_middle`]): the segments still
+        /// rebuild both texts, none is empty, and that shared start and end
+        /// are in equal segments (but for white space a lone change took
+        /// from the equal text after it, see `words_first`).
+        #[test]
+        fn the_shared_start_and_end_stay_equal(
+            start in danish_text(),
+            x in danish_text(),
+            y in danish_text(),
+            end in danish_text(),
+            glue in prop::sample::select(vec!["", " ", "  ", ".", "\n"]),
+        ) {
+            let old = format!("{start}{glue}{x}{glue}{end}");
+            let new = format!("{start}{glue}{y}{glue}{end}");
+            let d = diff_words(&old, &new);
+            prop_assert_eq!(old_text(&d), old.clone());
+            prop_assert_eq!(new_text(&d), new.clone());
+            prop_assert!(d.iter().all(|s| !s.text.is_empty()));
+            let m = crate::diff::bounds::split_middle(&old, &new);
+            let leading: usize = d
+                .iter()
+                .take_while(|s| s.op == Op::Equal)
+                .map(|s| s.text.len())
+                .sum();
+            prop_assert!(leading >= m.head, "{:?} {}", d, m.head);
+            let trailing: usize = d
+                .iter()
+                .rev()
+                .take_while(|s| s.op == Op::Equal)
+                .map(|s| s.text.len())
+                .sum();
+            let white = old[old.len() - m.tail..].len()
+                - old[old.len() - m.tail..].trim_start().len();
+            prop_assert!(trailing + white >= m.tail, "{:?} {}", d, m.tail);
+        }
+
         #[test]
         fn segments_rebuild_both_texts(old in danish_text(), new in danish_text()) {
             let d = diff_words(&old, &new);
