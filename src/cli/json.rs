@@ -105,13 +105,18 @@ struct Pretty<W> {
 }
 
 impl<W: Write> Pretty<W> {
-    /// Hands the buffer to the writer when it is full enough. Called
-    /// between values, so a string is never cut.
+    /// Hands the buffer to the writer when it is full enough, up to its
+    /// last line break (the rest stays for the next piece). Called between
+    /// values, so a string is never cut. Whole lines go through the
+    /// terminal's line-buffered stdout in one write; a piece ending
+    /// mid-line would be two (the lines, then the rest once more text
+    /// comes).
     #[inline]
     fn flush_if_full(&mut self) -> io::Result<()> {
         if self.buf.len() >= FLUSH_AT {
-            self.out.write_all(&self.buf)?;
-            self.buf.clear();
+            let lines = memchr::memrchr(b'\n', &self.buf).map_or(self.buf.len(), |at| at + 1);
+            self.out.write_all(&self.buf[..lines])?;
+            self.buf.drain(..lines);
         }
         Ok(())
     }
