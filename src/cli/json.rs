@@ -1306,6 +1306,35 @@ mod tests {
         }
     }
 
+    /// A writer that keeps every piece it is handed.
+    #[derive(Default)]
+    struct Pieces(Vec<Vec<u8>>);
+
+    impl std::io::Write for Pieces {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.push(buf.to_vec());
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn pieces_end_at_line_breaks() {
+        // Line-buffered stdout writes a piece ending in a line break in one
+        // call, any other in two.
+        let long: Vec<String> = (0..20_000).map(|k| format!("linje {k} – æøå")).collect();
+        let mut pieces = Pieces::default();
+        write_pretty(&mut pieces, &long, b"\n").unwrap();
+        assert!(pieces.0.len() > 3, "{}", pieces.0.len());
+        assert!(pieces.0.iter().all(|p| p.ends_with(b"\n")));
+        let mut whole = Vec::new();
+        write_pretty(&mut whole, &long, b"\n").unwrap();
+        assert_eq!(pieces.0.concat(), whole);
+        assert_eq!(serde_json::from_slice::<Vec<String>>(&whole).unwrap(), long);
+    }
+
     #[test]
     fn every_character_is_escaped_as_before() {
         // Each character alone, first and last in strings of every length
