@@ -136,6 +136,45 @@ fn safe_cut(bytes: &[u8], i: usize) -> bool {
         && bytes[i + 1].is_ascii_alphanumeric()
 }
 
+/// Bytes to compare at a time in [`same_start`] and [`same_end`].
+const WIDE: usize = 16;
+
+/// A slice's `WIDE` bytes at `at` as one number (for comparing).
+fn wide(bytes: &[u8], at: usize) -> Option<u128> {
+    let chunk: [u8; WIDE] = bytes.get(at..at + WIDE)?.try_into().ok()?;
+    Some(u128::from_ne_bytes(chunk))
+}
+
+/// How many bytes `x` and `y` begin with alike.
+fn same_start(x: &[u8], y: &[u8]) -> usize {
+    let n = x.len().min(y.len());
+    let mut i = 0;
+    while i + WIDE <= n && wide(x, i) == wide(y, i) {
+        i += WIDE;
+    }
+    i + x[i..n]
+        .iter()
+        .zip(&y[i..n])
+        .take_while(|(a, b)| a == b)
+        .count()
+}
+
+/// How many bytes `x` and `y` end with alike.
+fn same_end(x: &[u8], y: &[u8]) -> usize {
+    let n = x.len().min(y.len());
+    let (xl, yl) = (x.len(), y.len());
+    let mut k = 0;
+    while k + WIDE <= n && wide(x, xl - k - WIDE) == wide(y, yl - k - WIDE) {
+        k += WIDE;
+    }
+    k + x[..xl - k]
+        .iter()
+        .rev()
+        .zip(y[..yl - k].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count()
+}
+
 /// Two versions of a text cut at their word boundaries, except where they
 /// are the same: see [`split_middle`].
 #[derive(Debug, PartialEq, Eq)]
@@ -158,7 +197,7 @@ pub struct Middle<'a> {
 /// paragraph is mostly that).
 pub fn split_middle<'a>(old: &'a str, new: &'a str) -> Middle<'a> {
     let (x, y) = (old.as_bytes(), new.as_bytes());
-    let same_start = x.iter().zip(y).take_while(|(a, b)| a == b).count();
+    let same_start = same_start(x, y);
     let head = (1..same_start)
         .rev()
         .find(|&i| safe_cut(&x[..same_start], i))
@@ -166,12 +205,7 @@ pub fn split_middle<'a>(old: &'a str, new: &'a str) -> Middle<'a> {
     // The shared end is looked for after all of the shared start, as a
     // diff takes the tokens both begin with before those both end with.
     let (x_rest, y_rest) = (&x[same_start..], &y[same_start..]);
-    let same_end = x_rest
-        .iter()
-        .rev()
-        .zip(y_rest.iter().rev())
-        .take_while(|(a, b)| a == b)
-        .count();
+    let same_end = same_end(x_rest, y_rest);
     let end = &x_rest[x_rest.len() - same_end..];
     let tail = (1..same_end)
         .find(|&i| safe_cut(end, i))
@@ -300,6 +334,21 @@ mod tests {
                 parts.extend(split(&s[i..]));
                 prop_assert_eq!(&parts, &whole, "cut at {}", i);
             }
+        }
+
+        /// The shared start and end are those a byte at a time finds.
+        #[test]
+        fn same_start_and_end_count_every_byte(
+            x in prop::collection::vec(prop::sample::select(vec![b'a', b'b', 0xc3, 0xa6]), 0..80),
+            y in prop::collection::vec(prop::sample::select(vec![b'a', b'b', 0xc3, 0xa6]), 0..80),
+            shared in prop::collection::vec(any::<u8>(), 0..70),
+        ) {
+            let (a, b) = ([&shared[..], &x].concat(), [&shared[..], &y].concat());
+            let start = a.iter().zip(&b).take_while(|(p, q)| p == q).count();
+            prop_assert_eq!(same_start(&a, &b), start);
+            let (a, b) = ([&x[..], &shared].concat(), [&y[..], &shared].concat());
+            let end = a.iter().rev().zip(b.iter().rev()).take_while(|(p, q)| p == q).count();
+            prop_assert_eq!(same_end(&a, &b), end);
         }
 
         /// Two versions sharing a start and an end are cut as each whole:
