@@ -1199,3 +1199,101 @@ fn a_diff_through_a_damaged_diff_cache_equals_one_without_it() {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+/// A diff takes the versions of the chapters it compares from the load
+/// cache when an earlier load kept them (the drafts of both revisions, as a
+/// member who worked at both meetings has them), not from git: a cached
+/// chapter changed under a header that fits it shows in the output. Any
+/// damage to those files leaves the output byte for byte that of the diff
+/// with the cache off (read from git).
+#[test]
+fn a_diff_takes_the_chapters_an_earlier_load_kept() {
+    use common::WRITER;
+
+    let _serial = serial();
+    set_lang(Lang::Da);
+    let ws = Ws::sample();
+    ws.session(WRITER).meeting_tag(1).expect("meeting 1");
+    let path = ws.root.join("drafts/02-rehabilitering.md");
+    let before = std::fs::read_to_string(&path).expect("the chapter");
+    let after = format!("{before}\nEt nyt afsnit om genoptræning efter kræft.\n");
+    write(&path, after.as_bytes());
+    write(
+        &ws.root.join("drafts/01-indledning.md"),
+        std::fs::read_to_string(ws.root.join("drafts/01-indledning.md"))
+            .expect("the introduction")
+            .replacen("Sundhedsstyrelsen", "Styrelsen", 1)
+            .as_bytes(),
+    );
+    commit(&ws, "two chapters edited");
+    ws.session(WRITER).meeting_tag(2).expect("meeting 2");
+
+    let diff_dir = cache_dir(&ws).join("diff");
+    let diff = |format: &str, no_cache: bool| -> Vec<u8> {
+        let _ = std::fs::remove_dir_all(&diff_dir);
+        oplaeg_diff(
+            &ws,
+            &["diff", "meeting/1", "meeting/2", "--format", format],
+            no_cache,
+        )
+    };
+    let (json, text) = (diff("json", true), diff("text", true));
+    let shown = String::from_utf8_lossy(&text).into_owned();
+    assert!(shown.contains("genoptræning"), "{shown}");
+    assert!(shown.contains("Styrelsen"), "{shown}");
+
+    // Both tags loaded, as uses of the workspace at both meetings do.
+    let warm = || {
+        let _ = std::fs::remove_dir_all(cache_dir(&ws));
+        let store = Store::open(&ws.root).expect("open");
+        for tag in ["meeting/1", "meeting/2"] {
+            store.load(&Rev::Named(tag.into())).expect("load a tag");
+        }
+    };
+    let drafts = |tag: &str| {
+        let tree = ws.git(&["rev-parse", &format!("{tag}:drafts")]);
+        cache_dir(&ws).join(format!("drafts-{}", tree.trim()))
+    };
+    warm();
+    assert!(drafts("meeting/1").is_file() && drafts("meeting/2").is_file());
+    assert!(diff("json", false) == json);
+
+    // Both sides come from there: a word forged in each tag's file shows.
+    forge(
+        &drafts("meeting/1"),
+        b"Sundhedsstyrelsens",
+        b"SUNDHEDSSTYRELSENS",
+        reseal_cache_file,
+    );
+    let forged = String::from_utf8_lossy(&diff("text", false)).into_owned();
+    assert!(forged.contains("SUNDHEDSSTYRELSENS"), "{forged}");
+    warm();
+    forge(
+        &drafts("meeting/2"),
+        b"genoptr",
+        b"GENOPTR",
+        reseal_cache_file,
+    );
+    let forged = String::from_utf8_lossy(&diff("text", false)).into_owned();
+    assert!(forged.contains("GENOPTR"), "{forged}");
+
+    let damages = [
+        Damage::Delete,
+        Damage::Truncate(0),
+        Damage::Truncate(90),
+        Damage::Garbage(b"not a cache\n".repeat(40)),
+        Damage::Swap,
+        Damage::Flip(200),
+        Damage::Flip(900),
+        Damage::ResealedCut(40),
+        Damage::ResealedCut(700),
+        Damage::ResealedGarbage(3, vec![7; 64]),
+        Damage::ResealedGarbage(1, b"\x05x.md\xff\xff\xff\xff".to_vec()),
+    ];
+    for damage in &damages {
+        warm();
+        damage_cache(&ws, damage);
+        assert!(diff("json", false) == json, "JSON differs, {damage:?}");
+        assert!(diff("text", false) == text, "text differs, {damage:?}");
+    }
+}

@@ -17,7 +17,10 @@
 //! cache's folders answer for the files they hold, and git for the rest;
 //! the result is then written to the diff's cache. The chapter files that
 //! differ are kept there too, by the pair of `drafts/` trees, from the
-//! second diff of that pair on.
+//! second diff of that pair on. Before that, the versions an earlier load
+//! kept in the load cache (its `drafts-TREE` files: the drafts a member
+//! worked on, such as each meeting's) are taken from there, and only the
+//! others are unpacked from git.
 //!
 //! The two workspaces are therefore partial: they serve this comparison
 //! only and are not handed out.
@@ -322,10 +325,30 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
             .filter(|held| chapter_ids.iter().all(|id| held.contains_key(id))),
         _ => None,
     };
-    let to_read: &[Oid] = match cached_chapters {
-        Some(_) => &[],
-        None => &chapter_ids,
+    // Else the versions an earlier load kept (the load cache holds the
+    // chapters of the last drafts it read, typically the draft at each
+    // meeting a member worked on), and git's packs for the rest.
+    let mut kept: HashMap<Oid, Text> = HashMap::new();
+    if cached_chapters.is_none()
+        && !chapter_ids.is_empty()
+        && let (Some(cache), Some((da, db))) = (Cache::of(store.repo()), draft_trees)
+    {
+        let wanted: HashSet<&Oid> = chapter_ids.iter().collect();
+        for tree in [da, db] {
+            if let Some(texts) = cache.draft_texts(tree) {
+                kept.extend(texts.into_iter().filter(|(id, _)| wanted.contains(id)));
+            }
+        }
+    }
+    let to_read: Vec<Oid> = match cached_chapters {
+        Some(_) => Vec::new(),
+        None => chapter_ids
+            .iter()
+            .copied()
+            .filter(|id| !kept.contains_key(id))
+            .collect(),
     };
+    let to_read = to_read.as_slice();
 
     // The comment files that differ, and what each version reads as: from
     // the diff's own cache when it holds this pair of `comments/` trees,
@@ -367,11 +390,24 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
             })
             .collect(),
         None => {
-            let read: Vec<Text> = chapter_texts
-                .into_iter()
-                .map(|r| match r {
-                    Read::Chapter(text) => text,
-                    Read::Comment(_) => Ok(String::new()),
+            // In the order of `chapter_ids`: those kept by the load cache
+            // (a blob on both sides handed out twice), the others as git
+            // gave them.
+            let mut from_git = chapter_texts.into_iter().map(|r| match r {
+                Read::Chapter(text) => text,
+                Read::Comment(_) => Ok(String::new()),
+            });
+            let read: Vec<Text> = (0..chapter_ids.len())
+                .map(|k| {
+                    let id = &chapter_ids[k];
+                    if !kept.contains_key(id) {
+                        return from_git.next().unwrap_or_else(|| Ok(String::new()));
+                    }
+                    match chapter_ids[k + 1..].contains(id) {
+                        true => kept.get(id).cloned(),
+                        false => kept.remove(id),
+                    }
+                    .unwrap_or_else(|| Ok(String::new()))
                 })
                 .collect();
             if let (Some(cache), Some((da, db))) = (&changes_cache, draft_trees)

@@ -169,6 +169,38 @@ impl Cache {
         (header == header_for(FORMAT, ANY_LANG, tree, len, sum).as_bytes()).then_some(files)
     }
 
+    /// The chapter files cached for the `drafts/` tree `tree`, as text by
+    /// blob id (each file checked as UTF-8 and copied once, see
+    /// [`Stream::text`]); `None` when that tree is not cached or its file
+    /// is not whole. Only reads: a diff takes the versions of the chapters
+    /// it compares from here when an earlier load kept them (the draft at
+    /// each meeting a member worked on), instead of from git's packs.
+    pub fn draft_texts(&self, tree: Oid) -> Option<HashMap<Oid, Result<String, Vec<u8>>>> {
+        let (mut d, header) = Stream::open(&self.drafts_of(tree))?;
+        let n = d.len()?;
+        let mut out = HashMap::with_capacity(n.min(1 << 12));
+        for _ in 0..n {
+            // What `binary::put_file` wrote.
+            let _name = d.string()?;
+            let len = d.len()?;
+            let text = d.text(len)?;
+            let id = d.opt_string()?;
+            // Only files kept as git gives them: a flawed one (a link, an
+            // executable, one too big) may be kept without its bytes.
+            let plain = match d.u8()? {
+                0 => true,
+                1 | 2 => false,
+                3 => d.u64().map(|_| false)?,
+                _ => return None,
+            };
+            if let (true, Some(id)) = (plain, id.and_then(|id| Oid::from_str(&id).ok())) {
+                out.insert(id, text);
+            }
+        }
+        let (len, sum) = d.finish()?;
+        (header == header_for(FORMAT, ANY_LANG, tree, len, sum).as_bytes()).then_some(out)
+    }
+
     fn tally_of(&self, kind: &str, tree: Oid) -> PathBuf {
         self.dir.join(format!("{TALLY_PREFIX}{kind}-{tree}"))
     }
