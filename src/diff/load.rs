@@ -333,10 +333,15 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
         && !chapter_ids.is_empty()
         && let (Some(cache), Some((da, db))) = (Cache::of(store.repo()), draft_trees)
     {
-        let wanted: HashSet<&Oid> = chapter_ids.iter().collect();
-        for tree in [da, db] {
-            if let Some(texts) = cache.draft_texts(tree) {
-                kept.extend(texts.into_iter().filter(|(id, _)| wanted.contains(id)));
+        let ids: HashSet<&Oid> = chapter_ids.iter().collect();
+        for (tree, files) in [(da, &drafts_a), (db, &drafts_b)] {
+            let wanted: HashMap<&str, Oid> = files
+                .iter()
+                .filter(|(_, id)| ids.contains(id))
+                .map(|(name, id)| (name.as_str(), *id))
+                .collect();
+            if let Some(texts) = cache.draft_texts(tree, &wanted) {
+                kept.extend(texts);
             }
         }
     }

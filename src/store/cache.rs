@@ -169,21 +169,30 @@ impl Cache {
         (header == header_for(FORMAT, ANY_LANG, tree, len, sum).as_bytes()).then_some(files)
     }
 
-    /// The chapter files cached for the `drafts/` tree `tree`, as text by
-    /// blob id (each file checked as UTF-8 and copied once, see
-    /// [`Stream::text`]); `None` when that tree is not cached or its file
-    /// is not whole. Only reads: a diff takes the versions of the chapters
+    /// The chapter files `wanted` (name and blob id) as cached for the
+    /// `drafts/` tree `tree`, as text by blob id (each checked as UTF-8 and
+    /// copied once, see [`Stream::text`]); `None` when that tree is not
+    /// cached or its file is not whole. Only reads: a diff takes the versions of the chapters
     /// it compares from here when an earlier load kept them (the draft at
     /// each meeting a member worked on), instead of from git's packs.
-    pub fn draft_texts(&self, tree: Oid) -> Option<HashMap<Oid, Result<String, Vec<u8>>>> {
+    pub fn draft_texts(
+        &self,
+        tree: Oid,
+        wanted: &HashMap<&str, Oid>,
+    ) -> Option<HashMap<Oid, Result<String, Vec<u8>>>> {
         let (mut d, header) = Stream::open(&self.drafts_of(tree))?;
         let n = d.len()?;
-        let mut out = HashMap::with_capacity(n.min(1 << 12));
+        let mut out = HashMap::with_capacity(wanted.len());
         for _ in 0..n {
             // What `binary::put_file` wrote.
-            let _name = d.string()?;
+            let name = d.string()?;
             let len = d.len()?;
-            let text = d.text(len)?;
+            // Only the files asked for are checked and copied; the others
+            // are summed and passed over.
+            let text = match wanted.get(name.as_str()) {
+                Some(_) => Some(d.text(len)?),
+                None => d.skip(len).map(|()| None)?,
+            };
             let id = d.opt_string()?;
             // Only files kept as git gives them: a flawed one (a link, an
             // executable, one too big) may be kept without its bytes.
@@ -193,7 +202,10 @@ impl Cache {
                 3 => d.u64().map(|_| false)?,
                 _ => return None,
             };
-            if let (true, Some(id)) = (plain, id.and_then(|id| Oid::from_str(&id).ok())) {
+            let id = id.and_then(|id| Oid::from_str(&id).ok());
+            if let (true, Some(id), Some(text)) = (plain, id, text)
+                && wanted.get(name.as_str()) == Some(&id)
+            {
                 out.insert(id, text);
             }
         }
@@ -817,6 +829,17 @@ impl Stream {
     /// buffer used again for every part, so only the text is new memory
     /// (a fresh page costs the kernel more than the copy).
     pub fn text(&mut self, n: usize) -> Option<Result<String, Vec<u8>>> {
+        self.scratch_read(n)?;
+        Some(crate::model::checked_text(&self.scratch))
+    }
+
+    /// Passes over the next `n` bytes (summed, not kept).
+    pub fn skip(&mut self, n: usize) -> Option<()> {
+        self.scratch_read(n)
+    }
+
+    /// Reads the next `n` bytes into the scratch buffer and sums them.
+    fn scratch_read(&mut self, n: usize) -> Option<()> {
         use std::io::Read as _;
         if n > self.left {
             return None;
@@ -831,7 +854,7 @@ impl Stream {
         }
         self.left -= n;
         self.sum.update(&self.scratch);
-        Some(crate::model::checked_text(&self.scratch))
+        Some(())
     }
 
     pub fn fixed<const N: usize>(&mut self) -> Option<[u8; N]> {
