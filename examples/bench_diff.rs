@@ -6,11 +6,18 @@
 //!
 //! ```sh
 //! cargo build --release --bin oplaeg --examples
-//! cargo run --release --example bench_diff -- [--runs 9] [--prose] [--baseline OLD-OPLAEG] [WORKSPACE]
+//! cargo run --release --example bench_diff -- [--runs 9] [--prose] [--first | --no-cache] [--baseline OLD-OPLAEG] [WORKSPACE]
 //! ```
 //!
 //! `--baseline` runs another build of `oplaeg` (say, of the main branch)
 //! alternately in the same run, for before-and-after figures.
+//!
+//! Without `--first` or `--no-cache` every timed run finds the diff's own
+//! cache filled (by the warm-up run), as when a pair of revisions has been
+//! diffed before. `--first` deletes that cache (`.git/oplaeg/cache/diff`)
+//! before every run of `oplaeg`: the first diff of a pair, with the load
+//! cache as one `oplaeg status` at HEAD leaves it (run once before). With
+//! `--no-cache` the whole `.git/oplaeg/cache` goes before every run.
 //!
 //! WORKSPACE (default: `/tmp/oplaeg-bench-diff`, with `--prose`
 //! `/tmp/oplaeg-bench-diff-prose`) is generated first when it does not
@@ -111,6 +118,8 @@ fn main() -> Result<()> {
     let mut root: Option<PathBuf> = None;
     let mut prose = false;
     let mut baseline: Option<PathBuf> = None;
+    // What is deleted before every run of oplaeg (see the module's notes).
+    let mut cold: Option<&str> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -121,12 +130,14 @@ fn main() -> Result<()> {
                     .context("--runs N")?
             }
             "--prose" => prose = true,
+            "--first" => cold = Some("diff"),
+            "--no-cache" => cold = Some(""),
             "--baseline" => {
                 baseline = Some(args.next().map(PathBuf::from).context("--baseline BIN")?)
             }
             "-h" | "--help" => {
                 println!(
-                    "usage: bench_diff [--runs N] [--prose] [--baseline OTHER-OPLAEG] [WORKSPACE]"
+                    "usage: bench_diff [--runs N] [--prose] [--first | --no-cache] [--baseline OTHER-OPLAEG] [WORKSPACE]"
                 );
                 return Ok(());
             }
@@ -215,6 +226,19 @@ fn main() -> Result<()> {
             .env_remove("CLICOLOR_FORCE");
         c
     };
+    // HEAD's load cache, as any use of the workspace leaves it.
+    let mut warm_up = Command::new(&oplaeg);
+    warm_up.arg("--repo").arg(&root).arg("status");
+    ensure!(
+        warm_up.stdout(Stdio::null()).status()?.success(),
+        "oplaeg status failed"
+    );
+    let cache = root.join(".git/oplaeg/cache");
+    let clear = || {
+        if let Some(sub) = cold {
+            let _ = std::fs::remove_dir_all(cache.join(sub));
+        }
+    };
     let ours = || run_as(&oplaeg, "json");
     let ours_text = || run_as(&oplaeg, "text");
     let git = || {
@@ -236,10 +260,14 @@ fn main() -> Result<()> {
     let (mut t_base, mut t_base_text) = (Vec::new(), Vec::new());
     for _ in 0..runs {
         t_git.push(timed(&mut git())?);
+        clear();
         t_ours.push(timed(&mut ours())?);
+        clear();
         t_text.push(timed(&mut ours_text())?);
         if let Some(b) = &baseline {
+            clear();
             t_base.push(timed(&mut run_as(b, "json"))?);
+            clear();
             t_base_text.push(timed(&mut run_as(b, "text"))?);
         }
     }
@@ -261,8 +289,15 @@ fn main() -> Result<()> {
         .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
         .unwrap_or_else(|_| "unknown".into());
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let state = match cold {
+        None => "the diff's cache filled (a pair diffed before)",
+        Some("diff") => {
+            "the diff's cache deleted before each run (the first diff of a pair; HEAD's load cache kept)"
+        }
+        Some(_) => "the whole cache deleted before each run",
+    };
     println!(
-        "{runs} runs each, alternating; wall time of the whole process, CPU time (user + system) of it and its threads; {cores} cores, load average {load}\n"
+        "{runs} runs each, alternating; wall time of the whole process, CPU time (user + system) of it and its threads; {cores} cores, load average {load}; {state}\n"
     );
     println!(
         "{:<52} {:>7} {:>7} {:>7} {:>8} {:>8}",
