@@ -1297,3 +1297,77 @@ fn a_diff_takes_the_chapters_an_earlier_load_kept() {
         assert!(diff("text", false) == text, "text differs, {damage:?}");
     }
 }
+
+/// When a side's own comment folder is not cached, the diff takes what it
+/// can from the newest other folder: also when the newest of all is the
+/// other side's own (read already). Here the cache holds FROM's folder
+/// (written last) and HEAD's, not TO's: TO's comments come from HEAD's
+/// folder, as a word forged there shows; with that folder damaged the
+/// output is that of the diff without any cache.
+#[test]
+fn a_side_without_its_folder_takes_the_newest_other() {
+    use common::{MEMBER, WRITER};
+
+    let _serial = serial();
+    set_lang(Lang::Da);
+    let ws = Ws::sample();
+    ws.chapter_comment(MEMBER, "newest-probe-early");
+    ws.session(WRITER).meeting_tag(1).expect("meeting 1");
+    ws.chapter_comment(MEMBER, "newest-probe-written");
+    ws.session(WRITER).meeting_tag(2).expect("meeting 2");
+    ws.chapter_comment(MEMBER, "newest-probe-after");
+
+    let diff = |no_cache: bool| -> Vec<u8> {
+        let _ = std::fs::remove_dir_all(cache_dir(&ws).join("diff"));
+        oplaeg_diff(
+            &ws,
+            &["diff", "meeting/1", "meeting/2", "--format", "json"],
+            no_cache,
+        )
+    };
+    let plain = diff(true);
+    assert!(String::from_utf8_lossy(&plain).contains("newest-probe-written"));
+
+    let folder = |rev: &str| {
+        let tree = ws.git(&["rev-parse", &format!("{rev}:comments")]);
+        cache_dir(&ws).join(format!("comments-{}-da", tree.trim()))
+    };
+    let fill = || {
+        let _ = std::fs::remove_dir_all(cache_dir(&ws));
+        ws.load("HEAD");
+        ws.load("meeting/1");
+        assert!(folder("HEAD").is_file() && folder("meeting/1").is_file());
+        assert!(!folder("meeting/2").exists());
+    };
+    // HEAD's folder older than meeting/1's, whatever writing it did.
+    let age = |path: &Path| {
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .and_then(|f| f.set_modified(old))
+            .expect("set the time");
+    };
+
+    fill();
+    forge(
+        &folder("HEAD"),
+        b"newest-probe-written",
+        b"NEWEST-probe-written",
+        reseal_cache_file,
+    );
+    age(&folder("HEAD"));
+    let forged = String::from_utf8_lossy(&diff(false)).into_owned();
+    assert!(forged.contains("NEWEST-probe-written"), "{forged}");
+
+    for damage in [
+        Damage::Truncate(50),
+        Damage::Flip(300),
+        Damage::ResealedCut(60),
+        Damage::Garbage(b"x".repeat(100)),
+    ] {
+        fill();
+        damage_files(&cache_dir(&ws), &damage, reseal_cache_file);
+        assert!(diff(false) == plain, "{damage:?}");
+    }
+}

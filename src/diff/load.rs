@@ -157,10 +157,12 @@ type CachedComments = Option<HashMap<String, Option<Comment>>>;
 /// `comments/` trees of commits `a` (their old versions) and `b` (their
 /// new versions); nothing when it is off or holds neither tree whole.
 /// A side whose own folder is not cached takes what it can from the most
-/// recently written folder (usually the last version loaded, HEAD's): the
-/// files there with the same name and blob, typically the comments written
-/// since and not changed again. That folder is read for one side only (TO
-/// when it needs it), and never twice.
+/// recently written other folder (usually the last version loaded, HEAD's):
+/// the files there with the same name and blob, typically the comments
+/// written since and not changed again. That folder is read for one side
+/// only (TO when it needs it); a folder that is one of the two sides' own
+/// is passed over (it was read already, or is not cached whole), so the
+/// side takes the newest of the others.
 fn cached_comments(store: &Store, changed: &[ChangedFile], a: Oid, b: Oid) -> [CachedComments; 2] {
     let Some(cache) = Cache::of(store.repo()) else {
         return [None, None];
@@ -180,9 +182,8 @@ fn cached_comments(store: &Store, changed: &[ChangedFile], a: Oid, b: Oid) -> [C
     let trees = [tree_of(a), tree_of(b)];
     let mut out = [0, 1].map(|k| trees[k].and_then(|t| cache.comments_of(t, &wanted[k])));
     let side = [1, 0].into_iter().find(|&k| out[k].is_none());
-    if let (Some(k), Some((_, newest))) = (side, cache.newest())
-        && !trees.contains(&Some(newest))
-    {
+    let read: Vec<Oid> = trees.iter().flatten().copied().collect();
+    if let (Some(k), Some((_, newest))) = (side, cache.newest(&read)) {
         out[k] = cache.comments_of(newest, &wanted[k]);
     }
     out

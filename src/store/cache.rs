@@ -283,7 +283,7 @@ impl Cache {
         }
         problems.truncate(before);
         let mut known: HashMap<String, Entry> = self
-            .newest()
+            .newest(&[])
             .and_then(|(p, t)| self.read(&p, t))
             .unwrap_or_default()
             .into_iter()
@@ -395,8 +395,9 @@ impl Cache {
         decode(checked_body(&bytes, tree)?)
     }
 
-    /// The most recently written folder in this language, and its tree id.
-    pub(crate) fn newest(&self) -> Option<(PathBuf, Oid)> {
+    /// The most recently written folder in this language, and its tree id,
+    /// but for those of the trees in `but`.
+    pub(crate) fn newest(&self, but: &[Oid]) -> Option<(PathBuf, Oid)> {
         let suffix = format!("-{}", Cache::lang());
         std::fs::read_dir(&self.dir)
             .ok()?
@@ -404,7 +405,7 @@ impl Cache {
             .filter_map(|e| {
                 let name = e.file_name().into_string().ok()?;
                 let tree = name.strip_prefix("comments-")?.strip_suffix(&suffix)?;
-                let tree = Oid::from_str(tree).ok()?;
+                let tree = Oid::from_str(tree).ok().filter(|t| !but.contains(t))?;
                 let modified = e.metadata().ok()?.modified().ok()?;
                 Some((modified, e.path(), tree))
             })
