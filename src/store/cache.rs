@@ -151,13 +151,7 @@ impl Cache {
             let len = d.len()?;
             let bytes = d.bytes(len)?;
             let id = d.opt_string()?;
-            let flaw = match d.u8()? {
-                0 => None,
-                1 => Some(FileFlaw::Symlink),
-                2 => Some(FileFlaw::Executable),
-                3 => Some(FileFlaw::TooBig(d.u64()?)),
-                _ => return None,
-            };
+            let flaw = d.flaw()?;
             files.push(FileData {
                 name,
                 bytes,
@@ -172,9 +166,10 @@ impl Cache {
     /// The chapter files `wanted` (name and blob id) as cached for the
     /// `drafts/` tree `tree`, as text by blob id (each checked as UTF-8 and
     /// copied once, see [`Stream::text`]); `None` when that tree is not
-    /// cached or its file is not whole. Only reads: a diff takes the versions of the chapters
-    /// it compares from here when an earlier load kept them (the draft at
-    /// each meeting a member worked on), instead of from git's packs.
+    /// cached or its file is not whole. Only reads: a diff takes the
+    /// versions of the chapters it compares from here when an earlier load
+    /// kept them (the draft at each meeting a member worked on), instead of
+    /// from git's packs.
     pub fn draft_texts(
         &self,
         tree: Oid,
@@ -196,12 +191,7 @@ impl Cache {
             let id = d.opt_string()?;
             // Only files kept as git gives them: a flawed one (a link, an
             // executable, one too big) may be kept without its bytes.
-            let plain = match d.u8()? {
-                0 => true,
-                1 | 2 => false,
-                3 => d.u64().map(|_| false)?,
-                _ => return None,
-            };
+            let plain = d.flaw()?.is_none();
             let id = id.and_then(|id| Oid::from_str(&id).ok());
             if let (true, Some(id), Some(text)) = (plain, id, text)
                 && wanted.get(name.as_str()) == Some(&id)
@@ -837,6 +827,17 @@ impl Stream {
     /// Passes over the next `n` bytes (summed, not kept).
     pub fn skip(&mut self, n: usize) -> Option<()> {
         self.scratch_read(n)
+    }
+
+    /// A file's flaw as `binary::put_file` wrote it.
+    pub fn flaw(&mut self) -> Option<Option<FileFlaw>> {
+        Some(match self.u8()? {
+            0 => None,
+            1 => Some(FileFlaw::Symlink),
+            2 => Some(FileFlaw::Executable),
+            3 => Some(FileFlaw::TooBig(self.u64()?)),
+            _ => return None,
+        })
     }
 
     /// Reads the next `n` bytes into the scratch buffer and sums them.
