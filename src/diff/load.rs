@@ -303,9 +303,14 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
     let slug = |e: &Entry| parse_chapter_file_name(&e.0).map(|(_, s)| s);
     let mut differing: Vec<(Oid, Side)> = Vec::new();
     let only_b: Vec<&Entry> = drafts_b.iter().filter(|e| !same.contains(e)).collect();
+    // The first of TO's files with each slug (each name parsed once).
+    let mut first_with: HashMap<Option<String>, &Entry> = HashMap::new();
+    for o in &only_b {
+        first_with.entry(slug(o)).or_insert(o);
+    }
     for e in drafts_a.iter().filter(|e| !same.contains(e)) {
         differing.push((e.1, Side::From));
-        if let Some(other) = only_b.iter().find(|o| slug(o) == slug(e)) {
+        if let Some(other) = first_with.get(&slug(e)) {
             differing.push((other.1, Side::To));
         }
     }
