@@ -276,6 +276,18 @@ fn read_changes(
     Ok((changes, chapter_texts))
 }
 
+/// The text of `ids[k]` from `held`: taken out, or copied when the same
+/// blob comes again later in `ids` (a chapter renamed has one blob on both
+/// sides); empty when not held.
+fn hand_out(held: &mut HashMap<Oid, Text>, ids: &[Oid], k: usize) -> Text {
+    let id = &ids[k];
+    match ids[k + 1..].contains(id) {
+        true => held.get(id).cloned(),
+        false => held.remove(id),
+    }
+    .unwrap_or_else(|| Ok(String::new()))
+}
+
 /// Both sides of a diff, read sparingly when both are commits; otherwise
 /// loaded whole.
 pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspace, Workspace)> {
@@ -331,11 +343,12 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
             .filter(|held| chapter_ids.iter().all(|id| held.contains_key(id))),
         _ => None,
     };
+    let from_diff_cache = cached_chapters.is_some();
+    let mut held: HashMap<Oid, Text> = cached_chapters.unwrap_or_default();
     // Else the versions an earlier load kept (the load cache holds the
     // chapters of the last drafts it read, typically the draft at each
     // meeting a member worked on), and git's packs for the rest.
-    let mut kept: HashMap<Oid, Text> = HashMap::new();
-    if cached_chapters.is_none()
+    if !from_diff_cache
         && !chapter_ids.is_empty()
         && let (Some(cache), Some((da, db))) = (Cache::of(store.repo()), draft_trees)
     {
@@ -347,18 +360,15 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
                 .map(|(name, id)| (name.as_str(), *id))
                 .collect();
             if let Some(texts) = cache.draft_texts(tree, &wanted) {
-                kept.extend(texts);
+                held.extend(texts);
             }
         }
     }
-    let to_read: Vec<Oid> = match cached_chapters {
-        Some(_) => Vec::new(),
-        None => chapter_ids
-            .iter()
-            .copied()
-            .filter(|id| !kept.contains_key(id))
-            .collect(),
-    };
+    let to_read: Vec<Oid> = chapter_ids
+        .iter()
+        .copied()
+        .filter(|id| !held.contains_key(id))
+        .collect();
     let to_read = to_read.as_slice();
 
     // The comment files that differ, and what each version reads as: from
@@ -388,56 +398,33 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
         to_comments.extend(c.new);
         from_comments.extend(c.old);
     }
-    let texts: Vec<Text> = match cached_chapters {
-        // (A blob on both sides, a chapter renamed, is handed out twice.)
-        Some(mut held) => (0..differing.len())
-            .map(|k| {
-                let id = &differing[k].0;
-                match differing[k + 1..].iter().any(|(other, _)| other == id) {
-                    true => held.get(id).cloned(),
-                    false => held.remove(id),
-                }
-                .unwrap_or_else(|| Ok(String::new()))
-            })
-            .collect(),
-        None => {
-            // In the order of `chapter_ids`: those kept by the load cache
-            // (a blob on both sides handed out twice), the others as git
-            // gave them.
-            let mut from_git = chapter_texts.into_iter().map(|r| match r {
-                Read::Chapter(text) => text,
-                Read::Comment(_) => Ok(String::new()),
-            });
-            let read: Vec<Text> = (0..chapter_ids.len())
-                .map(|k| {
-                    let id = &chapter_ids[k];
-                    if !kept.contains_key(id) {
-                        return from_git.next().unwrap_or_else(|| Ok(String::new()));
-                    }
-                    match chapter_ids[k + 1..].contains(id) {
-                        true => kept.get(id).cloned(),
-                        false => kept.remove(id),
-                    }
-                    .unwrap_or_else(|| Ok(String::new()))
-                })
-                .collect();
-            if let (Some(cache), Some((da, db))) = (&changes_cache, draft_trees)
-                && !read.is_empty()
-                && cache.admit_chapters(da, db)
-            {
-                let entries: Vec<(Oid, &[u8])> = chapter_ids
-                    .iter()
-                    .copied()
-                    .zip(read.iter().map(|t| match t {
-                        Ok(text) => text.as_bytes(),
-                        Err(bytes) => bytes.as_slice(),
-                    }))
-                    .collect();
-                cache.put_chapters(da, db, &entries);
-            }
-            read
-        }
-    };
+    // In the order of `chapter_ids`: those held (by the diff's cache or
+    // the load cache), the others as git gave them.
+    let mut from_git = chapter_texts.into_iter().map(|r| match r {
+        Read::Chapter(text) => text,
+        Read::Comment(_) => Ok(String::new()),
+    });
+    let texts: Vec<Text> = (0..chapter_ids.len())
+        .map(|k| match held.contains_key(&chapter_ids[k]) {
+            true => hand_out(&mut held, &chapter_ids, k),
+            false => from_git.next().unwrap_or_else(|| Ok(String::new())),
+        })
+        .collect();
+    if let (Some(cache), Some((da, db))) = (&changes_cache, draft_trees)
+        && !from_diff_cache
+        && !texts.is_empty()
+        && cache.admit_chapters(da, db)
+    {
+        let entries: Vec<(Oid, &[u8])> = chapter_ids
+            .iter()
+            .copied()
+            .zip(texts.iter().map(|t| match t {
+                Ok(text) => text.as_bytes(),
+                Err(bytes) => bytes.as_slice(),
+            }))
+            .collect();
+        cache.put_chapters(da, db, &entries);
+    }
     let mut texts_a: HashMap<Oid, Text> = HashMap::new();
     let mut texts_b: HashMap<Oid, Text> = HashMap::new();
     for (&(id, side), text) in differing.iter().zip(texts) {

@@ -146,24 +146,25 @@ fn diff_cut(old: &str, new: &str, cut: super::bounds::Middle<'_>) -> Vec<Segment
                     ins.push_str(text);
                 } else {
                     flush(&mut out, &mut del, &mut ins);
-                    match out.last_mut() {
-                        Some(last) if last.op == Op::Equal => last.text.push_str(text),
-                        _ => out.push(Segment::new(Op::Equal, text)),
-                    }
+                    push_equal(&mut out, text);
                 }
             }
         }
     }
     flush(&mut out, &mut del, &mut ins);
     if tail > 0 {
-        let text = &old[old.len() - tail..];
-        match out.last_mut() {
-            Some(last) if last.op == Op::Equal => last.text.push_str(text),
-            _ => out.push(Segment::new(Op::Equal, text)),
-        }
+        push_equal(&mut out, &old[old.len() - tail..]);
     }
     words_first(&mut out);
     out
+}
+
+/// Appends equal text, to the last segment when that is equal too.
+fn push_equal(out: &mut Vec<Segment>, text: &str) {
+    match out.last_mut() {
+        Some(last) if last.op == Op::Equal => last.text.push_str(text),
+        _ => out.push(Segment::new(Op::Equal, text)),
+    }
 }
 
 /// A word inserted or deleted between two equal runs reads as the word and
