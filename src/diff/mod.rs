@@ -47,39 +47,6 @@ use crate::model::{Comment, Recommendation, Workspace};
 use crate::store::{Rev, Store};
 use crate::tr;
 
-/// `f` over `items` on a few threads (items taken one at a time, so uneven
-/// work spreads evenly); results in the items' order.
-pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 4)
-        .min(items.len());
-    if threads <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let work = || {
-            let mut mine = Vec::new();
-            loop {
-                let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(item) = items.get(k) else { break };
-                mine.push((k, f(item)));
-            }
-            mine
-        };
-        let handles: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        let mut all = work();
-        for h in handles {
-            // A panic in a worker is a bug; surface it here.
-            all.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-        }
-        all
-    });
-    done.sort_by_key(|x| x.0);
-    done.into_iter().map(|x| x.1).collect()
-}
-
 /// What to compare and how much to keep.
 #[derive(Clone, Debug)]
 pub struct DiffOptions {
