@@ -77,11 +77,65 @@ fn space_at(s: &str, i: usize) -> usize {
     }
 }
 
+/// Whether byte `b` may start a white space character other than the plain
+/// space: [`SPACE_LEAD`] without `' '`, written as comparisons so that a
+/// loop over many bytes is vectorised.
+#[inline]
+fn other_space_lead(b: u8) -> bool {
+    (b.wrapping_sub(b'\t') < 5) | (b == 0xc2) | (b.wrapping_sub(0xe1) < 3)
+}
+
+/// The first byte of `bytes` at or after `from` for which
+/// [`other_space_lead`] holds; 32 bytes are looked at in one step.
+fn next_other_space_lead(bytes: &[u8], from: usize) -> Option<usize> {
+    const STEP: usize = 32;
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + STEP) {
+        // No early exit inside the chunk: the whole test is a few vector
+        // instructions.
+        let mut hit = 0u8;
+        for &b in chunk {
+            hit |= u8::from(other_space_lead(b));
+        }
+        if hit != 0 {
+            break;
+        }
+        i += STEP;
+    }
+    bytes
+        .get(i..)?
+        .iter()
+        .position(|&b| other_space_lead(b))
+        .map(|k| i + k)
+}
+
+/// `s` without the white space at its ends, when that is already
+/// collapsed: no white space but single plain spaces between words (most pieces of a
+/// chapter's text, which are one line of Markdown each).
+fn collapsed_already(s: &str) -> Option<&str> {
+    let t = s.trim();
+    let bytes = t.as_bytes();
+    let mut at = 0;
+    // A lead byte of a character that is not white space (such as `–` or
+    // `§`) is passed over.
+    while let Some(k) = next_other_space_lead(bytes, at) {
+        if space_at(t, k) != 0 {
+            return None;
+        }
+        at = k + 1;
+    }
+    memchr::memmem::find(bytes, b"  ").is_none().then_some(t)
+}
+
 /// Appends `s` to `out` with every run of white space as one space and none
 /// at either end: `split_whitespace().join(" ")` without allocating, copying
 /// whole stretches where the words are already separated by single spaces
 /// (chapters are collapsed on every load and every comparison).
 pub(crate) fn push_collapsed(out: &mut String, s: &str) {
+    if let Some(t) = collapsed_already(s) {
+        out.push_str(t);
+        return;
+    }
     let bytes = s.as_bytes();
     let len = bytes.len();
     let mut copy_from: Option<usize> = None;
@@ -481,6 +535,13 @@ mod tests {
             "\n\nord ",
             "\u{85}é\u{2028}\u{2029}\u{202f}\u{205f}\u{1680}\u{2e80}\u{e000}",
             "a\u{b}\u{c}b\u{1c}",
+            "ab ",
+            " ab",
+            // Past the first 32 bytes, and lead bytes of other characters.
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\u{a0}b",
+            "ord – ord § ord ordordordordordordordordordord\tx",
+            " ord – ord § ord ordordordordordordordordordord x  ",
+            "ord – ord § ord ordordordordordordordordordord  x",
         ] {
             assert_eq!(
                 collapse_ws(s),
@@ -533,6 +594,37 @@ mod tests {
             let reference = collapse_ws(&reference_text(&md));
             proptest::prop_assert_eq!(collapse_ws(&markdown_to_text(&md)), reference.clone());
             proptest::prop_assert_eq!(searchable_text(&md), reference);
+        }
+
+        /// Mostly words and single spaces, as in a chapter's lines, so
+        /// that both the quick path for text that is collapsed already and
+        /// the way out of it are taken.
+        #[test]
+        fn collapsing_words_matches_split_whitespace(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    10 => "[a-zæøå]{1,6}",
+                    6 => proptest::strategy::Just(" ".to_string()),
+                    1 => proptest::strategy::Strategy::prop_map(
+                        proptest::sample::select(vec!["–", "§", "é"]),
+                        String::from
+                    ),
+                    1 => proptest::strategy::Strategy::prop_map(
+                        proptest::sample::select(vec![
+                            "\u{a0}", "\u{2003}", "\u{3000}", "\u{1680}", "\u{85}", "\t",
+                            "\n", "\u{b}", "  ",
+                        ]),
+                        String::from
+                    ),
+                ],
+                0..80,
+            ),
+        ) {
+            let s = pieces.concat();
+            proptest::prop_assert_eq!(
+                collapse_ws(&s),
+                s.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
         }
 
         #[test]
