@@ -186,14 +186,10 @@ fn unescape(chars: &mut std::str::Chars<'_>, out: &mut String) -> Option<()> {
     Some(())
 }
 
-/// Control characters TOML does not allow raw in a string (tab is allowed;
-/// line breaks only in multi-line strings, and there only as `\n`).
-fn forbidden(c: char, multi_line: bool) -> bool {
-    c.is_control() && c != '\t' && !(multi_line && c == '\n')
-}
-
-/// Whether `s` holds a [`forbidden`] character, byte by byte: the control
-/// characters are U+0000–U+001F, U+007F and U+0080–U+009F (C2 80–C2 9F).
+/// Whether `s` holds a control character TOML does not allow raw in a
+/// string (tab is allowed; line breaks only in multi-line strings, and
+/// there only as `\n`), byte by byte: the control characters are
+/// U+0000–U+001F, U+007F and U+0080–U+009F (C2 80–C2 9F).
 fn has_forbidden(s: &str, multi_line: bool) -> bool {
     let b = s.as_bytes();
     b.iter().enumerate().any(|(i, &x)| {
@@ -256,11 +252,18 @@ fn plain_string(rest: &str) -> Option<(String, &str)> {
     let body = rest.strip_prefix('"')?;
     let mut chars = body.chars();
     loop {
+        // Plain text up to the closing quote or the next backslash is
+        // copied in one piece; none of them: the string is not closed.
+        let rest = chars.as_str();
+        let run = memchr::memchr2(b'"', b'\\', rest.as_bytes())?;
+        if has_forbidden(&rest[..run], false) {
+            return None;
+        }
+        out.push_str(&rest[..run]);
+        chars = rest[run..].chars();
         match chars.next()? {
             '"' => return Some((out, chars.as_str())),
-            '\\' => unescape(&mut chars, &mut out)?,
-            c if forbidden(c, false) => return None,
-            c => out.push(c),
+            _ => unescape(&mut chars, &mut out)?,
         }
     }
 }
@@ -564,6 +567,11 @@ mod tests {
         ] {
             assert_eq!(Comment::parse_plain(other), None, "{other}");
         }
+    }
+
+    /// What [`has_forbidden`] looks for, character by character.
+    fn forbidden(c: char, multi_line: bool) -> bool {
+        c.is_control() && c != '\t' && !(multi_line && c == '\n')
     }
 
     fn text_strategy() -> impl proptest::strategy::Strategy<Value = String> {
