@@ -110,8 +110,8 @@ fn next_other_space_lead(bytes: &[u8], from: usize) -> Option<usize> {
 }
 
 /// `s` without the white space at its ends, when that is already
-/// collapsed: no white space but single plain spaces between words (most pieces of a
-/// chapter's text, which are one line of Markdown each).
+/// collapsed: no white space but single plain spaces between words (most
+/// pieces of a chapter's text, which are one line of Markdown each).
 fn collapsed_already(s: &str) -> Option<&str> {
     let t = s.trim();
     let bytes = t.as_bytes();
@@ -521,6 +521,24 @@ mod tests {
             collapse_ws(&markdown_to_text(md)),
             "the text quotes are matched in is the reader's text, collapsed"
         );
+    }
+
+    #[test]
+    fn the_quick_scan_knows_the_same_lead_bytes() {
+        for b in 0..=255u8 {
+            assert_eq!(
+                other_space_lead(b),
+                SPACE_LEAD[usize::from(b)] && b != b' ',
+                "{b:#x}"
+            );
+        }
+        // Found in every position of a step and past it.
+        for at in 0..70 {
+            let mut bytes = vec![b'a'; 70];
+            bytes[at] = b'\n';
+            assert_eq!(next_other_space_lead(&bytes, 0), Some(at));
+            assert_eq!(next_other_space_lead(&bytes, at + 1), None);
+        }
     }
 
     #[test]
