@@ -245,42 +245,13 @@ pub(crate) fn compare_chapters(
         from_partner[i] = Some(j);
         to_partner[j] = Some(i);
     }
-    // Decide first (reading only what differs), then diff the texts one
-    // chapter after the other. On two threads the chapters took 5.9 instead
-    // of 6.5 ms of wall time (prose workspace) for 2–3 ms more CPU time,
-    // and the whole diff was no faster (see docs/performance-diff.md; a
-    // heap arena per thread did not change it).
-    let mut plans: Vec<(Option<&Chapter>, Option<&Chapter>, ChapterStatus)> = Vec::new();
-    let mut texts: Vec<(&str, &str)> = Vec::new();
-    for (j, t) in to.iter().enumerate() {
-        match to_partner[j] {
-            Some(i) if same_text(from[i], t, reads) => {
-                plans.push((Some(from[i]), Some(*t), ChapterStatus::Unchanged));
-            }
-            Some(i) => {
-                texts.push((reads.text(from[i]), reads.text(t)));
-                plans.push((Some(from[i]), Some(*t), ChapterStatus::Changed));
-            }
-            None => {
-                texts.push(("", reads.text(t)));
-                plans.push((None, Some(*t), ChapterStatus::Added));
-            }
-        }
-    }
-    for (i, f) in from.iter().enumerate() {
-        if from_partner[i].is_none() {
-            texts.push((reads.text(f), ""));
-            plans.push((Some(*f), None, ChapterStatus::Removed));
-        }
-    }
-    let mut diffs = texts.iter().map(|(a, b)| diff_blocks_for(a, b, context));
-    let mut out = Vec::with_capacity(plans.len());
-    for (f, t, status) in plans {
-        let blocks = if status == ChapterStatus::Unchanged {
-            Vec::new()
-        } else {
-            diffs.next().unwrap_or_default()
-        };
+    // Each chapter is diffed where its case is decided (reading only what
+    // differs), one after the other. On two threads the chapters took 5.9
+    // instead of 6.5 ms of wall time (prose workspace) for 2–3 ms more CPU
+    // time, and the whole diff was no faster (see docs/performance-diff.md;
+    // a heap arena per thread did not change it).
+    let mut out = Vec::with_capacity(to.len() + from.len());
+    let mut push = |f: Option<&Chapter>, t: Option<&Chapter>, status, blocks: Vec<BlockDiff>| {
         out.push(ChapterDiff {
             status,
             renamed: matches!((f, t), (Some(f), Some(t)) if f.slug != t.slug),
@@ -289,7 +260,33 @@ pub(crate) fn compare_chapters(
             to: t.map(ChapterSide::of),
             summary: ChapterSummary::of(&blocks),
             blocks,
-        });
+        })
+    };
+    for (j, t) in to.iter().enumerate() {
+        match to_partner[j] {
+            Some(i) if same_text(from[i], t, reads) => {
+                push(
+                    Some(from[i]),
+                    Some(*t),
+                    ChapterStatus::Unchanged,
+                    Vec::new(),
+                );
+            }
+            Some(i) => {
+                let blocks = diff_blocks_for(reads.text(from[i]), reads.text(t), context);
+                push(Some(from[i]), Some(*t), ChapterStatus::Changed, blocks);
+            }
+            None => {
+                let blocks = diff_blocks_for("", reads.text(t), context);
+                push(None, Some(*t), ChapterStatus::Added, blocks);
+            }
+        }
+    }
+    for (i, f) in from.iter().enumerate() {
+        if from_partner[i].is_none() {
+            let blocks = diff_blocks_for(reads.text(f), "", context);
+            push(Some(*f), None, ChapterStatus::Removed, blocks);
+        }
     }
     if !detail {
         for d in &mut out {
