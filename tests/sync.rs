@@ -941,3 +941,92 @@ fn members_sync_over_ssh_with_key_files_and_clear_refusals() {
     assert!(!dir.join("x2").exists());
     sshd.stop();
 }
+
+/// The writer edits the rehabilitation chapter, commits and tags meeting `n`
+/// (each meeting then has a draft of its own), and sends it to the server.
+fn hold_meeting(g: &Group, n: u32) {
+    let path = g.ws.root.join("drafts/02-rehabilitering.md");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str(&format!("\nTilføjet før møde {n}.\n"));
+    std::fs::write(&path, text).unwrap();
+    g.ws.git_commit_all_as(
+        WRITER_NAME,
+        WRITER,
+        "2024-06-01T10:00:00+02:00",
+        &format!("Udkast til møde {n}"),
+    );
+    session(&g.ws.root, WRITER).meeting_tag(n).unwrap();
+    sync(&g.ws.root, WRITER).unwrap();
+}
+
+/// Whether the clone `dir`'s cache holds the chapters of `rev` in the
+/// writer's workspace `writer` (the tree id from plain git; the file is
+/// named by it).
+fn drafts_cached(dir: &Path, writer: &Path, rev_: &str) -> bool {
+    let tree = rev(writer, &format!("{rev_}:drafts"));
+    dir.join(".git/oplaeg/cache")
+        .join(format!("drafts-{tree}"))
+        .is_file()
+}
+
+/// `oplaeg diff FROM TO --format json` on a clone; with `cache` false the
+/// cache is turned off for the run.
+fn diff_json(dir: &Path, from: &str, to: &str, cache: bool) -> String {
+    let home = dir.join(".git/test-home");
+    std::fs::create_dir_all(&home).unwrap();
+    let mut c = Command::new(env!("CARGO_BIN_EXE_oplaeg"));
+    c.arg("--repo")
+        .arg(dir)
+        .args(["diff", from, to, "--format", "json"]);
+    isolate(&mut c, &home);
+    if !cache {
+        c.env("OPLAEG_NO_CACHE", "1");
+    }
+    checked(&["oplaeg", "diff", from, to], c.output().unwrap())
+}
+
+/// A new clone is ready for what a member does first – compare the last
+/// meetings' drafts and open the oplæg: the chapters of the last three
+/// meetings and the whole workspace at HEAD are in its cache. A sync that
+/// brings a new meeting caches its draft too. The diffs read the same with
+/// the cache off.
+#[test]
+fn a_clone_and_a_sync_ready_the_cache_for_the_last_meetings() {
+    let g = Group::new();
+    for n in 1..=4 {
+        hold_meeting(&g, n);
+    }
+    comment(&g.ws.root, WRITER, "efter møde 4");
+    sync(&g.ws.root, WRITER).unwrap();
+    let jens = g.clone("jens", MEMBER);
+    assert!(
+        !drafts_cached(&jens, &g.ws.root, "meeting/1"),
+        "only the last three"
+    );
+    for m in ["meeting/2", "meeting/3", "meeting/4", "HEAD"] {
+        assert!(
+            drafts_cached(&jens, &g.ws.root, m),
+            "{m}'s chapters are cached"
+        );
+    }
+    let store = Store::open(&jens).unwrap();
+    store.load(&oplaeg::store::Rev::head()).unwrap();
+    assert!(store.cache_use().folder_hit, "HEAD's comments are cached");
+    assert_eq!(store.cache_use().parsed, 0);
+    assert_eq!(
+        diff_json(&jens, "meeting/3", "meeting/4", true),
+        diff_json(&jens, "meeting/3", "meeting/4", false)
+    );
+
+    hold_meeting(&g, 5);
+    assert!(!drafts_cached(&jens, &g.ws.root, "meeting/5"));
+    sync(&jens, MEMBER).unwrap();
+    assert!(
+        drafts_cached(&jens, &g.ws.root, "meeting/5"),
+        "the new meeting's chapters"
+    );
+    assert_eq!(
+        diff_json(&jens, "meeting/4", "meeting/5", true),
+        diff_json(&jens, "meeting/4", "meeting/5", false)
+    );
+}

@@ -167,11 +167,7 @@ fn cached_comments(store: &Store, changed: &[ChangedFile], a: Oid, b: Oid) -> [C
     let Some(cache) = Cache::of(store.repo()) else {
         return [None, None];
     };
-    let tree_of = |commit: Oid| -> Option<Oid> {
-        let tree = store.repo().find_commit(commit).ok()?.tree().ok()?;
-        let entry = tree.get_path(std::path::Path::new(paths::COMMENTS)).ok()?;
-        (entry.kind() == Some(git2::ObjectType::Tree)).then(|| entry.id())
-    };
+    let tree_of = |commit: Oid| store.folder_tree(commit, paths::COMMENTS);
     let wanted = |side: fn(&ChangedFile) -> Option<Oid>| -> HashMap<&str, Oid> {
         changed
             .iter()
@@ -191,12 +187,7 @@ fn cached_comments(store: &Store, changed: &[ChangedFile], a: Oid, b: Oid) -> [C
 
 /// The trees of folder `dir` in two commits, when both have one.
 fn folder_trees(store: &Store, a: Oid, b: Oid, dir: &str) -> Option<(Oid, Oid)> {
-    let tree_of = |commit: Oid| -> Option<Oid> {
-        let tree = store.repo().find_commit(commit).ok()?.tree().ok()?;
-        let entry = tree.get_name(dir)?;
-        (entry.kind() == Some(git2::ObjectType::Tree)).then(|| entry.id())
-    };
-    Some((tree_of(a)?, tree_of(b)?))
+    Some((store.folder_tree(a, dir)?, store.folder_tree(b, dir)?))
 }
 
 /// The comment files that differ between commits `a` and `b`, each version

@@ -7,7 +7,8 @@ use super::Session;
 use crate::error::{Error, Result};
 use crate::i18n::count;
 use crate::model::Member;
-use crate::store::{Integration, Progress, Store, SyncReport};
+use crate::model::paths;
+use crate::store::{CACHE_KEEP, Cache, Integration, Progress, Rev, Store, SyncReport};
 use crate::tr;
 
 /// The server sync uses when none is named.
@@ -33,8 +34,13 @@ impl Session {
         if !outgoing.ok() {
             return Err(outgoing_refused(&outgoing));
         }
-        self.store
-            .sync(remote, &self.identity(), self.now(), progress)
+        let report = self
+            .store
+            .sync(remote, &self.identity(), self.now(), progress)?;
+        // A new meeting's draft may have come (HEAD is loaded by whatever
+        // shows the result).
+        prepare_cache(&self.store, false);
+        Ok(report)
     }
 }
 
@@ -102,6 +108,7 @@ pub fn clone(
     }
     let store = Store::clone_from(url, path, progress)?;
     let config = store.head_config()?;
+    prepare_cache(&store, true);
     let mut unknown = None;
     let mut member = None;
     if let Some(e) = email.map(str::trim).filter(|e| !e.is_empty()) {
@@ -119,6 +126,41 @@ pub fn clone(
         unknown,
         members: config.members.clone(),
     })
+}
+
+/// How many of the last meetings' drafts [`prepare_cache`] keeps ready:
+/// the cache keeps [`CACHE_KEEP`] drafts, and HEAD's is one of them.
+const MEETINGS_READY: usize = CACHE_KEEP - 1;
+
+/// Readies this clone's cache (`.git/oplaeg/cache`, see
+/// [`crate::store::Cache`]) for what members do first after a clone or a
+/// sync: comparing the last meetings' drafts and opening the oplæg.
+/// The chapters of each of the last meetings are cached if they are not
+/// (a diff between two meetings then reads them from one file each, not
+/// from git's packs), and with `head` the whole workspace at HEAD is loaded
+/// and cached. Nothing here is needed: each part is skipped silently when
+/// it fails, and the cache may be deleted at any time. Does nothing when
+/// the cache is off (`OPLAEG_NO_CACHE=1`).
+pub fn prepare_cache(store: &Store, head: bool) {
+    let Some(cache) = Cache::of(store.repo()) else {
+        return;
+    };
+    let tags = store.meeting_tags().unwrap_or_default();
+    let start = tags.len().saturating_sub(MEETINGS_READY);
+    for tag in &tags[start..] {
+        let Ok(commit) = git2::Oid::from_str(&tag.commit) else {
+            continue;
+        };
+        let ready = store
+            .folder_tree(commit, paths::DRAFTS)
+            .is_none_or(|tree| cache.holds_drafts(tree));
+        if !ready {
+            let _ = super::load_without_comments(store, Some(commit));
+        }
+    }
+    if head {
+        let _ = store.load(&Rev::head());
+    }
 }
 
 /// The default folder for a clone of `url`: its last part without `.git`.

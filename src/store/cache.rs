@@ -112,6 +112,12 @@ impl Cache {
         self.dir.join(format!("{DRAFTS_PREFIX}{tree}"))
     }
 
+    /// Whether a file for the chapters of the `drafts/` tree `tree` is
+    /// here (whether it is whole is checked when it is read).
+    pub fn holds_drafts(&self, tree: Oid) -> bool {
+        self.drafts_of(tree).is_file()
+    }
+
     /// The chapter files of the `drafts/` tree `tree`, as `read` gives them
     /// (called only when they are not cached, and then cached).
     pub fn draft_files(

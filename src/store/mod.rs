@@ -350,6 +350,14 @@ impl Store {
         &self.repo
     }
 
+    /// The tree of the top-level folder `dir` (such as `drafts`) in
+    /// `commit`; `None` when the commit or the folder is not there.
+    pub fn folder_tree(&self, commit: Oid, dir: &str) -> Option<Oid> {
+        let tree = self.repo.find_commit(commit).ok()?.tree().ok()?;
+        let entry = tree.get_name(dir)?;
+        (entry.kind() == Some(git2::ObjectType::Tree)).then(|| entry.id())
+    }
+
     /// The commit HEAD points to; `None` in a repository without commits.
     pub fn head(&self) -> Result<Option<Oid>> {
         match self.repo.head() {
