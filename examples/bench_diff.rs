@@ -6,18 +6,22 @@
 //!
 //! ```sh
 //! cargo build --release --bin oplaeg --examples
-//! cargo run --release --example bench_diff -- [--runs 9] [--prose] [--first | --no-cache] [--baseline OLD-OPLAEG] [WORKSPACE]
+//! cargo run --release --example bench_diff -- [--runs 9] [--prose] [--first | --clone | --no-cache] [--baseline OLD-OPLAEG] [WORKSPACE]
 //! ```
 //!
 //! `--baseline` runs another build of `oplaeg` (say, of the main branch)
 //! alternately in the same run, for before-and-after figures.
 //!
-//! Without `--first` or `--no-cache` every timed run finds the diff's own
-//! cache filled (by the warm-up run), as when a pair of revisions has been
-//! diffed before. `--first` deletes that cache (`.git/oplaeg/cache/diff`)
-//! before every run of `oplaeg`: the first diff of a pair, with the load
-//! cache as one `oplaeg status` at HEAD leaves it (run once before). With
-//! `--no-cache` the whole `.git/oplaeg/cache` goes before every run.
+//! Without `--first`, `--clone` or `--no-cache` every timed run finds the
+//! diff's own cache filled (by the warm-up run), as when a pair of revisions
+//! has been diffed before. `--first` puts back, before every run of
+//! `oplaeg`, the cache (`.git/oplaeg/cache`) exactly as one `oplaeg status`
+//! at HEAD left it: the first diff of a pair, nothing placed on its
+//! revisions before. `--clone` does the same in a new clone made with
+//! `oplaeg clone` (next to WORKSPACE, named `…-clone`; git runs there too),
+//! with the cache as the clone left it: the first diff on a new member's
+//! clone. With `--no-cache` the whole `.git/oplaeg/cache` goes before every
+//! run.
 //!
 //! WORKSPACE (default: `/tmp/oplaeg-bench-diff`, with `--prose`
 //! `/tmp/oplaeg-bench-diff-prose`) is generated first when it does not
@@ -118,8 +122,8 @@ fn main() -> Result<()> {
     let mut root: Option<PathBuf> = None;
     let mut prose = false;
     let mut baseline: Option<PathBuf> = None;
-    // What is deleted before every run of oplaeg (see the module's notes).
-    let mut cold: Option<&str> = None;
+    // The cache's state before every run of oplaeg (see the module's notes).
+    let mut cold = Cold::Warm;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -130,14 +134,15 @@ fn main() -> Result<()> {
                     .context("--runs N")?
             }
             "--prose" => prose = true,
-            "--first" => cold = Some("diff"),
-            "--no-cache" => cold = Some(""),
+            "--first" => cold = Cold::First,
+            "--clone" => cold = Cold::Clone,
+            "--no-cache" => cold = Cold::None,
             "--baseline" => {
                 baseline = Some(args.next().map(PathBuf::from).context("--baseline BIN")?)
             }
             "-h" | "--help" => {
                 println!(
-                    "usage: bench_diff [--runs N] [--prose] [--first | --no-cache] [--baseline OTHER-OPLAEG] [WORKSPACE]"
+                    "usage: bench_diff [--runs N] [--prose] [--first | --clone | --no-cache] [--baseline OTHER-OPLAEG] [WORKSPACE]"
                 );
                 return Ok(());
             }
@@ -216,6 +221,35 @@ fn main() -> Result<()> {
         .lines()
         .count();
 
+    // With --clone, the figures are a new clone's.
+    let root = match cold {
+        Cold::Clone => {
+            let mut name = root.file_name().context("the workspace's name")?.to_owned();
+            name.push("-clone");
+            let clone = root.with_file_name(name);
+            if clone.exists() {
+                std::fs::remove_dir_all(&clone)?;
+            }
+            let started = Instant::now();
+            let status = Command::new(&oplaeg)
+                .arg("clone")
+                .arg(&root)
+                .arg(&clone)
+                .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .stdout(Stdio::null())
+                .status()?;
+            ensure!(status.success(), "oplaeg clone failed");
+            println!(
+                "cloned to {} with oplaeg clone in {}",
+                clone.display(),
+                ms(started.elapsed())
+            );
+            clone
+        }
+        _ => root,
+    };
+
     let run_as = |bin: &Path, format: &str| {
         let mut c = Command::new(bin);
         c.arg("--repo")
@@ -226,18 +260,34 @@ fn main() -> Result<()> {
             .env_remove("CLICOLOR_FORCE");
         c
     };
-    // HEAD's load cache, as any use of the workspace leaves it.
-    let mut warm_up = Command::new(&oplaeg);
-    warm_up.arg("--repo").arg(&root).arg("status");
-    ensure!(
-        warm_up.stdout(Stdio::null()).status()?.success(),
-        "oplaeg status failed"
-    );
+    // HEAD's load cache, as any use of the workspace leaves it (a new
+    // clone is measured as `oplaeg clone` left it).
     let cache = root.join(".git/oplaeg/cache");
-    let clear = || {
-        if let Some(sub) = cold {
-            let _ = std::fs::remove_dir_all(cache.join(sub));
+    if cold != Cold::Clone {
+        if cold != Cold::Warm {
+            let _ = std::fs::remove_dir_all(&cache);
         }
+        let mut warm_up = Command::new(&oplaeg);
+        warm_up.arg("--repo").arg(&root).arg("status");
+        ensure!(
+            warm_up.stdout(Stdio::null()).status()?.success(),
+            "oplaeg status failed"
+        );
+    }
+    // The cache as it is now, put back before every run.
+    let snapshot = root.join(".git/oplaeg-bench-cache");
+    let _ = std::fs::remove_dir_all(&snapshot);
+    if matches!(cold, Cold::First | Cold::Clone) {
+        copy_dir(&cache, &snapshot)?;
+    }
+    let clear = || -> anyhow::Result<()> {
+        if cold != Cold::Warm {
+            let _ = std::fs::remove_dir_all(&cache);
+        }
+        if matches!(cold, Cold::First | Cold::Clone) {
+            copy_dir(&snapshot, &cache)?;
+        }
+        Ok(())
     };
     let ours = || run_as(&oplaeg, "json");
     let ours_text = || run_as(&oplaeg, "text");
@@ -260,14 +310,14 @@ fn main() -> Result<()> {
     let (mut t_base, mut t_base_text) = (Vec::new(), Vec::new());
     for _ in 0..runs {
         t_git.push(timed(&mut git())?);
-        clear();
+        clear()?;
         t_ours.push(timed(&mut ours())?);
-        clear();
+        clear()?;
         t_text.push(timed(&mut ours_text())?);
         if let Some(b) = &baseline {
-            clear();
+            clear()?;
             t_base.push(timed(&mut run_as(b, "json"))?);
-            clear();
+            clear()?;
             t_base_text.push(timed(&mut run_as(b, "text"))?);
         }
     }
@@ -290,11 +340,14 @@ fn main() -> Result<()> {
         .unwrap_or_else(|_| "unknown".into());
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let state = match cold {
-        None => "the diff's cache filled (a pair diffed before)",
-        Some("diff") => {
-            "the diff's cache deleted before each run (the first diff of a pair; HEAD's load cache kept)"
+        Cold::Warm => "the diff's cache filled (a pair diffed before)",
+        Cold::First => {
+            "the cache put back as `oplaeg status` at HEAD left it before each run (the first diff of a pair)"
         }
-        Some(_) => "the whole cache deleted before each run",
+        Cold::Clone => {
+            "the cache put back as `oplaeg clone` left it before each run (the first diff on a new clone)"
+        }
+        Cold::None => "the whole cache deleted before each run",
     };
     println!(
         "{runs} runs each, alternating; wall time of the whole process, CPU time (user + system) of it and its threads; {cores} cores, load average {load}; {state}\n"
@@ -355,6 +408,34 @@ fn main() -> Result<()> {
             "SLOWER than git"
         };
         println!("oplaeg ({name}) / git: wall {rw:.2}, CPU {rc:.2} → {verdict}");
+    }
+    Ok(())
+}
+
+/// The cache's state before each timed run of oplaeg.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cold {
+    /// As the warm-up run left it.
+    Warm,
+    /// As `oplaeg status` left it.
+    First,
+    /// As `oplaeg clone` left it, in a new clone.
+    Clone,
+    /// No cache.
+    None,
+}
+
+/// Copies the files of folder `from` (and its folders) to `to`.
+fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for e in std::fs::read_dir(from)? {
+        let e = e?;
+        let target = to.join(e.file_name());
+        if e.file_type()?.is_dir() {
+            copy_dir(&e.path(), &target)?;
+        } else {
+            std::fs::copy(e.path(), target)?;
+        }
     }
     Ok(())
 }
