@@ -942,9 +942,19 @@ fn members_sync_over_ssh_with_key_files_and_clear_refusals() {
     sshd.stop();
 }
 
-/// The writer edits the rehabilitation chapter, commits and tags meeting `n`
-/// (each meeting then has a draft of its own), and sends it to the server.
+/// A member's comment on a sentence of the rehabilitation chapter, then the
+/// writer edits that chapter, commits and tags meeting `n` (each meeting
+/// then has a draft of its own), and sends it to the server.
 fn hold_meeting(g: &Group, n: u32) {
+    session(&g.ws.root, MEMBER)
+        .add_comment(
+            NewTarget::Chapter {
+                chapter: "rehabilitering".into(),
+                quote: Some(UNIQUE_QUOTE.into()),
+            },
+            &format!("Citat før møde {n}"),
+        )
+        .expect("quoted comment");
     let path = g.ws.root.join("drafts/02-rehabilitering.md");
     let mut text = std::fs::read_to_string(&path).unwrap();
     text.push_str(&format!("\nTilføjet før møde {n}.\n"));
@@ -985,17 +995,42 @@ fn diff_json(dir: &Path, from: &str, to: &str, cache: bool) -> String {
     checked(&["oplaeg", "diff", from, to], c.output().unwrap())
 }
 
+/// Whether every quoted comment of `rev` in the clone `dir` is placed on
+/// `rev`'s chapters from the cache (none placed anew); how many there are.
+fn placed_from_cache(dir: &Path, rev_: &str) -> usize {
+    let store = Store::open(dir).unwrap();
+    let ws = store.load(&oplaeg::store::Rev::parse(rev_)).unwrap();
+    let mut anchorer = oplaeg::anchor::Anchorer::new(&store, &ws);
+    let placed = ws.comments.iter().filter_map(|c| anchorer.place(c)).count();
+    let used = anchorer.used();
+    assert_eq!(used.placed, 0, "{rev_}: all placements from the cache");
+    assert_eq!(used.reused, placed);
+    placed
+}
+
 /// A new clone is ready for what a member does first – compare the last
 /// meetings' drafts and open the oplæg: the chapters of the last three
-/// meetings and the whole workspace at HEAD are in its cache. A sync that
-/// brings a new meeting caches its draft too. The diffs read the same with
-/// the cache off.
+/// meetings and the whole workspace at HEAD are in its cache, and the
+/// comments are placed on HEAD's and the last meeting's chapters. A sync
+/// that brings a new meeting does the same for it. The diffs read the same
+/// with the cache off.
 #[test]
 fn a_clone_and_a_sync_ready_the_cache_for_the_last_meetings() {
     let g = Group::new();
     for n in 1..=4 {
         hold_meeting(&g, n);
     }
+    // The chapter edited again after the meeting: HEAD's placements are not
+    // the meeting's.
+    let path = g.ws.root.join("drafts/02-rehabilitering.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\nTilføjet efter møde 4.\n")).unwrap();
+    g.ws.git_commit_all_as(
+        WRITER_NAME,
+        WRITER,
+        "2024-06-02T10:00:00+02:00",
+        "Efter mødet",
+    );
     comment(&g.ws.root, WRITER, "efter møde 4");
     sync(&g.ws.root, WRITER).unwrap();
     let jens = g.clone("jens", MEMBER);
@@ -1013,6 +1048,8 @@ fn a_clone_and_a_sync_ready_the_cache_for_the_last_meetings() {
     store.load(&oplaeg::store::Rev::head()).unwrap();
     assert!(store.cache_use().folder_hit, "HEAD's comments are cached");
     assert_eq!(store.cache_use().parsed, 0);
+    assert_eq!(placed_from_cache(&jens, "meeting/4"), 4);
+    assert_eq!(placed_from_cache(&jens, "HEAD"), 4);
     assert_eq!(
         diff_json(&jens, "meeting/3", "meeting/4", true),
         diff_json(&jens, "meeting/3", "meeting/4", false)
@@ -1025,6 +1062,7 @@ fn a_clone_and_a_sync_ready_the_cache_for_the_last_meetings() {
         drafts_cached(&jens, &g.ws.root, "meeting/5"),
         "the new meeting's chapters"
     );
+    assert_eq!(placed_from_cache(&jens, "meeting/5"), 5);
     assert_eq!(
         diff_json(&jens, "meeting/4", "meeting/5", true),
         diff_json(&jens, "meeting/4", "meeting/5", false)

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use super::Session;
+use crate::anchor::Anchorer;
 use crate::error::{Error, Result};
 use crate::i18n::count;
 use crate::model::Member;
@@ -135,31 +136,55 @@ const MEETINGS_READY: usize = CACHE_KEEP - 1;
 /// Readies this clone's cache (`.git/oplaeg/cache`, see
 /// [`crate::store::Cache`]) for what members do first after a clone or a
 /// sync: comparing the last meetings' drafts and opening the oplæg.
-/// The chapters of each of the last meetings are cached if they are not
-/// (a diff between two meetings then reads them from one file each, not
-/// from git's packs), and with `head` the whole workspace at HEAD is loaded
-/// and cached. Nothing here is needed: each part is skipped silently when
-/// it fails, and the cache may be deleted at any time. Does nothing when
-/// the cache is off (`OPLAEG_NO_CACHE=1`).
+///
+/// - The chapters of each of the last meetings are cached if they are not:
+///   a diff between two meetings then reads them from one file each, not
+///   from git's packs.
+/// - The first time the last meeting's chapters are cached, its comments
+///   are placed on them (the placements are cached, see
+///   [`crate::store::Placements`]): a diff to that meeting then finds the
+///   comments it reports already placed.
+/// - With `head`, the whole workspace at HEAD is loaded and its comments
+///   placed, as the terminal UI and `comment list` need them.
+///
+/// Nothing here is needed: each part is skipped silently when it fails,
+/// and the cache may be deleted at any time. Does nothing when the cache
+/// is off (`OPLAEG_NO_CACHE=1`).
 pub fn prepare_cache(store: &Store, head: bool) {
     let Some(cache) = Cache::of(store.repo()) else {
         return;
     };
     let tags = store.meeting_tags().unwrap_or_default();
     let start = tags.len().saturating_sub(MEETINGS_READY);
-    for tag in &tags[start..] {
+    for (k, tag) in tags.iter().enumerate().skip(start) {
         let Ok(commit) = git2::Oid::from_str(&tag.commit) else {
             continue;
         };
         let ready = store
             .folder_tree(commit, paths::DRAFTS)
             .is_none_or(|tree| cache.holds_drafts(tree));
-        if !ready {
+        if ready {
+            continue;
+        }
+        if k + 1 == tags.len() {
+            if let Ok(ws) = store.load_commit(Some(commit)) {
+                place_all(store, &ws);
+            }
+        } else {
             let _ = super::load_without_comments(store, Some(commit));
         }
     }
-    if head {
-        let _ = store.load(&Rev::head());
+    if head && let Ok(ws) = store.load(&Rev::head()) {
+        place_all(store, &ws);
+    }
+}
+
+/// Places every comment of `ws` on its chapters, remembering the
+/// placements in the cache.
+fn place_all(store: &Store, ws: &crate::model::Workspace) {
+    let mut anchorer = Anchorer::new(store, ws);
+    for c in &ws.comments {
+        let _ = anchorer.place(c);
     }
 }
 
