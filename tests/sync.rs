@@ -955,18 +955,17 @@ fn hold_meeting(g: &Group, n: u32) {
             &format!("Citat før møde {n}"),
         )
         .expect("quoted comment");
-    let path = g.ws.root.join("drafts/02-rehabilitering.md");
-    let mut text = std::fs::read_to_string(&path).unwrap();
-    text.push_str(&format!("\nTilføjet før møde {n}.\n"));
-    std::fs::write(&path, text).unwrap();
-    g.ws.git_commit_all_as(
-        WRITER_NAME,
-        WRITER,
-        "2024-06-01T10:00:00+02:00",
-        &format!("Udkast til møde {n}"),
-    );
+    add_to_chapter(g, &format!("Tilføjet før møde {n}."));
     session(&g.ws.root, WRITER).meeting_tag(n).unwrap();
     sync(&g.ws.root, WRITER).unwrap();
+}
+
+/// The writer adds a line to the rehabilitation chapter and commits it.
+fn add_to_chapter(g: &Group, line: &str) {
+    let path = g.ws.root.join("drafts/02-rehabilitering.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\n{line}\n")).unwrap();
+    g.ws.git_commit_all_as(WRITER_NAME, WRITER, "2024-06-01T10:00:00+02:00", line);
 }
 
 /// Whether the clone `dir`'s cache holds the chapters of `rev` in the
@@ -1022,15 +1021,7 @@ fn a_clone_and_a_sync_ready_the_cache_for_the_last_meetings() {
     }
     // The chapter edited again after the meeting: HEAD's placements are not
     // the meeting's.
-    let path = g.ws.root.join("drafts/02-rehabilitering.md");
-    let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, format!("{text}\nTilføjet efter møde 4.\n")).unwrap();
-    g.ws.git_commit_all_as(
-        WRITER_NAME,
-        WRITER,
-        "2024-06-02T10:00:00+02:00",
-        "Efter mødet",
-    );
+    add_to_chapter(&g, "Tilføjet efter møde 4.");
     comment(&g.ws.root, WRITER, "efter møde 4");
     sync(&g.ws.root, WRITER).unwrap();
     let jens = g.clone("jens", MEMBER);
@@ -1063,6 +1054,12 @@ fn a_clone_and_a_sync_ready_the_cache_for_the_last_meetings() {
         "the new meeting's chapters"
     );
     assert_eq!(placed_from_cache(&jens, "meeting/5"), 5);
+    // A clone made when HEAD is the last meeting: its comments placed once,
+    // for both.
+    assert_eq!(rev(&g.server, "HEAD"), rev(&g.server, "meeting/5^{commit}"));
+    let birgitte = g.clone("birgitte", MEMBER2);
+    assert_eq!(placed_from_cache(&birgitte, "meeting/5"), 5);
+    assert_eq!(placed_from_cache(&birgitte, "HEAD"), 5);
     assert_eq!(
         diff_json(&jens, "meeting/4", "meeting/5", true),
         diff_json(&jens, "meeting/4", "meeting/5", false)

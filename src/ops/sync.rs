@@ -156,6 +156,9 @@ pub fn prepare_cache(store: &Store, head: bool) {
     };
     let tags = store.meeting_tags().unwrap_or_default();
     let start = tags.len().saturating_sub(MEETINGS_READY);
+    // The commit whose comments were placed here (HEAD's, when HEAD is
+    // the last meeting: not loaded and placed twice).
+    let mut placed = None;
     for (k, tag) in tags.iter().enumerate().skip(start) {
         let Ok(commit) = git2::Oid::from_str(&tag.commit) else {
             continue;
@@ -169,12 +172,16 @@ pub fn prepare_cache(store: &Store, head: bool) {
         if k + 1 == tags.len() {
             if let Ok(ws) = store.load_commit(Some(commit)) {
                 place_all(store, &ws);
+                placed = Some(commit);
             }
         } else {
             let _ = super::load_without_comments(store, Some(commit));
         }
     }
-    if head && let Ok(ws) = store.load(&Rev::head()) {
+    if head
+        && (placed.is_none() || store.head().ok().flatten() != placed)
+        && let Ok(ws) = store.load(&Rev::head())
+    {
         place_all(store, &ws);
     }
 }
