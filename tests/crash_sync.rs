@@ -60,12 +60,18 @@ fn kill(child: &mut Child) {
 /// Starts a sync that stops at `step`; kills it there. False when the sync
 /// ended without reaching the step (a step that this kind of sync skips).
 fn kill_sync_at(home: &Path, dir: &Path, step: &str) -> bool {
-    let mut child = sync_cmd(home, dir)
+    kill_at(sync_cmd(home, dir), step)
+}
+
+/// Starts `cmd` (a developer build of oplaeg) told to stop at `step`; kills
+/// it there. False when it ended without reaching the step.
+fn kill_at(mut cmd: Command, step: &str) -> bool {
+    let mut child = cmd
         .env("OPLAEG_TEST_PAUSE_AT", step)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("start oplaeg sync");
+        .expect("start oplaeg");
     let mut reader = BufReader::new(child.stderr.take().expect("stderr"));
     let mut line = String::new();
     let reached = loop {
@@ -672,4 +678,144 @@ fn a_symlink_from_the_server_is_not_written_and_nothing_is_staged() {
     assert!(cached.status.success(), "something is staged");
     let status = run_ok(oplaeg(&c.home, &c.clone, &["status"]), "status");
     assert!(status.contains("symbolsk link"), "{status}");
+}
+
+// --- a clone killed ----------------------------------------------------------
+
+/// `oplaeg --as MEMBER clone URL NAME`, run in `parent`.
+fn clone_cmd(home: &Path, parent: &Path, url: &str, name: &str) -> Command {
+    oplaeg(home, parent, &["--as", MEMBER, "clone", url, name])
+}
+
+/// The hidden folder a clone to `parent/name` is made in.
+fn staging(parent: &Path, name: &str) -> PathBuf {
+    parent.join(format!(".{name}.oplaeg-clone"))
+}
+
+/// A whole clone of `server`'s main at `dir`, checked with plain git: no
+/// damage, nothing uncommitted, the member's identity set; `oplaeg status`
+/// works, and the diff between the two meetings reads the same with the
+/// cache off.
+#[track_caller]
+fn assert_whole_clone(home: &Path, dir: &Path, server: &Path, what: &str) {
+    let fsck = git_output(dir, &["fsck", "--full", "--no-dangling"]);
+    assert!(
+        fsck.status.success(),
+        "{what}: git fsck: {}",
+        String::from_utf8_lossy(&fsck.stderr)
+    );
+    let porcelain = git(dir, &["status", "--porcelain", "--untracked-files=all"]);
+    assert!(porcelain.is_empty(), "{what}: git status:\n{porcelain}");
+    assert_eq!(
+        git(dir, &["rev-parse", "HEAD"]),
+        git(server, &["rev-parse", "main"]),
+        "{what}"
+    );
+    assert_eq!(git(dir, &["config", "user.email"]), MEMBER, "{what}");
+    run_ok(oplaeg(home, dir, &["status"]), &format!("{what}: status"));
+    let diff = |cache: bool| {
+        let mut cmd = oplaeg(
+            home,
+            dir,
+            &["diff", "meeting/1", "meeting/2", "--format", "json"],
+        );
+        if !cache {
+            cmd.env("OPLAEG_NO_CACHE", "1");
+        }
+        run_ok(cmd, &format!("{what}: diff"))
+    };
+    assert_eq!(diff(true), diff(false), "{what}: the diff with the cache");
+}
+
+/// After a kill: `parent/name` is absent (or the empty folder it was
+/// before) or a whole clone, never half of one; the next clone to the same folder works (or, over a whole clone,
+/// refuses to write over it), and leaves no hidden folder behind.
+#[track_caller]
+fn assert_nothing_or_whole_and_cloned_again(t: &Template, parent: &Path, name: &str, what: &str) {
+    let server = t.dir.join("server.git");
+    let url = server.to_str().unwrap();
+    let dir = parent.join(name);
+    let home = &t.ws.home;
+    let empty = std::fs::read_dir(&dir).map_or(true, |mut d| d.next().is_none());
+    if !empty {
+        assert_whole_clone(home, &dir, &server, what);
+        let out = clone_cmd(home, parent, url, name).output().unwrap();
+        assert!(!out.status.success(), "{what}: cloned over a clone");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("findes allerede"),
+            "{what}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    } else {
+        run_ok(
+            clone_cmd(home, parent, url, name),
+            &format!("{what}: the next clone"),
+        );
+    }
+    assert_whole_clone(home, &dir, &server, &format!("{what}, cloned again"));
+    assert!(
+        !staging(parent, name).exists(),
+        "{what}: the hidden folder of the clone was left"
+    );
+}
+
+/// `oplaeg clone` killed while the clone is still in its hidden folder,
+/// while the new clone's cache is being readied, and at moments spread over
+/// a whole clone: the folder is never left half made (it is absent or a
+/// whole clone with the member's identity), and cloning again works.
+#[test]
+fn a_clone_killed_at_any_moment_leaves_nothing_or_a_whole_clone() {
+    let t = Template::new(0, true);
+    let server = t.dir.join("server.git");
+    // Two meetings, so the clone readies its cache for them.
+    git(&server, &["tag", "meeting/1", "main~1"]);
+    git(&server, &["tag", "meeting/2", "main"]);
+    let url = server.to_str().unwrap();
+    let parent = t.ws.tmp.join("clones");
+    std::fs::create_dir_all(&parent).unwrap();
+    let home = &t.ws.home;
+
+    assert!(kill_at(clone_cmd(home, &parent, url, "a"), "clone-staged"));
+    assert!(
+        !parent.join("a").exists(),
+        "not in place before it is whole"
+    );
+    assert!(staging(&parent, "a").join(".git").is_dir());
+    assert_nothing_or_whole_and_cloned_again(&t, &parent, "a", "killed before the move");
+
+    assert!(kill_at(
+        clone_cmd(home, &parent, url, "b"),
+        "cache-meetings"
+    ));
+    assert!(
+        parent.join("b").is_dir(),
+        "in place while the cache is readied"
+    );
+    assert_nothing_or_whole_and_cloned_again(&t, &parent, "b", "killed readying the cache");
+
+    // An empty folder made beforehand is filled the same way.
+    std::fs::create_dir_all(parent.join("c")).unwrap();
+    assert!(kill_at(clone_cmd(home, &parent, url, "c"), "clone-staged"));
+    assert_nothing_or_whole_and_cloned_again(&t, &parent, "c", "an empty folder");
+
+    // Moments spread over a whole clone.
+    let started = Instant::now();
+    run_ok(clone_cmd(home, &parent, url, "timed"), "a whole clone");
+    let whole = started.elapsed();
+    for k in 0..6u32 {
+        let name = format!("r{k}");
+        let mut child = clone_cmd(home, &parent, url, &name)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(whole * k / 6);
+        kill(&mut child);
+        assert_nothing_or_whole_and_cloned_again(
+            &t,
+            &parent,
+            &name,
+            &format!("killed after {:?}", whole * k / 6),
+        );
+    }
 }

@@ -107,25 +107,29 @@ pub fn clone(
             "the address is empty: give the server's address, e.g. ssh://server/kraeftplan.git"
         )));
     }
-    let store = Store::clone_from(url, path, progress)?;
-    let config = store.head_config()?;
-    prepare_cache(&store, true);
-    let mut unknown = None;
     let mut member = None;
-    if let Some(e) = email.map(str::trim).filter(|e| !e.is_empty()) {
-        match config.member(e) {
-            Some(m) => {
-                store.set_identity(&m.name, &m.email)?;
-                member = Some(m.clone());
+    let mut unknown = None;
+    let mut members = Vec::new();
+    let store = Store::clone_from(url, path, progress, &mut |store| {
+        let config = store.head_config()?;
+        if let Some(e) = email.map(str::trim).filter(|e| !e.is_empty()) {
+            match config.member(e) {
+                Some(m) => {
+                    store.set_identity(&m.name, &m.email)?;
+                    member = Some(m.clone());
+                }
+                None => unknown = Some(e.to_string()),
             }
-            None => unknown = Some(e.to_string()),
         }
-    }
+        members = config.members;
+        Ok(())
+    })?;
+    prepare_cache(&store, true);
     Ok(Cloned {
         store,
         member,
         unknown,
-        members: config.members.clone(),
+        members,
     })
 }
 
@@ -178,6 +182,7 @@ pub fn prepare_cache(store: &Store, head: bool) {
             let _ = super::load_without_comments(store, Some(commit));
         }
     }
+    crate::store::pause_point("cache-meetings");
     if head
         && (placed.is_none() || store.head().ok().flatten() != placed)
         && let Ok(ws) = store.load(&Rev::head())

@@ -111,7 +111,7 @@ pub(super) fn is_safe_repo_path(path: &str) -> bool {
 
 /// Stops here when the developer build is told to (`OPLAEG_TEST_PAUSE_AT`),
 /// so the crash tests can kill the process at an exact step of a write.
-pub(super) fn pause_point(step: &str) {
+pub(crate) fn pause_point(step: &str) {
     #[cfg(debug_assertions)]
     if std::env::var("OPLAEG_TEST_PAUSE_AT").is_ok_and(|s| s == step) {
         eprintln!("oplaeg-test: paused at {step}");

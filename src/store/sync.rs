@@ -437,11 +437,20 @@ impl Store {
     }
 
     /// Clones the oplæg at `url` into `path` (which must not exist or be
-    /// empty). On failure nothing is left behind.
+    /// empty). `ready` finishes the clone before it is put in place (say,
+    /// sets the member's identity); an error from it undoes the clone.
+    ///
+    /// On failure nothing is left behind, and an interrupted clone (the
+    /// process killed, the machine off) jams nothing: the clone is made in a
+    /// hidden folder beside `path` ([`staging_folder`]) and moved to `path`
+    /// in one rename once whole, so `path` is either absent or a whole
+    /// clone; the next clone to `path` removes what an interrupted one left
+    /// in the hidden folder.
     pub fn clone_from(
         url: &str,
         path: &Path,
         progress: &mut dyn FnMut(&Progress),
+        ready: &mut dyn FnMut(&Store) -> Result<()>,
     ) -> Result<Store> {
         let existed = path.exists();
         if existed {
@@ -453,6 +462,14 @@ impl Store {
                 return Err(Error::Exists(path.display().to_string()));
             }
         }
+        let staging = staging_folder(path);
+        if let Some(s) = &staging
+            && std::fs::symlink_metadata(s).is_ok()
+        {
+            // Left by an interrupted clone to the same folder.
+            remove_leftover(s)?;
+        }
+        let target = staging.as_deref().unwrap_or(path);
         let shown = display_url(url);
         let link = Link::new(progress, None, git2::Config::open_default().ok());
         link.report(&Progress::Connecting(shown.clone()));
@@ -460,13 +477,13 @@ impl Store {
             let (callbacks, proxy) = link.connect(url);
             let mut fo = FetchOptions::new();
             fo.remote_callbacks(callbacks).proxy_options(proxy);
-            RepoBuilder::new().fetch_options(fo).clone(url, path)
+            RepoBuilder::new().fetch_options(fo).clone(url, target)
         };
         if cloned.is_ok() {
             link.succeeded();
         }
         let fail = |e: Error| {
-            remove_clone(path, existed);
+            remove_clone(target, existed && staging.is_none());
             Err(e)
         };
         let repo = match cloned {
@@ -484,13 +501,27 @@ impl Store {
         {
             return fail(e);
         }
-        if !path.join(paths::CONFIG).is_file() {
+        if !target.join(paths::CONFIG).is_file() {
             return fail(Error::Invalid(tr!(
                 "repositoriet på {shown} indeholder intet fagligt oplæg (ingen oplaeg.toml)",
                 "the repository at {shown} holds no oplæg (no oplaeg.toml)"
             )));
         }
         drop(repo);
+        let finished = Store::open(target).and_then(|store| ready(&store));
+        if let Err(e) = finished {
+            return fail(e);
+        }
+        if let Some(s) = &staging {
+            super::journal::pause_point("clone-staged");
+            let moved = match existed {
+                true => std::fs::remove_dir(path).and_then(|()| std::fs::rename(s, path)),
+                false => std::fs::rename(s, path),
+            };
+            if let Err(e) = moved {
+                return fail(Error::io(path)(e));
+            }
+        }
         Store::open(path)
     }
 
@@ -1337,6 +1368,33 @@ fn backoff(attempt: u32) {
         .finish();
     let ms = base / 2 + random % base.max(1);
     std::thread::sleep(std::time::Duration::from_millis(ms));
+}
+
+/// The hidden folder beside `path` that a clone to `path` is made in
+/// (`.NAME.oplaeg-clone`), or None when the clone is made in place: for a
+/// path without a name of its own (`.`, `..`) and for the current folder,
+/// which is not replaced under the person's shell.
+pub fn staging_folder(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_str()?;
+    if let (Ok(here), Ok(there)) = (std::env::current_dir(), path.canonicalize())
+        && here == there
+    {
+        return None;
+    }
+    let parent = path.parent().unwrap_or(Path::new(""));
+    Some(parent.join(format!(".{name}.oplaeg-clone")))
+}
+
+/// Removes what an interrupted clone left in its hidden folder: a folder
+/// (its files), or whatever else has that name (a link is removed, not
+/// followed).
+fn remove_leftover(staging: &Path) -> Result<()> {
+    let meta = std::fs::symlink_metadata(staging).map_err(Error::io(staging))?;
+    let removed = match meta.is_dir() {
+        true => std::fs::remove_dir_all(staging),
+        false => std::fs::remove_file(staging),
+    };
+    removed.map_err(Error::io(staging))
 }
 
 fn remove_clone(path: &Path, existed: bool) {
