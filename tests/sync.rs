@@ -527,10 +527,25 @@ fn clone_refuses_what_is_not_an_oplaeg_and_leaves_nothing() {
     .expect("an empty repository is refused");
     assert!(err.to_string().contains("oplaeg sync"), "{err}");
     assert!(!target.exists());
+    let hidden = g.ws.tmp.join(".x.oplaeg-clone");
+    assert!(!hidden.exists(), "the hidden folder the clone is made in");
     let err = ops::clone("/nonexistent/x.git", &target, None, &mut quiet())
         .err()
         .expect("a missing server");
     assert!(!target.exists(), "{err}");
+    assert!(!hidden.exists(), "{err}");
+    // An empty folder made beforehand is left as it was.
+    std::fs::create_dir(&target).unwrap();
+    ops::clone(
+        g.ws.tmp.join("empty.git").to_str().unwrap(),
+        &target,
+        None,
+        &mut quiet(),
+    )
+    .err()
+    .expect("an empty repository is refused");
+    assert_eq!(std::fs::read_dir(&target).unwrap().count(), 0);
+    assert!(!hidden.exists());
     // An existing folder with files is never cloned into.
     let err = ops::clone(g.server.to_str().unwrap(), &g.ws.root, None, &mut quiet())
         .err()
@@ -1064,4 +1079,169 @@ fn a_clone_and_a_sync_ready_the_cache_for_the_last_meetings() {
         diff_json(&jens, "meeting/4", "meeting/5", true),
         diff_json(&jens, "meeting/4", "meeting/5", false)
     );
+}
+
+/// Everything `oplaeg diff FROM TO --format json` says on a clone (exit
+/// status, output, errors), with the cache on or off.
+fn diff_outcome(dir: &Path, from: &str, to: &str, cache: bool) -> (bool, String, String) {
+    let home = dir.join(".git/test-home");
+    std::fs::create_dir_all(&home).unwrap();
+    let mut c = Command::new(env!("CARGO_BIN_EXE_oplaeg"));
+    c.arg("--repo")
+        .arg(dir)
+        .args(["diff", from, to, "--format", "json"]);
+    isolate(&mut c, &home);
+    if !cache {
+        c.env("OPLAEG_NO_CACHE", "1");
+    }
+    let out = c.output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A server whose meeting tags point at what no writer's `oplaeg meeting`
+/// makes – a tree, a blob, an annotated tag of a tree, a commit whose
+/// `drafts` is a file, a commit whose drafts hold a folder, a link, a
+/// submodule and text that is not UTF-8 under chapter names, a commit
+/// outside the branch's history, names that are not meeting numbers – stops
+/// neither a clone nor a sync (both ready the cache for the last meetings),
+/// and every diff to those tags reads the same with the cache as without.
+#[test]
+fn odd_meeting_tags_on_the_server_stop_neither_clone_nor_sync() {
+    let g = Group::new();
+    for n in 1..=2 {
+        hold_meeting(&g, n);
+    }
+    let birgitte = g.clone("birgitte", MEMBER2);
+    let who = [
+        ("GIT_AUTHOR_NAME", "Ukendt"),
+        ("GIT_AUTHOR_EMAIL", "ukendt@example.org"),
+        ("GIT_COMMITTER_NAME", "Ukendt"),
+        ("GIT_COMMITTER_EMAIL", "ukendt@example.org"),
+    ];
+    let server = &g.server;
+    let tree = rev(server, "main^{tree}");
+    let blob = rev(server, "main:oplaeg.toml");
+    git(server, &["update-ref", "refs/tags/meeting/7", &tree]);
+    git(server, &["update-ref", "refs/tags/meeting/8", &blob]);
+    git_env(
+        server,
+        &["tag", "-a", "meeting/10", "-m", "Møde 10", &tree],
+        &who,
+    );
+    // Commits made with plain git in a clone of their own.
+    let crafted = g.ws.tmp.join("crafted");
+    git(
+        &g.ws.tmp,
+        &["clone", "-q", server.to_str().unwrap(), "crafted"],
+    );
+    let commit = |msg: &str| {
+        git_env(&crafted, &["add", "-A"], &who);
+        git_env(
+            &crafted,
+            &["commit", "-q", "--allow-empty", "-m", msg],
+            &who,
+        );
+    };
+    // meeting/9: `drafts` is a file.
+    git(&crafted, &["rm", "-rq", "drafts"]);
+    std::fs::write(crafted.join("drafts"), "ikke en mappe\n").unwrap();
+    commit("drafts er en fil");
+    git(&crafted, &["tag", "meeting/9"]);
+    // meeting/11: odd entries under chapter names.
+    git(&crafted, &["reset", "-q", "--hard", "origin/main"]);
+    let drafts = crafted.join("drafts");
+    std::fs::create_dir_all(drafts.join("05-mappe.md")).unwrap();
+    std::fs::write(drafts.join("05-mappe.md/x.md"), "# X\n").unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", drafts.join("06-link.md")).unwrap();
+    std::fs::write(
+        drafts.join("07-bytes.md"),
+        b"# Bytes \xff\xfe\n\nTekst \xc3\n",
+    )
+    .unwrap();
+    git_env(
+        &crafted,
+        &[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            &format!("160000,{},drafts/08-modul.md", rev(server, "main")),
+        ],
+        &who,
+    );
+    git_env(
+        &crafted,
+        &[
+            "add",
+            "drafts/05-mappe.md",
+            "drafts/06-link.md",
+            "drafts/07-bytes.md",
+        ],
+        &who,
+    );
+    git_env(
+        &crafted,
+        &["commit", "-q", "-m", "mærkelige kapitler"],
+        &who,
+    );
+    git(&crafted, &["tag", "meeting/11"]);
+    // meeting/12: a commit outside the branch's history, with a broken
+    // configuration.
+    git(&crafted, &["checkout", "-q", "--orphan", "fremmed"]);
+    git(&crafted, &["rm", "-rqf", "--cached", "."]);
+    std::fs::write(crafted.join("oplaeg.toml"), "[[[ikke toml\n").unwrap();
+    git_env(&crafted, &["add", "oplaeg.toml"], &who);
+    git_env(&crafted, &["commit", "-q", "-m", "fremmed"], &who);
+    git(&crafted, &["tag", "meeting/12"]);
+    git(&crafted, &["tag", "meeting/4294967297"]);
+    git(&crafted, &["tag", "meeting/-3"]);
+    git(
+        &crafted,
+        &[
+            "push",
+            "-q",
+            "origin",
+            "refs/tags/meeting/9",
+            "refs/tags/meeting/11",
+            "refs/tags/meeting/12",
+            "refs/tags/meeting/4294967297",
+            "refs/tags/meeting/-3",
+        ],
+    );
+
+    let jens = g.clone("jens", MEMBER);
+    let report = sync(&birgitte, MEMBER2).expect("a sync past odd meeting tags");
+    assert_eq!(rev(&birgitte, "HEAD"), rev(server, "main"), "{report:?}");
+    for dir in [&jens, &birgitte] {
+        oplaeg_ok(&dir.join(".git/test-home"), dir, &["status"]);
+        assert_eq!(
+            diff_json(dir, "meeting/1", "meeting/2", true),
+            diff_json(dir, "meeting/1", "meeting/2", false)
+        );
+    }
+    for to in [
+        "meeting/7",
+        "meeting/8",
+        "meeting/9",
+        "meeting/10",
+        "meeting/11",
+        "meeting/12",
+    ] {
+        let with = diff_outcome(&jens, "meeting/2", to, true);
+        assert_eq!(with, diff_outcome(&jens, "meeting/2", to, false), "{to}");
+        assert!(!with.2.contains("panicked"), "{to}: {}", with.2);
+        // The tags of a tree or a file are named as such, not as unknown.
+        let not_commit = ["meeting/7", "meeting/8", "meeting/10"].contains(&to);
+        assert_eq!(!with.0, not_commit, "{to}: {}", with.2);
+        if not_commit {
+            assert!(
+                with.2.contains("ikke en version af oplægget"),
+                "{to}: {}",
+                with.2
+            );
+        }
+    }
 }

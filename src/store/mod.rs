@@ -385,10 +385,25 @@ impl Store {
         } else {
             spec.to_string()
         };
-        let found = self
-            .repo
-            .revparse_single(&named)
-            .and_then(|o| o.peel_to_commit());
+        let object = self.repo.revparse_single(&named);
+        if let Ok(o) = &object
+            && o.peel_to_commit().is_err()
+        {
+            // A name that is there but not a version (a tag of a tree or a
+            // file, made with plain git): say so, never "unknown".
+            let (da, en) = match o.peel(git2::ObjectType::Any).map(|p| p.kind()) {
+                Ok(Some(git2::ObjectType::Tree)) => {
+                    ("en mappe (et git-træ)", "a folder (a git tree)")
+                }
+                Ok(Some(git2::ObjectType::Blob)) => ("en fil", "a file"),
+                _ => ("noget andet", "something else"),
+            };
+            return Err(Error::Invalid(tr!(
+                "«{spec}» er ikke en version af oplægget: det peger på {da}, ikke på et commit; bed en skribent sætte det om",
+                "«{spec}» is not a version of the oplæg: it points at {en}, not at a commit; ask a writer to set it again"
+            )));
+        }
+        let found = object.and_then(|o| o.peel_to_commit());
         match found {
             Ok(c) => Ok(c.id()),
             Err(_) if self.repo.is_shallow() => Err(self.shallow_error()),
