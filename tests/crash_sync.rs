@@ -439,6 +439,29 @@ fn a_server_ref_lock_left_by_a_killed_sync_is_cleared_by_the_next() {
     c.assert_whole_and_synced("after the old lock was deleted");
 }
 
+/// The same when the clone fetches from one address and pushes to the
+/// server by its path (`remote.origin.pushurl`): the lock is cleared in the
+/// server the push went to.
+#[test]
+fn a_server_ref_lock_is_cleared_where_the_push_went() {
+    let t = Template::new(0, false);
+    let daemon = Daemon::start(&t.ws.tmp, &t.ws.home);
+    let c = t.copy("push-url-lock", Transport::GitDaemon(daemon.port));
+    git(
+        &c.clone,
+        &[
+            "config",
+            "remote.origin.pushurl",
+            c.server.to_str().unwrap(),
+        ],
+    );
+    assert!(kill_sync_at(&c.home, &c.clone, "sync-fetched"));
+    let lock = c.server.join("refs/heads/main.lock");
+    std::fs::write(&lock, format!("{}\n", c.server_main)).unwrap();
+    c.assert_whole_and_synced("a ref lock left where the push went");
+    assert!(!lock.exists(), "the dead sync's lock is gone");
+}
+
 /// A small deterministic generator for the kill delays (no extra crate).
 struct Lcg(u64);
 

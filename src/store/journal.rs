@@ -193,12 +193,11 @@ impl Store {
         else {
             return;
         };
-        let Some(url) = self
-            .repo
-            .find_remote(remote)
-            .ok()
-            .and_then(|r| r.url().ok().map(String::from))
-        else {
+        // The server the push wrote to (a sync takes its turn there too).
+        let Some(url) = self.repo.find_remote(remote).ok().and_then(|r| {
+            let url = r.url().ok()?.to_string();
+            Some(super::sync::push_url(&r, &url))
+        }) else {
             return;
         };
         let Some(server) = super::sync::local_repository(&url) else {

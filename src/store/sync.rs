@@ -317,12 +317,17 @@ impl Store {
             if !refspecs.is_empty() {
                 // libgit2 keeps the transport a fetch connected with (a
                 // local path's, say) and would push to another push URL
-                // over it: a push elsewhere goes through a remote of its own.
+                // over it, and its local transport pushes to a remote's
+                // fetch URL: a push elsewhere goes through a remote of its
+                // own whose only address is the push URL (the tracking ref
+                // is set below, not by libgit2).
                 let mut elsewhere = match route.push_url != route.url {
-                    true => Some(self.repo.find_remote(remote_name).map_err(Error::git(tr!(
-                        "opslag af serveren {remote_name}",
-                        "looking up the server {remote_name}"
-                    )))?),
+                    true => Some(self.repo.remote_anonymous(&route.push_url).map_err(
+                        Error::git(tr!(
+                            "opslag af serveren {remote_name}",
+                            "looking up the server {remote_name}"
+                        )),
+                    )?),
                     false => None,
                 };
                 let to = elsewhere.as_mut().unwrap_or(&mut remote);
@@ -559,9 +564,7 @@ impl Store {
             }
         };
         let url = r.url().map_err(Error::git("remote url"))?.to_string();
-        let push_url = r
-            .pushurl_bytes()
-            .map_or_else(|| url.clone(), |p| String::from_utf8_lossy(p).into_owned());
+        let push_url = push_url(&r, &url);
         let local_ref = self.branch_ref()?;
         let branch = local_ref.trim_start_matches("refs/heads/").to_string();
         let config = self.repo.config().map_err(Error::git("git config"))?;
@@ -1255,6 +1258,14 @@ fn merge_message(route: &Route, received: usize) -> String {
 }
 
 /// The folder of a server given as a local path or `file://` address.
+/// Where a push to `remote` goes: `remote.NAME.pushurl`, else its `url`.
+pub(super) fn push_url(remote: &git2::Remote, url: &str) -> String {
+    remote.pushurl_bytes().map_or_else(
+        || url.to_string(),
+        |p| String::from_utf8_lossy(p).into_owned(),
+    )
+}
+
 pub(super) fn local_repository(url: &str) -> Option<PathBuf> {
     let path = if let Some(p) = url.strip_prefix("file://") {
         PathBuf::from(p)
