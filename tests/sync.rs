@@ -1245,3 +1245,49 @@ fn odd_meeting_tags_on_the_server_stop_neither_clone_nor_sync() {
         }
     }
 }
+
+/// A clone that fetches from one path and pushes to another
+/// (`remote.origin.pushurl`): the sync's push lands where the push URL
+/// says, not in the fetch URL's repository (libgit2's transport for a path
+/// pushes to the fetch URL by itself).
+#[test]
+fn a_push_url_that_is_a_path_gets_the_push() {
+    let g = Group::new();
+    let jens = g.clone("jens", MEMBER);
+    let mirror = g.ws.tmp.join("mirror.git");
+    git(
+        &g.ws.tmp,
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            g.server.to_str().unwrap(),
+            "mirror.git",
+        ],
+    );
+    let before = rev(&mirror, "main");
+    git(
+        &jens,
+        &["remote", "set-url", "origin", mirror.to_str().unwrap()],
+    );
+    git(
+        &jens,
+        &[
+            "remote",
+            "set-url",
+            "--push",
+            "origin",
+            g.server.to_str().unwrap(),
+        ],
+    );
+    let id = comment(&jens, MEMBER, "sendt til push-adressen");
+    let report = sync(&jens, MEMBER).expect("sync");
+    assert_eq!(report.sent, 1);
+    assert!(g.server_comments().contains(&format!("comments/{id}.toml")));
+    assert_eq!(rev(&g.server, "main"), rev(&jens, "HEAD"));
+    assert_eq!(
+        rev(&mirror, "main"),
+        before,
+        "nothing pushed to the fetch URL"
+    );
+}
