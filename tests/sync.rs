@@ -517,14 +517,13 @@ fn clone_refuses_what_is_not_an_oplaeg_and_leaves_nothing() {
     let g = Group::new();
     git(&g.ws.tmp, &["init", "-q", "--bare", "empty.git"]);
     let target = g.ws.tmp.join("x");
-    let err = ops::clone(
-        g.ws.tmp.join("empty.git").to_str().unwrap(),
-        &target,
-        None,
-        &mut quiet(),
-    )
-    .err()
-    .expect("an empty repository is refused");
+    let empty = g.ws.tmp.join("empty.git");
+    let clone_empty = || {
+        ops::clone(empty.to_str().unwrap(), &target, None, &mut quiet())
+            .err()
+            .expect("an empty repository is refused")
+    };
+    let err = clone_empty();
     assert!(err.to_string().contains("oplaeg sync"), "{err}");
     assert!(!target.exists());
     let hidden = g.ws.tmp.join(".x.oplaeg-clone");
@@ -536,14 +535,7 @@ fn clone_refuses_what_is_not_an_oplaeg_and_leaves_nothing() {
     assert!(!hidden.exists(), "{err}");
     // An empty folder made beforehand is left as it was.
     std::fs::create_dir(&target).unwrap();
-    ops::clone(
-        g.ws.tmp.join("empty.git").to_str().unwrap(),
-        &target,
-        None,
-        &mut quiet(),
-    )
-    .err()
-    .expect("an empty repository is refused");
+    clone_empty();
     assert_eq!(std::fs::read_dir(&target).unwrap().count(), 0);
     assert!(!hidden.exists());
     // An existing folder with files is never cloned into.
@@ -996,6 +988,13 @@ fn drafts_cached(dir: &Path, writer: &Path, rev_: &str) -> bool {
 /// `oplaeg diff FROM TO --format json` on a clone; with `cache` false the
 /// cache is turned off for the run.
 fn diff_json(dir: &Path, from: &str, to: &str, cache: bool) -> String {
+    let out = diff_cmd(dir, from, to, cache).output().unwrap();
+    checked(&["oplaeg", "diff", from, to], out)
+}
+
+/// The command `oplaeg diff FROM TO --format json` on a clone, isolated;
+/// with `cache` false the cache is turned off for the run.
+fn diff_cmd(dir: &Path, from: &str, to: &str, cache: bool) -> Command {
     let home = dir.join(".git/test-home");
     std::fs::create_dir_all(&home).unwrap();
     let mut c = Command::new(env!("CARGO_BIN_EXE_oplaeg"));
@@ -1006,7 +1005,7 @@ fn diff_json(dir: &Path, from: &str, to: &str, cache: bool) -> String {
     if !cache {
         c.env("OPLAEG_NO_CACHE", "1");
     }
-    checked(&["oplaeg", "diff", from, to], c.output().unwrap())
+    c
 }
 
 /// Whether every quoted comment of `rev` in the clone `dir` is placed on
@@ -1084,17 +1083,7 @@ fn a_clone_and_a_sync_ready_the_cache_for_the_last_meetings() {
 /// Everything `oplaeg diff FROM TO --format json` says on a clone (exit
 /// status, output, errors), with the cache on or off.
 fn diff_outcome(dir: &Path, from: &str, to: &str, cache: bool) -> (bool, String, String) {
-    let home = dir.join(".git/test-home");
-    std::fs::create_dir_all(&home).unwrap();
-    let mut c = Command::new(env!("CARGO_BIN_EXE_oplaeg"));
-    c.arg("--repo")
-        .arg(dir)
-        .args(["diff", from, to, "--format", "json"]);
-    isolate(&mut c, &home);
-    if !cache {
-        c.env("OPLAEG_NO_CACHE", "1");
-    }
-    let out = c.output().unwrap();
+    let out = diff_cmd(dir, from, to, cache).output().unwrap();
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
