@@ -447,7 +447,7 @@ impl Store {
     ///
     /// On failure nothing is left behind, and an interrupted clone (the
     /// process killed, the machine off) jams nothing: the clone is made in a
-    /// hidden folder beside `path` ([`staging_folder`]) and moved to `path`
+    /// hidden folder beside `path` (`.NAME.oplaeg-clone`) and moved to `path`
     /// in one rename once whole, so `path` is either absent or a whole
     /// clone; the next clone to `path` removes what an interrupted one left
     /// in the hidden folder.
@@ -467,12 +467,20 @@ impl Store {
                 return Err(Error::Exists(path.display().to_string()));
             }
         }
-        let staging = staging_folder(path);
+        let mut staging = staging_folder(path);
         if let Some(s) = &staging
             && std::fs::symlink_metadata(s).is_ok()
         {
             // Left by an interrupted clone to the same folder.
             remove_leftover(s)?;
+        }
+        if existed
+            && let Some(s) = &staging
+            && std::fs::create_dir(s).is_err()
+        {
+            // An empty folder made for the clone where nothing else may be
+            // written beside it: the clone is made in it, as before.
+            staging = None;
         }
         let target = staging.as_deref().unwrap_or(path);
         let shown = display_url(url);
@@ -489,6 +497,10 @@ impl Store {
         }
         let fail = |e: Error| {
             remove_clone(target, existed && staging.is_none());
+            if existed && !path.exists() {
+                // The empty folder made for the clone is left as it was.
+                let _ = std::fs::create_dir(path);
+            }
             Err(e)
         };
         let repo = match cloned {
@@ -1257,7 +1269,6 @@ fn merge_message(route: &Route, received: usize) -> String {
     )
 }
 
-/// The folder of a server given as a local path or `file://` address.
 /// Where a push to `remote` goes: `remote.NAME.pushurl`, else its `url`.
 pub(super) fn push_url(remote: &git2::Remote, url: &str) -> String {
     remote.pushurl_bytes().map_or_else(
@@ -1266,6 +1277,7 @@ pub(super) fn push_url(remote: &git2::Remote, url: &str) -> String {
     )
 }
 
+/// The folder of a server given as a local path or `file://` address.
 pub(super) fn local_repository(url: &str) -> Option<PathBuf> {
     let path = if let Some(p) = url.strip_prefix("file://") {
         PathBuf::from(p)
@@ -1385,7 +1397,7 @@ fn backoff(attempt: u32) {
 /// (`.NAME.oplaeg-clone`), or None when the clone is made in place: for a
 /// path without a name of its own (`.`, `..`) and for the current folder,
 /// which is not replaced under the person's shell.
-pub fn staging_folder(path: &Path) -> Option<PathBuf> {
+fn staging_folder(path: &Path) -> Option<PathBuf> {
     let name = path.file_name()?.to_str()?;
     if let (Ok(here), Ok(there)) = (std::env::current_dir(), path.canonicalize())
         && here == there
