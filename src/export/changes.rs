@@ -180,6 +180,14 @@ fn edited(old: &[Block], new: &[Block]) -> Vec<Block> {
         return mark_blocks(old, new);
     };
     if kind(x) != kind(y) {
+        // Paired with a block of another kind (a paragraph made a list
+        // item, say): the words marked inside the new one's shape.
+        if let Some(inner) = only_content(y) {
+            return vec![wrapped_as(y, edited(old, inner))];
+        }
+        if let Some(inner) = only_content(x) {
+            return edited(inner, new);
+        }
         return mark_blocks(old, new);
     }
     match (x, y) {
@@ -193,6 +201,27 @@ fn edited(old: &[Block], new: &[Block]) -> Vec<Block> {
         }
         (Block::Quote(a), Block::Quote(b)) => vec![Block::Quote(edited(a, b))],
         _ => pair(x, y),
+    }
+}
+
+/// The blocks inside a list of one item or a quote.
+fn only_content(b: &Block) -> Option<&[Block]> {
+    match b {
+        Block::List { items, .. } if items.len() == 1 => Some(&items[0]),
+        Block::Quote(blocks) => Some(blocks),
+        _ => None,
+    }
+}
+
+/// `blocks` in the shape of `like` (a list of one item or a quote, as
+/// [`only_content`] takes them apart).
+fn wrapped_as(like: &Block, blocks: Vec<Block>) -> Block {
+    match like {
+        Block::List { start, .. } => Block::List {
+            start: *start,
+            items: vec![blocks],
+        },
+        _ => Block::Quote(blocks),
     }
 }
 
