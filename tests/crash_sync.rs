@@ -751,8 +751,9 @@ fn assert_whole_clone(home: &Path, dir: &Path, server: &Path, what: &str) {
 }
 
 /// After a kill: `parent/name` is absent (or the empty folder it was
-/// before) or a whole clone, never half of one; the next clone to the same folder works (or, over a whole clone,
-/// refuses to write over it), and leaves no hidden folder behind.
+/// before) or a whole clone, never half of one; the next clone to the same
+/// folder works (or, over a whole clone, refuses to write over it), and
+/// leaves no hidden folder behind.
 #[track_caller]
 fn assert_nothing_or_whole_and_cloned_again(t: &Template, parent: &Path, name: &str, what: &str) {
     let server = t.dir.join("server.git");

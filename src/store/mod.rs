@@ -385,37 +385,38 @@ impl Store {
         } else {
             spec.to_string()
         };
-        let object = self.repo.revparse_single(&named);
-        if let Ok(o) = &object
-            && o.peel_to_commit().is_err()
-        {
-            // A name that is there but not a version (a tag of a tree or a
-            // file, made with plain git): say so, never "unknown".
-            let (da, en) = match o.peel(git2::ObjectType::Any).map(|p| p.kind()) {
-                Ok(Some(git2::ObjectType::Tree)) => {
-                    ("en mappe (et git-træ)", "a folder (a git tree)")
-                }
-                Ok(Some(git2::ObjectType::Blob)) => ("en fil", "a file"),
-                _ => ("noget andet", "something else"),
-            };
+        let object = self.repo.revparse_single(&named).ok();
+        if let Some(commit) = object.as_ref().and_then(|o| o.peel_to_commit().ok()) {
+            return Ok(commit.id());
+        }
+        if self.repo.is_shallow() {
+            return Err(self.shallow_error());
+        }
+        // A name that is there but not a version (a tag of a tree or a
+        // file, made with plain git): say so, never "unknown".
+        let kind = object.and_then(|o| match o.kind() {
+            Some(git2::ObjectType::Tag) => o.peel(git2::ObjectType::Any).ok()?.kind(),
+            kind => kind,
+        });
+        let what = match kind {
+            Some(git2::ObjectType::Tree) => {
+                Some(("en mappe (et git-træ)", "a folder (a git tree)"))
+            }
+            Some(git2::ObjectType::Blob) => Some(("en fil", "a file")),
+            _ => None,
+        };
+        if let Some((da, en)) = what {
             return Err(Error::Invalid(tr!(
                 "«{spec}» er ikke en version af oplægget: det peger på {da}, ikke på et commit; bed en skribent sætte det om",
                 "«{spec}» is not a version of the oplæg: it points at {en}, not at a commit; ask a writer to set it again"
             )));
         }
-        let found = object.and_then(|o| o.peel_to_commit());
-        match found {
-            Ok(c) => Ok(c.id()),
-            Err(_) if self.repo.is_shallow() => Err(self.shallow_error()),
-            Err(_) => {
-                let tags = self.meeting_tags().unwrap_or_default();
-                Err(Error::unknown(
-                    Kind::Revision,
-                    spec,
-                    tags.iter().map(|t| t.name.as_str()),
-                ))
-            }
-        }
+        let tags = self.meeting_tags().unwrap_or_default();
+        Err(Error::unknown(
+            Kind::Revision,
+            spec,
+            tags.iter().map(|t| t.name.as_str()),
+        ))
     }
 
     /// Loads the workspace at a revision.
