@@ -188,6 +188,11 @@ fn edited(old: &[Block], new: &[Block]) -> Vec<Block> {
         if let Some(inner) = only_content(x) {
             return edited(inner, new);
         }
+        // A heading whose level changed, prose made code or code prose:
+        // the words marked in the new one's line.
+        if let (Some(a), Some(b)) = (inline(x), inline(y)) {
+            return vec![with_inline(y, mark_spans(&a, &b))];
+        }
         return mark_blocks(old, new);
     }
     match (x, y) {
@@ -201,6 +206,43 @@ fn edited(old: &[Block], new: &[Block]) -> Vec<Block> {
         }
         (Block::Quote(a), Block::Quote(b)) => vec![Block::Quote(edited(a, b))],
         _ => pair(x, y),
+    }
+}
+
+/// The words of a block that is one run of text (a paragraph, a heading, a
+/// note, a code block), as spans.
+fn inline(b: &Block) -> Option<Vec<Span>> {
+    match b {
+        Block::Para(s) | Block::Note(s) | Block::Heading { text: s, .. } => Some(s.clone()),
+        Block::Code(t) => Some(vec![code_span(t, Mark::None)]),
+        _ => None,
+    }
+}
+
+/// `spans` in the place of the text of `like` (a block [`inline`] takes
+/// apart); code with marks inside is laid out as a paragraph of code, as
+/// [`marked`] lays out a whole code block.
+fn with_inline(like: &Block, spans: Vec<Span>) -> Block {
+    match like {
+        Block::Heading { level, id, .. } => Block::Heading {
+            level: *level,
+            id: id.clone(),
+            text: spans,
+        },
+        Block::Note(_) => Block::Note(spans),
+        _ => Block::Para(spans),
+    }
+}
+
+/// Code as one span.
+fn code_span(text: &str, mark: Mark) -> Span {
+    Span {
+        mark,
+        style: super::doc::Style {
+            code: true,
+            ..Default::default()
+        },
+        ..Span::plain(text)
     }
 }
 
@@ -258,7 +300,12 @@ fn pair(old: &Block, new: &Block) -> Vec<Block> {
         },
         (Block::Quote(a), Block::Quote(b)) => Block::Quote(mark_blocks(a, b)),
         _ if old.plain_text() == new.plain_text() => new.clone(),
-        // Code, tables and the rest: the old one deleted, the new one inserted.
+        // Code edited: its words marked in a paragraph of code.
+        (Block::Code(a), Block::Code(b)) => Block::Para(mark_spans(
+            &[code_span(a, Mark::None)],
+            &[code_span(b, Mark::None)],
+        )),
+        // Tables and the rest: the old one deleted, the new one inserted.
         _ => return vec![marked(old, Mark::Deleted), marked(new, Mark::Inserted)],
     };
     vec![one]
@@ -315,14 +362,7 @@ pub fn marked(block: &Block, mark: Mark) -> Block {
                 .map(|(l, b)| (l.clone(), marked_all(b, mark)))
                 .collect(),
         ),
-        Block::Code(t) => Block::Para(vec![Span {
-            mark,
-            style: super::doc::Style {
-                code: true,
-                ..Default::default()
-            },
-            ..Span::plain(t)
-        }]),
+        Block::Code(t) => Block::Para(vec![code_span(t, mark)]),
         Block::Table(t) => {
             let mut t = t.clone();
             for row in std::iter::once(&mut t.header).chain(t.rows.iter_mut()) {
@@ -541,6 +581,28 @@ mod tests {
                 "C til sidst.",
                 "{+A er først.+}"
             ]
+        );
+        // A heading's level changed: the new level, the changed word marked.
+        let heading = mark_chapter("# T\n\n## Kræft år.\n", "# T\n\n### Kræft i år.\n", &blocks);
+        assert!(
+            matches!(&heading[1], Block::Heading { level: 3, .. }),
+            "{heading:?}"
+        );
+        assert_eq!(
+            marked_lines("# T\n\n## Kræft år.\n", "# T\n\n### Kræft i år.\n"),
+            ["T", "Kræft {+i +}år."]
+        );
+        // Code edited, and prose made code: the changed words marked.
+        assert_eq!(
+            marked_lines(
+                "# T\n\n```\nkræft år\n```\n",
+                "# T\n\n```\nkræft i år\n```\n"
+            ),
+            ["T", "kræft {+i +}år"]
+        );
+        assert_eq!(
+            marked_lines("# T\n\nKræft år.\n", "# T\n\n```\nKræft i år.\n```\n"),
+            ["T", "Kræft {+i +}år."]
         );
         // Nothing changed: no marks.
         assert_eq!(
