@@ -270,7 +270,7 @@ pub struct Anchorer<'a> {
     olds: Bounded<(String, Oid), Option<Rc<OldVersion>>>,
     /// Old chapter files as stored (bytes), per blob: enough to tell that a
     /// quote occurs once without making the old version's text.
-    raw: Bounded<Oid, Option<Rc<Vec<u8>>>>,
+    raw: Bounded<(String, Oid), Option<Rc<Vec<u8>>>>,
     /// Placements remembered across runs (None: the cache is off).
     cache: Option<Placements>,
     /// What names a target chapter in a cache key, by slug (None: not in
@@ -335,6 +335,12 @@ impl<K: std::hash::Hash + Eq + Clone, V> Bounded<K, V> {
         self.map.get(key)
     }
 
+    /// Forgets the entries `keep` says no to.
+    fn retain(&mut self, keep: impl Fn(&K) -> bool) {
+        self.map.retain(|k, _| keep(k));
+        self.order.retain(|k| keep(k));
+    }
+
     fn insert(&mut self, key: K, value: V) {
         if self.map.insert(key.clone(), value).is_none() {
             self.order.push_back(key);
@@ -383,6 +389,16 @@ impl<'a> Anchorer<'a> {
             target_ids: HashMap::new(),
             used: AnchorUse::default(),
         }
+    }
+
+    /// Forgets what was read and made to place comments on chapter `slug`
+    /// (its text in the target, the versions comments were written on and
+    /// their comparison with it), to free the memory once its comments are
+    /// placed. Placing more on it later makes them again.
+    pub fn done_with(&mut self, slug: &str) {
+        self.chapters.remove(slug);
+        self.olds.retain(|(s, _)| s != slug);
+        self.raw.retain(|(s, _)| s != slug);
     }
 
     /// How many placements were reused and made anew so far.
@@ -520,7 +536,8 @@ impl<'a> Anchorer<'a> {
         if target.blob == Some(blob) {
             return true;
         }
-        let raw = match self.raw.get(&blob) {
+        let key = (slug.to_string(), blob);
+        let raw = match self.raw.get(&key) {
             Some(r) => r.clone(),
             None => {
                 let r = self
@@ -529,7 +546,7 @@ impl<'a> Anchorer<'a> {
                     .find_blob(blob)
                     .ok()
                     .map(|b| Rc::new(b.content().to_vec()));
-                self.raw.insert(blob, r.clone());
+                self.raw.insert(key, r.clone());
                 r
             }
         };

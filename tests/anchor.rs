@@ -116,6 +116,34 @@ fn the_demos_comments_follow_its_revisions() {
     }
 }
 
+/// An anchorer that forgets each chapter's versions after every comment
+/// (as `oplaeg diff` does after each chapter's comments) places every
+/// comment as one that keeps them all.
+#[test]
+fn a_chapter_forgotten_is_placed_the_same_again() {
+    let (_tmp, store) = demo();
+    // HEAD's comments, placed on HEAD and on the older drafts.
+    let comments = store.load(&Rev::Named("HEAD".into())).unwrap().comments;
+    for rev in ["HEAD", "meeting/4", "meeting/3"] {
+        let ws = store.load(&Rev::Named(rev.into())).unwrap();
+        let mut keeping = Anchorer::without_cache(&store, &ws);
+        let mut forgetting = Anchorer::without_cache(&store, &ws);
+        let mut placed = 0;
+        // Twice over: the second round places on chapters forgotten.
+        for c in comments.iter().chain(&comments) {
+            let kept = keeping.place(c);
+            let again = forgetting.place(c);
+            assert_eq!(again, kept, "{rev}: {}", c.id);
+            placed += usize::from(kept.is_some());
+            if let Some(slug) = &c.target.chapter {
+                forgetting.done_with(slug);
+            }
+        }
+        assert!(placed >= 10, "{rev}: only {placed} placed");
+        assert_eq!(forgetting.used().placed, keeping.used().placed);
+    }
+}
+
 #[test]
 fn placed_back_onto_an_older_draft() {
     // The comments of today placed on the draft sent for meeting 3: the

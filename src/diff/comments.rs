@@ -134,36 +134,47 @@ pub(crate) fn compare_comments(
 }
 
 /// Places comments in `to`, on a few threads when there are many: the
-/// comments are grouped by chapter (an anchorer caches per chapter) and the
-/// groups shared out, each thread with its own handle on the repository.
+/// comments are grouped by chapter (an anchorer caches per chapter, and
+/// forgets a chapter's versions once its group is placed, so only a few are
+/// held at a time) and the groups shared out, each thread with its own
+/// handle on the repository.
 fn place_all(
     store: &Store,
     to: &Workspace,
     comments: &[&Comment],
 ) -> Result<Vec<Option<Placement>>> {
+    let chapter = |c: &Comment| c.target.chapter.clone().unwrap_or_default();
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    for (k, c) in comments.iter().enumerate() {
+        groups.entry(chapter(c)).or_default().push(k);
+    }
+    let mut groups: Vec<(String, Vec<usize>)> = groups.into_iter().collect();
+    // Largest first, then by name: the same order every run.
+    groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
+    let place_groups = |anchorer: &mut Anchorer, groups: &[(String, Vec<usize>)]| {
+        let mut done = Vec::new();
+        for (slug, group) in groups {
+            done.extend(group.iter().map(|&k| (k, anchorer.place(comments[k]))));
+            anchorer.done_with(slug);
+        }
+        done
+    };
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 4);
+    let mut buckets: Vec<Vec<(String, Vec<usize>)>> = vec![Vec::new(); threads];
+    let mut sizes = vec![0; threads];
+    for g in groups {
+        let lightest = (0..threads)
+            .min_by_key(|&b| sizes[b])
+            .expect("at least one bucket");
+        sizes[lightest] += g.1.len();
+        buckets[lightest].push(g);
+    }
     if threads == 1 || comments.len() < 64 {
         let mut anchorer = Anchorer::new(store, to);
-        return Ok(comments.iter().map(|c| anchorer.place(c)).collect());
-    }
-    let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (k, c) in comments.iter().enumerate() {
-        groups
-            .entry(c.target.chapter.as_deref().unwrap_or(""))
-            .or_default()
-            .push(k);
-    }
-    let mut groups: Vec<Vec<usize>> = groups.into_values().collect();
-    groups.sort_by_key(|g| std::cmp::Reverse(g.len()));
-    let mut buckets: Vec<Vec<usize>> = vec![Vec::new(); threads];
-    for g in groups {
-        let lightest = buckets
-            .iter_mut()
-            .min_by_key(|b| b.len())
-            .expect("at least one bucket");
-        lightest.extend(g);
+        let all: Vec<(String, Vec<usize>)> = buckets.into_iter().flatten().collect();
+        return Ok(spread(comments.len(), place_groups(&mut anchorer, &all)));
     }
     // The first bucket here with `store`, the others on threads with
     // handles of their own.
@@ -176,20 +187,15 @@ fn place_all(
             .map(|(h, bucket)| {
                 scope.spawn(move || {
                     let mut anchorer = Anchorer::new(&h, to);
-                    let done: Vec<(usize, Option<Placement>)> = bucket
-                        .iter()
-                        .map(|&k| (k, anchorer.place(comments[k])))
-                        .collect();
+                    let done = place_groups(&mut anchorer, &bucket);
                     drop(anchorer);
                     (h, done)
                 })
             })
             .collect();
         let mut anchorer = Anchorer::new(store, to);
-        let mut all: Vec<(usize, Option<Placement>)> = buckets[0]
-            .iter()
-            .map(|&k| (k, anchorer.place(comments[k])))
-            .collect();
+        let mut all = place_groups(&mut anchorer, &buckets[0]);
+        drop(anchorer);
         for w in workers {
             let (h, done) = w.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
             store.give_back(h);
@@ -197,9 +203,14 @@ fn place_all(
         }
         all
     });
-    let mut out: Vec<Option<Placement>> = vec![None; comments.len()];
+    Ok(spread(comments.len(), placed))
+}
+
+/// Placements by comment index, in the comments' order.
+fn spread(n: usize, placed: Vec<(usize, Option<Placement>)>) -> Vec<Option<Placement>> {
+    let mut out: Vec<Option<Placement>> = vec![None; n];
     for (k, p) in placed {
         out[k] = p;
     }
-    Ok(out)
+    out
 }
