@@ -633,12 +633,7 @@ impl<'a> Anchorer<'a> {
     fn read_chapter_blobs(&mut self, commit: &str) -> Option<Rc<HashMap<String, Oid>>> {
         let repo = self.store.repo();
         let oid = Oid::from_str(commit.trim()).ok()?;
-        let tree = repo.find_commit(oid).ok()?.tree().ok()?;
-        let entry = tree.get_name(paths::DRAFTS)?;
-        if entry.kind() != Some(ObjectType::Tree) {
-            return None;
-        }
-        let drafts_id = entry.id();
+        let drafts_id = self.store.folder_tree(oid, paths::DRAFTS)?;
         if let Some(map) = self.drafts.get(&drafts_id) {
             return Some(map.clone());
         }
