@@ -137,8 +137,9 @@ pub(crate) fn compare_comments(
 /// comments are grouped by chapter (an anchorer caches per chapter, and
 /// forgets a chapter's versions once its group is placed, so only a few are
 /// held at a time) and the groups shared out, each thread with its own
-/// handle on the repository.
-fn place_all(
+/// handle on the repository. Placements are remembered in the cache, as
+/// [`Anchorer::new`] does.
+pub(crate) fn place_all(
     store: &Store,
     to: &Workspace,
     comments: &[&Comment],

@@ -4,7 +4,6 @@
 use std::path::Path;
 
 use super::Session;
-use crate::anchor::Anchorer;
 use crate::error::{Error, Result};
 use crate::i18n::count;
 use crate::model::Member;
@@ -192,12 +191,11 @@ pub fn prepare_cache(store: &Store, head: bool) {
 }
 
 /// Places every comment of `ws` on its chapters, remembering the
-/// placements in the cache.
+/// placements in the cache (as a diff places them: chapter by chapter, on
+/// a few threads).
 fn place_all(store: &Store, ws: &crate::model::Workspace) {
-    let mut anchorer = Anchorer::new(store, ws);
-    for c in &ws.comments {
-        let _ = anchorer.place(c);
-    }
+    let comments: Vec<&crate::model::Comment> = ws.comments.iter().collect();
+    let _ = crate::diff::comments::place_all(store, ws, &comments);
 }
 
 /// The default folder for a clone of `url`: its last part without `.git`.
