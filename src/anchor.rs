@@ -71,6 +71,7 @@ use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use git2::{ObjectType, Oid};
@@ -260,23 +261,29 @@ pub struct Anchorer<'a> {
     target: &'a Workspace,
     /// Target chapters by slug (None: not in the target).
     chapters: HashMap<String, Option<Rc<TargetChapter>>>,
-    /// Chapter blobs by slug, per written-on commit (None: no such commit).
-    commits: HashMap<String, Option<Rc<HashMap<String, Oid>>>>,
-    /// The same, per `drafts/` tree: most commits share their drafts.
-    drafts: HashMap<Oid, Rc<HashMap<String, Oid>>>,
+    /// Chapter versions loaded elsewhere (the other side of a diff), by
+    /// blob: their text as the loader made it, so a comment written on one
+    /// of them needs no read of git.
+    known: HashMap<Oid, &'a str>,
+    /// The chapter files of the commits comments were written on, perhaps
+    /// shared with anchorers on other threads.
+    written_on: Arc<WrittenOn>,
     /// Whether the repository holds a written-on commit (for the cache key).
     held: HashMap<String, bool>,
     /// Old versions and their comparison with the target, per chapter and blob.
     olds: Bounded<(String, Oid), Option<Rc<OldVersion>>>,
-    /// Old chapter files as stored (bytes), per blob: enough to tell that a
-    /// quote occurs once without making the old version's text.
-    raw: Bounded<(String, Oid), Option<Rc<Vec<u8>>>>,
+    /// Old chapter files as stored (libgit2's buffer, not copied), per
+    /// blob: enough to tell that a quote occurs once without making the old
+    /// version's text.
+    raw: Bounded<(String, Oid), Option<Rc<git2::Blob<'a>>>>,
     /// Placements remembered across runs (None: the cache is off).
     cache: Option<Placements>,
     /// What names a target chapter in a cache key, by slug (None: not in
     /// the target).
     target_ids: HashMap<String, Option<Rc<str>>>,
     used: AnchorUse,
+    /// Chapter files read from git (versions comments were written on).
+    files_read: usize,
 }
 
 /// How an [`Anchorer`] placed its comments (for tests and benchmarks).
@@ -380,15 +387,37 @@ impl<'a> Anchorer<'a> {
             store,
             target,
             chapters: HashMap::new(),
-            commits: HashMap::new(),
-            drafts: HashMap::new(),
+            known: HashMap::new(),
+            written_on: Arc::default(),
             held: HashMap::new(),
             olds: Bounded::new(OLD_VERSIONS_KEPT),
             raw: Bounded::new(OLD_VERSIONS_KEPT),
             cache: None,
             target_ids: HashMap::new(),
             used: AnchorUse::default(),
+            files_read: 0,
         }
+    }
+
+    /// Looks up the chapter files of written-on commits in `shared`, which
+    /// anchorers on other threads (placing onto the same version or
+    /// another) may fill too, so each commit is read once.
+    pub fn sharing(mut self, shared: Arc<WrittenOn>) -> Anchorer<'a> {
+        self.written_on = shared;
+        self
+    }
+
+    /// Takes the chapters of `other`, a version loaded from git as well
+    /// (the other side of a diff), as the chapter files they were loaded
+    /// from: a comment written on one of them is placed from that text
+    /// instead of reading the file again. The same placements result.
+    pub fn knowing(mut self, other: &'a Workspace) -> Anchorer<'a> {
+        for c in &other.chapters {
+            if let Some(Ok(blob)) = c.blob.as_deref().map(Oid::from_str) {
+                self.known.insert(blob, c.markdown.as_str());
+            }
+        }
+        self
     }
 
     /// Forgets what was read and made to place comments on chapter `slug`
@@ -399,6 +428,12 @@ impl<'a> Anchorer<'a> {
         self.chapters.remove(slug);
         self.olds.retain(|(s, _)| s != slug);
         self.raw.retain(|(s, _)| s != slug);
+    }
+
+    /// How many chapter files (versions comments were written on) were
+    /// read from git so far.
+    pub fn files_read(&self) -> usize {
+        self.files_read
     }
 
     /// How many placements were reused and made anew so far.
@@ -536,26 +571,30 @@ impl<'a> Anchorer<'a> {
         if target.blob == Some(blob) {
             return true;
         }
+        let once = |text: &[u8]| {
+            memchr::memmem::find_iter(text, anchor.quote.as_bytes())
+                .take(2)
+                .count()
+                == 1
+        };
+        // A loaded text is the file without a byte order mark and with CRLF
+        // made LF: the count is the file's for a quote with none of those.
+        if let Some(text) = self.known.get(&blob)
+            && !anchor.quote.contains(['\r', '\n', '\u{FEFF}'])
+        {
+            return once(text.as_bytes());
+        }
         let key = (slug.to_string(), blob);
         let raw = match self.raw.get(&key) {
             Some(r) => r.clone(),
             None => {
-                let r = self
-                    .store
-                    .repo()
-                    .find_blob(blob)
-                    .ok()
-                    .map(|b| Rc::new(b.content().to_vec()));
+                self.files_read += 1;
+                let r = self.store.repo().find_blob(blob).ok().map(Rc::new);
                 self.raw.insert(key, r.clone());
                 r
             }
         };
-        raw.is_some_and(|raw| {
-            memchr::memmem::find_iter(&raw, anchor.quote.as_bytes())
-                .take(2)
-                .count()
-                == 1
-        })
+        raw.is_some_and(|raw| once(raw.content()))
     }
 
     fn origin(&mut self, slug: &str, commit: &str, target: &TargetChapter) -> Origin {
@@ -572,32 +611,37 @@ impl<'a> Anchorer<'a> {
         if let Some(old) = self.olds.get(&key) {
             return old.clone().map_or(Origin::Same, Origin::Other);
         }
-        let repo = self.store.repo();
-        let old = match repo.find_blob(blob) {
-            Ok(b) => match std::str::from_utf8(b.content()).map(crate::model::editor_text) {
-                Ok(markdown) => {
-                    let markdown = markdown.as_ref();
-                    let same = target.blob.is_none()
-                        && markdown.len() == target.markdown_len
-                        && self
-                            .target
-                            .chapters
-                            .iter()
-                            .any(|c| c.slug == slug && c.markdown == markdown);
-                    if same {
-                        None
-                    } else {
-                        let version = Version::new(markdown);
-                        Some(Rc::new(OldVersion {
-                            version,
-                            alignment: OnceCell::new(),
-                        }))
-                    }
-                }
-                Err(_) => return Origin::Unknown,
-            },
-            Err(_) => return Origin::Unknown,
+        // The text as the loader makes it: from the other side of the diff
+        // when it has this file, else read.
+        let (file, text);
+        let markdown: &str = match self.known.get(&blob) {
+            Some(&known) => known,
+            None => {
+                self.files_read += 1;
+                file = match self.store.repo().find_blob(blob) {
+                    Ok(b) => b,
+                    Err(_) => return Origin::Unknown,
+                };
+                text = match std::str::from_utf8(file.content()) {
+                    Ok(t) => crate::model::editor_text(t),
+                    Err(_) => return Origin::Unknown,
+                };
+                &text
+            }
         };
+        let same = target.blob.is_none()
+            && markdown.len() == target.markdown_len
+            && self
+                .target
+                .chapters
+                .iter()
+                .any(|c| c.slug == slug && c.markdown == markdown);
+        let old = (!same).then(|| {
+            Rc::new(OldVersion {
+                version: Version::new(markdown),
+                alignment: OnceCell::new(),
+            })
+        });
         self.olds.insert(key, old.clone());
         old.map_or(Origin::Same, Origin::Other)
     }
@@ -621,21 +665,21 @@ impl<'a> Anchorer<'a> {
     }
 
     /// Chapter slug → blob in a commit, cached per commit and per drafts tree.
-    fn chapter_blobs(&mut self, commit: &str) -> Option<Rc<HashMap<String, Oid>>> {
-        if let Some(c) = self.commits.get(commit) {
-            return c.clone();
+    fn chapter_blobs(&mut self, commit: &str) -> ChapterBlobs {
+        if let Some(c) = self.written_on.commit(commit) {
+            return c;
         }
         let found = self.read_chapter_blobs(commit);
-        self.commits.insert(commit.to_string(), found.clone());
+        self.written_on.note_commit(commit, found.clone());
         found
     }
 
-    fn read_chapter_blobs(&mut self, commit: &str) -> Option<Rc<HashMap<String, Oid>>> {
+    fn read_chapter_blobs(&mut self, commit: &str) -> ChapterBlobs {
         let repo = self.store.repo();
         let oid = Oid::from_str(commit.trim()).ok()?;
         let drafts_id = self.store.folder_tree(oid, paths::DRAFTS)?;
-        if let Some(map) = self.drafts.get(&drafts_id) {
-            return Some(map.clone());
+        if let Some(map) = self.written_on.drafts(drafts_id) {
+            return Some(map);
         }
         let drafts = repo.find_tree(drafts_id).ok()?;
         let mut map = HashMap::new();
@@ -648,9 +692,47 @@ impl<'a> Anchorer<'a> {
                 map.entry(slug).or_insert(e.id());
             }
         }
-        let map = Rc::new(map);
-        self.drafts.insert(drafts_id, map.clone());
+        let map = Arc::new(map);
+        self.written_on.note_drafts(drafts_id, map.clone());
         Some(map)
+    }
+}
+
+/// The chapter files (slug → blob) of the commits comments were written
+/// on, by commit and by `drafts/` tree (most commits share their drafts),
+/// for one or more anchorers on the same repository (one without a commit
+/// notes it as missing). What a commit holds never changes, so anchorers
+/// placing onto different versions can share it as well.
+#[derive(Default)]
+pub struct WrittenOn {
+    /// By commit as the anchor names it (None: no such commit or folder).
+    commits: Mutex<HashMap<String, ChapterBlobs>>,
+    drafts: Mutex<HashMap<Oid, Arc<HashMap<String, Oid>>>>,
+}
+
+/// A commit's chapter files by slug (None: no such commit or folder).
+type ChapterBlobs = Option<Arc<HashMap<String, Oid>>>;
+
+impl WrittenOn {
+    /// What is known of `commit` (None: not looked up yet).
+    fn commit(&self, commit: &str) -> Option<ChapterBlobs> {
+        let commits = self.commits.lock().unwrap_or_else(|e| e.into_inner());
+        commits.get(commit).cloned()
+    }
+
+    fn note_commit(&self, commit: &str, blobs: ChapterBlobs) {
+        let mut commits = self.commits.lock().unwrap_or_else(|e| e.into_inner());
+        commits.insert(commit.to_string(), blobs);
+    }
+
+    fn drafts(&self, tree: Oid) -> Option<Arc<HashMap<String, Oid>>> {
+        let drafts = self.drafts.lock().unwrap_or_else(|e| e.into_inner());
+        drafts.get(&tree).cloned()
+    }
+
+    fn note_drafts(&self, tree: Oid, blobs: Arc<HashMap<String, Oid>>) {
+        let mut drafts = self.drafts.lock().unwrap_or_else(|e| e.into_inner());
+        drafts.insert(tree, blobs);
     }
 }
 

@@ -7,9 +7,10 @@ mod common;
 
 use std::collections::HashMap;
 use std::process::Command;
+use std::sync::Arc;
 
 use common::{MEMBER, MEMBER2, WRITER, Ws, toml_get, toml_str};
-use oplaeg::anchor::{Anchorer, Fate, Placement};
+use oplaeg::anchor::{Anchorer, Fate, Placement, WrittenOn};
 use oplaeg::model::{Comment, Workspace};
 use oplaeg::ops::NewTarget;
 use oplaeg::store::{Rev, Store};
@@ -142,6 +143,116 @@ fn a_chapter_forgotten_is_placed_the_same_again() {
         assert!(placed >= 10, "{rev}: only {placed} placed");
         assert_eq!(forgetting.used().placed, keeping.used().placed);
     }
+}
+
+#[test]
+fn placed_the_same_from_a_version_in_hand_and_with_commits_shared() {
+    // As `oplaeg diff` places: the diff's other side in hand (a comment
+    // written on one of its chapter files needs no read of git) and the
+    // written-on commits looked up once for anchorers on several threads.
+    let (_tmp, store) = demo();
+    let comments = store.load(&Rev::Named("HEAD".into())).unwrap().comments;
+    let revs = ["HEAD", "meeting/4", "meeting/3"];
+    let loaded: Vec<Workspace> = revs
+        .iter()
+        .map(|r| store.load(&Rev::Named((*r).into())).unwrap())
+        .collect();
+    let shared = Arc::new(WrittenOn::default());
+    let mut saved = 0;
+    for (k, target) in loaded.iter().enumerate() {
+        for (j, other) in loaded.iter().enumerate().filter(|(j, _)| *j != k) {
+            let mut alone = Anchorer::without_cache(&store, target);
+            let mut helped = Anchorer::without_cache(&store, target)
+                .knowing(other)
+                .sharing(shared.clone());
+            for c in &comments {
+                let p = helped.place(c);
+                assert_eq!(
+                    p,
+                    alone.place(c),
+                    "{} knowing {}: {}",
+                    revs[k],
+                    revs[j],
+                    c.id
+                );
+            }
+            assert_eq!(helped.used(), alone.used());
+            assert!(helped.files_read() <= alone.files_read());
+            saved += alone.files_read() - helped.files_read();
+        }
+    }
+    assert!(saved > 0, "no comment was placed from a version in hand");
+}
+
+#[test]
+fn a_quote_twice_in_the_version_in_hand_is_not_taken_on_trust() {
+    // The version a comment was written on had its quote twice: in the
+    // paragraph commented on and in a paragraph at the end. Then the first
+    // is deleted and the last rewritten so that the quote there has the
+    // whole context of the one commented on. Taking the quote with its
+    // context on trust would put the comment there; the comparison says
+    // those words stood there already. The same with that version in hand
+    // (as `oplaeg diff` has its FROM) as when its file is read from git.
+    let ws = sample();
+    let slug = "rehabilitering";
+    let file = "drafts/05-rehabilitering.md";
+    let md = chapter(&ws, slug);
+    let id = comment_on(&ws, MEMBER2, slug, KL_REHAB);
+    let quote = "Overgangen mellem sygehus og kommune er et sårbart punkt.";
+    let later = format!("Derfor gælder det fortsat: {quote} Det skal følges nøje.");
+    let twice = format!("{}\n\n{later}\n", md.trim_end());
+    ws.write(file, &twice);
+    let written_on = ws.git_commit_all_as(
+        common::WRITER_NAME,
+        WRITER,
+        "2024-08-01T10:00:00+02:00",
+        "Pointen gentaget til sidst",
+    );
+    let start = md.find(quote).expect("the quote");
+    let end = start + md[start..].find("\n\n").expect("a paragraph");
+    let rewritten = format!(
+        "Almen praksis har en rolle i at opfange behov, som opstår efter endt behandling, og i at \
+         henvise videre. {quote} Genoptræningsplaner og henvisninger indeholder ikke altid \
+         tilstrækkelige oplysninger."
+    );
+    let edited = format!(
+        "{}{}\n\n{rewritten}\n",
+        &md[..start],
+        md[end + 2..].trim_end()
+    );
+    ws.write(file, &edited);
+    let now = ws.git_commit_all_as(
+        common::WRITER_NAME,
+        WRITER,
+        "2024-08-02T10:00:00+02:00",
+        "Afsnittet om overgangen skrevet om",
+    );
+    let store = ws.store();
+    let in_hand = store.load(&Rev::Named(written_on.clone())).unwrap();
+    let target = store.load(&Rev::Named(now)).unwrap();
+    let text = searchable_text(&twice);
+    let at = text.find(quote).expect("the quote");
+    let mut c = target.comment(&id).unwrap().clone();
+    c.target.anchor = Some(
+        oplaeg::anchor::anchor_at(&text, at..at + quote.len(), &written_on).expect("an anchor"),
+    );
+    let new_text = searchable_text(&edited);
+    assert_eq!(new_text.matches(quote).count(), 1);
+    let a = c.target.anchor.as_ref().unwrap();
+    assert!(new_text.contains(&format!("{}{quote}{}", a.before, a.after)));
+
+    let mut alone = Anchorer::without_cache(&store, &target);
+    let read = alone.place(&c).expect("a quote");
+    assert_eq!(
+        read.fate,
+        Fate::Section {
+            heading: "Opgavefordeling mellem sektorerne".into()
+        }
+    );
+    assert!(alone.files_read() >= 1);
+    let mut helped = Anchorer::without_cache(&store, &target).knowing(&in_hand);
+    assert_eq!(helped.place(&c), Some(read));
+    assert_eq!(helped.files_read(), 0);
 }
 
 #[test]

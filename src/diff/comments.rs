@@ -2,10 +2,11 @@
 //! whether each quoted comment still finds its words in TO.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::anchor::{Anchorer, Fate, Placement};
+use crate::anchor::{Anchorer, Fate, Placement, WrittenOn};
 use crate::error::Result;
 use crate::model::{Author, Comment, CommentStatus, Workspace};
 use crate::store::Store;
@@ -127,7 +128,8 @@ pub(crate) fn compare_comments(
             placement: None,
         });
     }
-    for (report, placement) in out.anchors.iter_mut().zip(place_all(store, to, &to_place)?) {
+    let placed = place_all(store, to, Some(from), &to_place)?;
+    for (report, placement) in out.anchors.iter_mut().zip(placed) {
         report.placement = placement;
     }
     Ok(out)
@@ -138,10 +140,12 @@ pub(crate) fn compare_comments(
 /// forgets a chapter's versions once its group is placed, so only a few are
 /// held at a time) and the groups shared out, each thread with its own
 /// handle on the repository. Placements are remembered in the cache, as
-/// [`Anchorer::new`] does.
+/// [`Anchorer::new`] does. `also`, another version loaded from git (the
+/// diff's FROM), saves reading the chapter files it holds again.
 pub(crate) fn place_all(
     store: &Store,
     to: &Workspace,
+    also: Option<&Workspace>,
     comments: &[&Comment],
 ) -> Result<Vec<Option<Placement>>> {
     let chapter = |c: &Comment| c.target.chapter.clone().unwrap_or_default();
@@ -152,6 +156,17 @@ pub(crate) fn place_all(
     let mut groups: Vec<(String, Vec<usize>)> = groups.into_iter().collect();
     // Largest first, then by name: the same order every run.
     groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
+    fn anchorer<'a>(
+        store: &'a Store,
+        to: &'a Workspace,
+        also: Option<&'a Workspace>,
+    ) -> Anchorer<'a> {
+        let a = Anchorer::new(store, to);
+        match also {
+            Some(other) => a.knowing(other),
+            None => a,
+        }
+    }
     let place_groups = |anchorer: &mut Anchorer, groups: &[(String, Vec<usize>)]| {
         let mut done = Vec::new();
         for (slug, group) in groups {
@@ -173,12 +188,14 @@ pub(crate) fn place_all(
         buckets[lightest].push(g);
     }
     if threads == 1 || comments.len() < 64 {
-        let mut anchorer = Anchorer::new(store, to);
+        let mut anchorer = anchorer(store, to, also);
         let all: Vec<(String, Vec<usize>)> = buckets.into_iter().flatten().collect();
         return Ok(spread(comments.len(), place_groups(&mut anchorer, &all)));
     }
     // The first bucket here with `store`, the others on threads with
-    // handles of their own.
+    // handles of their own. Comments on different chapters are often
+    // written on the same commit: its chapter files are read once for all.
+    let written_on = Arc::new(WrittenOn::default());
     let mut rest = buckets.split_off(1);
     let handles: Vec<Store> = rest.iter().map(|_| store.handle()).collect::<Result<_>>()?;
     let placed: Vec<(usize, Option<Placement>)> = std::thread::scope(|scope| {
@@ -186,15 +203,16 @@ pub(crate) fn place_all(
             .into_iter()
             .zip(rest.drain(..))
             .map(|(h, bucket)| {
+                let written_on = written_on.clone();
                 scope.spawn(move || {
-                    let mut anchorer = Anchorer::new(&h, to);
+                    let mut anchorer = anchorer(&h, to, also).sharing(written_on);
                     let done = place_groups(&mut anchorer, &bucket);
                     drop(anchorer);
                     (h, done)
                 })
             })
             .collect();
-        let mut anchorer = Anchorer::new(store, to);
+        let mut anchorer = anchorer(store, to, also).sharing(written_on.clone());
         let mut all = place_groups(&mut anchorer, &buckets[0]);
         drop(anchorer);
         for w in workers {

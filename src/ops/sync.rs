@@ -195,7 +195,7 @@ pub fn prepare_cache(store: &Store, head: bool) {
 /// a few threads).
 fn place_all(store: &Store, ws: &crate::model::Workspace) {
     let comments: Vec<&crate::model::Comment> = ws.comments.iter().collect();
-    let _ = crate::diff::comments::place_all(store, ws, &comments);
+    let _ = crate::diff::comments::place_all(store, ws, None, &comments);
 }
 
 /// The default folder for a clone of `url`: its last part without `.git`.
