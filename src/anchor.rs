@@ -411,8 +411,11 @@ impl<'a> Anchorer<'a> {
     /// (the other side of a diff), as the chapter files they were loaded
     /// from: a comment written on one of them is placed from that text
     /// instead of reading the file again. The same placements result.
+    /// A chapter without text is passed over: the diff loads a version's
+    /// unchanged chapters without reading them (an empty file costs no
+    /// read either).
     pub fn knowing(mut self, other: &'a Workspace) -> Anchorer<'a> {
-        for c in &other.chapters {
+        for c in other.chapters.iter().filter(|c| !c.markdown.is_empty()) {
             if let Some(Ok(blob)) = c.blob.as_deref().map(Oid::from_str) {
                 self.known.insert(blob, c.markdown.as_str());
             }

@@ -251,8 +251,18 @@ fn a_quote_twice_in_the_version_in_hand_is_not_taken_on_trust() {
     );
     assert!(alone.files_read() >= 1);
     let mut helped = Anchorer::without_cache(&store, &target).knowing(&in_hand);
-    assert_eq!(helped.place(&c), Some(read));
+    assert_eq!(helped.place(&c), Some(read.clone()));
     assert_eq!(helped.files_read(), 0);
+
+    // A version loaded without the chapter's text (as the diff loads
+    // unchanged chapters) is no text of that file: it is read.
+    let mut textless = in_hand.clone();
+    for ch in &mut textless.chapters {
+        ch.markdown.clear();
+    }
+    let mut unhelped = Anchorer::without_cache(&store, &target).knowing(&textless);
+    assert_eq!(unhelped.place(&c), Some(read));
+    assert_eq!(unhelped.files_read(), alone.files_read());
 }
 
 #[test]
