@@ -200,11 +200,13 @@ fn a_quote_twice_in_the_version_in_hand_is_not_taken_on_trust() {
     let id = comment_on(&ws, MEMBER2, slug, KL_REHAB);
     let quote = "Overgangen mellem sygehus og kommune er et sårbart punkt.";
     let later = format!("Derfor gælder det fortsat: {quote} Det skal følges nøje.");
+    let commit = |text: &str, date: &str, message: &str| {
+        ws.write(file, text);
+        ws.git_commit_all_as(common::WRITER_NAME, WRITER, date, message)
+    };
     let twice = format!("{}\n\n{later}\n", md.trim_end());
-    ws.write(file, &twice);
-    let written_on = ws.git_commit_all_as(
-        common::WRITER_NAME,
-        WRITER,
+    let written_on = commit(
+        &twice,
         "2024-08-01T10:00:00+02:00",
         "Pointen gentaget til sidst",
     );
@@ -220,10 +222,8 @@ fn a_quote_twice_in_the_version_in_hand_is_not_taken_on_trust() {
         &md[..start],
         md[end + 2..].trim_end()
     );
-    ws.write(file, &edited);
-    let now = ws.git_commit_all_as(
-        common::WRITER_NAME,
-        WRITER,
+    let now = commit(
+        &edited,
         "2024-08-02T10:00:00+02:00",
         "Afsnittet om overgangen skrevet om",
     );
