@@ -615,15 +615,19 @@ impl<'a> Anchorer<'a> {
             return old.clone().map_or(Origin::Same, Origin::Other);
         }
         // The text as the loader makes it: from the other side of the diff
-        // when it has this file, else read.
+        // when it has this file, else the file (read already to count the
+        // quote in it, or read now).
         let (file, text);
         let markdown: &str = match self.known.get(&blob) {
             Some(&known) => known,
             None => {
-                self.files_read += 1;
-                file = match self.store.repo().find_blob(blob) {
-                    Ok(b) => b,
-                    Err(_) => return Origin::Unknown,
+                let counted = self.raw.get(&key).cloned();
+                file = match counted.unwrap_or_else(|| {
+                    self.files_read += 1;
+                    self.store.repo().find_blob(blob).ok().map(Rc::new)
+                }) {
+                    Some(b) => b,
+                    None => return Origin::Unknown,
                 };
                 text = match std::str::from_utf8(file.content()) {
                     Ok(t) => crate::model::editor_text(t),
