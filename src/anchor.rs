@@ -236,6 +236,7 @@ pub fn anchor_at(text: &str, span: Range<usize>, commit: &str) -> Option<Anchor>
         before: last_chars(&text[..span.start], CONTEXT_CHARS).to_string(),
         after: first_chars(&text[span.end..], CONTEXT_CHARS).to_string(),
         commit: commit.to_string(),
+        unique: crate::text::occurrences(text, quote) == 1,
         history: Vec::new(),
     })
 }
@@ -559,12 +560,19 @@ impl<'a> Anchorer<'a> {
         found
     }
 
-    /// Whether the chapter the anchor was written on is the target, unknown,
-    /// or has the quote exactly once in its stored file. (A second
+    /// Whether the anchor records that its quote occurred once where it
+    /// was written ([`Anchor::unique`]), or else the chapter the anchor was
+    /// written on is the target, unknown, or has the quote exactly once in
+    /// its stored file. (A second
     /// occurrence written across a line break or with markup inside is not
     /// seen here; the quote written so in the only occurrence sends the
     /// anchor the long way, which decides exactly.)
     fn quoted_once(&mut self, slug: &str, anchor: &Anchor, target: &TargetChapter) -> bool {
+        // Counted when the anchor was written, in the searchable text
+        // itself: no commit, tree or file to read.
+        if anchor.unique {
+            return true;
+        }
         let Some(blobs) = self.chapter_blobs(&anchor.commit) else {
             return true;
         };

@@ -261,6 +261,19 @@ pub fn searchable_text(markdown: &str) -> String {
     searchable_blocks(markdown).0
 }
 
+/// How often `needle` occurs in `text`, overlapping occurrences included
+/// (`ab ab` occurs twice in `ab ab ab`, so it does not name one place).
+pub fn occurrences(text: &str, needle: &str) -> usize {
+    let mut count = 0;
+    let mut from = 0;
+    while let Some(i) = text[from..].find(needle) {
+        count += 1;
+        let at = from + i;
+        from = at + text[at..].chars().next().map_or(1, char::len_utf8);
+    }
+    count
+}
+
 /// The candidate closest to `name`, if it is close enough to be a likely typo
 /// (or `name` is a prefix of it).
 pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {

@@ -239,6 +239,7 @@ fn a_quote_twice_in_the_version_in_hand_is_not_taken_on_trust() {
     let new_text = searchable_text(&edited);
     assert_eq!(new_text.matches(quote).count(), 1);
     let a = c.target.anchor.as_ref().unwrap();
+    assert!(!a.unique, "the quote stood twice where it was written");
     assert!(new_text.contains(&format!("{}{quote}{}", a.before, a.after)));
 
     let mut alone = Anchorer::without_cache(&store, &target);
@@ -267,6 +268,80 @@ fn a_quote_twice_in_the_version_in_hand_is_not_taken_on_trust() {
     let mut unhelped = Anchorer::without_cache(&store, &target).knowing(&textless);
     assert_eq!(unhelped.place(&c), Some(read));
     assert_eq!(unhelped.files_read(), alone.files_read());
+}
+
+#[test]
+fn a_quote_recorded_as_once_is_placed_without_reading_where_it_was_written() {
+    // A comment written through oplaeg records that its quote stood once
+    // in the version it was written on (the only quotes it accepts).
+    // Placed in a later version where the quote stands with all its
+    // context, it is exact without that version's commit or chapter file
+    // being read to count the quote again; the same as counting says.
+    let ws = sample();
+    let slug = "rehabilitering";
+    let id = comment_on(&ws, MEMBER2, slug, KL_REHAB);
+    let file = comment_file(&ws, &id);
+    assert_eq!(toml_str(&file, "target.anchor.quote"), KL_REHAB);
+    assert_eq!(
+        toml_get(&file, "target.anchor.unique").as_bool(),
+        Some(true)
+    );
+    // Another paragraph added at the end: a new file, the quote untouched.
+    let md = chapter(&ws, slug);
+    ws.session(WRITER)
+        .revise_chapter(
+            slug,
+            &format!("{}\n\nEt nyt afsnit til sidst i kapitlet.\n", md.trim_end()),
+            "Kapitel 5: et afsnit mere",
+        )
+        .unwrap();
+    let store = ws.store();
+    let head = store.load(&Rev::head()).unwrap();
+    let c = head.comment(&id).unwrap().clone();
+    let mut recorded = Anchorer::without_cache(&store, &head);
+    let p = recorded.place(&c).expect("a quote");
+    assert_eq!(p.fate, Fate::Exact);
+    assert_eq!(p.text.as_deref(), Some(KL_REHAB));
+    assert_eq!(recorded.files_read(), 0, "nothing read to count the quote");
+    // The same anchor without the record (as in files written before it
+    // was kept) is counted in the file it was written on: one read.
+    let mut unrecorded = c.clone();
+    unrecorded.target.anchor.as_mut().unwrap().unique = false;
+    let mut counting = Anchorer::without_cache(&store, &head);
+    assert_eq!(counting.place(&unrecorded), Some(p));
+    assert_eq!(counting.files_read(), 1);
+
+    // Every comment of the demo (written as members write them) placed on
+    // HEAD and two meetings' drafts: the same with the record as counted.
+    let (_tmp, store) = demo();
+    let comments = store.load(&Rev::head()).unwrap().comments;
+    let recorded_quotes = comments
+        .iter()
+        .filter(|c| c.target.anchor.as_ref().is_some_and(|a| a.unique))
+        .count();
+    assert!(recorded_quotes > 10, "{recorded_quotes}");
+    let unrecorded: Vec<Comment> = comments
+        .iter()
+        .cloned()
+        .map(|mut c| {
+            if let Some(a) = c.target.anchor.as_mut() {
+                a.unique = false;
+            }
+            c
+        })
+        .collect();
+    let mut saved = 0;
+    for rev in ["HEAD", "meeting/4", "meeting/3"] {
+        let target = store.load(&Rev::Named(rev.into())).unwrap();
+        let mut recorded = Anchorer::without_cache(&store, &target);
+        let mut counting = Anchorer::without_cache(&store, &target);
+        for (c, u) in comments.iter().zip(&unrecorded) {
+            assert_eq!(recorded.place(c), counting.place(u), "{rev}: {}", c.id);
+        }
+        assert!(recorded.files_read() <= counting.files_read());
+        saved += counting.files_read() - recorded.files_read();
+    }
+    assert!(saved > 0, "no read was saved by the record");
 }
 
 #[test]
@@ -485,6 +560,11 @@ fn confirmations_and_reattachments_are_recorded_and_hold() {
     let file = comment_file(&ws, &id);
     assert_eq!(toml_str(&file, "target.anchor.quote"), edited);
     assert_eq!(toml_str(&file, "target.anchor.commit"), before);
+    // The words confirmed stand once in that version, and the file says so.
+    assert_eq!(
+        toml_get(&file, "target.anchor.unique").as_bool(),
+        Some(true)
+    );
     let history = toml_get(&file, "target.anchor.history").as_array().unwrap();
     assert_eq!(history.len(), 1);
     let h = history[0].as_table().unwrap();

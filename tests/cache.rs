@@ -308,6 +308,8 @@ fn apply(ws: &Ws, step: &Step, commits: &[String]) -> bool {
                         before: words(b),
                         after: words(a),
                         commit,
+                        // Both ways of writing an anchor, through the cache.
+                        unique: back % 2 == 0,
                         history: Vec::new(),
                     };
                     anchored_comment_text("citat", chapter, None, Some(anchor)).into_bytes()
@@ -713,6 +715,7 @@ fn write_quote(ws: &Ws, slot: usize, i: usize, quote: &str) {
         before: String::new(),
         after: String::new(),
         commit: ws.head(),
+        unique: false,
         history: Vec::new(),
     };
     write(

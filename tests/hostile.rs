@@ -124,6 +124,7 @@ fn hostile() -> Hostile {
                 before: H.into(),
                 after: H.into(),
                 commit: H.into(),
+                unique: true,
                 history: Vec::new(),
             }),
         },

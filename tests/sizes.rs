@@ -71,6 +71,7 @@ fn big_workspace() -> (Ws, String) {
                     before: String::new(),
                     after: String::new(),
                     commit: "0".into(),
+                    unique: false,
                     history: Vec::new(),
                 }),
             },

@@ -588,7 +588,7 @@ proptest! {
         old in prop::option::of("(\\PC|\n|#|\\*){0,300}"),
         new in "(\\PC|\n|#|\\*){0,300}",
     ) {
-        let a = Anchor { quote, before, after, commit: "x".into(), history: Vec::new() };
+        let a = Anchor { quote, before, after, commit: "x".into(), unique: false, history: Vec::new() };
         let p = place_in(&a, old.as_deref(), &new);
         check_span(&p, &new);
     }

@@ -89,12 +89,25 @@ pub struct Anchor {
     #[serde(default)]
     pub after: String,
     pub commit: String,
+    /// True when the quote occurs exactly once in the chapter's searchable
+    /// text at `commit`, as `oplaeg` checked when it wrote the anchor. A
+    /// quote found with all its context in a later version is then the
+    /// words commented on, without the file at `commit` being read again
+    /// to count the quote there. Absent (false) in files written before
+    /// this was recorded, and for a quote that occurred more than once:
+    /// those are counted in the file at `commit` when placed.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub unique: bool,
     /// Earlier anchors, oldest first: each time a writer confirmed where the
     /// quote now stands or attached the comment to new words, the anchor
     /// before that decision is kept here with who decided and when. Absent
     /// in files written before anchors could be moved.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<AnchorChange>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// A writer's decision about where a comment's quote stands, recorded in the
@@ -157,7 +170,10 @@ const TABLES: [(&str, &[&str]); 5] = [
     ("", &["created", "body", "status", "reply_to"]),
     ("author", &["name", "email", "organisation"]),
     ("target", &["chapter", "recommendation"]),
-    ("target.anchor", &["quote", "before", "after", "commit"]),
+    (
+        "target.anchor",
+        &["quote", "before", "after", "commit", "unique"],
+    ),
     ("resolution", &["disposition", "response", "by", "at"]),
 ];
 
@@ -310,6 +326,16 @@ impl Comment {
                 return None;
             }
             let from = value.trim_start_matches([' ', '\t']);
+            // The one key that is not a string: `true` or `false` alone.
+            if (table, key) == ("target.anchor", "unique") {
+                let word = from.trim_end_matches([' ', '\t']);
+                if word != "true" && word != "false" {
+                    return None;
+                }
+                values.push((table, key, word.to_string()));
+                rest = after;
+                continue;
+            }
             let offset = text.len() - rest.len() + (line.len() - from.len());
             let (string, tail) = plain_string(&text[offset..])?;
             let (end_of_line, next) = tail.split_once('\n').unwrap_or((tail, ""));
@@ -344,6 +370,7 @@ impl Comment {
                 before: take("target.anchor", "before").unwrap_or_default(),
                 after: take("target.anchor", "after").unwrap_or_default(),
                 commit: take("target.anchor", "commit")?,
+                unique: take("target.anchor", "unique").is_some_and(|v| v == "true"),
                 // `[[target.anchor.history]]` is not a table this reader
                 // knows, so a file with history is read by toml instead.
                 history: Vec::new(),
@@ -468,6 +495,7 @@ pub(crate) fn sample() -> Comment {
                 before: "før".into(),
                 after: "efter".into(),
                 commit: "abc".into(),
+                unique: true,
                 history: Vec::new(),
             }),
         },
@@ -559,6 +587,29 @@ mod tests {
         };
         let text = c.to_file();
         assert_eq!(Comment::parse_plain(&text), Some(c), "{text}");
+        // An anchor's `unique`: written only when true; read as TOML reads
+        // it, and any other value left to the TOML parser.
+        let mut c = sample();
+        c.id.clear();
+        let text = c.to_file();
+        assert!(text.contains("\nunique = true\n"), "{text}");
+        c.target.anchor.as_mut().unwrap().unique = false;
+        let without = c.to_file();
+        assert!(!without.contains("unique"), "{without}");
+        assert_eq!(Comment::parse_plain(&without), Some(c.clone()));
+        let by_hand = text.replace("unique = true", "unique = false ");
+        assert_eq!(Comment::parse_plain(&by_hand), Some(c.clone()), "{by_hand}");
+        for odd in [
+            "unique = \"true\"",
+            "unique = True",
+            "unique = 1",
+            "unique =",
+            "unique = true true",
+        ] {
+            let text = text.replace("unique = true", odd);
+            assert_eq!(Comment::parse_plain(&text), None, "{text}");
+            assert!(parse_toml::<Comment>("c.toml", &text).is_err(), "{text}");
+        }
         // Other TOML forms are left to the TOML parser.
         for other in [
             "created = 2024-06-12T10:15:00+02:00\n",
@@ -594,6 +645,7 @@ mod tests {
             quote in text_strategy(),
             response in text_strategy(),
             resolved in proptest::bool::ANY,
+            unique in proptest::bool::ANY,
             cut in 0usize..400,
             insert in text_strategy(),
         ) {
@@ -601,6 +653,7 @@ mod tests {
             c.id.clear();
             c.body = body;
             c.target.anchor.as_mut().unwrap().quote = quote;
+            c.target.anchor.as_mut().unwrap().unique = unique;
             if resolved {
                 c.resolution.as_mut().unwrap().response = response;
             } else {

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::model::{
     Anchor, Author, Choice, Comment, CommentStatus, Disposition, Member, Resolution, Target, paths,
 };
-use crate::text::{collapse_ws, searchable_text, truncate};
+use crate::text::{collapse_ws, occurrences, searchable_text, truncate};
 use crate::tr;
 
 /// What a new comment is about.
@@ -58,21 +58,10 @@ pub fn anchor_in(chapter_title: &str, markdown: &str, quote: &str, commit: &str)
         before,
         after,
         commit: commit.to_string(),
+        // Refused above when it occurs more than once.
+        unique: true,
         history: Vec::new(),
     })
-}
-
-/// How often `needle` occurs in `text`, overlapping occurrences included
-/// (`ab ab` occurs twice in `ab ab ab`, so it does not name one place).
-fn occurrences(text: &str, needle: &str) -> usize {
-    let mut count = 0;
-    let mut from = 0;
-    while let Some(i) = text[from..].find(needle) {
-        count += 1;
-        let at = from + i;
-        from = at + text[at..].chars().next().map_or(1, char::len_utf8);
-    }
-    count
 }
 
 /// A new time-sortable id: a lower-case ULID from the comment's time.

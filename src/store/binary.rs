@@ -262,6 +262,7 @@ fn skip_comment(d: &mut Dec<'_>) -> Option<()> {
     d.skip_opt_str()?; // recommendation
     if d.some()? {
         d.skip_strs(4)?; // quote, before, after, commit
+        d.u8()?; // unique
         for _ in 0..d.len()? {
             d.u8()?;
             d.skip_strs(3)?;
@@ -467,12 +468,14 @@ fn put_anchor(e: &mut Enc, a: &Anchor) {
         before,
         after,
         commit,
+        unique,
         history,
     } = a;
     e.str(quote);
     e.str(before);
     e.str(after);
     e.str(commit);
+    e.u8(u8::from(*unique));
     e.len(history.len());
     for h in history {
         let AnchorChange {
@@ -498,6 +501,11 @@ fn get_anchor(d: &mut Dec<'_>) -> Option<Anchor> {
     let before = d.string()?;
     let after = d.string()?;
     let commit = d.string()?;
+    let unique = match d.u8()? {
+        0 => false,
+        1 => true,
+        _ => return None,
+    };
     let n = d.len()?;
     let mut history = Vec::with_capacity(n);
     for _ in 0..n {
@@ -518,6 +526,7 @@ fn get_anchor(d: &mut Dec<'_>) -> Option<Anchor> {
         before,
         after,
         commit,
+        unique,
         history,
     })
 }
@@ -551,6 +560,7 @@ mod tests {
                         before: "b".into(),
                         after: String::new(),
                         commit: "c".into(),
+                        unique: true,
                         history: vec![AnchorChange {
                             change: AnchorChangeKind::Reattached,
                             quote: "old".into(),

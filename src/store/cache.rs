@@ -42,7 +42,7 @@ use crate::model::{
 };
 
 /// Bump when what is cached, or how a file reads, changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 /// How many folders (tree ids) are kept.
 pub const KEEP: usize = 4;
 const MAGIC: &str = "oplaeg-cache";

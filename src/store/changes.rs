@@ -34,7 +34,7 @@ use super::{Cache, ChangedFile};
 use crate::model::{Comment, CommentFile};
 
 /// Bump when what is cached, or how a file reads, changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const MAGIC: &str = "oplaeg-diff-changes";
 const CHAPTERS_MAGIC: &str = "oplaeg-diff-chapters";
 /// How many pairs of trees are kept (of each kind).
