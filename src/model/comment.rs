@@ -208,11 +208,28 @@ fn unescape(chars: &mut std::str::Chars<'_>, out: &mut String) -> Option<()> {
 /// U+0000–U+001F, U+007F and U+0080–U+009F (C2 80–C2 9F).
 fn has_forbidden(s: &str, multi_line: bool) -> bool {
     let b = s.as_bytes();
-    b.iter().enumerate().any(|(i, &x)| {
+    let forbidden_at = |i: usize| {
+        let x = b[i];
         (x < 0x20 && x != b'\t' && !(multi_line && x == b'\n'))
             || x == 0x7f
             || (x == 0xc2 && b.get(i + 1).is_some_and(|y| (0x80..=0x9f).contains(y)))
-    })
+    };
+    // Nearly every byte is none of the bytes that may start a forbidden
+    // character: 32 bytes at a time are checked for those without
+    // branching (which the compiler turns into vector instructions), and
+    // only a run with one is looked at byte by byte.
+    const RUN: usize = 32;
+    let suspect = |x: u8| x < 0x20 || x == 0x7f || x == 0xc2;
+    let mut start = 0;
+    for run in b.chunks(RUN) {
+        if run.iter().fold(false, |any, &x| any | suspect(x))
+            && (start..start + run.len()).any(forbidden_at)
+        {
+            return true;
+        }
+        start += run.len();
+    }
+    false
 }
 
 /// A `"…"`, `"""…"""`, `'…'` or `'''…'''` string at the start of `rest`;
@@ -249,7 +266,7 @@ fn plain_string(rest: &str) -> Option<(String, &str)> {
         loop {
             // Plain text up to the next backslash is copied in one piece.
             let rest = chars.as_str();
-            let run = rest.find('\\').unwrap_or(rest.len());
+            let run = memchr::memchr(b'\\', rest.as_bytes()).unwrap_or(rest.len());
             if has_forbidden(&rest[..run], true) {
                 return None;
             }
@@ -297,12 +314,15 @@ impl Comment {
     /// which callers then hand to the TOML parser, which also explains what
     /// is wrong. The id is left empty.
     pub fn parse_plain(text: &str) -> Option<Comment> {
-        let mut values: Vec<(&str, &str, String)> = Vec::new();
+        let mut values: Vec<(&str, &str, String)> = Vec::with_capacity(16);
         let mut table = "";
         let mut seen_tables: Vec<&str> = vec![""];
         let mut rest = text;
         while !rest.is_empty() {
-            let (line, after) = rest.split_once('\n').unwrap_or((rest, ""));
+            let (line, after) = match memchr::memchr(b'\n', rest.as_bytes()) {
+                Some(n) => (&rest[..n], &rest[n + 1..]),
+                None => (rest, ""),
+            };
             let trimmed = line.trim_matches([' ', '\t']);
             if trimmed.is_empty() {
                 rest = after;
@@ -318,7 +338,8 @@ impl Comment {
                 rest = after;
                 continue;
             }
-            let (key, value) = line.split_once('=')?;
+            let eq = memchr::memchr(b'=', line.as_bytes())?;
+            let (key, value) = (&line[..eq], &line[eq + 1..]);
             let key = key.trim_matches([' ', '\t']);
             let keys = TABLES.iter().find(|(t, _)| *t == table)?.1;
             let key = *keys.iter().find(|k| **k == key)?;
@@ -338,7 +359,10 @@ impl Comment {
             }
             let offset = text.len() - rest.len() + (line.len() - from.len());
             let (string, tail) = plain_string(&text[offset..])?;
-            let (end_of_line, next) = tail.split_once('\n').unwrap_or((tail, ""));
+            let (end_of_line, next) = match memchr::memchr(b'\n', tail.as_bytes()) {
+                Some(n) => (&tail[..n], &tail[n + 1..]),
+                None => (tail, ""),
+            };
             if !end_of_line.trim_matches([' ', '\t']).is_empty() {
                 return None;
             }
