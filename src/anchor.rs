@@ -424,6 +424,23 @@ impl<'a> Anchorer<'a> {
         self
     }
 
+    /// What this anchorer placed anew and the remembered placements it
+    /// used, taken out to be saved by another ([`Anchorer::save_too`])
+    /// instead of by this one when it is dropped.
+    pub fn unsaved(&mut self) -> Option<Placements> {
+        self.cache.take()
+    }
+
+    /// Saves `other` ([`Anchorer::unsaved`] of an anchorer on another
+    /// thread) with this one's placements, in the one write when this one
+    /// is dropped: anchorers placing parts of one list would otherwise each
+    /// write the cache file, one after the other.
+    pub fn save_too(&mut self, other: Placements) {
+        if let Some(mine) = self.cache.as_mut() {
+            mine.absorb(other);
+        }
+    }
+
     /// Forgets what was read and made to place comments on chapter `slug`
     /// (its text in the target, the versions comments were written on and
     /// their comparison with it), to free the memory once its comments are

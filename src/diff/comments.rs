@@ -207,19 +207,24 @@ pub(crate) fn place_all(
                 scope.spawn(move || {
                     let mut anchorer = anchorer(&h, to, also).sharing(written_on);
                     let done = place_groups(&mut anchorer, &bucket);
+                    let unsaved = anchorer.unsaved();
                     drop(anchorer);
-                    (h, done)
+                    (h, done, unsaved)
                 })
             })
             .collect();
         let mut anchorer = anchorer(store, to, also).sharing(written_on.clone());
         let mut all = place_groups(&mut anchorer, &buckets[0]);
-        drop(anchorer);
         for w in workers {
-            let (h, done) = w.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            let (h, done, unsaved) = w.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
             store.give_back(h);
             all.extend(done);
+            if let Some(unsaved) = unsaved {
+                anchorer.save_too(unsaved);
+            }
         }
+        // One write of the cache file for all.
+        drop(anchorer);
         all
     });
     Ok(spread(comments.len(), placed))

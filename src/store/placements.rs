@@ -248,6 +248,19 @@ impl Placements {
         self.new.push((key, placement.clone()));
     }
 
+    /// Takes over what `other` (another anchorer's view of the same file,
+    /// say on another thread) used and placed anew, to be saved with this
+    /// one's in one write; `other` then has nothing to save.
+    pub fn absorb(&mut self, mut other: Placements) {
+        if self.loaded.is_none() {
+            self.loaded = other.loaded.take();
+        }
+        // Entries `other` used from a snapshot other than this one's are
+        // in the file as it is at saving time, which is merged in anyway.
+        self.used.extend(other.used.drain());
+        self.new.append(&mut other.new);
+    }
+
     /// Writes the file when something was placed anew, keeping at most
     /// [`KEEP`] × `comments` entries (the used ones first, then the new
     /// ones, then the rest of the file as it is now). Errors are ignored:
@@ -455,6 +468,37 @@ mod tests {
         }
         assert_eq!(shared.reads(), reads + 1);
         assert_eq!(on_disk(&path).len(), 5);
+    }
+
+    /// What an anchorer on another thread used and placed is saved with the
+    /// one it is handed to, in that one's write; the anchorer handing it
+    /// over writes nothing.
+    #[test]
+    fn placements_handed_over_are_saved_in_one_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache").join(FILE);
+        let shared = Arc::new(Shared::default());
+        let mut earlier = Placements::at(path.clone(), shared.clone());
+        for i in 0..4 {
+            earlier.put(key(i), &placement(i));
+        }
+        earlier.save(10);
+        let before = std::fs::read(&path).unwrap();
+        let mut main = Placements::at(path.clone(), shared.clone());
+        let mut worker = Placements::at(path.clone(), shared.clone());
+        assert_eq!(worker.get(key(2)), Some(placement(2)));
+        worker.put(key(20), &placement(20));
+        main.put(key(10), &placement(10));
+        main.absorb(worker);
+        assert_eq!(std::fs::read(&path).unwrap(), before, "nothing written yet");
+        main.save(10);
+        let stored = on_disk(&path);
+        assert_eq!(stored.len(), 6);
+        for i in [0, 1, 2, 3, 10, 20] {
+            assert_eq!(stored.get(&key(i)), Some(&placement(i)), "{i}");
+        }
+        let mut again = Placements::at(path.clone(), shared);
+        assert_eq!(again.get(key(20)), Some(placement(20)));
     }
 
     /// Two writers at once (each with its own state, as two processes
