@@ -18,7 +18,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-use super::blocks::{BlockKind, split_blocks};
+use super::blocks::{Block, BlockKind, split_blocks};
 
 /// One block of [`split_blocks`] with words in it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,6 +83,48 @@ pub fn plain_blocks(markdown: &str) -> PlainText {
     // where each block's part of them starts (with its heading level).
     let mut words = String::with_capacity(markdown.len());
     let mut parts: Vec<(usize, Option<u8>)> = Vec::with_capacity(cuts.len());
+    match quick_blocks(markdown, &cuts) {
+        // Blocks of plain words are taken as they stand; the parser reads
+        // the runs of other blocks, each run on its own.
+        Some(quick) => {
+            let mut start = 0;
+            let mut i = 0;
+            while i < cuts.len() {
+                if let Some(plain) = quick[i] {
+                    push_plain(&cuts[i], plain, &mut words, &mut parts);
+                    start += cuts[i].text.len();
+                    i += 1;
+                    continue;
+                }
+                let (from, begin) = (i, start);
+                while i < cuts.len() && quick[i].is_none() {
+                    start += cuts[i].text.len();
+                    i += 1;
+                }
+                parsed_words(
+                    &markdown[begin..start],
+                    &cuts[from..i],
+                    &mut words,
+                    &mut parts,
+                );
+            }
+        }
+        None => parsed_words(markdown, &cuts, &mut words, &mut parts),
+    }
+    collapsed(&cuts, &words, &parts)
+}
+
+/// The words of the blocks `cuts` (which are `markdown`, whole) from a
+/// CommonMark parse of `markdown`, appended to `words`, and where each
+/// block's part starts (with its heading level) to `parts`: one part for
+/// every block.
+fn parsed_words(
+    markdown: &str,
+    cuts: &[Block<'_>],
+    words: &mut String,
+    parts: &mut Vec<(usize, Option<u8>)>,
+) {
+    let first = parts.len();
     let mut source_end = 0;
     let mut k = 0;
     // The level of the heading the parser is in, and of the first heading
@@ -93,9 +135,10 @@ pub fn plain_blocks(markdown: &str) -> PlainText {
     let mut plain_words = false;
     for (event, range) in Parser::new(markdown).into_offset_iter() {
         // Events belong to the block their source starts in.
-        if parts.is_empty() || (range.start >= source_end && k + 1 < cuts.len()) {
-            if !parts.is_empty() {
-                parts[k].1 = heading.filter(|_| !plain_words);
+        let started = parts.len() > first;
+        if !started || (range.start >= source_end && k + 1 < cuts.len()) {
+            if started {
+                parts[first + k].1 = heading.filter(|_| !plain_words);
                 k += 1;
             }
             while k + 1 < cuts.len() && source_end + cuts[k].text.len() <= range.start {
@@ -127,10 +170,193 @@ pub fn plain_blocks(markdown: &str) -> PlainText {
             _ => {}
         }
     }
-    if let Some(last) = parts.last_mut() {
+    if parts.len() > first
+        && let Some(last) = parts.last_mut()
+    {
         last.1 = heading.filter(|_| !plain_words);
     }
+    // Blocks after the last event have no words.
+    while parts.len() < first + cuts.len() {
+        parts.push((words.len(), None));
+    }
+}
 
+/// Whether `text` has a byte that never stands in a block taken as plain
+/// words: markup (emphasis, code, links, HTML, entities, escapes, quotes)
+/// or a control character other than the line end (tabs and carriage
+/// returns CommonMark reads in ways of its own). 32 bytes at a time without
+/// branching, which the compiler turns into vector instructions.
+fn has_markup(text: &str) -> bool {
+    let markup = |x: u8| {
+        (x < 0x20 && x != b'\n')
+            || x == b'&'
+            || x == b'*'
+            || x == b'<'
+            || x == b'>'
+            // [ \ ] ^ _ `
+            || (0x5b..=0x60).contains(&x)
+    };
+    text.as_bytes()
+        .chunks(32)
+        .any(|run| run.iter().fold(false, |any, &x| any | markup(x)))
+}
+
+/// Which blocks of `markdown` (cut as `cuts`) are plain words that
+/// [`push_plain`] gives exactly as the CommonMark parse of the whole
+/// chapter does – a heading, paragraph or list item without any markup,
+/// starting a block of its own at the start of its line – so that only the
+/// other blocks need the parser. `None` when the chapter has anything that
+/// can reach across blocks (fenced code, HTML, link definitions), so the
+/// parser reads it whole.
+///
+/// A run of other blocks is parsed on its own, so it must start where
+/// CommonMark starts a new block whatever came before: a block that may
+/// continue the one before it (a line indented, a numbered item that may
+/// not interrupt a paragraph) takes the plain block before it into its run.
+fn quick_blocks(markdown: &str, cuts: &[Block<'_>]) -> Option<Vec<Option<Plain>>> {
+    let finder = |needle: &str| memchr::memmem::find(markdown.as_bytes(), needle.as_bytes());
+    if memchr::memchr2(b'<', b'\r', markdown.as_bytes()).is_some()
+        || finder("```").is_some()
+        || finder("~~~").is_some()
+        || finder("]:").is_some()
+    {
+        return None;
+    }
+    let mut quick: Vec<Option<Plain>> = vec![None; cuts.len()];
+    for (i, cut) in cuts.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|p| &cuts[p]);
+        let after_break = prev.is_none_or(|p| p.kind == BlockKind::Heading || ends_blank(p.text));
+        let at_margin = !cut.text.starts_with([' ', '\t']);
+        let fresh = at_margin
+            && match cut.kind {
+                BlockKind::Heading | BlockKind::Blank => true,
+                BlockKind::Paragraph => after_break,
+                BlockKind::ListItem => match numbered(cut.text) {
+                    None => true,
+                    Some((number, delimiter)) => {
+                        after_break
+                            || number == "1"
+                            // The next item of a numbered list the block
+                            // before (plain words) is an item of.
+                            || prev.is_some_and(|p| {
+                                quick[i - 1].is_some()
+                                    && p.kind == BlockKind::ListItem
+                                    && numbered(p.text).is_some_and(|(_, d)| d == delimiter)
+                            })
+                    }
+                },
+                BlockKind::Code => false,
+            };
+        quick[i] = match cut.kind {
+            _ if !fresh => None,
+            BlockKind::Blank => Some((cut.text.len(), None)),
+            _ => plain_block(cut),
+        };
+        // A run must start afresh: else the plain block before joins it.
+        if !fresh && i > 0 {
+            quick[i - 1] = None;
+        }
+    }
+    Some(quick)
+}
+
+/// Whether a block ends with a blank line (is blank lines alone, or has a
+/// blank line after its words).
+fn ends_blank(text: &str) -> bool {
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    match body.rsplit_once('\n') {
+        Some((_, last)) => last.trim().is_empty(),
+        None => text.trim().is_empty(),
+    }
+}
+
+/// The number and delimiter of a numbered list item's mark (`3.`, `1)`).
+fn numbered(text: &str) -> Option<(&str, u8)> {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let delimiter = *text.as_bytes().get(digits)?;
+    (digits > 0 && matches!(delimiter, b'.' | b')')).then(|| (&text[..digits], delimiter))
+}
+
+/// Whether `s` begins like something CommonMark reads as more than words
+/// (a heading, quote, list, rule, setext line or markup), or with white
+/// space.
+fn begins_markup(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_whitespace() || "#-+=>*<[`~_|\\&".contains(c))
+        || numbered(s).is_some()
+        || s.is_empty()
+}
+
+/// Where a plain block's words start in its text, and its heading level.
+type Plain = (usize, Option<u8>);
+
+/// For a block that is plain words (see [`quick_blocks`]): where its words
+/// start in its text and its heading level.
+fn plain_block(cut: &Block<'_>) -> Option<Plain> {
+    let text = cut.text;
+    if has_markup(text) {
+        return None;
+    }
+    // No line may be a setext underline or a rule: only the lines that
+    // start (after spaces) with `=` or `-` are looked at.
+    let underline = |l: &str| {
+        let t = l.trim();
+        !t.is_empty() && t.bytes().all(|b| matches!(b, b'=' | b'-' | b' '))
+    };
+    let mut line_start = 0;
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]) {
+        let line = &text[line_start..end];
+        line_start = end + 1;
+        if line.trim_start_matches(' ').starts_with(['=', '-']) && underline(line) {
+            return None;
+        }
+    }
+    let (start, level) = match cut.kind {
+        BlockKind::Heading => {
+            let hashes = text.bytes().take_while(|&b| b == b'#').count();
+            let rest = text[hashes..].strip_prefix(' ')?;
+            // A closing sequence of `#` is not words: left to the parser.
+            if rest.contains('#') {
+                return None;
+            }
+            (text.len() - rest.len(), Some(u8::try_from(hashes).ok()?))
+        }
+        BlockKind::Paragraph => (0, None),
+        BlockKind::ListItem => {
+            let mark = match numbered(text) {
+                Some((number, _)) => number.len() + 1,
+                None if text.starts_with(['-', '+']) => 1,
+                None => return None,
+            };
+            let rest = text[mark..].strip_prefix(' ')?;
+            (text.len() - rest.len(), None)
+        }
+        BlockKind::Code | BlockKind::Blank => return None,
+    };
+    (!begins_markup(&text[start..])).then_some((start, level))
+}
+
+/// Appends the words of a plain block (see [`quick_blocks`]) as the parser
+/// gives them: a list item's after a space (its start), each block's
+/// followed by a space (its end); white space is collapsed later.
+fn push_plain(
+    cut: &Block<'_>,
+    (start, level): Plain,
+    words: &mut String,
+    parts: &mut Vec<(usize, Option<u8>)>,
+) {
+    parts.push((words.len(), level));
+    if cut.kind == BlockKind::Blank {
+        return;
+    }
+    if cut.kind == BlockKind::ListItem {
+        words.push(' ');
+    }
+    words.push_str(&cut.text[start..]);
+    words.push(' ');
+}
+
+/// The blocks' words with white space collapsed, block by block.
+fn collapsed(cuts: &[Block<'_>], words: &str, parts: &[(usize, Option<u8>)]) -> PlainText {
     // Collapse the white space of the whole text, block by block: a space
     // joins two blocks where there was white space between their words
     // (there always is, unless an inline element such as a code span runs
@@ -176,6 +402,16 @@ pub fn plain_blocks(markdown: &str) -> PlainText {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The blocks as one parse of the whole chapter gives them (what
+    /// [`plain_blocks`] gives for a chapter it cannot take in parts).
+    fn parsed_whole(markdown: &str) -> PlainText {
+        let cuts = split_blocks(markdown);
+        let mut words = String::new();
+        let mut parts = Vec::new();
+        parsed_words(markdown, &cuts, &mut words, &mut parts);
+        collapsed(&cuts, &words, &parts)
+    }
 
     fn blocks(md: &str) -> Vec<(BlockKind, &str, String, Option<u8>)> {
         let p = plain_blocks(md);
@@ -277,5 +513,125 @@ mod tests {
         let p = plain_blocks(md);
         assert_eq!(p.text, "Mødet er i år den 12. maj i Aarhus.");
         assert_eq!(p.blocks.len(), 1);
+    }
+
+    /// Lines of every kind the quick path must tell apart: plain words
+    /// (also with a `#`, a `|`, a no-break space or a date that looks like
+    /// a numbered item), headings (also closed, empty or not headings),
+    /// bullets and numbered items (also empty, with two spaces, nested or
+    /// starting with a heading, rule or another mark), indented lines,
+    /// setext underlines and rules, and markup of every kind (also what
+    /// reaches across blocks: fences, HTML, link definitions).
+    const LINES: &[&str] = &[
+        "",
+        "",
+        "",
+        "Ord og flere ord",
+        "Kræftplan æøå, 43 dage.",
+        "tekst den\u{a0}12. maj",
+        "a#b og x | y",
+        "\u{a0}ord efter ikke-brudt mellemrum",
+        "12. maj i Aarhus",
+        "2. punkt",
+        "1234567890. ikke en liste",
+        "# Titel",
+        "## Titel ##",
+        "### a #b",
+        "#Titel",
+        "####### syv",
+        "# ",
+        "#",
+        "- punkt",
+        "+ plus",
+        "-  to mellemrum",
+        "- # overskrift",
+        "- - dobbelt",
+        "- 1. tal",
+        "- ---",
+        "-",
+        "- ",
+        "1. en",
+        "1) en",
+        "3) tre",
+        "3. tre",
+        "  fortsat",
+        "   tre mellemrum",
+        "    kode eller fortsat",
+        "  - indrykket",
+        "    - dybt",
+        "  1. indrykket tal",
+        "\tfane",
+        "ord\tfane",
+        "===",
+        "---",
+        "- - -",
+        "= = =",
+        "***",
+        "___",
+        "*fremhævet*",
+        "`kode`",
+        "[link](u)",
+        "[ref]",
+        "&amp; og",
+        "a\\*b",
+        "> citat",
+        ">",
+        "_x_",
+        "ord  ",
+        "Mødet\r",
+        "nul\u{0}tegn",
+    ];
+
+    /// Lines that reach across blocks (the quick path is then not taken).
+    const ACROSS: &[&str] = &["```", "~~~", "<b>x</b>", "<!-- k", "-->", "[ref]: http://x"];
+
+    fn chapter(lines: &[&str], end: bool) -> String {
+        let mut md = lines.join("\n");
+        if end {
+            md.push('\n');
+        }
+        md
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+
+        /// Taking blocks of plain words as they stand and parsing only the
+        /// others gives exactly what one parse of the whole chapter gives.
+        #[test]
+        fn plain_blocks_are_what_the_whole_parse_gives(
+            lines in proptest::collection::vec(proptest::sample::select(LINES), 0..40),
+            end in proptest::prelude::any::<bool>(),
+        ) {
+            let md = chapter(&lines, end);
+            proptest::prop_assert_eq!(plain_blocks(&md), parsed_whole(&md), "{:?}", md);
+        }
+
+        #[test]
+        fn chapters_with_what_reaches_across_blocks_are_parsed_whole(
+            lines in proptest::collection::vec(
+                proptest::sample::select([LINES, ACROSS].concat()),
+                0..40,
+            ),
+            end in proptest::prelude::any::<bool>(),
+        ) {
+            let md = chapter(&lines, end);
+            proptest::prop_assert_eq!(plain_blocks(&md), parsed_whole(&md), "{:?}", md);
+        }
+    }
+
+    #[test]
+    fn most_blocks_of_a_chapter_of_prose_are_taken_as_plain_words() {
+        let md = "# Titel\n\nEt afsnit uden opmærkning.\nOg en linje til.\n\n- punkt et\n- punkt *to*\n- punkt tre\n\n1. en\n2. to\n\nAfsnit med *fremhævning*.\n\n## Mere\nTekst.\n";
+        let cuts = split_blocks(md);
+        let quick = quick_blocks(md, &cuts).expect("nothing reaches across blocks");
+        let kinds: Vec<bool> = quick.iter().map(Option::is_some).collect();
+        assert_eq!(
+            kinds,
+            [true, true, true, false, true, true, true, false, true, true],
+            "{cuts:#?}"
+        );
+        assert_eq!(plain_blocks(md), parsed_whole(md));
+        assert!(quick_blocks("```\nkode\n```\n", &split_blocks("```\nkode\n```\n")).is_none());
     }
 }
