@@ -129,7 +129,19 @@ enum Read {
 /// Reads chapter files (checked as text) and comment files (parsed), all in one
 /// pass over a few threads; the results in that order. The big chapter
 /// files are read first, so the many small comments even out the threads.
-fn read_all(store: &Store, chapters: &[Oid], comments: &[&Entry]) -> Result<Vec<Read>> {
+/// Whether [`read_all`] may spread its reads over threads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Threads {
+    One,
+    Some,
+}
+
+fn read_all(
+    store: &Store,
+    chapters: &[Oid],
+    comments: &[&Entry],
+    threads: Threads,
+) -> Result<Vec<Read>> {
     let ids: Vec<Oid> = chapters
         .iter()
         .copied()
@@ -137,7 +149,11 @@ fn read_all(store: &Store, chapters: &[Oid], comments: &[&Entry]) -> Result<Vec<
         .collect();
     let n = chapters.len();
     // A chapter file is worth a thread from two of them; comments from 16.
-    let per_thread = if comments.is_empty() { 2 } else { 16 };
+    let per_thread = match (threads, comments.is_empty()) {
+        (Threads::One, _) => usize::MAX,
+        (Threads::Some, true) => 2,
+        (Threads::Some, false) => 16,
+    };
     store.map_blobs(
         &ids,
         per_thread,
@@ -200,30 +216,33 @@ fn read_changes(
     a: Oid,
     b: Oid,
 ) -> Result<(Vec<ChangedComment>, Vec<Read>)> {
-    // The comment files that differ are found (walking two big trees) while
-    // the chapters that differ are read.
+    // The comments that differ are found (walking two big trees) and read
+    // on one thread while the chapters that differ are read on this one,
+    // which compares them and places on them next.
     let walker = store.handle()?;
-    let (walker, changed, chapter_texts) = std::thread::scope(|scope| {
+    let (walker, changes, chapter_texts) = std::thread::scope(|scope| {
         let walk = scope.spawn(move || {
-            let changed = walker.changed_in(paths::COMMENTS, a, b);
-            let cached = match &changed {
-                Ok(changed) if !changed.is_empty() => cached_comments(&walker, changed, a, b),
-                _ => [None, None],
-            };
-            (walker, changed, cached)
+            let changes = comment_changes(&walker, a, b);
+            (walker, changes)
         });
-        let texts = read_all(store, chapter_ids, &[]);
-        let (walker, changed, cached) =
-            walk.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (walker, (changed, cached), texts)
+        let texts = read_all(store, chapter_ids, &[], Threads::One);
+        let (walker, changes) = walk.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (walker, changes, texts)
     });
     store.give_back(walker);
-    let ((changed, [mut cached_a, mut cached_b]), chapter_texts) = (changed, chapter_texts?);
-    let changed = changed?;
-    // Then the comments that differ, on both sides: those the load cache
-    // holds (the same name and blob, read as a comment) from it, the rest
-    // in one pass; the two versions of a changed comment next to each
-    // other, as for chapters.
+    Ok((changes?, chapter_texts?))
+}
+
+/// The comment files that differ between commits `a` and `b`, each version
+/// read as a comment: those the load cache holds (the same name and blob,
+/// read as a comment) from it, the rest from git in one pass, the two
+/// versions of a changed comment next to each other, as for chapters.
+fn comment_changes(store: &Store, a: Oid, b: Oid) -> Result<Vec<ChangedComment>> {
+    let changed = store.changed_in(paths::COMMENTS, a, b)?;
+    let [mut cached_a, mut cached_b] = match changed.is_empty() {
+        true => [None, None],
+        false => cached_comments(store, &changed, a, b),
+    };
     let mut changes: Vec<ChangedComment> = Vec::with_capacity(changed.len());
     let mut comment_entries: Vec<Entry> = Vec::new();
     let mut comment_slots: Vec<(usize, Side)> = Vec::new();
@@ -252,9 +271,10 @@ fn read_changes(
     }
     drop((cached_a, cached_b));
     let entries: Vec<&Entry> = comment_entries.iter().collect();
-    for ((k, side), read) in comment_slots
-        .into_iter()
-        .zip(read_all(store, &[], &entries)?)
+    for ((k, side), read) in
+        comment_slots
+            .into_iter()
+            .zip(read_all(store, &[], &entries, Threads::One)?)
     {
         if let Read::Comment(c) = read {
             let change = &mut changes[k];
@@ -264,7 +284,7 @@ fn read_changes(
             }
         }
     }
-    Ok((changes, chapter_texts))
+    Ok(changes)
 }
 
 /// The text of `ids[k]` from `held`: taken out, or copied when the same
@@ -372,7 +392,7 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
         _ => None,
     };
     let (changes, chapter_texts) = match hit {
-        Some(changes) => (changes, read_all(store, to_read, &[])?),
+        Some(changes) => (changes, read_all(store, to_read, &[], Threads::Some)?),
         None => {
             let (mut changes, texts) = read_changes(store, to_read, a, b)?;
             if let (Some(cache), Some((ta, tb))) = (&changes_cache, trees)
@@ -440,7 +460,10 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
         })
         .map(|e| e.1)
         .collect();
-    for (id, read) in extra.iter().zip(read_all(store, &extra, &[])?) {
+    for (id, read) in extra
+        .iter()
+        .zip(read_all(store, &extra, &[], Threads::One)?)
+    {
         if let Read::Chapter(text) = read {
             texts_b.insert(*id, text);
         }
