@@ -620,6 +620,16 @@ mod tests {
         }
     }
 
+    /// Found by the property test: the block before ends in a rule (`- ---`
+    /// is one), so `12. maj` cannot be the next item of its list; it
+    /// continues the paragraph after the rule, mark and all.
+    #[test]
+    fn a_number_after_a_rule_is_words_of_the_paragraph_before_it() {
+        let md = "1. en\n- ---\n*fremhævet*\n12. maj i Aarhus\n";
+        assert_eq!(plain_blocks(md), parsed_whole(md));
+        assert_eq!(plain_blocks(md).text, "en fremhævet 12. maj i Aarhus");
+    }
+
     #[test]
     fn most_blocks_of_a_chapter_of_prose_are_taken_as_plain_words() {
         let md = "# Titel\n\nEt afsnit uden opmærkning.\nOg en linje til.\n\n- punkt et\n- punkt *to*\n- punkt tre\n\n1. en\n2. to\n\nAfsnit med *fremhævning*.\n\n## Mere\nTekst.\n";
