@@ -126,9 +126,6 @@ enum Read {
     Chapter(Text),
 }
 
-/// Reads chapter files (checked as text) and comment files (parsed), all in one
-/// pass over a few threads; the results in that order. The big chapter
-/// files are read first, so the many small comments even out the threads.
 /// Whether [`read_all`] may spread its reads over threads.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Threads {
@@ -136,6 +133,9 @@ enum Threads {
     Some,
 }
 
+/// Reads chapter files (checked as text) and comment files (parsed), in
+/// one pass, on a few threads when `threads` allows and there are enough;
+/// the results in that order.
 fn read_all(
     store: &Store,
     chapters: &[Oid],
@@ -218,7 +218,11 @@ fn read_changes(
 ) -> Result<(Vec<ChangedComment>, Vec<Read>)> {
     // The comments that differ are found (walking two big trees) and read
     // on one thread while the chapters that differ are read on this one,
-    // which compares them and places on them next.
+    // which compares them and places on them next. It reads them first and
+    // then waits, rather than help with the comments: two threads reading
+    // from git at once contend for libgit2's pack structures, which every
+    // handle shares, for more CPU time than the wall time it saves
+    // (docs/performance-diff.md).
     let walker = store.handle()?;
     let (walker, changes, chapter_texts) = std::thread::scope(|scope| {
         let walk = scope.spawn(move || {
