@@ -199,11 +199,11 @@ fn place_shared(
         sizes[lightest] += g.1.len();
         buckets[lightest].push(g);
     }
-    // A thread works on chapters and comments another thread read, out of
-    // its own core's caches: on two cores, placing a diff's 740 comments
-    // on two threads took about 10 % more CPU time and no less wall time,
-    // 2,000 comments 9 % less wall time (docs/performance-diff.md). Fewer
-    // are placed on one thread.
+    // Threads here read from git at the same time and work on chapters
+    // and comments another thread read. On two cores, placing a diff's 740
+    // comments on two threads took about 10 % more CPU time and no less
+    // wall time, 2,000 comments 9 % less wall time
+    // (docs/performance-diff.md). Fewer are placed on one thread.
     if threads == 1 || comments.len() < threads_from {
         let mut anchorer = anchorer(store, to, also);
         let all: Vec<(String, Vec<usize>)> = buckets.into_iter().flatten().collect();
