@@ -184,8 +184,7 @@ fn parsed_words(
 /// Whether `text` has a byte that never stands in a block taken as plain
 /// words: markup (emphasis, code, links, HTML, entities, escapes, quotes)
 /// or a control character other than the line end (tabs and carriage
-/// returns CommonMark reads in ways of its own). 32 bytes at a time without
-/// branching, which the compiler turns into vector instructions.
+/// returns CommonMark reads in ways of its own).
 fn has_markup(text: &str) -> bool {
     let markup = |x: u8| {
         (x < 0x20 && x != b'\n')
@@ -196,9 +195,9 @@ fn has_markup(text: &str) -> bool {
             // [ \ ] ^ _ `
             || (0x5b..=0x60).contains(&x)
     };
-    text.as_bytes()
-        .chunks(32)
-        .any(|run| run.iter().fold(false, |any, &x| any | markup(x)))
+    crate::text::runs_flagged(text.as_bytes(), markup)
+        .next()
+        .is_some()
 }
 
 /// Which blocks of `markdown` (cut as `cuts`) are plain words that

@@ -215,21 +215,9 @@ fn has_forbidden(s: &str, multi_line: bool) -> bool {
             || (x == 0xc2 && b.get(i + 1).is_some_and(|y| (0x80..=0x9f).contains(y)))
     };
     // Nearly every byte is none of the bytes that may start a forbidden
-    // character: 32 bytes at a time are checked for those without
-    // branching (which the compiler turns into vector instructions), and
-    // only a run with one is looked at byte by byte.
-    const RUN: usize = 32;
+    // character: only a run with one is looked at byte by byte.
     let suspect = |x: u8| x < 0x20 || x == 0x7f || x == 0xc2;
-    let mut start = 0;
-    for run in b.chunks(RUN) {
-        if run.iter().fold(false, |any, &x| any | suspect(x))
-            && (start..start + run.len()).any(forbidden_at)
-        {
-            return true;
-        }
-        start += run.len();
-    }
-    false
+    crate::text::runs_flagged(b, suspect).any(|mut run| run.any(forbidden_at))
 }
 
 /// A `"…"`, `"""…"""`, `'…'` or `'''…'''` string at the start of `rest`;
