@@ -420,6 +420,20 @@ mod tests {
         }
     }
 
+    /// A cache file in a new folder with entries `0..n`, saved through
+    /// `shared`: the folder (removed when dropped), the file, and `shared`.
+    fn saved(n: usize) -> (tempfile::TempDir, PathBuf, Arc<Shared>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache").join(FILE);
+        let shared = Arc::new(Shared::default());
+        let mut p = Placements::at(path.clone(), shared.clone());
+        for i in 0..n {
+            p.put(key(i), &placement(i));
+        }
+        p.save(10);
+        (dir, path, shared)
+    }
+
     fn on_disk(path: &Path) -> HashMap<Oid, Placement> {
         read(path)
             .map(|(_, e)| e)
@@ -475,14 +489,7 @@ mod tests {
     /// over writes nothing.
     #[test]
     fn placements_handed_over_are_saved_in_one_write() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("cache").join(FILE);
-        let shared = Arc::new(Shared::default());
-        let mut earlier = Placements::at(path.clone(), shared.clone());
-        for i in 0..4 {
-            earlier.put(key(i), &placement(i));
-        }
-        earlier.save(10);
+        let (_dir, path, shared) = saved(4);
         let before = std::fs::read(&path).unwrap();
         let mut main = Placements::at(path.clone(), shared.clone());
         let mut worker = Placements::at(path.clone(), shared.clone());
@@ -566,14 +573,7 @@ mod tests {
     /// before, and rewritten whole by the next save.
     #[test]
     fn a_damaged_file_is_ignored_and_rewritten() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("cache").join(FILE);
-        let shared = Arc::new(Shared::default());
-        let mut p = Placements::at(path.clone(), shared.clone());
-        for i in 0..4 {
-            p.put(key(i), &placement(i));
-        }
-        p.save(10);
+        let (_dir, path, shared) = saved(4);
         let good = std::fs::read(&path).unwrap();
         let newline = good.iter().position(|b| *b == b'\n').unwrap();
         for damaged in [
