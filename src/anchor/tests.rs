@@ -653,3 +653,44 @@ fn a_bounded_map_forgets_the_oldest_inserted_beyond_its_size() {
     assert_eq!(m.map.len(), 2);
     assert_eq!(m.order.len(), 2);
 }
+
+/// A placement's cache key answers for everything the placement depends
+/// on: any one part changed gives another key, the same parts the same key,
+/// and a part's bytes cannot be moved into the next one.
+#[test]
+fn every_part_of_a_placement_names_its_key() {
+    let base = Anchor {
+        quote: "Kræftplanen".into(),
+        before: "Om ".into(),
+        after: " i dag".into(),
+        commit: "48aa8b65a668b10aaa3c5645e8cf530df440ef04".into(),
+        unique: false,
+        history: Vec::new(),
+    };
+    let key = |slug: &str, a: &Anchor, held: bool, target: &str| {
+        placement_key(slug, a, held, target).expect("a key")
+    };
+    let first = key("indledning", &base, true, "blob 1");
+    assert_eq!(first, key("indledning", &base.clone(), true, "blob 1"));
+    let mut changed = Vec::new();
+    for edit in 0..5 {
+        let mut a = base.clone();
+        match edit {
+            0 => a.quote.push('r'),
+            1 => a.before.insert(0, 'X'),
+            2 => a.after.push('!'),
+            3 => a.commit = "0dd69d853621176a7849be151a3d6c74c09216b1".into(),
+            _ => a.unique = true,
+        }
+        changed.push(key("indledning", &a, true, "blob 1"));
+    }
+    changed.push(key("indledningen", &base, true, "blob 1"));
+    changed.push(key("indledning", &base, false, "blob 1"));
+    changed.push(key("indledning", &base, true, "blob 2"));
+    // A byte moved from the slug into the target.
+    changed.push(key("indlednin", &base, true, "gblob 1"));
+    for (i, k) in changed.iter().enumerate() {
+        assert_ne!(*k, first, "change {i} kept the key");
+        assert!(!changed[..i].contains(k), "change {i} gave an earlier key");
+    }
+}
