@@ -124,7 +124,11 @@ fn collapsed_already(s: &str) -> Option<&str> {
         }
         at = k + 1;
     }
-    memchr::memmem::find(bytes, b"  ").is_none().then_some(t)
+    // Built once: building a searcher for every piece cost more than the
+    // search.
+    static TWO_SPACES: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
+    TWO_SPACES.find(bytes).is_none().then_some(t)
 }
 
 /// Appends `s` to `out` with every run of white space as one space and none
