@@ -656,7 +656,7 @@ fn a_bounded_map_forgets_the_oldest_inserted_beyond_its_size() {
 
 /// A placement's cache key answers for everything the placement depends
 /// on: any one part changed gives another key, the same parts the same key,
-/// and a part's bytes cannot be moved into the next one.
+/// and bytes moved from one part into another give another key too.
 #[test]
 fn every_part_of_a_placement_names_its_key() {
     let base = Anchor {

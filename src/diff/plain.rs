@@ -629,10 +629,10 @@ mod tests {
             proptest::prop_assert_eq!(plain_blocks(&md), parsed_whole(&md), "{:?}", md);
         }
 
-        /// The one pass finds what a search for each of the five marks
-        /// finds, wherever they stand against its runs of 32 bytes.
+        /// The two passes find what a search for each of the five marks
+        /// finds, in text made mostly of those marks and their parts.
         #[test]
-        fn what_reaches_across_is_found_in_one_pass(
+        fn what_reaches_across_is_what_the_searches_find(
             text in r"[<\r`~\]:a æ\n]{0,100}",
         ) {
             let searched = ["<", "\r", "```", "~~~", "]:"].iter().any(|n| text.contains(n));
