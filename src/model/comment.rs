@@ -264,6 +264,14 @@ fn has_forbidden(s: &str, multi_line: bool) -> bool {
     crate::text::runs_flagged(b, suspect).any(|mut run| run.any(forbidden_at))
 }
 
+/// `s`'s first line and what follows its line end (empty after the last).
+fn first_line(s: &str) -> (&str, &str) {
+    match memchr::memchr(b'\n', s.as_bytes()) {
+        Some(n) => (&s[..n], &s[n + 1..]),
+        None => (s, ""),
+    }
+}
+
 /// A `"…"`, `"""…"""`, `'…'` or `'''…'''` string at the start of `rest`;
 /// the string and what follows it.
 fn plain_string(rest: &str) -> Option<(String, &str)> {
@@ -351,10 +359,7 @@ impl Comment {
         let mut seen_tables: Vec<&str> = vec![""];
         let mut rest = text;
         while !rest.is_empty() {
-            let (line, after) = match memchr::memchr(b'\n', rest.as_bytes()) {
-                Some(n) => (&rest[..n], &rest[n + 1..]),
-                None => (rest, ""),
-            };
+            let (line, after) = first_line(rest);
             let trimmed = line.trim_matches([' ', '\t']);
             if trimmed.is_empty() {
                 rest = after;
@@ -391,10 +396,7 @@ impl Comment {
             }
             let offset = text.len() - rest.len() + (line.len() - from.len());
             let (string, tail) = plain_string(&text[offset..])?;
-            let (end_of_line, next) = match memchr::memchr(b'\n', tail.as_bytes()) {
-                Some(n) => (&tail[..n], &tail[n + 1..]),
-                None => (tail, ""),
-            };
+            let (end_of_line, next) = first_line(tail);
             if !end_of_line.trim_matches([' ', '\t']).is_empty() {
                 return None;
             }
