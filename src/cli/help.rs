@@ -91,10 +91,36 @@ fn with_usage(mut cmd: Command, path: &str, lang: Lang) -> Command {
 /// 2 for a mistake, as clap does).
 pub fn parse(lang: Lang) -> Cli {
     let args = help_word_to_flag(std::env::args_os().collect());
-    let matches = command(lang)
-        .try_get_matches_from(args)
-        .unwrap_or_else(|e| exit_with(lang, &e));
-    Cli::from_arg_matches(&matches).unwrap_or_else(|e| exit_with(lang, &e))
+    parse_quickly(&args)
+        .or_else(|_| parse_in(lang, args))
+        .unwrap_or_else(|e| exit_with(lang, &e))
+}
+
+/// A command line read with the grammar alone ([`Cli::command`]), without
+/// the texts in the user's language: those change no meaning, and putting
+/// them into every command of the tree costs about a millisecond, so they
+/// are only put in when something is to be shown. Any `Err` (help, the
+/// version, a mistake) sends the caller to [`parse_in`], which reads the
+/// line again and says it in the user's words.
+///
+/// What `Ok` holds is what [`parse_in`] holds for the same line (the test
+/// `a_line_reads_the_same_without_the_texts` checks every command):
+/// localizing adds no argument that takes part in a successful parse. Its
+/// own `-h`/`-V` and clap's (and clap's `help` subcommand) all end in an
+/// `Err`; its hidden copies of the global options in each subcommand are
+/// what clap propagates itself.
+fn parse_quickly(args: &[OsString]) -> Result<Cli, clap::Error> {
+    read_with(&mut Cli::command(), args)
+}
+
+/// A command line read with the tree in `lang` ([`command`]).
+fn parse_in(lang: Lang, args: Vec<OsString>) -> Result<Cli, clap::Error> {
+    read_with(&mut command(lang), &args)
+}
+
+fn read_with(cmd: &mut Command, args: &[OsString]) -> Result<Cli, clap::Error> {
+    let matches = cmd.try_get_matches_from_mut(args)?;
+    Cli::from_arg_matches(&matches)
 }
 
 /// The language asked for on the command line (`--lang X`, `--lang=X`),
@@ -1347,6 +1373,117 @@ pub const ENGLISH: &[(&str, &str)] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Command lines for every command of the grammar: its required
+    /// arguments filled in, then each of its other arguments and each two of
+    /// them added, and each of the options every command takes, after the
+    /// command.
+    fn lines_for_every_command() -> Vec<Vec<OsString>> {
+        fn written(arg: &Arg) -> Vec<String> {
+            let mut out = match (arg.get_long(), arg.get_short()) {
+                (Some(long), _) => vec![format!("--{long}")],
+                (None, Some(short)) => vec![format!("-{short}")],
+                (None, None) => Vec::new(),
+            };
+            if arg.get_action().takes_values() {
+                let first = arg
+                    .get_possible_values()
+                    .first()
+                    .map(|v| v.get_name().to_string());
+                out.push(first.unwrap_or_else(|| "1".to_string()));
+            }
+            out
+        }
+        fn walk(
+            cmd: &Command,
+            path: Vec<String>,
+            extra: &[Vec<String>],
+            lines: &mut Vec<Vec<String>>,
+        ) {
+            for sub in cmd.get_subcommands() {
+                let mut sub_path = path.clone();
+                sub_path.push(sub.get_name().to_string());
+                walk(sub, sub_path, extra, lines);
+            }
+            if cmd.has_subcommands() {
+                return;
+            }
+            let ours = |a: &&Arg| !matches!(a.get_id().as_str(), "help" | "version");
+            let args: Vec<&Arg> = cmd.get_arguments().filter(ours).collect();
+            let required: Vec<String> = args
+                .iter()
+                .filter(|a| a.is_required_set())
+                .flat_map(|a| written(a))
+                .collect();
+            let line = [path.as_slice(), required.as_slice()].concat();
+            lines.push(line.clone());
+            let optional: Vec<Vec<String>> = args
+                .iter()
+                .filter(|a| !a.is_required_set() && !a.is_global_set())
+                .map(|a| written(a))
+                .collect();
+            for (k, arg) in optional.iter().enumerate() {
+                lines.push([line.clone(), arg.clone()].concat());
+                for other in &optional[k + 1..] {
+                    lines.push([line.clone(), arg.clone(), other.clone()].concat());
+                }
+            }
+            for global in extra {
+                lines.push([line.clone(), global.clone()].concat());
+            }
+        }
+        let root = command(Lang::Da);
+        let globals: Vec<Vec<String>> = root
+            .get_arguments()
+            .filter(|a| a.is_global_set())
+            .map(written)
+            .collect();
+        let mut lines = Vec::new();
+        walk(&root, vec!["oplaeg".to_string()], &globals, &mut lines);
+        lines
+            .into_iter()
+            .map(|l| l.into_iter().map(OsString::from).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_line_reads_the_same_without_the_texts() {
+        let lines = lines_for_every_command();
+        let mut grammar = Cli::command();
+        let mut trees = [command(Lang::Da), command(Lang::En)];
+        let mut read = 0;
+        for line in &lines {
+            let quick = read_with(&mut grammar, line).map(|cli| format!("{cli:?}"));
+            for tree in &mut trees {
+                let full = read_with(tree, line).map(|cli| format!("{cli:?}"));
+                match (&quick, &full) {
+                    (Ok(q), Ok(f)) => assert_eq!(q, f, "{line:?}"),
+                    (Err(_), Err(_)) => {}
+                    (Ok(_), Err(e)) => panic!("{line:?}: read without the texts, not with: {e}"),
+                    (Err(e), Ok(_)) => panic!("{line:?}: read with the texts, not without: {e}"),
+                }
+            }
+            read += usize::from(quick.is_ok());
+        }
+        // The lines exercise the grammar: most of them are read.
+        assert!(
+            read > 300 && read * 10 > lines.len() * 8,
+            "{read} of {}",
+            lines.len()
+        );
+        // Help, the version and mistakes go to the tree in the user's words.
+        for line in [
+            vec!["oplaeg", "-h"],
+            vec!["oplaeg", "--version"],
+            vec!["oplaeg", "diff", "--help"],
+            vec!["oplaeg", "comment", "help"],
+            vec!["oplaeg", "diff", "--format", "nonsense"],
+            vec!["oplaeg", "no-such-command"],
+        ] {
+            let line: Vec<OsString> = line.into_iter().map(OsString::from).collect();
+            assert!(parse_quickly(&line).is_err(), "{line:?}");
+        }
+    }
 
     #[test]
     fn every_text_has_its_english() {
