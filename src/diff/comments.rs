@@ -1,6 +1,7 @@
 //! Comments between two versions: written and answered since FROM, and
 //! whether each quoted comment still finds its words in TO.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -82,38 +83,95 @@ impl FateCounts {
     }
 }
 
-/// The comments part. `keep` filters comments (for `--chapter`).
+/// Which of TO's comments the comments part lists, by their place in TO's
+/// comments: the lists are filled from them afterwards, with copies
+/// ([`Listed::cloned`]) or, when the caller is done with TO's comments, by
+/// moving them ([`Listed::taken`]: thousands of comments are not copied).
+pub(crate) struct Listed {
+    /// For each of TO's comments, the lists it is in ([`WRITTEN`] and so on).
+    lists: Vec<u8>,
+}
+
+const WRITTEN: u8 = 1;
+const RESOLVED: u8 = 2;
+const WITHDRAWN: u8 = 4;
+
+impl Listed {
+    /// Fills `out`'s lists with copies of `comments` (TO's comments, in
+    /// the order they were listed from).
+    pub(crate) fn cloned(&self, comments: &[Comment], out: &mut CommentChanges) {
+        self.fill(comments.iter().map(Cow::Borrowed), out);
+    }
+
+    /// Fills `out`'s lists with `comments` themselves (TO's comments, in
+    /// the order they were listed from); one in two lists is copied once.
+    pub(crate) fn taken(&self, comments: Vec<Comment>, out: &mut CommentChanges) {
+        self.fill(comments.into_iter().map(Cow::Owned), out);
+    }
+
+    fn fill<'c>(&self, comments: impl Iterator<Item = Cow<'c, Comment>>, out: &mut CommentChanges) {
+        let count = |list: u8| self.lists.iter().filter(|&&l| l & list != 0).count();
+        out.written = Vec::with_capacity(count(WRITTEN));
+        out.resolved = Vec::with_capacity(count(RESOLVED));
+        out.withdrawn = Vec::with_capacity(count(WITHDRAWN));
+        for (c, &lists) in comments.zip(&self.lists) {
+            let mut c = Some(c);
+            let mut left = lists.count_ones();
+            for (list, to) in [
+                (WRITTEN, &mut out.written),
+                (RESOLVED, &mut out.resolved),
+                (WITHDRAWN, &mut out.withdrawn),
+            ] {
+                if lists & list == 0 {
+                    continue;
+                }
+                left -= 1;
+                to.extend(match left {
+                    // The last list it is in takes it.
+                    0 => c.take().map(Cow::into_owned),
+                    _ => c.as_deref().cloned(),
+                });
+            }
+        }
+    }
+}
+
+/// The comments part, its lists of comments still empty: they are filled
+/// from what [`Listed`] says (TO's comments in their order). `keep`
+/// filters comments (for `--chapter`).
 pub(crate) fn compare_comments(
     store: &Store,
     from: &Workspace,
     to: &Workspace,
     keep: &dyn Fn(&Comment) -> bool,
-) -> Result<CommentChanges> {
+) -> Result<(CommentChanges, Listed)> {
     let before: HashMap<&str, &Comment> =
         from.comments.iter().map(|c| (c.id.as_str(), c)).collect();
     let in_to: HashSet<&str> = to.chapters.iter().map(|c| c.slug.as_str()).collect();
     let mut out = CommentChanges::default();
+    let mut listed = Listed {
+        lists: vec![0; to.comments.len()],
+    };
     let mut to_place: Vec<&Comment> = Vec::new();
-    for c in to.comments.iter().filter(|c| keep(c)) {
+    for (c, lists) in to.comments.iter().zip(&mut listed.lists) {
+        if !keep(c) {
+            continue;
+        }
         let old = before.get(c.id.as_str()).copied();
-        let mut listed = false;
         if old.is_none() {
-            out.written.push(c.clone());
-            listed = true;
+            *lists |= WRITTEN;
         }
         let was = old.map(|o| o.status);
         if c.status == CommentStatus::Resolved && was != Some(CommentStatus::Resolved) {
-            out.resolved.push(c.clone());
-            listed = true;
+            *lists |= RESOLVED;
         }
         if c.status == CommentStatus::Withdrawn && was != Some(CommentStatus::Withdrawn) {
-            out.withdrawn.push(c.clone());
-            listed = true;
+            *lists |= WITHDRAWN;
         }
         let (Some(anchor), Some(chapter)) = (&c.target.anchor, &c.target.chapter) else {
             continue;
         };
-        if !listed || c.reply_to.is_some() {
+        if *lists == 0 || c.reply_to.is_some() {
             continue;
         }
         to_place.push(c);
@@ -132,7 +190,7 @@ pub(crate) fn compare_comments(
     for (report, placement) in out.anchors.iter_mut().zip(placed) {
         report.placement = placement;
     }
-    Ok(out)
+    Ok((out, listed))
 }
 
 /// Places comments in `to`, on a few threads when there are many: the

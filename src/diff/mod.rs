@@ -155,6 +155,22 @@ pub struct CommentCounts {
     pub anchors: FateCounts,
 }
 
+impl CommentCounts {
+    fn of(comments: &CommentChanges) -> CommentCounts {
+        CommentCounts {
+            written: comments.written.len(),
+            replies: comments
+                .written
+                .iter()
+                .filter(|c| c.reply_to.is_some())
+                .count(),
+            resolved: comments.resolved.len(),
+            withdrawn: comments.withdrawn.len(),
+            anchors: FateCounts::of(&comments.anchors),
+        }
+    }
+}
+
 /// The whole difference in numbers.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
@@ -231,8 +247,13 @@ pub fn between_loaded(
 ) -> Result<(WorkspaceDiff, (Workspace, Workspace))> {
     let from_side = Side::of(store, from)?;
     let to_side = Side::of(store, to)?;
-    let (a, b) = load::load_pair(store, from, to)?;
-    let mut d = compare(store, &a, &b, options)?;
+    let (a, mut b) = load::load_pair(store, from, to)?;
+    let (mut d, listed) = compare_listing(store, &a, &b, options)?;
+    // TO's comments are listed as they are, not copied: the partial
+    // version handed back holds none.
+    let comments = std::mem::take(&mut b.comments);
+    listed.taken(comments, &mut d.comments);
+    d.summary.comments = CommentCounts::of(&d.comments);
     d.from = from_side;
     d.to = to_side;
     Ok((d, (a, b)))
@@ -248,6 +269,21 @@ pub fn compare(
     to: &Workspace,
     options: &DiffOptions,
 ) -> Result<WorkspaceDiff> {
+    let (mut d, listed) = compare_listing(store, from, to, options)?;
+    listed.cloned(&to.comments, &mut d.comments);
+    d.summary.comments = CommentCounts::of(&d.comments);
+    Ok(d)
+}
+
+/// [`compare`], with the comments part's lists of comments left empty and
+/// what goes into them (see [`comments::Listed`]); the summary counts them
+/// once they are filled.
+fn compare_listing(
+    store: &Store,
+    from: &Workspace,
+    to: &Workspace,
+    options: &DiffOptions,
+) -> Result<(WorkspaceDiff, comments::Listed)> {
     let only = match &options.chapter {
         None => None,
         Some(key) => Some(match to.chapter(key) {
@@ -305,7 +341,7 @@ pub fn compare(
                 .as_deref()
                 .is_some_and(|s| in_view.contains(s))
     };
-    let comments = comments::compare_comments(store, from, to, &comment_keep)?;
+    let (comments, listed) = comments::compare_comments(store, from, to, &comment_keep)?;
 
     let mut summary = Summary::default();
     for c in &chapters {
@@ -341,17 +377,6 @@ pub fn compare(
     chapters.retain(|c| !c.is_unchanged());
     let mut recommendations = recommendations;
     recommendations.retain(|r| r.change != RecChange::Unchanged);
-    summary.comments = CommentCounts {
-        written: comments.written.len(),
-        replies: comments
-            .written
-            .iter()
-            .filter(|c| c.reply_to.is_some())
-            .count(),
-        resolved: comments.resolved.len(),
-        withdrawn: comments.withdrawn.len(),
-        anchors: FateCounts::of(&comments.anchors),
-    };
     let mut chapter_numbers = BTreeMap::new();
     let mut recommendation_ranks = BTreeMap::new();
     for c in from.chapters.iter().chain(&to.chapters) {
@@ -360,7 +385,7 @@ pub fn compare(
     for r in from.recommendations.iter().chain(&to.recommendations) {
         recommendation_ranks.insert(r.slug.clone(), r.rank);
     }
-    Ok(WorkspaceDiff {
+    let d = WorkspaceDiff {
         chapter_numbers,
         recommendation_ranks,
         from: Side::default(),
@@ -372,5 +397,6 @@ pub fn compare(
         recommendations,
         comments,
         chapter_reads: reads.0,
-    })
+    };
+    Ok((d, listed))
 }
