@@ -1,10 +1,19 @@
 //! What differs between Linux, macOS and Windows, in one place: the home
-//! folder, `~` in a typed path, and the editor to open on a text. Everything
+//! folder, `~` in a typed path, the editor to open on a text and how many
+//! processors work can be shared over. Everything
 //! else oplaeg does goes through the standard library, git2 and crossterm,
 //! which are portable (see docs/portability.md).
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+
+/// How many processors the process may use (1 when the system does not
+/// say), asked once: the standard library reads the control group's quota
+/// files on every call, and a diff shares work out several times.
+pub fn processors() -> usize {
+    static PROCESSORS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *PROCESSORS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
 
 /// The user's home folder: `HOME`, else on Windows `USERPROFILE` (or
 /// `HOMEDRIVE` + `HOMEPATH`), which is where Windows keeps it.

@@ -245,9 +245,7 @@ fn place_shared(
         }
         done
     };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 4);
+    let threads = crate::platform::processors().clamp(1, 4);
     let mut buckets: Vec<Vec<(String, Vec<usize>)>> = vec![Vec::new(); threads];
     let mut sizes = vec![0; threads];
     for g in groups {

@@ -176,7 +176,7 @@ fn word_counts(chapters: &[Chapter]) -> Vec<usize> {
             .split_whitespace()
             .count()
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let threads = crate::platform::processors().min(8);
     if threads < 2 || chapters.len() < 8 {
         return chapters.iter().map(count).collect();
     }

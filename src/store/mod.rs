@@ -681,8 +681,7 @@ impl Store {
         per_thread: usize,
         f: &(dyn Fn(usize, &[u8]) -> T + Sync),
     ) -> Result<Vec<T>> {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
+        let threads = crate::platform::processors()
             .clamp(1, 4)
             .min(ids.len() / per_thread.max(1));
         if threads <= 1 {
