@@ -264,7 +264,7 @@ fn comment_changes(store: &Store, a: Oid, b: Oid) -> Result<Vec<ChangedComment>>
             let Some(id) = id else { continue };
             // Held only for the same name and blob (see `cached_comments`).
             match cached.as_mut().and_then(|c| c.remove(&change.file.name)) {
-                Some(Some(comment)) => *slot = Some(comment),
+                Some(Some(comment)) => *slot = Some(Box::new(comment)),
                 _ => {
                     comment_entries.push((change.file.name.clone(), id));
                     comment_slots.push((k, side));
@@ -283,8 +283,8 @@ fn comment_changes(store: &Store, a: Oid, b: Oid) -> Result<Vec<ChangedComment>>
         if let Read::Comment(c) = read {
             let change = &mut changes[k];
             match side {
-                Side::To => change.new = c.map(|c| *c),
-                Side::From => change.old = c.map(|c| *c),
+                Side::To => change.new = c,
+                Side::From => change.old = c,
             }
         }
     }
@@ -398,11 +398,11 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
     let (changes, chapter_texts) = match hit {
         Some(changes) => (changes, read_all(store, to_read, &[], Threads::Some)?),
         None => {
-            let (mut changes, texts) = read_changes(store, to_read, a, b)?;
+            let (changes, texts) = read_changes(store, to_read, a, b)?;
             if let (Some(cache), Some((ta, tb))) = (&changes_cache, trees)
                 && !changes.is_empty()
             {
-                cache.put(ta, tb, &mut changes);
+                cache.put(ta, tb, &changes);
             }
             (changes, texts)
         }
@@ -410,8 +410,8 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
     let mut to_comments = Vec::with_capacity(changes.len());
     let mut from_comments = Vec::with_capacity(changes.len());
     for c in changes {
-        to_comments.extend(c.new);
-        from_comments.extend(c.old);
+        to_comments.extend(c.new.map(|c| *c));
+        from_comments.extend(c.old.map(|c| *c));
     }
     // In the order of `chapter_ids`: those held (by the diff's cache or
     // the load cache), the others as git gave them.

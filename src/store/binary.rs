@@ -207,7 +207,11 @@ const TIME: usize = 16;
 /// Writes a comment file as read (the comment's id, its file name, is not
 /// written: the caller keeps the name).
 pub(super) fn put_comment_file(e: &mut Enc, f: &CommentFile) {
-    let CommentFile { comment, problems } = f;
+    put_comment_parts(e, f.comment.as_ref(), &f.problems);
+}
+
+/// [`put_comment_file`] for a comment and problems held elsewhere.
+pub(super) fn put_comment_parts(e: &mut Enc, comment: Option<&Comment>, problems: &[Problem]) {
     match comment {
         None => e.u8(0),
         Some(c) => {

@@ -25,13 +25,13 @@ use std::path::{Path, PathBuf};
 
 use git2::{Oid, Repository};
 
-use super::binary::{Dec, Enc, get_comment_file, put_comment_file};
+use super::binary::{Dec, Enc, get_comment_file, put_comment_parts};
 use super::cache::{
     Checksum, Stream, body_under, checksum, prune, reseal_with, write_atomically,
     write_atomically_parts,
 };
 use super::{Cache, ChangedFile};
-use crate::model::{Comment, CommentFile};
+use crate::model::Comment;
 
 /// Bump when what is cached, or how a file reads, changes.
 const FORMAT: u32 = 2;
@@ -54,12 +54,14 @@ const ANY_LANG: &str = "-";
 const DIR: &str = "diff";
 
 /// A comment file that differs between the two trees, with what each of its
-/// versions reads as (`None`: broken, or not a comment file's name).
+/// versions reads as (`None`: broken, or not a comment file's name). The
+/// comments are boxed: a diff holds thousands, read into boxes, and they
+/// are handed on without being copied.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChangedComment {
     pub file: ChangedFile,
-    pub old: Option<Comment>,
-    pub new: Option<Comment>,
+    pub old: Option<Box<Comment>>,
+    pub new: Option<Box<Comment>>,
 }
 
 /// The cache of comment changes between pairs of `comments/` trees.
@@ -123,7 +125,7 @@ impl ChangesCache {
     /// Remembers the changes between `from` and `to` (errors are ignored:
     /// the cache is only ever a shortcut). The comments are only borrowed
     /// mutably to be written without a copy; they are left as they were.
-    pub fn put(&self, from: Oid, to: Oid, changes: &mut [ChangedComment]) {
+    pub fn put(&self, from: Oid, to: Oid, changes: &[ChangedComment]) {
         let body = encode(changes);
         let _ = self.write(
             &self.file_of(from, to),
@@ -223,22 +225,17 @@ impl ChangesCache {
 
 /// One side of a changed file: its blob and what it read as (the comment
 /// is moved into a [`CommentFile`] to be written, then moved back).
-fn put_side(e: &mut Enc, id: Option<Oid>, comment: &mut Option<Comment>) {
+fn put_side(e: &mut Enc, id: Option<Oid>, comment: Option<&Comment>) {
     let Some(id) = id else {
         e.u8(0);
         return;
     };
     e.u8(1);
     e.raw(id.as_bytes());
-    let file = CommentFile {
-        comment: comment.take(),
-        problems: Vec::new(),
-    };
-    put_comment_file(e, &file);
-    *comment = file.comment;
+    put_comment_parts(e, comment, &[]);
 }
 
-fn get_side(d: &mut Dec<'_>, id: &str) -> Option<(Option<Oid>, Option<Comment>)> {
+fn get_side(d: &mut Dec<'_>, id: &str) -> Option<(Option<Oid>, Option<Box<Comment>>)> {
     if !d.some()? {
         return Some((None, None));
     }
@@ -247,17 +244,17 @@ fn get_side(d: &mut Dec<'_>, id: &str) -> Option<(Option<Oid>, Option<Comment>)>
     if !read.problems.is_empty() {
         return None;
     }
-    Some((Some(blob), read.comment))
+    Some((Some(blob), read.comment.map(Box::new)))
 }
 
 /// The body: the count, then each file's name and both sides.
-fn encode(changes: &mut [ChangedComment]) -> Vec<u8> {
+fn encode(changes: &[ChangedComment]) -> Vec<u8> {
     let mut e = Enc::default();
     e.len(changes.len());
     for c in changes {
         e.str(&c.file.name);
-        put_side(&mut e, c.file.old, &mut c.old);
-        put_side(&mut e, c.file.new, &mut c.new);
+        put_side(&mut e, c.file.old, c.old.as_deref());
+        put_side(&mut e, c.file.new, c.new.as_deref());
     }
     e.bytes
 }
@@ -342,7 +339,7 @@ mod tests {
                     new: Some(id(1)),
                 },
                 old: None,
-                new: Some(comment("a", "ny")),
+                new: Some(Box::new(comment("a", "ny"))),
             },
             ChangedComment {
                 file: ChangedFile {
@@ -351,7 +348,7 @@ mod tests {
                     new: Some(id(3)),
                 },
                 old: None,
-                new: Some(comment("b", "rettet")),
+                new: Some(Box::new(comment("b", "rettet"))),
             },
             ChangedComment {
                 file: ChangedFile {
@@ -359,7 +356,7 @@ mod tests {
                     old: Some(id(4)),
                     new: None,
                 },
-                old: Some(comment("c", "slettet")),
+                old: Some(Box::new(comment("c", "slettet"))),
                 new: None,
             },
         ]
@@ -368,7 +365,7 @@ mod tests {
     #[test]
     fn changes_read_back_equal_and_every_cut_reads_as_nothing() {
         let mut changes = sample();
-        let body = encode(&mut changes);
+        let body = encode(&changes);
         assert_eq!(changes, sample(), "left as they were");
         assert_eq!(decode(&body), Some(changes));
         for cut in 0..body.len() {
