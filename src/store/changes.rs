@@ -364,7 +364,7 @@ mod tests {
 
     #[test]
     fn changes_read_back_equal_and_every_cut_reads_as_nothing() {
-        let mut changes = sample();
+        let changes = sample();
         let body = encode(&changes);
         assert_eq!(changes, sample(), "left as they were");
         assert_eq!(decode(&body), Some(changes));
