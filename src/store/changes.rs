@@ -123,8 +123,8 @@ impl ChangesCache {
     }
 
     /// Remembers the changes between `from` and `to` (errors are ignored:
-    /// the cache is only ever a shortcut). The comments are only borrowed
-    /// mutably to be written without a copy; they are left as they were.
+    /// the cache is only ever a shortcut). The comments are written where
+    /// they are, without a copy.
     pub fn put(&self, from: Oid, to: Oid, changes: &[ChangedComment]) {
         let body = encode(changes);
         let _ = self.write(
@@ -223,8 +223,8 @@ impl ChangesCache {
     }
 }
 
-/// One side of a changed file: its blob and what it read as (the comment
-/// is moved into a [`CommentFile`] to be written, then moved back).
+/// One side of a changed file: its blob and what it read as (written as a
+/// comment file read without problems).
 fn put_side(e: &mut Enc, id: Option<Oid>, comment: Option<&Comment>) {
     let Some(id) = id else {
         e.u8(0);
