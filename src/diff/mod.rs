@@ -237,8 +237,9 @@ pub fn between(
 }
 
 /// [`between`], handing back the two versions as loaded for it (partial:
-/// see `load`) instead of freeing them, so a process that ends next can
-/// leave them to the operating system.
+/// see `load`; TO's comments are in the diff's lists, not in TO) instead
+/// of freeing them, so a process that ends next can leave them to the
+/// operating system.
 pub fn between_loaded(
     store: &Store,
     from: &Rev,
