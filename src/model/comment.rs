@@ -155,14 +155,18 @@ pub struct Resolution {
 /// writes thousands of times, and chrono's formatter took about 2,600
 /// instructions for each. Any other time goes to chrono.
 fn ser_time<S: serde::Serializer>(time: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::Error> {
-    match whole_seconds(time).as_ref().map(|b| std::str::from_utf8(b)) {
-        Some(Ok(text)) => s.serialize_str(text),
-        _ => time.serialize(s),
+    match whole_seconds(time) {
+        Some((bytes, len)) => match std::str::from_utf8(&bytes[..len]) {
+            Ok(text) => s.serialize_str(text),
+            Err(_) => time.serialize(s),
+        },
+        None => time.serialize(s),
     }
 }
 
-/// `time` as `YYYY-MM-DDTHH:MM:SS+HH:MM`, when chrono writes it so.
-fn whole_seconds(time: &DateTime<FixedOffset>) -> Option<[u8; 25]> {
+/// `time` as `YYYY-MM-DDTHH:MM:SS+HH:MM` (`…SSZ` at offset zero, as chrono
+/// writes it) and the length of that, when chrono writes it so.
+fn whole_seconds(time: &DateTime<FixedOffset>) -> Option<([u8; 25], usize)> {
     use chrono::{Datelike, Timelike};
     let local = time.naive_local();
     let offset = time.offset().local_minus_utc();
@@ -184,13 +188,17 @@ fn whole_seconds(time: &DateTime<FixedOffset>) -> Option<[u8; 25]> {
     put(11, 2, local.hour());
     put(14, 2, local.minute());
     put(17, 2, local.second());
+    if offset == 0 {
+        out[19] = b'Z';
+        return Some((out, 20));
+    }
     let minutes = offset.unsigned_abs() / 60;
     put(20, 2, minutes / 60);
     put(23, 2, minutes % 60);
     if offset < 0 {
         out[19] = b'-';
     }
-    Some(out)
+    Some((out, 25))
 }
 
 /// Accepts both a quoted RFC 3339 string and a bare TOML date-time.
@@ -708,6 +716,8 @@ mod tests {
                 1 => proptest::strategy::Strategy::prop_map(0u32..1000, |ms| ms * 1_000_000),
             ],
             offset in proptest::prop_oneof![
+                // Offset zero on its own: chrono writes it `Z`.
+                1 => proptest::strategy::Just(0i32),
                 3 => proptest::strategy::Strategy::prop_map(-24 * 60 + 1..24 * 60i32, |m| m * 60),
                 1 => -86_399i32..86_400,
             ],
