@@ -843,3 +843,37 @@ fn a_clone_killed_at_any_moment_leaves_nothing_or_a_whole_clone() {
         );
     }
 }
+
+/// A sync killed while it packs the clone's loose objects – once the pack
+/// is written, and halfway through removing the loose files – loses no
+/// object: plain git finds every object of before and the clone whole, and
+/// the next sync goes through and brings clone and server together.
+#[test]
+fn a_sync_killed_while_it_packs_loses_no_object() {
+    let t = Template::new(0, false);
+    for step in ["pack-written", "pack-half-removed"] {
+        let c = t.copy(step, Transport::Path);
+        let mut n = 0;
+        while loose_objects(&c.clone) < oplaeg::store::PACK_AT_OBJECTS {
+            let store = oplaeg::store::Store::open(&c.clone).expect("open clone");
+            ops::Session::new(store, Some(MEMBER))
+                .expect("member session")
+                .add_comment(
+                    NewTarget::Chapter {
+                        chapter: "2".into(),
+                        quote: None,
+                    },
+                    &format!("Bemærkning nr. {n} før pakningen."),
+                )
+                .expect("member's comment");
+            n += 1;
+        }
+        let before = object_ids(&c.clone);
+        assert!(kill_sync_at(&c.home, &c.clone, step), "{step} reached");
+        let after = object_ids(&c.clone);
+        for id in &before {
+            assert!(after.binary_search(id).is_ok(), "{step}: object {id} lost");
+        }
+        c.assert_whole_and_synced(&format!("killed at {step}"));
+    }
+}

@@ -209,6 +209,11 @@ impl Store {
         self.begin_sync_journal(&route.remote)?;
         let result = self.sync_rounds(&route, who, when, progress);
         self.end_sync_journal();
+        if result.is_ok() {
+            // Housekeeping, with the lock still held; a pack that cannot be
+            // written leaves everything as it was (see `housekeeping`).
+            let _ = self.pack_loose_objects(super::PACK_AT_OBJECTS, super::PACK_AT_BYTES);
+        }
         result
     }
 

@@ -158,6 +158,28 @@ pub fn checked(args: &[&str], out: Output) -> String {
         .to_string()
 }
 
+/// Every object id in a repository, loose or packed (plain git), sorted.
+pub fn object_ids(dir: &Path) -> Vec<String> {
+    let out = git(
+        dir,
+        &[
+            "cat-file",
+            "--batch-all-objects",
+            "--batch-check=%(objectname)",
+        ],
+    );
+    out.lines().map(str::to_string).collect()
+}
+
+/// How many loose objects a repository holds (plain git).
+pub fn loose_objects(dir: &Path) -> usize {
+    git(dir, &["count-objects", "-v"])
+        .lines()
+        .find_map(|l| l.strip_prefix("count: "))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("git count-objects -v prints the count")
+}
+
 /// `git ARGS` in `dir`, isolated; asserts success, returns stdout (trimmed).
 #[track_caller]
 pub fn git(dir: &Path, args: &[&str]) -> String {
