@@ -156,17 +156,7 @@ impl Template {
             many_commits(&server, &ws.home, incoming);
         }
         let local = (!fast_forward).then(|| {
-            let store = oplaeg::store::Store::open(&clone).expect("open clone");
-            ops::Session::new(store, Some(MEMBER))
-                .expect("member session")
-                .add_comment(
-                    NewTarget::Chapter {
-                        chapter: "2".into(),
-                        quote: None,
-                    },
-                    "Medlemmets egen kommentar, ikke sendt endnu.",
-                )
-                .expect("member's comment");
+            member_comment(&clone, "Medlemmets egen kommentar, ikke sendt endnu.");
             git(&clone, &["rev-parse", "HEAD"])
         });
         Template { ws, dir, local }
@@ -202,6 +192,21 @@ impl Template {
             local: self.local.clone(),
         }
     }
+}
+
+/// The member writes a comment on chapter 2 in `clone`, through the library.
+fn member_comment(clone: &Path, body: &str) {
+    let store = oplaeg::store::Store::open(clone).expect("open clone");
+    ops::Session::new(store, Some(MEMBER))
+        .expect("member session")
+        .add_comment(
+            NewTarget::Chapter {
+                chapter: "2".into(),
+                quote: None,
+            },
+            body,
+        )
+        .expect("member's comment");
 }
 
 /// `n` commits, each adding a comment file, straight into the server's
@@ -855,17 +860,7 @@ fn a_sync_killed_while_it_packs_loses_no_object() {
         let c = t.copy(step, Transport::Path);
         let mut n = 0;
         while loose_objects(&c.clone) < oplaeg::store::PACK_AT_OBJECTS {
-            let store = oplaeg::store::Store::open(&c.clone).expect("open clone");
-            ops::Session::new(store, Some(MEMBER))
-                .expect("member session")
-                .add_comment(
-                    NewTarget::Chapter {
-                        chapter: "2".into(),
-                        quote: None,
-                    },
-                    &format!("Bemærkning nr. {n} før pakningen."),
-                )
-                .expect("member's comment");
+            member_comment(&c.clone, &format!("Bemærkning nr. {n} før pakningen."));
             n += 1;
         }
         let before = object_ids(&c.clone);
