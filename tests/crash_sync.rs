@@ -849,6 +849,19 @@ fn a_clone_killed_at_any_moment_leaves_nothing_or_a_whole_clone() {
     }
 }
 
+/// Kills a sync at `step` of its housekeeping; then every object of before
+/// is still there, and the clone is whole and syncs on.
+#[track_caller]
+fn kill_at_housekeeping(c: &Copy, step: &str) {
+    let before = object_ids(&c.clone);
+    assert!(kill_sync_at(&c.home, &c.clone, step), "{step} reached");
+    let after = object_ids(&c.clone);
+    for id in &before {
+        assert!(after.binary_search(id).is_ok(), "{step}: object {id} lost");
+    }
+    c.assert_whole_and_synced(&format!("killed at {step}"));
+}
+
 /// A sync killed while it packs the clone's loose objects – once the pack
 /// is written, and halfway through removing the loose files – loses no
 /// object: plain git finds every object of before and the clone whole, and
@@ -863,12 +876,33 @@ fn a_sync_killed_while_it_packs_loses_no_object() {
             member_comment(&c.clone, &format!("Bemærkning nr. {n} før pakningen."));
             n += 1;
         }
-        let before = object_ids(&c.clone);
-        assert!(kill_sync_at(&c.home, &c.clone, step), "{step} reached");
-        let after = object_ids(&c.clone);
-        for id in &before {
-            assert!(after.binary_search(id).is_ok(), "{step}: object {id} lost");
+        kill_at_housekeeping(&c, step);
+    }
+}
+
+/// A sync killed while it merges small packs – once the merged pack is
+/// written, and halfway through removing the small ones – loses no object,
+/// and the next sync goes through.
+#[test]
+fn a_sync_killed_while_it_merges_packs_loses_no_object() {
+    let t = Template::new(0, false);
+    for step in ["packs-merged", "packs-half-removed"] {
+        let c = t.copy(step, Transport::Path);
+        let packs = |dir: &Path| {
+            std::fs::read_dir(dir.join(".git/objects/pack"))
+                .map(|d| {
+                    d.flatten()
+                        .filter(|e| e.path().extension().is_some_and(|x| x == "pack"))
+                        .count()
+                })
+                .unwrap_or(0)
+        };
+        let mut n = 0;
+        while packs(&c.clone) < oplaeg::store::MERGE_AT_PACKS {
+            member_comment(&c.clone, &format!("Pakke nr. {n}."));
+            git(&c.clone, &["-c", "gc.auto=0", "repack", "-q", "-d"]);
+            n += 1;
         }
-        c.assert_whole_and_synced(&format!("killed at {step}"));
+        kill_at_housekeeping(&c, step);
     }
 }

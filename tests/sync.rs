@@ -1292,6 +1292,32 @@ fn assert_fsck_clean(dir: &Path) {
     );
 }
 
+/// After housekeeping: the clone reads every comment in `ids` from git
+/// (the load cache gone), writes one more and syncs on; server and clone
+/// hold the same comments and plain git finds the clone whole.
+#[track_caller]
+fn assert_reads_all_and_syncs_on(g: &Group, ids: &[String]) {
+    let root = &g.ws.root;
+    let _ = std::fs::remove_dir_all(root.join(".git/oplaeg/cache"));
+    let loaded = Store::open(root)
+        .expect("open")
+        .load(&oplaeg::store::Rev::head())
+        .expect("load");
+    for id in ids {
+        assert!(
+            loaded.comments.iter().any(|c| &c.id == id),
+            "comment {id} read from git"
+        );
+    }
+    comment(root, MEMBER, "Efter oprydningen");
+    sync(root, MEMBER).expect("the next sync");
+    assert_eq!(
+        comment_files(&g.server, "main"),
+        comment_files(root, "HEAD")
+    );
+    assert_fsck_clean(root);
+}
+
 /// Comments written until the clone holds `at_least` loose objects.
 fn comment_until_loose(root: &Path, at_least: usize) -> Vec<String> {
     let mut ids = Vec::new();
@@ -1330,26 +1356,7 @@ fn a_sync_packs_many_loose_objects_and_loses_none() {
         comment_files(&g.server, "main"),
         comment_files(&root, "HEAD")
     );
-    // Without the load cache, so every comment is read from git.
-    let _ = std::fs::remove_dir_all(root.join(".git/oplaeg/cache"));
-    let loaded = Store::open(&root)
-        .expect("open")
-        .load(&oplaeg::store::Rev::head())
-        .expect("load");
-    for id in &ids {
-        assert!(
-            loaded.comments.iter().any(|c| &c.id == id),
-            "comment {id} read from the pack"
-        );
-    }
-    // The clone goes on as before: a new comment, a sync.
-    comment(&root, MEMBER, "Efter pakningen");
-    sync(&root, MEMBER).expect("sync after packing");
-    assert_eq!(
-        comment_files(&g.server, "main"),
-        comment_files(&root, "HEAD")
-    );
-    assert_fsck_clean(&root);
+    assert_reads_all_and_syncs_on(&g, &ids);
 }
 
 /// A few changes stay loose: a sync packs only when there are many.
@@ -1408,4 +1415,46 @@ fn damaged_loose_objects_never_cost_another_object() {
         comment_files(&g.server, "main"),
         comment_files(&root, "HEAD")
     );
+}
+
+/// Pack files in a clone (`pack-….pack`), sorted.
+fn pack_files(root: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root.join(".git/objects/pack"))
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "pack"))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// Many small packs – as the fetches of many syncs leave them – are merged
+/// into one at the next sync, and go: no object is lost (plain git), a pack
+/// marked to be kept stays, and the clone reads every comment and syncs on.
+#[test]
+fn a_sync_merges_many_small_packs_and_loses_no_object() {
+    let g = Group::new();
+    let root = g.ws.root.clone();
+    let mut ids = Vec::new();
+    while pack_files(&root).len() < oplaeg::store::MERGE_AT_PACKS + 1 {
+        ids.push(comment(&root, MEMBER, &format!("Pakke nr. {}", ids.len())));
+        git(&root, &["-c", "gc.auto=0", "repack", "-q", "-d"]);
+    }
+    let kept = pack_files(&root)[0].clone();
+    std::fs::write(kept.with_extension("keep"), "").unwrap();
+    let before = object_ids(&root);
+    sync(&root, MEMBER).expect("sync");
+    let after = pack_files(&root);
+    assert_eq!(
+        after.len(),
+        2,
+        "the kept pack and the merged one: {after:?}"
+    );
+    assert!(after.contains(&kept), "the kept pack stays");
+    assert_eq!(object_ids(&root), before, "the same objects, none lost");
+    assert_fsck_clean(&root);
+    assert_reads_all_and_syncs_on(&g, &ids);
 }

@@ -27,7 +27,7 @@ use git2::{Oid, Repository, RepositoryInitOptions, Signature, Time};
 pub use cache::{Cache, CacheUse, KEEP as CACHE_KEEP, reseal as reseal_cache_file};
 pub use changes::{ChangedComment, ChangesCache, reseal as reseal_changes_file};
 pub use history::{LogEntry, MeetingTag, parse_meeting_message};
-pub use housekeeping::{PACK_AT_BYTES, PACK_AT_OBJECTS, Packed};
+pub use housekeeping::{MERGE_AT_PACKS, PACK_AT_BYTES, PACK_AT_OBJECTS, Packed};
 pub(crate) use journal::pause_point;
 pub use placements::{FILE as PLACEMENTS_FILE, Placements};
 pub use remote::{

@@ -213,6 +213,7 @@ impl Store {
             // Housekeeping, with the lock still held; a pack that cannot be
             // written leaves everything as it was (see `housekeeping`).
             let _ = self.pack_loose_objects(super::PACK_AT_OBJECTS, super::PACK_AT_BYTES);
+            let _ = self.merge_packs(super::MERGE_AT_PACKS);
         }
         result
     }
