@@ -58,12 +58,13 @@ pub const MERGE_AT_PACKS: usize = 16;
 /// A pack of fewer objects than this is small: merged with the others.
 pub const SMALL_PACK: usize = 1_000;
 
-/// What packing did.
+/// What packing or merging did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Packed {
-    /// Loose objects put in the new pack and removed.
+    /// Objects put in the new pack whose old copies (loose files, or the
+    /// small packs merged) were removed.
     pub objects: usize,
-    /// Their size on disk before.
+    /// The loose files' size on disk before (0 for merged packs).
     pub bytes: u64,
     /// The new pack's file name (`pack-….pack`).
     pub pack: String,
