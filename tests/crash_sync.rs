@@ -888,17 +888,8 @@ fn a_sync_killed_while_it_merges_packs_loses_no_object() {
     let t = Template::new(0, false);
     for step in ["packs-merged", "packs-half-removed"] {
         let c = t.copy(step, Transport::Path);
-        let packs = |dir: &Path| {
-            std::fs::read_dir(dir.join(".git/objects/pack"))
-                .map(|d| {
-                    d.flatten()
-                        .filter(|e| e.path().extension().is_some_and(|x| x == "pack"))
-                        .count()
-                })
-                .unwrap_or(0)
-        };
         let mut n = 0;
-        while packs(&c.clone) < oplaeg::store::MERGE_AT_PACKS {
+        while pack_files(&c.clone).len() < oplaeg::store::MERGE_AT_PACKS {
             member_comment(&c.clone, &format!("Pakke nr. {n}."));
             git(&c.clone, &["-c", "gc.auto=0", "repack", "-q", "-d"]);
             n += 1;

@@ -188,9 +188,8 @@ impl Store {
         if packs.len() < at_packs.max(2) {
             return Ok(None);
         }
-        let merged = &packs[..];
         let mut builder = self.repo.packbuilder().map_err(Error::git("pack"))?;
-        for p in merged {
+        for p in &packs {
             for id in &p.ids {
                 builder
                     .insert_object(*id, None)
@@ -200,8 +199,8 @@ impl Store {
         let (name, listed) = write_pack(&mut builder, &pack_dir, "packs-merged")?;
         let stem = pack_dir.join(format!("pack-{name}"));
         let mut removed = 0;
-        for (n, p) in merged.iter().enumerate() {
-            if n == merged.len() / 2 {
+        for (n, p) in packs.iter().enumerate() {
+            if n == packs.len() / 2 {
                 super::journal::pause_point("packs-half-removed");
             }
             // The new pack can have an old one's name (the same objects).

@@ -180,6 +180,20 @@ pub fn loose_objects(dir: &Path) -> usize {
         .expect("git count-objects -v prints the count")
 }
 
+/// Pack files in a clone (`pack-….pack`), sorted.
+pub fn pack_files(root: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root.join(".git/objects/pack"))
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "pack"))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
 /// `git ARGS` in `dir`, isolated; asserts success, returns stdout (trimmed).
 #[track_caller]
 pub fn git(dir: &Path, args: &[&str]) -> String {
