@@ -224,6 +224,11 @@ pub struct BlockDiff {
     /// Equal and deleted segments give the FROM text, equal and inserted
     /// ones the TO text (both including the blank lines after the block).
     pub segments: Vec<Segment>,
+    /// For an unchanged block left without segments by
+    /// [`Context::Referenced`]: where its text is in TO's Markdown (see
+    /// [`unchanged_text`]); `None` for every other block.
+    #[serde(skip)]
+    pub referenced: Option<std::ops::Range<usize>>,
 }
 
 impl BlockDiff {
@@ -252,6 +257,7 @@ impl BlockDiff {
             old,
             new,
             edited,
+            referenced: None,
             words_added,
             words_removed,
             segments,
@@ -342,14 +348,14 @@ pub fn diff_blocks(old_md: &str, new_md: &str) -> Vec<BlockDiff> {
 }
 
 /// The one segment an unchanged block left without segments by
-/// [`Context::Referenced`] has: the text of TO's block at its position,
-/// from TO's blocks (`split_blocks` of TO's Markdown). `None` for any other
-/// block.
-pub fn unchanged_text<'t>(block: &BlockDiff, to: &[Block<'t>]) -> Option<&'t str> {
+/// [`Context::Referenced`] has: the text of TO's block at its position, in
+/// `to` (TO's Markdown, which the diff cut without keeping the blocks).
+/// `None` for any other block.
+pub fn unchanged_text<'t>(block: &BlockDiff, to: &'t str) -> Option<&'t str> {
     if block.change != BlockChange::Unchanged || !block.segments.is_empty() {
         return None;
     }
-    Some(to.get(block.new?)?.text)
+    to.get(block.referenced.clone()?)
 }
 
 /// [`diff_blocks`], keeping of the unchanged blocks what `context` says.
@@ -562,6 +568,23 @@ pub fn diff_blocks_for(old_md: &str, new_md: &str, context: Context) -> Vec<Bloc
         }
     }
 
+    // Where each of TO's blocks starts (they follow each other), for the
+    // unchanged blocks whose text the output takes from TO.
+    let starts: Vec<usize> = match context {
+        Context::Referenced => b
+            .iter()
+            .scan(0, |at, block| {
+                let start = *at;
+                *at += block.text.len();
+                Some(start)
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    debug_assert!(
+        starts.is_empty() || b.iter().map(|x| x.text.len()).sum::<usize>() == new_md.len(),
+        "TO's blocks are its Markdown, one after the other"
+    );
     // Output in TO order; deleted blocks where they stood.
     let mut out = Vec::with_capacity(b.len() + 4);
     for piece in &pieces {
@@ -581,7 +604,7 @@ pub fn diff_blocks_for(old_md: &str, new_md: &str, context: Context) -> Vec<Bloc
                         Context::Headings => kind == BlockKind::Heading,
                         Context::Referenced => !same,
                     };
-                    out.push(BlockDiff::new(
+                    let mut block = BlockDiff::new(
                         BlockChange::Unchanged,
                         kind,
                         Some(i + k),
@@ -591,7 +614,11 @@ pub fn diff_blocks_for(old_md: &str, new_md: &str, context: Context) -> Vec<Bloc
                         } else {
                             Vec::new()
                         },
-                    ));
+                    );
+                    if !kept && let Some(&start) = starts.get(j + k) {
+                        block.referenced = Some(start..start + new.len());
+                    }
+                    out.push(block);
                 }
             }
             Piece::Hunk(h) => {

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Serialize, Serializer};
 
-use super::blocks::{Block, BlockChange, BlockDiff, BlockKind, ChapterSummary, unchanged_text};
+use super::blocks::{BlockChange, BlockDiff, BlockKind, ChapterSummary, unchanged_text};
 use super::chapters::{ChapterDiff, ChapterSide, ChapterStatus};
 use super::{CommentChanges, Op, RecDiff, Segment, Side, Summary, WorkspaceDiff};
 use crate::model::Workspace;
@@ -74,17 +74,11 @@ struct ChapterView<'a> {
 
 impl<'a> ChapterView<'a> {
     fn of(c: &'a ChapterDiff, to_texts: &HashMap<&str, &'a str>) -> ChapterView<'a> {
-        // TO's blocks, only when a block takes its text from them.
-        let referenced = c.blocks.iter().any(|b| {
-            b.change == BlockChange::Unchanged && b.segments.is_empty() && b.new.is_some()
-        });
-        let to_blocks = match (&c.to, referenced) {
-            (Some(side), true) => to_texts
-                .get(side.slug.as_str())
-                .map(|text| super::blocks::split_blocks(text))
-                .unwrap_or_default(),
-            _ => Vec::new(),
-        };
+        // TO's Markdown, where unchanged blocks take their text from.
+        let to_text =
+            c.to.as_ref()
+                .and_then(|side| to_texts.get(side.slug.as_str()).copied())
+                .unwrap_or_default();
         ChapterView {
             status: c.status,
             from: &c.from,
@@ -94,7 +88,7 @@ impl<'a> ChapterView<'a> {
             summary: &c.summary,
             blocks: BlocksView {
                 blocks: &c.blocks,
-                to: to_blocks,
+                to: to_text,
             },
         }
     }
@@ -102,7 +96,7 @@ impl<'a> ChapterView<'a> {
 
 struct BlocksView<'a> {
     blocks: &'a [BlockDiff],
-    to: Vec<Block<'a>>,
+    to: &'a str,
 }
 
 impl Serialize for BlocksView<'_> {
@@ -115,7 +109,7 @@ impl Serialize for BlocksView<'_> {
             edited: b.edited,
             words_added: b.words_added,
             words_removed: b.words_removed,
-            segments: match unchanged_text(b, &self.to) {
+            segments: match unchanged_text(b, self.to) {
                 Some(text) => Segments::Equal(text),
                 None => Segments::Kept(&b.segments),
             },
