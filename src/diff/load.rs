@@ -209,7 +209,7 @@ fn folder_trees(store: &Store, a: Oid, b: Oid, dir: &str) -> Option<(Oid, Oid)> 
 /// From how many processors [`read_changes`] reads the comments on a
 /// thread of their own while this one reads the chapters. On two, the
 /// overlap saved 3–8 % of the wall time of a diff with no cache and cost
-/// 8–9 % more CPU time: both threads fault in fresh memory and read from
+/// 5–11 % more CPU time: both threads fault in fresh memory and read from
 /// git's packs at once, and each runs slower (docs/performance-diff.md).
 const READ_APART_FROM: usize = 3;
 
