@@ -10,6 +10,7 @@ mod housekeeping;
 pub mod https;
 mod journal;
 mod local;
+mod objects;
 mod placements;
 mod remote;
 mod revision;

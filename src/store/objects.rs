@@ -1,0 +1,1060 @@
+//! A small, fast, read-only reader of git blobs straight from an object
+//! folder: pack files with their version-2 indexes, and loose objects. The
+//! diff reads thousands of blobs; libgit2 pays for each one a new zlib
+//! stream, zeroed buffers and copies of its cached delta bases.
+//!
+//! It only ever adds speed: whatever it does not fully understand, or finds
+//! damaged, it answers `None`, and the caller reads that object with libgit2.
+//!
+//! - Every pack entry is checked against the CRC-32 its index records before
+//!   it is used, so a damaged entry (its header, its delta base's offset or
+//!   its data) is refused instead of being read as some other object. Loose
+//!   objects have zlib's Adler-32. Ids are not re-hashed (neither git nor the
+//!   diff's libgit2, see `skip_hash_checks`, does).
+//! - Bounded throughout: declared sizes above [`MAX_SIZE`] (or more than
+//!   deflate can expand the bytes at hand to) are refused before anything is
+//!   allocated; delta chains are followed in a loop, at most [`MAX_DEPTH`]
+//!   deep, holding at most [`MAX_SIZE`] bytes of deltas, without cycles;
+//!   every other loop walks a buffer that only shrinks.
+//! - Only what git documents in `gitformat-pack`: index version 2 with 20-byte
+//!   ids, pack version 2 or 3. Anything else (SHA-256, other index versions,
+//!   a multi-pack index alone, alternates) is left to libgit2.
+
+// Until the diff reads blobs through it.
+#![cfg_attr(not(test), allow(dead_code))]
+
+use std::collections::{HashMap, VecDeque};
+use std::fs::{self, File};
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+use flate2::{Crc, Decompress, FlushDecompress, Status};
+
+/// The largest object (or delta, or delta result) read, in bytes.
+const MAX_SIZE: usize = 256 << 20;
+/// The longest delta chain followed.
+const MAX_DEPTH: usize = 10_000;
+/// What the cache of delta bases holds at most, in bytes.
+const CACHE_BYTES: usize = 16 << 20;
+/// Deflate cannot expand its input more than 1032-fold (a 258-byte match in
+/// two bits), so a larger declared size is a lie.
+const MAX_RATIO: usize = 1032;
+/// The most compressed bytes one object may take (stored deflate blocks add
+/// five bytes per 64 KiB; the headers a few more).
+const MAX_PACKED: usize = MAX_SIZE + (MAX_SIZE >> 8) + 4096;
+/// A read buffer grown beyond this is let go after the read.
+const KEEP_BUFFER: usize = 16 << 20;
+
+const ID_LEN: usize = 20;
+type Id = [u8; ID_LEN];
+
+const BLOB: u8 = 3;
+const OFS_DELTA: u8 = 6;
+const REF_DELTA: u8 = 7;
+
+/// Where an object is: (pack number, offset in that pack).
+type Place = (usize, u64);
+
+/// Something read only when first needed; `Bad` once it could not be.
+enum Lazy<T> {
+    Unread,
+    Bad,
+    Ready(T),
+}
+
+/// Reads blobs from one repository's object folder; see the module.
+pub(crate) struct Objects {
+    dir: PathBuf,
+    packs: Vec<Pack>,
+    /// The pack that last held a wanted object, asked first next time.
+    last: usize,
+    /// The one zlib stream, reset for each object.
+    zlib: Decompress,
+    /// The compressed bytes of the object being read.
+    raw: Vec<u8>,
+    cache: Cache,
+}
+
+struct Pack {
+    idx_path: PathBuf,
+    pack_path: PathBuf,
+    index: Lazy<Index>,
+    data: Lazy<PackData>,
+}
+
+/// A version-2 pack index, whole in memory.
+struct Index {
+    bytes: Vec<u8>,
+    count: usize,
+    large: usize,
+}
+
+/// An open pack file.
+struct PackData {
+    file: File,
+    len: u64,
+    /// Every object's offset with its position in the index, by offset: an
+    /// object's compressed data ends where the next one begins.
+    order: Vec<(u64, u32)>,
+}
+
+/// One pack entry, inflated.
+enum Entry {
+    Whole(u8, Vec<u8>),
+    Ofs(u64, Vec<u8>),
+    Ref(Id, Vec<u8>),
+}
+
+/// Where a delta chain bottoms out.
+enum Bottom {
+    Cached(Place),
+    Read(Place, Vec<u8>),
+    Loose(Vec<u8>),
+}
+
+impl Objects {
+    /// The object folder `objects_dir` (a repository's `.git/objects`); None
+    /// when it cannot be read.
+    pub(crate) fn open(objects_dir: &Path) -> Option<Objects> {
+        if !fs::metadata(objects_dir).ok()?.is_dir() {
+            return None;
+        }
+        let mut packs = Vec::new();
+        match fs::read_dir(objects_dir.join("pack")) {
+            Ok(entries) => {
+                for entry in entries.flatten() {
+                    let name = entry.file_name();
+                    let Some(name) = name.to_str() else { continue };
+                    if name.starts_with("pack-") && name.ends_with(".idx") {
+                        let idx_path = entry.path();
+                        packs.push(Pack {
+                            pack_path: idx_path.with_extension("pack"),
+                            idx_path,
+                            index: Lazy::Unread,
+                            data: Lazy::Unread,
+                        });
+                    }
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(_) => return None,
+        }
+        packs.sort_by(|a, b| a.idx_path.cmp(&b.idx_path));
+        Some(Objects {
+            dir: objects_dir.to_path_buf(),
+            packs,
+            last: 0,
+            zlib: Decompress::new(true),
+            raw: Vec::new(),
+            cache: Cache::default(),
+        })
+    }
+
+    /// The content of the blob `id`, or None when it is not in this folder's
+    /// packs or loose files, is not a blob, or anything about it is
+    /// unexpected (the caller then asks libgit2).
+    pub(crate) fn blob(&mut self, id: git2::Oid) -> Option<Vec<u8>> {
+        let id: &Id = id.as_bytes().try_into().ok()?;
+        let found = match self.locate(id, self.last) {
+            Some(place) => {
+                self.last = place.0;
+                self.resolve(place)
+            }
+            None => None,
+        };
+        let found = found.or_else(|| self.loose(id));
+        if self.raw.capacity() > KEEP_BUFFER {
+            self.raw = Vec::new();
+        }
+        found
+    }
+
+    /// The pack and offset of `id`, asking pack `first` first.
+    fn locate(&mut self, id: &Id, first: usize) -> Option<Place> {
+        let count = self.packs.len();
+        let first = if first < count { first } else { 0 };
+        let order = std::iter::once(first).chain((0..count).filter(|&i| i != first));
+        for number in order.take(count) {
+            if let Some(index) = self.packs[number].index()
+                && let Some(pos) = index.find(id)
+                && let Some(offset) = index.offset(pos)
+            {
+                return Some((number, offset));
+            }
+        }
+        None
+    }
+
+    /// The blob at `place`, following its delta chain down to a whole
+    /// object (or a cached one), then applying the deltas back up.
+    fn resolve(&mut self, place: Place) -> Option<Vec<u8>> {
+        let mut deltas: Vec<(Place, Vec<u8>)> = Vec::new();
+        let mut held = 0usize;
+        let mut at = place;
+        let bottom = loop {
+            if self.cache.has(at) {
+                break Bottom::Cached(at);
+            }
+            if deltas.len() >= MAX_DEPTH {
+                return None;
+            }
+            let (base, delta) = match self.read_entry(at)? {
+                Entry::Whole(kind, data) => {
+                    if kind != BLOB {
+                        return None;
+                    }
+                    break Bottom::Read(at, data);
+                }
+                Entry::Ofs(offset, delta) => (Ok((at.0, offset)), delta),
+                Entry::Ref(id, delta) => (Err(id), delta),
+            };
+            held = held.checked_add(delta.len()).filter(|&h| h <= MAX_SIZE)?;
+            deltas.push((at, delta));
+            at = match base {
+                // Always lower in the same pack: no cycle.
+                Ok(place) => place,
+                // A cycle needs a jump back up, and only these jump: checking
+                // them against the chain so far is enough.
+                Err(id) => match self.locate(&id, at.0) {
+                    Some(next) if deltas.iter().any(|(p, _)| *p == next) => return None,
+                    Some(next) => next,
+                    None => break Bottom::Loose(self.loose(&id)?),
+                },
+            };
+        };
+        let (mut current, mut key) = match bottom {
+            Bottom::Cached(key) => match deltas.pop() {
+                None => return self.cache.get(key).map(<[u8]>::to_vec),
+                Some((place, delta)) => (apply_delta(self.cache.get(key)?, &delta)?, Some(place)),
+            },
+            Bottom::Read(key, data) => (data, Some(key)),
+            Bottom::Loose(data) => (data, None),
+        };
+        while let Some((place, delta)) = deltas.pop() {
+            let next = apply_delta(&current, &delta)?;
+            if let Some(key) = key {
+                self.cache.put(key, current);
+            }
+            current = next;
+            key = Some(place);
+        }
+        // Blobs come in pairs, old and new, often one a delta of the other.
+        if let Some(key) = key
+            && Cache::fits(current.len())
+        {
+            self.cache.put(key, current.clone());
+        }
+        Some(current)
+    }
+
+    /// The entry at `place`, checked against its CRC-32 and inflated.
+    fn read_entry(&mut self, (number, offset): Place) -> Option<Entry> {
+        let Objects {
+            packs, zlib, raw, ..
+        } = self;
+        let (index, data) = packs.get_mut(number)?.open()?;
+        let i = data.order.binary_search_by_key(&offset, |&(o, _)| o).ok()?;
+        let pos = data.order[i].1;
+        let end = match data.order.get(i + 1) {
+            Some(&(next, _)) => next,
+            None => data.len - ID_LEN as u64,
+        };
+        let len = usize::try_from(end.checked_sub(offset)?).ok()?;
+        if len > MAX_PACKED {
+            return None;
+        }
+        raw.resize(len, 0);
+        data.file.seek(SeekFrom::Start(offset)).ok()?;
+        data.file.read_exact(raw).ok()?;
+        let mut crc = Crc::new();
+        crc.update(raw);
+        if crc.sum() != index.crc(pos as usize) {
+            return None;
+        }
+
+        let mut byte = *raw.first()?;
+        let mut at = 1;
+        let kind = (byte >> 4) & 7;
+        let mut size = u64::from(byte & 15);
+        let mut shift = 4;
+        while byte & 0x80 != 0 {
+            if shift > 32 {
+                return None;
+            }
+            byte = *raw.get(at)?;
+            at += 1;
+            size |= u64::from(byte & 0x7f) << shift;
+            shift += 7;
+        }
+        let size = usize::try_from(size).ok().filter(|&s| s <= MAX_SIZE)?;
+        match kind {
+            1..=4 => Some(Entry::Whole(kind, inflate(zlib, &raw[at..], size)?)),
+            OFS_DELTA => {
+                // Big-endian groups of seven bits, each continuation adding
+                // one before the shift.
+                let mut byte = *raw.get(at)?;
+                at += 1;
+                let mut back = u64::from(byte & 0x7f);
+                while byte & 0x80 != 0 {
+                    if back >= 1 << 56 {
+                        return None;
+                    }
+                    byte = *raw.get(at)?;
+                    at += 1;
+                    back = ((back + 1) << 7) | u64::from(byte & 0x7f);
+                }
+                if back == 0 {
+                    return None;
+                }
+                let base = offset.checked_sub(back)?;
+                Some(Entry::Ofs(base, inflate(zlib, &raw[at..], size)?))
+            }
+            REF_DELTA => {
+                let base: Id = raw.get(at..at + ID_LEN)?.try_into().ok()?;
+                at += ID_LEN;
+                Some(Entry::Ref(base, inflate(zlib, &raw[at..], size)?))
+            }
+            _ => None,
+        }
+    }
+
+    /// The loose blob `id`: one zlib stream, the whole file, of
+    /// `blob <size>\0` and exactly that many bytes.
+    fn loose(&mut self, id: &Id) -> Option<Vec<u8>> {
+        let hex = hex(id);
+        let path = self.dir.join(&hex[..2]).join(&hex[2..]);
+        let file = File::open(path).ok()?;
+        self.raw.clear();
+        file.take(MAX_PACKED as u64 + 1)
+            .read_to_end(&mut self.raw)
+            .ok()?;
+        if self.raw.len() > MAX_PACKED {
+            return None;
+        }
+        inflate_loose(&mut self.zlib, &self.raw)
+    }
+}
+
+impl Pack {
+    /// The index, read the first time it is needed.
+    fn index(&mut self) -> Option<&Index> {
+        if matches!(self.index, Lazy::Unread) {
+            self.index = Index::read(&self.idx_path).map_or(Lazy::Bad, Lazy::Ready);
+        }
+        match &self.index {
+            Lazy::Ready(index) => Some(index),
+            _ => None,
+        }
+    }
+
+    /// The index and the pack file, opened the first time they are needed.
+    fn open(&mut self) -> Option<(&Index, &mut PackData)> {
+        self.index()?;
+        let Lazy::Ready(index) = &self.index else {
+            return None;
+        };
+        if matches!(self.data, Lazy::Unread) {
+            self.data = PackData::open(&self.pack_path, index).map_or(Lazy::Bad, Lazy::Ready);
+        }
+        match &mut self.data {
+            Lazy::Ready(data) => Some((index, data)),
+            _ => None,
+        }
+    }
+}
+
+const IDX_MAGIC: &[u8; 4] = b"\xfftOc";
+const IDX_FANOUT: usize = 8;
+const IDX_IDS: usize = IDX_FANOUT + 256 * 4;
+const IDX_TRAILER: usize = 2 * ID_LEN;
+
+impl Index {
+    /// The index at `path` when it is version 2 with 20-byte ids and exactly
+    /// the size its object count makes.
+    fn read(path: &Path) -> Option<Index> {
+        let mut file = File::open(path).ok()?;
+        let len = usize::try_from(file.metadata().ok()?.len()).ok()?;
+        let mut head = [0u8; IDX_IDS];
+        file.read_exact(&mut head).ok()?;
+        if &head[..4] != IDX_MAGIC || be32(&head[4..8]) != 2 {
+            return None;
+        }
+        let mut previous = 0;
+        for i in 0..256 {
+            let n = be32(&head[IDX_FANOUT + 4 * i..]);
+            if n < previous {
+                return None;
+            }
+            previous = n;
+        }
+        let count = usize::try_from(previous).ok()?;
+        let fixed = count
+            .checked_mul(ID_LEN + 8)?
+            .checked_add(IDX_IDS + IDX_TRAILER)?;
+        let extra = len.checked_sub(fixed)?;
+        if !extra.is_multiple_of(8) || extra / 8 > count {
+            return None;
+        }
+        let mut bytes = Vec::new();
+        bytes.try_reserve_exact(len).ok()?;
+        bytes.extend_from_slice(&head);
+        file.take((len - IDX_IDS) as u64)
+            .read_to_end(&mut bytes)
+            .ok()?;
+        if bytes.len() != len {
+            return None;
+        }
+        let index = Index {
+            bytes,
+            count,
+            large: extra / 8,
+        };
+        let large = (0..count)
+            .filter(|&pos| index.small_offset(pos) & 0x8000_0000 != 0)
+            .count();
+        (large == index.large).then_some(index)
+    }
+
+    fn fanout(&self, byte: usize) -> usize {
+        be32(&self.bytes[IDX_FANOUT + 4 * byte..]) as usize
+    }
+
+    fn id(&self, pos: usize) -> &[u8] {
+        let at = IDX_IDS + ID_LEN * pos;
+        &self.bytes[at..at + ID_LEN]
+    }
+
+    /// The position of `id`, by binary search among the ids starting with
+    /// its first byte.
+    fn find(&self, id: &Id) -> Option<usize> {
+        let first = usize::from(id[0]);
+        let mut lo = if first == 0 {
+            0
+        } else {
+            self.fanout(first - 1)
+        };
+        let mut hi = self.fanout(first);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.id(mid).cmp(id) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+
+    fn crc(&self, pos: usize) -> u32 {
+        be32(&self.bytes[IDX_IDS + ID_LEN * self.count + 4 * pos..])
+    }
+
+    fn small_offset(&self, pos: usize) -> u32 {
+        be32(&self.bytes[IDX_IDS + (ID_LEN + 4) * self.count + 4 * pos..])
+    }
+
+    fn offset(&self, pos: usize) -> Option<u64> {
+        let small = self.small_offset(pos);
+        if small & 0x8000_0000 == 0 {
+            return Some(u64::from(small));
+        }
+        let i = (small & 0x7fff_ffff) as usize;
+        if i >= self.large {
+            return None;
+        }
+        let at = IDX_IDS + (ID_LEN + 8) * self.count + 8 * i;
+        let high = u64::from(be32(&self.bytes[at..]));
+        Some(high << 32 | u64::from(be32(&self.bytes[at + 4..])))
+    }
+
+    /// The checksum of the pack this index is for.
+    fn pack_checksum(&self) -> &[u8] {
+        let at = self.bytes.len() - IDX_TRAILER;
+        &self.bytes[at..at + ID_LEN]
+    }
+}
+
+impl PackData {
+    /// The pack at `path` when it is version 2 or 3, holds as many objects
+    /// as `index` and ends in the checksum `index` names; every offset in
+    /// `index` inside its objects, no two alike.
+    fn open(path: &Path, index: &Index) -> Option<PackData> {
+        let mut file = File::open(path).ok()?;
+        let len = file.metadata().ok()?.len();
+        let end = len.checked_sub(ID_LEN as u64)?;
+        let mut head = [0u8; 12];
+        file.read_exact(&mut head).ok()?;
+        if &head[..4] != b"PACK"
+            || !matches!(be32(&head[4..8]), 2 | 3)
+            || be32(&head[8..12]) as usize != index.count
+            || end < 12
+        {
+            return None;
+        }
+        let mut trailer = [0u8; ID_LEN];
+        file.seek(SeekFrom::Start(end)).ok()?;
+        file.read_exact(&mut trailer).ok()?;
+        if trailer[..] != *index.pack_checksum() {
+            return None;
+        }
+        let mut order = Vec::new();
+        order.try_reserve_exact(index.count).ok()?;
+        for pos in 0..index.count {
+            order.push((index.offset(pos)?, u32::try_from(pos).ok()?));
+        }
+        order.sort_unstable();
+        let inside = order.first().is_none_or(|&(first, _)| first >= 12)
+            && order.last().is_none_or(|&(last, _)| last < end)
+            && order.windows(2).all(|w| w[0].0 < w[1].0);
+        inside.then_some(PackData { file, len, order })
+    }
+}
+
+/// Delta bases (and the blobs last read) by place, dropped oldest first
+/// beyond [`CACHE_BYTES`].
+#[derive(Default)]
+struct Cache {
+    map: HashMap<Place, Vec<u8>>,
+    order: VecDeque<Place>,
+    bytes: usize,
+}
+
+impl Cache {
+    fn fits(len: usize) -> bool {
+        len <= CACHE_BYTES / 4
+    }
+
+    fn has(&self, place: Place) -> bool {
+        self.map.contains_key(&place)
+    }
+
+    fn get(&self, place: Place) -> Option<&[u8]> {
+        self.map.get(&place).map(Vec::as_slice)
+    }
+
+    fn put(&mut self, place: Place, data: Vec<u8>) {
+        if !Cache::fits(data.len()) || self.map.contains_key(&place) {
+            return;
+        }
+        self.bytes += data.len();
+        self.map.insert(place, data);
+        self.order.push_back(place);
+        while self.bytes > CACHE_BYTES
+            && let Some(old) = self.order.pop_front()
+        {
+            if let Some(data) = self.map.remove(&old) {
+                self.bytes -= data.len();
+            }
+        }
+    }
+}
+
+/// `input`, one whole zlib stream, inflated: exactly `size` bytes.
+fn inflate(zlib: &mut Decompress, input: &[u8], size: usize) -> Option<Vec<u8>> {
+    if size > input.len().saturating_mul(MAX_RATIO) {
+        return None;
+    }
+    zlib.reset(true);
+    let mut out = Vec::new();
+    // One byte more than declared, to see a stream that goes on.
+    out.try_reserve_exact(size + 1).ok()?;
+    inflate_rest(zlib, input, &mut out, Status::Ok)?;
+    (out.len() == size).then_some(out)
+}
+
+/// A loose object's file inflated, when it is a blob.
+fn inflate_loose(zlib: &mut Decompress, input: &[u8]) -> Option<Vec<u8>> {
+    zlib.reset(true);
+    // "blob 268435456\0" is 15 bytes.
+    let mut head = Vec::with_capacity(32);
+    let status = zlib
+        .decompress_vec(input, &mut head, FlushDecompress::Finish)
+        .ok()?;
+    let rest = head.strip_prefix(b"blob ")?;
+    let nul = rest.iter().position(|&b| b == 0)?;
+    let digits = &rest[..nul];
+    if digits.is_empty()
+        || digits.len() > 9
+        || !digits.iter().all(u8::is_ascii_digit)
+        || (digits[0] == b'0' && digits.len() > 1)
+    {
+        return None;
+    }
+    let size = digits
+        .iter()
+        .fold(0usize, |n, &d| n * 10 + usize::from(d - b'0'));
+    if size > MAX_SIZE || size > input.len().saturating_mul(MAX_RATIO) {
+        return None;
+    }
+    let mut out = Vec::new();
+    out.try_reserve_exact(size + 1).ok()?;
+    out.extend_from_slice(rest.get(nul + 1..)?);
+    inflate_rest(zlib, input, &mut out, status)?;
+    (out.len() == size).then_some(out)
+}
+
+/// Goes on inflating the stream `zlib` has begun on `input` into the spare
+/// capacity of `out` (never beyond it) until the stream ends, which must be
+/// exactly at the end of `input`. Each round consumes input or fills
+/// output, or stops.
+fn inflate_rest(
+    zlib: &mut Decompress,
+    input: &[u8],
+    out: &mut Vec<u8>,
+    mut status: Status,
+) -> Option<()> {
+    while status != Status::StreamEnd {
+        let (read, written) = (zlib.total_in(), zlib.total_out());
+        let rest = input.get(usize::try_from(read).ok()?..)?;
+        status = zlib
+            .decompress_vec(rest, out, FlushDecompress::Finish)
+            .ok()?;
+        if status != Status::StreamEnd && zlib.total_in() == read && zlib.total_out() == written {
+            return None;
+        }
+    }
+    (zlib.total_in() == input.len() as u64).then_some(())
+}
+
+/// `delta` applied to `base`: the result, exactly the size the delta
+/// declares, each copy inside `base`.
+fn apply_delta(base: &[u8], delta: &[u8]) -> Option<Vec<u8>> {
+    let (base_size, rest) = delta_size(delta)?;
+    if base_size != base.len() as u64 {
+        return None;
+    }
+    let (size, mut ops) = delta_size(rest)?;
+    let size = usize::try_from(size).ok().filter(|&s| s <= MAX_SIZE)?;
+    let mut out = Vec::new();
+    out.try_reserve_exact(size).ok()?;
+    while let Some((&op, rest)) = ops.split_first() {
+        ops = rest;
+        let piece = if op & 0x80 != 0 {
+            let mut offset = 0usize;
+            let mut len = 0usize;
+            for bit in 0..7 {
+                if op & (1 << bit) != 0 {
+                    let (&byte, rest) = ops.split_first()?;
+                    ops = rest;
+                    if bit < 4 {
+                        offset |= usize::from(byte) << (8 * bit);
+                    } else {
+                        len |= usize::from(byte) << (8 * (bit - 4));
+                    }
+                }
+            }
+            if len == 0 {
+                len = 0x10000;
+            }
+            base.get(offset..offset.checked_add(len)?)?
+        } else if op != 0 {
+            let (literal, rest) = ops.split_at_checked(usize::from(op))?;
+            ops = rest;
+            literal
+        } else {
+            return None;
+        };
+        if piece.len() > size - out.len() {
+            return None;
+        }
+        out.extend_from_slice(piece);
+    }
+    (out.len() == size).then_some(out)
+}
+
+/// A delta's size: little-endian groups of seven bits.
+fn delta_size(data: &[u8]) -> Option<(u64, &[u8])> {
+    let mut value = 0u64;
+    for (i, &byte) in data.iter().enumerate().take(9) {
+        value |= u64::from(byte & 0x7f) << (7 * i);
+        if byte & 0x80 == 0 {
+            return Some((value, &data[i + 1..]));
+        }
+    }
+    None
+}
+
+fn be32(bytes: &[u8]) -> u32 {
+    u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]])
+}
+
+fn hex(id: &Id) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(2 * ID_LEN);
+    for &b in id {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::fs;
+    use std::io::{Seek, SeekFrom, Write};
+    use std::path::{Path, PathBuf};
+    use std::process::{Command, Stdio};
+
+    use git2::Oid;
+
+    use super::*;
+
+    /// Runs git in `dir` with nothing from this machine's settings, feeding
+    /// it `input`; its output.
+    fn git_with(dir: &Path, args: &[&str], input: &[u8]) -> Vec<u8> {
+        let mut child = Command::new("git")
+            .args(["-c", "user.name=T", "-c", "user.email=t@example.org"])
+            .args(["-c", "gc.auto=0", "-c", "init.defaultBranch=main"])
+            .args(args)
+            .current_dir(dir)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("git runs");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input)
+            .expect("input");
+        let out = child.wait_with_output().expect("git ends");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    }
+
+    fn git(dir: &Path, args: &[&str]) -> String {
+        String::from_utf8(git_with(dir, args, b"")).expect("UTF-8")
+    }
+
+    /// A small random number generator, the same every run.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    /// The files of the test history, edited a little in each commit.
+    struct Files {
+        rng: Rng,
+        text: Vec<(&'static str, Vec<String>)>,
+        binary: Vec<u8>,
+    }
+
+    impl Files {
+        fn new() -> Files {
+            let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+            let mut text = Vec::new();
+            for (name, lines) in [
+                ("a.md", 40),
+                ("b.md", 200),
+                ("c.md", 120),
+                ("big.txt", 1000),
+            ] {
+                let lines = (0..lines).map(|i| line(&mut rng, i)).collect();
+                text.push((name, lines));
+            }
+            let binary = (0..3000).map(|_| rng.next() as u8).collect();
+            Files { rng, text, binary }
+        }
+
+        /// Commit `n` as a `git fast-import` command: every file changed a
+        /// little, `empty` added in the first.
+        fn commit(&mut self, n: usize, first: bool, out: &mut Vec<u8>) {
+            let message = format!("commit {n}\n");
+            out.extend_from_slice(b"commit refs/heads/main\n");
+            out.extend_from_slice(
+                format!("committer T <t@example.org> {} +0000\n", 1_700_000_000 + n).as_bytes(),
+            );
+            out.extend_from_slice(format!("data {}\n{message}", message.len()).as_bytes());
+            if first && n > 0 {
+                out.extend_from_slice(b"from refs/heads/main^0\n");
+            }
+            if n == 0 {
+                out.extend_from_slice(b"M 100644 inline empty\ndata 0\n");
+            }
+            for (i, (name, lines)) in self.text.iter_mut().enumerate() {
+                // big.txt changes every other commit; the others every time.
+                if i == 3 && n % 2 == 1 && n > 0 {
+                    continue;
+                }
+                if n > 0 {
+                    let at = self.rng.below(lines.len());
+                    match self.rng.below(3) {
+                        0 => lines[at] = line(&mut self.rng, n),
+                        1 => lines.insert(at, line(&mut self.rng, n)),
+                        _ => lines[at].push_str(" (edited)"),
+                    }
+                }
+                let body = lines.join("\n") + "\n";
+                inline(out, name, body.as_bytes());
+            }
+            if n.is_multiple_of(3) {
+                for _ in 0..4 {
+                    let at = self.rng.below(self.binary.len());
+                    self.binary[at] = self.rng.next() as u8;
+                }
+                let binary = self.binary.clone();
+                inline(out, "bin.dat", &binary);
+            }
+            out.push(b'\n');
+        }
+    }
+
+    fn line(rng: &mut Rng, n: usize) -> String {
+        let words = [
+            "plan",
+            "kræft",
+            "anbefaling",
+            "følgegruppe",
+            "tekst",
+            "kapitel",
+        ];
+        let mut s = format!("{n}:");
+        for _ in 0..(3 + rng.below(10)) {
+            s.push(' ');
+            s.push_str(words[rng.below(words.len())]);
+        }
+        s
+    }
+
+    fn inline(out: &mut Vec<u8>, name: &str, body: &[u8]) {
+        out.extend_from_slice(format!("M 100644 inline {name}\ndata {}\n", body.len()).as_bytes());
+        out.extend_from_slice(body);
+        out.push(b'\n');
+    }
+
+    /// A new repository in `dir`.
+    fn init(dir: &Path) -> Files {
+        git(dir, &["init", "-q"]);
+        Files::new()
+    }
+
+    /// Commits `commits` of the history with `git fast-import` (a pack).
+    fn import(dir: &Path, files: &mut Files, commits: std::ops::Range<usize>) {
+        let mut stream = Vec::new();
+        let start = commits.start;
+        for n in commits {
+            files.commit(n, n == start, &mut stream);
+        }
+        git_with(
+            dir,
+            &["-c", "fastimport.unpackLimit=1", "fast-import", "--quiet"],
+            &stream,
+        );
+    }
+
+    /// Commits `count` changes the ordinary way (loose objects).
+    fn commit_loose(dir: &Path, files: &mut Files, count: usize) {
+        git(dir, &["checkout", "-q", "-f", "main"]);
+        for n in 0..count {
+            for (name, lines) in &mut files.text {
+                let at = files.rng.below(lines.len());
+                lines[at] = line(&mut files.rng, 1000 + n);
+                fs::write(dir.join(name), lines.join("\n") + "\n").expect("write");
+            }
+            git(dir, &["commit", "-q", "-a", "-m", "loose"]);
+        }
+    }
+
+    fn objects_dir(dir: &Path) -> PathBuf {
+        dir.join(".git").join("objects")
+    }
+
+    /// Every object git sees, with its type.
+    fn all_objects(dir: &Path) -> Vec<(Oid, String)> {
+        git(
+            dir,
+            &[
+                "cat-file",
+                "--batch-all-objects",
+                "--batch-check=%(objectname) %(objecttype)",
+            ],
+        )
+        .lines()
+        .map(|l| {
+            let (id, kind) = l.split_once(' ').expect("id and type");
+            (Oid::from_str(id).expect("id"), kind.to_string())
+        })
+        .collect()
+    }
+
+    /// Every blob with its content, as libgit2 reads it.
+    fn expected_blobs(dir: &Path) -> Vec<(Oid, Vec<u8>)> {
+        let repo = git2::Repository::open(dir).expect("repository");
+        all_objects(dir)
+            .into_iter()
+            .filter(|(_, kind)| kind == "blob")
+            .map(|(id, _)| (id, repo.find_blob(id).expect("blob").content().to_vec()))
+            .collect()
+    }
+
+    /// Reads every blob; all must be found and alike. Their number.
+    fn check_all(dir: &Path) -> usize {
+        let expected = expected_blobs(dir);
+        let mut objects = Objects::open(&objects_dir(dir)).expect("objects");
+        for (id, content) in &expected {
+            assert_eq!(objects.blob(*id).as_ref(), Some(content), "{id}");
+        }
+        // Again, from the cache and in the other order.
+        for (id, content) in expected.iter().rev() {
+            assert_eq!(objects.blob(*id).as_ref(), Some(content), "{id}");
+        }
+        expected.len()
+    }
+
+    /// How many entries of each type the packs hold.
+    fn kinds(dir: &Path) -> [usize; 8] {
+        let mut objects = Objects::open(&objects_dir(dir)).expect("objects");
+        let mut kinds = [0; 8];
+        for pack in &mut objects.packs {
+            let (_, data) = pack.open().expect("a good pack");
+            for &(offset, _) in &data.order {
+                let mut byte = [0u8];
+                data.file.seek(SeekFrom::Start(offset)).expect("seek");
+                data.file.read_exact(&mut byte).expect("read");
+                kinds[usize::from((byte[0] >> 4) & 7)] += 1;
+            }
+        }
+        kinds
+    }
+
+    /// The longest delta chain in the packs.
+    fn longest_chain(dir: &Path) -> usize {
+        let mut longest = 0;
+        for pack in pack_files(dir, "idx") {
+            let out = git(dir, &["verify-pack", "-v", pack.to_str().expect("path")]);
+            for l in out.lines() {
+                if let Some(rest) = l.strip_prefix("chain length = ")
+                    && let Some((n, _)) = rest.split_once(':')
+                {
+                    longest = longest.max(n.parse().expect("a number"));
+                }
+            }
+        }
+        longest
+    }
+
+    fn pack_files(dir: &Path, ext: &str) -> Vec<PathBuf> {
+        let mut out: Vec<PathBuf> = fs::read_dir(objects_dir(dir).join("pack"))
+            .expect("pack folder")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == ext))
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn history(commits: usize) -> (tempfile::TempDir, Files) {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let mut files = init(dir.path());
+        import(dir.path(), &mut files, 0..commits);
+        (dir, files)
+    }
+
+    #[test]
+    fn reads_every_blob_through_long_offset_delta_chains() {
+        let (dir, _) = history(60);
+        let dir = dir.path();
+        git(
+            dir,
+            &["repack", "-a", "-d", "-f", "--depth=50", "--window=50"],
+        );
+        assert_eq!(pack_files(dir, "pack").len(), 1);
+        assert!(longest_chain(dir) >= 20, "{}", longest_chain(dir));
+        let kinds = kinds(dir);
+        assert!(kinds[usize::from(OFS_DELTA)] > 100, "{kinds:?}");
+        assert_eq!(kinds[usize::from(REF_DELTA)], 0);
+        assert!(check_all(dir) > 200);
+        let repo = git2::Repository::open(dir).expect("repository");
+        let empty = repo.blob(b"").expect("empty blob");
+        let mut objects = Objects::open(&objects_dir(dir)).expect("objects");
+        assert_eq!(objects.blob(empty), Some(Vec::new()));
+        let big = repo.revparse_single("main:big.txt").expect("big.txt").id();
+        assert!(objects.blob(big).expect("big.txt").len() > 64 * 1024);
+    }
+
+    #[test]
+    fn reads_every_blob_through_ref_deltas() {
+        let (dir, _) = history(40);
+        let dir = dir.path();
+        git(
+            dir,
+            &[
+                "-c",
+                "repack.useDeltaBaseOffset=false",
+                "repack",
+                "-a",
+                "-d",
+                "-f",
+                "--depth=50",
+                "--window=50",
+            ],
+        );
+        let kinds = kinds(dir);
+        assert!(kinds[usize::from(REF_DELTA)] > 100, "{kinds:?}");
+        assert_eq!(kinds[usize::from(OFS_DELTA)], 0);
+        assert!(check_all(dir) > 100);
+    }
+
+    #[test]
+    fn reads_blobs_from_several_packs_and_loose_files() {
+        let (dir, mut files) = history(30);
+        let dir = dir.path();
+        git(
+            dir,
+            &["repack", "-a", "-d", "-f", "--depth=50", "--window=50"],
+        );
+        import(dir, &mut files, 30..45);
+        commit_loose(dir, &mut files, 3);
+        git(dir, &["repack", "-d"]);
+        commit_loose(dir, &mut files, 3);
+        assert!(
+            pack_files(dir, "pack").len() >= 3,
+            "{:?}",
+            pack_files(dir, "pack")
+        );
+        let loose = fs::read_dir(objects_dir(dir))
+            .expect("objects")
+            .filter(|e| e.as_ref().expect("entry").file_name().len() == 2)
+            .count();
+        assert!(loose > 0);
+        assert!(check_all(dir) > 100);
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_blob_or_not_there() {
+        let (dir, mut files) = history(10);
+        let dir = dir.path();
+        git(dir, &["tag", "-a", "-m", "a tag", "t1"]);
+        commit_loose(dir, &mut files, 1);
+        let mut objects = Objects::open(&objects_dir(dir)).expect("objects");
+        let mut seen = HashMap::new();
+        for (id, kind) in all_objects(dir) {
+            let got = objects.blob(id);
+            assert_eq!(got.is_some(), kind == "blob", "{id} {kind}");
+            *seen.entry(kind).or_insert(0) += 1;
+        }
+        assert_eq!(seen.len(), 4, "{seen:?}");
+        let missing = Oid::from_str("0123456789abcdef0123456789abcdef01234567").expect("id");
+        assert_eq!(objects.blob(missing), None);
+        assert_eq!(objects.blob(Oid::ZERO_SHA1), None);
+        assert!(Objects::open(&dir.join("nowhere")).is_none());
+    }
+}
