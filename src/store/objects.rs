@@ -691,11 +691,13 @@ fn hex(id: &Id) -> String {
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
-    use std::fs;
+    use std::fs::{self, OpenOptions};
     use std::io::{Seek, SeekFrom, Write};
     use std::path::{Path, PathBuf};
     use std::process::{Command, Stdio};
 
+    use flate2::Compression;
+    use flate2::write::ZlibEncoder;
     use git2::Oid;
 
     use super::*;
@@ -1056,5 +1058,579 @@ mod tests {
         assert_eq!(objects.blob(missing), None);
         assert_eq!(objects.blob(Oid::ZERO_SHA1), None);
         assert!(Objects::open(&dir.join("nowhere")).is_none());
+    }
+
+    /// Writes `bytes` over the file at `path` (git makes its files read-only).
+    fn overwrite(path: &Path, bytes: &[u8]) {
+        let _ = fs::remove_file(path);
+        fs::write(path, bytes).expect("write");
+    }
+
+    /// Reads each of `expected` afresh: every one None or alike. How many
+    /// were None.
+    fn none_or_right(dir: &Path, expected: &[(Oid, Vec<u8>)]) -> usize {
+        let mut objects = Objects::open(&objects_dir(dir)).expect("objects");
+        let mut none = 0;
+        for (id, content) in expected {
+            match objects.blob(*id) {
+                None => none += 1,
+                Some(got) => assert_eq!(&got, content, "{id}"),
+            }
+        }
+        none
+    }
+
+    fn zlib(bytes: &[u8], level: Compression) -> Vec<u8> {
+        let mut encoder = ZlibEncoder::new(Vec::new(), level);
+        encoder.write_all(bytes).expect("compress");
+        encoder.finish().expect("compress")
+    }
+
+    fn loose_path(objects: &Path, id: Oid) -> PathBuf {
+        let hex = id.to_string();
+        objects.join(&hex[..2]).join(&hex[2..])
+    }
+
+    fn fake_id(n: u32) -> Oid {
+        let mut bytes = [0x5au8; ID_LEN];
+        bytes[..4].copy_from_slice(&n.to_be_bytes());
+        Oid::from_bytes(&bytes).expect("id")
+    }
+
+    #[test]
+    fn damaged_loose_objects_are_none() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let dir = dir.path();
+        git(dir, &["init", "-q"]);
+        let content: Vec<u8> = (0..3000u32).map(|i| (i * 7 % 251) as u8).collect();
+        fs::write(dir.join("file"), &content).expect("write");
+        let id = Oid::from_str(git(dir, &["hash-object", "-w", "file"]).trim()).expect("id");
+        let objects = objects_dir(dir);
+        let path = loose_path(&objects, id);
+        let original = fs::read(&path).expect("loose object");
+        let read = |id| Objects::open(&objects).expect("objects").blob(id);
+        assert_eq!(read(id), Some(content.clone()));
+
+        let n = original.len();
+        for len in [0, 1, 2, 5, 10, n / 2, n - 5, n - 4, n - 1] {
+            overwrite(&path, &original[..len]);
+            assert_eq!(read(id), None, "cut at {len}");
+        }
+        for junk in [&b"\0"[..], b"junk", &original] {
+            overwrite(&path, &[&original[..], junk].concat());
+            assert_eq!(read(id), None);
+        }
+        for pos in (0..n).step_by(7) {
+            let mut damaged = original.clone();
+            damaged[pos] ^= 0x24;
+            overwrite(&path, &damaged);
+            let got = read(id);
+            assert!(
+                got.is_none() || got == Some(content.clone()),
+                "flip at {pos}"
+            );
+        }
+        overwrite(&path, &original);
+        assert_eq!(read(id), Some(content));
+
+        let cases: [(&[u8], Option<&[u8]>); 16] = [
+            (b"blob 5\0hello", Some(b"hello")),
+            (b"blob 0\0", Some(b"")),
+            (b"blob 5\0hell", None),
+            (b"blob 5\0hello!", None),
+            (b"blob 05\0hello", None),
+            (b"blob 00\0", None),
+            (b"blob +5\0hello", None),
+            (b"blob  5\0hello", None),
+            (b"blob 5 \0hello", None),
+            (b"blob5\0hello", None),
+            (b"tree 5\0hello", None),
+            (b"blob 5", None),
+            (b"blob \0", None),
+            (b"blob 99999999999999999999\0", None),
+            (b"blob 268435457\0x", None),
+            (b"", None),
+        ];
+        for (n, (body, want)) in cases.into_iter().enumerate() {
+            let id = fake_id(n as u32);
+            let path = loose_path(&objects, id);
+            fs::create_dir_all(path.parent().expect("folder")).expect("folder");
+            overwrite(&path, &zlib(body, Compression::default()));
+            assert_eq!(
+                read(id).as_deref(),
+                want,
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+        // Two streams, and a raw deflate stream without zlib's header.
+        let id = fake_id(100);
+        let path = loose_path(&objects, id);
+        fs::create_dir_all(path.parent().expect("folder")).expect("folder");
+        let two = [
+            zlib(b"blob 5\0hel", Compression::default()),
+            zlib(b"lo", Compression::default()),
+        ];
+        overwrite(&path, &two.concat());
+        assert_eq!(read(id), None);
+        let mut raw = flate2::write::DeflateEncoder::new(Vec::new(), Compression::default());
+        raw.write_all(b"blob 5\0hello").expect("compress");
+        overwrite(&path, &raw.finish().expect("compress"));
+        assert_eq!(read(id), None);
+    }
+
+    /// A git-written pack's entries by id: (offset, bytes in the pack,
+    /// depth, base).
+    fn pack_entries(dir: &Path, idx: &Path) -> HashMap<Oid, (u64, usize, usize, Option<Oid>)> {
+        git(dir, &["verify-pack", "-v", idx.to_str().expect("path")])
+            .lines()
+            .filter_map(|l| {
+                let f: Vec<&str> = l.split_whitespace().collect();
+                if f.len() < 5 || f[0].len() != 40 {
+                    return None;
+                }
+                let depth = f.get(5).map_or(0, |d| d.parse().expect("depth"));
+                let base = f.get(6).map(|b| Oid::from_str(b).expect("base"));
+                let entry = (
+                    f[4].parse().expect("offset"),
+                    f[3].parse().expect("packed size"),
+                    depth,
+                    base,
+                );
+                Some((Oid::from_str(f[0]).expect("id"), entry))
+            })
+            .collect()
+    }
+
+    fn make_writable(path: &Path) {
+        let mut permissions = fs::metadata(path).expect("metadata").permissions();
+        #[allow(clippy::permissions_set_readonly_false)]
+        permissions.set_readonly(false);
+        fs::set_permissions(path, permissions).expect("permissions");
+    }
+
+    fn write_at(path: &Path, pos: u64, byte: u8) {
+        let mut file = OpenOptions::new().write(true).open(path).expect("open");
+        file.seek(SeekFrom::Start(pos)).expect("seek");
+        file.write_all(&[byte]).expect("write");
+    }
+
+    #[test]
+    fn damaged_packs_give_none_or_the_right_bytes() {
+        let (dir, _) = history(20);
+        let dir = dir.path();
+        git(
+            dir,
+            &["repack", "-a", "-d", "-f", "--depth=50", "--window=50"],
+        );
+        let expected = expected_blobs(dir);
+        let pack = pack_files(dir, "pack").remove(0);
+        let idx = pack_files(dir, "idx").remove(0);
+        make_writable(&pack);
+        make_writable(&idx);
+
+        // a.md's versions: the deepest delta, and the whole one at the bottom.
+        let a_md: Vec<Oid> = git(dir, &["rev-list", "--objects", "--all"])
+            .lines()
+            .filter_map(|l| l.strip_suffix(" a.md"))
+            .map(|id| Oid::from_str(id).expect("id"))
+            .collect();
+        let entries = pack_entries(dir, &idx);
+        let deepest = *a_md.iter().max_by_key(|id| entries[id].2).expect("a.md");
+        let mut bottom = deepest;
+        while let Some(base) = entries[&bottom].3 {
+            bottom = base;
+        }
+        assert!(entries[&deepest].2 >= 5, "{:?}", entries[&deepest]);
+        let versions: Vec<(Oid, Vec<u8>)> = expected
+            .iter()
+            .filter(|(id, _)| a_md.contains(id) || *id == bottom)
+            .cloned()
+            .collect();
+
+        let bytes = fs::read(&pack).expect("pack");
+        for id in [deepest, bottom] {
+            let (offset, len, _, _) = entries[&id];
+            let step = len.div_ceil(150);
+            for pos in (offset..offset + len as u64).step_by(step) {
+                let byte = bytes[pos as usize];
+                write_at(&pack, pos, byte ^ if pos % 2 == 0 { 0x01 } else { 0xa5 });
+                none_or_right(dir, &versions);
+                let got = Objects::open(&objects_dir(dir)).expect("objects").blob(id);
+                assert_eq!(got, None, "flip at {pos} of {id}");
+                write_at(&pack, pos, byte);
+            }
+        }
+        assert_eq!(none_or_right(dir, &expected), 0);
+
+        let n = bytes.len();
+        for len in [0, 11, 12, 100, n / 2, n - 21, n - 20, n - 1] {
+            overwrite(&pack, &bytes[..len]);
+            none_or_right(dir, &expected);
+        }
+        overwrite(&pack, &bytes);
+        assert_eq!(none_or_right(dir, &expected), 0);
+
+        let index = fs::read(&idx).expect("index");
+        let n = index.len();
+        for len in [0, 4, 8, 1031, 1032, n / 2, n - 40, n - 1] {
+            overwrite(&idx, &index[..len]);
+            assert_eq!(
+                none_or_right(dir, &expected),
+                expected.len(),
+                "cut at {len}"
+            );
+        }
+        for (pos, byte) in [(0, 0), (7, 1), (7, 3), (6, 1)] {
+            let mut damaged = index.clone();
+            damaged[pos] = byte;
+            overwrite(&idx, &damaged);
+            assert_eq!(none_or_right(dir, &expected), expected.len());
+        }
+        overwrite(&idx, &[&index[..], b"\0\0\0\0\0\0\0\0"].concat());
+        assert_eq!(none_or_right(dir, &expected), expected.len());
+        // Flips anywhere in the index: its fanout, ids, CRCs, offsets.
+        for pos in (8..n - 40).step_by(n / 120) {
+            let mut damaged = index.clone();
+            damaged[pos] ^= 0x10;
+            overwrite(&idx, &damaged);
+            none_or_right(dir, &expected);
+        }
+        overwrite(&idx, &index);
+        assert_eq!(none_or_right(dir, &expected), 0);
+    }
+
+    /// An entry of a pack a test makes by hand.
+    struct Craft {
+        id: Oid,
+        kind: u8,
+        base: Base,
+        payload: Vec<u8>,
+        /// The size the header declares, when not the payload's.
+        declared: Option<u64>,
+    }
+
+    enum Base {
+        None,
+        /// The entry with this number.
+        Ofs(usize),
+        /// This many bytes back.
+        Back(u64),
+        Ref(Oid),
+    }
+
+    fn whole(id: Oid, kind: u8, payload: &[u8]) -> Craft {
+        Craft {
+            id,
+            kind,
+            base: Base::None,
+            payload: payload.to_vec(),
+            declared: None,
+        }
+    }
+
+    fn delta_on(id: Oid, base: Base, delta: Vec<u8>) -> Craft {
+        let kind = if matches!(base, Base::Ref(_)) {
+            REF_DELTA
+        } else {
+            OFS_DELTA
+        };
+        Craft {
+            id,
+            kind,
+            base,
+            payload: delta,
+            declared: None,
+        }
+    }
+
+    fn varint(out: &mut Vec<u8>, mut n: u64) {
+        while n >= 0x80 {
+            out.push((n as u8 & 0x7f) | 0x80);
+            n >>= 7;
+        }
+        out.push(n as u8);
+    }
+
+    /// A delta: its sizes, then `ops`.
+    fn delta(base: u64, result: u64, ops: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        varint(&mut out, base);
+        varint(&mut out, result);
+        out.extend_from_slice(ops);
+        out
+    }
+
+    /// Writes `entries` as the only pack of the object folder `objects`,
+    /// with its index (every offset in the large table when `large`).
+    fn write_pack(objects: &Path, entries: &[Craft], large: bool) {
+        let folder = objects.join("pack");
+        let _ = fs::remove_dir_all(&folder);
+        fs::create_dir_all(&folder).expect("pack folder");
+        let mut pack = b"PACK\0\0\0\x02".to_vec();
+        pack.extend_from_slice(&(entries.len() as u32).to_be_bytes());
+        let mut offsets = Vec::new();
+        let mut crcs = Vec::new();
+        for e in entries {
+            let start = pack.len();
+            offsets.push(start as u64);
+            let mut size = e.declared.unwrap_or(e.payload.len() as u64);
+            let mut byte = (e.kind << 4) | (size & 15) as u8;
+            size >>= 4;
+            while size != 0 {
+                pack.push(byte | 0x80);
+                byte = (size & 0x7f) as u8;
+                size >>= 7;
+            }
+            pack.push(byte);
+            let back = match e.base {
+                Base::None => None,
+                Base::Ofs(i) => Some(start as u64 - offsets[i]),
+                Base::Back(n) => Some(n),
+                Base::Ref(id) => {
+                    pack.extend_from_slice(id.as_bytes());
+                    None
+                }
+            };
+            if let Some(mut n) = back {
+                let mut groups = vec![(n & 0x7f) as u8];
+                n >>= 7;
+                while n != 0 {
+                    n -= 1;
+                    groups.push(0x80 | (n & 0x7f) as u8);
+                    n >>= 7;
+                }
+                groups.reverse();
+                pack.extend_from_slice(&groups);
+            }
+            pack.extend_from_slice(&zlib(&e.payload, Compression::fast()));
+            let mut crc = Crc::new();
+            crc.update(&pack[start..]);
+            crcs.push(crc.sum());
+        }
+        let checksum = [0xab; ID_LEN];
+        pack.extend_from_slice(&checksum);
+
+        let mut sorted: Vec<usize> = (0..entries.len()).collect();
+        sorted.sort_by_key(|&i| entries[i].id);
+        let mut idx = b"\xfftOc\0\0\0\x02".to_vec();
+        for byte in 0..256 {
+            let n = sorted
+                .iter()
+                .filter(|&&i| usize::from(entries[i].id.as_bytes()[0]) <= byte)
+                .count();
+            idx.extend_from_slice(&(n as u32).to_be_bytes());
+        }
+        for &i in &sorted {
+            idx.extend_from_slice(entries[i].id.as_bytes());
+        }
+        for &i in &sorted {
+            idx.extend_from_slice(&crcs[i].to_be_bytes());
+        }
+        for (j, &i) in sorted.iter().enumerate() {
+            let small = if large {
+                0x8000_0000 | j as u32
+            } else {
+                offsets[i] as u32
+            };
+            idx.extend_from_slice(&small.to_be_bytes());
+        }
+        if large {
+            for &i in &sorted {
+                idx.extend_from_slice(&offsets[i].to_be_bytes());
+            }
+        }
+        idx.extend_from_slice(&checksum);
+        idx.extend_from_slice(&[0xcd; ID_LEN]);
+        fs::write(folder.join("pack-test.pack"), pack).expect("pack");
+        fs::write(folder.join("pack-test.idx"), idx).expect("index");
+    }
+
+    #[test]
+    fn reads_hand_made_chains() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let objects = dir.path();
+        let base = b"line one\nline two\n".to_vec();
+        let mut entries = vec![whole(fake_id(0), BLOB, &base)];
+        let mut want = vec![base.clone()];
+        for n in 1..100u32 {
+            let previous = want.last().expect("previous").clone();
+            let add = format!("line {n}\n").into_bytes();
+            let mut ops = Vec::new();
+            // Copy all of the previous version (offset 0, two size bytes), then insert.
+            let len = previous.len() as u16;
+            ops.extend_from_slice(&[0x80 | 0x30, len as u8, (len >> 8) as u8]);
+            ops.push(add.len() as u8);
+            ops.extend_from_slice(&add);
+            let result = [&previous[..], &add].concat();
+            let on = if n % 10 == 0 {
+                Base::Ref(fake_id(n - 1))
+            } else {
+                Base::Ofs(n as usize - 1)
+            };
+            entries.push(delta_on(
+                fake_id(n),
+                on,
+                delta(previous.len() as u64, result.len() as u64, &ops),
+            ));
+            want.push(result);
+        }
+        // On a loose blob, not in the pack.
+        let loose = fake_id(1000);
+        let path = loose_path(objects, loose);
+        fs::create_dir_all(path.parent().expect("folder")).expect("folder");
+        fs::write(&path, zlib(b"blob 5\0hello", Compression::default())).expect("loose");
+        entries.push(delta_on(
+            fake_id(1001),
+            Base::Ref(loose),
+            delta(5, 4, &[0x91, 1, 4]),
+        ));
+        for large in [false, true] {
+            write_pack(objects, &entries, large);
+            let mut reader = Objects::open(objects).expect("objects");
+            for n in [99, 0, 50, 51, 98, 10] {
+                assert_eq!(
+                    reader.blob(fake_id(n)).as_ref(),
+                    Some(&want[n as usize]),
+                    "{n}"
+                );
+            }
+            assert_eq!(reader.blob(fake_id(1001)).as_deref(), Some(&b"ello"[..]));
+            assert_eq!(reader.blob(fake_id(1000)).as_deref(), Some(&b"hello"[..]));
+        }
+    }
+
+    #[test]
+    fn refuses_hand_made_lies() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let objects = dir.path();
+        let check = |entries: Vec<Craft>, id: Oid, want: Option<&[u8]>| {
+            write_pack(objects, &entries, false);
+            let got = Objects::open(objects).expect("objects").blob(id);
+            assert_eq!(got.as_deref(), want, "{id}");
+        };
+        let (a, b, c) = (fake_id(1), fake_id(2), fake_id(3));
+        let hello = || whole(a, BLOB, b"hello");
+        check(vec![hello()], a, Some(b"hello"));
+        // Declared sizes that are not the data's: too big for the cap,
+        // more than deflate can make of the bytes, one off.
+        for declared in [1 << 40, (MAX_SIZE + 1) as u64, MAX_SIZE as u64, 6, 4] {
+            let mut entry = hello();
+            entry.declared = Some(declared);
+            check(vec![entry], a, None);
+        }
+        // Types: a tree, the reserved 5, 0.
+        for kind in [2, 5, 0] {
+            check(vec![whole(a, kind, b"hello")], a, None);
+        }
+        // Deltas that lie: about their result's size (also beyond the
+        // cap), their base's size, or copy beyond the base.
+        let copy = [0x90, 5];
+        check(
+            vec![hello(), delta_on(b, Base::Ofs(0), delta(5, 5, &copy))],
+            b,
+            Some(b"hello"),
+        );
+        for (base, result, ops) in [
+            (5, 1 << 40, &copy[..]),
+            (5, (MAX_SIZE + 1) as u64, &copy),
+            (5, MAX_SIZE as u64, &copy),
+            (5, 6, &copy),
+            (5, 4, &copy),
+            (4, 5, &copy),
+            (6, 5, &copy),
+            (5, 5, &[0x91, 1, 5]),
+            (5, 5, &[0x90]),
+            (5, 5, &[0]),
+            (5, 5, &[5, b'h', b'e']),
+        ] {
+            check(
+                vec![hello(), delta_on(b, Base::Ofs(0), delta(base, result, ops))],
+                b,
+                None,
+            );
+        }
+        // Bases that are not there: no object at that offset, before the
+        // pack, itself; a tree; a missing id.
+        for back in [1, 5, 1 << 40, 0] {
+            check(
+                vec![hello(), delta_on(b, Base::Back(back), delta(5, 5, &copy))],
+                b,
+                None,
+            );
+        }
+        let tree = whole(a, 2, b"hello");
+        check(
+            vec![tree, delta_on(b, Base::Ofs(0), delta(5, 5, &copy))],
+            b,
+            None,
+        );
+        check(
+            vec![hello(), delta_on(b, Base::Ref(c), delta(5, 5, &copy))],
+            b,
+            None,
+        );
+        // Cycles of ids.
+        check(vec![delta_on(b, Base::Ref(b), delta(5, 5, &copy))], b, None);
+        let cycle = vec![
+            delta_on(b, Base::Ref(c), delta(5, 5, &copy)),
+            delta_on(c, Base::Ref(b), delta(5, 5, &copy)),
+        ];
+        check(cycle, b, None);
+    }
+
+    #[test]
+    fn refuses_chains_deeper_than_the_limit() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let objects = dir.path();
+        let mut entries = vec![whole(fake_id(0), BLOB, b"hello")];
+        for n in 1..=MAX_DEPTH {
+            entries.push(delta_on(
+                fake_id(n as u32),
+                Base::Ofs(n - 1),
+                delta(5, 5, &[0x90, 5]),
+            ));
+        }
+        write_pack(objects, &entries, false);
+        let mut reader = Objects::open(objects).expect("objects");
+        assert_eq!(reader.blob(fake_id(MAX_DEPTH as u32)), None);
+        let mut reader = Objects::open(objects).expect("objects");
+        assert_eq!(
+            reader.blob(fake_id(MAX_DEPTH as u32 - 1)).as_deref(),
+            Some(&b"hello"[..])
+        );
+    }
+
+    #[test]
+    fn applies_deltas_exactly() {
+        let base: Vec<u8> = (0..0x20000u32).map(|i| (i % 253) as u8).collect();
+        let len = base.len() as u64;
+        // Size 0 means 0x10000; offsets and sizes in any bytes.
+        let got = apply_delta(&base, &delta(len, 0x10000, &[0x80])).expect("a copy");
+        assert_eq!(got, base[..0x10000]);
+        let ops = [0x80 | 0x04 | 0x20, 0x01, 0x02];
+        let got = apply_delta(&base, &delta(len, 0x200, &ops)).expect("a copy");
+        assert_eq!(got, base[0x10000..0x10200]);
+        let ops = [0xff, 0, 0, 0, 0, 3, 0, 0, 2, b'x', b'y'];
+        assert_eq!(
+            apply_delta(&base, &delta(len, 5, &ops)),
+            Some(vec![0, 1, 2, b'x', b'y'])
+        );
+        assert_eq!(apply_delta(&base, &delta(len, 0, &[])), Some(Vec::new()));
+        // Beyond the base, offsets of four bytes, truncated ops, op 0.
+        assert_eq!(
+            apply_delta(&base, &delta(len, 1, &[0x91, 0xff, 0xff, 0x01])),
+            None
+        );
+        assert_eq!(
+            apply_delta(&base, &delta(len, 1, &[0x98, 0, 0, 0, 0x10, 1])),
+            None
+        );
+        assert_eq!(apply_delta(&base, &delta(len, 1, &[0x91, 0])), None);
+        assert_eq!(apply_delta(&base, &delta(len, 1, &[0])), None);
+        assert_eq!(apply_delta(&base, &delta(len, 2, &[2, b'x'])), None);
+        assert_eq!(apply_delta(&base, &[0x80; 12]), None);
+        assert_eq!(apply_delta(&base, &[]), None);
+        assert_eq!(apply_delta(&base, &delta(len, u64::MAX, &[])), None);
     }
 }
