@@ -586,9 +586,13 @@ fn inflate_loose(zlib: &mut Decompress, input: &[u8]) -> Option<Vec<u8>> {
     if size > MAX_SIZE || size > input.len().saturating_mul(MAX_RATIO) {
         return None;
     }
+    let content = &rest[nul + 1..];
+    if content.len() > size {
+        return None;
+    }
     let mut out = Vec::new();
     out.try_reserve_exact(size + 1).ok()?;
-    out.extend_from_slice(rest.get(nul + 1..)?);
+    out.extend_from_slice(content);
     inflate_rest(zlib, input, &mut out, status)?;
     (out.len() == size).then_some(out)
 }
