@@ -11,6 +11,7 @@ pub mod https;
 mod journal;
 mod local;
 mod objects;
+use objects::Objects;
 mod placements;
 mod remote;
 mod revision;
@@ -142,6 +143,22 @@ pub struct Store {
     /// The placements cache as last read or written, shared with the
     /// handles (see [`Placements`]).
     placements: std::sync::Arc<placements::Shared>,
+}
+
+/// Blob `id` handed to `f`: read by `objects` (the fast reader of the
+/// object folder) when it can, else by libgit2, which also reports what is
+/// wrong with an object the reader refused.
+fn read_blob<T>(
+    repo: &Repository,
+    objects: Option<&mut Objects>,
+    id: Oid,
+    f: impl FnOnce(&[u8]) -> T,
+) -> Result<T> {
+    if let Some(bytes) = objects.and_then(|o| o.blob(id)) {
+        return Ok(f(&bytes));
+    }
+    let blob = repo.find_blob(id).map_err(Error::git(id.to_string()))?;
+    Ok(f(blob.content()))
 }
 
 /// Why git would not open the repository at `root`: another user's
@@ -674,6 +691,16 @@ impl Store {
         Ok(out)
     }
 
+    /// The reader of this repository's own object folder for blobs read in
+    /// bulk ([`objects`]); none for a bare repository, whose objects may
+    /// wait in a quarantine folder elsewhere.
+    fn objects(&self) -> Option<Objects> {
+        match self.bare {
+            true => None,
+            false => Objects::open(&self.repo.path().join("objects")),
+        }
+    }
+
     /// Reads blobs and maps each with `f` (given its index in `ids` and its
     /// content), in order, spread over a few threads (each with its own
     /// handle on the repository) when each gets at least `per_thread`:
@@ -688,23 +715,19 @@ impl Store {
             .clamp(1, 4)
             .min(ids.len() / per_thread.max(1));
         if threads <= 1 {
+            let mut objects = self.objects();
             return ids
                 .iter()
                 .enumerate()
-                .map(|(k, id)| {
-                    let blob = self
-                        .repo
-                        .find_blob(*id)
-                        .map_err(Error::git(id.to_string()))?;
-                    Ok(f(k, blob.content()))
-                })
+                .map(|(k, id)| read_blob(&self.repo, objects.as_mut(), *id, |b| f(k, b)))
                 .collect();
         }
         // Work is taken a few items at a time, so big and small files
         // spread evenly over the threads.
         const BATCH: usize = 8;
         let next = std::sync::atomic::AtomicUsize::new(0);
-        let work = |repo: &Repository| -> Result<Vec<(usize, T)>> {
+        let work = |store: &Store| -> Result<Vec<(usize, T)>> {
+            let (repo, mut objects) = (&store.repo, store.objects());
             let mut mine = Vec::new();
             loop {
                 let start = next.fetch_add(BATCH, std::sync::atomic::Ordering::Relaxed);
@@ -712,8 +735,7 @@ impl Store {
                     return Ok(mine);
                 }
                 for (k, id) in ids.iter().enumerate().skip(start).take(BATCH) {
-                    let blob = repo.find_blob(*id).map_err(Error::git(id.to_string()))?;
-                    mine.push((k, f(k, blob.content())));
+                    mine.push((k, read_blob(repo, objects.as_mut(), *id, |b| f(k, b))?));
                 }
             }
         };
@@ -724,12 +746,12 @@ impl Store {
                 .map(|h| {
                     let work = &work;
                     scope.spawn(move || {
-                        let done = work(&h.repo);
+                        let done = work(&h);
                         (h, done)
                     })
                 })
                 .collect();
-            let mut all = work(&self.repo);
+            let mut all = work(self);
             for w in workers {
                 let (h, done) = w.join().map_err(|_| {
                     Error::Invalid("en tråd, der læste git-objekter, stoppede".into())
@@ -1365,6 +1387,78 @@ mod tests {
         assert!(check_path("/etc/passwd").is_err());
         assert!(check_path("src/main.rs").is_err());
         assert!(check_path("comments/a/b.toml").is_err());
+    }
+
+    /// Blobs read in bulk are git's bytes, whether the reader of the object
+    /// folder reads them (packed and loose, on one thread or several) or,
+    /// for one it does not hold (here: one only an alternate object folder
+    /// has), libgit2.
+    #[test]
+    fn blobs_read_in_bulk_are_gits_also_where_the_reader_has_none() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = crate::demo::build(&tmp.path().join("demo")).unwrap();
+        let repo = store.repo();
+        let mut ids: Vec<Oid> = Vec::new();
+        let tree = repo.head().unwrap().peel_to_tree().unwrap();
+        tree.walk(git2::TreeWalkMode::PreOrder, |_, e| {
+            if e.kind() == Some(git2::ObjectType::Blob) {
+                ids.push(e.id());
+            }
+            git2::TreeWalkResult::Ok
+        })
+        .unwrap();
+        assert!(ids.len() > 20, "{} blobs", ids.len());
+        // One more blob, only in another object folder named as alternate.
+        let other = git2::Repository::init_bare(tmp.path().join("other.git")).unwrap();
+        let only_there = other.blob("Kun i den anden mappe.\n".as_bytes()).unwrap();
+        std::fs::write(
+            repo.path().join("objects/info/alternates"),
+            format!("{}\n", other.path().join("objects").display()),
+        )
+        .unwrap();
+        ids.push(only_there);
+        let store = Store::open(store.root()).unwrap();
+        assert!(
+            store
+                .objects()
+                .is_some_and(|mut o| o.blob(only_there).is_none())
+        );
+        let gits: Vec<Vec<u8>> = ids
+            .iter()
+            .map(|id| store.repo().find_blob(*id).unwrap().content().to_vec())
+            .collect();
+        let packed = |store: &Store| {
+            std::fs::read_dir(store.repo().path().join("objects/pack")).map_or(0, |d| {
+                d.filter_map(|e| e.ok())
+                    .filter(|e| e.file_name().to_string_lossy().ends_with(".pack"))
+                    .count()
+            })
+        };
+        assert_eq!(packed(&store), 0, "the demo's objects are loose");
+        for round in ["loose", "packed"] {
+            if round == "packed" {
+                let done = std::process::Command::new("git")
+                    .args(["repack", "-a", "-d", "-q", "--depth=50"])
+                    .current_dir(store.root())
+                    .env("GIT_CONFIG_NOSYSTEM", "1")
+                    .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                    .status()
+                    .expect("git runs");
+                assert!(done.success());
+            }
+            let store = Store::open(store.root()).unwrap();
+            assert_eq!(packed(&store) > 0, round == "packed");
+            // The reader itself reads all but the alternate's blob.
+            let mut objects = store.objects().expect("the object folder opens");
+            let by_reader = ids.iter().filter(|id| objects.blob(**id).is_some()).count();
+            assert_eq!(by_reader, ids.len() - 1, "{round}");
+            for per_thread in [usize::MAX, 1] {
+                let read = store
+                    .map_blobs(&ids, per_thread, &|_, b| b.to_vec())
+                    .unwrap();
+                assert_eq!(read, gits, "{round}, per_thread {per_thread}");
+            }
+        }
     }
 
     #[test]

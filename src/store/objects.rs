@@ -20,15 +20,12 @@
 //!   ids, pack version 2 or 3. Anything else (SHA-256, other index versions,
 //!   a multi-pack index alone, alternates) is left to libgit2.
 
-// Until the diff reads blobs through it.
-#![cfg_attr(not(test), allow(dead_code))]
-
 use std::collections::{HashMap, VecDeque};
 use std::fs::{self, File};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use flate2::{Crc, Decompress, FlushDecompress, Status};
+use flate2::{Decompress, FlushDecompress, Status};
 
 /// The largest object (or delta, or delta result) read, in bytes.
 const MAX_SIZE: usize = 256 << 20;
@@ -238,12 +235,6 @@ impl Objects {
             current = next;
             key = Some(place);
         }
-        // Blobs come in pairs, old and new, often one a delta of the other.
-        if let Some(key) = key
-            && Cache::fits(current.len())
-        {
-            self.cache.put(key, current.clone());
-        }
         Some(current)
     }
 
@@ -264,11 +255,8 @@ impl Objects {
             return None;
         }
         raw.resize(len, 0);
-        data.file.seek(SeekFrom::Start(offset)).ok()?;
-        data.file.read_exact(raw).ok()?;
-        let mut crc = Crc::new();
-        crc.update(raw);
-        if crc.sum() != index.crc(pos as usize) {
+        read_at(&mut data.file, offset, raw).ok()?;
+        if crc32fast::hash(raw) != index.crc(pos as usize) {
             return None;
         }
 
@@ -510,8 +498,10 @@ impl PackData {
     }
 }
 
-/// Delta bases (and the blobs last read) by place, dropped oldest first
-/// beyond [`CACHE_BYTES`].
+/// Delta bases by place, dropped oldest first beyond [`CACHE_BYTES`]. (The
+/// blobs handed out are not kept as well: copying each into the cache, in
+/// case the other version of the file is a delta of it, cost the diff more
+/// memory and time than it saved.)
 #[derive(Default)]
 struct Cache {
     map: HashMap<Place, Vec<u8>>,
@@ -546,6 +536,21 @@ impl Cache {
                 self.bytes -= data.len();
             }
         }
+    }
+}
+
+/// Fills `buf` from `file` at `offset`: one system call where the system
+/// reads at a position (the diff reads thousands of entries).
+fn read_at(file: &mut File, offset: u64, buf: &mut [u8]) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileExt;
+        file.read_exact_at(buf, offset)
+    }
+    #[cfg(not(unix))]
+    {
+        file.seek(SeekFrom::Start(offset))?;
+        file.read_exact(buf)
     }
 }
 
@@ -1408,9 +1413,7 @@ mod tests {
                 pack.extend_from_slice(&groups);
             }
             pack.extend_from_slice(&zlib(&e.payload, Compression::fast()));
-            let mut crc = Crc::new();
-            crc.update(&pack[start..]);
-            crcs.push(crc.sum());
+            crcs.push(crc32fast::hash(&pack[start..]));
         }
         let checksum = [0xab; ID_LEN];
         pack.extend_from_slice(&checksum);
