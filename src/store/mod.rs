@@ -145,6 +145,78 @@ pub struct Store {
     placements: std::sync::Arc<placements::Shared>,
 }
 
+/// The blob entries (name, id) of a tree as git stores it (`MODE NAME\0ID`
+/// one after the other), in its order; `None` when it is not that. A mode
+/// other than a folder's (`40000`) or a submodule's (`160000`) is a file,
+/// as libgit2 reads it.
+fn tree_blobs(raw: &[u8]) -> Option<Vec<(&[u8], Oid)>> {
+    let mut out = Vec::new();
+    let mut rest = raw;
+    while !rest.is_empty() {
+        let space = memchr::memchr(b' ', rest)?;
+        let mode = &rest[..space];
+        if mode.is_empty() || mode.len() > 7 || !mode.iter().all(|b| (b'0'..=b'7').contains(b)) {
+            return None;
+        }
+        let after = &rest[space + 1..];
+        let nul = memchr::memchr(0, after)?;
+        let name = &after[..nul];
+        let id = after.get(nul + 1..nul + 21)?;
+        if name.is_empty() {
+            return None;
+        }
+        if mode != b"40000" && mode != b"160000" {
+            out.push((name, Oid::from_bytes(id).ok()?));
+        }
+        rest = &after[nul + 21..];
+    }
+    Some(out)
+}
+
+/// The files that differ between two folders' trees as git stores them
+/// (either absent), compared by blob id in one walk over both; `None` when
+/// either is not a tree, or its names are not in git's order.
+fn changed_blobs(a: Option<&[u8]>, b: Option<&[u8]>) -> Option<Vec<ChangedFile>> {
+    let a = a.map_or(Some(Vec::new()), tree_blobs)?;
+    let b = b.map_or(Some(Vec::new()), tree_blobs)?;
+    let sorted = |t: &[(&[u8], Oid)]| t.windows(2).all(|w| w[0].0 < w[1].0);
+    if !sorted(&a) || !sorted(&b) {
+        return None;
+    }
+    let file = |n: &[u8], old: Option<Oid>, new: Option<Oid>| ChangedFile {
+        name: String::from_utf8_lossy(n).into_owned(),
+        old,
+        new,
+    };
+    let mut out = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        let order = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) => x.0.cmp(y.0),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        match order {
+            std::cmp::Ordering::Equal => {
+                if a[i].1 != b[j].1 {
+                    out.push(file(a[i].0, Some(a[i].1), Some(b[j].1)));
+                }
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => {
+                out.push(file(a[i].0, Some(a[i].1), None));
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(file(b[j].0, None, Some(b[j].1)));
+                j += 1;
+            }
+        }
+    }
+    Some(out)
+}
+
 /// Blob `id` handed to `f`: read by `objects` (the fast reader of the
 /// object folder) when it can, else by libgit2, which also reports what is
 /// wrong with an object the reader refused.
@@ -614,29 +686,43 @@ impl Store {
     /// compared by blob id in one walk over both (git keeps tree entries
     /// sorted), without reading any file and without naming unchanged ones.
     pub fn changed_in(&self, dir: &str, a: Oid, b: Oid) -> Result<Vec<ChangedFile>> {
-        let subtree = |c: Oid| -> Result<Option<git2::Tree<'_>>> {
+        let subtree_id = |c: Oid| -> Result<Option<Oid>> {
             let tree = self
                 .repo
                 .find_commit(c)
                 .and_then(|c| c.tree())
                 .map_err(Error::git(c.to_string()))?;
             match tree.get_path(Path::new(dir)) {
-                Ok(e) if e.kind() == Some(git2::ObjectType::Tree) => self
-                    .repo
-                    .find_tree(e.id())
-                    .map(Some)
-                    .map_err(Error::git(dir.to_string())),
+                Ok(e) if e.kind() == Some(git2::ObjectType::Tree) => Ok(Some(e.id())),
                 Ok(_) => Ok(None),
                 Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
                 Err(e) => Err(Error::git(dir.to_string())(e)),
             }
         };
-        let (ta, tb) = (subtree(a)?, subtree(b)?);
-        if let (Some(x), Some(y)) = (&ta, &tb)
-            && x.id() == y.id()
-        {
+        let (ia, ib) = (subtree_id(a)?, subtree_id(b)?);
+        if ia.is_some() && ia == ib {
             return Ok(Vec::new());
         }
+        // The two trees as git stores them, walked without libgit2's tree
+        // objects (two folders of 10,000 comment files); libgit2 walks any
+        // the reader of the object folder does not read.
+        if let Some(mut objects) = self.objects() {
+            let mut raw = |id: Option<Oid>| match id {
+                Some(id) => objects.tree(id).map(Some),
+                None => Some(None),
+            };
+            if let (Some(x), Some(y)) = (raw(ia), raw(ib))
+                && let Some(out) = changed_blobs(x.as_deref(), y.as_deref())
+            {
+                return Ok(out);
+            }
+        }
+        let subtree = |id: Option<Oid>| -> Result<Option<git2::Tree<'_>>> {
+            id.map(|id| self.repo.find_tree(id))
+                .transpose()
+                .map_err(Error::git(dir.to_string()))
+        };
+        let (ta, tb) = (subtree(ia)?, subtree(ib)?);
         /// The first blob entry at or after `k`, and its index.
         fn next_blob<'t>(
             t: Option<&'t git2::Tree<'_>>,
@@ -1459,6 +1545,124 @@ mod tests {
                 assert_eq!(read, gits, "{round}, per_thread {per_thread}");
             }
         }
+    }
+
+    /// The comment files that differ between two revisions, found by walking
+    /// the two trees as git stores them, are what plain git lists, with the
+    /// same blob ids on both sides.
+    #[test]
+    fn changed_files_are_gits() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = crate::demo::build(&tmp.path().join("demo")).unwrap();
+        let revs = ["HEAD~12", "HEAD~6", "meeting/3", "meeting/4", "HEAD"];
+        let mut compared = 0;
+        for (k, from) in revs.iter().enumerate() {
+            for to in &revs[k + 1..] {
+                let (a, b) = (store.resolve(from).unwrap(), store.resolve(to).unwrap());
+                let listed = std::process::Command::new("git")
+                    .args(["diff", "--raw", "--no-renames", "--abbrev=40"])
+                    .args([a.to_string(), b.to_string()])
+                    .args(["--", "comments/"])
+                    .current_dir(store.root())
+                    .env("GIT_CONFIG_NOSYSTEM", "1")
+                    .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                    .output()
+                    .expect("git runs");
+                assert!(listed.status.success());
+                let zero =
+                    |id: &str| (id.bytes().any(|b| b != b'0')).then(|| Oid::from_str(id).unwrap());
+                let gits: Vec<ChangedFile> = String::from_utf8(listed.stdout)
+                    .unwrap()
+                    .lines()
+                    .map(|line| {
+                        let (meta, path) = line.split_once('\t').unwrap();
+                        let f: Vec<&str> = meta.split(' ').collect();
+                        ChangedFile {
+                            name: path.strip_prefix("comments/").unwrap().to_string(),
+                            old: zero(f[2]),
+                            new: zero(f[3]),
+                        }
+                    })
+                    .collect();
+                let ours = store.changed_in(paths::COMMENTS, a, b).unwrap();
+                assert_eq!(ours, gits, "{from}..{to}");
+                compared += ours.len();
+            }
+        }
+        assert!(compared > 20, "only {compared} changed files");
+    }
+
+    /// A tree as git stores it: files listed in order, folders and
+    /// submodules left out, anything malformed refused.
+    #[test]
+    fn raw_trees_are_read_or_refused() {
+        let id = |n: u8| [n; 20];
+        let entry = |mode: &str, name: &str, n: u8| {
+            let mut e = format!("{mode} {name}\0").into_bytes();
+            e.extend_from_slice(&id(n));
+            e
+        };
+        let entries = [
+            entry("100644", "a.toml", 1),
+            entry("40000", "b", 2),
+            entry("100755", "c.toml", 3),
+            entry("160000", "d", 4),
+            entry("120000", "e", 5),
+        ];
+        let tree: Vec<u8> = entries.concat();
+        // Where a whole entry ends: a tree may be cut there.
+        let ends: Vec<usize> = entries
+            .iter()
+            .scan(0, |at, e| {
+                *at += e.len();
+                Some(*at)
+            })
+            .collect();
+        let blobs = tree_blobs(&tree).unwrap();
+        let names: Vec<&[u8]> = blobs.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, [&b"a.toml"[..], b"c.toml", b"e"]);
+        assert_eq!(blobs[1].1, Oid::from_bytes(&id(3)).unwrap());
+        assert_eq!(tree_blobs(b"").unwrap(), vec![]);
+        for cut in 1..tree.len() {
+            if !ends.contains(&cut) {
+                assert!(tree_blobs(&tree[..cut]).is_none(), "cut at {cut}");
+            }
+        }
+        for bad in [
+            entry("10064x", "a", 1),
+            entry("", "a", 1),
+            entry("100644", "", 1),
+            entry("12345678", "a", 1),
+        ] {
+            assert!(tree_blobs(&bad).is_none(), "{bad:?}");
+        }
+        // Files out of git's order: refused (libgit2 then walks the trees).
+        let unsorted = [entry("100644", "b", 1), entry("100644", "a", 2)].concat();
+        assert!(changed_blobs(Some(&unsorted), None).is_none());
+        let one = entry("100644", "a", 1);
+        let other = [entry("100644", "a", 2), entry("100644", "b", 3)].concat();
+        let changed = changed_blobs(Some(&one), Some(&other)).unwrap();
+        let (x, y, z) = (
+            Oid::from_bytes(&id(1)).unwrap(),
+            Oid::from_bytes(&id(2)).unwrap(),
+            Oid::from_bytes(&id(3)).unwrap(),
+        );
+        assert_eq!(
+            changed,
+            vec![
+                ChangedFile {
+                    name: "a".into(),
+                    old: Some(x),
+                    new: Some(y)
+                },
+                ChangedFile {
+                    name: "b".into(),
+                    old: None,
+                    new: Some(z)
+                },
+            ]
+        );
+        assert_eq!(changed_blobs(None, None).unwrap(), vec![]);
     }
 
     #[test]

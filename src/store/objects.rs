@@ -45,6 +45,7 @@ const KEEP_BUFFER: usize = 16 << 20;
 const ID_LEN: usize = 20;
 type Id = [u8; ID_LEN];
 
+const TREE: u8 = 2;
 const BLOB: u8 = 3;
 const OFS_DELTA: u8 = 6;
 const REF_DELTA: u8 = 7;
@@ -151,15 +152,26 @@ impl Objects {
     /// packs or loose files, is not a blob, or anything about it is
     /// unexpected (the caller then asks libgit2).
     pub(crate) fn blob(&mut self, id: git2::Oid) -> Option<Vec<u8>> {
+        self.object(id, BLOB)
+    }
+
+    /// The raw content of the tree `id` (its entries as git stores them),
+    /// or None as for [`Objects::blob`].
+    pub(crate) fn tree(&mut self, id: git2::Oid) -> Option<Vec<u8>> {
+        self.object(id, TREE)
+    }
+
+    /// The content of object `id` when it is of type `kind`.
+    fn object(&mut self, id: git2::Oid, kind: u8) -> Option<Vec<u8>> {
         let id: &Id = id.as_bytes().try_into().ok()?;
         let found = match self.locate(id, self.last) {
             Some(place) => {
                 self.last = place.0;
-                self.resolve(place)
+                self.resolve(place, kind)
             }
             None => None,
         };
-        let found = found.or_else(|| self.loose(id));
+        let found = found.or_else(|| self.loose(id, kind));
         if self.raw.capacity() > KEEP_BUFFER {
             self.raw = Vec::new();
         }
@@ -184,12 +196,15 @@ impl Objects {
 
     /// The blob at `place`, following its delta chain down to a whole
     /// object (or a cached one), then applying the deltas back up.
-    fn resolve(&mut self, place: Place) -> Option<Vec<u8>> {
+    fn resolve(&mut self, place: Place, want: u8) -> Option<Vec<u8>> {
         let mut deltas: Vec<(Place, Vec<u8>)> = Vec::new();
         let mut held = 0usize;
         let mut at = place;
         let bottom = loop {
-            if self.cache.has(at) {
+            if let Some(kind) = self.cache.kind(at) {
+                if kind != want {
+                    return None;
+                }
                 break Bottom::Cached(at);
             }
             if deltas.len() >= MAX_DEPTH {
@@ -197,7 +212,7 @@ impl Objects {
             }
             let (base, delta) = match self.read_entry(at)? {
                 Entry::Whole(kind, data) => {
-                    if kind != BLOB {
+                    if kind != want {
                         return None;
                     }
                     break Bottom::Read(at, data);
@@ -215,7 +230,7 @@ impl Objects {
                 Err(id) => match self.locate(&id, at.0) {
                     Some(next) if deltas.iter().any(|(p, _)| *p == next) => return None,
                     Some(next) => next,
-                    None => break Bottom::Loose(self.loose(&id)?),
+                    None => break Bottom::Loose(self.loose(&id, want)?),
                 },
             };
         };
@@ -230,7 +245,7 @@ impl Objects {
         while let Some((place, delta)) = deltas.pop() {
             let next = apply_delta(&current, &delta)?;
             if let Some(key) = key {
-                self.cache.put(key, current);
+                self.cache.put(key, want, current);
             }
             current = next;
             key = Some(place);
@@ -306,9 +321,9 @@ impl Objects {
         }
     }
 
-    /// The loose blob `id`: one zlib stream, the whole file, of
-    /// `blob <size>\0` and exactly that many bytes.
-    fn loose(&mut self, id: &Id) -> Option<Vec<u8>> {
+    /// The loose object `id` of type `kind`: one zlib stream, the whole
+    /// file, of `TYPE <size>\0` and exactly that many bytes.
+    fn loose(&mut self, id: &Id, kind: u8) -> Option<Vec<u8>> {
         let hex = hex(id);
         let path = self.dir.join(&hex[..2]).join(&hex[2..]);
         let file = File::open(path).ok()?;
@@ -319,7 +334,7 @@ impl Objects {
         if self.raw.len() > MAX_PACKED {
             return None;
         }
-        inflate_loose(&mut self.zlib, &self.raw)
+        inflate_loose(&mut self.zlib, &self.raw, kind)
     }
 }
 
@@ -504,7 +519,8 @@ impl PackData {
 /// memory and time than it saved.)
 #[derive(Default)]
 struct Cache {
-    map: HashMap<Place, Vec<u8>>,
+    /// The object's type and content.
+    map: HashMap<Place, (u8, Vec<u8>)>,
     order: VecDeque<Place>,
     bytes: usize,
 }
@@ -514,25 +530,26 @@ impl Cache {
         len <= CACHE_BYTES / 4
     }
 
-    fn has(&self, place: Place) -> bool {
-        self.map.contains_key(&place)
+    /// The type of the object cached at `place`, if it is.
+    fn kind(&self, place: Place) -> Option<u8> {
+        self.map.get(&place).map(|(kind, _)| *kind)
     }
 
     fn get(&self, place: Place) -> Option<&[u8]> {
-        self.map.get(&place).map(Vec::as_slice)
+        self.map.get(&place).map(|(_, data)| data.as_slice())
     }
 
-    fn put(&mut self, place: Place, data: Vec<u8>) {
+    fn put(&mut self, place: Place, kind: u8, data: Vec<u8>) {
         if !Cache::fits(data.len()) || self.map.contains_key(&place) {
             return;
         }
         self.bytes += data.len();
-        self.map.insert(place, data);
+        self.map.insert(place, (kind, data));
         self.order.push_back(place);
         while self.bytes > CACHE_BYTES
             && let Some(old) = self.order.pop_front()
         {
-            if let Some(data) = self.map.remove(&old) {
+            if let Some((_, data)) = self.map.remove(&old) {
                 self.bytes -= data.len();
             }
         }
@@ -567,15 +584,21 @@ fn inflate(zlib: &mut Decompress, input: &[u8], size: usize) -> Option<Vec<u8>> 
     (out.len() == size).then_some(out)
 }
 
-/// A loose object's file inflated, when it is a blob.
-fn inflate_loose(zlib: &mut Decompress, input: &[u8]) -> Option<Vec<u8>> {
+/// A loose object's file inflated, when it is of type `kind` (a blob or a
+/// tree).
+fn inflate_loose(zlib: &mut Decompress, input: &[u8], kind: u8) -> Option<Vec<u8>> {
     zlib.reset(true);
     // "blob 268435456\0" is 15 bytes.
     let mut head = Vec::with_capacity(32);
     let status = zlib
         .decompress_vec(input, &mut head, FlushDecompress::Finish)
         .ok()?;
-    let rest = head.strip_prefix(b"blob ")?;
+    let name: &[u8] = match kind {
+        BLOB => b"blob ",
+        TREE => b"tree ",
+        _ => return None,
+    };
+    let rest = head.strip_prefix(name)?;
     let nul = rest.iter().position(|&b| b == 0)?;
     let digits = &rest[..nul];
     if digits.is_empty()
@@ -927,6 +950,23 @@ mod tests {
         for (id, content) in expected.iter().rev() {
             assert_eq!(objects.blob(*id).as_ref(), Some(content), "{id}");
         }
+        // Trees too, as git stores them, between blobs that share their
+        // places in the cache of delta bases with nothing.
+        let repo = git2::Repository::open(dir).expect("repository");
+        let odb = repo.odb().expect("odb");
+        let mut trees = 0;
+        for (id, kind) in all_objects(dir) {
+            if kind == "tree" {
+                let raw = odb.read(id).expect("tree").data().to_vec();
+                assert_eq!(objects.tree(id), Some(raw), "tree {id}");
+                assert_eq!(objects.blob(id), None, "tree {id} as a blob");
+                trees += 1;
+            }
+        }
+        assert!(trees > 0);
+        for (id, _) in expected.iter().take(5) {
+            assert_eq!(objects.tree(*id), None, "blob {id} as a tree");
+        }
         expected.len()
     }
 
@@ -1060,6 +1100,7 @@ mod tests {
         for (id, kind) in all_objects(dir) {
             let got = objects.blob(id);
             assert_eq!(got.is_some(), kind == "blob", "{id} {kind}");
+            assert_eq!(objects.tree(id).is_some(), kind == "tree", "{id} {kind}");
             *seen.entry(kind).or_insert(0) += 1;
         }
         assert_eq!(seen.len(), 4, "{seen:?}");
