@@ -183,8 +183,14 @@ fn changed_blobs(a: Option<&[u8]>, b: Option<&[u8]>) -> Option<Vec<ChangedFile>>
     if !sorted(&a) || !sorted(&b) {
         return None;
     }
-    let file = |n: &[u8], old: Option<Oid>, new: Option<Oid>| ChangedFile {
-        name: String::from_utf8_lossy(n).into_owned(),
+    Some(merge_changed(&a, &b))
+}
+
+/// The files that differ between two folders' files (name and blob id,
+/// each list in git's order), in one walk over both.
+fn merge_changed<N: AsRef<[u8]>>(a: &[(N, Oid)], b: &[(N, Oid)]) -> Vec<ChangedFile> {
+    let file = |n: &N, old: Option<Oid>, new: Option<Oid>| ChangedFile {
+        name: String::from_utf8_lossy(n.as_ref()).into_owned(),
         old,
         new,
     };
@@ -192,29 +198,29 @@ fn changed_blobs(a: Option<&[u8]>, b: Option<&[u8]>) -> Option<Vec<ChangedFile>>
     let (mut i, mut j) = (0, 0);
     while i < a.len() || j < b.len() {
         let order = match (a.get(i), b.get(j)) {
-            (Some(x), Some(y)) => x.0.cmp(y.0),
+            (Some(x), Some(y)) => x.0.as_ref().cmp(y.0.as_ref()),
             (Some(_), None) => std::cmp::Ordering::Less,
             _ => std::cmp::Ordering::Greater,
         };
         match order {
             std::cmp::Ordering::Equal => {
                 if a[i].1 != b[j].1 {
-                    out.push(file(a[i].0, Some(a[i].1), Some(b[j].1)));
+                    out.push(file(&a[i].0, Some(a[i].1), Some(b[j].1)));
                 }
                 i += 1;
                 j += 1;
             }
             std::cmp::Ordering::Less => {
-                out.push(file(a[i].0, Some(a[i].1), None));
+                out.push(file(&a[i].0, Some(a[i].1), None));
                 i += 1;
             }
             std::cmp::Ordering::Greater => {
-                out.push(file(b[j].0, None, Some(b[j].1)));
+                out.push(file(&b[j].0, None, Some(b[j].1)));
                 j += 1;
             }
         }
     }
-    Some(out)
+    out
 }
 
 /// Blob `id` handed to `f`: read by `objects` (the fast reader of the
@@ -722,59 +728,15 @@ impl Store {
                 .transpose()
                 .map_err(Error::git(dir.to_string()))
         };
-        let (ta, tb) = (subtree(ia)?, subtree(ib)?);
-        /// The first blob entry at or after `k`, and its index.
-        fn next_blob<'t>(
-            t: Option<&'t git2::Tree<'_>>,
-            mut k: usize,
-        ) -> Option<(usize, git2::TreeEntry<'t>)> {
-            let t = t?;
-            while k < t.len() {
-                let e = t.get(k)?;
-                if e.kind() == Some(git2::ObjectType::Blob) {
-                    return Some((k, e));
-                }
-                k += 1;
-            }
-            None
-        }
-        let file = |n: &[u8], old: Option<Oid>, new: Option<Oid>| ChangedFile {
-            name: String::from_utf8_lossy(n).into_owned(),
-            old,
-            new,
+        let files = |t: Option<git2::Tree<'_>>| -> Vec<(Vec<u8>, Oid)> {
+            t.iter()
+                .flat_map(|t| t.iter())
+                .filter(|e| e.kind() == Some(git2::ObjectType::Blob))
+                .map(|e| (e.name_bytes().to_vec(), e.id()))
+                .collect()
         };
-        let mut out = Vec::new();
-        let (mut x, mut y) = (next_blob(ta.as_ref(), 0), next_blob(tb.as_ref(), 0));
-        loop {
-            let order = match (&x, &y) {
-                (None, None) => break,
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (Some(p), Some(q)) => p.1.name_bytes().cmp(q.1.name_bytes()),
-            };
-            match (order, &x, &y) {
-                (std::cmp::Ordering::Equal, Some(p), Some(q)) => {
-                    if p.1.id() != q.1.id() {
-                        out.push(file(p.1.name_bytes(), Some(p.1.id()), Some(q.1.id())));
-                    }
-                    let (pi, qi) = (p.0, q.0);
-                    x = next_blob(ta.as_ref(), pi + 1);
-                    y = next_blob(tb.as_ref(), qi + 1);
-                }
-                (std::cmp::Ordering::Less, Some(p), _) => {
-                    out.push(file(p.1.name_bytes(), Some(p.1.id()), None));
-                    let pi = p.0;
-                    x = next_blob(ta.as_ref(), pi + 1);
-                }
-                (_, _, Some(q)) => {
-                    out.push(file(q.1.name_bytes(), None, Some(q.1.id())));
-                    let qi = q.0;
-                    y = next_blob(tb.as_ref(), qi + 1);
-                }
-                _ => break,
-            }
-        }
-        Ok(out)
+        let (ta, tb) = (files(subtree(ia)?), files(subtree(ib)?));
+        Ok(merge_changed(&ta, &tb))
     }
 
     /// The reader of this repository's own object folder for blobs read in
@@ -1555,6 +1517,18 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let store = crate::demo::build(&tmp.path().join("demo")).unwrap();
         let revs = ["HEAD~12", "HEAD~6", "meeting/3", "meeting/4", "HEAD"];
+        let bare_path = tmp.path().join("bare.git");
+        let cloned = std::process::Command::new("git")
+            .args(["clone", "--bare", "-q"])
+            .arg(store.root())
+            .arg(&bare_path)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .status()
+            .expect("git runs");
+        assert!(cloned.success());
+        let bare = Store::open(&bare_path).unwrap();
+        assert!(bare.is_bare() && bare.objects().is_none());
         let mut compared = 0;
         for (k, from) in revs.iter().enumerate() {
             for to in &revs[k + 1..] {
@@ -1586,6 +1560,8 @@ mod tests {
                     .collect();
                 let ours = store.changed_in(paths::COMMENTS, a, b).unwrap();
                 assert_eq!(ours, gits, "{from}..{to}");
+                // A bare repository's trees are walked by libgit2.
+                assert_eq!(bare.changed_in(paths::COMMENTS, a, b).unwrap(), gits);
                 compared += ours.len();
             }
         }
