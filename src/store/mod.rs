@@ -147,8 +147,8 @@ pub struct Store {
 
 /// The blob entries (name, id) of a tree as git stores it (`MODE NAME\0ID`
 /// one after the other), in its order; `None` when it is not that. A mode
-/// other than a folder's (`40000`) or a submodule's (`160000`) is a file,
-/// as libgit2 reads it.
+/// other than a folder's (`40000`, also written `040000`) or a submodule's
+/// (`160000`) is a file, as libgit2 reads it.
 fn tree_blobs(raw: &[u8]) -> Option<Vec<(&[u8], Oid)>> {
     let mut out = Vec::new();
     let mut rest = raw;
@@ -165,7 +165,9 @@ fn tree_blobs(raw: &[u8]) -> Option<Vec<(&[u8], Oid)>> {
         if name.is_empty() {
             return None;
         }
-        if mode != b"40000" && mode != b"160000" {
+        // The file type bits, as libgit2 reads them (`040000` is a folder too).
+        let kind = mode.iter().fold(0u32, |m, b| m << 3 | u32::from(b - b'0')) & 0o170_000;
+        if kind != 0o040_000 && kind != 0o160_000 {
             out.push((name, Oid::from_bytes(id).ok()?));
         }
         rest = &after[nul + 21..];
@@ -1584,6 +1586,7 @@ mod tests {
             entry("100755", "c.toml", 3),
             entry("160000", "d", 4),
             entry("120000", "e", 5),
+            entry("040000", "f", 6),
         ];
         let tree: Vec<u8> = entries.concat();
         // Where a whole entry ends: a tree may be cut there.
