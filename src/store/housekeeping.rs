@@ -295,8 +295,9 @@ fn loose_objects(objects: &Path) -> Result<Vec<Loose>> {
 }
 
 /// Whether a loose object's file holds a whole object: one zlib stream,
-/// all of the file, that inflates to `TYPE SIZE\0` and exactly SIZE bytes
-/// after it. Read through a small buffer, so a large file costs no memory.
+/// all of the file, that inflates to `TYPE SIZE\0` (read as the diff's
+/// reader reads it, [`super::objects::loose_header`]) and exactly SIZE
+/// bytes after it. Read through a small buffer, so a large file costs no memory.
 fn whole_object(path: &Path) -> bool {
     use flate2::{Decompress, FlushDecompress, Status};
     let Ok(bytes) = fs::read(path) else {
@@ -325,20 +326,10 @@ fn whole_object(path: &Path) -> bool {
             _ => {}
         }
     }
-    let Some(end) = header.iter().position(|&b| b == 0) else {
+    let Some((_, size, start)) = super::objects::loose_header(&header) else {
         return false;
     };
-    let Some((kind, size)) = std::str::from_utf8(&header[..end])
-        .ok()
-        .and_then(|h| h.split_once(' '))
-    else {
-        return false;
-    };
-    let known = matches!(kind, "blob" | "tree" | "commit" | "tag");
-    let size: Option<u64> = size.parse().ok().filter(|_| !size.starts_with('+'));
-    known
-        && z.total_in() == bytes.len() as u64
-        && size.is_some_and(|s| Some(z.total_out()) == s.checked_add(end as u64 + 1))
+    z.total_in() == bytes.len() as u64 && Some(z.total_out()) == size.checked_add(start as u64)
 }
 
 /// Removes what libgit2 left in `pack_dir` when it was stopped while
@@ -476,6 +467,8 @@ mod tests {
             format!("blob {}\0", n + 1),
             format!("blob {}\0", n - 1),
             format!("blob +{n}\0"),
+            // Not canonical: git refuses leading zeros.
+            format!("blob 0{n}\0"),
             "blob\0".to_string(),
             format!("note {n}\0"),
             format!("blob {n}"),

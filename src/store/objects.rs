@@ -593,28 +593,15 @@ fn inflate_loose(zlib: &mut Decompress, input: &[u8], kind: u8) -> Option<Vec<u8
     let status = zlib
         .decompress_vec(input, &mut head, FlushDecompress::Finish)
         .ok()?;
-    let name: &[u8] = match kind {
-        BLOB => b"blob ",
-        TREE => b"tree ",
-        _ => return None,
-    };
-    let rest = head.strip_prefix(name)?;
-    let nul = rest.iter().position(|&b| b == 0)?;
-    let digits = &rest[..nul];
-    if digits.is_empty()
-        || digits.len() > 9
-        || !digits.iter().all(u8::is_ascii_digit)
-        || (digits[0] == b'0' && digits.len() > 1)
-    {
+    let (found, size, start) = loose_header(&head)?;
+    if found != kind {
         return None;
     }
-    let size = digits
-        .iter()
-        .fold(0usize, |n, &d| n * 10 + usize::from(d - b'0'));
+    let size = usize::try_from(size).ok()?;
     if size > MAX_SIZE || size > input.len().saturating_mul(MAX_RATIO) {
         return None;
     }
-    let content = &rest[nul + 1..];
+    let content = &head[start..];
     if content.len() > size {
         return None;
     }
@@ -623,6 +610,34 @@ fn inflate_loose(zlib: &mut Decompress, input: &[u8], kind: u8) -> Option<Vec<u8
     out.extend_from_slice(content);
     inflate_rest(zlib, input, &mut out, status)?;
     (out.len() == size).then_some(out)
+}
+
+/// The header of a loose object's inflated bytes, `TYPE SIZE\0` as git
+/// writes it: the type (commit, tree, blob or tag: 1 to 4, as in a pack),
+/// the size (decimal, canonical as git requires: no sign, no leading
+/// zeros) and where the content starts; `None` for anything else.
+pub(super) fn loose_header(head: &[u8]) -> Option<(u8, u64, usize)> {
+    let space = head.iter().take(7).position(|&b| b == b' ')?;
+    let kind = match &head[..space] {
+        b"commit" => 1,
+        b"tree" => TREE,
+        b"blob" => BLOB,
+        b"tag" => 4,
+        _ => return None,
+    };
+    let rest = &head[space + 1..];
+    let nul = rest.iter().position(|&b| b == 0)?;
+    let digits = &rest[..nul];
+    if digits.is_empty()
+        || !digits.iter().all(u8::is_ascii_digit)
+        || (digits[0] == b'0' && digits.len() > 1)
+    {
+        return None;
+    }
+    let size = digits.iter().try_fold(0u64, |n, &d| {
+        n.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+    })?;
+    Some((kind, size, space + 1 + nul + 1))
 }
 
 /// Goes on inflating the stream `zlib` has begun on `input` into the spare
@@ -1087,6 +1102,39 @@ mod tests {
             .count();
         assert!(loose > 0);
         assert!(check_all(dir) > 100);
+    }
+
+    /// Loose headers as git writes them, and nothing else.
+    #[test]
+    fn loose_headers_are_gits() {
+        assert_eq!(loose_header(b"blob 12\0x"), Some((BLOB, 12, 8)));
+        assert_eq!(loose_header(b"tree 0\0"), Some((TREE, 0, 7)));
+        assert_eq!(loose_header(b"commit 3\0abc"), Some((1, 3, 9)));
+        assert_eq!(
+            loose_header(b"tag 18446744073709551615\0"),
+            Some((4, u64::MAX, 25))
+        );
+        for bad in [
+            &b"blob 18446744073709551616\0"[..],
+            b"blob 012\0",
+            b"blob +12\0",
+            b"blob -1\0",
+            b"blob 1 2\0",
+            b"blob \0",
+            b"blob 12",
+            b"blob12\0",
+            b"note 12\0",
+            b"Blob 12\0",
+            b" blob 12\0",
+            b"",
+        ] {
+            assert_eq!(
+                loose_header(bad),
+                None,
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
+        }
     }
 
     #[test]
