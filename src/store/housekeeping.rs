@@ -35,7 +35,6 @@
 //! still succeeds: packing is tried again at the next one.
 
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use git2::Oid;
@@ -362,7 +361,7 @@ fn is_hex(s: &str, len: usize) -> bool {
 }
 
 /// The object ids a pack index (version 2) lists, sorted as it lists them;
-/// an error for a file that is not one.
+/// an error for a file that is not one whole ([`super::objects::Index::read`]).
 fn index_ids(path: &Path) -> Result<Vec<Oid>> {
     let bad = || {
         Error::Invalid(tr!(
@@ -371,28 +370,12 @@ fn index_ids(path: &Path) -> Result<Vec<Oid>> {
             file = path.display()
         ))
     };
-    let mut bytes = Vec::new();
-    fs::File::open(path)
-        .and_then(|mut f| f.read_to_end(&mut bytes))
-        .map_err(Error::io(path))?;
-    // Header (magic, version), 256 fan-out counts, then the ids.
-    if bytes.len() < 8 + 256 * 4 || bytes[..8] != [0xff, b't', b'O', b'c', 0, 0, 0, 2] {
-        return Err(bad());
-    }
-    let count_at = 8 + 255 * 4;
-    let count = u32::from_be_bytes(
-        bytes[count_at..count_at + 4]
-            .try_into()
-            .map_err(|_| bad())?,
-    );
-    let ids_at = 8 + 256 * 4;
-    let ids_end = (count as usize)
-        .checked_mul(20)
-        .and_then(|n| n.checked_add(ids_at))
-        .filter(|end| *end <= bytes.len())
-        .ok_or_else(bad)?;
-    bytes[ids_at..ids_end]
-        .chunks_exact(20)
+    // A file that cannot be read says so; one that can is read whole and
+    // checked by the diff's reader of pack indexes.
+    fs::metadata(path).map_err(Error::io(path))?;
+    let index = super::objects::Index::read(path).ok_or_else(bad)?;
+    index
+        .ids()
         .map(|raw| Oid::from_bytes(raw).map_err(|_| bad()))
         .collect()
 }

@@ -81,7 +81,7 @@ struct Pack {
 }
 
 /// A version-2 pack index, whole in memory.
-struct Index {
+pub(super) struct Index {
     bytes: Vec<u8>,
     count: usize,
     large: usize,
@@ -374,7 +374,7 @@ const IDX_TRAILER: usize = 2 * ID_LEN;
 impl Index {
     /// The index at `path` when it is version 2 with 20-byte ids and exactly
     /// the size its object count makes.
-    fn read(path: &Path) -> Option<Index> {
+    pub(super) fn read(path: &Path) -> Option<Index> {
         let mut file = File::open(path).ok()?;
         let len = usize::try_from(file.metadata().ok()?.len()).ok()?;
         let mut head = [0u8; IDX_IDS];
@@ -420,6 +420,11 @@ impl Index {
 
     fn fanout(&self, byte: usize) -> usize {
         be32(&self.bytes[IDX_FANOUT + 4 * byte..]) as usize
+    }
+
+    /// The ids it lists, in its order.
+    pub(super) fn ids(&self) -> impl Iterator<Item = &[u8]> {
+        (0..self.count).map(|pos| self.id(pos))
     }
 
     fn id(&self, pos: usize) -> &[u8] {
