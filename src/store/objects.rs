@@ -66,8 +66,10 @@ pub(crate) struct Objects {
     packs: Vec<Pack>,
     /// The pack that last held a wanted object, asked first next time.
     last: usize,
-    /// The one zlib stream, reset for each object.
+    /// The one zlib stream for loose objects, reset for each.
     zlib: Decompress,
+    /// Inflates pack entries, whose size and extent are known beforehand.
+    deflate: libdeflater::Decompressor,
     /// The compressed bytes of the object being read.
     raw: Vec<u8>,
     cache: Cache,
@@ -143,6 +145,7 @@ impl Objects {
             packs,
             last: 0,
             zlib: Decompress::new(true),
+            deflate: libdeflater::Decompressor::new(),
             raw: Vec::new(),
             cache: Cache::default(),
         })
@@ -256,7 +259,10 @@ impl Objects {
     /// The entry at `place`, checked against its CRC-32 and inflated.
     fn read_entry(&mut self, (number, offset): Place) -> Option<Entry> {
         let Objects {
-            packs, zlib, raw, ..
+            packs,
+            deflate,
+            raw,
+            ..
         } = self;
         let (index, data) = packs.get_mut(number)?.open()?;
         let i = data.order.binary_search_by_key(&offset, |&(o, _)| o).ok()?;
@@ -291,7 +297,7 @@ impl Objects {
         }
         let size = usize::try_from(size).ok().filter(|&s| s <= MAX_SIZE)?;
         match kind {
-            1..=4 => Some(Entry::Whole(kind, inflate(zlib, &raw[at..], size)?)),
+            1..=4 => Some(Entry::Whole(kind, inflate(deflate, &raw[at..], size)?)),
             OFS_DELTA => {
                 // Big-endian groups of seven bits, each continuation adding
                 // one before the shift.
@@ -310,12 +316,12 @@ impl Objects {
                     return None;
                 }
                 let base = offset.checked_sub(back)?;
-                Some(Entry::Ofs(base, inflate(zlib, &raw[at..], size)?))
+                Some(Entry::Ofs(base, inflate(deflate, &raw[at..], size)?))
             }
             REF_DELTA => {
                 let base: Id = raw.get(at..at + ID_LEN)?.try_into().ok()?;
                 at += ID_LEN;
-                Some(Entry::Ref(base, inflate(zlib, &raw[at..], size)?))
+                Some(Entry::Ref(base, inflate(deflate, &raw[at..], size)?))
             }
             _ => None,
         }
@@ -576,17 +582,20 @@ fn read_at(file: &mut File, offset: u64, buf: &mut [u8]) -> std::io::Result<()> 
     }
 }
 
-/// `input`, one whole zlib stream, inflated: exactly `size` bytes.
-fn inflate(zlib: &mut Decompress, input: &[u8], size: usize) -> Option<Vec<u8>> {
+/// `input`, a pack entry's zlib stream, inflated: exactly `size` bytes,
+/// its Adler-32 checked. Bytes after the stream's end are let be, as git
+/// does (the entry's CRC-32 already covers them).
+fn inflate(deflate: &mut libdeflater::Decompressor, input: &[u8], size: usize) -> Option<Vec<u8>> {
     if size > input.len().saturating_mul(MAX_RATIO) {
         return None;
     }
-    zlib.reset(true);
     let mut out = Vec::new();
-    // One byte more than declared, to see a stream that goes on.
-    out.try_reserve_exact(size + 1).ok()?;
-    inflate_rest(zlib, input, &mut out, Status::Ok)?;
-    (out.len() == size).then_some(out)
+    out.try_reserve_exact(size).ok()?;
+    out.resize(size, 0);
+    // A stream that would go on beyond `size` fails for want of space; one
+    // that ends short of it reports fewer bytes.
+    let written = deflate.zlib_decompress(input, &mut out).ok()?;
+    (written == size).then_some(out)
 }
 
 /// A loose object's file inflated, when it is of type `kind` (a blob or a
