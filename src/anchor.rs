@@ -82,7 +82,7 @@ pub use crate::diff::align::similarity;
 use crate::diff::align::{Part, parts, parts_until};
 use crate::diff::{PlainBlock, PlainText, plain_blocks};
 use crate::model::{Anchor, Comment, Workspace, parse_chapter_file_name, paths};
-use crate::store::{Placements, Store};
+use crate::store::{KeepReader, Placements, Store};
 use crate::tr;
 
 /// How many characters of text before and after a quote an anchor keeps.
@@ -273,10 +273,9 @@ pub struct Anchorer<'a> {
     held: HashMap<String, bool>,
     /// Old versions and their comparison with the target, per chapter and blob.
     olds: Bounded<(String, Oid), Option<Rc<OldVersion>>>,
-    /// Old chapter files as stored (libgit2's buffer, not copied), per
-    /// blob: enough to tell that a quote occurs once without making the old
-    /// version's text.
-    raw: Bounded<(String, Oid), Option<Rc<git2::Blob<'a>>>>,
+    /// Old chapter files as stored, per blob: enough to tell that a quote
+    /// occurs once without making the old version's text.
+    raw: Bounded<(String, Oid), Option<Rc<Vec<u8>>>>,
     /// Placements remembered across runs (None: the cache is off).
     cache: Option<Placements>,
     /// What names a target chapter in a cache key, by slug (None: not in
@@ -285,6 +284,8 @@ pub struct Anchorer<'a> {
     used: AnchorUse,
     /// Chapter files read from git (versions comments were written on).
     files_read: usize,
+    /// Its store's reader of the object folder, kept while it places.
+    _kept: KeepReader<'a>,
 }
 
 /// How an [`Anchorer`] placed its comments (for tests and benchmarks).
@@ -398,6 +399,7 @@ impl<'a> Anchorer<'a> {
             target_ids: HashMap::new(),
             used: AnchorUse::default(),
             files_read: 0,
+            _kept: store.keep_reader(),
         }
     }
 
@@ -618,12 +620,12 @@ impl<'a> Anchorer<'a> {
             Some(r) => r.clone(),
             None => {
                 self.files_read += 1;
-                let r = self.store.repo().find_blob(blob).ok().map(Rc::new);
+                let r = self.store.blob_bytes(blob).ok().map(Rc::new);
                 self.raw.insert(key, r.clone());
                 r
             }
         };
-        raw.is_some_and(|raw| once(raw.content()))
+        raw.is_some_and(|raw| once(&raw))
     }
 
     fn origin(&mut self, slug: &str, commit: &str, target: &TargetChapter) -> Origin {
@@ -650,12 +652,12 @@ impl<'a> Anchorer<'a> {
                 let counted = self.raw.get(&key).cloned();
                 file = match counted.unwrap_or_else(|| {
                     self.files_read += 1;
-                    self.store.repo().find_blob(blob).ok().map(Rc::new)
+                    self.store.blob_bytes(blob).ok().map(Rc::new)
                 }) {
                     Some(b) => b,
                     None => return Origin::Unknown,
                 };
-                text = match std::str::from_utf8(file.content()) {
+                text = match std::str::from_utf8(&file) {
                     Ok(t) => crate::model::editor_text(t),
                     Err(_) => return Origin::Unknown,
                 };

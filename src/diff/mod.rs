@@ -246,6 +246,9 @@ pub fn between_loaded(
     to: &Rev,
     options: &DiffOptions,
 ) -> Result<(WorkspaceDiff, (Workspace, Workspace))> {
+    // The diff reads from git's packs many times over: its reader of the
+    // object folder opens their indexes once.
+    let _kept = store.keep_reader();
     let from_side = Side::of(store, from)?;
     let to_side = Side::of(store, to)?;
     let (a, mut b) = load::load_pair(store, from, to)?;

@@ -143,6 +143,37 @@ pub struct Store {
     /// The placements cache as last read or written, shared with the
     /// handles (see [`Placements`]).
     placements: std::sync::Arc<placements::Shared>,
+    /// The reader of the object folder, kept between reads while asked to
+    /// (see [`Store::keep_reader`]).
+    kept: Kept,
+}
+
+/// The reader of a repository's object folder kept from one read to the
+/// next, so that a diff opens its pack indexes once, and the delta bases
+/// one read unpacked serve the next (see [`Store::keep_reader`]).
+#[derive(Default)]
+struct Kept {
+    /// How many [`KeepReader`]s ask for it; a handle keeps it for life.
+    asked: std::sync::atomic::AtomicUsize,
+    reader: std::sync::Mutex<Option<Objects>>,
+}
+
+/// While it lives, the store keeps its reader of the object folder from
+/// one read to the next; dropped, the reader (with its open pack files,
+/// which a long-lived program should not hold on to) is let go.
+pub struct KeepReader<'s> {
+    store: &'s Store,
+}
+
+impl Drop for KeepReader<'_> {
+    fn drop(&mut self) {
+        let kept = &self.store.kept;
+        if kept.asked.fetch_sub(1, std::sync::atomic::Ordering::AcqRel) == 1
+            && let Ok(mut reader) = kept.reader.lock()
+        {
+            reader.take();
+        }
+    }
 }
 
 /// The blob entries (name, id) of a tree as git stores it (`MODE NAME\0ID`
@@ -295,6 +326,7 @@ impl Store {
             spares: Default::default(),
             cache_use: Default::default(),
             placements: Default::default(),
+            kept: Default::default(),
         };
         store.recover_if_interrupted();
         Ok(store)
@@ -341,6 +373,7 @@ impl Store {
             spares: Default::default(),
             cache_use: Default::default(),
             placements: Default::default(),
+            kept: Default::default(),
         })
     }
 
@@ -411,6 +444,7 @@ impl Store {
             spares: Default::default(),
             cache_use: Default::default(),
             placements: Default::default(),
+            kept: Default::default(),
         })
     }
 
@@ -431,6 +465,12 @@ impl Store {
             spares: Default::default(),
             cache_use: Default::default(),
             placements: self.placements.clone(),
+            // A handle serves one piece of work and is given back (and its
+            // reader let go) after it.
+            kept: Kept {
+                asked: 1.into(),
+                reader: Default::default(),
+            },
         })
     }
 
@@ -714,16 +754,18 @@ impl Store {
         // The two trees as git stores them, walked without libgit2's tree
         // objects (two folders of 10,000 comment files); libgit2 walks any
         // the reader of the object folder does not read.
-        if let Some(mut objects) = self.objects() {
+        let mut objects = self.take_objects();
+        let walked = objects.as_mut().and_then(|objects| {
             let mut raw = |id: Option<Oid>| match id {
                 Some(id) => objects.tree(id).map(Some),
                 None => Some(None),
             };
-            if let (Some(x), Some(y)) = (raw(ia), raw(ib))
-                && let Some(out) = changed_blobs(x.as_deref(), y.as_deref())
-            {
-                return Ok(out);
-            }
+            let (x, y) = (raw(ia)?, raw(ib)?);
+            changed_blobs(x.as_deref(), y.as_deref())
+        });
+        self.put_objects(objects);
+        if let Some(out) = walked {
+            return Ok(out);
         }
         let subtree = |id: Option<Oid>| -> Result<Option<git2::Tree<'_>>> {
             id.map(|id| self.repo.find_tree(id))
@@ -742,12 +784,53 @@ impl Store {
     }
 
     /// The reader of this repository's own object folder for blobs read in
-    /// bulk ([`objects`]); none for a bare repository, whose objects may
-    /// wait in a quarantine folder elsewhere.
-    fn objects(&self) -> Option<Objects> {
-        match self.bare {
-            true => None,
-            false => Objects::open(&self.repo.path().join("objects")),
+    /// bulk ([`objects`]): the one kept (see [`Store::keep_reader`]) or a
+    /// new one; none for a bare repository, whose objects may wait in a
+    /// quarantine folder elsewhere. Handed back with [`Store::put_objects`].
+    fn take_objects(&self) -> Option<Objects> {
+        if self.bare {
+            return None;
+        }
+        let kept = self.kept.reader.lock().ok().and_then(|mut r| r.take());
+        kept.or_else(|| Objects::open(&self.repo.path().join("objects")))
+    }
+
+    /// Takes back a reader from [`Store::take_objects`]: kept while asked
+    /// to, else let go.
+    fn put_objects(&self, objects: Option<Objects>) {
+        if objects.is_some()
+            && self.kept.asked.load(std::sync::atomic::Ordering::Acquire) > 0
+            && let Ok(mut reader) = self.kept.reader.lock()
+        {
+            *reader = objects;
+        }
+    }
+
+    /// Keeps the reader of the object folder from one read to the next
+    /// until the guard is dropped: for work that reads from git many times
+    /// over, such as a diff (its pack indexes are then read once).
+    pub fn keep_reader(&self) -> KeepReader<'_> {
+        self.kept
+            .asked
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        KeepReader { store: self }
+    }
+
+    /// The content of blob `id`: from the reader of the object folder when
+    /// it can, else from libgit2.
+    pub fn blob_bytes(&self, id: Oid) -> Result<Vec<u8>> {
+        let mut objects = self.take_objects();
+        let found = objects.as_mut().and_then(|o| o.blob(id));
+        self.put_objects(objects);
+        match found {
+            Some(bytes) => Ok(bytes),
+            None => {
+                let blob = self
+                    .repo
+                    .find_blob(id)
+                    .map_err(Error::git(id.to_string()))?;
+                Ok(blob.content().to_vec())
+            }
         }
     }
 
@@ -765,29 +848,37 @@ impl Store {
             .clamp(1, 4)
             .min(ids.len() / per_thread.max(1));
         if threads <= 1 {
-            let mut objects = self.objects();
-            return ids
+            let mut objects = self.take_objects();
+            let read = ids
                 .iter()
                 .enumerate()
                 .map(|(k, id)| read_blob(&self.repo, objects.as_mut(), *id, |b| f(k, b)))
                 .collect();
+            self.put_objects(objects);
+            return read;
         }
         // Work is taken a few items at a time, so big and small files
         // spread evenly over the threads.
         const BATCH: usize = 8;
         let next = std::sync::atomic::AtomicUsize::new(0);
         let work = |store: &Store| -> Result<Vec<(usize, T)>> {
-            let (repo, mut objects) = (&store.repo, store.objects());
+            let (repo, mut objects) = (&store.repo, store.take_objects());
             let mut mine = Vec::new();
-            loop {
+            let read = loop {
                 let start = next.fetch_add(BATCH, std::sync::atomic::Ordering::Relaxed);
                 if start >= ids.len() {
-                    return Ok(mine);
+                    break Ok(mine);
                 }
-                for (k, id) in ids.iter().enumerate().skip(start).take(BATCH) {
+                let batch = ids.iter().enumerate().skip(start).take(BATCH);
+                if let Err(e) = batch.into_iter().try_for_each(|(k, id)| {
                     mine.push((k, read_blob(repo, objects.as_mut(), *id, |b| f(k, b))?));
+                    Ok::<(), Error>(())
+                }) {
+                    break Err(e);
                 }
-            }
+            };
+            store.put_objects(objects);
+            read
         };
         let handles: Vec<Store> = (1..threads).map(|_| self.handle()).collect::<Result<_>>()?;
         let mut all: Vec<(usize, T)> = std::thread::scope(|scope| -> Result<Vec<(usize, T)>> {
@@ -1470,7 +1561,7 @@ mod tests {
         let store = Store::open(store.root()).unwrap();
         assert!(
             store
-                .objects()
+                .take_objects()
                 .is_some_and(|mut o| o.blob(only_there).is_none())
         );
         let gits: Vec<Vec<u8>> = ids
@@ -1499,7 +1590,7 @@ mod tests {
             let store = Store::open(store.root()).unwrap();
             assert_eq!(packed(&store) > 0, round == "packed");
             // The reader itself reads all but the alternate's blob.
-            let mut objects = store.objects().expect("the object folder opens");
+            let mut objects = store.take_objects().expect("the object folder opens");
             let by_reader = ids.iter().filter(|id| objects.blob(**id).is_some()).count();
             assert_eq!(by_reader, ids.len() - 1, "{round}");
             for per_thread in [usize::MAX, 1] {
@@ -1530,7 +1621,7 @@ mod tests {
             .expect("git runs");
         assert!(cloned.success());
         let bare = Store::open(&bare_path).unwrap();
-        assert!(bare.is_bare() && bare.objects().is_none());
+        assert!(bare.is_bare() && bare.take_objects().is_none());
         let mut compared = 0;
         for (k, from) in revs.iter().enumerate() {
             for to in &revs[k + 1..] {
