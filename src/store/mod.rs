@@ -1602,6 +1602,93 @@ mod tests {
         }
     }
 
+    /// A reader kept for a diff reads git's bytes throughout, also when the
+    /// object folder changes under it (a repack removes the packs it has
+    /// open; new objects arrive loose and packed), and is let go with the
+    /// last guard; a handle keeps its own until it is given back.
+    #[test]
+    fn a_kept_reader_reads_gits_bytes_while_the_folder_changes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = crate::demo::build(&tmp.path().join("demo")).unwrap();
+        let git = |args: &[&str]| {
+            let done = std::process::Command::new("git")
+                .args(args)
+                .current_dir(store.root())
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .output()
+                .expect("git runs");
+            assert!(done.status.success(), "git {args:?}");
+            done.stdout
+        };
+        let blobs = |store: &Store| -> Vec<Oid> {
+            let out = git(&["rev-list", "--objects", "--all"]);
+            String::from_utf8(out)
+                .unwrap()
+                .lines()
+                .filter_map(|l| Oid::from_str(l.split(' ').next()?).ok())
+                .filter(|id| {
+                    store.repo().find_object(*id, None).unwrap().kind()
+                        == Some(git2::ObjectType::Blob)
+                })
+                .collect()
+        };
+        let held = |store: &Store| store.kept.reader.lock().unwrap().is_some();
+        let same_as_git = |store: &Store, ids: &[Oid]| {
+            for id in ids {
+                let cat = git(&["cat-file", "blob", &id.to_string()]);
+                assert_eq!(store.blob_bytes(*id).unwrap(), cat, "{id}");
+            }
+        };
+        git(&["repack", "-a", "-d", "-q"]);
+        let before = blobs(&store);
+        assert!(before.len() > 20);
+
+        assert!(!held(&store));
+        same_as_git(&store, &before[..3]);
+        assert!(!held(&store), "not kept unasked");
+        let outer = store.keep_reader();
+        let inner = store.keep_reader();
+        same_as_git(&store, &before);
+        assert!(held(&store));
+
+        // New versions of a file, loose and then all packed again with
+        // deltas, the packs the reader has open removed.
+        for n in 0..3 {
+            std::fs::write(store.root().join("ny.md"), format!("Ny tekst {n}.\n")).unwrap();
+            git(&["add", "ny.md"]);
+            git(&[
+                "-c",
+                "user.name=T",
+                "-c",
+                "user.email=t@x",
+                "commit",
+                "-qm",
+                "ny",
+            ]);
+        }
+        let loose = blobs(&store);
+        same_as_git(&store, &loose);
+        git(&["repack", "-a", "-d", "-f", "-q", "--depth=50"]);
+        same_as_git(&store, &loose);
+        let ids = loose.clone();
+        let read = store.map_blobs(&ids, 1, &|_, b| b.to_vec()).unwrap();
+        for (id, bytes) in ids.iter().zip(read) {
+            assert_eq!(bytes, git(&["cat-file", "blob", &id.to_string()]));
+        }
+
+        drop(inner);
+        assert!(held(&store), "kept while a guard lives");
+        drop(outer);
+        assert!(!held(&store), "let go with the last guard");
+
+        let handle = store.handle().unwrap();
+        same_as_git(&handle, &loose[..2]);
+        assert!(held(&handle));
+        store.give_back(handle);
+        assert!(!held(&store));
+    }
+
     /// The comment files that differ between two revisions, found by walking
     /// the two trees as git stores them, are what plain git lists, with the
     /// same blob ids on both sides.
