@@ -816,6 +816,17 @@ impl Store {
         KeepReader { store: self }
     }
 
+    /// Lets the kept reader of the object folder (if any) go of the delta
+    /// bases it holds, once the reads that share them are done: memory the
+    /// rest of the work then uses again.
+    pub fn forget_delta_bases(&self) {
+        if let Ok(mut reader) = self.kept.reader.lock()
+            && let Some(objects) = reader.as_mut()
+        {
+            objects.forget_bases();
+        }
+    }
+
     /// The content of blob `id`: from the reader of the object folder when
     /// it can, else from libgit2.
     pub fn blob_bytes(&self, id: Oid) -> Result<Vec<u8>> {

@@ -164,6 +164,12 @@ impl Objects {
         self.object(id, TREE)
     }
 
+    /// Lets go of the delta bases held (the indexes and open packs stay):
+    /// for a reader kept past the reads whose versions shared them.
+    pub(crate) fn forget_bases(&mut self) {
+        self.cache = Cache::default();
+    }
+
     /// The content of object `id` when it is of type `kind`.
     fn object(&mut self, id: git2::Oid, kind: u8) -> Option<Vec<u8>> {
         let id: &Id = id.as_bytes().try_into().ok()?;
