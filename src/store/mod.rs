@@ -761,6 +761,8 @@ impl Store {
                 None => Some(None),
             };
             let (x, y) = (raw(ia)?, raw(ib)?);
+            // The trees' delta bases serve no blob read next.
+            objects.forget_bases();
             changed_blobs(x.as_deref(), y.as_deref())
         });
         self.put_objects(objects);
