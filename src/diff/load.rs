@@ -421,9 +421,16 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
         _ => None,
     };
     let (changes, chapter_texts) = match hit {
-        Some(changes) => (changes, read_all(store, to_read, &[], Threads::Some)?),
+        Some(changes) => {
+            let texts = read_all(store, to_read, &[], Threads::Some)?;
+            store.forget_delta_bases();
+            (changes, texts)
+        }
         None => {
             let (changes, texts) = read_changes(store, to_read, a, b)?;
+            // The versions read shared delta bases; the memory they take
+            // serves the rest instead.
+            store.forget_delta_bases();
             if let (Some(cache), Some((ta, tb))) = (&changes_cache, trees)
                 && !changes.is_empty()
             {
@@ -497,10 +504,6 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
             texts_b.insert(*id, text);
         }
     }
-
-    // The versions read shared delta bases; the memory they take serves
-    // the comparison instead.
-    store.forget_delta_bases();
 
     // The two versions are put together, one after the other: on two
     // threads the CPU time grew by about a millisecond and the wall time
