@@ -1426,6 +1426,8 @@ mod tests {
         payload: Vec<u8>,
         /// The size the header declares, when not the payload's.
         declared: Option<u64>,
+        /// The entry's compressed bytes, when not the payload's zlib stream.
+        stream: Option<Vec<u8>>,
     }
 
     enum Base {
@@ -1444,6 +1446,7 @@ mod tests {
             base: Base::None,
             payload: payload.to_vec(),
             declared: None,
+            stream: None,
         }
     }
 
@@ -1459,6 +1462,7 @@ mod tests {
             base,
             payload: delta,
             declared: None,
+            stream: None,
         }
     }
 
@@ -1521,7 +1525,10 @@ mod tests {
                 groups.reverse();
                 pack.extend_from_slice(&groups);
             }
-            pack.extend_from_slice(&zlib(&e.payload, Compression::fast()));
+            match &e.stream {
+                Some(stream) => pack.extend_from_slice(stream),
+                None => pack.extend_from_slice(&zlib(&e.payload, Compression::fast())),
+            }
             crcs.push(crc32fast::hash(&pack[start..]));
         }
         let checksum = [0xab; ID_LEN];
@@ -1693,6 +1700,83 @@ mod tests {
             delta_on(c, Base::Ref(b), delta(5, 5, &copy)),
         ];
         check(cycle, b, None);
+    }
+
+    /// Pack entries whose zlib stream is not one whole stream of exactly
+    /// the declared size, with the right check sum, are refused (their
+    /// CRC-32 in the index is right: only the stream lies).
+    #[test]
+    fn refuses_streams_that_lie() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let objects = dir.path();
+        let a = fake_id(1);
+        let check = |stream: Vec<u8>, want: Option<&[u8]>, what: &str| {
+            let mut entry = whole(a, BLOB, b"hello");
+            entry.stream = Some(stream);
+            write_pack(objects, &[entry], false);
+            let got = Objects::open(objects).expect("objects").blob(a);
+            assert_eq!(got.as_deref(), want, "{what}");
+        };
+        let good = zlib(b"hello", Compression::default());
+        check(good.clone(), Some(b"hello"), "the stream as made");
+
+        let mut sum = good.clone();
+        *sum.last_mut().expect("bytes") ^= 1;
+        check(sum, None, "a wrong Adler-32");
+        check(good[..good.len() - 4].to_vec(), None, "no Adler-32");
+        check(good[..good.len() - 6].to_vec(), None, "cut inside the data");
+        check(good[..2].to_vec(), None, "the header alone");
+        check(Vec::new(), None, "nothing");
+        let mut raw = flate2::write::DeflateEncoder::new(Vec::new(), Compression::default());
+        raw.write_all(b"hello").expect("compress");
+        check(
+            raw.finish().expect("compress"),
+            None,
+            "deflate without zlib's header",
+        );
+        // Headers that are whole (their check bits right) but not what git
+        // writes: a 64 KB window, a preset dictionary.
+        let mut window = good.clone();
+        window[..2].copy_from_slice(&[0x88, 0x1c]);
+        check(window, None, "a window larger than zlib's");
+        let mut dictionary = good.clone();
+        dictionary[..2].copy_from_slice(&[0x78, 0x20]);
+        check(dictionary, None, "a preset dictionary");
+        check(
+            zlib(b"hello!", Compression::default()),
+            None,
+            "a byte more than declared",
+        );
+        check(zlib(b"hell", Compression::default()), None, "a byte less");
+        let two = [
+            zlib(b"hel", Compression::default()),
+            zlib(b"lo", Compression::default()),
+        ]
+        .concat();
+        check(two, None, "two streams");
+        let stored = [&b"\x78\x01\x01\x05\x00\xfa\xffhello"[..], &adler(b"hello")].concat();
+        check(stored.clone(), Some(b"hello"), "a stored block");
+        let mut long = stored;
+        long[3] = 0x06;
+        long[5] = 0xf9;
+        check(long, None, "a stored block longer than its bytes");
+        // Bytes after the stream, inside the entry, are let be, as git does
+        // (the entry's CRC-32 covers them).
+        check(
+            [&good[..], b"junk"].concat(),
+            Some(b"hello"),
+            "bytes after the stream",
+        );
+    }
+
+    /// zlib's Adler-32 of `data`, big-endian as a stream ends with it.
+    fn adler(data: &[u8]) -> [u8; 4] {
+        let (mut a, mut b) = (1u32, 0u32);
+        for &x in data {
+            a = (a + u32::from(x)) % 65_521;
+            b = (b + a) % 65_521;
+        }
+        (b << 16 | a).to_be_bytes()
     }
 
     #[test]
