@@ -586,6 +586,57 @@ fn the_comments_entry_lists_what_was_answered_and_written() {
     }
 }
 
+/// Every comment written between the meetings is named by its chapter's
+/// number in TO (as the text diff names it), also on a chapter that did not
+/// change, whose slug a reader would not know.
+#[test]
+fn the_comments_entry_names_chapters_by_number_also_unchanged_ones() {
+    let mut s = meetings_3_to_4(160, 40, false);
+    dispatch(&mut s, Action::Top);
+    dispatch(&mut s, Action::Down);
+    let data = s.diff.data.as_ref().unwrap();
+    // Plain git: meeting/4's chapter files, `NN-slug.md`.
+    let files = git(
+        &demo().root,
+        &["ls-tree", "--name-only", "meeting/4", "drafts/"],
+    );
+    let number = |slug: &str| -> u32 {
+        files
+            .lines()
+            .filter_map(|f| f.strip_prefix("drafts/")?.strip_suffix(".md"))
+            .find_map(|f| {
+                let (n, rest) = f.split_once('-')?;
+                (rest == slug).then(|| n.parse().ok()).flatten()
+            })
+            .unwrap_or_else(|| panic!("{slug} in meeting/4: {files}"))
+    };
+    let changed: Vec<&str> = data
+        .diff
+        .chapters
+        .iter()
+        .map(|c| c.side().slug.as_str())
+        .collect();
+    let rows = s
+        .diff
+        .doc
+        .rows
+        .iter()
+        .map(row_text)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut unchanged = 0;
+    for c in &data.diff.comments.written {
+        let Some(slug) = c.target.chapter.as_deref() else {
+            continue;
+        };
+        unchanged += usize::from(!changed.contains(&slug));
+        let named = format!("{} · kap. {}:", c.author.organisation, number(slug));
+        assert!(rows.contains(&named), "{named} in\n{rows}");
+        assert!(!rows.contains(&format!(" · {slug}:")), "{slug} in\n{rows}");
+    }
+    assert!(unchanged > 0, "a comment on a chapter that did not change");
+}
+
 fn data_first_resolved(s: &State) -> String {
     s.diff.data.as_ref().unwrap().diff.comments.resolved[0]
         .id

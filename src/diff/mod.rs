@@ -210,6 +210,31 @@ pub struct WorkspaceDiff {
     pub chapter_reads: usize,
 }
 
+impl WorkspaceDiff {
+    /// A chapter as the comment lists name it: `kap. 5` (TO's number, or
+    /// FROM's for a chapter only there), or the slug when neither has it.
+    pub fn chapter_name(&self, slug: &str) -> String {
+        match self.chapter_numbers.get(slug) {
+            Some(n) => format!("{} {n}", tr!("kap.", "ch.")),
+            None => slug.to_string(),
+        }
+    }
+
+    /// Where a comment is, as the comment lists of the text, HTML and
+    /// terminal views name it: `kap. 5`, `anb. 3`, else the slug; empty
+    /// for neither.
+    pub fn place_name(&self, chapter: Option<&str>, recommendation: Option<&str>) -> String {
+        match (chapter, recommendation) {
+            (Some(slug), _) => self.chapter_name(slug),
+            (None, Some(slug)) => match self.recommendation_ranks.get(slug) {
+                Some(rank) => format!("{} {rank}", tr!("anb.", "rec.")),
+                None => slug.to_string(),
+            },
+            (None, None) => String::new(),
+        }
+    }
+}
+
 /// The revision `oplaeg diff` starts from when none is given: the last
 /// meeting tag.
 pub fn default_from(store: &Store) -> Result<Rev> {

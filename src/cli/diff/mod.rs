@@ -97,24 +97,15 @@ impl<'d> Names<'d> {
 
     /// A chapter by slug: `kap. 5`, or the slug when unknown.
     fn chapter(&self, slug: &str) -> String {
-        match self.d.chapter_numbers.get(slug) {
-            Some(n) => format!("{} {n}", tr!("kap.", "ch.")),
-            None => slug.to_string(),
-        }
+        self.d.chapter_name(slug)
     }
 
     /// `kap. 5` / `anb. 3` / the slug when unknown.
     fn target(&self, c: &crate::model::Comment) -> String {
-        if let Some(slug) = &c.target.chapter {
-            self.chapter(slug)
-        } else if let Some(slug) = &c.target.recommendation {
-            match self.d.recommendation_ranks.get(slug) {
-                Some(rank) => format!("{} {rank}", tr!("anb.", "rec.")),
-                None => slug.clone(),
-            }
-        } else {
-            String::new()
-        }
+        self.d.place_name(
+            c.target.chapter.as_deref(),
+            c.target.recommendation.as_deref(),
+        )
     }
 }
 

@@ -1058,30 +1058,10 @@ fn comments_doc(data: &DiffData, key: DocKey) -> DiffDoc {
     b.finish(key)
 }
 
-/// Where a comment is: `kap. 5`, `anb. 3` (by TO's numbers), else the slug.
+/// Where a comment is: `kap. 5`, `anb. 3` (by TO's numbers, as the text
+/// and HTML views name it), else the slug.
 fn place(data: &DiffData, chapter: Option<&str>, rec: Option<&str>) -> String {
-    if let Some(slug) = chapter {
-        return data
-            .diff
-            .chapters
-            .iter()
-            .map(|c| c.side())
-            .find(|s| s.slug == slug)
-            .map_or_else(
-                || slug.to_string(),
-                |s| format!("{} {}", tr!("kap.", "ch."), s.number),
-            );
-    }
-    let slug = rec.unwrap_or("");
-    data.diff
-        .recommendations
-        .iter()
-        .find(|r| r.slug == slug)
-        .and_then(|r| r.to_rank.or(r.from_rank))
-        .map_or_else(
-            || slug.to_string(),
-            |n| format!("{} {n}", tr!("anb.", "rec.")),
-        )
+    data.diff.place_name(chapter, rec)
 }
 
 /// A comment's row(s) in the comments overview: a stop, opening the thread.
