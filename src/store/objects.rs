@@ -72,6 +72,9 @@ pub(crate) struct Objects {
     deflate: libdeflater::Decompressor,
     /// The compressed bytes of the object being read.
     raw: Vec<u8>,
+    /// The loose file of the last object asked for, when it was there and
+    /// damaged (see [`Objects::damaged`]).
+    damaged: Option<(Id, PathBuf)>,
     cache: Cache,
 }
 
@@ -147,6 +150,7 @@ impl Objects {
             zlib: Decompress::new(true),
             deflate: libdeflater::Decompressor::new(),
             raw: Vec::new(),
+            damaged: None,
             cache: Cache::default(),
         })
     }
@@ -172,6 +176,7 @@ impl Objects {
 
     /// The content of object `id` when it is of type `kind`.
     fn object(&mut self, id: git2::Oid, kind: u8) -> Option<Vec<u8>> {
+        self.damaged = None;
         let id: &Id = id.as_bytes().try_into().ok()?;
         let found = match self.locate(id, self.last) {
             Some(place) => {
@@ -185,6 +190,16 @@ impl Objects {
             self.raw = Vec::new();
         }
         found
+    }
+
+    /// The loose file of `id` when the last read (of `id`) found it there
+    /// but damaged: cut short, not one whole zlib stream, or not the
+    /// object its header declares. libgit2 loops forever on some such
+    /// files (libgit2 issue 7342, fixed after the 1.9.7 that git2 builds),
+    /// so the caller reports it instead of asking libgit2.
+    pub(crate) fn damaged(&self, id: git2::Oid) -> Option<&Path> {
+        let (damaged, path) = self.damaged.as_ref()?;
+        (damaged.as_slice() == id.as_bytes()).then_some(path.as_path())
     }
 
     /// The pack and offset of `id`, asking pack `first` first.
@@ -338,7 +353,7 @@ impl Objects {
     fn loose(&mut self, id: &Id, kind: u8) -> Option<Vec<u8>> {
         let hex = hex(id);
         let path = self.dir.join(&hex[..2]).join(&hex[2..]);
-        let file = File::open(path).ok()?;
+        let file = File::open(&path).ok()?;
         self.raw.clear();
         file.take(MAX_PACKED as u64 + 1)
             .read_to_end(&mut self.raw)
@@ -346,7 +361,14 @@ impl Objects {
         if self.raw.len() > MAX_PACKED {
             return None;
         }
-        inflate_loose(&mut self.zlib, &self.raw, kind)
+        match inflate_loose(&mut self.zlib, &self.raw, kind) {
+            Ok(content) => Some(content),
+            Err(Refused::Damaged) => {
+                self.damaged = Some((*id, path));
+                None
+            }
+            Err(Refused::Other) => None,
+        }
     }
 }
 
@@ -604,32 +626,44 @@ fn inflate(deflate: &mut libdeflater::Decompressor, input: &[u8], size: usize) -
     (written == size).then_some(out)
 }
 
+/// Why a loose object's file was not read.
+enum Refused {
+    /// Not one whole zlib stream of `TYPE SIZE\0` and exactly SIZE bytes.
+    Damaged,
+    /// Whole, but another type, or larger than this reader reads.
+    Other,
+}
+
 /// A loose object's file inflated, when it is of type `kind` (a blob or a
 /// tree).
-fn inflate_loose(zlib: &mut Decompress, input: &[u8], kind: u8) -> Option<Vec<u8>> {
+fn inflate_loose(zlib: &mut Decompress, input: &[u8], kind: u8) -> Result<Vec<u8>, Refused> {
+    use Refused::{Damaged, Other};
     zlib.reset(true);
     // "blob 268435456\0" is 15 bytes.
     let mut head = Vec::with_capacity(32);
     let status = zlib
         .decompress_vec(input, &mut head, FlushDecompress::Finish)
-        .ok()?;
-    let (found, size, start) = loose_header(&head)?;
-    if found != kind {
-        return None;
+        .map_err(|_| Damaged)?;
+    let (found, size, start) = loose_header(&head).ok_or(Damaged)?;
+    let size = usize::try_from(size).map_err(|_| Other)?;
+    if size > input.len().saturating_mul(MAX_RATIO) {
+        return Err(Damaged);
     }
-    let size = usize::try_from(size).ok()?;
-    if size > MAX_SIZE || size > input.len().saturating_mul(MAX_RATIO) {
-        return None;
+    if found != kind || size > MAX_SIZE {
+        return Err(Other);
     }
     let content = &head[start..];
     if content.len() > size {
-        return None;
+        return Err(Damaged);
     }
     let mut out = Vec::new();
-    out.try_reserve_exact(size + 1).ok()?;
+    out.try_reserve_exact(size + 1).map_err(|_| Other)?;
     out.extend_from_slice(content);
-    inflate_rest(zlib, input, &mut out, status)?;
-    (out.len() == size).then_some(out)
+    inflate_rest(zlib, input, &mut out, status).ok_or(Damaged)?;
+    match out.len() == size {
+        true => Ok(out),
+        false => Err(Damaged),
+    }
 }
 
 /// The header of a loose object's inflated bytes, `TYPE SIZE\0` as git
