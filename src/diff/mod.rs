@@ -220,15 +220,16 @@ impl WorkspaceDiff {
         }
     }
 
-    /// Where a comment is, as the comment lists of the text, HTML and
+    /// What a comment is on, as the comment lists of the text, HTML and
     /// terminal views name it: `kap. 5`, `anb. 3`, else the slug; empty
     /// for neither.
-    pub fn place_name(&self, chapter: Option<&str>, recommendation: Option<&str>) -> String {
-        match (chapter, recommendation) {
+    pub fn target_name(&self, comment: &Comment) -> String {
+        let target = &comment.target;
+        match (&target.chapter, &target.recommendation) {
             (Some(slug), _) => self.chapter_name(slug),
             (None, Some(slug)) => match self.recommendation_ranks.get(slug) {
                 Some(rank) => format!("{} {rank}", tr!("anb.", "rec.")),
-                None => slug.to_string(),
+                None => slug.clone(),
             },
             (None, None) => String::new(),
         }

@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Names, move_notes, shown, side_in_prose, side_label};
+use super::{move_notes, shown, side_in_prose, side_label};
 use crate::anchor::Fate;
 use crate::diff::{
     BlockChange, BlockDiff, BlockKind, ChapterDiff, ChapterStatus, Op, RecChange, RecFact, Segment,
@@ -308,11 +308,11 @@ fn recommendations(o: &mut String, d: &WorkspaceDiff) {
     o.push_str("</section>\n");
 }
 
-fn comment_html(o: &mut String, names: &Names, c: &Comment, response: bool) {
+fn comment_html(o: &mut String, d: &WorkspaceDiff, c: &Comment, response: bool) {
     let target = if c.reply_to.is_some() {
         tr!("svar", "reply")
     } else {
-        names.target(c)
+        d.target_name(c)
     };
     let _ = write!(
         o,
@@ -356,7 +356,6 @@ fn comment_html(o: &mut String, names: &Names, c: &Comment, response: bool) {
 }
 
 fn comments(o: &mut String, d: &WorkspaceDiff) {
-    let names = Names::of(d);
     let c = &d.comments;
     let from = &side_in_prose(&d.from);
     let _ = writeln!(
@@ -374,7 +373,7 @@ fn comments(o: &mut String, d: &WorkspaceDiff) {
         ))
     );
     for x in &c.written {
-        comment_html(o, &names, x, false);
+        comment_html(o, d, x, false);
     }
     let _ = writeln!(
         o,
@@ -386,7 +385,7 @@ fn comments(o: &mut String, d: &WorkspaceDiff) {
         ))
     );
     for x in &c.resolved {
-        comment_html(o, &names, x, true);
+        comment_html(o, d, x, true);
     }
     if !c.withdrawn.is_empty() {
         let _ = writeln!(
@@ -399,7 +398,7 @@ fn comments(o: &mut String, d: &WorkspaceDiff) {
             ))
         );
         for x in &c.withdrawn {
-            comment_html(o, &names, x, false);
+            comment_html(o, d, x, false);
         }
     }
     let _ = writeln!(
@@ -439,7 +438,7 @@ fn comments(o: &mut String, d: &WorkspaceDiff) {
                     tr!("kapitlet findes ikke", "the chapter is gone"),
                 ),
             };
-            let chapter = names.chapter(&a.chapter);
+            let chapter = d.chapter_name(&a.chapter);
             let _ = writeln!(
                 o,
                 "<tr><td class=\"quote\">«{}»</td><td>{}</td><td>{}</td><td class=\"fate {key}\">{}</td></tr>",

@@ -85,30 +85,6 @@ fn emit(s: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// How chapters and recommendations are named in the comment lists.
-struct Names<'d> {
-    d: &'d WorkspaceDiff,
-}
-
-impl<'d> Names<'d> {
-    fn of(d: &'d WorkspaceDiff) -> Names<'d> {
-        Names { d }
-    }
-
-    /// A chapter by slug: `kap. 5`, or the slug when unknown.
-    fn chapter(&self, slug: &str) -> String {
-        self.d.chapter_name(slug)
-    }
-
-    /// `kap. 5` / `anb. 3` / the slug when unknown.
-    fn target(&self, c: &crate::model::Comment) -> String {
-        self.d.place_name(
-            c.target.chapter.as_deref(),
-            c.target.recommendation.as_deref(),
-        )
-    }
-}
-
 /// Segments as they are shown: white-space-only changes read as the new
 /// white space, and the white space at the very end is left out.
 fn shown(segments: &[Segment]) -> Vec<Segment> {

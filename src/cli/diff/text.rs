@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Names, move_notes, n_of, nonzero_counts, shown, side_in_prose, side_label};
+use super::{move_notes, n_of, nonzero_counts, shown, side_in_prose, side_label};
 use crate::anchor::Fate;
 use crate::diff::{
     BlockChange, BlockDiff, BlockKind, ChapterDiff, ChapterStatus, Op, RecChange, RecDiff, Segment,
@@ -406,7 +406,6 @@ fn suggestion(o: &mut String, style: Style, x: &Comment) {
 }
 
 fn comments(o: &mut String, d: &WorkspaceDiff, style: Style, stat: bool) {
-    let names = Names::of(d);
     let c = &d.comments;
     let s = &d.summary.comments;
     let _ = writeln!(
@@ -432,7 +431,7 @@ fn comments(o: &mut String, d: &WorkspaceDiff, style: Style, stat: bool) {
             let kind = if x.reply_to.is_some() {
                 tr!("svar", "reply")
             } else {
-                names.target(x)
+                d.target_name(x)
             };
             let _ = writeln!(
                 o,
@@ -463,7 +462,7 @@ fn comments(o: &mut String, d: &WorkspaceDiff, style: Style, stat: bool) {
                 r.at.format("%Y-%m-%d"),
                 style.paint(Ink::Bold, r.disposition.label()),
                 who(x),
-                line(&names.target(x)),
+                line(&d.target_name(x)),
                 quote_of(x)
             );
             suggestion(o, style, x);
@@ -488,7 +487,7 @@ fn comments(o: &mut String, d: &WorkspaceDiff, style: Style, stat: bool) {
                     o,
                     "    {} · {}{}",
                     who(x),
-                    line(&names.target(x)),
+                    line(&d.target_name(x)),
                     quote_of(x)
                 );
             }
@@ -552,7 +551,7 @@ fn comments(o: &mut String, d: &WorkspaceDiff, style: Style, stat: bool) {
             },
             None => tr!("kapitlet findes ikke", "the chapter is gone"),
         };
-        let chapter = line(&names.chapter(&a.chapter));
+        let chapter = line(&d.chapter_name(&a.chapter));
         let _ = writeln!(
             o,
             "    {}  {} · {} ({})",

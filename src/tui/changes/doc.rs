@@ -995,11 +995,7 @@ fn comments_doc(data: &DiffData, key: DocKey) -> DiffDoc {
     for c in &changes.written {
         group += 1;
         let mark = if c.reply_to.is_some() { "↳" } else { "○" };
-        let place = place(
-            data,
-            c.target.chapter.as_deref(),
-            c.target.recommendation.as_deref(),
-        );
+        let place = data.diff.target_name(c);
         let text = format!(
             "{mark} {} {} · {place}: {}",
             c.created.format("%d.%m"),
@@ -1022,7 +1018,7 @@ fn comments_doc(data: &DiffData, key: DocKey) -> DiffDoc {
         let text = format!(
             "● {} · {} · {}: «{}»",
             r.author.organisation,
-            place(data, Some(&r.chapter), None),
+            data.diff.chapter_name(&r.chapter),
             fate_text(r),
             crate::text::truncate(&r.quote, 160)
         );
@@ -1049,19 +1045,13 @@ fn comments_doc(data: &DiffData, key: DocKey) -> DiffDoc {
         let text = format!(
             "✎ {} · {}: «{}» → «{}»",
             r.author.organisation,
-            place(data, Some(&r.chapter), None),
+            data.diff.chapter_name(&r.chapter),
             crate::text::truncate(&r.quote, 120),
             crate::text::truncate(&p.text, 120)
         );
         item(&mut b, &text, &r.id, width, group);
     }
     b.finish(key)
-}
-
-/// Where a comment is: `kap. 5`, `anb. 3` (by TO's numbers, as the text
-/// and HTML views name it), else the slug.
-fn place(data: &DiffData, chapter: Option<&str>, rec: Option<&str>) -> String {
-    data.diff.place_name(chapter, rec)
 }
 
 /// A comment's row(s) in the comments overview: a stop, opening the thread.
