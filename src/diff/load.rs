@@ -420,25 +420,20 @@ pub(crate) fn load_pair(store: &Store, from: &Rev, to: &Rev) -> Result<(Workspac
         (Some(cache), Some((ta, tb))) => cache.get(ta, tb),
         _ => None,
     };
+    let hit_changes = hit.is_some();
     let (changes, chapter_texts) = match hit {
-        Some(changes) => {
-            let texts = read_all(store, to_read, &[], Threads::Some)?;
-            store.forget_delta_bases();
-            (changes, texts)
-        }
-        None => {
-            let (changes, texts) = read_changes(store, to_read, a, b)?;
-            // The versions read shared delta bases; the memory they take
-            // serves the rest instead.
-            store.forget_delta_bases();
-            if let (Some(cache), Some((ta, tb))) = (&changes_cache, trees)
-                && !changes.is_empty()
-            {
-                cache.put(ta, tb, &changes);
-            }
-            (changes, texts)
-        }
+        Some(changes) => (changes, read_all(store, to_read, &[], Threads::Some)?),
+        None => read_changes(store, to_read, a, b)?,
     };
+    // The versions read shared delta bases; the memory they take serves
+    // the rest instead (the changes cache written next first of all).
+    store.forget_delta_bases();
+    if !hit_changes
+        && let (Some(cache), Some((ta, tb))) = (&changes_cache, trees)
+        && !changes.is_empty()
+    {
+        cache.put(ta, tb, &changes);
+    }
     let mut to_comments = Vec::with_capacity(changes.len());
     let mut from_comments = Vec::with_capacity(changes.len());
     for c in changes {
