@@ -859,25 +859,9 @@ impl Store {
     /// it can, else from libgit2.
     pub fn blob_bytes(&self, id: Oid) -> Result<Vec<u8>> {
         let mut objects = self.take_objects();
-        let found = objects.as_mut().and_then(|o| o.blob(id));
-        let damaged = objects
-            .as_ref()
-            .and_then(|o| o.damaged(id))
-            .map(|p| damaged_object(id, p));
+        let read = read_blob(&self.repo, objects.as_mut(), id, <[u8]>::to_vec);
         self.put_objects(objects);
-        if let Some(e) = damaged {
-            return Err(e);
-        }
-        match found {
-            Some(bytes) => Ok(bytes),
-            None => {
-                let blob = self
-                    .repo
-                    .find_blob(id)
-                    .map_err(Error::git(id.to_string()))?;
-                Ok(blob.content().to_vec())
-            }
-        }
+        read
     }
 
     /// Reads blobs and maps each with `f` (given its index in `ids` and its
@@ -1709,14 +1693,7 @@ mod tests {
                 let (tx, rx) = std::sync::mpsc::channel();
                 let at = root.clone();
                 std::thread::spawn(move || {
-                    let store = Store::open(&at).unwrap();
-                    let d = crate::diff::between(
-                        &store,
-                        &Rev::parse("3"),
-                        &Rev::parse("4"),
-                        &crate::diff::DiffOptions::default(),
-                    );
-                    let _ = tx.send(d.map(|_| ()).map_err(|e| e.to_string()));
+                    let _ = tx.send(diff_3_to_4(&at).map_err(|e| e.to_string()));
                 });
                 let got = rx
                     .recv_timeout(std::time::Duration::from_secs(60))
@@ -1727,14 +1704,14 @@ mod tests {
             std::fs::write(&path, &original).unwrap();
         }
         let _ = std::fs::remove_dir_all(root.join(".git/oplaeg/cache"));
-        let store = Store::open(&root).unwrap();
-        let d = crate::diff::between(
-            &store,
-            &Rev::parse("3"),
-            &Rev::parse("4"),
-            &crate::diff::DiffOptions::default(),
-        );
-        assert!(d.is_ok(), "whole again");
+        assert!(diff_3_to_4(&root).is_ok(), "whole again");
+    }
+
+    /// `oplaeg diff meeting/3 meeting/4` in the workspace at `root`.
+    fn diff_3_to_4(root: &Path) -> Result<()> {
+        let store = Store::open(root)?;
+        let options = crate::diff::DiffOptions::default();
+        crate::diff::between(&store, &Rev::parse("3"), &Rev::parse("4"), &options).map(|_| ())
     }
 
     /// A reader kept for a diff reads git's bytes throughout, also when the
